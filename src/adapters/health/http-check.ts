@@ -1,0 +1,40 @@
+// An HTTP health check, retried until it passes or its time runs out: a pod that is Ready may still
+// need a moment behind its Service.
+import type { HttpCheckSpec } from '../../core/service.js';
+import type { VerificationCheck } from '../../core/model.js';
+
+const RETRY_DELAY_MS = 500;
+const ATTEMPT_TIMEOUT_MS = 5_000;
+
+export async function runHttpCheck(spec: HttpCheckSpec, signal: AbortSignal): Promise<VerificationCheck> {
+  const started = Date.now();
+  let last = 'not attempted';
+  let attempts = 0;
+  while (!signal.aborted) {
+    attempts++;
+    try {
+      const response = await fetch(spec.url, { signal: AbortSignal.any([signal, AbortSignal.timeout(ATTEMPT_TIMEOUT_MS)]), redirect: 'manual' });
+      await response.body?.cancel();
+      last = `HTTP ${response.status}`;
+      if (response.status === spec.status) {
+        return { name: `http ${spec.url}`, phase: 'passed', measured: last, threshold: `HTTP ${spec.status}`, durationMs: Date.now() - started, detail: `answered ${last} after ${attempts} attempt(s)` };
+      }
+    } catch (error) {
+      last = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    }
+    await delay(RETRY_DELAY_MS, signal);
+  }
+  return { name: `http ${spec.url}`, phase: 'failed', measured: last, threshold: `HTTP ${spec.status}`, durationMs: Date.now() - started, detail: `no ${spec.status} within the verification timeout (${attempts} attempt(s), last: ${last})` };
+}
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

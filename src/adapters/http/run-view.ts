@@ -1,0 +1,26 @@
+// The public JSON shape of a run (GET /api/v1/rollbacks/:id). Scripts depend on these names.
+import type { Run, TimelineEvent } from '../../core/model.js';
+
+export function runView(run: Run, timeline: TimelineEvent[]) {
+  return {
+    id: run.id,
+    status: run.status,
+    service: run.plan.service,
+    environment: run.plan.environment,
+    failedDeploymentId: run.plan.failedDeploymentId,
+    fromVersion: run.plan.fromVersion,
+    toVersion: run.plan.toVersion,
+    risk: run.plan.risk,
+    dryRun: run.plan.dryRun,
+    checks: run.plan.checks,
+    approvals: run.approvals,
+    steps: run.plan.steps.map((step) => {
+      const result = run.stepResults.find((r) => r.index === step.index);
+      return { index: step.index, component: step.component, description: step.description, status: result?.status ?? 'pending', startedAt: result?.startedAt ?? null, finishedAt: result?.finishedAt ?? null, detail: result?.detail ?? null };
+    }),
+    verification: run.verification ?? null,
+    timeline: timeline.map((e) => ({ at: e.at, type: e.type, actor: e.actor, detail: e.detail })),
+    createdAt: run.createdAt,
+    updatedAt: run.updatedAt,
+  };
+}

@@ -1,0 +1,34 @@
+// One bot, many clusters: a set of API clients per kubeconfig context, made once and reused.
+import { AppsV1Api, CoreV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
+
+export interface ClusterClients {
+  apps: AppsV1Api;
+  core: CoreV1Api;
+  watch: Watch;
+  context: string;
+}
+
+export class KubeClients {
+  private readonly byContext = new Map<string, ClusterClients>();
+
+  constructor(private readonly base: KubeConfig) {}
+
+  /** The clients for `context`, or for the kubeconfig's current context when none is named. */
+  for(context?: string): ClusterClients {
+    const name = context ?? this.base.getCurrentContext();
+    const cached = this.byContext.get(name);
+    if (cached) return cached;
+    if (!this.base.getContextObject(name)) {
+      throw new Error(`kubeconfig has no context "${name}" (known: ${this.base.getContexts().map((c) => c.name).join(', ') || 'none'})`);
+    }
+    const config = new KubeConfig();
+    config.loadFromOptions({ clusters: this.base.clusters, users: this.base.users, contexts: this.base.contexts, currentContext: name });
+    const clients = { apps: config.makeApiClient(AppsV1Api), core: config.makeApiClient(CoreV1Api), watch: new Watch(config), context: name };
+    this.byContext.set(name, clients);
+    return clients;
+  }
+
+  contexts(): string[] {
+    return this.base.getContexts().map((c) => c.name);
+  }
+}

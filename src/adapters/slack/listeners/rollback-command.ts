@@ -1,0 +1,52 @@
+// `/smartspec_rollback …`: ack at once (Slack waits 3 s at most), then plan and answer.
+import type { App, RespondFn } from '@slack/bolt';
+import { parseCommand, USAGE } from '../../../core/command.js';
+import { UserError } from '../../../core/errors.js';
+import type { Logger } from '../../../core/ports.js';
+import type { UseCaseDeps } from '../../../core/use-cases/deps.js';
+import { describeActiveRuns, describeHistory, describeRun } from '../../../core/use-cases/queries.js';
+import { requestRollback } from '../../../core/use-cases/request-rollback.js';
+
+export const SLASH_COMMAND = '/smartspec_rollback';
+
+export function registerRollbackCommand(app: App, deps: UseCaseDeps, newErrorId: () => string): void {
+  app.command(SLASH_COMMAND, async ({ command, ack, respond }) => {
+    let request;
+    try {
+      request = parseCommand(command.text);
+    } catch (error) {
+      if (error instanceof UserError) return ack({ response_type: 'ephemeral', text: userErrorText(error) });
+      throw error;
+    }
+    if (request.kind === 'help') return ack({ response_type: 'ephemeral', text: USAGE });
+    await ack(request.kind === 'rollback' ? { response_type: 'ephemeral', text: `Building a rollback plan for \`${request.failedDeploymentId}\`…` } : undefined);
+    try {
+      if (request.kind === 'status') {
+        await reply(respond, request.runId ? await describeRun(deps, request.runId) : await describeActiveRuns(deps));
+      } else if (request.kind === 'history') {
+        await reply(respond, await describeHistory(deps, request.service));
+      } else {
+        const requester = { kind: 'slack_user' as const, id: command.user_id, name: command.user_name };
+        await requestRollback(deps, { request, requester, channel: command.channel_id });
+      }
+    } catch (error) {
+      await reply(respond, explain(error, deps.logger, newErrorId));
+    }
+  });
+}
+
+export function userErrorText(error: UserError): string {
+  return error.hint ? `:warning: ${error.message}\n\n${error.hint}` : `:warning: ${error.message}`;
+}
+
+/** The asker sees a UserError's message, or an error id that finds the stack in the logs; never the stack. */
+export function explain(error: unknown, logger: Logger, newErrorId: () => string): string {
+  if (error instanceof UserError) return userErrorText(error);
+  const errorId = newErrorId();
+  logger.error({ err: error, errorId }, 'command failed');
+  return `:x: Something went wrong (error id \`${errorId}\`). Nothing was executed. The bot's logs have the details.`;
+}
+
+async function reply(respond: RespondFn, text: string): Promise<void> {
+  await respond({ response_type: 'ephemeral', replace_original: false, text });
+}

@@ -1,0 +1,36 @@
+// ChatSurface over Slack's Web API: the core says what happened, this renders and posts it.
+import type { webApi } from '@slack/bolt';
+import type { MessageRef, Run } from '../../core/model.js';
+import type { ChatSurface, Clock } from '../../core/ports.js';
+import { planFallbackText, renderPlanBlocks } from './blocks/plan-blocks.js';
+import { renderRootCauseBlocks, rootCauseFallbackText } from './blocks/root-cause-blocks.js';
+import { renderVerificationBlocks, verificationFallbackText } from './blocks/verification-blocks.js';
+import { clip, LIMITS } from './blocks/block-kit.js';
+
+export class SlackChatSurface implements ChatSurface {
+  constructor(private readonly client: webApi.WebClient, private readonly clock: Clock) {}
+
+  async postPlan(run: Run): Promise<MessageRef> {
+    const result = await this.client.chat.postMessage({ channel: run.channel, text: planFallbackText(run), blocks: renderPlanBlocks(run, this.clock.now()) });
+    if (!result.ts || !result.channel) throw new Error('chat.postMessage returned no ts/channel');
+    return { channel: result.channel, ts: result.ts };
+  }
+
+  async updatePlan(run: Run): Promise<void> {
+    if (!run.message) return;
+    await this.client.chat.update({ channel: run.message.channel, ts: run.message.ts, text: planFallbackText(run), blocks: renderPlanBlocks(run, this.clock.now()) });
+  }
+
+  async postThreadReport(run: Run, report: 'verification' | 'root_cause'): Promise<void> {
+    if (!run.message) return;
+    const [text, blocks] = report === 'verification'
+      ? [verificationFallbackText(run), renderVerificationBlocks(run)]
+      : [rootCauseFallbackText(run), renderRootCauseBlocks(run)];
+    await this.client.chat.postMessage({ channel: run.message.channel, thread_ts: run.message.ts, text: clip(text, LIMITS.fallbackText), blocks });
+  }
+
+  async postThreadNote(run: Run, text: string): Promise<void> {
+    if (!run.message) return;
+    await this.client.chat.postMessage({ channel: run.message.channel, thread_ts: run.message.ts, text: clip(text, LIMITS.sectionText) });
+  }
+}

@@ -1,0 +1,34 @@
+// The environment, parsed once at start. main.ts is the only reader of process.env.
+import { z } from 'zod';
+import { ConfigError, formatIssues } from './config-error.js';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const envSchema = z.object({
+  SLACK_BOT_TOKEN: z.string({ error: 'is required: the bot token (xoxb-…) from the Slack app\'s "OAuth & Permissions" page' })
+    .startsWith('xoxb-', { error: 'must be a bot token starting with xoxb-' }),
+  SLACK_SIGNING_SECRET: z.string({ error: 'is required: the signing secret from the Slack app\'s "Basic Information" page' })
+    .min(8, { error: 'looks too short to be a signing secret' }),
+  SLACK_APP_TOKEN: z.string().startsWith('xapp-', { error: 'must be an app-level token starting with xapp- (it turns on Socket Mode)' }).optional(),
+  SLACK_API_URL: z.url({ error: 'must be a URL such as https://slack.com/api/' }).default('https://slack.com/api/'),
+  PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_PATH: z.string().min(1).default('./data/smartspec.db'),
+  SMARTSPEC_CONFIG: z.string().min(1).default('./smartspec.yml'),
+  SMARTSPEC_API_TOKEN: z.string().min(16, { error: 'must be at least 16 characters: it guards /api/v1' }).optional(),
+  PAGERDUTY_TOKEN: z.string().min(1).optional(),
+  PAGERDUTY_WEBHOOK_SECRET: z.string().min(8).optional(),
+  PAGERDUTY_FROM: z.email({ error: 'must be the email of a PagerDuty user' }).optional(),
+  PAGERDUTY_API_URL: z.url().default('https://api.pagerduty.com'),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // An empty variable means "not set": .env files often carry `NAME=` lines.
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(present);
+  if (!result.success) throw new ConfigError(formatIssues('environment variable', result.error).replaceAll('environment variable: ', 'environment variable '));
+  return result.data;
+}

@@ -1,0 +1,64 @@
+// What the core needs from the outside world. Adapters implement these; the core never imports adapters.
+import type {
+  Actor, Approval, Deployment, DeployState, Evidence, MessageRef, RollbackPlan, Run, RunStatus,
+  Step, StepResult, TimelineEvent, Verification,
+} from './model.js';
+import type { Service } from './service.js';
+
+export type SaveDeploymentOutcome = 'created' | 'identical' | 'conflict';
+
+export interface Store {
+  saveDeployment(d: Deployment): Promise<SaveDeploymentOutcome>;
+  getDeployment(id: string): Promise<Deployment | undefined>;
+  /** Newest first. */
+  listDeployments(service: string, environment: string, limit: number): Promise<Deployment[]>;
+  /** A deployment undone by a successful run is never chosen as a target again. */
+  markRolledBack(deploymentId: string, runId: string): Promise<void>;
+
+  createRun(run: Run, event: TimelineEvent): Promise<void>;
+  getRun(id: string): Promise<Run | undefined>;
+  /**
+   * Compare-and-set: moves the run to `to` only if its status is one of `from`, and appends the
+   * event in the same transaction. A second click, a retry or a second replica gets `false`.
+   */
+  transition(runId: string, from: readonly RunStatus[], to: RunStatus, event: TimelineEvent): Promise<boolean>;
+  /** Records an approval once per user; false when this user had already approved. */
+  addApproval(runId: string, approval: Approval, event: TimelineEvent): Promise<boolean>;
+  setMessage(runId: string, message: MessageRef): Promise<void>;
+  saveStepResult(runId: string, result: StepResult): Promise<void>;
+  saveVerification(runId: string, verification: Verification): Promise<void>;
+  saveRootCause(runId: string, rootCause: NonNullable<Run['rootCause']>): Promise<void>;
+  appendTimeline(event: TimelineEvent): Promise<void>;
+  timeline(runId: string): Promise<TimelineEvent[]>;
+  runsInStatus(statuses: readonly RunStatus[]): Promise<Run[]>;
+  /** The run that holds the service's lock, if any; the lock lives as long as a run is active. */
+  activeRunFor(service: string, environment: string): Promise<Run | undefined>;
+  close(): Promise<void>;
+}
+
+export interface DeployProvider {
+  currentState(service: Service, signal: AbortSignal): Promise<DeployState>;
+  /** Idempotent per (run, step): executing a step already applied changes nothing. */
+  execute(run: Run, step: Step, service: Service, signal: AbortSignal): Promise<StepResult>;
+  /** Never throws for "unhealthy": that is a Failed verification. */
+  verify(run: Run, service: Service, signal: AbortSignal): Promise<Verification>;
+  evidence(run: Run, service: Service, failedImages: string[], signal: AbortSignal): Promise<Evidence>;
+}
+
+/** Where people see plans and reports. The adapter renders; the core hands it domain data. */
+export interface ChatSurface {
+  postPlan(run: Run): Promise<MessageRef>;
+  updatePlan(run: Run): Promise<void>;
+  postThreadReport(run: Run, report: 'verification' | 'root_cause'): Promise<void>;
+  postThreadNote(run: Run, text: string): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}

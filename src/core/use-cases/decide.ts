@@ -1,0 +1,100 @@
+// Approve or reject a plan. Every decision is a compare-and-set: clicks, retries and replicas race safely.
+import type { Actor, Run } from '../model.js';
+import { isApprover, mayApprove } from './approval-policy.js';
+import { isHighRisk } from '../risk.js';
+import { mention, timelineEvent, type UseCaseDeps } from './deps.js';
+import { executeRun } from './execute-run.js';
+
+export type DecisionOutcome =
+  | { kind: 'refused'; message: string }
+  | { kind: 'recorded'; message: string }
+  | { kind: 'approved'; execution: Promise<void> }
+  | { kind: 'rejected' };
+
+export async function approveRun(deps: UseCaseDeps, runId: string, actor: Actor): Promise<DecisionOutcome> {
+  const run = await deps.store.getRun(runId);
+  if (!run) return { kind: 'refused', message: `There is no rollback run \`${runId}\`.` };
+  const closed = await refusalForClosedRun(deps, run, actor);
+  if (closed) return closed;
+  const service = deps.catalog.services.get(run.plan.service);
+  if (!service) return { kind: 'refused', message: `Service ${run.plan.service} is no longer in the catalog; nothing was executed.` };
+
+  const verdict = await mayApprove(actor, run, service, deps.directory);
+  if (!verdict.allowed) {
+    await deps.store.appendTimeline(timelineEvent(deps, run.id, actor, 'refused', `approval refused: ${verdict.reason}`));
+    return { kind: 'refused', message: verdict.reason };
+  }
+  const at = deps.clock.now().toISOString();
+  const added = await deps.store.addApproval(run.id, { userId: actor.id, at }, timelineEvent(deps, run.id, actor, 'approval', 'approved the plan'));
+  if (!added) return { kind: 'refused', message: 'You have already approved this rollback.' };
+  return settleApprovals(deps, run.id, actor);
+}
+
+/** CI and PagerDuty paths: the policy check happened before (autoApprove list, blockers). */
+export async function approveAutomatically(deps: UseCaseDeps, runId: string, actor: Actor): Promise<void> {
+  const won = await deps.store.transition(runId, ['awaiting_approval'], 'approved', timelineEvent(deps, runId, actor, 'approved', 'auto-approved'));
+  if (won) await executeRun(deps, runId);
+}
+
+async function settleApprovals(deps: UseCaseDeps, runId: string, actor: Actor): Promise<DecisionOutcome> {
+  const run = await deps.store.getRun(runId);
+  if (!run) return { kind: 'refused', message: `There is no rollback run \`${runId}\`.` };
+  const missing = run.plan.requiredApprovals - countingApprovals(run);
+  if (missing > 0) {
+    await deps.chat.updatePlan(run);
+    return { kind: 'recorded', message: `Approval recorded. ${missing} more approval(s) needed.` };
+  }
+  const detail = `approvals: ${run.approvals.map((a) => `<@${a.userId}>`).join(', ')}`;
+  const won = await deps.store.transition(run.id, ['awaiting_approval'], 'approved', timelineEvent(deps, run.id, actor, 'approved', detail));
+  if (!won) return { kind: 'recorded', message: 'Approval recorded; the plan had already been decided.' };
+  return { kind: 'approved', execution: executeRun(deps, run.id) };
+}
+
+/** High-risk plans never count the requester, even where self-approval is allowed. */
+function countingApprovals(run: Run): number {
+  return run.approvals.filter((a) => !(a.userId === run.requestedBy.id && isHighRisk(run.plan.risk))).length;
+}
+
+export async function rejectRun(deps: UseCaseDeps, runId: string, actor: Actor, reason?: string): Promise<DecisionOutcome> {
+  const run = await deps.store.getRun(runId);
+  if (!run) return { kind: 'refused', message: `There is no rollback run \`${runId}\`.` };
+  const closed = await refusalForClosedRun(deps, run, actor);
+  if (closed) return closed;
+  const service = deps.catalog.services.get(run.plan.service);
+  // The requester may withdraw their own request; anyone else needs to be an approver.
+  if (actor.id !== run.requestedBy.id) {
+    const verdict = service ? await isApprover(actor.id, service, deps.directory) : { allowed: false as const, reason: 'The service is no longer in the catalog.' };
+    if (!verdict.allowed) {
+      await deps.store.appendTimeline(timelineEvent(deps, run.id, actor, 'refused', `rejection refused: ${verdict.reason}`));
+      return { kind: 'refused', message: verdict.reason };
+    }
+  }
+  const detail = reason ? `rejected: ${reason}` : 'rejected';
+  const won = await deps.store.transition(run.id, ['awaiting_approval'], 'rejected', timelineEvent(deps, run.id, actor, 'rejected', detail));
+  if (!won) return (await refusalForClosedRun(deps, (await deps.store.getRun(run.id)) ?? run, actor)) ?? { kind: 'refused', message: 'The plan was decided meanwhile.' };
+  const updated = await deps.store.getRun(run.id);
+  if (updated) await deps.chat.updatePlan(updated);
+  return { kind: 'rejected' };
+}
+
+/** A click on a plan that can no longer be decided: say what happened, by whom and when. */
+async function refusalForClosedRun(deps: UseCaseDeps, run: Run, actor: Actor): Promise<DecisionOutcome | undefined> {
+  if (run.status === 'awaiting_approval') {
+    if (deps.clock.now().toISOString() <= run.plan.expiresAt) return undefined;
+    const expired = await deps.store.transition(run.id, ['awaiting_approval'], 'expired', timelineEvent(deps, run.id, actor, 'expired', `plan expired at ${run.plan.expiresAt}`));
+    if (expired) {
+      const updated = await deps.store.getRun(run.id);
+      if (updated) await deps.chat.updatePlan(updated);
+    }
+    return { kind: 'refused', message: `This plan expired at ${run.plan.expiresAt}; the cluster may have changed since. Run the command again for a fresh plan.` };
+  }
+  if (run.plan.dryRun) return { kind: 'refused', message: 'This was a dry run: it cannot be executed. Run the command without `--dry-run`.' };
+  if (run.status === 'blocked') {
+    const blockers = run.plan.checks.filter((c) => c.outcome === 'block').map((c) => c.message);
+    return { kind: 'refused', message: `This plan is blocked and cannot be executed: ${blockers.join(' ')}` };
+  }
+  const timeline = await deps.store.timeline(run.id);
+  const decisive = [...timeline].reverse().find((e) => e.type === run.status || ['approved', 'rejected', 'expired'].includes(e.type));
+  const by = decisive ? ` by ${mention(decisive.actor)} at ${decisive.at}` : '';
+  return { kind: 'refused', message: `This rollback was already ${run.status.replace('_', ' ')}${by}. Nothing more was done.` };
+}

@@ -1,0 +1,130 @@
+// Executes an approved run exactly once: evidence first (the failed pods vanish during the rollback),
+// then each step, then verification, then the thread reports.
+import { analyseRootCause } from '../rca.js';
+import type { Evidence, Run, RunStatus, Step, StepResult, Verification } from '../model.js';
+import type { Service } from '../service.js';
+import { SYSTEM, timelineEvent, type UseCaseDeps } from './deps.js';
+
+const EVIDENCE_TIMEOUT_MS = 10_000;
+// A step's own deadline comes from the Deployment's progress deadline; this only bounds a hung client.
+const STEP_TIMEOUT_MS = 15 * 60_000;
+
+export async function executeRun(deps: UseCaseDeps, runId: string): Promise<void> {
+  const won = await deps.store.transition(runId, ['approved'], 'executing', timelineEvent(deps, runId, SYSTEM, 'executing', 'execution started'));
+  if (!won) return;
+  const run = await deps.store.getRun(runId);
+  const service = run && deps.catalog.services.get(run.plan.service);
+  if (!run || !service) return;
+  const log = deps.logger;
+  try {
+    await tell(deps, () => deps.chat.updatePlan(run));
+    const evidence = await collectEvidence(deps, run, service);
+    const failedStep = await runSteps(deps, run, service);
+    let verification: Verification | undefined;
+    if (failedStep) {
+      await finish(deps, run.id, ['executing'], 'failed', `step ${failedStep.index} failed: ${failedStep.detail}`);
+      const failedRun = await mustGet(deps, run.id);
+      await tell(deps, () => deps.chat.postThreadNote(failedRun, stepFailureNote(run, failedStep)));
+    } else {
+      await deps.store.transition(run.id, ['executing'], 'verifying', timelineEvent(deps, run.id, SYSTEM, 'verifying', 'verification started'));
+      verification = await verify(deps, run, service);
+      await deps.store.saveVerification(run.id, verification);
+      const ok = verification.phase === 'Succeeded';
+      await finish(deps, run.id, ['verifying'], ok ? 'succeeded' : 'failed', ok ? 'verification passed' : 'verification failed');
+      if (ok) await deps.store.markRolledBack(run.plan.failedDeploymentId, run.id);
+    }
+    const rootCause = evidence ? analyseRootCause(evidence) : { causes: [], pods: [], warnings: [], lastLogLines: [] };
+    await deps.store.saveRootCause(run.id, rootCause);
+    const final = await mustGet(deps, run.id);
+    if (verification) await tell(deps, () => deps.chat.postThreadReport(final, 'verification'));
+    await tell(deps, () => deps.chat.postThreadReport(final, 'root_cause'));
+    await tell(deps, () => deps.chat.updatePlan(final));
+  } catch (error) {
+    const errorId = deps.newRunId();
+    log.error({ err: error, runId, errorId }, 'execution failed unexpectedly');
+    await finish(deps, runId, ['executing', 'verifying'], 'failed', `internal error ${errorId}`);
+    const current = await deps.store.getRun(runId);
+    if (current) {
+      await tell(deps, () => deps.chat.postThreadNote(current, `:x: The rollback stopped on an internal error (id \`${errorId}\`). Check the cluster by hand: \`kubectl rollout status\` on ${current.plan.components.join(', ')}.`));
+      await tell(deps, () => deps.chat.updatePlan(current));
+    }
+  }
+}
+
+async function collectEvidence(deps: UseCaseDeps, run: Run, service: Service): Promise<Evidence | undefined> {
+  const failed = await deps.store.getDeployment(run.plan.failedDeploymentId);
+  const failedImages = failed ? Object.values(failed.components).map((c) => c.image) : [];
+  try {
+    return await deps.provider.evidence(run, service, failedImages, AbortSignal.timeout(EVIDENCE_TIMEOUT_MS));
+  } catch (error) {
+    deps.logger.warn({ err: error, runId: run.id }, 'collecting evidence failed');
+    await deps.store.appendTimeline(timelineEvent(deps, run.id, SYSTEM, 'evidence_failed', 'evidence of the failed version could not be collected'));
+    return undefined;
+  }
+}
+
+/** Runs the steps in order; returns the first failed step's result, or undefined when all are done. */
+async function runSteps(deps: UseCaseDeps, run: Run, service: Service): Promise<StepResult | undefined> {
+  for (const step of run.plan.steps) {
+    const startedAt = deps.clock.now().toISOString();
+    await deps.store.saveStepResult(run.id, { index: step.index, status: 'running', startedAt, detail: step.description });
+    await deps.store.appendTimeline(timelineEvent(deps, run.id, SYSTEM, 'step_started', `step ${step.index}: ${step.description}`));
+    const running = await mustGet(deps, run.id);
+    await tell(deps, () => deps.chat.updatePlan(running));
+    const result = await executeStep(deps, run, step, service, startedAt);
+    await deps.store.saveStepResult(run.id, result);
+    await deps.store.appendTimeline(timelineEvent(deps, run.id, SYSTEM, result.status === 'done' ? 'step_done' : 'step_failed', `step ${step.index}: ${result.detail}`));
+    const after = await mustGet(deps, run.id);
+    await tell(deps, () => deps.chat.updatePlan(after));
+    if (result.status === 'failed') return result;
+  }
+  return undefined;
+}
+
+async function executeStep(deps: UseCaseDeps, run: Run, step: Step, service: Service, startedAt: string): Promise<StepResult> {
+  try {
+    return await deps.provider.execute(run, step, service, AbortSignal.timeout(STEP_TIMEOUT_MS));
+  } catch (error) {
+    deps.logger.warn({ err: error, runId: run.id, step: step.index }, 'step failed');
+    const message = error instanceof Error ? error.message : String(error);
+    return { index: step.index, status: 'failed', startedAt, finishedAt: deps.clock.now().toISOString(), detail: message.slice(0, 500) };
+  }
+}
+
+async function verify(deps: UseCaseDeps, run: Run, service: Service): Promise<Verification> {
+  const startedAt = deps.clock.now().toISOString();
+  const signal = AbortSignal.timeout(service.verification.timeoutSeconds * 1000);
+  const rollout = await deps.provider.verify(run, service, signal);
+  const health = await deps.health.run(service.verification, { service: service.name, version: run.plan.toVersion, runId: run.id }, signal);
+  const checks = [...rollout.checks, ...health];
+  const phase = checks.some((c) => c.phase === 'failed') ? 'Failed' : 'Succeeded';
+  return { phase, checks, startedAt, finishedAt: deps.clock.now().toISOString() };
+}
+
+async function finish(deps: UseCaseDeps, runId: string, from: RunStatus[], to: RunStatus, detail: string): Promise<void> {
+  await deps.store.transition(runId, from, to, timelineEvent(deps, runId, SYSTEM, to, detail));
+}
+
+/** Chat is how people see progress, but a Slack outage must never stop or fail a rollback in flight. */
+async function tell(deps: UseCaseDeps, post: () => Promise<void>): Promise<void> {
+  try {
+    await post();
+  } catch (error) {
+    deps.logger.warn({ err: error }, 'could not update Slack; the rollback goes on');
+  }
+}
+
+async function mustGet(deps: UseCaseDeps, runId: string): Promise<Run> {
+  const run = await deps.store.getRun(runId);
+  if (!run) throw new Error(`run ${runId} vanished from the store`);
+  return run;
+}
+
+function stepFailureNote(run: Run, failed: StepResult): string {
+  const left = run.plan.steps.filter((s) => s.index > failed.index).map((s) => `${s.index}. ${s.description}`);
+  return [
+    `:x: *Step ${failed.index} failed:* ${failed.detail}`,
+    left.length > 0 ? `Not done, to do by hand if still needed:\n${left.join('\n')}` : 'It was the last step.',
+    'Check the cluster before retrying: the failed step may have been partly applied.',
+  ].join('\n');
+}
