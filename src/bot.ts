@@ -1,0 +1,81 @@
+// Wires the real parts together and starts them. main.ts calls this with the environment; tests,
+// the demo and the benchmark call it with emulator addresses. Nothing here reads process.env.
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Logger as PinoLogger } from 'pino';
+import { buildApp, type BuiltApp } from './app.js';
+import { ServiceHealthChecker } from './adapters/health/health-checker.js';
+import { KubeClients } from './adapters/kubernetes/kube-clients.js';
+import { KubernetesProvider } from './adapters/kubernetes/kubernetes-provider.js';
+import { SqliteStore } from './adapters/sqlite/sqlite-store.js';
+import type { Clock } from './core/ports.js';
+import type { Catalog } from './core/service.js';
+import { recoverInterruptedRuns } from './core/use-cases/recover-interrupted.js';
+
+export interface BotOptions {
+  botToken: string;
+  signingSecret: string;
+  slackApiUrl: string;
+  apiToken: string | undefined;
+  databasePath: string;
+  catalog: Catalog;
+  kubeConfig: KubeConfig;
+  logger: PinoLogger;
+  port: number;
+  host: string;
+  clock?: Clock;
+}
+
+export interface RunningBot {
+  url: string;
+  built: BuiltApp;
+  store: SqliteStore;
+  stop(): Promise<void>;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Short, unguessable, readable in Slack: `rb-` and 12 base32 characters. */
+export function newRunId(): string {
+  const alphabet = 'abcdefghijkmnpqrstuvwxyz23456789';
+  return 'rb-' + [...randomBytes(12)].map((b) => alphabet[b % alphabet.length]).join('');
+}
+
+export async function startBot(options: BotOptions): Promise<RunningBot> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger;
+  const store = SqliteStore.open(options.databasePath);
+  const built = buildApp(
+    { botToken: options.botToken, signingSecret: options.signingSecret, slackApiUrl: options.slackApiUrl, apiToken: options.apiToken },
+    {
+      store,
+      provider: new KubernetesProvider(new KubeClients(options.kubeConfig), clock),
+      health: new ServiceHealthChecker(),
+      clock,
+      logger,
+      catalog: options.catalog,
+      newRunId,
+    },
+    logger,
+  );
+  const server = await built.start(options.port, options.host);
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
+  logger.info({ url }, 'smartspec-rollback is listening');
+
+  // One process owns the SQLite file, so every run still in flight was left by a process that died.
+  const interrupted = await recoverInterruptedRuns(built.deps);
+  if (interrupted.length > 0) logger.warn({ runs: interrupted }, 'marked runs interrupted by a previous stop');
+
+  return {
+    url,
+    built,
+    store,
+    stop: async () => {
+      await built.stop();
+      await store.close();
+    },
+  };
+}

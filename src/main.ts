@@ -1,0 +1,54 @@
+// The composition root for `npm start`: the only reader of process.env.
+import { KubeConfig } from '@kubernetes/client-node';
+import { startBot } from './bot.js';
+import { loadCatalog } from './config/catalog.js';
+import { ConfigError } from './config/config-error.js';
+import { parseEnv } from './config/env.js';
+import { createLogger } from './adapters/logging/create-logger.js';
+
+async function main(): Promise<void> {
+  const env = parseEnv(process.env);
+  const catalog = loadCatalog(env.SMARTSPEC_CONFIG);
+  const logger = createLogger(env.LOG_LEVEL);
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromDefault(); // in-cluster, then KUBECONFIG, then ~/.kube/config
+  for (const service of catalog.services.values()) {
+    const context = service.target.context;
+    if (context && !kubeConfig.getContextObject(context)) {
+      throw new ConfigError(`${env.SMARTSPEC_CONFIG}: services.${service.name}.kubernetes.context: "${context}" is not a context in the kubeconfig (known: ${kubeConfig.getContexts().map((c) => c.name).join(', ') || 'none'})`);
+    }
+  }
+  const bot = await startBot({
+    botToken: env.SLACK_BOT_TOKEN,
+    signingSecret: env.SLACK_SIGNING_SECRET,
+    slackApiUrl: env.SLACK_API_URL,
+    apiToken: env.SMARTSPEC_API_TOKEN,
+    databasePath: env.DATABASE_PATH,
+    catalog,
+    kubeConfig,
+    logger,
+    port: env.PORT,
+    host: env.HOST,
+  });
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    bot.stop().then(() => process.exit(0), (error: unknown) => {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`smartspec-rollback: configuration error\n${error.message}\n`);
+    process.exit(error.exitCode);
+  }
+  process.stderr.write(`smartspec-rollback: failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import type { ComponentState, DeployState, Migration } from '../../src/core/model.js';
+import { assessRisk, requiredApprovals } from '../../src/core/risk.js';
+import {
+  checkActiveRun, checkDrift, checkMigrations, checkRolloutInProgress, checkTargetAvailable, checkTargetVerification, evaluateSafety, type SafetyInput,
+} from '../../src/core/safety.js';
+import { makeDeployment, makeRun } from '../support/builders.js';
+import { makeService } from '../support/services.js';
+
+const failed = makeDeployment({ id: 'd2', version: 'v2', createdAt: '2026-11-20T10:30:00.000Z', migrations: [] });
+const target = makeDeployment({ id: 'd1', version: 'v1', createdAt: '2026-11-20T10:00:00.000Z', migrations: [] });
+
+function component(name: string, overrides: Partial<ComponentState> = {}): ComponentState {
+  return {
+    name,
+    images: [`registry.example/${name}:v2`],
+    revision: 2,
+    desiredReplicas: 3,
+    readyReplicas: 3,
+    updatedReplicas: 3,
+    rolloutInProgress: false,
+    history: [{ revision: 2, images: [`registry.example/${name}:v2`] }, { revision: 1, images: [`registry.example/${name}:v1`] }],
+    ...overrides,
+  };
+}
+
+const state: DeployState = { components: [component('checkout-api'), component('checkout-worker')] };
+
+function input(overrides: Partial<SafetyInput> = {}): SafetyInput {
+  return { service: makeService(), failed, target, undone: [failed], state, activeRun: undefined, ...overrides };
+}
+
+const migration = (m: Partial<Migration>): Migration => ({ id: 'm1', reversible: true, destructive: false, mayLoseData: false, ...m });
+
+describe('safety checks', () => {
+  it.each([
+    ['no migrations', [], 'pass', /No database migrations/],
+    ['a reversible migration', [migration({})], 'warn', /reversible migration/],
+    ['no down migration', [migration({ reversible: false })], 'block', /has no down migration/],
+    ['a destructive migration', [migration({ destructive: true })], 'block', /destructive/],
+    ['a migration that may lose data', [migration({ mayLoseData: true })], 'block', /may lose data/],
+  ] as const)('migrations: %s → %s', (_name, migrations, outcome, message) => {
+    const check = checkMigrations(input({ undone: [{ ...failed, migrations: [...migrations] }] }));
+    expect(check.outcome).toBe(outcome);
+    expect(check.message).toMatch(message);
+  });
+
+  it.each([
+    ['recorded and passed', { smoke: true, acceptance: true }, 'pass'],
+    ['not recorded', undefined, 'warn'],
+  ] as const)('target verification %s → %s', (_name, verification, outcome) => {
+    const t = verification ? { ...target, verification } : { ...target, verification: undefined };
+    expect(checkTargetVerification(input({ target: t })).outcome).toBe(outcome);
+  });
+
+  it.each([
+    ['runs the failed deploy', state, 'pass', /runs exactly the failed deploy/],
+    ['runs something else', { components: [component('checkout-api', { images: ['registry.example/checkout-api:hotfix'] }), component('checkout-worker')] }, 'warn', /checkout-api runs registry.example\/checkout-api:hotfix/],
+    ['misses a Deployment', { components: [component('checkout-api')] }, 'block', /checkout-worker is not in the cluster/],
+  ] as const)('drift: cluster %s → %s', (_name, s, outcome, message) => {
+    const check = checkDrift(input({ state: s }));
+    expect(check.outcome).toBe(outcome);
+    expect(check.message).toMatch(message);
+  });
+
+  it.each([
+    [false, 'pass'],
+    [true, 'warn'],
+  ] as const)('rollout in progress %s → %s', (moving, outcome) => {
+    expect(checkRolloutInProgress(input({ state: { components: [component('checkout-api', { rolloutInProgress: moving })] } })).outcome).toBe(outcome);
+  });
+
+  it('another active run blocks, naming it', () => {
+    expect(checkActiveRun(input()).outcome).toBe('pass');
+    const check = checkActiveRun(input({ activeRun: makeRun({ id: 'rb-other', status: 'executing' }) }));
+    expect(check.outcome).toBe('block');
+    expect(check.message).toContain('rb-other');
+  });
+
+  it('a target whose revision the cluster no longer keeps blocks', () => {
+    expect(checkTargetAvailable(input()).outcome).toBe('pass');
+    const gone = { components: [component('checkout-api', { history: [{ revision: 2, images: ['registry.example/checkout-api:v2'] }] })] };
+    const check = checkTargetAvailable(input({ state: gone }));
+    expect(check.outcome).toBe('block');
+    expect(check.message).toContain('checkout-api (registry.example/checkout-api:v1)');
+  });
+
+  it('evaluates every check', () => {
+    expect(evaluateSafety(input()).map((c) => c.id)).toEqual(['migrations', 'target_verification', 'drift', 'rollout_in_progress', 'active_run', 'target_available']);
+  });
+});
+
+describe('risk', () => {
+  const pass = { id: 'x', outcome: 'pass' as const, message: '' };
+  it.each([
+    [[pass], 'LOW'],
+    [[pass, { id: 'rollout_in_progress', outcome: 'warn' as const, message: '' }], 'MEDIUM'],
+    [[{ id: 'migrations', outcome: 'warn' as const, message: '' }], 'HIGH'],
+    [[{ id: 'drift', outcome: 'warn' as const, message: '' }], 'HIGH'],
+    [[{ id: 'active_run', outcome: 'block' as const, message: '' }], 'CRITICAL'],
+  ])('%j → %s', (checks, risk) => {
+    expect(assessRisk(checks)).toBe(risk);
+  });
+
+  it('high risk needs highRiskRequired approvals', () => {
+    const policy = makeService().approvals;
+    expect(requiredApprovals('LOW', policy)).toBe(1);
+    expect(requiredApprovals('MEDIUM', policy)).toBe(1);
+    expect(requiredApprovals('HIGH', policy)).toBe(2);
+    expect(requiredApprovals('CRITICAL', policy)).toBe(2);
+  });
+});
