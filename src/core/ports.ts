@@ -6,6 +6,8 @@ import type {
 import type { Service } from './service.js';
 
 export type SaveDeploymentOutcome = 'created' | 'identical' | 'conflict';
+/** 'locked': another run is active on the service (the store enforces one at a time, atomically). */
+export type CreateRunOutcome = 'created' | 'locked';
 
 export interface Store {
   saveDeployment(d: Deployment): Promise<SaveDeploymentOutcome>;
@@ -15,7 +17,7 @@ export interface Store {
   /** A deployment undone by a successful run is never chosen as a target again. */
   markRolledBack(deploymentId: string, runId: string): Promise<void>;
 
-  createRun(run: Run, event: TimelineEvent): Promise<void>;
+  createRun(run: Run, event: TimelineEvent): Promise<CreateRunOutcome>;
   getRun(id: string): Promise<Run | undefined>;
   /**
    * Compare-and-set: moves the run to `to` only if its status is one of `from`, and appends the

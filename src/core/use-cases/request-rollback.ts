@@ -7,6 +7,7 @@ import { evaluateSafety } from '../safety.js';
 import { selectLastKnownGood } from '../target.js';
 import { approveAutomatically } from './decide.js';
 import { timelineEvent, type UseCaseDeps } from './deps.js';
+import { expireStalePlans } from './expire-plans.js';
 
 const HISTORY_DEPTH = 200;
 const STATE_READ_TIMEOUT_MS = 15_000;
@@ -41,25 +42,23 @@ export async function requestRollback(deps: UseCaseDeps, input: RollbackInput): 
     throw new UserError(`Could not read the current state of ${service.name} from the cluster, so no plan was made: ${describe(error)}`);
   }
   const undone = history.filter((d) => d.createdAt > target.createdAt && d.createdAt <= failed.createdAt);
-  const activeRun = await deps.store.activeRunFor(service.name, service.environment);
-  const checks = evaluateSafety({ service, failed, target, undone, state, activeRun });
-  const now = deps.clock.now();
-  const plan = buildPlan({ service, failed, target, state, checks, reason: request.reason, dryRun: request.dryRun, now });
-
-  const status = request.dryRun ? 'planned' : isBlocked(plan) ? 'blocked' : 'awaiting_approval';
-  const run: Run = {
-    id: deps.newRunId(),
-    status,
-    plan,
-    requestedBy: requester,
-    channel: input.channel,
-    approvals: [],
-    stepResults: [],
-    createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
+  await expireStalePlans(deps, service.name);
+  const planFor = async () => {
+    const activeRun = await deps.store.activeRunFor(service.name, service.environment);
+    const checks = evaluateSafety({ service, failed, target, undone, state, activeRun });
+    const now = deps.clock.now();
+    const plan = buildPlan({ service, failed, target, state, checks, reason: request.reason, dryRun: request.dryRun, now });
+    const status = request.dryRun ? 'planned' as const : isBlocked(plan) ? 'blocked' as const : 'awaiting_approval' as const;
+    const run: Run = { id: deps.newRunId(), status, plan, requestedBy: requester, channel: input.channel, approvals: [], stepResults: [], createdAt: now.toISOString(), updatedAt: now.toISOString() };
+    const detail = `${plan.fromVersion} → ${plan.toVersion}, risk ${plan.risk}${request.dryRun ? ', dry run' : ''}${status === 'blocked' ? ', blocked' : ''}`;
+    return { run, outcome: await deps.store.createRun(run, timelineEvent(deps, run.id, requester, 'requested', detail)) };
   };
-  const detail = `${plan.fromVersion} → ${plan.toVersion}, risk ${plan.risk}${request.dryRun ? ', dry run' : ''}${status === 'blocked' ? ', blocked' : ''}`;
-  await deps.store.createRun(run, timelineEvent(deps, run.id, requester, 'requested', detail));
+  // Another request may take the service between our check and our write: then plan again, and that
+  // second plan is blocked by the run that won, which it names.
+  let { run, outcome } = await planFor();
+  if (outcome === 'locked') ({ run, outcome } = await planFor());
+  if (outcome === 'locked') throw new UserError(`Another rollback of ${service.name} started at the same moment; see \`/smartspec_rollback status\`.`);
+  const status = run.status;
   run.message = await deps.chat.postPlan(run);
   await deps.store.setMessage(run.id, run.message);
 

@@ -1,0 +1,7 @@
+import { initialSchema } from './001-initial.js';
+import type { SchemaMigration } from './schema-migration.js';
+
+export type { SchemaMigration } from './schema-migration.js';
+
+/** In version order; a new migration is a new numbered file appended here, never an edit of a shipped one. */
+export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [initialSchema];
