@@ -1,6 +1,6 @@
 // The plan message: what will change, why it is (or is not) safe, the steps, and where it stands now.
 import type { CheckOutcome, Run, StepResult } from '../../../core/model.js';
-import { context, divider, fields, formatSeconds, header, section, type Block } from './block-kit.js';
+import { context, divider, escapeMrkdwn, fields, formatSeconds, header, section, type Block } from './block-kit.js';
 
 export const APPROVE_ACTION_ID = 'rollback_approve';
 export const REJECT_ACTION_ID = 'rollback_reject';
@@ -16,7 +16,8 @@ export function renderPlanBlocks(run: Run, now: Date): Block[] {
   const p = run.plan;
   const blocks: Block[] = [
     header(`${p.dryRun ? 'Dry run — ' : ''}Rollback plan: ${p.failedDeploymentId}`),
-    section(`*Reason:* ${p.reason}`),
+    // The reason is typed by a person: `<!channel>` in it must stay text, not ping the channel.
+    section(`*Reason:* ${escapeMrkdwn(p.reason)}`),
     fields([
       ['Service', `${p.service} (${p.environment})`],
       ['Risk', p.risk],

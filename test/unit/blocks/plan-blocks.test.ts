@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { renderPlanBlocks } from '../../../src/adapters/slack/blocks/plan-blocks.js';
+import { renderRootCauseBlocks } from '../../../src/adapters/slack/blocks/root-cause-blocks.js';
+import { renderVerificationBlocks } from '../../../src/adapters/slack/blocks/verification-blocks.js';
+import { validateBlocks } from '../../../src/sandbox/slack/block-kit-limits.js';
+
+const checkBlockKitMessage = ({ blocks }: { blocks: unknown }) => validateBlocks(blocks, 'message');
+import { at, makeRun, T0 } from '../../support/builders.js';
+import { expectGolden } from '../../support/golden.js';
+
+const now = new Date(at(2));
+
+describe('plan blocks', () => {
+  it.each([
+    ['awaiting', makeRun({ approvals: [{ userId: 'U0FIRST', at: at(1) }], plan: { requiredApprovals: 2, risk: 'HIGH' } })],
+    ['blocked', makeRun({ status: 'blocked', plan: { checks: [{ id: 'migrations', outcome: 'block', message: 'Migration m1 has no down migration.' }], risk: 'CRITICAL' } })],
+    ['dry-run', makeRun({ status: 'planned', plan: { dryRun: true } })],
+    ['executing', makeRun({ status: 'executing', approvals: [{ userId: 'U0APPROVE', at: at(1) }], stepResults: [{ index: 1, status: 'done', startedAt: at(1), finishedAt: new Date(Date.parse(at(1)) + 12_300).toISOString(), detail: 'ok' }, { index: 2, status: 'running', startedAt: at(1.5), detail: 'rolling' }] })],
+    ['succeeded', makeRun({ status: 'succeeded', approvals: [{ userId: 'U0APPROVE', at: at(1) }] })],
+    ['rejected', makeRun({ status: 'rejected' })],
+  ])('%s', (name, run) => {
+    const blocks = renderPlanBlocks(run, now);
+    expectGolden(`plan-${name}.json`, blocks);
+    expect(checkBlockKitMessage({ blocks })).toEqual([]);
+  });
+
+  it('shows Approve and Reject only while awaiting approval, each carrying only the run id', () => {
+    const awaiting = JSON.stringify(renderPlanBlocks(makeRun({ id: 'rb-xyz' }), now));
+    expect(awaiting).toContain('"action_id":"rollback_approve"');
+    expect(awaiting).toContain('"action_id":"rollback_reject"');
+    expect(awaiting.match(/"value":"([^"]*)"/g)).toEqual(['"value":"rb-xyz"', '"value":"rb-xyz"']);
+    for (const status of ['blocked', 'approved', 'executing', 'succeeded', 'failed', 'rejected', 'expired', 'planned'] as const) {
+      expect(JSON.stringify(renderPlanBlocks(makeRun({ status }), now))).not.toContain('rollback_approve');
+    }
+  });
+
+  it('keeps a typed reason as text: no mentions, no links', () => {
+    const text = JSON.stringify(renderPlanBlocks(makeRun({ plan: { reason: 'oops <!channel> <https://evil|click>' } }), now));
+    expect(text).toContain('&lt;!channel&gt;');
+    expect(text).not.toContain('<!channel>');
+  });
+
+  it('stays within Slack limits with enormous inputs', () => {
+    const long = 'x'.repeat(5000);
+    const run = makeRun({ plan: { reason: long, checks: Array.from({ length: 40 }, (_, i) => ({ id: `c${i}`, outcome: 'warn' as const, message: long })), failedDeploymentId: 'd'.repeat(128) } });
+    expect(checkBlockKitMessage({ blocks: renderPlanBlocks(run, now) })).toEqual([]);
+  });
+});
+
+describe('thread report blocks', () => {
+  const verified = makeRun({
+    status: 'succeeded',
+    stepResults: [{ index: 1, status: 'done', startedAt: T0, finishedAt: at(0.5), detail: 'ok' }],
+    verification: {
+      phase: 'Succeeded', startedAt: at(0.5), finishedAt: at(0.6),
+      checks: [
+        { name: 'rollout checkout-api', phase: 'passed', measured: '3/3 ready, revision 5', threshold: '3/3 ready', durationMs: 12, detail: 'checkout-api: 3/3 replicas ready' },
+        { name: 'smoke commands', phase: 'skipped', durationMs: 0, detail: 'no smoke commands are configured' },
+      ],
+    },
+    rootCause: {
+      causes: [{ summary: 'The new version crashes on start (CrashLoopBackOff).', confidence: 'high', evidence: ['pod checkout-api-1: CrashLoopBackOff, 4 restart(s)', 'last log of checkout-api-1: FATAL <missing> DATABASE_URL'] }],
+      pods: [{ name: 'checkout-api-1', component: 'checkout-api', image: 'api:v1.2.1', phase: 'Running', ready: false, restarts: 4, waitingReason: 'CrashLoopBackOff', lastTerminationReason: 'Error', lastExitCode: 1 }],
+      warnings: [{ object: 'Pod/checkout-api-1', reason: 'BackOff', message: 'Back-off restarting failed container', count: 7 }],
+      lastLogLines: [{ pod: 'checkout-api-1', container: 'api', lines: ['FATAL <missing> DATABASE_URL'] }],
+    },
+  });
+
+  it('verification starts with a header containing "Verification"', () => {
+    const blocks = renderVerificationBlocks(verified);
+    expect(blocks[0]).toMatchObject({ type: 'header', text: { text: expect.stringContaining('Verification') } });
+    expectGolden('thread-verification.json', blocks);
+    expect(checkBlockKitMessage({ blocks })).toEqual([]);
+  });
+
+  it('root cause starts with a header containing "Root cause" and escapes log text', () => {
+    const blocks = renderRootCauseBlocks(verified);
+    expect(blocks[0]).toMatchObject({ type: 'header', text: { text: expect.stringContaining('Root cause') } });
+    expect(JSON.stringify(blocks)).toContain('&lt;missing&gt;');
+    expectGolden('thread-root-cause.json', blocks);
+    expect(checkBlockKitMessage({ blocks })).toEqual([]);
+  });
+
+  it('says "no cause identified" rather than inventing one', () => {
+    const blocks = renderRootCauseBlocks(makeRun({ rootCause: { causes: [], pods: [], warnings: [], lastLogLines: [] } }));
+    expect(JSON.stringify(blocks)).toContain('No cause identified');
+  });
+});
