@@ -1,0 +1,265 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApiRouter, type RecordedRequest } from './api-router.js';
+import { ClusterController } from './cluster-controller.js';
+import { ClusterSeeder, type SeedDeploymentInput, type SeedServiceInput } from './cluster-seeder.js';
+import { DeploymentController } from './deployment-controller.js';
+import { getCondition, REASON } from './deployment-status.js';
+import { EventRecorder } from './event-recorder.js';
+import { FaultInjector, type FaultHandle, type FaultSpec } from './fault-injector.js';
+import { ImageBehaviours, type ImageBehaviour, type ImageBehaviourOptions } from './image-behaviours.js';
+import type { Deployment, KubeEvent, KubeObject, Pod, ReplicaSet, ResourceName, Service, WatchEventType } from './kube-types.js';
+import { deepClone } from './json-value.js';
+import { buildKubeConfigYaml } from './kubeconfig.js';
+import { ObjectStore } from './object-store.js';
+import { PodKubelet } from './pod-kubelet.js';
+import { ReplicaSetController } from './replica-set-controller.js';
+import { ResourceHandlers } from './resource-handlers.js';
+import { ScaleSubresource } from './scale-subresource.js';
+import { WatchHub } from './watch-hub.js';
+
+export type { RecordedRequest } from './api-router.js';
+export type { SeedContainer, SeedDeploymentInput, SeedRevision, SeedServiceInput } from './cluster-seeder.js';
+export type { FaultHandle, FaultSpec } from './fault-injector.js';
+export type { ImageBehaviour, ImageBehaviourOptions } from './image-behaviours.js';
+export type * from './kube-types.js';
+
+export interface KubernetesEmulatorOptions {
+  /** Bearer token required on every request (default 'emulator-token'). */
+  token?: string;
+  /** Accept requests without an Authorization header (kubectl sends none over plain http). */
+  allowAnonymous?: boolean;
+  /** Controller step period in ms (default 25). */
+  tickMs?: number;
+  /** Time from pod creation to Running and Ready for a healthy image, in ms (default 100). */
+  podStartMs?: number;
+  /** Changes kept for watch resumption; older resourceVersions get 410 Gone (default 5000). */
+  watchHistoryLimit?: number;
+  /** Event objects kept (default 1000). */
+  eventLimit?: number;
+  /** Recorded requests kept, oldest dropped first (default 10000). */
+  requestLogLimit?: number;
+  /** BOOKMARK period on watches that allow bookmarks (default 10000 ms). */
+  bookmarkIntervalMs?: number;
+}
+
+export interface ClusterChange {
+  type: WatchEventType;
+  resource: ResourceName;
+  kind: string;
+  object: KubeObject;
+}
+
+/** An in-process Kubernetes API server with Deployment, ReplicaSet and kubelet emulation. */
+export class KubernetesEmulator {
+  private closed = false;
+
+  private constructor(
+    readonly url: string,
+    readonly token: string,
+    /** Every request received, in order (bounded by requestLogLimit). */
+    readonly requests: RecordedRequest[],
+    private readonly server: Server,
+    private readonly store: ObjectStore,
+    private readonly controller: ClusterController,
+    private readonly seeder: ClusterSeeder,
+    private readonly behaviours: ImageBehaviours,
+    private readonly faults: FaultInjector,
+    private readonly watches: WatchHub,
+    /** Aborts injected delays still pending at close. */
+    private readonly abort: AbortController,
+  ) {}
+
+  /** @internal use startKubernetesEmulator */
+  static async start(opts: KubernetesEmulatorOptions = {}): Promise<KubernetesEmulator> {
+    const token = opts.token ?? 'emulator-token';
+    const tickMs = Math.max(1, opts.tickMs ?? 25);
+    const podStartMs = Math.max(0, opts.podStartMs ?? 100);
+    const now = Date.now;
+    const store = new ObjectStore(opts.watchHistoryLimit ?? 5000, now);
+    const events = new EventRecorder(store, now, opts.eventLimit ?? 1000);
+    const behaviours = new ImageBehaviours();
+    const kubelet = new PodKubelet(store, events, behaviours, { podStartMs });
+    const controller = new ClusterController({
+      store,
+      kubelet,
+      deployments: new DeploymentController(store, events),
+      replicaSets: new ReplicaSetController(store, events),
+      tickMs,
+      now,
+    });
+    const handlers = new ResourceHandlers(store, { now, onWrite: () => controller.kick() });
+    const seeder = new ClusterSeeder(store, handlers, kubelet, now);
+    for (const ns of ['default', 'kube-system', 'kube-public']) seeder.ensureNamespace(ns);
+    const faults = new FaultInjector();
+    const watches = new WatchHub(store, opts.bookmarkIntervalMs ?? 10_000);
+    const requestLogLimit = opts.requestLogLimit ?? 10_000;
+    const requests: RecordedRequest[] = [];
+    const abort = new AbortController();
+    const server = createServer(
+      createApiRouter({
+        token,
+        allowAnonymous: opts.allowAnonymous ?? false,
+        handlers,
+        scale: new ScaleSubresource(store, handlers, { now, onWrite: () => controller.kick() }),
+        watches,
+        faults,
+        logs: kubelet,
+        signal: abort.signal,
+        record: (r) => {
+          requests.push(r);
+          if (requests.length > requestLogLimit) requests.splice(0, requests.length - requestLogLimit);
+        },
+      }),
+    );
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    const emulator = new KubernetesEmulator(`http://127.0.0.1:${port}`, token, requests, server, store, controller, seeder, behaviours, faults, watches, abort);
+    controller.start();
+    return emulator;
+  }
+
+  kubeConfigYaml(contextName = 'emulator'): string {
+    return buildKubeConfigYaml(this.url, this.token, contextName);
+  }
+
+  seedDeployment(input: SeedDeploymentInput): Deployment {
+    return deepClone(this.seeder.seedDeployment(input));
+  }
+
+  seedService(input: SeedServiceInput): Service {
+    return deepClone(this.seeder.seedService(input));
+  }
+
+  setImageBehaviour(image: string, behaviour: ImageBehaviour, opts?: ImageBehaviourOptions): void {
+    this.behaviours.set(image, behaviour, opts);
+  }
+
+  injectFault(spec: FaultSpec): FaultHandle {
+    return this.faults.add(spec);
+  }
+
+  /** Ends every open watch stream, as an API server restart would. */
+  dropWatches(): void {
+    this.watches.dropAll();
+  }
+
+  get openWatchCount(): number {
+    return this.watches.openCount;
+  }
+
+  /** An exception thrown by a control loop (they keep running); undefined when all is well. */
+  get controllerError(): Error | undefined {
+    return this.controller.lastError;
+  }
+
+  clearRequests(): void {
+    this.requests.length = 0;
+  }
+
+  getDeployment(namespace: string, name: string): Deployment | undefined {
+    return this.store.get<Deployment>('deployments', namespace, name);
+  }
+
+  listDeployments(namespace?: string): Deployment[] {
+    return this.store.list<Deployment>('deployments', namespace);
+  }
+
+  listReplicaSets(namespace?: string): ReplicaSet[] {
+    return this.store.list<ReplicaSet>('replicasets', namespace);
+  }
+
+  listPods(namespace?: string): Pod[] {
+    return this.store.list<Pod>('pods', namespace);
+  }
+
+  getService(namespace: string, name: string): Service | undefined {
+    return this.store.get<Service>('services', namespace, name);
+  }
+
+  listEvents(namespace?: string): KubeEvent[] {
+    return this.store.list<KubeEvent>('events', namespace);
+  }
+
+  /** Called after every object change with a copy of the object; returns an unsubscribe function. */
+  onChange(listener: (change: ClusterChange) => void): () => void {
+    return this.store.subscribe((c) => listener({ type: c.type, resource: c.resource, kind: c.object.kind, object: deepClone(c.object) }));
+  }
+
+  /** Resolves once `predicate` holds (checked now and after every change), rejects after `timeoutMs`. */
+  waitFor(predicate: () => boolean, timeoutMs: number, description = 'condition'): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (predicate()) return resolve();
+      let unsubscribe = (): void => undefined;
+      const timer = setTimeout(() => {
+        unsubscribe();
+        reject(new Error(`timed out after ${timeoutMs}ms waiting for ${description}`));
+      }, timeoutMs);
+      unsubscribe = this.store.subscribe(() => {
+        let ok = false;
+        try {
+          ok = predicate();
+        } catch (err) {
+          clearTimeout(timer);
+          unsubscribe();
+          reject(err instanceof Error ? err : new Error(String(err)));
+          return;
+        }
+        if (!ok) return;
+        clearTimeout(timer);
+        unsubscribe();
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * Resolves with the Deployment when its rollout is complete by `kubectl rollout status`
+   * rules; rejects on ProgressDeadlineExceeded or after `timeoutMs`.
+   */
+  async waitForRolloutComplete(namespace: string, name: string, timeoutMs: number): Promise<Deployment> {
+    let last: Deployment | undefined;
+    try {
+      await this.waitFor(() => {
+        last = this.getDeployment(namespace, name);
+        if (!last) return false;
+        const s = last.status ?? {};
+        if (getCondition(s, 'Progressing')?.reason === REASON.timedOut) {
+          throw new Error(`deployment "${name}" exceeded its progress deadline`);
+        }
+        const desired = last.spec.replicas ?? 1;
+        return (
+          (s.observedGeneration ?? 0) >= (last.metadata.generation ?? 1) &&
+          (s.updatedReplicas ?? 0) === desired &&
+          (s.replicas ?? 0) === desired &&
+          (s.availableReplicas ?? 0) === desired
+        );
+      }, timeoutMs, `rollout of ${namespace}/${name}`);
+    } catch (err) {
+      const status = last ? JSON.stringify(last.status) : 'not found';
+      throw new Error(`${err instanceof Error ? err.message : String(err)}; status: ${status}`);
+    }
+    return last as Deployment;
+  }
+
+  /** Stops the controllers, ends all watches and closes the server and its connections. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.controller.stop();
+    this.abort.abort();
+    this.faults.clear();
+    this.watches.destroyAll();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+}
+
+export async function startKubernetesEmulator(opts?: KubernetesEmulatorOptions): Promise<KubernetesEmulator> {
+  return KubernetesEmulator.start(opts);
+}
