@@ -64,3 +64,27 @@ export interface Logger {
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
 }
+
+/** What the incident timeline in PagerDuty says happened (for the root-cause report). */
+export interface IncidentLogEntry {
+  at: string;
+  type: string;
+  summary: string;
+}
+
+export interface IncidentAlert {
+  routingKey: string;
+  summary: string;
+  source: string;
+  severity: 'critical' | 'error' | 'warning' | 'info';
+  dedupKey: string;
+  details: Record<string, string>;
+}
+
+/** The incident tool (PagerDuty). Failures throw; callers decide whether they matter. */
+export interface IncidentService {
+  addNote(incidentId: string, text: string, signal: AbortSignal): Promise<void>;
+  timeline(incidentId: string, signal: AbortSignal): Promise<IncidentLogEntry[]>;
+  /** Events API v2: a new alert, e.g. "rollback failed, manual intervention required". */
+  triggerAlert(alert: IncidentAlert, signal: AbortSignal): Promise<void>;
+}
