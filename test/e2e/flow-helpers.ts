@@ -41,7 +41,7 @@ export function threadHeaders(h: Harness, message: FakeSlackMessage): string[] {
 
 export async function waitForThread(h: Harness, message: FakeSlackMessage, pattern: RegExp): Promise<FakeSlackMessage> {
   return h.slack.waitFor(
-    () => h.slack.threadReplies(CHANNEL, message.ts).find((m) => pattern.test(JSON.stringify(m.blocks ?? m.text))),
+    () => h.slack.threadReplies(CHANNEL, message.ts).find((m) => pattern.test(`${m.text ?? ""} ${JSON.stringify(m.blocks ?? [])}`)),
     20_000,
     `thread reply matching ${pattern}`,
   );

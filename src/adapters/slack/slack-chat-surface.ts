@@ -29,8 +29,9 @@ export class SlackChatSurface implements ChatSurface {
     await this.client.chat.postMessage({ channel: run.message.channel, thread_ts: run.message.ts, text: clip(text, LIMITS.fallbackText), blocks });
   }
 
+  /** In the plan's thread; in the run's channel when the plan message was never recorded, so it is never lost. */
   async postThreadNote(run: Run, text: string): Promise<void> {
-    if (!run.message) return;
-    await this.client.chat.postMessage({ channel: run.message.channel, thread_ts: run.message.ts, text: clip(text, LIMITS.sectionText) });
+    const where = run.message ? { channel: run.message.channel, thread_ts: run.message.ts } : { channel: run.channel };
+    await this.client.chat.postMessage({ ...where, text: clip(text, LIMITS.sectionText) });
   }
 }
