@@ -1,4 +1,7 @@
 // The domain vocabulary. Plain data only: everything here can be stored, rendered and compared.
+import type { RootCause } from './evidence.js';
+
+export type { EventEvidence, Evidence, LogEvidence, PodEvidence, ProbableCause, RootCause } from './evidence.js';
 
 export type DeploymentStatus = 'succeeded' | 'failed' | 'in_progress' | 'rolled_back';
 
@@ -179,50 +182,4 @@ export interface Verification {
   checks: VerificationCheck[];
   startedAt: string;
   finishedAt: string;
-}
-
-export interface PodEvidence {
-  name: string;
-  component: string;
-  image: string;
-  phase: string;
-  ready: boolean;
-  restarts: number;
-  waitingReason?: string;
-  lastTerminationReason?: string;
-  lastExitCode?: number;
-  scheduledFailure?: string;
-}
-
-export interface EventEvidence {
-  object: string;
-  reason: string;
-  message: string;
-  count: number;
-}
-
-export interface LogEvidence {
-  pod: string;
-  container: string;
-  lines: string[];
-}
-
-export interface Evidence {
-  failedImages: string[];
-  pods: PodEvidence[];
-  warnings: EventEvidence[];
-  logs: LogEvidence[];
-}
-
-export interface ProbableCause {
-  summary: string;
-  confidence: 'high' | 'medium' | 'low';
-  evidence: string[];
-}
-
-export interface RootCause {
-  causes: ProbableCause[];
-  pods: PodEvidence[];
-  warnings: EventEvidence[];
-  lastLogLines: LogEvidence[];
 }
