@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromDefault(); // in-cluster, then KUBECONFIG, then ~/.kube/config
   for (const service of catalog.services.values()) {
-    const context = service.target.context;
+    const context = service.target.kind === 'command' ? undefined : service.target.context;
     if (context && !kubeConfig.getContextObject(context)) {
       throw new ConfigError(`${env.SMARTSPEC_CONFIG}: services.${service.name}.kubernetes.context: "${context}" is not a context in the kubeconfig (known: ${kubeConfig.getContexts().map((c) => c.name).join(', ') || 'none'})`);
     }

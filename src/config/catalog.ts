@@ -9,11 +9,35 @@ import { ConfigError, formatIssues } from './config-error.js';
 const name = z.string().regex(ID_PATTERN, { error: 'must be 1–128 characters of letters, digits and . _ @ / : + -' });
 const slackUser = z.string().regex(/^[UWS][A-Z0-9]{2,}$/, { error: 'must be a Slack user id (U…/W…) or user-group id (S…)' });
 
+const namespace = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'must be a Kubernetes namespace name' });
+const objectName = z.string().regex(/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, { error: 'must be a Kubernetes object name' });
+const labelKey = z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, { error: 'must be a label key' });
+
 const kubernetesSchema = z.strictObject({
   context: z.string().min(1).optional(),
-  namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'must be a Kubernetes namespace name' }),
-  deployments: z.array(z.string().regex(/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, { error: 'must be a Kubernetes Deployment name' })).min(1, { error: 'must list at least one Deployment' }),
+  namespace,
+  deployments: z.array(objectName).min(1, { error: 'must list at least one Deployment' }),
   core: z.array(z.string()).default([]),
+  blueGreen: z.strictObject({ service: objectName, label: labelKey }).optional(),
+});
+
+const helmSchema = z.strictObject({
+  release: objectName,
+  namespace,
+  context: z.string().min(1).optional(),
+  timeoutSeconds: z.number().int().min(10).max(3600).default(300),
+});
+
+const commandSchema = z.strictObject({
+  rollback: z.array(z.string().min(1)).min(1, { error: 'must be an argument array such as ["./scripts/rollback.sh", "{service}", "{version}"]' }),
+  timeoutSeconds: z.number().int().min(1).max(3600).default(600),
+});
+
+const pagerDutySchema = z.strictObject({
+  services: z.array(z.string().regex(/^P[A-Z0-9]{5,}$/, { error: 'must be a PagerDuty service id such as PABC123' })).min(1),
+  autoRollback: z.boolean().default(false),
+  routingKey: z.string().min(20).max(64).optional(),
+  windowMinutes: z.number().int().min(1).max(24 * 60).default(120),
 });
 
 const verificationSchema = z.strictObject({
@@ -24,6 +48,8 @@ const verificationSchema = z.strictObject({
 
 const approvalsSchema = z.strictObject({
   approvers: z.array(slackUser).min(1, { error: 'must name at least one approver: without approvers nothing could ever execute' }),
+  requesters: z.array(slackUser).default([]),
+  channels: z.array(z.string().regex(/^[CGD][A-Z0-9]{2,}$/, { error: 'must be a Slack channel id' })).default([]),
   required: z.number().int().min(1).default(1),
   highRiskRequired: z.number().int().min(1).default(2),
   allowSelfApproval: z.boolean().default(false),
@@ -33,17 +59,35 @@ const approvalsSchema = z.strictObject({
 const serviceSchema = z.strictObject({
   environment: name.default('production'),
   channel: z.string().regex(/^[CGD][A-Z0-9]{2,}$/, { error: 'must be a Slack channel id such as C0INCIDENTS' }).optional(),
-  kubernetes: kubernetesSchema,
+  kubernetes: kubernetesSchema.optional(),
+  helm: helmSchema.optional(),
+  command: commandSchema.optional(),
   verification: verificationSchema.default({ http: [], commands: [], timeoutSeconds: 300 }),
   approvals: approvalsSchema,
   planExpiryMinutes: z.number().int().min(1).max(24 * 60).default(30),
+  history: z.strictObject({ keep: z.number().int().min(2).max(1000).default(20) }).default({ keep: 20 }),
+  preserveDataMigrations: z.boolean().default(true),
+  pagerduty: pagerDutySchema.optional(),
 }).superRefine((svc, ctx) => {
-  for (const core of svc.kubernetes.core) {
-    if (!svc.kubernetes.deployments.includes(core)) {
+  const kinds = (['kubernetes', 'helm', 'command'] as const).filter((k) => svc[k] !== undefined);
+  if (kinds.length !== 1) {
+    ctx.addIssue({ code: 'custom', path: [], message: `must have exactly one of kubernetes, helm or command (found ${kinds.length === 0 ? 'none' : kinds.join(' and ')})` });
+  }
+  for (const core of svc.kubernetes?.core ?? []) {
+    if (!svc.kubernetes?.deployments.includes(core)) {
       ctx.addIssue({ code: 'custom', path: ['kubernetes', 'core'], message: `names ${core}, which is not in kubernetes.deployments` });
     }
   }
+  if (svc.kubernetes?.blueGreen && svc.kubernetes.deployments.length !== 2) {
+    ctx.addIssue({ code: 'custom', path: ['kubernetes', 'blueGreen'], message: 'needs exactly two deployments, one per side' });
+  }
 });
+
+function targetOf(svc: z.infer<typeof serviceSchema>): Service['target'] {
+  if (svc.kubernetes) return { kind: 'kubernetes', ...svc.kubernetes };
+  if (svc.helm) return { kind: 'helm', ...svc.helm };
+  return { kind: 'command', ...svc.command! };
+}
 
 const catalogSchema = z.strictObject({
   services: z.record(name, serviceSchema).refine((s) => Object.keys(s).length > 0, { error: 'must define at least one service' }),
@@ -64,10 +108,13 @@ export function parseCatalog(text: string, source: string): Catalog {
       name: serviceName,
       environment: svc.environment,
       ...(svc.channel ? { channel: svc.channel } : {}),
-      target: { kind: 'kubernetes', ...svc.kubernetes },
+      target: targetOf(svc),
       verification: svc.verification,
       approvals: svc.approvals,
       planExpiryMinutes: svc.planExpiryMinutes,
+      historyKeep: svc.history.keep,
+      preserveDataMigrations: svc.preserveDataMigrations,
+      ...(svc.pagerduty ? { pagerduty: svc.pagerduty } : {}),
     });
   }
   return { services };

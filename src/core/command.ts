@@ -5,7 +5,7 @@ export const ID_PATTERN = /^[A-Za-z0-9._@/:+-]{1,128}$/;
 
 export const USAGE = [
   '*Usage*',
-  '`/smartspec_rollback --failed-deployment-id <id> [--target-version <version>] [--dry-run] [--reason "<text>"]`',
+  '`/smartspec_rollback --failed-deployment-id <id> [--target-version <version>] [--component <name>]… [--environment <env>] [--dry-run] [--auto-approve] [--reason "<text>"]`',
   '`/smartspec_rollback status [<run-id>]`',
   '`/smartspec_rollback history <service>`',
   '`/smartspec_rollback help`',
@@ -19,6 +19,10 @@ export interface RollbackRequest {
   dryRun: boolean;
   autoApprove: boolean;
   reason?: string;
+  /** Partial rollback: only these components. */
+  components?: string[];
+  /** Must match the failed deployment's environment: a guard against rolling back the wrong one. */
+  environment?: string;
 }
 
 export type CommandRequest =
@@ -30,6 +34,7 @@ export type CommandRequest =
 interface FlagSpec {
   takesValue: boolean;
   validateAsId: boolean;
+  repeatable?: boolean;
 }
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -38,7 +43,11 @@ const FLAGS: Record<string, FlagSpec> = {
   reason: { takesValue: true, validateAsId: false },
   'dry-run': { takesValue: false, validateAsId: false },
   'auto-approve': { takesValue: false, validateAsId: false },
+  component: { takesValue: true, validateAsId: true, repeatable: true },
+  environment: { takesValue: true, validateAsId: true },
 };
+
+const MAX_COMPONENTS = 20;
 
 const MAX_REASON = 500;
 
@@ -67,6 +76,7 @@ export function parseCommand(text: string): CommandRequest {
 
 function parseRollbackFlags(words: string[]): RollbackRequest {
   const values = new Map<string, string | true>();
+  const components: string[] = [];
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
     if (!word.startsWith('--')) throw usageError(`Unexpected argument \`${word}\`.`);
@@ -74,7 +84,7 @@ function parseRollbackFlags(words: string[]): RollbackRequest {
     const name = eq === -1 ? word.slice(2) : word.slice(2, eq);
     const spec = FLAGS[name];
     if (!spec) throw usageError(`Unknown flag \`--${name}\`.`);
-    if (values.has(name)) throw usageError(`Flag \`--${name}\` is given twice.`);
+    if (values.has(name) && !spec.repeatable) throw usageError(`Flag \`--${name}\` is given twice.`);
     if (!spec.takesValue) {
       if (eq !== -1) throw usageError(`Flag \`--${name}\` takes no value.`);
       values.set(name, true);
@@ -89,6 +99,11 @@ function parseRollbackFlags(words: string[]): RollbackRequest {
     }
     if (value === undefined || value === '') throw usageError(`Flag \`--${name}\` needs a value.`);
     if (spec.validateAsId) assertId(`--${name}`, value);
+    if (spec.repeatable) {
+      if (components.includes(value)) throw usageError(`Component \`${value}\` is named twice.`);
+      if (components.length >= MAX_COMPONENTS) throw usageError(`At most ${MAX_COMPONENTS} components.`);
+      components.push(value);
+    }
     values.set(name, value);
   }
   const failed = values.get('failed-deployment-id');
@@ -101,6 +116,9 @@ function parseRollbackFlags(words: string[]): RollbackRequest {
   };
   const target = values.get('target-version');
   if (typeof target === 'string') request.targetVersion = target;
+  if (components.length > 0) request.components = components;
+  const environment = values.get('environment');
+  if (typeof environment === 'string') request.environment = environment;
   const reason = values.get('reason');
   if (typeof reason === 'string') {
     if (reason.length > MAX_REASON) throw usageError(`\`--reason\` is longer than ${MAX_REASON} characters.`);

@@ -37,6 +37,8 @@ export interface Deployment {
   components: Record<string, ComponentSpec>;
   migrations: Migration[];
   verification?: RecordedVerification;
+  /** False when whoever recorded it knows it cannot be returned to (e.g. it needs data since migrated). */
+  rollbackSafe?: boolean;
 }
 
 export type RunStatus =
@@ -76,17 +78,28 @@ export interface Actor {
   name?: string;
 }
 
-export type StepKind = 'rollout_undo';
+/**
+ * One thing the provider does. `component` names what it acts on (a Deployment, a Helm release, or
+ * the service for a command); the action carries what it needs, fixed when the plan was built.
+ */
+export type StepAction =
+  /** Put back the pod template that ran `image` (a ReplicaSet revision), or set the images when that revision is gone. */
+  | { kind: 'rollout_undo'; target: { image: string; revision?: number } }
+  /** Scale a Deployment and wait until that many replicas are ready (blue-green: warm the idle side first). */
+  | { kind: 'scale'; replicas: number; waitReady: boolean }
+  /** Point a Service's selector at the other blue-green side. */
+  | { kind: 'switch_traffic'; service: string; label: string; from: string; to: string }
+  | { kind: 'helm_rollback'; release: string; revision: number }
+  | { kind: 'command'; argv: string[] };
 
-export interface Step {
+export type StepKind = StepAction['kind'];
+
+export type Step = {
   index: number;
-  kind: StepKind;
   component: string;
   description: string;
   expectedSeconds: number;
-  /** What the provider needs to do this step; built from the observed cluster state. */
-  target: { image: string; revision?: number };
-}
+} & StepAction;
 
 export interface StepResult {
   index: number;
@@ -106,12 +119,23 @@ export interface ComponentState {
   updatedReplicas: number;
   rolloutInProgress: boolean;
   /** Revisions the cluster still holds, newest first, with their images. */
-  history: Array<{ revision: number; images: string[] }>;
+  history: Array<{ revision: number; images: string[]; createdAt?: string }>;
+  /** Argo CD or Flux manage this object: Git may undo whatever we change. */
+  gitOps?: { tool: 'Argo CD' | 'Flux'; app: string };
+  /** Blue-green: which side (label value) these pods are, when the service switches by selector. */
+  slot?: string;
+  /** Helm: the release is stuck mid-operation (pending-install / pending-upgrade / pending-rollback). */
+  pendingOperation?: string;
 }
 
 export interface DeployState {
   components: ComponentState[];
+  /** Blue-green: the side the Service's selector points at now. */
+  liveSlot?: string;
 }
+
+/** full: every component · partial: the named ones · instant: blue-green switch of the Service selector. */
+export type RollbackStrategy = 'full' | 'partial' | 'instant';
 
 export interface RollbackPlan {
   service: string;
@@ -121,7 +145,7 @@ export interface RollbackPlan {
   fromVersion: string;
   toVersion: string;
   reason: string;
-  strategy: 'full';
+  strategy: RollbackStrategy;
   components: string[];
   checks: SafetyCheck[];
   risk: Risk;

@@ -1,8 +1,9 @@
 // Builds the rollback plan: what runs now, what it becomes, the checks, the risk and the steps.
 import { fingerprintState } from './fingerprint.js';
-import type { Deployment, DeployState, RollbackPlan, SafetyCheck, Step } from './model.js';
+import type { Deployment, DeployState, RollbackPlan, SafetyCheck } from './model.js';
 import { assessRisk, requiredApprovals } from './risk.js';
 import type { Service } from './service.js';
+import { planSteps } from './steps.js';
 
 export interface PlanInput {
   service: Service;
@@ -13,15 +14,18 @@ export interface PlanInput {
   reason: string | undefined;
   dryRun: boolean;
   now: Date;
+  /** Partial rollback: only these components (already checked against the catalog). */
+  components?: string[];
 }
 
-// A rollout of a handful of replicas usually settles within this; it is an estimate shown to people.
-const EXPECTED_ROLLOUT_SECONDS = 60;
-
 export function buildPlan(input: PlanInput): RollbackPlan {
-  const { service, failed, target, state, checks, now } = input;
+  const { service, failed, target, state, now } = input;
+  const { strategy, steps, checks: strategyChecks } = planSteps(service, target, state, input.components);
+  const checks = [...input.checks, ...strategyChecks];
+  if (steps.length === 0) {
+    checks.push({ id: 'steps', outcome: 'block', message: `Nothing to do: no component of ${service.name} has a recorded image for \`${target.version}\`.` });
+  }
   const risk = assessRisk(checks);
-  const steps = buildSteps(target, state);
   return {
     service: service.name,
     environment: service.environment,
@@ -30,8 +34,8 @@ export function buildPlan(input: PlanInput): RollbackPlan {
     fromVersion: failed.version,
     toVersion: target.version,
     reason: input.reason ?? `Deployment \`${failed.id}\` (${failed.version}) failed`,
-    strategy: 'full',
-    components: steps.map((s) => s.component),
+    strategy,
+    components: [...new Set(steps.map((s) => s.component))],
     checks,
     risk,
     requiredApprovals: requiredApprovals(risk, service.approvals),
@@ -45,24 +49,4 @@ export function buildPlan(input: PlanInput): RollbackPlan {
 
 export function isBlocked(plan: RollbackPlan): boolean {
   return plan.checks.some((c) => c.outcome === 'block');
-}
-
-/** One step per component whose target image is known: roll it back to the newest revision running that image. */
-function buildSteps(target: Deployment, state: DeployState): Step[] {
-  const steps: Step[] = [];
-  for (const component of state.components) {
-    const image = target.components[component.name]?.image;
-    if (image === undefined) continue;
-    const revision = component.history.find((h) => h.images.includes(image))?.revision;
-    const where = revision === undefined ? '' : ` (revision ${revision})`;
-    steps.push({
-      index: steps.length + 1,
-      kind: 'rollout_undo',
-      component: component.name,
-      description: `Roll \`${component.name}\` back to \`${image}\`${where} and wait until every replica is ready.`,
-      expectedSeconds: EXPECTED_ROLLOUT_SECONDS,
-      target: revision === undefined ? { image } : { image, revision },
-    });
-  }
-  return steps;
 }

@@ -14,6 +14,8 @@ export interface Store {
   getDeployment(id: string): Promise<Deployment | undefined>;
   /** Newest first. */
   listDeployments(service: string, environment: string, limit: number): Promise<Deployment[]>;
+  /** Deletes all but the newest `keep` deployments of the service and environment (retention). */
+  pruneDeployments(service: string, environment: string, keep: number): Promise<number>;
   /** A deployment undone by a successful run is never chosen as a target again. */
   markRolledBack(deploymentId: string, runId: string): Promise<void>;
 
@@ -42,6 +44,10 @@ export interface DeployProvider {
   currentState(service: Service, signal: AbortSignal): Promise<DeployState>;
   /** Idempotent per (run, step): executing a step already applied changes nothing. */
   execute(run: Run, step: Step, service: Service, signal: AbortSignal): Promise<StepResult>;
+  /** Asks the system to validate the step without applying it (Kubernetes: dryRun=All). Never changes anything. */
+  dryRun(run: Run, step: Step, service: Service, signal: AbortSignal): Promise<StepResult>;
+  /** The deployments the system itself remembers (ReplicaSet revisions, Helm history), for services nobody recorded. */
+  discoverHistory(service: Service, signal: AbortSignal): Promise<Deployment[]>;
   /** Never throws for "unhealthy": that is a Failed verification. */
   verify(run: Run, service: Service, signal: AbortSignal): Promise<Verification>;
   evidence(run: Run, service: Service, failedImages: string[], signal: AbortSignal): Promise<Evidence>;

@@ -1,6 +1,6 @@
 // Pre-rollback checks. Each says pass, warn or block in one line an on-call engineer can act on.
 import type { Deployment, DeployState, Run, SafetyCheck } from './model.js';
-import type { Service } from './service.js';
+import { componentsOf, type Service } from './service.js';
 
 export interface SafetyInput {
   service: Service;
@@ -20,10 +20,13 @@ export function evaluateSafety(input: SafetyInput): SafetyCheck[] {
     checkRolloutInProgress(input),
     checkActiveRun(input),
     checkTargetAvailable(input),
-  ];
+    checkCapacity(input),
+    checkGitOps(input),
+    checkPendingRelease(input),
+  ].filter((c): c is SafetyCheck => c !== undefined);
 }
 
-export function checkMigrations({ undone }: SafetyInput): SafetyCheck {
+export function checkMigrations({ undone, service }: SafetyInput): SafetyCheck {
   const migrations = undone.flatMap((d) => d.migrations);
   const irreversible = migrations.filter((m) => !m.reversible).map((m) => m.id);
   if (irreversible.length > 0) {
@@ -35,7 +38,10 @@ export function checkMigrations({ undone }: SafetyInput): SafetyCheck {
   }
   const lossy = migrations.filter((m) => m.mayLoseData).map((m) => m.id);
   if (lossy.length > 0) {
-    return { id: 'migrations', outcome: 'block', message: `Undoing migration ${lossy.join(', ')} may lose data written since the deploy. Back up and revert by hand.` };
+    // preserveDataMigrations: false is the service owner saying this data may be lost in a rollback.
+    return service.preserveDataMigrations
+      ? { id: 'migrations', outcome: 'block', message: `Undoing migration ${lossy.join(', ')} may lose data written since the deploy. Back up and revert by hand.` }
+      : { id: 'migrations', outcome: 'warn', message: `Undoing migration ${lossy.join(', ')} may lose data written since the deploy (allowed: preserveDataMigrations is false). Back up first.` };
   }
   if (migrations.length > 0) {
     return { id: 'migrations', outcome: 'warn', message: `${migrations.length} reversible migration(s) after the target (${migrations.map((m) => m.id).join(', ')}): run their down migrations if the old version needs the old schema.` };
@@ -60,7 +66,7 @@ export function checkDrift({ failed, state, service }: SafetyInput): SafetyCheck
       drifted.push(`${component.name} runs ${component.images.join(', ') || 'nothing'} (deploy recorded ${expected})`);
     }
   }
-  const missing = service.target.deployments.filter((name) => !state.components.some((c) => c.name === name));
+  const missing = componentsOf(service).filter((name) => !state.components.some((c) => c.name === name));
   if (missing.length > 0) {
     return { id: 'drift', outcome: 'block', message: `Deployment ${missing.join(', ')} is not in the cluster: check the catalog and the namespace.` };
   }
@@ -85,7 +91,8 @@ export function checkActiveRun({ activeRun }: SafetyInput): SafetyCheck {
   return { id: 'active_run', outcome: 'pass', message: 'No other rollback is active on this service.' };
 }
 
-export function checkTargetAvailable({ target, state }: SafetyInput): SafetyCheck {
+export function checkTargetAvailable({ target, state, service }: SafetyInput): SafetyCheck | undefined {
+  if (service.target.kind !== 'kubernetes') return undefined;
   const gone: string[] = [];
   for (const component of state.components) {
     const image = target.components[component.name]?.image;
@@ -93,7 +100,31 @@ export function checkTargetAvailable({ target, state }: SafetyInput): SafetyChec
     if (!component.history.some((h) => h.images.includes(image))) gone.push(`${component.name} (${image})`);
   }
   if (gone.length > 0) {
-    return { id: 'target_available', outcome: 'block', message: `The cluster no longer keeps a revision of ${gone.join(', ')}: raise revisionHistoryLimit or redeploy the target through CI.` };
+    return { id: 'target_available', outcome: 'warn', message: `The cluster no longer keeps the revision of ${gone.join(', ')}: only the recorded image is set back; environment and config stay as they are now.` };
   }
   return { id: 'target_available', outcome: 'pass', message: 'Every component still has a revision running the target image.' };
+}
+
+export function checkCapacity({ target, state }: SafetyInput): SafetyCheck | undefined {
+  const short = state.components.flatMap((c) => {
+    const wanted = target.components[c.name]?.replicas;
+    return wanted !== undefined && c.desiredReplicas < wanted ? [`${c.name} runs ${c.desiredReplicas} replica(s), the target ran with ${wanted}`] : [];
+  });
+  if (short.length > 0) {
+    return { id: 'capacity', outcome: 'warn', message: `Capacity: ${short.join('; ')}. The rollback keeps today's replica count: scale up if the old version needs more.` };
+  }
+  return undefined;
+}
+
+export function checkGitOps({ state }: SafetyInput): SafetyCheck | undefined {
+  const managed = state.components.filter((c) => c.gitOps);
+  if (managed.length === 0) return undefined;
+  const names = managed.map((c) => `${c.name} (${c.gitOps!.tool} app ${c.gitOps!.app})`).join(', ');
+  return { id: 'gitops', outcome: 'warn', message: `${names} is managed by GitOps: with auto-sync on, Git will undo this rollback. Suspend auto-sync now, and revert the change in Git afterwards.` };
+}
+
+export function checkPendingRelease({ state }: SafetyInput): SafetyCheck | undefined {
+  const stuck = state.components.filter((c) => c.pendingOperation);
+  if (stuck.length === 0) return undefined;
+  return { id: 'helm_pending', outcome: 'block', message: `Release ${stuck.map((c) => `${c.name} is stuck in ${c.pendingOperation}`).join(', ')}: another Helm operation holds it. If nothing is running, \`helm rollback\` to the last deployed revision by hand, or delete the stuck release secret.` };
 }

@@ -4,9 +4,30 @@ export interface KubernetesTarget {
   kind: 'kubernetes';
   context?: string;
   namespace: string;
+  /** The components. */
   deployments: string[];
+  /** Components that may not be rolled back alone: a partial rollback naming them is refused. */
   core: string[];
+  /** Instant rollback: the Service whose selector label picks the live side (value = slot). */
+  blueGreen?: { service: string; label: string };
 }
+
+export interface HelmTarget {
+  kind: 'helm';
+  context?: string;
+  namespace: string;
+  release: string;
+  timeoutSeconds: number;
+}
+
+export interface CommandTarget {
+  kind: 'command';
+  /** argv template: {service}, {version}, {environment}, {runId} are substituted; never a shell. */
+  rollback: string[];
+  timeoutSeconds: number;
+}
+
+export type DeployTarget = KubernetesTarget | HelmTarget | CommandTarget;
 
 export interface HttpCheckSpec {
   url: string;
@@ -22,6 +43,10 @@ export interface VerificationSpec {
 export interface ApprovalPolicy {
   /** Slack user ids (U…/W…) and user-group ids (S…). */
   approvers: string[];
+  /** Who may ask for a rollback at all; empty means anyone in the channel. */
+  requesters: string[];
+  /** Where the command may be used; empty means anywhere. */
+  channels: string[];
   required: number;
   highRiskRequired: number;
   allowSelfApproval: boolean;
@@ -32,11 +57,36 @@ export interface Service {
   name: string;
   environment: string;
   channel?: string;
-  target: KubernetesTarget;
+  target: DeployTarget;
   verification: VerificationSpec;
   approvals: ApprovalPolicy;
   /** Minutes a plan stays approvable. */
   planExpiryMinutes: number;
+  /** Deployments kept per service and environment; older records are pruned. */
+  historyKeep: number;
+  /** true (default): a rollback that may lose data is blocked; false: it is only a warning. */
+  preserveDataMigrations: boolean;
+  pagerduty?: PagerDutyPolicy;
+}
+
+export interface PagerDutyPolicy {
+  /** PagerDuty service ids (P…) whose incidents concern this service. */
+  services: string[];
+  /** Roll back without a click when the decision matrix says "immediately". */
+  autoRollback: boolean;
+  /** Events API v2 routing key for "rollback failed, manual intervention required" alerts. */
+  routingKey?: string;
+  /** How far back a deployment counts as the suspect of a new incident. */
+  windowMinutes: number;
+}
+
+/** The components a service is made of, whatever deploys it. */
+export function componentsOf(service: Service): string[] {
+  switch (service.target.kind) {
+    case 'kubernetes': return service.target.deployments;
+    case 'helm': return [service.target.release];
+    case 'command': return [service.name];
+  }
 }
 
 export interface Catalog {

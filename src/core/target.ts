@@ -8,6 +8,7 @@ export function unfitnessAsTarget(candidate: Deployment, failed: Deployment): st
   if (candidate.createdAt >= failed.createdAt || candidate.id === failed.id) return 'not earlier than the failed deployment';
   if (candidate.version === failed.version) return 'the same version as the failed deployment';
   if (candidate.status === 'rolled_back') return 'it was itself rolled back';
+  if (candidate.rollbackSafe === false) return 'it is recorded as not rollback-safe';
   if (candidate.status !== 'succeeded') return `its deploy ${candidate.status === 'failed' ? 'failed' : 'never finished'}`;
   const failedChecks = Object.entries(candidate.verification ?? {}).filter(([, passed]) => passed === false).map(([name]) => name);
   if (failedChecks.length > 0) return `its recorded ${failedChecks.join(', ')} verification failed`;

@@ -1,5 +1,5 @@
 // Valid domain objects with sensible defaults; a test states only what it is about via overrides.
-import type { Actor, Deployment, RollbackPlan, Run, Step, TimelineEvent } from '../../src/core/model.js';
+import type { Actor, Deployment, RollbackPlan, Run, Step, StepAction, TimelineEvent } from '../../src/core/model.js';
 
 export const T0 = '2026-11-20T10:00:00.000Z';
 
@@ -33,17 +33,12 @@ export function makeDeployment(overrides: Partial<Deployment> = {}): Deployment 
   };
 }
 
-export function makeStep(overrides: Partial<Step> = {}): Step {
+/** A rollout_undo step; pass a whole other action (e.g. `{ kind: 'scale', replicas: 3, waitReady: true }`) to change its kind. */
+export function makeStep(overrides: Partial<Omit<Step, 'kind'>> & Partial<StepAction> = {}): Step {
   const component = overrides.component ?? 'checkout-api';
-  return {
-    index: 1,
-    kind: 'rollout_undo',
-    component,
-    description: `Roll ${component} back to v1.2.0`,
-    expectedSeconds: 60,
-    target: { image: `registry.example/${component}:v1.2.0`, revision: 4 },
-    ...overrides,
-  };
+  const base = { index: 1, component, description: `Roll ${component} back to v1.2.0`, expectedSeconds: 60 };
+  const action: StepAction = { kind: 'rollout_undo', target: { image: `registry.example/${component}:v1.2.0`, revision: 4 } };
+  return { ...base, ...action, ...overrides } as Step;
 }
 
 export function makePlan(overrides: Partial<RollbackPlan> = {}): RollbackPlan {

@@ -54,7 +54,7 @@ services:
 describe('parseCatalog', () => {
   it('parses the example catalog shipped in the repo', () => {
     const catalog = parseCatalog(readFileSync('smartspec.example.yml', 'utf8'), 'smartspec.example.yml');
-    expect(catalog.services.get('checkout')?.target.deployments).toContain('checkout-api');
+    expect(catalog.services.get('checkout')?.target).toMatchObject({ kind: 'kubernetes', deployments: expect.arrayContaining(['checkout-api']) });
   });
 
   it('fills defaults', () => {

@@ -77,12 +77,13 @@ describe('safety checks', () => {
     expect(check.message).toContain('rb-other');
   });
 
-  it('a target whose revision the cluster no longer keeps blocks', () => {
-    expect(checkTargetAvailable(input()).outcome).toBe('pass');
+  it('a target whose revision the cluster no longer keeps warns that only the image is set back', () => {
+    expect(checkTargetAvailable(input())?.outcome).toBe('pass');
     const gone = { components: [component('checkout-api', { history: [{ revision: 2, images: ['registry.example/checkout-api:v2'] }] })] };
     const check = checkTargetAvailable(input({ state: gone }));
-    expect(check.outcome).toBe('block');
-    expect(check.message).toContain('checkout-api (registry.example/checkout-api:v1)');
+    expect(check?.outcome).toBe('warn');
+    expect(check?.message).toContain('checkout-api (registry.example/checkout-api:v1)');
+    expect(check?.message).toContain('only the recorded image is set back');
   });
 
   it('evaluates every check', () => {

@@ -3,6 +3,7 @@ import type { CustomRoute } from '@slack/bolt';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Catalog } from '../../core/service.js';
 import type { Logger, Store } from '../../core/ports.js';
+import { recordDeployment } from '../../core/use-cases/deployment-history.js';
 import { deploymentSchema, toDeployment } from './deployment-schema.js';
 import { hasBearerToken, HttpError, readJson, sendError, sendJson } from './http-kit.js';
 import { runView } from './run-view.js';
@@ -36,13 +37,13 @@ export function apiRoutes(deps: ApiRouteDeps): CustomRoute[] {
     })();
   };
 
-  const recordDeployment: Handler = async (req, res) => {
+  const postDeployment: Handler = async (req, res) => {
     const deployment = toDeployment(await readJson(req, deploymentSchema));
     const service = deps.catalog.services.get(deployment.service);
     if (!service) {
       throw new HttpError(400, `Service ${deployment.service} is not in the catalog.`, [{ path: 'service', message: `unknown service; known: ${[...deps.catalog.services.keys()].join(', ')}` }]);
     }
-    const outcome = await deps.store.saveDeployment(deployment);
+    const outcome = await recordDeployment(deps, deployment);
     if (outcome === 'conflict') throw new HttpError(409, `Deployment ${deployment.id} is already recorded with a different body; ids are immutable.`);
     sendJson(res, outcome === 'created' ? 201 : 200, { id: deployment.id, outcome });
   };
@@ -55,7 +56,7 @@ export function apiRoutes(deps: ApiRouteDeps): CustomRoute[] {
   };
 
   return [
-    { path: '/api/v1/deployments', method: ['POST'], handler: guarded(recordDeployment) },
+    { path: '/api/v1/deployments', method: ['POST'], handler: guarded(postDeployment) },
     { path: '/api/v1/rollbacks/:id', method: ['GET'], handler: guarded(getRollback) },
   ];
 }

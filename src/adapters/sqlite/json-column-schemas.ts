@@ -43,14 +43,15 @@ export const deploymentSchema: z.ZodType<Deployment> = z.looseObject({
   }).optional(),
 });
 
-const stepSchema = z.looseObject({
-  index: z.number().int(),
-  kind: z.enum(['rollout_undo']),
-  component: z.string(),
-  description: z.string(),
-  expectedSeconds: z.number(),
-  target: z.looseObject({ image: z.string(), revision: z.number().int().optional() }),
-});
+const stepBase = { index: z.number().int(), component: z.string(), description: z.string(), expectedSeconds: z.number() };
+
+const stepSchema = z.discriminatedUnion('kind', [
+  z.looseObject({ ...stepBase, kind: z.literal('rollout_undo'), target: z.looseObject({ image: z.string(), revision: z.number().int().optional() }) }),
+  z.looseObject({ ...stepBase, kind: z.literal('scale'), replicas: z.number().int(), waitReady: z.boolean() }),
+  z.looseObject({ ...stepBase, kind: z.literal('switch_traffic'), service: z.string(), label: z.string(), from: z.string(), to: z.string() }),
+  z.looseObject({ ...stepBase, kind: z.literal('helm_rollback'), release: z.string(), revision: z.number().int() }),
+  z.looseObject({ ...stepBase, kind: z.literal('command'), argv: z.array(z.string()) }),
+]);
 
 export const planSchema: z.ZodType<RollbackPlan> = z.looseObject({
   service: z.string(),
@@ -60,7 +61,7 @@ export const planSchema: z.ZodType<RollbackPlan> = z.looseObject({
   fromVersion: z.string(),
   toVersion: z.string(),
   reason: z.string(),
-  strategy: z.enum(['full']),
+  strategy: z.enum(['full', 'partial', 'instant']),
   components: z.array(z.string()),
   checks: z.array(z.looseObject({ id: z.string(), outcome: z.enum(['pass', 'warn', 'block']), message: z.string() })),
   risk: z.enum(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']),

@@ -64,6 +64,10 @@ export class SqliteStore implements Store {
     return rows.map(decodeDeployment);
   }
 
+  async pruneDeployments(service: string, environment: string, keep: number): Promise<number> {
+    return this.write(() => this.sql.pruneDeployments.run({ service, environment, keep: Math.max(1, Math.trunc(keep)) }).changes);
+  }
+
   async markRolledBack(deploymentId: string, runId: string): Promise<void> {
     // An unknown deployment is a no-op: it cannot be chosen as a target, which is all this guarantees.
     this.write(() => {

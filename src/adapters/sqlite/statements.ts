@@ -17,6 +17,11 @@ export function prepareStatements(db: Database) {
       WHERE service = @service AND environment = @environment
       ORDER BY created_at DESC, rowid DESC
       LIMIT @limit`),
+    // Keeps the newest `keep` per service and environment, ordered as listDeployments orders them.
+    pruneDeployments: db.prepare(`
+      DELETE FROM deployments WHERE service = @service AND environment = @environment AND id NOT IN (
+        SELECT id FROM deployments WHERE service = @service AND environment = @environment
+        ORDER BY created_at DESC, rowid DESC LIMIT @keep)`),
     markRolledBack: db.prepare(`
       UPDATE deployments SET status = 'rolled_back', rolled_back_by = coalesce(rolled_back_by, @runId)
       WHERE id = @deploymentId`),

@@ -1,73 +1,110 @@
-// A person (or CI) asks to roll back a failed deployment: build the plan, record the run, show it.
+// A person, CI or PagerDuty asks to roll back a failed deployment: build the plan, record the run,
+// show it. A dry run also has the API server validate every write, without applying any.
 import type { RollbackRequest } from '../command.js';
 import { UserError } from '../errors.js';
-import type { Actor, Run } from '../model.js';
+import type { Actor, Deployment, DeployState, Run } from '../model.js';
 import { buildPlan, isBlocked } from '../plan.js';
 import { evaluateSafety } from '../safety.js';
+import type { Service } from '../service.js';
 import { selectLastKnownGood } from '../target.js';
 import { approveAutomatically } from './decide.js';
-import { timelineEvent, type UseCaseDeps } from './deps.js';
+import { SYSTEM, timelineEvent, type UseCaseDeps } from './deps.js';
+import { discoverHistory, findDeployment } from './deployment-history.js';
 import { expireStalePlans } from './expire-plans.js';
+import { authorizeRequest, checkPartial } from './request-policy.js';
 
 const HISTORY_DEPTH = 200;
 const STATE_READ_TIMEOUT_MS = 15_000;
+const DRY_RUN_TIMEOUT_MS = 30_000;
 
 export interface RollbackInput {
   request: RollbackRequest;
   requester: Actor;
+  /** Where the plan is posted: the channel the command was typed in, or the service's channel. */
   channel: string;
 }
 
 export async function requestRollback(deps: UseCaseDeps, input: RollbackInput): Promise<Run> {
   const { request, requester } = input;
-  const failed = await deps.store.getDeployment(request.failedDeploymentId);
+  const failed = await findDeployment(deps, request.failedDeploymentId);
   if (!failed) {
-    throw new UserError(`No deployment \`${request.failedDeploymentId}\` is recorded. Check the id, or see \`/smartspec_rollback history <service>\`.`);
+    throw new UserError(`No deployment \`${request.failedDeploymentId}\` is recorded. Check the id, or see \`/smartspec_rollback history <service>\` (unrecorded services: \`<service>@r<revision>\`).`);
   }
   const service = deps.catalog.services.get(failed.service);
   if (!service || service.environment !== failed.environment) {
     throw new UserError(`Service \`${failed.service}\` (${failed.environment}) is not in the catalog (smartspec.yml), so it cannot be rolled back from here.`);
   }
-  if (request.autoApprove && !service.approvals.autoApprove.includes(requester.id)) {
-    throw new UserError(`You may not use \`--auto-approve\` on ${service.name}: only ${service.approvals.autoApprove.join(', ') || 'nobody'} may. Ask without it and an approver will decide.`);
+  if (request.environment && request.environment !== failed.environment) {
+    throw new UserError(`\`${failed.id}\` was deployed to ${failed.environment}, not ${request.environment}. Nothing was planned.`);
   }
-  const history = await deps.store.listDeployments(service.name, service.environment, HISTORY_DEPTH);
-  const target = selectLastKnownGood(failed, history, request.targetVersion);
+  authorizeRequest(service, request, requester, requester.kind === 'slack_user' ? input.channel : undefined);
+  const components = checkPartial(service, request.components);
 
-  let state;
-  try {
-    state = await deps.provider.currentState(service, AbortSignal.timeout(STATE_READ_TIMEOUT_MS));
-  } catch (error) {
-    deps.logger.error({ err: error, service: service.name }, 'reading the cluster failed');
-    throw new UserError(`Could not read the current state of ${service.name} from the cluster, so no plan was made: ${describe(error)}`);
-  }
-  const undone = history.filter((d) => d.createdAt > target.createdAt && d.createdAt <= failed.createdAt);
+  const target = selectLastKnownGood(failed, await historyOf(deps, service), request.targetVersion);
+  const state = await readState(deps, service);
   await expireStalePlans(deps, service.name);
-  const planFor = async () => {
-    const activeRun = await deps.store.activeRunFor(service.name, service.environment);
-    const checks = evaluateSafety({ service, failed, target, undone, state, activeRun });
-    const now = deps.clock.now();
-    const plan = buildPlan({ service, failed, target, state, checks, reason: request.reason, dryRun: request.dryRun, now });
-    const status = request.dryRun ? 'planned' as const : isBlocked(plan) ? 'blocked' as const : 'awaiting_approval' as const;
-    const run: Run = { id: deps.newRunId(), status, plan, requestedBy: requester, channel: input.channel, approvals: [], stepResults: [], createdAt: now.toISOString(), updatedAt: now.toISOString() };
-    const detail = `${plan.fromVersion} → ${plan.toVersion}, risk ${plan.risk}${request.dryRun ? ', dry run' : ''}${status === 'blocked' ? ', blocked' : ''}`;
-    return { run, outcome: await deps.store.createRun(run, timelineEvent(deps, run.id, requester, 'requested', detail)) };
-  };
-  // Another request may take the service between our check and our write: then plan again, and that
-  // second plan is blocked by the run that won, which it names.
-  let { run, outcome } = await planFor();
-  if (outcome === 'locked') ({ run, outcome } = await planFor());
-  if (outcome === 'locked') throw new UserError(`Another rollback of ${service.name} started at the same moment; see \`/smartspec_rollback status\`.`);
-  const status = run.status;
+  const run = await createRun(deps, input, service, failed, target, state, components);
   run.message = await deps.chat.postPlan(run);
   await deps.store.setMessage(run.id, run.message);
 
-  if (request.autoApprove && status === 'awaiting_approval') {
-    await approveAutomatically(deps, run.id, requester);
-  }
+  if (request.dryRun) await dryRunSteps(deps, run, service);
+  else if (request.autoApprove && run.status === 'awaiting_approval') await approveAutomatically(deps, run.id, requester);
   return (await deps.store.getRun(run.id)) ?? run;
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message.slice(0, 300) : 'unknown error';
+async function historyOf(deps: UseCaseDeps, service: Service): Promise<Deployment[]> {
+  const recorded = await deps.store.listDeployments(service.name, service.environment, HISTORY_DEPTH);
+  if (recorded.length > 1) return recorded;
+  await discoverHistory(deps, service).catch((error: unknown) => deps.logger.warn({ err: error, service: service.name }, 'history discovery failed'));
+  return deps.store.listDeployments(service.name, service.environment, HISTORY_DEPTH);
+}
+
+async function readState(deps: UseCaseDeps, service: Service): Promise<DeployState> {
+  try {
+    return await deps.provider.currentState(service, AbortSignal.timeout(STATE_READ_TIMEOUT_MS));
+  } catch (error) {
+    deps.logger.error({ err: error, service: service.name }, 'reading the deployment state failed');
+    throw new UserError(`Could not read the current state of ${service.name}, so no plan was made: ${error instanceof Error ? error.message.slice(0, 300) : 'unknown error'}`);
+  }
+}
+
+async function createRun(deps: UseCaseDeps, input: RollbackInput, service: Service, failed: Deployment, target: Deployment, state: DeployState, components: string[] | undefined): Promise<Run> {
+  const { request, requester } = input;
+  const history = await deps.store.listDeployments(service.name, service.environment, HISTORY_DEPTH);
+  const undone = history.filter((d) => d.createdAt > target.createdAt && d.createdAt <= failed.createdAt);
+  const attempt = async () => {
+    const activeRun = await deps.store.activeRunFor(service.name, service.environment);
+    const checks = evaluateSafety({ service, failed, target, undone, state, activeRun });
+    const now = deps.clock.now();
+    const plan = buildPlan({ service, failed, target, state, checks, reason: request.reason, dryRun: request.dryRun, now, ...(components ? { components } : {}) });
+    const status = request.dryRun ? 'planned' as const : isBlocked(plan) ? 'blocked' as const : 'awaiting_approval' as const;
+    const run: Run = { id: deps.newRunId(), status, plan, requestedBy: requester, channel: input.channel, approvals: [], stepResults: [], createdAt: now.toISOString(), updatedAt: now.toISOString() };
+    const detail = `${plan.fromVersion} → ${plan.toVersion} (${plan.strategy}), risk ${plan.risk}${request.dryRun ? ', dry run' : ''}${status === 'blocked' ? ', blocked' : ''}`;
+    return { run, outcome: await deps.store.createRun(run, timelineEvent(deps, run.id, requester, 'requested', detail)) };
+  };
+  // Another request may take the service between our check and our write (the store's lock is
+  // atomic): then plan again, and the second plan is blocked by the run that won, which it names.
+  let { run, outcome } = await attempt();
+  if (outcome === 'locked') ({ run, outcome } = await attempt());
+  if (outcome === 'locked') throw new UserError(`Another rollback of ${service.name} started at the same moment; see \`/smartspec_rollback status\`.`);
+  return run;
+}
+
+/** Each step validated by the target system (Kubernetes: dryRun=All) and shown as the plan's progress. */
+async function dryRunSteps(deps: UseCaseDeps, run: Run, service: Service): Promise<void> {
+  if (isBlocked(run.plan)) return;
+  const signal = AbortSignal.timeout(DRY_RUN_TIMEOUT_MS);
+  for (const step of run.plan.steps) {
+    let result;
+    try {
+      result = await deps.provider.dryRun(run, step, service, signal);
+    } catch (error) {
+      const at = deps.clock.now().toISOString();
+      result = { index: step.index, status: 'failed' as const, startedAt: at, finishedAt: at, detail: error instanceof Error ? error.message.slice(0, 300) : 'dry run failed' };
+    }
+    await deps.store.saveStepResult(run.id, result);
+    await deps.store.appendTimeline(timelineEvent(deps, run.id, SYSTEM, 'dry_run_step', `step ${step.index}: ${result.status === 'done' ? 'accepted' : 'refused'}: ${result.detail}`));
+  }
+  const updated = await deps.store.getRun(run.id);
+  if (updated) await deps.chat.updatePlan(updated).catch((error: unknown) => deps.logger.warn({ err: error }, 'could not show the dry run result'));
 }

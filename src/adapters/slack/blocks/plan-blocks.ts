@@ -44,8 +44,12 @@ function statusText(run: Run): string {
   const p = run.plan;
   const approvedBy = run.approvals.map((a) => `<@${a.userId}>`).join(', ');
   switch (run.status) {
-    case 'planned':
-      return p.dryRun ? ':test_tube: *Dry run:* nothing will be executed. Run the command without `--dry-run` to ask for approval.' : ':hourglass: Planned.';
+    case 'planned': {
+      if (!p.dryRun) return ':hourglass: Planned.';
+      const refused = run.stepResults.filter((r) => r.status === 'failed');
+      const verdict = run.stepResults.length === 0 ? '' : refused.length === 0 ? ' The target system accepted every write of this plan (server-side dry run).' : ` :x: ${refused.length} step(s) would be refused: see below.`;
+      return `:test_tube: *Dry run:* nothing was or will be executed.${verdict} Run the command without \`--dry-run\` to ask for approval.`;
+    }
     case 'blocked':
       return `:no_entry: *Blocked:* this plan cannot be executed.\n${p.checks.filter((c) => c.outcome === 'block').map((c) => `• ${c.message}`).join('\n')}`;
     case 'awaiting_approval': {
@@ -81,7 +85,8 @@ function progressLines(run: Run, now: Date): string | undefined {
   const lines = run.stepResults.map((r) => {
     const end = r.finishedAt ? new Date(r.finishedAt) : now;
     const elapsed = formatSeconds(Math.max(0, end.getTime() - new Date(r.startedAt).getTime()));
-    return `${STEP_ICON[r.status]} Step ${r.index} ${r.status} (${elapsed})${r.status === 'failed' ? `: ${r.detail}` : ''}`;
+    if (run.plan.dryRun) return `${STEP_ICON[r.status]} Step ${r.index}: ${escapeMrkdwn(r.detail)}`;
+    return `${STEP_ICON[r.status]} Step ${r.index} ${r.status} (${elapsed})${r.status === 'failed' ? `: ${escapeMrkdwn(r.detail)}` : ''}`;
   });
   return ['*Progress*', ...lines].join('\n');
 }

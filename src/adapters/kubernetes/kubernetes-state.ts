@@ -1,0 +1,66 @@
+// What a service's Deployments run now, with their revision history, GitOps ownership and
+// blue-green side: everything the plan's checks and steps are decided from.
+import { ApiException, type V1Deployment, type V1ObjectMeta } from '@kubernetes/client-node';
+import type { ComponentState, DeployState } from '../../core/model.js';
+import type { KubernetesTarget } from '../../core/service.js';
+import type { ClusterClients } from './kube-clients.js';
+import { ownedReplicaSets } from './replica-set-history.js';
+import { revisionOf, rolloutState, templateImages } from './rollout-status.js';
+
+export async function readServiceState(clients: ClusterClients, target: KubernetesTarget): Promise<DeployState> {
+  const components: ComponentState[] = [];
+  for (const name of target.deployments) {
+    const d = await readDeploymentOrUndefined(clients, target.namespace, name);
+    if (d) components.push(await componentState(clients, d, target.blueGreen?.label));
+  }
+  const state: DeployState = { components };
+  if (target.blueGreen) {
+    const service = await clients.core.readNamespacedService({ name: target.blueGreen.service, namespace: target.namespace });
+    const live = service.spec?.selector?.[target.blueGreen.label];
+    if (live !== undefined) state.liveSlot = live;
+  }
+  return state;
+}
+
+export async function readDeploymentOrUndefined(clients: ClusterClients, namespace: string, name: string): Promise<V1Deployment | undefined> {
+  try {
+    return await clients.apps.readNamespacedDeployment({ name, namespace });
+  } catch (error) {
+    if (error instanceof ApiException && error.code === 404) return undefined; // the drift check names what is missing
+    throw error;
+  }
+}
+
+async function componentState(clients: ClusterClients, d: V1Deployment, slotLabel: string | undefined): Promise<ComponentState> {
+  const history = (await ownedReplicaSets(clients, d)).flatMap((rs) => {
+    const revision = revisionOf(rs);
+    const createdAt = rs.metadata?.creationTimestamp;
+    return revision === undefined ? [] : [{ revision, images: templateImages(rs), ...(createdAt ? { createdAt: new Date(createdAt).toISOString() } : {}) }];
+  });
+  const revision = revisionOf(d);
+  const gitOps = gitOpsOwner(d.metadata);
+  const slot = slotLabel ? d.spec?.template?.metadata?.labels?.[slotLabel] : undefined;
+  return {
+    name: d.metadata?.name ?? '?',
+    images: templateImages(d),
+    ...(revision === undefined ? {} : { revision }),
+    desiredReplicas: d.spec?.replicas ?? 1,
+    readyReplicas: d.status?.readyReplicas ?? 0,
+    updatedReplicas: d.status?.updatedReplicas ?? 0,
+    rolloutInProgress: rolloutState(d).phase === 'progressing',
+    history,
+    ...(gitOps ? { gitOps } : {}),
+    ...(slot ? { slot } : {}),
+  };
+}
+
+/** The marks Argo CD and Flux leave on what they manage; Helm's own app.kubernetes.io labels are not such a mark. */
+export function gitOpsOwner(meta: V1ObjectMeta | undefined): ComponentState['gitOps'] {
+  const labels = meta?.labels ?? {};
+  const annotations = meta?.annotations ?? {};
+  const argo = annotations['argocd.argoproj.io/tracking-id']?.split(':')[0] ?? labels['argocd.argoproj.io/instance'];
+  if (argo) return { tool: 'Argo CD', app: argo };
+  const flux = labels['kustomize.toolkit.fluxcd.io/name'] ?? labels['helm.toolkit.fluxcd.io/name'];
+  if (flux) return { tool: 'Flux', app: flux };
+  return undefined;
+}

@@ -1,0 +1,86 @@
+// The steps of a plan, by target kind and strategy. Pure: decided from the catalog, the two
+// deployment records and the observed state; the provider later does exactly these.
+import type { Deployment, DeployState, RollbackStrategy, SafetyCheck, Step, StepAction } from './model.js';
+import type { HelmTarget, KubernetesTarget, Service } from './service.js';
+
+// Estimates shown to people; a rollout of a handful of replicas usually settles within these.
+const SECONDS = { rolloutUndo: 60, scaleUp: 45, switchTraffic: 2, scaleDown: 10, helm: 120 } as const;
+
+export interface StepPlan {
+  strategy: RollbackStrategy;
+  steps: Step[];
+  /** Checks that only the strategy can make (capacity of the idle side, why instant was not possible). */
+  checks: SafetyCheck[];
+}
+
+type Draft = StepAction & { component: string; description: string; expectedSeconds: number };
+
+export function planSteps(service: Service, target: Deployment, state: DeployState, components: string[] | undefined): StepPlan {
+  const t = service.target;
+  if (t.kind === 'helm') return numbered('full', [helmStep(t, target, state)], []);
+  if (t.kind === 'command') {
+    return numbered('full', [{ kind: 'command', argv: t.rollback, component: service.name, description: `Run \`${t.rollback.join(' ')}\` with {version}=\`${target.version}\`.`, expectedSeconds: t.timeoutSeconds }], []);
+  }
+  if (components) return numbered('partial', undoSteps(target, state, components), []);
+  if (t.blueGreen) {
+    const instant = blueGreenSteps(t, target, state);
+    if (instant.steps) return numbered('instant', instant.steps, instant.checks);
+    return numbered('full', undoSteps(target, state, t.deployments), instant.checks);
+  }
+  return numbered('full', undoSteps(target, state, t.deployments), []);
+}
+
+function numbered(strategy: RollbackStrategy, drafts: Draft[], checks: SafetyCheck[]): StepPlan {
+  return { strategy, steps: drafts.map((d, i) => ({ ...d, index: i + 1 }) as Step), checks };
+}
+
+/** One step per component whose target image is known: back to the newest revision running it. */
+function undoSteps(target: Deployment, state: DeployState, names: string[]): Draft[] {
+  const drafts: Draft[] = [];
+  for (const component of state.components.filter((c) => names.includes(c.name))) {
+    const image = target.components[component.name]?.image;
+    if (image === undefined) continue;
+    const revision = component.history.find((h) => h.images.includes(image))?.revision;
+    const where = revision === undefined ? ' (revision gone: set the recorded image)' : ` (revision ${revision})`;
+    const action: StepAction = { kind: 'rollout_undo', target: revision === undefined ? { image } : { image, revision } };
+    drafts.push({ ...action, component: component.name, description: `Roll \`${component.name}\` back to \`${image}\`${where} and wait until every replica is ready.`, expectedSeconds: SECONDS.rolloutUndo });
+  }
+  return drafts;
+}
+
+function helmStep(t: HelmTarget, target: Deployment, state: DeployState): Draft {
+  const release = state.components.find((c) => c.name === t.release);
+  const wanted = [target.version, target.components[t.release]?.image].filter((v): v is string => v !== undefined);
+  const revision = release?.history.find((h) => h.images.some((i) => wanted.includes(i)))?.revision ?? 0;
+  return { kind: 'helm_rollback', release: t.release, revision, component: t.release, description: `\`helm rollback ${t.release} ${revision} --wait\` (back to \`${target.version}\`).`, expectedSeconds: SECONDS.helm };
+}
+
+/**
+ * Instant rollback: the idle side must already run the target image. Warm it to the live side's
+ * replica count and wait for readiness before moving traffic (never onto cold or too few pods),
+ * switch the Service selector, then scale the failed side to zero.
+ */
+function blueGreenSteps(t: KubernetesTarget, target: Deployment, state: DeployState): { steps?: Draft[]; checks: SafetyCheck[] } {
+  const bg = t.blueGreen!;
+  const live = state.components.find((c) => c.slot !== undefined && c.slot === state.liveSlot);
+  const idle = state.components.find((c) => c.slot !== undefined && c !== live);
+  const targetImages = Object.values(target.components).map((c) => c.image);
+  if (!live || !idle || !state.liveSlot || !idle.slot) {
+    return { checks: [{ id: 'blue_green', outcome: 'warn', message: `Service ${bg.service} does not select one of two sides by \`${bg.label}\`: instant rollback is not possible, rolling back in place.` }] };
+  }
+  if (!idle.images.some((i) => targetImages.includes(i))) {
+    return { checks: [{ id: 'blue_green', outcome: 'warn', message: `The idle side ${idle.name} runs ${idle.images.join(', ')}, not the target: instant rollback is not possible, rolling back in place.` }] };
+  }
+  const needed = Math.max(live.desiredReplicas, 1);
+  const drafts: Draft[] = [];
+  const checks: SafetyCheck[] = [];
+  if (idle.readyReplicas < needed) {
+    checks.push({ id: 'capacity', outcome: 'warn', message: `The idle side ${idle.name} has ${idle.readyReplicas}/${needed} ready replicas: the plan scales it up and waits before moving traffic.` });
+    drafts.push({ kind: 'scale', replicas: needed, waitReady: true, component: idle.name, description: `Scale \`${idle.name}\` (${idle.slot}) to ${needed} replicas and wait until all are ready.`, expectedSeconds: SECONDS.scaleUp });
+  } else {
+    checks.push({ id: 'capacity', outcome: 'pass', message: `The idle side ${idle.name} has ${idle.readyReplicas}/${needed} ready replicas: traffic can move at once.` });
+  }
+  drafts.push({ kind: 'switch_traffic', service: bg.service, label: bg.label, from: state.liveSlot, to: idle.slot, component: bg.service, description: `Switch Service \`${bg.service}\` from \`${bg.label}=${state.liveSlot}\` to \`${bg.label}=${idle.slot}\`.`, expectedSeconds: SECONDS.switchTraffic });
+  drafts.push({ kind: 'scale', replicas: 0, waitReady: false, component: live.name, description: `Scale the failed side \`${live.name}\` (${live.slot}) down to 0.`, expectedSeconds: SECONDS.scaleDown });
+  return { steps: drafts, checks };
+}

@@ -1,0 +1,35 @@
+// Who may ask for what, where: checked before anything is planned, so a refusal touches nothing.
+import type { RollbackRequest } from '../command.js';
+import { UserError } from '../errors.js';
+import type { Actor } from '../model.js';
+import type { Service } from '../service.js';
+
+export function authorizeRequest(service: Service, request: RollbackRequest, requester: Actor, channel: string | undefined): void {
+  const policy = service.approvals;
+  // The API token (CI) and PagerDuty act for the organisation; the lists name Slack people and places.
+  if (requester.kind === 'slack_user') {
+    if (policy.requesters.length > 0 && !policy.requesters.includes(requester.id)) {
+      throw new UserError(`You may not request rollbacks of ${service.name}: ask one of ${policy.requesters.map((u) => `<@${u}>`).join(', ')}.`);
+    }
+    if (channel && policy.channels.length > 0 && !policy.channels.includes(channel)) {
+      throw new UserError(`Rollbacks of ${service.name} are requested in ${policy.channels.map((c) => `<#${c}>`).join(', ')}, not here.`);
+    }
+    if (request.autoApprove && !policy.autoApprove.includes(requester.id)) {
+      throw new UserError(`You may not use \`--auto-approve\` on ${service.name}: only ${policy.autoApprove.map((u) => `<@${u}>`).join(', ') || 'nobody'} may. Ask without it and an approver will decide.`);
+    }
+  }
+}
+
+/** A partial rollback names catalog components and never a core one alone. */
+export function checkPartial(service: Service, components: string[] | undefined): string[] | undefined {
+  if (!components) return undefined;
+  if (service.target.kind !== 'kubernetes') throw new UserError(`\`--component\` works for Kubernetes services; ${service.name} is deployed with ${service.target.kind}.`);
+  const known = service.target.deployments;
+  const unknown = components.filter((c) => !known.includes(c));
+  if (unknown.length > 0) throw new UserError(`${service.name} has no component ${unknown.map((c) => `\`${c}\``).join(', ')}. Components: ${known.map((c) => `\`${c}\``).join(', ')}.`);
+  const core = components.filter((c) => service.target.kind === 'kubernetes' && service.target.core.includes(c));
+  if (core.length > 0 && components.length < known.length) {
+    throw new UserError(`\`${core.join('`, `')}\` is a core component of ${service.name}: it may not be rolled back alone, because the other components depend on its version. Roll back the whole service (no \`--component\`).`);
+  }
+  return components.length === known.length ? undefined : components;
+}
