@@ -6,6 +6,8 @@ import type { UseCaseDeps } from './core/use-cases/deps.js';
 import { apiRoutes } from './adapters/http/api-routes.js';
 import { healthRoutes } from './adapters/http/health-routes.js';
 import { sendJson } from './adapters/http/http-kit.js';
+import { pagerDutyWebhookRoutes } from './adapters/pagerduty/webhook-route.js';
+import { onIncidentEvent } from './core/use-cases/on-incident.js';
 import { boltLogger } from './adapters/logging/bolt-logger.js';
 import { registerDecisionActions } from './adapters/slack/listeners/decision-actions.js';
 import { registerRollbackCommand } from './adapters/slack/listeners/rollback-command.js';
@@ -17,6 +19,7 @@ export interface AppConfig {
   signingSecret: string;
   slackApiUrl: string;
   apiToken: string | undefined;
+  pagerDutyWebhookSecret: string | undefined;
 }
 
 export type CoreDeps = Omit<UseCaseDeps, 'chat' | 'directory'>;
@@ -33,10 +36,19 @@ const SLACK_RETRY: webApi.RetryOptions = { retries: 3, factor: 2, minTimeout: 25
 
 export function buildApp(config: AppConfig, core: CoreDeps, logger: PinoLogger): BuiltApp {
   const newErrorId = core.newRunId;
+  let deps: UseCaseDeps | undefined;
+  const useCases = () => {
+    if (!deps) throw new Error('the app is not built yet');
+    return deps;
+  };
   const receiver = new HTTPReceiver({
     signingSecret: config.signingSecret,
     endpoints: ['/slack/events'],
-    customRoutes: [...healthRoutes(), ...apiRoutes({ store: core.store, catalog: core.catalog, logger: core.logger, apiToken: config.apiToken, newErrorId })],
+    customRoutes: [
+      ...healthRoutes(),
+      ...apiRoutes({ store: core.store, catalog: core.catalog, logger: core.logger, apiToken: config.apiToken, newErrorId, useCases }),
+      ...pagerDutyWebhookRoutes({ secret: config.pagerDutyWebhookSecret, logger: core.logger, handle: (event) => onIncidentEvent(useCases(), event) }),
+    ],
     logger: boltLogger(logger),
     dispatchErrorHandler: async ({ response }) => sendJson(response, 404, { error: 'Not found.' }),
   });
@@ -46,7 +58,7 @@ export function buildApp(config: AppConfig, core: CoreDeps, logger: PinoLogger):
     logger: boltLogger(logger),
     clientOptions: { slackApiUrl: config.slackApiUrl, retryConfig: SLACK_RETRY, timeout: 10_000 },
   });
-  const deps: UseCaseDeps = {
+  deps = {
     ...core,
     chat: new SlackChatSurface(app.client, core.clock),
     directory: new SlackApproverDirectory(app.client, core.clock),

@@ -9,6 +9,7 @@ import { ServiceHealthChecker } from './adapters/health/health-checker.js';
 import { KubeClients } from './adapters/kubernetes/kube-clients.js';
 import { KubernetesProvider } from './adapters/kubernetes/kubernetes-provider.js';
 import { SqliteStore } from './adapters/sqlite/sqlite-store.js';
+import { PagerDutyIncidentService } from './adapters/pagerduty/pagerduty-incident-service.js';
 import type { Clock } from './core/ports.js';
 import type { Catalog } from './core/service.js';
 import { recoverInterruptedRuns } from './core/use-cases/recover-interrupted.js';
@@ -25,6 +26,16 @@ export interface BotOptions {
   port: number;
   host: string;
   clock?: Clock;
+  pagerDuty?: PagerDutyOptions;
+}
+
+export interface PagerDutyOptions {
+  webhookSecret?: string;
+  /** Without a token the bot still takes webhooks, but writes no notes and raises no alerts. */
+  token?: string;
+  from?: string;
+  restUrl: string;
+  eventsUrl?: string;
 }
 
 export interface RunningBot {
@@ -46,8 +57,12 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger;
   const store = SqliteStore.open(options.databasePath);
+  const pd = options.pagerDuty;
+  const incidents = pd?.token
+    ? new PagerDutyIncidentService({ token: pd.token, restUrl: pd.restUrl, ...(pd.from ? { from: pd.from } : {}), ...(pd.eventsUrl ? { eventsUrl: pd.eventsUrl } : {}) })
+    : undefined;
   const built = buildApp(
-    { botToken: options.botToken, signingSecret: options.signingSecret, slackApiUrl: options.slackApiUrl, apiToken: options.apiToken },
+    { botToken: options.botToken, signingSecret: options.signingSecret, slackApiUrl: options.slackApiUrl, apiToken: options.apiToken, pagerDutyWebhookSecret: options.pagerDuty?.webhookSecret },
     {
       store,
       provider: new KubernetesProvider(new KubeClients(options.kubeConfig), clock),
@@ -56,6 +71,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       logger,
       catalog: options.catalog,
       newRunId,
+      ...(incidents ? { incidents } : {}),
     },
     logger,
   );

@@ -29,6 +29,13 @@ async function main(): Promise<void> {
     logger,
     port: env.PORT,
     host: env.HOST,
+    pagerDuty: {
+      restUrl: env.PAGERDUTY_API_URL,
+      ...(env.PAGERDUTY_WEBHOOK_SECRET ? { webhookSecret: env.PAGERDUTY_WEBHOOK_SECRET } : {}),
+      ...(env.PAGERDUTY_TOKEN ? { token: env.PAGERDUTY_TOKEN } : {}),
+      ...(env.PAGERDUTY_FROM ? { from: env.PAGERDUTY_FROM } : {}),
+      ...(env.PAGERDUTY_EVENTS_URL ? { eventsUrl: env.PAGERDUTY_EVENTS_URL } : {}),
+    },
   });
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -54,6 +54,7 @@ const approvalsSchema = z.strictObject({
   highRiskRequired: z.number().int().min(1).default(2),
   allowSelfApproval: z.boolean().default(false),
   autoApprove: z.array(slackUser).default([]),
+  apiAutoApprove: z.boolean().default(false),
 });
 
 const serviceSchema = z.strictObject({

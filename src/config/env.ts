@@ -20,6 +20,7 @@ const envSchema = z.object({
   PAGERDUTY_WEBHOOK_SECRET: z.string().min(8).optional(),
   PAGERDUTY_FROM: z.email({ error: 'must be the email of a PagerDuty user' }).optional(),
   PAGERDUTY_API_URL: z.url().default('https://api.pagerduty.com'),
+  PAGERDUTY_EVENTS_URL: z.url().optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 

@@ -1,3 +1,6 @@
+/** Why a request was refused: lets the API pick a status and the CLI an exit code. */
+export type UserErrorKind = 'invalid' | 'not_found' | 'policy';
+
 /** A failure whose message is safe and useful to show the person who asked (in Slack, the CLI, the API). */
 export class UserError extends Error {
   override readonly name = 'UserError';
@@ -5,6 +8,7 @@ export class UserError extends Error {
     message: string,
     /** Extra help, e.g. the command's usage, shown under the message. */
     readonly hint?: string,
+    readonly kind: UserErrorKind = 'invalid',
   ) {
     super(message);
   }

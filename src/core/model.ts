@@ -156,6 +156,17 @@ export interface RollbackPlan {
   expiresAt: string;
   /** A digest of the cluster state the plan was built from; a mismatch at click time means drift. */
   fingerprint: string;
+  /** The incident that prompted this plan, when PagerDuty did. */
+  incident?: IncidentRef;
+}
+
+export interface IncidentRef {
+  id: string;
+  title: string;
+  url?: string;
+  triggeredAt: string;
+  /** Why the decision matrix answered as it did, e.g. "health checks fail: rollback immediately". */
+  decision?: string;
 }
 
 export interface Approval {

@@ -1,6 +1,6 @@
 // Builds the rollback plan: what runs now, what it becomes, the checks, the risk and the steps.
 import { fingerprintState } from './fingerprint.js';
-import type { Deployment, DeployState, RollbackPlan, SafetyCheck } from './model.js';
+import type { Deployment, DeployState, IncidentRef, RollbackPlan, SafetyCheck } from './model.js';
 import { assessRisk, requiredApprovals } from './risk.js';
 import type { Service } from './service.js';
 import { planSteps } from './steps.js';
@@ -16,6 +16,7 @@ export interface PlanInput {
   now: Date;
   /** Partial rollback: only these components (already checked against the catalog). */
   components?: string[];
+  incident?: IncidentRef;
 }
 
 export function buildPlan(input: PlanInput): RollbackPlan {
@@ -44,6 +45,7 @@ export function buildPlan(input: PlanInput): RollbackPlan {
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + service.planExpiryMinutes * 60_000).toISOString(),
     fingerprint: fingerprintState(state),
+    ...(input.incident ? { incident: input.incident } : {}),
   };
 }
 

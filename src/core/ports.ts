@@ -35,6 +35,10 @@ export interface Store {
   appendTimeline(event: TimelineEvent): Promise<void>;
   timeline(runId: string): Promise<TimelineEvent[]>;
   runsInStatus(statuses: readonly RunStatus[]): Promise<Run[]>;
+  /** Runs planned because of this incident, oldest first. */
+  runsForIncident(incidentId: string): Promise<Run[]>;
+  /** True the first time (source, id) is seen: redelivered webhooks are acted on once. */
+  rememberEvent(source: string, id: string, at: string): Promise<boolean>;
   /** The run that holds the service's lock, if any; the lock lives as long as a run is active. */
   activeRunFor(service: string, environment: string): Promise<Run | undefined>;
   close(): Promise<void>;
@@ -59,6 +63,8 @@ export interface ChatSurface {
   updatePlan(run: Run): Promise<void>;
   postThreadReport(run: Run, report: 'verification' | 'root_cause'): Promise<void>;
   postThreadNote(run: Run, text: string): Promise<void>;
+  /** A link to the plan's thread, for notes in other tools. */
+  permalink(run: Run): Promise<string | undefined>;
 }
 
 export interface Clock {

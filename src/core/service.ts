@@ -51,6 +51,8 @@ export interface ApprovalPolicy {
   highRiskRequired: number;
   allowSelfApproval: boolean;
   autoApprove: string[];
+  /** CI, calling /api/v1/rollbacks with the API token, may auto-approve (never a blocked plan). */
+  apiAutoApprove: boolean;
 }
 
 export interface Service {

@@ -11,10 +11,14 @@ import { createLogger } from '../../src/adapters/logging/create-logger.js';
 import { startFakeSlack, type FakeSlack } from '../../src/sandbox/slack/fake-slack-web-api.js';
 import { startKubernetesEmulator, type KubernetesEmulator } from '../../src/sandbox/kubernetes/kubernetes-emulator.js';
 import type { Clock } from '../../src/core/ports.js';
+import { startFakePagerDuty, type FakePagerDuty } from '../../src/sandbox/pagerduty/fake-pagerduty.js';
 
 export const BOT_TOKEN = 'xoxb-test-0000-harness-token';
 export const SIGNING_SECRET = 'harness-signing-secret-0123456789';
 export const API_TOKEN = 'harness-api-token-0123456789abcdef';
+export const PD_TOKEN = 'harness-pagerduty-token-0123';
+export const PD_WEBHOOK_SECRET = 'harness-pagerduty-webhook-secret';
+export const PD_ROUTING_KEY = 'R0UTINGKEY0123456789abcdefghijkl';
 export const CHANNEL = 'C0INCIDENTS';
 export const USERS = { requester: 'U0REQUEST', approver: 'U0APPROVE', second: 'U0SECOND', outsider: 'U0OUTSIDE', groupMember: 'U0ONCALL', ciBot: 'U0CIBOT' } as const;
 export const NAMESPACE = 'shop';
@@ -50,6 +54,7 @@ export interface HarnessOptions {
 
 export interface Harness {
   slack: FakeSlack;
+  pagerDuty: FakePagerDuty;
   k8s: KubernetesEmulator;
   bot: RunningBot;
   databasePath: string;
@@ -94,6 +99,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     channels: [{ id: CHANNEL, name: 'incidents' }],
   });
   const k8s = await startKubernetesEmulator({ tickMs: 10, podStartMs: 40 });
+  const pagerDuty = await startFakePagerDuty({ token: PD_TOKEN, from: 'oncall@example.com' });
   for (const [component, replicas] of [['checkout-api', 3], ['checkout-worker', 2]] as const) {
     k8s.seedDeployment({
       namespace: NAMESPACE,
@@ -116,13 +122,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, slackApiUrl: slack.apiUrl, apiToken: API_TOKEN,
       databasePath, catalog, kubeConfig, logger: createLogger('debug', logStream), port: 0, host: '127.0.0.1',
       ...(options.clock ? { clock: options.clock } : {}),
+      pagerDuty: { webhookSecret: PD_WEBHOOK_SECRET, token: PD_TOKEN, from: 'oncall@example.com', restUrl: pagerDuty.restUrl, eventsUrl: pagerDuty.eventsUrl },
     });
   };
   let bot = await start();
   slack.setAppUrl(bot.url);
 
   const harness: Harness = {
-    slack, k8s, databasePath, logLines,
+    slack, k8s, pagerDuty, databasePath, logLines,
     get bot() { return bot; },
     async api(method, path, body, token = API_TOKEN) {
       const response = await fetch(`${bot.url}${path}`, {
@@ -148,6 +155,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await bot.stop().catch(() => undefined);
       await slack.close();
       await k8s.close();
+      await pagerDuty.close();
       rmSync(dir, { recursive: true, force: true });
     },
   } as Harness;

@@ -3,6 +3,12 @@ import type { CustomRoute } from '@slack/bolt';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Catalog } from '../../core/service.js';
 import type { Logger, Store } from '../../core/ports.js';
+import { z } from 'zod';
+import { ID_PATTERN, type RollbackRequest } from '../../core/command.js';
+import { UserError, type UserErrorKind } from '../../core/errors.js';
+import type { Actor } from '../../core/model.js';
+import type { UseCaseDeps } from '../../core/use-cases/deps.js';
+import { requestRollback } from '../../core/use-cases/request-rollback.js';
 import { recordDeployment } from '../../core/use-cases/deployment-history.js';
 import { deploymentSchema, toDeployment } from './deployment-schema.js';
 import { hasBearerToken, HttpError, readJson, sendError, sendJson } from './http-kit.js';
@@ -14,7 +20,23 @@ export interface ApiRouteDeps {
   logger: Logger;
   apiToken: string | undefined;
   newErrorId(): string;
+  /** The use cases need the Slack client, which exists only once the app is built: hence a getter. */
+  useCases(): UseCaseDeps;
 }
+
+const CI_ACTOR: Actor = { kind: 'api', id: 'api-token', name: 'CI' };
+
+const rollbackRequestSchema = z.strictObject({
+  failedDeploymentId: z.string().regex(ID_PATTERN, { error: 'must be 1–128 characters of letters, digits and . _ @ / : + -' }),
+  targetVersion: z.string().regex(ID_PATTERN, { error: 'must be 1–128 characters of letters, digits and . _ @ / : + -' }).optional(),
+  environment: z.string().regex(ID_PATTERN).optional(),
+  components: z.array(z.string().regex(ID_PATTERN)).min(1).max(20).optional(),
+  autoApprove: z.boolean().default(false),
+  dryRun: z.boolean().default(false),
+  reason: z.string().min(1).max(500).optional(),
+});
+
+const USER_ERROR_STATUS: Record<UserErrorKind, number> = { invalid: 422, not_found: 404, policy: 403 };
 
 type Request = IncomingMessage & { params?: Partial<Record<string, string | string[]>> };
 type Handler = (req: Request, res: ServerResponse) => Promise<void>;
@@ -48,6 +70,29 @@ export function apiRoutes(deps: ApiRouteDeps): CustomRoute[] {
     sendJson(res, outcome === 'created' ? 201 : 200, { id: deployment.id, outcome });
   };
 
+  const postRollback: Handler = async (req, res) => {
+    const body = await readJson(req, rollbackRequestSchema);
+    const deps2 = deps.useCases();
+    const failed = await deps.store.getDeployment(body.failedDeploymentId);
+    const service = failed ? deps.catalog.services.get(failed.service) : undefined;
+    // CI has no channel of its own: the plan and the outcome go to the service's incident channel.
+    if (failed && service && !service.channel) throw new HttpError(422, `Service ${service.name} has no channel in the catalog, so the plan could not be shown to anyone. Add services.${service.name}.channel.`);
+    const request: RollbackRequest = {
+      kind: 'rollback', failedDeploymentId: body.failedDeploymentId, dryRun: body.dryRun, autoApprove: body.autoApprove,
+      ...(body.targetVersion ? { targetVersion: body.targetVersion } : {}),
+      ...(body.environment ? { environment: body.environment } : {}),
+      ...(body.components ? { components: body.components } : {}),
+      ...(body.reason ? { reason: body.reason } : {}),
+    };
+    try {
+      const run = await requestRollback(deps2, { request, requester: CI_ACTOR, channel: service?.channel ?? '' });
+      sendJson(res, 201, runView(run, await deps.store.timeline(run.id)));
+    } catch (error) {
+      if (error instanceof UserError) throw new HttpError(USER_ERROR_STATUS[error.kind], error.message);
+      throw error;
+    }
+  };
+
   const getRollback: Handler = async (req, res) => {
     const id = String(req.params?.['id'] ?? '');
     const run = await deps.store.getRun(id);
@@ -57,6 +102,7 @@ export function apiRoutes(deps: ApiRouteDeps): CustomRoute[] {
 
   return [
     { path: '/api/v1/deployments', method: ['POST'], handler: guarded(postDeployment) },
+    { path: '/api/v1/rollbacks', method: ['POST'], handler: guarded(postRollback) },
     { path: '/api/v1/rollbacks/:id', method: ['GET'], handler: guarded(getRollback) },
   ];
 }

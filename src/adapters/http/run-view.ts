@@ -11,12 +11,17 @@ export function runView(run: Run, timeline: TimelineEvent[]) {
     fromVersion: run.plan.fromVersion,
     toVersion: run.plan.toVersion,
     risk: run.plan.risk,
+    strategy: run.plan.strategy,
+    reason: run.plan.reason,
+    requiredApprovals: run.plan.requiredApprovals,
+    expiresAt: run.plan.expiresAt,
+    incident: run.plan.incident ?? null,
     dryRun: run.plan.dryRun,
     checks: run.plan.checks,
     approvals: run.approvals,
     steps: run.plan.steps.map((step) => {
       const result = run.stepResults.find((r) => r.index === step.index);
-      return { index: step.index, component: step.component, description: step.description, status: result?.status ?? 'pending', startedAt: result?.startedAt ?? null, finishedAt: result?.finishedAt ?? null, detail: result?.detail ?? null };
+      return { index: step.index, kind: step.kind, component: step.component, description: step.description, expectedSeconds: step.expectedSeconds, status: result?.status ?? 'pending', startedAt: result?.startedAt ?? null, finishedAt: result?.finishedAt ?? null, detail: result?.detail ?? null };
     }),
     verification: run.verification ?? null,
     timeline: timeline.map((e) => ({ at: e.at, type: e.type, actor: e.actor, detail: e.detail })),

@@ -29,6 +29,12 @@ export class SlackChatSurface implements ChatSurface {
     await this.client.chat.postMessage({ channel: run.message.channel, thread_ts: run.message.ts, text: clip(text, LIMITS.fallbackText), blocks });
   }
 
+  async permalink(run: Run): Promise<string | undefined> {
+    if (!run.message) return undefined;
+    const result = await this.client.chat.getPermalink({ channel: run.message.channel, message_ts: run.message.ts });
+    return result.permalink;
+  }
+
   /** In the plan's thread; in the run's channel when the plan message was never recorded, so it is never lost. */
   async postThreadNote(run: Run, text: string): Promise<void> {
     const where = run.message ? { channel: run.message.channel, thread_ts: run.message.ts } : { channel: run.channel };

@@ -64,6 +64,14 @@ export class SqliteStore implements Store {
     return rows.map(decodeDeployment);
   }
 
+  async rememberEvent(source: string, id: string, at: string): Promise<boolean> {
+    return this.write(() => this.sql.rememberEvent.run({ id: `${source}:${id}`, source, at }).changes === 1);
+  }
+
+  async runsForIncident(incidentId: string): Promise<Run[]> {
+    return this.read(() => (this.sql.runIdsForIncident.all(incidentId) as string[]).map((id) => this.loadRun(this.sql.getRun.get(id))).filter((r): r is Run => r !== undefined));
+  }
+
   async pruneDeployments(service: string, environment: string, keep: number): Promise<number> {
     return this.write(() => this.sql.pruneDeployments.run({ service, environment, keep: Math.max(1, Math.trunc(keep)) }).changes);
   }

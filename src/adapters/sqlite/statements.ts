@@ -32,6 +32,8 @@ export function prepareStatements(db: Database) {
       VALUES (@id, @status, @service, @environment, @channel, @plan, @requestedBy, @messageChannel, @messageTs,
               @verification, @rootCause, @createdAt, @updatedAt)`),
     runExists: db.prepare('SELECT 1 FROM runs WHERE id = ?').pluck(),
+    runIdsForIncident: db.prepare(`SELECT id FROM runs WHERE json_extract(plan, '$.incident.id') = ? ORDER BY created_at, rowid`).pluck(),
+    rememberEvent: db.prepare('INSERT INTO webhook_events (id, source, received_at) VALUES (@id, @source, @at) ON CONFLICT (id) DO NOTHING'),
     getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
     runsInStatus: db.prepare(`
       SELECT * FROM runs WHERE status IN (SELECT value FROM json_each(?))

@@ -30,10 +30,13 @@ export async function approveRun(deps: UseCaseDeps, runId: string, actor: Actor)
   return settleApprovals(deps, run.id, actor);
 }
 
-/** CI and PagerDuty paths: the policy check happened before (autoApprove list, blockers). */
+/**
+ * CI and PagerDuty paths: the policy check happened before (autoApprove list, blockers). The run is
+ * approved here; its execution goes on in the background and reports in the thread.
+ */
 export async function approveAutomatically(deps: UseCaseDeps, runId: string, actor: Actor): Promise<void> {
   const won = await deps.store.transition(runId, ['awaiting_approval'], 'approved', timelineEvent(deps, runId, actor, 'approved', 'auto-approved'));
-  if (won) await executeRun(deps, runId);
+  if (won) executeRun(deps, runId).catch((error: unknown) => deps.logger.error({ err: error, runId }, 'execution crashed'));
 }
 
 async function settleApprovals(deps: UseCaseDeps, runId: string, actor: Actor): Promise<DecisionOutcome> {

@@ -1,6 +1,6 @@
 // Everything a use case may touch, injected by the composition root (or by a test's fakes).
 import type { Actor, TimelineEvent, VerificationCheck } from '../model.js';
-import type { ChatSurface, Clock, DeployProvider, Logger, Store } from '../ports.js';
+import type { ChatSurface, Clock, DeployProvider, IncidentService, Logger, Store } from '../ports.js';
 import type { Catalog, VerificationSpec } from '../service.js';
 
 /** Resolves Slack user-group ids to their members; a failure must refuse, never allow. */
@@ -23,6 +23,8 @@ export interface UseCaseDeps {
   logger: Logger;
   catalog: Catalog;
   newRunId(): string;
+  /** PagerDuty, when configured. */
+  incidents?: IncidentService;
 }
 
 export const SYSTEM: Actor = { kind: 'system', id: 'smartspec-rollback' };

@@ -4,6 +4,7 @@ import { analyseRootCause } from '../rca.js';
 import type { Evidence, Run, RunStatus, Step, StepResult, Verification } from '../model.js';
 import type { Service } from '../service.js';
 import { SYSTEM, timelineEvent, type UseCaseDeps } from './deps.js';
+import { syncIncident } from './incident-sync.js';
 
 const EVIDENCE_TIMEOUT_MS = 10_000;
 // A step's own deadline comes from the Deployment's progress deadline; this only bounds a hung client.
@@ -18,6 +19,7 @@ export async function executeRun(deps: UseCaseDeps, runId: string): Promise<void
   const log = deps.logger;
   try {
     await tell(deps, () => deps.chat.updatePlan(run));
+    await syncIncident(deps, run, 'started');
     const evidence = await collectEvidence(deps, run, service);
     const failedStep = await runSteps(deps, run, service);
     let verification: Verification | undefined;
@@ -39,6 +41,7 @@ export async function executeRun(deps: UseCaseDeps, runId: string): Promise<void
     if (verification) await tell(deps, () => deps.chat.postThreadReport(final, 'verification'));
     await tell(deps, () => deps.chat.postThreadReport(final, 'root_cause'));
     await tell(deps, () => deps.chat.updatePlan(final));
+    await syncIncident(deps, final, final.status === 'succeeded' ? 'succeeded' : 'failed');
   } catch (error) {
     const errorId = deps.newRunId();
     log.error({ err: error, runId, errorId }, 'execution failed unexpectedly');
@@ -47,6 +50,7 @@ export async function executeRun(deps: UseCaseDeps, runId: string): Promise<void
     if (current) {
       await tell(deps, () => deps.chat.postThreadNote(current, `:x: The rollback stopped on an internal error (id \`${errorId}\`). Check the cluster by hand: \`kubectl rollout status\` on ${current.plan.components.join(', ')}.`));
       await tell(deps, () => deps.chat.updatePlan(current));
+      await syncIncident(deps, current, 'failed');
     }
   }
 }

@@ -2,7 +2,7 @@
 // show it. A dry run also has the API server validate every write, without applying any.
 import type { RollbackRequest } from '../command.js';
 import { UserError } from '../errors.js';
-import type { Actor, Deployment, DeployState, Run } from '../model.js';
+import type { Actor, Deployment, DeployState, IncidentRef, Run } from '../model.js';
 import { buildPlan, isBlocked } from '../plan.js';
 import { evaluateSafety } from '../safety.js';
 import type { Service } from '../service.js';
@@ -22,13 +22,14 @@ export interface RollbackInput {
   requester: Actor;
   /** Where the plan is posted: the channel the command was typed in, or the service's channel. */
   channel: string;
+  incident?: IncidentRef;
 }
 
 export async function requestRollback(deps: UseCaseDeps, input: RollbackInput): Promise<Run> {
   const { request, requester } = input;
   const failed = await findDeployment(deps, request.failedDeploymentId);
   if (!failed) {
-    throw new UserError(`No deployment \`${request.failedDeploymentId}\` is recorded. Check the id, or see \`/smartspec_rollback history <service>\` (unrecorded services: \`<service>@r<revision>\`).`);
+    throw new UserError(`No deployment \`${request.failedDeploymentId}\` is recorded. Check the id, or see \`/smartspec_rollback history <service>\` (unrecorded services: \`<service>@r<revision>\`).`, undefined, 'not_found');
   }
   const service = deps.catalog.services.get(failed.service);
   if (!service || service.environment !== failed.environment) {
@@ -76,7 +77,7 @@ async function createRun(deps: UseCaseDeps, input: RollbackInput, service: Servi
     const activeRun = await deps.store.activeRunFor(service.name, service.environment);
     const checks = evaluateSafety({ service, failed, target, undone, state, activeRun });
     const now = deps.clock.now();
-    const plan = buildPlan({ service, failed, target, state, checks, reason: request.reason, dryRun: request.dryRun, now, ...(components ? { components } : {}) });
+    const plan = buildPlan({ service, failed, target, state, checks, reason: request.reason, dryRun: request.dryRun, now, ...(components ? { components } : {}), ...(input.incident ? { incident: input.incident } : {}) });
     const status = request.dryRun ? 'planned' as const : isBlocked(plan) ? 'blocked' as const : 'awaiting_approval' as const;
     const run: Run = { id: deps.newRunId(), status, plan, requestedBy: requester, channel: input.channel, approvals: [], stepResults: [], createdAt: now.toISOString(), updatedAt: now.toISOString() };
     const detail = `${plan.fromVersion} → ${plan.toVersion} (${plan.strategy}), risk ${plan.risk}${request.dryRun ? ', dry run' : ''}${status === 'blocked' ? ', blocked' : ''}`;

@@ -17,7 +17,7 @@ export function renderPlanBlocks(run: Run, now: Date): Block[] {
   const blocks: Block[] = [
     header(`${p.dryRun ? 'Dry run — ' : ''}Rollback plan: ${p.failedDeploymentId}`),
     // The reason is typed by a person: `<!channel>` in it must stay text, not ping the channel.
-    section(`*Reason:* ${escapeMrkdwn(p.reason)}`),
+    section(`*Reason:* ${escapeMrkdwn(p.reason)}${incidentLine(run)}`),
     fields([
       ['Service', `${p.service} (${p.environment})`],
       ['Risk', p.risk],
@@ -34,6 +34,14 @@ export function renderPlanBlocks(run: Run, now: Date): Block[] {
   if (run.status === 'awaiting_approval') blocks.push(decisionButtons(run));
   blocks.push(context(`Run \`${run.id}\` · requested by ${requester(run)} · plan expires ${p.expiresAt} · cluster fingerprint \`${p.fingerprint}\``));
   return blocks;
+}
+
+function incidentLine(run: Run): string {
+  const incident = run.plan.incident;
+  if (!incident) return '';
+  const title = escapeMrkdwn(incident.title).replaceAll('|', '¦');
+  const link = incident.url && /^https?:\/\//.test(incident.url) ? `<${incident.url}|${title}>` : title;
+  return `\n:pager: *PagerDuty incident* ${link} (triggered ${incident.triggeredAt})${incident.decision ? `\n*Decision:* ${escapeMrkdwn(incident.decision)}` : ''}`;
 }
 
 function requester(run: Run): string {
