@@ -58,6 +58,11 @@ export async function waitForEphemeral(h: Harness, userId: string, pattern: RegE
 }
 
 /** Writes the bot sent to the cluster (anything but reads), for "nothing was executed" assertions. */
-export function clusterWrites(h: Harness): Array<{ method: string; path: string }> {
+export function clusterWrites(h: Harness): Array<{ method: string; path: string; query: Record<string, string> }> {
   return h.k8s.requests.filter((r) => !['GET', 'HEAD'].includes(r.method));
+}
+
+/** Writes that would have changed something: server-side dry runs (dryRun=All) change nothing. */
+export function realClusterWrites(h: Harness) {
+  return clusterWrites(h).filter((r) => r.query['dryRun'] === undefined);
 }

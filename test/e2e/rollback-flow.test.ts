@@ -1,7 +1,7 @@
 // The walking skeleton end to end: slash command → plan → approval → Kubernetes rollback → thread reports.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CHANNEL, IMAGE, NAMESPACE, USERS, recordStandardHistory, startHarness, type Harness } from '../support/bot-harness.js';
-import { click, clusterWrites, command, ephemeralTexts, hasButtons, planMessages, runIdOf, threadHeaders, waitForEphemeral, waitForPlan, waitForThread } from './flow-helpers.js';
+import { click, clusterWrites, realClusterWrites, command, ephemeralTexts, hasButtons, planMessages, runIdOf, threadHeaders, waitForEphemeral, waitForPlan, waitForThread } from './flow-helpers.js';
 
 let h: Harness;
 
@@ -100,14 +100,17 @@ describe('rolling back a failed deploy from Slack', () => {
     expect(clusterWrites(h)).toEqual([]);
   });
 
-  it('shows a dry run without buttons and executes nothing', async () => {
+  it('shows a dry run without buttons, proves every write with dryRun=All, and changes nothing', async () => {
     await command(h, '--failed-deployment-id deploy-12345 --dry-run');
     const plan = await waitForPlan(h);
     expect(JSON.stringify(plan.blocks)).toContain('Dry run');
     expect(hasButtons(plan)).toBe(false);
+    await h.slack.waitFor(() => /accepted every write/.test(JSON.stringify(h.slack.findMessage(CHANNEL, plan.ts)?.blocks)), 10_000, 'the dry run verdict');
     await click(h, plan, 'rollback_approve', USERS.approver, true);
     await waitForEphemeral(h, USERS.approver, /dry run/);
-    expect(clusterWrites(h)).toEqual([]);
+    expect(clusterWrites(h).map((r) => r.query['dryRun'])).toEqual(['All', 'All']);
+    expect(realClusterWrites(h)).toEqual([]);
+    expect(h.k8s.getDeployment(NAMESPACE, 'checkout-api')?.spec?.template?.spec?.containers?.[0]?.image).toBe(IMAGE('checkout-api', 'v1.2.1'));
   });
 
   it('rolls back to an explicit --target-version', async () => {

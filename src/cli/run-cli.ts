@@ -1,0 +1,43 @@
+// The CLI's dispatch, separate from the process entry so tests run it in-process with their own I/O.
+import { ApiClient } from './api-client.js';
+import { CliError, EXIT, type ExitCode } from './exit-codes.js';
+import { planCommand, rollbackCommand, type Output } from './commands/rollback.js';
+import { recordDeploymentCommand, reportCommand, statusCommand } from './commands/records.js';
+
+export const CLI_USAGE = `smartspec-rollback — talks to a running bot (SMARTSPEC_URL, SMARTSPEC_API_TOKEN)
+
+  record-deployment --file deploy.json | --id <id> --service <s> --version <v> --component name=image…
+  plan --failed-deployment-id <id> [--target-version <v>] [--component <c>]… [--json]
+  rollback --failed-deployment-id <id> [--target-version <v>] [--auto-approve] [--dry-run] [--json] [--timeout <s>]
+  status <run-id>
+  report <run-id>
+
+Exit codes: 0 succeeded (or dry run fine), 1 rollback or verification failed, 2 usage or configuration
+error, 3 blocked by a safety check or policy, 4 timed out.`;
+
+export async function runCli(argv: string[], env: Record<string, string | undefined>, io: Output): Promise<ExitCode> {
+  const [command, ...args] = argv;
+  try {
+    if (!command || command === 'help' || command === '--help') {
+      io.out(CLI_USAGE);
+      return command ? EXIT.ok : EXIT.usage;
+    }
+    const handler = { 'record-deployment': recordDeploymentCommand, plan: planCommand, rollback: rollbackCommand, status: statusCommand, report: reportCommand }[command];
+    if (!handler) throw new CliError(`Unknown command "${command}".\n\n${CLI_USAGE}`, EXIT.usage);
+    const baseUrl = env['SMARTSPEC_URL'];
+    const token = env['SMARTSPEC_API_TOKEN'];
+    if (!baseUrl || !URL.canParse(baseUrl)) throw new CliError('SMARTSPEC_URL must be the bot\'s base URL, e.g. https://rollback.example.com', EXIT.usage);
+    if (!token) throw new CliError('SMARTSPEC_API_TOKEN must be set to the bot\'s API token.', EXIT.usage);
+    return await handler(new ApiClient({ baseUrl, token }), args, io);
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.err(`smartspec-rollback: ${error.message}`);
+      return error.exitCode;
+    }
+    if (error instanceof Error && 'code' in error && String((error as { code: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
+      io.err(`smartspec-rollback: ${error.message}`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}
