@@ -158,6 +158,17 @@ export interface RollbackPlan {
   fingerprint: string;
   /** The incident that prompted this plan, when PagerDuty did. */
   incident?: IncidentRef;
+  /** What the plan saw, to say exactly what changed when the cluster drifts before execution. */
+  observed?: ObservedComponent[];
+  /** The request as asked, so a refreshed plan asks the same thing. */
+  request?: { targetVersion?: string; components?: string[] };
+}
+
+export interface ObservedComponent {
+  name: string;
+  images: string[];
+  revision?: number;
+  desiredReplicas: number;
 }
 
 export interface IncidentRef {

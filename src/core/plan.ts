@@ -1,5 +1,5 @@
 // Builds the rollback plan: what runs now, what it becomes, the checks, the risk and the steps.
-import { fingerprintState } from './fingerprint.js';
+import { fingerprintState, observe } from './fingerprint.js';
 import type { Deployment, DeployState, IncidentRef, RollbackPlan, SafetyCheck } from './model.js';
 import { assessRisk, requiredApprovals } from './risk.js';
 import type { Service } from './service.js';
@@ -45,6 +45,8 @@ export function buildPlan(input: PlanInput): RollbackPlan {
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + service.planExpiryMinutes * 60_000).toISOString(),
     fingerprint: fingerprintState(state),
+    observed: observe(state),
+    request: { targetVersion: target.version, ...(input.components ? { components: input.components } : {}) },
     ...(input.incident ? { incident: input.incident } : {}),
   };
 }

@@ -177,3 +177,29 @@ describe('blocked plans', () => {
     expect(clusterWrites(h)).toEqual([]);
   });
 });
+
+describe('re-checking the cluster at click time', () => {
+  it('executes nothing when the cluster drifted since the plan, says what changed, and posts a refreshed plan', async () => {
+    await command(h, '--failed-deployment-id deploy-12345');
+    const plan = await waitForPlan(h);
+    // Someone hot-fixes checkout-api by hand while the plan waits for approval.
+    const { AppsV1Api, KubeConfig, PatchStrategy, setHeaderOptions } = await import('@kubernetes/client-node');
+    const kc = new KubeConfig();
+    kc.loadFromString(h.k8s.kubeConfigYaml());
+    await kc.makeApiClient(AppsV1Api).patchNamespacedDeployment(
+      { name: 'checkout-api', namespace: NAMESPACE, body: { spec: { template: { spec: { containers: [{ name: 'checkout-api', image: IMAGE('checkout-api', 'v1.2.1-hotfix') }] } } } } },
+      setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+    );
+    h.k8s.clearRequests();
+
+    await click(h, plan, 'rollback_approve', USERS.approver);
+    const note = await waitForThread(h, plan, /Not executed: the cluster changed/);
+    expect(note.text).toContain('checkout-api runs registry.example/checkout-api:v1.2.1-hotfix (was registry.example/checkout-api:v1.2.1)');
+    const fresh = await waitForPlan(h, 2);
+    expect(JSON.stringify(fresh.blocks)).toContain('Drift');
+    expect(hasButtons(fresh)).toBe(true);
+    expect(realClusterWrites(h)).toEqual([]);
+    const view = await h.api('GET', `/api/v1/rollbacks/${runIdOf(plan)}`);
+    expect(view.json.status).toBe('cancelled');
+  });
+});

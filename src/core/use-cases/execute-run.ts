@@ -5,12 +5,17 @@ import type { Evidence, Run, RunStatus, Step, StepResult, Verification } from '.
 import type { Service } from '../service.js';
 import { SYSTEM, timelineEvent, type UseCaseDeps } from './deps.js';
 import { syncIncident } from './incident-sync.js';
+import { confirmNoDrift } from './recheck-drift.js';
 
 const EVIDENCE_TIMEOUT_MS = 10_000;
 // A step's own deadline comes from the Deployment's progress deadline; this only bounds a hung client.
 const STEP_TIMEOUT_MS = 15 * 60_000;
 
 export async function executeRun(deps: UseCaseDeps, runId: string): Promise<void> {
+  const approved = await deps.store.getRun(runId);
+  const approvedService = approved && deps.catalog.services.get(approved.plan.service);
+  if (!approved || approved.status !== 'approved' || !approvedService) return;
+  if (!(await confirmNoDrift(deps, approved, approvedService))) return;
   const won = await deps.store.transition(runId, ['approved'], 'executing', timelineEvent(deps, runId, SYSTEM, 'executing', 'execution started'));
   if (!won) return;
   const run = await deps.store.getRun(runId);

@@ -82,7 +82,7 @@ function statusText(run: Run): string {
     case 'interrupted':
       return ':warning: *Interrupted:* the bot stopped during the rollback. See the thread for the state it left.';
     case 'cancelled':
-      return ':heavy_multiplication_x: *Cancelled.* Nothing more will be executed.';
+      return ':heavy_multiplication_x: *Not executed.* The thread says why (for example, the cluster changed after the plan was made; a refreshed plan follows).';
   }
 }
 
