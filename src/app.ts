@@ -1,14 +1,21 @@
-// buildApp(deps): the Bolt app with our listeners and HTTP routes. No I/O happens at import time.
-import { App, HTTPReceiver, type webApi } from '@slack/bolt';
-import type { Server } from 'node:http';
+// buildApp(config, core): the Bolt app with our listeners, on HTTP or Socket Mode, plus our own routes.
+// No I/O happens at import time; start() listens, stop() drains.
+import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver, type webApi } from '@slack/bolt';
 import type { Logger as PinoLogger } from 'pino';
 import type { UseCaseDeps } from './core/use-cases/deps.js';
+import { onIncidentEvent } from './core/use-cases/on-incident.js';
 import { apiRoutes } from './adapters/http/api-routes.js';
 import { healthRoutes } from './adapters/http/health-routes.js';
-import { sendJson } from './adapters/http/http-kit.js';
-import { pagerDutyWebhookRoutes } from './adapters/pagerduty/webhook-route.js';
-import { onIncidentEvent } from './core/use-cases/on-incident.js';
+import { slackAuthCheck } from './adapters/http/readiness-checks.js';
+import { readinessRoutes, type ReadinessCheck } from './adapters/http/readiness-routes.js';
+import { RouteServer } from './adapters/http/route-server.js';
 import { boltLogger } from './adapters/logging/bolt-logger.js';
+import { correlateRoutes, correlationMiddleware } from './adapters/logging/correlation-middleware.js';
+import { commandMetricsMiddleware } from './adapters/metrics/command-metrics.js';
+import { instrumentChat, instrumentDirectory } from './adapters/metrics/instrument-ports.js';
+import type { Metrics } from './adapters/metrics/metrics.js';
+import { metricsRoutes } from './adapters/metrics/metrics-routes.js';
+import { pagerDutyWebhookRoutes } from './adapters/pagerduty/webhook-route.js';
 import { registerDecisionActions } from './adapters/slack/listeners/decision-actions.js';
 import { registerRollbackCommand } from './adapters/slack/listeners/rollback-command.js';
 import { SlackApproverDirectory } from './adapters/slack/slack-approver-directory.js';
@@ -18,6 +25,10 @@ export interface AppConfig {
   botToken: string;
   signingSecret: string;
   slackApiUrl: string;
+  /** Set → Socket Mode (no public URL needed); unset → HTTP at POST /slack/events. */
+  appToken?: string;
+  /** Where Socket Mode asks for its WebSocket URL; defaults to slackApiUrl. */
+  socketModeApiUrl?: string;
   apiToken: string | undefined;
   pagerDutyWebhookSecret: string | undefined;
 }
@@ -27,31 +38,24 @@ export type CoreDeps = Omit<UseCaseDeps, 'chat' | 'directory'>;
 export interface BuiltApp {
   app: App;
   deps: UseCaseDeps;
-  start(port: number, host: string): Promise<Server>;
+  start(port: number, host: string): Promise<string>;
   stop(): Promise<void>;
 }
 
 // An incident tool must not sit in Slack's default 30-minute retry schedule: fail fast, say so, move on.
 const SLACK_RETRY: webApi.RetryOptions = { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 2_000 };
 
-export function buildApp(config: AppConfig, core: CoreDeps, logger: PinoLogger): BuiltApp {
+export function buildApp(config: AppConfig, core: CoreDeps, logger: PinoLogger, observability: { metrics: Metrics; readiness: ReadinessCheck[] }): BuiltApp {
   const newErrorId = core.newRunId;
+  const { metrics } = observability;
   let deps: UseCaseDeps | undefined;
   const useCases = () => {
     if (!deps) throw new Error('the app is not built yet');
     return deps;
   };
-  const receiver = new HTTPReceiver({
-    signingSecret: config.signingSecret,
-    endpoints: ['/slack/events'],
-    customRoutes: [
-      ...healthRoutes(),
-      ...apiRoutes({ store: core.store, catalog: core.catalog, logger: core.logger, apiToken: config.apiToken, newErrorId, useCases }),
-      ...pagerDutyWebhookRoutes({ secret: config.pagerDutyWebhookSecret, logger: core.logger, handle: (event) => onIncidentEvent(useCases(), event) }),
-    ],
-    logger: boltLogger(logger),
-    dispatchErrorHandler: async ({ response }) => sendJson(response, 404, { error: 'Not found.' }),
-  });
+  const receiver: Receiver & { requestListener?: HTTPReceiver['requestListener'] } = config.appToken
+    ? new SocketModeReceiver({ appToken: config.appToken, logger: boltLogger(logger), installerOptions: { clientOptions: { slackApiUrl: config.socketModeApiUrl ?? config.slackApiUrl } } })
+    : new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: ['/slack/events'], logger: boltLogger(logger) });
   const app = new App({
     token: config.botToken,
     receiver,
@@ -60,18 +64,36 @@ export function buildApp(config: AppConfig, core: CoreDeps, logger: PinoLogger):
   });
   deps = {
     ...core,
-    chat: new SlackChatSurface(app.client, core.clock),
-    directory: new SlackApproverDirectory(app.client, core.clock),
+    chat: instrumentChat(new SlackChatSurface(app.client, core.clock), metrics),
+    directory: instrumentDirectory(new SlackApproverDirectory(app.client, core.clock), metrics),
   };
+  app.use(correlationMiddleware());
+  app.use(commandMetricsMiddleware(metrics));
   registerRollbackCommand(app, deps, newErrorId);
   registerDecisionActions(app, deps, newErrorId);
   app.error(async (error) => {
     logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
+
+  const routes: CustomRoute[] = correlateRoutes([
+    ...healthRoutes(),
+    ...readinessRoutes([...observability.readiness, slackAuthCheck({ auth: { test: () => app.client.auth.test() } })]),
+    ...metricsRoutes(metrics),
+    ...apiRoutes({ store: core.store, catalog: core.catalog, logger: core.logger, apiToken: config.apiToken, newErrorId, useCases }),
+    ...pagerDutyWebhookRoutes({ secret: config.pagerDutyWebhookSecret, logger: core.logger, handle: (event) => onIncidentEvent(useCases(), event) }),
+  ]);
+  const server = new RouteServer(routes, receiver.requestListener ? { path: '/slack/events', listener: receiver.requestListener } : undefined);
   return {
     app,
     deps,
-    start: async (port, host) => (await app.start({ port, host })) as Server,
-    stop: () => app.stop().then(() => undefined),
+    start: async (port, host) => {
+      await server.listen(port, host);
+      if (config.appToken) await app.start(); // opens the WebSocket; HTTP mode needs nothing more
+      return server.url();
+    },
+    stop: async () => {
+      await server.close();
+      if (config.appToken) await app.stop();
+    },
   };
 }

@@ -1,7 +1,6 @@
 // Wires the real parts together and starts them. main.ts calls this with the environment; tests,
 // the demo and the benchmark call it with emulator addresses. Nothing here reads process.env.
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger as PinoLogger } from 'pino';
 import { buildApp, type BuiltApp } from './app.js';
@@ -9,6 +8,11 @@ import { ServiceHealthChecker } from './adapters/health/health-checker.js';
 import { KubeClients } from './adapters/kubernetes/kube-clients.js';
 import { KubernetesProvider } from './adapters/kubernetes/kubernetes-provider.js';
 import { SqliteStore } from './adapters/sqlite/sqlite-store.js';
+import { databaseCheck } from './adapters/http/readiness-checks.js';
+import { catalogContexts, clusterChecks } from './adapters/kubernetes/cluster-probe.js';
+import { instrumentIncidents, instrumentProvider } from './adapters/metrics/instrument-ports.js';
+import { instrumentStore } from './adapters/metrics/instrument-store.js';
+import { Metrics } from './adapters/metrics/metrics.js';
 import { PagerDutyIncidentService } from './adapters/pagerduty/pagerduty-incident-service.js';
 import type { Clock } from './core/ports.js';
 import type { Catalog } from './core/service.js';
@@ -18,6 +22,9 @@ export interface BotOptions {
   botToken: string;
   signingSecret: string;
   slackApiUrl: string;
+  /** Socket Mode when set (SLACK_APP_TOKEN). */
+  appToken?: string;
+  socketModeApiUrl?: string;
   apiToken: string | undefined;
   databasePath: string;
   catalog: Catalog;
@@ -42,6 +49,7 @@ export interface RunningBot {
   url: string;
   built: BuiltApp;
   store: SqliteStore;
+  metrics: Metrics;
   stop(): Promise<void>;
 }
 
@@ -56,16 +64,24 @@ export function newRunId(): string {
 export async function startBot(options: BotOptions): Promise<RunningBot> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger;
-  const store = SqliteStore.open(options.databasePath);
+  const metrics = new Metrics();
+  const store = instrumentStore(SqliteStore.open(options.databasePath), metrics);
   const pd = options.pagerDuty;
   const incidents = pd?.token
-    ? new PagerDutyIncidentService({ token: pd.token, restUrl: pd.restUrl, ...(pd.from ? { from: pd.from } : {}), ...(pd.eventsUrl ? { eventsUrl: pd.eventsUrl } : {}) })
+    ? instrumentIncidents(new PagerDutyIncidentService({ token: pd.token, restUrl: pd.restUrl, ...(pd.from ? { from: pd.from } : {}), ...(pd.eventsUrl ? { eventsUrl: pd.eventsUrl } : {}) }), metrics)
     : undefined;
+  const kubeClients = new KubeClients(options.kubeConfig);
+  const readiness = [databaseCheck(store), ...clusterChecks(kubeClients, catalogContexts(options.catalog, kubeClients))];
   const built = buildApp(
-    { botToken: options.botToken, signingSecret: options.signingSecret, slackApiUrl: options.slackApiUrl, apiToken: options.apiToken, pagerDutyWebhookSecret: options.pagerDuty?.webhookSecret },
+    {
+      botToken: options.botToken, signingSecret: options.signingSecret, slackApiUrl: options.slackApiUrl, apiToken: options.apiToken,
+      pagerDutyWebhookSecret: options.pagerDuty?.webhookSecret,
+      ...(options.appToken ? { appToken: options.appToken } : {}),
+      ...(options.socketModeApiUrl ? { socketModeApiUrl: options.socketModeApiUrl } : {}),
+    },
     {
       store,
-      provider: new KubernetesProvider(new KubeClients(options.kubeConfig), clock),
+      provider: instrumentProvider(new KubernetesProvider(kubeClients, clock), metrics),
       health: new ServiceHealthChecker(),
       clock,
       logger,
@@ -74,12 +90,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       ...(incidents ? { incidents } : {}),
     },
     logger,
+    { metrics, readiness },
   );
-  const server = await built.start(options.port, options.host);
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
-  logger.info({ url }, 'smartspec-rollback is listening');
+  const url = await built.start(options.port, options.host);
+  logger.info({ url, slack: options.appToken ? 'socket mode' : 'http' }, 'smartspec-rollback is listening');
 
   // One process owns the SQLite file, so every run still in flight was left by a process that died.
   const interrupted = await recoverInterruptedRuns(built.deps);
@@ -89,6 +103,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     url,
     built,
     store,
+    metrics,
     stop: async () => {
       await built.stop();
       await store.close();

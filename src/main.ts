@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     botToken: env.SLACK_BOT_TOKEN,
     signingSecret: env.SLACK_SIGNING_SECRET,
     slackApiUrl: env.SLACK_API_URL,
+    ...(env.SLACK_APP_TOKEN ? { appToken: env.SLACK_APP_TOKEN } : {}),
     apiToken: env.SMARTSPEC_API_TOKEN,
     databasePath: env.DATABASE_PATH,
     catalog,

@@ -1,0 +1,53 @@
+# syntax=docker/dockerfile:1
+# smartspec-rollback: build with `docker build -t smartspec-rollback .`
+# Every stage uses the same Debian-based Node image, so the better-sqlite3 binary compiled in the
+# deps stage links against the same glibc and Node ABI as the runtime stage that loads it.
+ARG NODE_IMAGE=node:22-bookworm-slim
+
+# --- toolchain: what node-gyp needs to compile better-sqlite3 ---------------------------------
+FROM ${NODE_IMAGE} AS toolchain
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+
+# --- prod-deps: production dependencies only, native module compiled ---------------------------
+FROM toolchain AS prod-deps
+RUN --mount=type=cache,target=/root/.npm \
+    npm ci --omit=dev --no-audit --no-fund
+
+# --- build: all dependencies, TypeScript → dist/ (runs in parallel with prod-deps) -------------
+FROM toolchain AS build
+RUN --mount=type=cache,target=/root/.npm \
+    npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+# --- runtime: no compiler, no npm cache, no sources, no dev dependencies ----------------------
+FROM ${NODE_IMAGE} AS runtime
+# tini as PID 1 reaps the grandchildren of smoke commands and forwards SIGTERM to node.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini \
+ && rm -rf /var/lib/apt/lists/*
+ENV NODE_ENV=production \
+    PORT=3000 \
+    HOST=0.0.0.0 \
+    DATABASE_PATH=/data/smartspec.db \
+    SMARTSPEC_CONFIG=/config/smartspec.yml
+WORKDIR /app
+# package.json carries "type": "module", which dist/ needs to load as ESM.
+COPY --from=prod-deps /app/node_modules ./node_modules
+COPY --from=build /app/dist/src ./dist/src
+COPY package.json ./
+# The image's `node` user (uid 1000). Numeric, so Kubernetes can verify runAsNonRoot.
+RUN mkdir -p /data /config && chown 1000:1000 /data
+USER 1000:1000
+VOLUME ["/data"]
+EXPOSE 3000
+# Slim images have no curl: ask node's own fetch.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["node", "dist/src/main.js"]
