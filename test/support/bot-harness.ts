@@ -12,10 +12,12 @@ import { startFakeSlack, type FakeSlack } from '../../src/sandbox/slack/fake-sla
 import { startKubernetesEmulator, type KubernetesEmulator } from '../../src/sandbox/kubernetes/kubernetes-emulator.js';
 import type { Clock } from '../../src/core/ports.js';
 import { startFakePagerDuty, type FakePagerDuty } from '../../src/sandbox/pagerduty/fake-pagerduty.js';
+import { startFakeSocketMode } from '../../src/sandbox/slack/fake-socket-mode.js';
 
 export const BOT_TOKEN = 'xoxb-test-0000-harness-token';
 export const SIGNING_SECRET = 'harness-signing-secret-0123456789';
 export const API_TOKEN = 'harness-api-token-0123456789abcdef';
+export const APP_TOKEN = 'xapp-1-A0FAKEAPP-harness-app-token';
 export const PD_TOKEN = 'harness-pagerduty-token-0123';
 export const PD_WEBHOOK_SECRET = 'harness-pagerduty-webhook-secret';
 export const PD_ROUTING_KEY = 'R0UTINGKEY0123456789abcdefghijkl';
@@ -50,6 +52,8 @@ export interface HarnessOptions {
   failedBehaviour?: 'crash' | 'oom' | 'never-ready' | 'image-pull-error' | 'healthy';
   clock?: Clock;
   databasePath?: string;
+  /** Slack over Socket Mode (SLACK_APP_TOKEN) instead of signed HTTP posts. */
+  socketMode?: boolean;
 }
 
 export interface Harness {
@@ -115,6 +119,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   }
 
   const catalog = parseCatalog(options.catalog ?? DEFAULT_CATALOG, 'smartspec.yml');
+  const socket = options.socketMode ? await startFakeSocketMode({ appToken: APP_TOKEN }) : undefined;
+  if (socket) slack.setTransport(socket.transport);
   const start = async () => {
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromString(k8s.kubeConfigYaml());
@@ -122,11 +128,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, slackApiUrl: slack.apiUrl, apiToken: API_TOKEN,
       databasePath, catalog, kubeConfig, logger: createLogger('debug', logStream), port: 0, host: '127.0.0.1',
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(socket ? { appToken: APP_TOKEN, socketModeApiUrl: socket.apiUrl } : {}),
       pagerDuty: { webhookSecret: PD_WEBHOOK_SECRET, token: PD_TOKEN, from: 'oncall@example.com', restUrl: pagerDuty.restUrl, eventsUrl: pagerDuty.eventsUrl },
     });
   };
   let bot = await start();
   slack.setAppUrl(bot.url);
+  await socket?.connected();
 
   const harness: Harness = {
     slack, k8s, pagerDuty, databasePath, logLines,
@@ -156,6 +164,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await slack.close();
       await k8s.close();
       await pagerDuty.close();
+      await socket?.close();
       rmSync(dir, { recursive: true, force: true });
     },
   } as Harness;

@@ -59,6 +59,8 @@ export interface FakeSlack {
   readonly events: EventEmitter;
   onChange(listener: (change: FakeSlackChange) => void): () => void;
   setAppUrl(url: string): void;
+  /** Socket Mode: route the simulator's deliveries through this transport (undefined: back to HTTP). */
+  setTransport(transport: simulator.AppTransport | undefined): void;
 
   messagesIn(channel: string, opts?: { includeReplies?: boolean }): FakeSlackMessage[];
   threadReplies(channel: string, parentTs: string): FakeSlackMessage[];
@@ -95,6 +97,7 @@ class FakeSlackServer implements FakeSlack {
   private readonly server: Server;
   private port = 0;
   private currentAppUrl: string | undefined;
+  private currentTransport: simulator.AppTransport | undefined;
   private readonly simulatorContext: simulator.SimulatorContext;
 
   constructor(opts: StartFakeSlackOptions) {
@@ -117,6 +120,7 @@ class FakeSlackServer implements FakeSlack {
       verificationToken: 'fake-verification-token',
       baseUrl: () => this.baseUrl,
       defaultAppUrl: () => this.currentAppUrl,
+      transport: () => this.currentTransport,
     };
     this.server = createServer((req, res) => {
       handleFakeSlackRequest(this.workspace, opts.botToken, req, res).catch((error: unknown) => {
@@ -174,6 +178,10 @@ class FakeSlackServer implements FakeSlack {
 
   setAppUrl(url: string): void {
     this.currentAppUrl = url;
+  }
+
+  setTransport(transport: simulator.AppTransport | undefined): void {
+    this.currentTransport = transport;
   }
 
   messagesIn(channel: string, opts?: { includeReplies?: boolean }) {

@@ -18,6 +18,7 @@ import {
 } from './slack-interaction-payloads.js';
 
 export type { DeliveryOptions, SlackDelivery } from './slack-app-delivery.js';
+import type { DeliveryResponse } from './slack-app-delivery.js';
 export type { ViewInputValue } from './slack-interaction-payloads.js';
 
 /** What the simulator needs from the fake: its workspace, secrets and where things live. */
@@ -29,7 +30,12 @@ export interface SimulatorContext {
   /** The fake's own base URL, under which response URLs are issued. */
   baseUrl: () => string;
   defaultAppUrl: () => string | undefined;
+  /** Socket Mode: deliveries go over the app's WebSocket instead of signed HTTP posts. */
+  transport?: () => AppTransport | undefined;
 }
+
+/** Delivers one payload to the app and returns its ack, whatever carries it. */
+export type AppTransport = (rawBody: string, payload: Record<string, unknown>, opts: DeliveryOptions) => Promise<DeliveryResponse>;
 
 export interface SlashCommandOptions extends DeliveryOptions {
   command: string;
@@ -82,7 +88,8 @@ async function send(
   rawBody: string,
   payload: Record<string, unknown>,
 ): Promise<SlackDelivery> {
-  const answer = await deliverToApp(ctx.signingSecret, appUrlOf(ctx, opts), rawBody, opts);
+  const transport = ctx.transport?.();
+  const answer = transport ? await transport(rawBody, payload, opts) : await deliverToApp(ctx.signingSecret, appUrlOf(ctx, opts), rawBody, opts);
   return { ...answer, rawBody, payload };
 }
 
