@@ -89,12 +89,21 @@ describe('rolling back a failed deploy from Slack', () => {
     await waitForThread(h, plan, /Verification/);
   });
 
-  it('records a rejection with who, updates the message and executes nothing', async () => {
+  it('asks for a reason in a modal, records the rejection with who and why, and executes nothing', async () => {
     await command(h, '--failed-deployment-id deploy-12345');
     const plan = await waitForPlan(h);
+    await click(h, plan, 'rollback_reject', USERS.outsider);
+    await waitForEphemeral(h, USERS.outsider, /not an approver/);
+    expect(h.slack.views).toHaveLength(0);
+
     await click(h, plan, 'rollback_reject', USERS.approver);
+    const view = await h.slack.waitFor(() => h.slack.views[0], 5_000, 'the reject modal');
+    const submitted = await h.slack.submitView({ viewId: view.id, userId: USERS.approver, values: { reason: { reason_input: 'the error rate recovered by itself' } } });
+    expect(submitted.status).toBe(200);
     const updated = await h.slack.waitFor(() => { const m = h.slack.findMessage(CHANNEL, plan.ts); return m && /Rejected/.test(JSON.stringify(m.blocks)) ? m : undefined; }, 10_000, 'rejected message');
     expect(hasButtons(updated)).toBe(false);
+    const run = await h.api('GET', `/api/v1/rollbacks/${runIdOf(plan)}`);
+    expect(run.json.timeline.find((e: { type: string }) => e.type === 'rejected')).toMatchObject({ actor: { id: USERS.approver }, detail: 'rejected: the error rate recovered by itself' });
     await click(h, plan, 'rollback_approve', USERS.second, true);
     await waitForEphemeral(h, USERS.second, /already rejected by <@U0APPROVE>/);
     expect(clusterWrites(h)).toEqual([]);

@@ -58,24 +58,28 @@ function countingApprovals(run: Run): number {
   return run.approvals.filter((a) => !(a.userId === run.requestedBy.id && isHighRisk(run.plan.risk))).length;
 }
 
-export async function rejectRun(deps: UseCaseDeps, runId: string, actor: Actor, reason?: string): Promise<DecisionOutcome> {
+/** Whether `actor` may reject the run now; undefined when they may. Used before asking for a reason. */
+export async function refusalToReject(deps: UseCaseDeps, runId: string, actor: Actor): Promise<DecisionOutcome | undefined> {
   const run = await deps.store.getRun(runId);
   if (!run) return { kind: 'refused', message: `There is no rollback run \`${runId}\`.` };
   const closed = await refusalForClosedRun(deps, run, actor);
   if (closed) return closed;
-  const service = deps.catalog.services.get(run.plan.service);
   // The requester may withdraw their own request; anyone else needs to be an approver.
-  if (actor.id !== run.requestedBy.id) {
-    const verdict = service ? await isApprover(actor.id, service, deps.directory) : { allowed: false as const, reason: 'The service is no longer in the catalog.' };
-    if (!verdict.allowed) {
-      await deps.store.appendTimeline(timelineEvent(deps, run.id, actor, 'refused', `rejection refused: ${verdict.reason}`));
-      return { kind: 'refused', message: verdict.reason };
-    }
-  }
+  if (actor.id === run.requestedBy.id) return undefined;
+  const service = deps.catalog.services.get(run.plan.service);
+  const verdict = service ? await isApprover(actor.id, service, deps.directory) : { allowed: false as const, reason: 'The service is no longer in the catalog.' };
+  if (verdict.allowed) return undefined;
+  await deps.store.appendTimeline(timelineEvent(deps, run.id, actor, 'refused', `rejection refused: ${verdict.reason}`));
+  return { kind: 'refused', message: verdict.reason };
+}
+
+export async function rejectRun(deps: UseCaseDeps, runId: string, actor: Actor, reason?: string): Promise<DecisionOutcome> {
+  const refusal = await refusalToReject(deps, runId, actor);
+  if (refusal) return refusal;
   const detail = reason ? `rejected: ${reason}` : 'rejected';
-  const won = await deps.store.transition(run.id, ['awaiting_approval'], 'rejected', timelineEvent(deps, run.id, actor, 'rejected', detail));
-  if (!won) return (await refusalForClosedRun(deps, (await deps.store.getRun(run.id)) ?? run, actor)) ?? { kind: 'refused', message: 'The plan was decided meanwhile.' };
-  const updated = await deps.store.getRun(run.id);
+  const won = await deps.store.transition(runId, ['awaiting_approval'], 'rejected', timelineEvent(deps, runId, actor, 'rejected', detail));
+  const updated = await deps.store.getRun(runId);
+  if (!won) return (updated && (await refusalForClosedRun(deps, updated, actor))) ?? { kind: 'refused', message: 'The plan was decided meanwhile.' };
   if (updated) await deps.chat.updatePlan(updated);
   return { kind: 'rejected' };
 }

@@ -34,6 +34,8 @@ export async function executeRun(deps: UseCaseDeps, runId: string): Promise<void
       await tell(deps, () => deps.chat.postThreadNote(failedRun, stepFailureNote(run, failedStep)));
     } else {
       await deps.store.transition(run.id, ['executing'], 'verifying', timelineEvent(deps, run.id, SYSTEM, 'verifying', 'verification started'));
+      const verifying = await mustGet(deps, run.id);
+      await tell(deps, () => deps.chat.updatePlan(verifying));
       verification = await verify(deps, run, service);
       await deps.store.saveVerification(run.id, verification);
       const ok = verification.phase === 'Succeeded';
