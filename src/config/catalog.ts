@@ -43,6 +43,15 @@ const pagerDutySchema = z.strictObject({
 const verificationSchema = z.strictObject({
   http: z.array(z.strictObject({ url: z.url(), status: z.number().int().min(100).max(599).default(200) })).default([]),
   commands: z.array(z.array(z.string().min(1)).min(1, { error: 'must be an argument array such as ["./smoke.sh", "{version}"]' })).default([]),
+  prometheus: z.array(z.strictObject({
+    name: z.string().min(1).max(100),
+    url: z.url({ error: 'must be the Prometheus base URL, e.g. http://prometheus.monitoring:9090' }),
+    query: z.string().min(1).max(2000),
+    max: z.number().optional(),
+    min: z.number().optional(),
+    samples: z.number().int().min(1).max(60).default(3),
+    intervalSeconds: z.number().min(0.05).max(600).default(10),
+  }).refine((c) => (c.max === undefined) !== (c.min === undefined), { error: 'needs exactly one of max or min' })).default([]),
   timeoutSeconds: z.number().int().min(5).max(3600).default(300),
 });
 
@@ -63,7 +72,7 @@ const serviceSchema = z.strictObject({
   kubernetes: kubernetesSchema.optional(),
   helm: helmSchema.optional(),
   command: commandSchema.optional(),
-  verification: verificationSchema.default({ http: [], commands: [], timeoutSeconds: 300 }),
+  verification: verificationSchema.default({ http: [], commands: [], prometheus: [], timeoutSeconds: 300 }),
   approvals: approvalsSchema,
   planExpiryMinutes: z.number().int().min(1).max(24 * 60).default(30),
   history: z.strictObject({ keep: z.number().int().min(2).max(1000).default(20) }).default({ keep: 20 }),

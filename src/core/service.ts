@@ -34,9 +34,21 @@ export interface HttpCheckSpec {
   status: number;
 }
 
+/** A Prometheus instant query sampled over a window; every sample must be within the threshold. */
+export interface PrometheusCheckSpec {
+  name: string;
+  url: string;
+  query: string;
+  max?: number;
+  min?: number;
+  samples: number;
+  intervalSeconds: number;
+}
+
 export interface VerificationSpec {
   http: HttpCheckSpec[];
   commands: string[][];
+  prometheus: PrometheusCheckSpec[];
   timeoutSeconds: number;
 }
 
