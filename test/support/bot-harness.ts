@@ -54,6 +54,8 @@ export interface HarnessOptions {
   databasePath?: string;
   /** Slack over Socket Mode (SLACK_APP_TOKEN) instead of signed HTTP posts. */
   socketMode?: boolean;
+  /** Replaces the default cluster (checkout-api and checkout-worker with `versions`). */
+  seedCluster?: (k8s: KubernetesEmulator) => void;
 }
 
 export interface Harness {
@@ -104,7 +106,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const k8s = await startKubernetesEmulator({ tickMs: 10, podStartMs: 40 });
   const pagerDuty = await startFakePagerDuty({ token: PD_TOKEN, from: 'oncall@example.com' });
-  for (const [component, replicas] of [['checkout-api', 3], ['checkout-worker', 2]] as const) {
+  if (options.seedCluster) options.seedCluster(k8s);
+  else for (const [component, replicas] of [['checkout-api', 3], ['checkout-worker', 2]] as const) {
     k8s.seedDeployment({
       namespace: NAMESPACE,
       name: component,
