@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ComponentState, DeployState, Migration } from '../../src/core/model.js';
 import { assessRisk, requiredApprovals } from '../../src/core/risk.js';
 import {
-  checkActiveRun, checkDrift, checkMigrations, checkRolloutInProgress, checkTargetAvailable, checkTargetVerification, evaluateSafety, type SafetyInput,
+  checkActiveRun, checkCapacity, checkDrift, checkGitOps, checkMigrations, checkPendingRelease, checkRolloutInProgress, checkTargetAvailable, checkTargetVerification, evaluateSafety, type SafetyInput,
 } from '../../src/core/safety.js';
 import { makeDeployment, makeRun } from '../support/builders.js';
 import { makeService } from '../support/services.js';
@@ -86,7 +86,43 @@ describe('safety checks', () => {
     expect(check?.message).toContain('only the recorded image is set back');
   });
 
-  it('evaluates every check', () => {
+  it('a migration that may lose data only warns when the service sets preserveDataMigrations: false', () => {
+    const undone = [{ ...failed, migrations: [migration({ mayLoseData: true })] }];
+    expect(checkMigrations(input({ undone })).outcome).toBe('block');
+    const relaxed = checkMigrations(input({ undone, service: makeService({ preserveDataMigrations: false }) }));
+    expect(relaxed.outcome).toBe('warn');
+    expect(relaxed.message).toContain('Back up first');
+  });
+
+  it.each([
+    ['runs as many replicas as the target did', 3, undefined],
+    ['runs fewer replicas than the target did', 1, 'warn'],
+  ] as const)('capacity: %s', (_name, desired, outcome) => {
+    const t = { ...target, components: { 'checkout-api': { image: 'registry.example/checkout-api:v1', replicas: 3 } } };
+    expect(checkCapacity(input({ target: t, state: { components: [component('checkout-api', { desiredReplicas: desired })] } }))?.outcome).toBe(outcome);
+  });
+
+  it.each([
+    [undefined, undefined],
+    [{ tool: 'Argo CD' as const, app: 'checkout-prod' }, /Argo CD app checkout-prod[\s\S]*Suspend auto-sync/],
+    [{ tool: 'Flux' as const, app: 'checkout' }, /Flux app checkout/],
+  ])('GitOps owner %j', (gitOps, message) => {
+    const check = checkGitOps(input({ state: { components: [component('checkout-api', gitOps ? { gitOps } : {})] } }));
+    if (!message) expect(check).toBeUndefined();
+    else {
+      expect(check?.outcome).toBe('warn');
+      expect(check?.message).toMatch(message);
+    }
+  });
+
+  it('a Helm release stuck in pending-* blocks, with the fix', () => {
+    expect(checkPendingRelease(input())).toBeUndefined();
+    const check = checkPendingRelease(input({ state: { components: [component('checkout', { pendingOperation: 'pending-upgrade' })] } }));
+    expect(check).toMatchObject({ outcome: 'block' });
+    expect(check?.message).toContain('stuck in pending-upgrade');
+  });
+
+  it('evaluates every check that applies', () => {
     expect(evaluateSafety(input()).map((c) => c.id)).toEqual(['migrations', 'target_verification', 'drift', 'rollout_in_progress', 'active_run', 'target_available']);
   });
 });
