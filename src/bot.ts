@@ -7,6 +7,9 @@ import { buildApp, type BuiltApp } from './app.js';
 import { ServiceHealthChecker } from './adapters/health/health-checker.js';
 import { KubeClients } from './adapters/kubernetes/kube-clients.js';
 import { KubernetesProvider } from './adapters/kubernetes/kubernetes-provider.js';
+import { CommandProvider } from './adapters/command/command-provider.js';
+import { HelmProvider } from './adapters/helm/helm-provider.js';
+import { ProviderRouter } from './adapters/provider-router.js';
 import { SqliteStore } from './adapters/sqlite/sqlite-store.js';
 import { databaseCheck } from './adapters/http/readiness-checks.js';
 import { catalogContexts, clusterChecks } from './adapters/kubernetes/cluster-probe.js';
@@ -34,6 +37,8 @@ export interface BotOptions {
   host: string;
   clock?: Clock;
   pagerDuty?: PagerDutyOptions;
+  /** The helm executable (default `helm` on PATH) and extra environment; it inherits KUBECONFIG. */
+  helm?: { binary?: string; env?: Record<string, string> };
 }
 
 export interface PagerDutyOptions {
@@ -81,7 +86,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     },
     {
       store,
-      provider: instrumentProvider(new KubernetesProvider(kubeClients, clock), metrics),
+      provider: instrumentProvider(new ProviderRouter({
+        kubernetes: new KubernetesProvider(kubeClients, clock),
+        helm: new HelmProvider({ clock, ...(options.helm?.binary ? { helmBinary: options.helm.binary } : {}), ...(options.helm?.env ? { env: options.helm.env } : {}) }),
+        command: new CommandProvider({ clock }),
+      }), metrics),
       health: new ServiceHealthChecker(),
       clock,
       logger,

@@ -23,7 +23,7 @@ export function buildPlan(input: PlanInput): RollbackPlan {
   const { service, failed, target, state, now } = input;
   const { strategy, steps, checks: strategyChecks } = planSteps(service, target, state, input.components);
   const checks = [...input.checks, ...strategyChecks];
-  if (steps.length === 0) {
+  if (steps.length === 0 && !checks.some((c) => c.outcome === 'block')) {
     checks.push({ id: 'steps', outcome: 'block', message: `Nothing to do: no component of ${service.name} has a recorded image for \`${target.version}\`.` });
   }
   const risk = assessRisk(checks);

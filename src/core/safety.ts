@@ -59,6 +59,10 @@ export function checkTargetVerification({ target }: SafetyInput): SafetyCheck {
 }
 
 export function checkDrift({ failed, state, service }: SafetyInput): SafetyCheck {
+  if (service.target.kind === 'command') {
+    // A rollback script's world is invisible to the bot: say so rather than claim a pass or block.
+    return { id: 'drift_unchecked', outcome: 'warn', message: 'The bot cannot see what a command-deployed service runs: drift was not checked. Confirm the live version before approving.' };
+  }
   const drifted: string[] = [];
   for (const component of state.components) {
     const expected = failed.components[component.name]?.image;

@@ -17,7 +17,10 @@ type Draft = StepAction & { component: string; description: string; expectedSeco
 
 export function planSteps(service: Service, target: Deployment, state: DeployState, components: string[] | undefined): StepPlan {
   const t = service.target;
-  if (t.kind === 'helm') return numbered('full', [helmStep(t, target, state)], []);
+  if (t.kind === 'helm') {
+    const step = helmStep(t, target, state);
+    return typeof step === 'string' ? numbered('full', [], [{ id: 'helm_revision', outcome: 'block', message: step }]) : numbered('full', [step], []);
+  }
   if (t.kind === 'command') {
     return numbered('full', [{ kind: 'command', argv: t.rollback, component: service.name, description: `Run \`${t.rollback.join(' ')}\` with {version}=\`${target.version}\`.`, expectedSeconds: t.timeoutSeconds }], []);
   }
@@ -48,10 +51,22 @@ function undoSteps(target: Deployment, state: DeployState, names: string[]): Dra
   return drafts;
 }
 
-function helmStep(t: HelmTarget, target: Deployment, state: DeployState): Draft {
+/**
+ * The Helm revision to return to: named by a discovered id (`<service>@r<N>`), else the newest
+ * revision that ran the target's image (or, failing that, its version) — never the current one,
+ * which after a values-only upgrade shares the target's version. No match: a reason, not a guess.
+ */
+function helmStep(t: HelmTarget, target: Deployment, state: DeployState): Draft | string {
   const release = state.components.find((c) => c.name === t.release);
-  const wanted = [target.version, target.components[t.release]?.image].filter((v): v is string => v !== undefined);
-  const revision = release?.history.find((h) => h.images.some((i) => wanted.includes(i)))?.revision ?? 0;
+  if (!release) return `Helm release ${t.release} has no history the bot can read.`;
+  const past = release.history.filter((h) => h.revision !== release.revision);
+  const named = /@r(\d+)$/.exec(target.id)?.[1];
+  const image = target.components[t.release]?.image;
+  const revision = named !== undefined ? past.find((h) => h.revision === Number(named))?.revision
+    : (image ? past.find((h) => h.images.includes(image)) : undefined)?.revision ?? past.find((h) => h.images.includes(target.version))?.revision;
+  if (revision === undefined) {
+    return `No earlier revision of Helm release ${t.release} ran \`${target.version}\` (current revision ${release.revision ?? '?'}): roll back by hand with \`helm history ${t.release}\`.`;
+  }
   return { kind: 'helm_rollback', release: t.release, revision, component: t.release, description: `\`helm rollback ${t.release} ${revision} --wait\` (back to \`${target.version}\`).`, expectedSeconds: SECONDS.helm };
 }
 

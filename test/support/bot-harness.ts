@@ -56,6 +56,7 @@ export interface HarnessOptions {
   socketMode?: boolean;
   /** Replaces the default cluster (checkout-api and checkout-worker with `versions`). */
   seedCluster?: (k8s: KubernetesEmulator) => void;
+  helm?: { binary: string; env: Record<string, string> };
 }
 
 export interface Harness {
@@ -131,6 +132,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, slackApiUrl: slack.apiUrl, apiToken: API_TOKEN,
       databasePath, catalog, kubeConfig, logger: createLogger('debug', logStream), port: 0, host: '127.0.0.1',
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.helm ? { helm: options.helm } : {}),
       ...(socket ? { appToken: APP_TOKEN, socketModeApiUrl: socket.apiUrl } : {}),
       pagerDuty: { webhookSecret: PD_WEBHOOK_SECRET, token: PD_TOKEN, from: 'oncall@example.com', restUrl: pagerDuty.restUrl, eventsUrl: pagerDuty.eventsUrl },
     });

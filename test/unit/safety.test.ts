@@ -147,3 +147,10 @@ describe('risk', () => {
     expect(requiredApprovals('CRITICAL', policy)).toBe(2);
   });
 });
+
+it('does not block a command-deployed service on drift it cannot see, and says drift was not checked', () => {
+  const service = makeService({ target: { kind: 'command', rollback: ['./rollback.sh'], timeoutSeconds: 60 } });
+  const check = checkDrift(input({ service, state: { components: [] } }));
+  expect(check.outcome).toBe('warn');
+  expect(check.message).toContain('drift was not checked');
+});

@@ -74,3 +74,23 @@ describe('planSteps', () => {
     expect(planSteps(service, target, { components: [] }, undefined).steps).toMatchObject([{ kind: 'command', argv: ['./rollback.sh', '{service}', '{version}'], expectedSeconds: 120 }]);
   });
 });
+
+describe('helm revision choice', () => {
+  const service = makeService({ target: { kind: 'helm', namespace: 'shop', release: 'checkout', timeoutSeconds: 300 } });
+  // Revision 7 is a values-only upgrade of 1.2.0: it shares the version with revision 6.
+  const helmState: DeployState = { components: [component('checkout', { revision: 7, images: ['v1.2.0', 'checkout-1.4.1'], history: [{ revision: 7, images: ['v1.2.0', 'checkout-1.4.1'] }, { revision: 6, images: ['v1.2.0', 'checkout-1.4.1'] }, { revision: 5, images: ['v1.1.0', 'checkout-1.4.0'] }] })] };
+
+  it('never picks the current revision, even when it shares the target version', () => {
+    expect(planSteps(service, makeDeployment({ version: 'v1.2.0', components: {} }), helmState, undefined).steps).toMatchObject([{ revision: 6 }]);
+  });
+
+  it('uses the revision a discovered id names', () => {
+    expect(planSteps(service, makeDeployment({ id: 'checkout@r5', version: 'v1.1.0', components: {} }), helmState, undefined).steps).toMatchObject([{ revision: 5 }]);
+  });
+
+  it('blocks with a reason instead of guessing when no earlier revision ran the target', () => {
+    const plan = planSteps(service, makeDeployment({ version: 'v0.1.0', components: {} }), helmState, undefined);
+    expect(plan.steps).toEqual([]);
+    expect(plan.checks).toMatchObject([{ id: 'helm_revision', outcome: 'block' }]);
+  });
+});

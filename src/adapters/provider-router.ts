@@ -1,0 +1,40 @@
+// The core talks to one DeployProvider; the catalog says per service which system deploys it.
+// Every call goes to the provider of `service.target.kind`, so one bot serves all three kinds.
+import type { Deployment, DeployState, Evidence, Run, Step, StepResult, Verification } from '../core/model.js';
+import type { DeployProvider } from '../core/ports.js';
+import type { DeployTarget, Service } from '../core/service.js';
+
+export type ProvidersByKind = Record<DeployTarget['kind'], DeployProvider>;
+
+export class ProviderRouter implements DeployProvider {
+  constructor(private readonly providers: ProvidersByKind) {}
+
+  /** The provider a service's catalog entry selects. */
+  for(service: Service): DeployProvider {
+    return this.providers[service.target.kind];
+  }
+
+  currentState(service: Service, signal: AbortSignal): Promise<DeployState> {
+    return this.for(service).currentState(service, signal);
+  }
+
+  execute(run: Run, step: Step, service: Service, signal: AbortSignal): Promise<StepResult> {
+    return this.for(service).execute(run, step, service, signal);
+  }
+
+  dryRun(run: Run, step: Step, service: Service, signal: AbortSignal): Promise<StepResult> {
+    return this.for(service).dryRun(run, step, service, signal);
+  }
+
+  discoverHistory(service: Service, signal: AbortSignal): Promise<Deployment[]> {
+    return this.for(service).discoverHistory(service, signal);
+  }
+
+  verify(run: Run, service: Service, signal: AbortSignal): Promise<Verification> {
+    return this.for(service).verify(run, service, signal);
+  }
+
+  evidence(run: Run, service: Service, failedImages: string[], signal: AbortSignal): Promise<Evidence> {
+    return this.for(service).evidence(run, service, failedImages, signal);
+  }
+}
