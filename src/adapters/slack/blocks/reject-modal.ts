@@ -22,7 +22,7 @@ export function renderRejectModal(run: Run): types.ModalView {
         type: 'input',
         block_id: REASON_BLOCK_ID,
         optional: true,
-        label: { type: 'plain_text', text: 'Reason (optional, kept in the audit trail)' },
+        label: { type: 'plain_text', text: 'Reason (kept in the audit trail)' },
         element: { type: 'plain_text_input', action_id: REASON_ACTION_ID, multiline: true, max_length: MAX_REASON_LENGTH },
       },
     ],
