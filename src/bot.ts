@@ -58,6 +58,9 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
+// Executions stop at their next await once aborted; this bounds a stuck one, well inside a kubelet's 30 s grace.
+const SHUTDOWN_GRACE_MS = 5_000;
+
 export const systemClock: Clock = { now: () => new Date() };
 
 /** Short, unguessable, readable in Slack: `rb-` and 12 base32 characters. */
@@ -70,6 +73,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger;
   const metrics = new Metrics();
+  const shutdown = new AbortController();
+  const executions = new Set<Promise<void>>();
   const store = instrumentStore(SqliteStore.open(options.databasePath), metrics);
   const pd = options.pagerDuty;
   const incidents = pd?.token
@@ -96,6 +101,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       logger,
       catalog: options.catalog,
       newRunId,
+      shutdown: shutdown.signal,
+      executions,
       ...(incidents ? { incidents } : {}),
     },
     logger,
@@ -113,8 +120,14 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     built,
     store,
     metrics,
+    // SIGTERM: stop taking requests and finish the answers in flight (acks Slack waits for), tell
+    // executions to stop between steps, wait (bounded) until they have, then close the database.
     stop: async () => {
       await built.stop();
+      shutdown.abort();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...executions]), new Promise((resolve) => { timer = setTimeout(resolve, SHUTDOWN_GRACE_MS); })]);
+      clearTimeout(timer);
       await store.close();
     },
   };

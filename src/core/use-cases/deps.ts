@@ -25,6 +25,13 @@ export interface UseCaseDeps {
   newRunId(): string;
   /** PagerDuty, when configured. */
   incidents?: IncidentService;
+  /**
+   * Aborted when the process is shutting down: executions stop between steps and leave their run as
+   * it is, for the next start to report as interrupted. A shutdown is not a failure.
+   */
+  shutdown?: AbortSignal;
+  /** Executions under way, so a shutdown can wait for them to stop writing before closing the store. */
+  executions?: Set<Promise<void>>;
 }
 
 export const SYSTEM: Actor = { kind: 'system', id: 'smartspec-rollback' };

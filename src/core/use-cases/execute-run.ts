@@ -11,7 +11,13 @@ const EVIDENCE_TIMEOUT_MS = 10_000;
 // A step's own deadline comes from the Deployment's progress deadline; this only bounds a hung client.
 const STEP_TIMEOUT_MS = 15 * 60_000;
 
-export async function executeRun(deps: UseCaseDeps, runId: string): Promise<void> {
+export function executeRun(deps: UseCaseDeps, runId: string): Promise<void> {
+  const execution = execute(deps, runId);
+  deps.executions?.add(execution);
+  return execution.finally(() => deps.executions?.delete(execution));
+}
+
+async function execute(deps: UseCaseDeps, runId: string): Promise<void> {
   const approved = await deps.store.getRun(runId);
   const approvedService = approved && deps.catalog.services.get(approved.plan.service);
   if (!approved || approved.status !== 'approved' || !approvedService) return;
@@ -27,6 +33,7 @@ export async function executeRun(deps: UseCaseDeps, runId: string): Promise<void
     await syncIncident(deps, run, 'started');
     const evidence = await collectEvidence(deps, run, service);
     const failedStep = await runSteps(deps, run, service);
+    if (deps.shutdown?.aborted) return leaveForNextStart(deps, run.id);
     let verification: Verification | undefined;
     if (failedStep) {
       await finish(deps, run.id, ['executing'], 'failed', `step ${failedStep.index} failed: ${failedStep.detail}`);
@@ -37,6 +44,7 @@ export async function executeRun(deps: UseCaseDeps, runId: string): Promise<void
       const verifying = await mustGet(deps, run.id);
       await tell(deps, () => deps.chat.updatePlan(verifying));
       verification = await verify(deps, run, service);
+      if (deps.shutdown?.aborted) return leaveForNextStart(deps, run.id);
       await deps.store.saveVerification(run.id, verification);
       const ok = verification.phase === 'Succeeded';
       await finish(deps, run.id, ['verifying'], ok ? 'succeeded' : 'failed', ok ? 'verification passed' : 'verification failed');
@@ -50,6 +58,7 @@ export async function executeRun(deps: UseCaseDeps, runId: string): Promise<void
     await tell(deps, () => deps.chat.updatePlan(final));
     await syncIncident(deps, final, final.status === 'succeeded' ? 'succeeded' : 'failed');
   } catch (error) {
+    if (deps.shutdown?.aborted) return leaveForNextStart(deps, runId);
     const errorId = deps.newRunId();
     log.error({ err: error, runId, errorId }, 'execution failed unexpectedly');
     await finish(deps, runId, ['executing', 'verifying'], 'failed', `internal error ${errorId}`);
@@ -77,12 +86,14 @@ async function collectEvidence(deps: UseCaseDeps, run: Run, service: Service): P
 /** Runs the steps in order; returns the first failed step's result, or undefined when all are done. */
 async function runSteps(deps: UseCaseDeps, run: Run, service: Service): Promise<StepResult | undefined> {
   for (const step of run.plan.steps) {
+    if (deps.shutdown?.aborted) return undefined;
     const startedAt = deps.clock.now().toISOString();
     await deps.store.saveStepResult(run.id, { index: step.index, status: 'running', startedAt, detail: step.description });
     await deps.store.appendTimeline(timelineEvent(deps, run.id, SYSTEM, 'step_started', `step ${step.index}: ${step.description}`));
     const running = await mustGet(deps, run.id);
     await tell(deps, () => deps.chat.updatePlan(running));
     const result = await executeStep(deps, run, step, service, startedAt);
+    if (deps.shutdown?.aborted) return undefined; // cut short by the shutdown: not a failed step
     await deps.store.saveStepResult(run.id, result);
     await deps.store.appendTimeline(timelineEvent(deps, run.id, SYSTEM, result.status === 'done' ? 'step_done' : 'step_failed', `step ${step.index}: ${result.detail}`));
     const after = await mustGet(deps, run.id);
@@ -94,7 +105,8 @@ async function runSteps(deps: UseCaseDeps, run: Run, service: Service): Promise<
 
 async function executeStep(deps: UseCaseDeps, run: Run, step: Step, service: Service, startedAt: string): Promise<StepResult> {
   try {
-    return await deps.provider.execute(run, step, service, AbortSignal.timeout(STEP_TIMEOUT_MS));
+    const signal = deps.shutdown ? AbortSignal.any([deps.shutdown, AbortSignal.timeout(STEP_TIMEOUT_MS)]) : AbortSignal.timeout(STEP_TIMEOUT_MS);
+    return await deps.provider.execute(run, step, service, signal);
   } catch (error) {
     deps.logger.warn({ err: error, runId: run.id, step: step.index }, 'step failed');
     const message = error instanceof Error ? error.message : String(error);
@@ -114,6 +126,11 @@ async function verify(deps: UseCaseDeps, run: Run, service: Service): Promise<Ve
 
 async function finish(deps: UseCaseDeps, runId: string, from: RunStatus[], to: RunStatus, detail: string): Promise<void> {
   await deps.store.transition(runId, from, to, timelineEvent(deps, runId, SYSTEM, to, detail));
+}
+
+/** The process is stopping: write nothing more; the next start marks the run interrupted and says so. */
+function leaveForNextStart(deps: UseCaseDeps, runId: string): void {
+  deps.logger.warn({ runId }, 'shutting down mid-run: the run is left for the next start to report as interrupted');
 }
 
 /** Chat is how people see progress, but a Slack outage must never stop or fail a rollback in flight. */

@@ -1,0 +1,100 @@
+// SIGTERM in the middle of a rollout: the bot stops taking requests, exits cleanly without marking the
+// run failed, and the next start on the same database reports it as interrupted in the thread.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startFakeSlack, type FakeSlack } from '../../src/sandbox/slack/fake-slack-web-api.js';
+import { startKubernetesEmulator, type KubernetesEmulator } from '../../src/sandbox/kubernetes/kubernetes-emulator.js';
+import { API_TOKEN, CHANNEL, DEFAULT_CATALOG, deploymentBody, IMAGE, NAMESPACE, USERS } from '../support/bot-harness.js';
+
+const TSX = join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'tsx');
+const MAIN = join(import.meta.dirname, '..', '..', 'src', 'main.ts');
+const BOT_TOKEN = 'xoxb-shutdown-test';
+const SECRET = 'shutdown-test-signing-secret';
+let dir: string;
+let slack: FakeSlack;
+let k8s: KubernetesEmulator;
+let env: Record<string, string>;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'smartspec-sigterm-'));
+  slack = await startFakeSlack({ botToken: BOT_TOKEN, signingSecret: SECRET, users: Object.entries(USERS).map(([name, id]) => ({ id, name })) });
+  // Slow pods: the rollout is still going when SIGTERM arrives.
+  k8s = await startKubernetesEmulator({ tickMs: 20, podStartMs: 4_000 });
+  for (const component of ['checkout-api', 'checkout-worker']) {
+    k8s.seedDeployment({ namespace: NAMESPACE, name: component, replicas: 2, containers: [{ name: component, image: IMAGE(component, 'v1.2.1') }], history: ['v1.2.0', 'v1.2.1'].map((v) => ({ images: { [component]: IMAGE(component, v) } })) });
+  }
+  writeFileSync(join(dir, 'kubeconfig'), k8s.kubeConfigYaml());
+  writeFileSync(join(dir, 'smartspec.yml'), DEFAULT_CATALOG);
+  env = {
+    PATH: process.env['PATH'] ?? '', HOME: dir, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl,
+    SMARTSPEC_CONFIG: join(dir, 'smartspec.yml'), DATABASE_PATH: join(dir, 'bot.db'), KUBECONFIG: join(dir, 'kubeconfig'),
+    SMARTSPEC_API_TOKEN: API_TOKEN, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info',
+  };
+});
+afterAll(async () => {
+  for (const child of children) child.kill('SIGKILL');
+  await slack.close();
+  await k8s.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function startChild(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(TSX, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the bot did not start within 20 s')), 20_000);
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /"url":"(http:\/\/[^"]+)"/.exec(out);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+  });
+  return { child, url };
+}
+
+const api = async (url: string, path: string, body?: unknown) => {
+  const response = await fetch(`${url}${path}`, { method: body ? 'POST' : 'GET', headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+};
+
+it('leaves a run cut short by SIGTERM for the next start, which reports it as interrupted', async () => {
+  const first = await startChild();
+  slack.setAppUrl(first.url);
+  for (const d of [
+    deploymentBody({ id: 'deploy-200', version: 'v1.2.0', createdAt: '2026-11-19T09:00:00Z' }),
+    deploymentBody({ id: 'deploy-12345', version: 'v1.2.1', createdAt: '2026-11-20T10:30:00Z', status: 'failed' }),
+  ]) {
+    d.components = { 'checkout-api': { image: IMAGE('checkout-api', d.version), replicas: 2 }, 'checkout-worker': { image: IMAGE('checkout-worker', d.version), replicas: 2 } };
+    expect((await api(first.url, '/api/v1/deployments', d)).status).toBe(201);
+  }
+  await slack.sendSlashCommand({ command: '/smartspec_rollback', text: '--failed-deployment-id deploy-12345', userId: USERS.requester, channelId: CHANNEL });
+  const plan = await slack.waitFor(() => slack.messagesIn(CHANNEL).find((m) => JSON.stringify(m.blocks).includes('rollback_approve')), 10_000, 'the plan');
+  const runId = /Run `(rb-[a-z0-9]+)`/.exec(JSON.stringify(plan.blocks))?.[1] ?? '';
+  await slack.clickButton({ userId: USERS.approver, channelId: CHANNEL, messageTs: plan.ts, actionId: 'rollback_approve' });
+  await slack.waitFor(() => k8s.requests.some((r) => r.method === 'PATCH' && r.path.endsWith('/deployments/checkout-api')), 10_000, 'the first rollback write');
+
+  const exited = new Promise<number | null>((resolve) => first.child.on('exit', (code) => resolve(code)));
+  first.child.kill('SIGTERM');
+  expect(await exited).toBe(0);
+
+  const second = await startChild();
+  slack.setAppUrl(second.url);
+  const note = await slack.waitFor(() => slack.threadReplies(CHANNEL, plan.ts).find((m) => /Rollback interrupted/.test(m.text ?? '')), 10_000, 'the interrupted note');
+  expect(note.text).toContain('`executing`');
+  const view = await api(second.url, `/api/v1/rollbacks/${runId}`);
+  expect(view.json['status']).toBe('interrupted');
+  const types = (view.json['timeline'] as Array<{ type: string }>).map((e) => e.type);
+  expect(types).not.toContain('failed');
+  expect(types.at(-1)).toBe('interrupted');
+  // Nothing re-executes by itself: one template write, by the first process only.
+  expect(k8s.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/deployments/checkout-api') && r.query['dryRun'] === undefined)).toHaveLength(1);
+  second.child.kill('SIGTERM');
+});
