@@ -6,6 +6,7 @@ import type { UseCaseDeps } from './core/use-cases/deps.js';
 import { onIncidentEvent } from './core/use-cases/on-incident.js';
 import { apiRoutes } from './adapters/http/api-routes.js';
 import { healthRoutes } from './adapters/http/health-routes.js';
+import { reportRoutes } from './adapters/http/report-routes.js';
 import { slackAuthCheck } from './adapters/http/readiness-checks.js';
 import { readinessRoutes, type ReadinessCheck } from './adapters/http/readiness-routes.js';
 import { RouteServer } from './adapters/http/route-server.js';
@@ -80,6 +81,7 @@ export function buildApp(config: AppConfig, core: CoreDeps, logger: PinoLogger, 
     ...readinessRoutes([...observability.readiness, slackAuthCheck({ auth: { test: () => app.client.auth.test() } })]),
     ...metricsRoutes(metrics),
     ...apiRoutes({ store: core.store, catalog: core.catalog, logger: core.logger, apiToken: config.apiToken, newErrorId, useCases }),
+    ...reportRoutes({ store: core.store, logger: core.logger, apiToken: config.apiToken, newErrorId }),
     ...pagerDutyWebhookRoutes({ secret: config.pagerDutyWebhookSecret, logger: core.logger, handle: (event) => onIncidentEvent(useCases(), event) }),
   ]);
   const server = new RouteServer(routes, receiver.requestListener ? { path: '/slack/events', listener: receiver.requestListener } : undefined);

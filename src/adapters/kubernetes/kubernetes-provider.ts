@@ -8,7 +8,7 @@ import type { KubeClients } from './kube-clients.js';
 import { describeKubeError } from './kube-retry.js';
 import { readServiceState } from './kubernetes-state.js';
 import { verifySteps } from './kubernetes-verify.js';
-import { collectEvidence } from './pod-evidence.js';
+import { collectEvidence, evidenceTargets } from './pod-evidence.js';
 import { revisionOf } from './rollout-status.js';
 import { waitForRollout } from './rollout-watch.js';
 import { applyRollbackTemplate } from './rollout-undo-step.js';
@@ -83,7 +83,7 @@ export class KubernetesProvider implements DeployProvider {
   async evidence(run: Run, service: Service, failedImages: string[], signal: AbortSignal): Promise<Evidence> {
     const target = kubernetesTarget(service);
     const deployments = run.plan.components.filter((c) => target.deployments.includes(c));
-    return collectEvidence(this.clients.for(target.context), target.namespace, deployments.length > 0 ? deployments : target.deployments, failedImages, signal);
+    return collectEvidence(this.clients.for(target.context), target.namespace, deployments.length > 0 ? deployments : target.deployments, failedImages, signal, evidenceTargets(run));
   }
 
   async discoverHistory(service: Service, signal: AbortSignal): Promise<Deployment[]> {

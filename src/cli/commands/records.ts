@@ -56,6 +56,7 @@ export async function statusCommand(api: ApiClient, args: string[], io: Output):
 export async function reportCommand(api: ApiClient, args: string[], io: Output): Promise<ExitCode> {
   const runId = single(args, 'report <run-id>');
   io.out(await api.text(`/api/v1/rollbacks/${encodeURIComponent(runId)}/report`));
+  io.out(await api.text(`/api/v1/rollbacks/${encodeURIComponent(runId)}/report?format=text`));
   return EXIT.ok;
 }
 

@@ -1,6 +1,7 @@
 // Executes an approved run exactly once: evidence first (the failed pods vanish during the rollback),
 // then each step, then verification, then the thread reports.
 import { analyseRootCause } from '../rca.js';
+import { releaseDiff } from '../report/release-diff.js';
 import type { Evidence, Run, RunStatus, Step, StepResult, Verification } from '../model.js';
 import type { Service } from '../service.js';
 import { SYSTEM, timelineEvent, type UseCaseDeps } from './deps.js';
@@ -50,7 +51,7 @@ async function execute(deps: UseCaseDeps, runId: string): Promise<void> {
       await finish(deps, run.id, ['verifying'], ok ? 'succeeded' : 'failed', ok ? 'verification passed' : 'verification failed');
       if (ok) await deps.store.markRolledBack(run.plan.failedDeploymentId, run.id);
     }
-    const rootCause = evidence ? analyseRootCause(evidence) : { causes: [], pods: [], warnings: [], lastLogLines: [] };
+    const rootCause = analyseRootCause(await completeEvidence(deps, run, evidence));
     await deps.store.saveRootCause(run.id, rootCause);
     const final = await mustGet(deps, run.id);
     if (verification) await tell(deps, () => deps.chat.postThreadReport(final, 'verification'));
@@ -81,6 +82,27 @@ async function collectEvidence(deps: UseCaseDeps, run: Run, service: Service): P
     await deps.store.appendTimeline(timelineEvent(deps, run.id, SYSTEM, 'evidence_failed', 'evidence of the failed version could not be collected'));
     return undefined;
   }
+}
+
+/**
+ * Adds to the cluster's evidence what only the records know (the diff between the two releases,
+ * migrations) and the incident's own timeline — after verification, so it includes the acknowledgement.
+ */
+async function completeEvidence(deps: UseCaseDeps, run: Run, cluster: Evidence | undefined): Promise<Evidence> {
+  const evidence: Evidence = cluster ?? { failedImages: [], pods: [], warnings: [], logs: [] };
+  const failed = await deps.store.getDeployment(run.plan.failedDeploymentId);
+  const target = await deps.store.getDeployment(run.plan.targetDeploymentId);
+  if (failed && target) {
+    const history = await deps.store.listDeployments(failed.service, failed.environment, 200);
+    const undone = history.filter((d) => d.createdAt > target.createdAt && d.createdAt <= failed.createdAt);
+    evidence.release = releaseDiff(failed, target, undone.length > 0 ? undone : [failed]);
+  }
+  const incident = run.plan.incident;
+  if (incident && deps.incidents) {
+    const entries = await deps.incidents.timeline(incident.id, AbortSignal.timeout(EVIDENCE_TIMEOUT_MS)).catch(() => []);
+    evidence.incident = { id: incident.id, entries };
+  }
+  return evidence;
 }
 
 /** Runs the steps in order; returns the first failed step's result, or undefined when all are done. */

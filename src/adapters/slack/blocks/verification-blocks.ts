@@ -1,27 +1,74 @@
-// The thread's verification message: each check, its measured value, threshold and duration.
+// The thread's verification message: the rollout and ready replicas, each check with its result,
+// measured value, threshold and duration, what was not checked and why, and the run's timing.
 import type { Run, VerificationCheck } from '../../../core/model.js';
-import { context, formatSeconds, header, sectionsOf, type Block } from './block-kit.js';
+import { formatDuration } from '../../../core/report/durations.js';
+import { buildRunTimeline, type RunTimeline } from '../../../core/report/run-timeline.js';
+import { summariseVerification } from '../../../core/report/verification-summary.js';
+import { scrubDeep, scrubSecrets } from '../../../core/scrub.js';
+import { context, escapeMrkdwn, fields, header, section, type Block } from './block-kit.js';
+import { fitSections, fullReportPointer, Omissions } from './report-sections.js';
 
 const ICON: Record<VerificationCheck['phase'], string> = { passed: ':white_check_mark:', failed: ':x:', skipped: ':white_circle:' };
+const MAX_CHECKS = 20;
 
 export function renderVerificationBlocks(run: Run): Block[] {
-  const v = run.verification;
-  if (!v) return [header('Verification: not run'), ...sectionsOf('', ['The rollback did not reach verification.'])];
-  const ok = v.phase === 'Succeeded';
-  const lines = v.checks.map((c) => {
-    const measured = c.measured ? ` — measured ${c.measured}` : '';
-    const threshold = c.threshold ? `, expected ${c.threshold}` : '';
-    return `${ICON[c.phase]} *${c.name}*${measured}${threshold} (${formatSeconds(c.durationMs)})\n      ${c.detail}`;
-  });
-  const started = run.stepResults[0]?.startedAt ?? v.startedAt;
-  const total = new Date(v.finishedAt).getTime() - new Date(started).getTime();
-  return [
-    header(`${ok ? '✅ Verification passed' : '❌ Verification failed'}: ${run.plan.service} ${run.plan.toVersion}`),
-    ...sectionsOf('', lines, 4),
-    context(`Rollback and verification took ${formatSeconds(total)} · verification ${formatSeconds(new Date(v.finishedAt).getTime() - new Date(v.startedAt).getTime())} · run \`${run.id}\``),
+  return scrubDeep(build(scrubDeep(run)), 'rendered');
+}
+
+function checkLine(c: VerificationCheck): string {
+  const measured = c.measured ? ` — measured ${escapeMrkdwn(c.measured)}` : '';
+  const threshold = c.threshold ? `, expected ${escapeMrkdwn(c.threshold)}` : '';
+  return `${ICON[c.phase]} *${escapeMrkdwn(c.name)}*${measured}${threshold} (${formatDuration(c.durationMs)})\n      ${escapeMrkdwn(c.detail)}`;
+}
+
+function build(run: Run): Block[] {
+  const v = summariseVerification(run);
+  const timeline = buildRunTimeline(run);
+  const title = `${run.plan.service} ${run.plan.toVersion}`;
+  if (v.outcome === 'not_run') {
+    return [
+      header(`⚪ Verification not run: ${title}`),
+      section(`Nothing was verified: ${escapeMrkdwn(v.notRunReason ?? 'unknown')}.`),
+      ...timingBlocks(timeline),
+      context(`Run \`${run.id}\` · ${fullReportPointer(run.id)}`),
+    ];
+  }
+  const cut = new Omissions();
+  const all = [...v.rollout, ...v.checks];
+  const failed = all.filter((c) => c.phase === 'failed').length;
+  const complete = v.rollout.filter((c) => c.phase === 'passed').length;
+  const blocks: Block[] = [
+    header(`${v.outcome === 'passed' ? '✅ Verification passed' : '❌ Verification failed'}: ${title}`),
+    fields([
+      ['Rollout', v.rollout.length > 0 ? `${complete}/${v.rollout.length} component(s) complete` : 'not checked'],
+      ['Ready replicas', v.replicas ? `${v.replicas.ready}/${v.replicas.desired}` : 'unknown'],
+      ['Checks', `${all.length - failed} passed, ${failed} failed, ${v.notChecked.length} not checked`],
+      ['Duration', v.durationMs === undefined ? 'unknown' : formatDuration(v.durationMs)],
+    ]),
   ];
+  if (v.rollout.length > 0) blocks.push(...fitSections('*Rollout*', cut.take(v.rollout, MAX_CHECKS, 'rollout check(s)').map(checkLine), 2, cut, 'rollout check(s)'));
+  if (v.checks.length > 0) blocks.push(...fitSections('*Health checks*', cut.take(v.checks, MAX_CHECKS, 'check(s)').map(checkLine), 2, cut, 'check(s)'));
+  if (v.notChecked.length > 0) {
+    const lines = cut.take(v.notChecked, MAX_CHECKS, 'unchecked item(s)').map((n) => `${ICON.skipped} *${escapeMrkdwn(n.name)}*: ${escapeMrkdwn(n.why)}`);
+    blocks.push(...fitSections('*Not checked*', lines, 1, cut, 'unchecked item(s)'));
+  }
+  blocks.push(...timingBlocks(timeline));
+  const truncated = cut.any ? `:scissors: Truncated to fit Slack: ${cut.describe()} not shown. ` : '';
+  blocks.push(context(`${truncated}Run \`${run.id}\` · ${fullReportPointer(run.id)}`));
+  return blocks;
+}
+
+/** Seed-style timing: decision, pre-checks, rollback, verification; then detect and recover. */
+function timingBlocks(t: RunTimeline): Block[] {
+  const phases = t.phases.filter((p) => p.ms !== undefined).map((p) => `${p.name} ${formatDuration(p.ms as number)}`);
+  const spans: string[] = [];
+  if (t.timeToDetectMs !== undefined) spans.push(`time to detect ${formatDuration(t.timeToDetectMs)} (deployed → ${t.detectedBy === 'incident' ? 'incident' : 'request'})`);
+  if (t.timeToRecoverMs !== undefined) spans.push(`time to recover ${formatDuration(t.timeToRecoverMs)} (deployed → verified)`);
+  if (phases.length === 0 && spans.length === 0) return [];
+  return [section(['*Timing*', phases.join(' · '), spans.join(' · ')].filter(Boolean).join('\n'))];
 }
 
 export function verificationFallbackText(run: Run): string {
-  return `Verification ${run.verification?.phase === 'Succeeded' ? 'passed' : 'failed'} for ${run.plan.service} ${run.plan.toVersion}`;
+  const outcome = summariseVerification(run).outcome;
+  return scrubSecrets(`Verification ${outcome === 'not_run' ? 'not run' : outcome} for ${run.plan.service} ${run.plan.toVersion}`);
 }
