@@ -19,7 +19,7 @@ import { Metrics } from './adapters/metrics/metrics.js';
 import { PagerDutyIncidentService } from './adapters/pagerduty/pagerduty-incident-service.js';
 import type { Clock } from './core/ports.js';
 import type { Catalog } from './core/service.js';
-import { recoverInterruptedRuns } from './core/use-cases/recover-interrupted.js';
+import { recoverInterruptedRuns, reshowUnrecordedPlans } from './core/use-cases/recover-interrupted.js';
 
 export interface BotOptions {
   botToken: string;
@@ -114,6 +114,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   // One process owns the SQLite file, so every run still in flight was left by a process that died.
   const interrupted = await recoverInterruptedRuns(built.deps);
   if (interrupted.length > 0) logger.warn({ runs: interrupted }, 'marked runs interrupted by a previous stop');
+  const reshown = await reshowUnrecordedPlans(built.deps);
+  if (reshown.length > 0) logger.warn({ runs: reshown }, 'posted again plans a previous stop left unrecorded');
 
   return {
     url,

@@ -2,6 +2,7 @@
 // last resourceVersion, until it completes, exceeds its progress deadline, or the signal aborts.
 import type { V1Deployment } from '@kubernetes/client-node';
 import type { ClusterClients } from './kube-clients.js';
+import { withRetry } from './kube-retry.js';
 import { rolloutState, type RolloutState } from './rollout-status.js';
 
 // A watch that keeps dropping is a sick API server; give up rather than spin.
@@ -13,7 +14,7 @@ export interface RolloutOutcome {
 }
 
 export async function waitForRollout(clients: ClusterClients, namespace: string, name: string, signal: AbortSignal): Promise<RolloutOutcome> {
-  let deployment = await clients.apps.readNamespacedDeployment({ name, namespace });
+  let deployment = await withRetry(() => clients.apps.readNamespacedDeployment({ name, namespace }), signal);
   for (let restart = 0; restart <= MAX_WATCH_RESTARTS; restart++) {
     const state = rolloutState(deployment);
     if (state.phase !== 'progressing') return { state, deployment };
@@ -21,7 +22,7 @@ export async function waitForRollout(clients: ClusterClients, namespace: string,
     if (restart > 0) await pause(Math.min(100 * restart, 2_000), signal);
     const next = await watchUntilSettled(clients, namespace, name, deployment.metadata?.resourceVersion, signal);
     // 'gone' (410) or a dropped stream: re-read the object and resume from its resourceVersion.
-    deployment = next ?? (await clients.apps.readNamespacedDeployment({ name, namespace }));
+    deployment = next ?? (await withRetry(() => clients.apps.readNamespacedDeployment({ name, namespace }), signal));
   }
   return { state: { phase: 'failed', message: `the watch on ${name} dropped ${MAX_WATCH_RESTARTS} times; check the API server` }, deployment };
 }

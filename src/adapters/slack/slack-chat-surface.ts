@@ -22,11 +22,12 @@ export class SlackChatSurface implements ChatSurface {
   }
 
   async postThreadReport(run: Run, report: 'verification' | 'root_cause'): Promise<void> {
-    if (!run.message) return;
     const [text, blocks] = report === 'verification'
       ? [verificationFallbackText(run), renderVerificationBlocks(run)]
       : [rootCauseFallbackText(run), renderRootCauseBlocks(run)];
-    await this.client.chat.postMessage({ channel: run.message.channel, thread_ts: run.message.ts, text: clip(text, LIMITS.fallbackText), blocks });
+    // Without a recorded plan message (a stop between posting and recording it), the channel still hears.
+    const where = run.message ? { channel: run.message.channel, thread_ts: run.message.ts } : { channel: run.channel };
+    await this.client.chat.postMessage({ ...where, text: clip(text, LIMITS.fallbackText), blocks });
   }
 
   async permalink(run: Run): Promise<string | undefined> {

@@ -2,6 +2,28 @@
 import { IN_FLIGHT_STATUSES } from '../run-machine.js';
 import { SYSTEM, timelineEvent, type UseCaseDeps } from './deps.js';
 
+/**
+ * A plan awaiting approval with no recorded message: the process stopped between storing it and
+ * recording where Slack showed it — so it may never have been shown, yet it holds the service's lock.
+ * Show it (again): approvals stay exactly-once by compare-and-set, the cluster is re-checked before
+ * anything runs, and expiry still applies. Cancelling instead would silently kill a plan people may see.
+ */
+export async function reshowUnrecordedPlans(deps: UseCaseDeps): Promise<string[]> {
+  const waiting = await deps.store.runsInStatus(['awaiting_approval']);
+  const shown: string[] = [];
+  for (const run of waiting.filter((r) => !r.message)) {
+    try {
+      const message = await deps.chat.postPlan(run);
+      await deps.store.setMessage(run.id, message);
+      await deps.store.appendTimeline(timelineEvent(deps, run.id, SYSTEM, 'reshown', 'the bot restarted before recording the plan message: the plan was posted again'));
+      shown.push(run.id);
+    } catch (error) {
+      deps.logger.warn({ err: error, runId: run.id }, 'could not show the plan again; it expires at its deadline');
+    }
+  }
+  return shown;
+}
+
 export async function recoverInterruptedRuns(deps: UseCaseDeps): Promise<string[]> {
   const orphans = await deps.store.runsInStatus(IN_FLIGHT_STATUSES);
   const recovered: string[] = [];

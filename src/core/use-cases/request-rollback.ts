@@ -45,12 +45,26 @@ export async function requestRollback(deps: UseCaseDeps, input: RollbackInput): 
   const state = await readState(deps, service);
   await expireStalePlans(deps, service.name);
   const run = await createRun(deps, input, service, failed, target, state, components);
-  run.message = await deps.chat.postPlan(run);
+  run.message = await showPlan(deps, run);
   await deps.store.setMessage(run.id, run.message);
 
   if (request.dryRun) await dryRunSteps(deps, run, service);
   else if (request.autoApprove && run.status === 'awaiting_approval') await approveAutomatically(deps, run.id, requester);
   return (await deps.store.getRun(run.id)) ?? run;
+}
+
+/** A plan nobody can see must not hold the service: if Slack refuses it, cancel the run and say so. */
+async function showPlan(deps: UseCaseDeps, run: Run) {
+  try {
+    return await deps.chat.postPlan(run);
+  } catch (error) {
+    // Only a plan awaiting approval holds the service; blocked plans and dry runs hold nothing.
+    if (run.status === 'awaiting_approval') {
+      await deps.store.transition(run.id, ['awaiting_approval'], 'cancelled', timelineEvent(deps, run.id, SYSTEM, 'cancelled', 'the plan could not be posted in Slack; nothing was executed')).catch(() => false);
+    }
+    deps.logger.error({ err: error, runId: run.id }, 'posting the plan failed');
+    throw new UserError('The plan could not be posted in the channel (Slack refused it), so it was cancelled and nothing will run. Try again in a minute.');
+  }
 }
 
 async function historyOf(deps: UseCaseDeps, service: Service): Promise<Deployment[]> {

@@ -3,7 +3,7 @@
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, RespondFn, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import { ID_PATTERN } from '../../../core/command.js';
-import type { Actor } from '../../../core/model.js';
+import type { Actor, Run } from '../../../core/model.js';
 import { approveRun, refusalToReject, rejectRun, type DecisionOutcome } from '../../../core/use-cases/decide.js';
 import type { UseCaseDeps } from '../../../core/use-cases/deps.js';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from '../blocks/plan-blocks.js';
@@ -21,6 +21,7 @@ export function registerDecisionActions(app: App, deps: UseCaseDeps, newErrorId:
     const id = runId.safeParse(action.value);
     if (!id.success) return tell(respond, ':warning: This button does not carry a valid run id. Nothing was done.');
     try {
+      await rememberPlanMessage(deps, id.data, body);
       const outcome = await approveRun(deps, id.data, actorOf(body.user));
       if (outcome.kind === 'approved') {
         // The rollback outlives this click: its progress shows in the plan message and the thread.
@@ -37,10 +38,11 @@ export function registerDecisionActions(app: App, deps: UseCaseDeps, newErrorId:
     const id = runId.safeParse(action.value);
     if (!id.success) return tell(respond, ':warning: This button does not carry a valid run id. Nothing was done.');
     try {
+      await rememberPlanMessage(deps, id.data, body);
       const refusal = await refusalToReject(deps, id.data, actorOf(body.user));
       if (refusal) return answer(respond, refusal);
       const run = await deps.store.getRun(id.data);
-      if (run) await client.views.open({ trigger_id: body.trigger_id, view: renderRejectModal(run) });
+      if (run) await openRejectModal(client, body.trigger_id, run, respond);
     } catch (error) {
       await tell(respond, explain(error, deps.logger, newErrorId));
     }
@@ -61,6 +63,30 @@ export function registerDecisionActions(app: App, deps: UseCaseDeps, newErrorId:
     }
     await ack();
   });
+}
+
+/**
+ * A click comes from the plan message itself: if a stop between posting the plan and recording it
+ * left the run without its message, the click says where it is, so progress and reports can follow.
+ */
+async function rememberPlanMessage(deps: UseCaseDeps, runId: string, body: BlockAction<ButtonAction>): Promise<void> {
+  const ts = body.container?.message_ts ?? body.message?.ts;
+  const channel = body.channel?.id ?? body.container?.channel_id;
+  if (typeof ts !== 'string' || typeof channel !== 'string' || body.container?.is_ephemeral) return;
+  const run = await deps.store.getRun(runId);
+  if (run && !run.message && run.channel === channel) await deps.store.setMessage(runId, { channel, ts });
+}
+
+/** Slack's trigger ids are single-use and live 3 s: a redelivered click or a slow moment is not an error. */
+async function openRejectModal(client: AllMiddlewareArgs['client'], triggerId: string, run: Run, respond: RespondFn): Promise<void> {
+  try {
+    await client.views.open({ trigger_id: triggerId, view: renderRejectModal(run) });
+  } catch (error) {
+    const code = (error as { data?: { error?: string } }).data?.error;
+    if (code === 'exchanged_trigger_id') return tell(respond, 'The reject dialog is already open.');
+    if (code === 'expired_trigger_id') return tell(respond, 'Slack took too long to open the reject dialog: click Reject again. Nothing was changed.');
+    throw error;
+  }
 }
 
 function actorOf(user: { id: string; name?: string; username?: string }): Actor {
