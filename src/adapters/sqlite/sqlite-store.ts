@@ -12,14 +12,17 @@ import { canonicalJson } from './canonical-json.js';
 import { toIsoUtc } from './iso-utc.js';
 import { migrate, readSchemaVersion } from './migrate.js';
 import { SCHEMA_MIGRATIONS } from './migrations/index.js';
-import { openDatabase, type OpenOptions } from './open-database.js';
+import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase, type OpenOptions } from './open-database.js';
 import { decodeDeployment, decodeRun, decodeRunRow, decodeTimelineEvent } from './row-decoding.js';
 import { prepareStatements, type Statements } from './statements.js';
+
+// Per attempt: long enough to ride out a commit in progress, short enough not to stall the bot.
+const ATTEMPT_BUSY_TIMEOUT_MS = 25;
 
 export class SqliteStore implements Store {
   private readonly sql: Statements;
 
-  private constructor(private readonly db: Database) {
+  private constructor(private readonly db: Database, private readonly lockWaitMs: number) {
     this.sql = prepareStatements(db);
   }
 
@@ -28,7 +31,10 @@ export class SqliteStore implements Store {
     const db = openDatabase(path, opts);
     try {
       migrate(db, path, SCHEMA_MIGRATIONS);
-      return new SqliteStore(db);
+      // From here on SQLite itself waits only briefly: its wait blocks the event loop (and every Slack
+      // ack with it); the store waits for a lock asynchronously instead, for the same total time.
+      db.pragma(`busy_timeout = ${ATTEMPT_BUSY_TIMEOUT_MS}`);
+      return new SqliteStore(db, Math.max(0, opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS));
     } catch (error) {
       db.close();
       throw error;
@@ -78,7 +84,7 @@ export class SqliteStore implements Store {
 
   async markRolledBack(deploymentId: string, runId: string): Promise<void> {
     // An unknown deployment is a no-op: it cannot be chosen as a target, which is all this guarantees.
-    this.write(() => {
+    await this.write(() => {
       this.requireRun(runId);
       this.sql.markRolledBack.run({ deploymentId, runId });
     });
@@ -87,7 +93,7 @@ export class SqliteStore implements Store {
   async createRun(run: Run, event: TimelineEvent): Promise<CreateRunOutcome> {
     assertEventFor(run.id, event);
     try {
-      this.insertRun(run, event);
+      await this.insertRun(run, event);
       return 'created';
     } catch (error) {
       if (isActiveRunConflict(error)) return 'locked';
@@ -95,8 +101,8 @@ export class SqliteStore implements Store {
     }
   }
 
-  private insertRun(run: Run, event: TimelineEvent): void {
-    this.write(() => {
+  private async insertRun(run: Run, event: TimelineEvent): Promise<void> {
+    await this.write(() => {
       if (this.sql.runExists.get(run.id) !== undefined) throw new Error(`run ${run.id} already exists`);
       this.sql.insertRun.run({
         id: run.id, status: run.status, service: run.plan.service, environment: run.plan.environment,
@@ -140,11 +146,11 @@ export class SqliteStore implements Store {
   }
 
   async setMessage(runId: string, message: MessageRef): Promise<void> {
-    this.write(() => this.mustChange(this.sql.setMessage.run({ runId, channel: message.channel, ts: message.ts }).changes, runId));
+    await this.write(() => this.mustChange(this.sql.setMessage.run({ runId, channel: message.channel, ts: message.ts }).changes, runId));
   }
 
   async saveStepResult(runId: string, result: StepResult): Promise<void> {
-    this.write(() => {
+    await this.write(() => {
       this.requireRun(runId);
       this.upsertStepResult(runId, result);
       this.sql.touchRun.run({ runId, at: result.finishedAt ?? result.startedAt });
@@ -152,18 +158,18 @@ export class SqliteStore implements Store {
   }
 
   async saveVerification(runId: string, verification: Verification): Promise<void> {
-    this.write(() => {
+    await this.write(() => {
       this.mustChange(this.sql.setVerification.run({ runId, verification: JSON.stringify(verification) }).changes, runId);
       this.sql.touchRun.run({ runId, at: verification.finishedAt });
     });
   }
 
   async saveRootCause(runId: string, rootCause: RootCause): Promise<void> {
-    this.write(() => this.mustChange(this.sql.setRootCause.run({ runId, rootCause: JSON.stringify(rootCause) }).changes, runId));
+    await this.write(() => this.mustChange(this.sql.setRootCause.run({ runId, rootCause: JSON.stringify(rootCause) }).changes, runId));
   }
 
   async appendTimeline(event: TimelineEvent): Promise<void> {
-    this.write(() => {
+    await this.write(() => {
       this.requireRun(event.runId);
       this.insertTimeline(event);
     });
@@ -185,13 +191,26 @@ export class SqliteStore implements Store {
     if (this.db.open) this.db.close();
   }
 
-  private write<T>(work: () => T): T {
-    return this.db.transaction(work).immediate();
+  private write<T>(work: () => T): Promise<T> {
+    return this.whenUnlocked(() => this.db.transaction(work).immediate());
   }
 
   /** A deferred transaction is one WAL snapshot: a run and its children are read as of one commit. */
-  private read<T>(work: () => T): T {
-    return this.db.transaction(work).deferred();
+  private read<T>(work: () => T): Promise<T> {
+    return this.whenUnlocked(() => this.db.transaction(work).deferred());
+  }
+
+  /** Retries a transaction that met another connection's lock, yielding the event loop between tries. */
+  private async whenUnlocked<T>(attempt: () => T): Promise<T> {
+    const deadline = Date.now() + this.lockWaitMs;
+    for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
+      try {
+        return attempt();
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() + delay > deadline) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   }
 
   private loadRun(row: unknown): Run | undefined {
