@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger as PinoLogger } from 'pino';
-import { buildApp, type BuiltApp } from './app.js';
+import { buildApp, type AppConfig, type BuiltApp } from './app.js';
 import { ServiceHealthChecker } from './adapters/health/health-checker.js';
 import { KubeClients } from './adapters/kubernetes/kube-clients.js';
 import { KubernetesProvider } from './adapters/kubernetes/kubernetes-provider.js';
@@ -21,14 +21,8 @@ import type { Clock } from './core/ports.js';
 import type { Catalog } from './core/service.js';
 import { recoverInterruptedRuns, reshowUnrecordedPlans } from './core/use-cases/recover-interrupted.js';
 
-export interface BotOptions {
-  botToken: string;
-  signingSecret: string;
-  slackApiUrl: string;
-  /** Socket Mode when set (SLACK_APP_TOKEN). */
-  appToken?: string;
-  socketModeApiUrl?: string;
-  apiToken: string | undefined;
+/** The Slack and API settings of the app, plus what the bot wires around it. */
+export interface BotOptions extends Omit<AppConfig, 'pagerDutyWebhookSecret'> {
   databasePath: string;
   catalog: Catalog;
   kubeConfig: KubeConfig;

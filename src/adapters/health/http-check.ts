@@ -2,6 +2,7 @@
 // need a moment behind its Service.
 import type { HttpCheckSpec } from '../../core/service.js';
 import type { VerificationCheck } from '../../core/model.js';
+import { abortableSleep } from '../abortable-sleep.js';
 
 const RETRY_DELAY_MS = 500;
 const ATTEMPT_TIMEOUT_MS = 5_000;
@@ -22,19 +23,8 @@ export async function runHttpCheck(spec: HttpCheckSpec, signal: AbortSignal): Pr
     } catch (error) {
       last = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
     }
-    await delay(RETRY_DELAY_MS, signal);
+    await abortableSleep(RETRY_DELAY_MS, signal);
   }
   return { name: `http ${spec.url}`, phase: 'failed', measured: last, threshold: `HTTP ${spec.status}`, durationMs: Date.now() - started, detail: `no ${spec.status} within the verification timeout (${attempts} attempt(s), last: ${last})` };
 }
 
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}

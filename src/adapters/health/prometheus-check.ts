@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { VerificationCheck } from '../../core/model.js';
 import type { PrometheusCheckSpec } from '../../core/service.js';
+import { abortableSleep } from '../abortable-sleep.js';
 
 const QUERY_TIMEOUT_MS = 5_000;
 
@@ -22,7 +23,7 @@ export async function runPrometheusCheck(spec: PrometheusCheckSpec, signal: Abor
   const threshold = spec.max !== undefined ? `≤ ${spec.max}` : `≥ ${spec.min}`;
   const samples: number[] = [];
   for (let i = 0; i < spec.samples; i++) {
-    if (i > 0) await pause(spec.intervalSeconds * 1000, signal);
+    if (i > 0) await abortableSleep(spec.intervalSeconds * 1000, signal);
     if (signal.aborted) break;
     const sample = await query(spec, signal);
     if (typeof sample === 'string') {
@@ -78,14 +79,3 @@ function format(value: number): string {
   return String(Number(value.toPrecision(4)));
 }
 
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}

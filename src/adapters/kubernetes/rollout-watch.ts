@@ -4,6 +4,7 @@ import type { V1Deployment } from '@kubernetes/client-node';
 import type { ClusterClients } from './kube-clients.js';
 import { withRetry } from './kube-retry.js';
 import { rolloutState, type RolloutState } from './rollout-status.js';
+import { abortableSleep } from '../abortable-sleep.js';
 
 // A watch that keeps dropping is a sick API server; give up rather than spin.
 const MAX_WATCH_RESTARTS = 50;
@@ -19,7 +20,7 @@ export async function waitForRollout(clients: ClusterClients, namespace: string,
     const state = rolloutState(deployment);
     if (state.phase !== 'progressing') return { state, deployment };
     if (signal.aborted) return { state: { phase: 'failed', message: `timed out waiting: ${state.message}` }, deployment };
-    if (restart > 0) await pause(Math.min(100 * restart, 2_000), signal);
+    if (restart > 0) await abortableSleep(Math.min(100 * restart, 2_000), signal);
     const next = await watchUntilSettled(clients, namespace, name, deployment.metadata?.resourceVersion, signal);
     // 'gone' (410) or a dropped stream: re-read the object and resume from its resourceVersion.
     deployment = next ?? (await withRetry(() => clients.apps.readNamespacedDeployment({ name, namespace }), signal));
@@ -61,15 +62,3 @@ function watchUntilSettled(clients: ClusterClients, namespace: string, name: str
   });
 }
 
-/** Back off between reconnects so a failing API server is not hammered; wakes early on abort. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
