@@ -1,0 +1,82 @@
+// `npm run bench`: the real bot (compiled, in its own process) against the emulators on loopback.
+// Prints one table and writes bench/results.json. Figures are measured here and nowhere asserted.
+//
+//   BENCH_QUICK=1                 small counts, to check the benchmark itself works (about a minute)
+//   BENCH_ONLY=planning,memory    run only these scenarios (planning, rollback, blue-green, kubectl, startup, memory)
+//   BENCH_ROLLBACKS=1000          rollbacks for the memory figure
+//   BENCH_MEMORY_MINUTES=10       stop the memory run there, and say how many it reached
+import { join } from 'node:path';
+import { buildBot } from './build.js';
+import { currentLoad, machineInfo } from './machine.js';
+import { renderTable, writeResults, type BenchResults, type Row } from './report.js';
+import { benchBlueGreen } from './scenarios/blue-green.js';
+import { benchKubectlCompare } from './scenarios/kubectl-compare.js';
+import { benchMemory } from './scenarios/memory.js';
+import { benchPlanning } from './scenarios/planning.js';
+import { benchRollbackPath } from './scenarios/rollback-path.js';
+import { benchStartup } from './scenarios/startup.js';
+
+const quick = process.env['BENCH_QUICK'] === '1';
+const only = process.env['BENCH_ONLY']?.split(',').map((s) => s.trim()).filter(Boolean);
+const envNumber = (name: string, fallback: number) => {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+};
+
+const settings = {
+  quick,
+  planning: quick
+    ? { services: 20, deploymentsPerService: 50, runsPerService: 25, clusterServices: 12, planSamples: 5, ackRounds: { 1: 5, 50: 1, 200: 1 } }
+    : { services: 100, deploymentsPerService: 100, runsPerService: 50, clusterServices: 60, planSamples: 50, ackRounds: { 1: 50, 50: 6, 200: 3 } },
+  rollback: { cycles: quick ? 3 : 20, podStartMs: 200, tickMs: 10 },
+  blueGreen: { cycles: quick ? 3 : 20, podStartMs: 200, tickMs: 10 },
+  kubectl: { pairs: quick ? 2 : 10, replicas: 3, podStartMs: 200, tickMs: 10 },
+  startup: { starts: quick ? 2 : 10 },
+  memory: { rollbacks: envNumber('BENCH_ROLLBACKS', quick ? 20 : 1_000), maxMinutes: envNumber('BENCH_MEMORY_MINUTES', quick ? 2 : 10), services: 8, concurrency: 4 },
+  heapLimitMb: 128,
+};
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  const machine = machineInfo();
+  log(`building the bot (tsc -p tsconfig.build.json)…`);
+  const entry = buildBot();
+  const scenarios: Array<[string, () => Promise<Row[]>]> = [
+    ['planning', () => benchPlanning(entry, settings.planning, log)],
+    ['rollback', () => benchRollbackPath(entry, settings.rollback, log)],
+    ['blue-green', () => benchBlueGreen(entry, settings.blueGreen, log)],
+    ['kubectl', () => benchKubectlCompare(settings.kubectl, log)],
+    ['memory', () => benchMemory(entry, settings.memory, log)],
+    // The same with V8's heap capped: tells a leak (it would fail or grow) from a lazy collector (it stays flat).
+    ['memory', () => benchMemory(entry, { ...settings.memory, heapLimitMb: settings.heapLimitMb }, log)],
+    ['startup', () => benchStartup(entry, settings.startup, log)],
+  ];
+  const rows: Row[] = [];
+  for (const [name, scenario] of scenarios) {
+    if (only && !only.includes(name)) continue;
+    log(`${name}…`);
+    rows.push(...(await scenario()));
+  }
+  const results: BenchResults = {
+    machine: { ...machine, loadAtEnd: currentLoad() },
+    startedAt: startedAt.toISOString(),
+    durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
+    settings,
+    rows,
+  };
+  const path = join(import.meta.dirname, 'results.json');
+  writeResults(path, results);
+  process.stdout.write(`${renderTable(results)}\n\nWritten to ${path}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    log(`bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

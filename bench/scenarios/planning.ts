@@ -1,0 +1,96 @@
+// Slash command → ack, and slash command → plan posted, against a store holding 10,000 deployments and
+// 5,000 finished runs. The bot is its own process (compiled, as `npm start` runs it); the clock is the
+// benchmark's, around real signed HTTP requests and the fake Slack's record of the posted plan.
+import { parseCatalog } from '../../src/config/catalog.js';
+import { CHANNEL } from '../../test/support/bot-harness.js';
+import { seedServices, servicesCatalog, type ServiceFixture } from '../../test/support/multi-service.js';
+import { startProcessWorld, type ProcessWorld } from '../../test/support/process-world.js';
+import { sendCommand } from '../../test/support/slack-flow.js';
+import type { Row } from '../report.js';
+import { summarize } from '../stats.js';
+import { deploymentIdOf, seedStore, versionOf } from './store-seed.js';
+
+export interface PlanningOptions {
+  services: number;
+  deploymentsPerService: number;
+  runsPerService: number;
+  /** Services that also exist in the emulated cluster (the others are only in the store). */
+  clusterServices: number;
+  planSamples: number;
+  /** Concurrency → rounds. */
+  ackRounds: Record<number, number>;
+}
+
+export async function benchPlanning(entry: string, o: PlanningOptions, log: (line: string) => void): Promise<Row[]> {
+  const last = o.deploymentsPerService - 1;
+  const fixtures: ServiceFixture[] = Array.from({ length: o.services }, (_, i) => {
+    const name = `svc-${String(i).padStart(3, '0')}`;
+    return { name, namespace: 'bench', components: [`${name}-api`, `${name}-worker`], versions: [versionOf(last - 2), versionOf(last - 1), versionOf(last)], replicas: 1 };
+  });
+  const catalogYaml = servicesCatalog(fixtures);
+  const world = await startProcessWorld({ catalog: catalogYaml, tickMs: 25, podStartMs: 100, logLevel: 'info' });
+  try {
+    seedServices(world.k8s, fixtures.slice(0, o.clusterServices));
+    const seeded = await seedStore(world.databasePath, parseCatalog(catalogYaml, 'bench'), o.deploymentsPerService, o.runsPerService);
+    log(`  store seeded: ${seeded.deployments} deployments, ${seeded.runs} runs, ${seeded.events} timeline events`);
+    await world.start({ entry });
+
+    const planMs: number[] = [];
+    for (let i = 0; i < o.planSamples; i++) {
+      const id = deploymentIdOf(fixtures[i % o.clusterServices]!.name, last);
+      const posted = planPosted(world, id);
+      const t0 = performance.now();
+      await sendCommand(world.slack, `--failed-deployment-id ${id}`);
+      planMs.push((await posted) - t0);
+    }
+    log(`  command → plan: ${planMs.length} samples`);
+
+    const ack: Record<number, number[]> = {};
+    const pool = fixtures.slice(o.planSamples, o.clusterServices);
+    let k = 0;
+    for (const [concurrency, rounds] of Object.entries(o.ackRounds).map(([c, r]) => [Number(c), r] as const)) {
+      ack[concurrency] = [];
+      for (let round = 0; round < rounds; round++) {
+        const before = world.slack.messagesIn(CHANNEL).length;
+        const deliveries = await Promise.all(Array.from({ length: concurrency }, () => sendCommand(world.slack, `--failed-deployment-id ${deploymentIdOf(pool[k++ % pool.length]!.name, last)}`)));
+        for (const d of deliveries) {
+          if (d.status !== 200) throw new Error(`a slash command was answered ${d.status}`);
+          ack[concurrency]!.push(d.elapsedMs);
+        }
+        // Let the work behind the acks finish, so each round starts from a quiet bot.
+        await world.slack.waitFor(() => world.slack.messagesIn(CHANNEL).length >= before + concurrency, 180_000, `${concurrency} plans posted`);
+      }
+      log(`  ack at ${concurrency} concurrent: ${ack[concurrency]!.length} samples`);
+    }
+
+    const rows: Row[] = [];
+    for (const [concurrency, samples] of Object.entries(ack)) {
+      const s = summarize(samples);
+      const c = Number(concurrency);
+      const target = c === 50 ? 'p99 < 50 ms' : 'max < 3,000 ms (Slack)';
+      const met = c === 50 ? s.p99 < 50 : s.max < 3_000;
+      rows.push({ id: `ack-${c}`, metric: `slash-command ack, ${c} concurrent`, unit: 'ms', summary: s, target, verdict: met ? 'met' : 'missed', note: 'signed HTTP request → ack body; planning continues after the ack', samples });
+    }
+    const plan = summarize(planMs);
+    rows.push({
+      id: 'plan', metric: `command → plan posted (${(seeded.deployments / 1000).toFixed(0)}k deployments, ${(seeded.runs / 1000).toFixed(0)}k runs stored)`, unit: 'ms', summary: plan,
+      target: 'p99 < 150 ms', verdict: plan.p99 < 150 ? 'met' : 'missed', note: 'includes 2 Deployment + ReplicaSet reads and chat.postMessage', samples: planMs,
+    });
+    return rows;
+  } finally {
+    await world.close();
+  }
+}
+
+/** Resolves with performance.now() at the moment the fake Slack stores the plan for `failedDeploymentId`. */
+function planPosted(world: ProcessWorld, failedDeploymentId: string): Promise<number> {
+  const header = `Rollback plan: ${failedDeploymentId}"`;
+  return new Promise((resolve) => {
+    const stop = world.slack.onChange((change) => {
+      if (change.type === 'message_posted' && JSON.stringify(change.message.blocks).includes(header)) {
+        stop();
+        resolve(performance.now());
+      }
+    });
+  });
+}

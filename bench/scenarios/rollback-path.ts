@@ -1,0 +1,56 @@
+// The execution path of a two-component rollback, repeated: approve click → first Kubernetes write,
+// rollout complete in the cluster → the bot has noticed (it watches), and the bot's own share of the
+// whole rollback (click → final plan update, minus the time the cluster spent starting pods).
+import { DEFAULT_CATALOG, NAMESPACE } from '../../test/support/bot-harness.js';
+import { startProcessWorld } from '../../test/support/process-world.js';
+import { ClusterClock } from '../cluster-clock.js';
+import type { Row } from '../report.js';
+import { summarize } from '../stats.js';
+import { appsClient, rollbackCycle } from './rollback-cycle.js';
+
+export interface RollbackPathOptions {
+  cycles: number;
+  podStartMs: number;
+  tickMs: number;
+}
+
+export async function benchRollbackPath(entry: string, o: RollbackPathOptions, log: (line: string) => void): Promise<Row[]> {
+  // The standard service (checkout-api ×3, checkout-worker ×2), keeping every recorded deploy.
+  const catalog = DEFAULT_CATALOG.replace('    approvals:', '    history: { keep: 1000 }\n    approvals:');
+  const world = await startProcessWorld({ catalog, tickMs: o.tickMs, podStartMs: o.podStartMs, logLevel: 'info' });
+  const clock = new ClusterClock(world.k8s);
+  try {
+    await world.start({ entry });
+    await world.recordStandardHistory();
+    const apps = appsClient(world.k8s);
+    const toWrite: number[] = [];
+    const noticed: number[] = [];
+    const overhead: number[] = [];
+    const clusterShare: number[] = [];
+    for (let i = 0; i < o.cycles; i++) {
+      const c = await rollbackCycle(world, clock, apps, { service: 'checkout', namespace: NAMESPACE, components: ['checkout-api', 'checkout-worker'], failedVersion: 'v1.2.1', baseTime: Date.parse('2026-11-21T00:00:00Z') }, i);
+      if (c.outcome !== 'succeeded') throw new Error(`rollback ${c.runId} ended ${c.outcome}`);
+      if (c.firstWriteAt !== undefined) toWrite.push(c.firstWriteAt - c.clickAt);
+      let cluster = 0;
+      for (const s of c.steps) {
+        if (s.completeAt !== undefined && s.finishedAt !== undefined) noticed.push(s.finishedAt - s.completeAt);
+        if (s.completeAt !== undefined && s.writtenAt !== undefined) cluster += s.completeAt - s.writtenAt;
+      }
+      clusterShare.push(cluster);
+      overhead.push(c.settledAt - c.clickAt - cluster);
+    }
+    log(`  ${o.cycles} rollbacks of 2 components (pods start in ${o.podStartMs} ms)`);
+    const w = summarize(toWrite);
+    const n = summarize(noticed);
+    const b = summarize(overhead);
+    const p = summarize(clusterShare);
+    return [
+      { id: 'approve-to-write', metric: 'approve click → first Kubernetes write', unit: 'ms', summary: w, target: 'p99 < 50 ms', verdict: w.p99 < 50 ? 'met' : 'missed', note: 'approval, drift re-read, evidence of the failed pods, then the PATCH', samples: toWrite },
+      { id: 'rollout-noticed', metric: 'rollout complete in the cluster → bot noticed', unit: 'ms', summary: n, target: 'p99 < 100 ms', verdict: n.p99 < 100 ? 'met' : 'missed', note: 'watch event → step result; wall clocks of two processes, 1 ms resolution', samples: noticed },
+      { id: 'overhead', metric: 'whole rollback, bot overhead', unit: 'ms', summary: b, target: '< 500 ms', verdict: b.p99 < 500 ? 'met' : 'missed', note: `click → final plan update, minus the cluster's rollout time (p50 ${Math.round(p.p50)} ms)`, samples: overhead },
+    ];
+  } finally {
+    clock.close();
+    await world.close();
+  }
+}
