@@ -119,10 +119,9 @@ describe('the disk full (the bot under a file-size limit, its log grown past it)
     expect(realWritesTo(world.k8s, FULL_RUNNING.namespace)).toHaveLength(1);
   });
 
-  // Known bug (docs/RELIABILITY.md): execute-run's catch first records `failed` in the store; when that
-  // write fails too, it throws before posting anything, so the thread never learns that the bot lost
-  // track of the run (the plan still says "Rolling back"). Slack does not depend on the disk: say it.
-  it.fails('… and the thread says the bot could not record the run, and what the cluster was left doing', async () => {
+  // Was a bug (docs/RELIABILITY.md #6): the failure was recorded before it was posted, so a store that
+  // could not write kept the thread silent. Slack does not depend on the disk: it is told first now.
+  it('… and the thread says the bot could not record the run, and what the cluster was left doing', async () => {
     await waitForThreadText(world.slack, running, /could not|disk|database|internal error/i, 2_000);
   });
 

@@ -17,9 +17,9 @@ import { scaleDeployment, switchTraffic } from './scale-and-switch-steps.js';
 export class KubernetesProvider implements DeployProvider {
   constructor(private readonly clients: KubeClients, private readonly clock: Clock) {}
 
-  async currentState(service: Service, _signal: AbortSignal): Promise<DeployState> {
+  async currentState(service: Service, signal: AbortSignal): Promise<DeployState> {
     const target = kubernetesTarget(service);
-    return readServiceState(this.clients.for(target.context), target);
+    return untilAborted(readServiceState(this.clients.for(target.context), target), signal);
   }
 
   async execute(run: Run, step: Step, service: Service, signal: AbortSignal): Promise<StepResult> {
@@ -83,13 +83,26 @@ export class KubernetesProvider implements DeployProvider {
   async evidence(run: Run, service: Service, failedImages: string[], signal: AbortSignal): Promise<Evidence> {
     const target = kubernetesTarget(service);
     const deployments = run.plan.components.filter((c) => target.deployments.includes(c));
-    return collectEvidence(this.clients.for(target.context), target.namespace, deployments.length > 0 ? deployments : target.deployments, failedImages, signal, evidenceTargets(run));
+    return untilAborted(collectEvidence(this.clients.for(target.context), target.namespace, deployments.length > 0 ? deployments : target.deployments, failedImages, signal, evidenceTargets(run)), signal);
   }
 
   async discoverHistory(service: Service, signal: AbortSignal): Promise<Deployment[]> {
     const target = kubernetesTarget(service);
     return discoverDeployments(this.clients.for(target.context), service, target, signal);
   }
+}
+
+/**
+ * The client's reads take no AbortSignal: an API server that accepts and never answers would hold the
+ * caller forever. Give up when the signal fires (the read itself ends with its socket).
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new Error('the Kubernetes API did not answer in time'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Error('the Kubernetes API did not answer in time'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function kubernetesTarget(service: Service): KubernetesTarget {

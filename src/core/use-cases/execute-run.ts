@@ -62,12 +62,18 @@ async function execute(deps: UseCaseDeps, runId: string): Promise<void> {
     if (deps.shutdown?.aborted) return leaveForNextStart(deps, runId);
     const errorId = deps.newRunId();
     log.error({ err: error, runId, errorId }, 'execution failed unexpectedly');
-    await finish(deps, runId, ['executing', 'verifying'], 'failed', `internal error ${errorId}`);
-    const current = await deps.store.getRun(runId);
-    if (current) {
-      await tell(deps, () => deps.chat.postThreadNote(current, `:x: The rollback stopped on an internal error (id \`${errorId}\`). Check the cluster by hand: \`kubectl rollout status\` on ${current.plan.components.join(', ')}.`));
-      await tell(deps, () => deps.chat.updatePlan(current));
-      await syncIncident(deps, current, 'failed');
+    // Slack first: when the store is what failed (disk full, locked), recording would throw too, and
+    // the people waiting must still learn that the bot lost track and what to check by hand.
+    await tell(deps, () => deps.chat.postThreadNote(run, `:x: The rollback stopped on an internal error (id \`${errorId}\`); the bot may not have recorded its outcome. Check the cluster by hand: \`kubectl rollout status\` on ${run.plan.components.join(', ')}.`));
+    try {
+      await finish(deps, runId, ['executing', 'verifying'], 'failed', `internal error ${errorId}`);
+      const current = await deps.store.getRun(runId);
+      if (current) {
+        await tell(deps, () => deps.chat.updatePlan(current));
+        await syncIncident(deps, current, 'failed');
+      }
+    } catch (storeError) {
+      log.error({ err: storeError, runId, errorId }, 'could not record the failed run; the next start reports it as interrupted');
     }
   }
 }
