@@ -103,13 +103,14 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     { metrics, readiness },
   );
   const url = await built.start(options.port, options.host);
-  logger.info({ url, slack: options.appToken ? 'socket mode' : 'http' }, 'smartspec-rollback is listening');
 
   // One process owns the SQLite file, so every run still in flight was left by a process that died.
   const interrupted = await recoverInterruptedRuns(built.deps);
   if (interrupted.length > 0) logger.warn({ runs: interrupted }, 'marked runs interrupted by a previous stop');
   const reshown = await reshowUnrecordedPlans(built.deps);
   if (reshown.length > 0) logger.warn({ runs: reshown }, 'posted again plans a previous stop left unrecorded');
+  // Logged last: whoever waits for this line (a supervisor, a test) finds the bot fully started.
+  logger.info({ url, slack: options.appToken ? 'socket mode' : 'http' }, 'smartspec-rollback is listening');
 
   return {
     url,

@@ -1,6 +1,6 @@
 // The composition root for `npm start`: the only reader of process.env.
 import { KubeConfig } from '@kubernetes/client-node';
-import { startBot } from './bot.js';
+import { startBot, type RunningBot } from './bot.js';
 import { loadCatalog } from './config/catalog.js';
 import { ConfigError } from './config/config-error.js';
 import { parseEnv } from './config/env.js';
@@ -10,6 +10,24 @@ async function main(): Promise<void> {
   const env = parseEnv(process.env);
   const catalog = loadCatalog(env.SMARTSPEC_CONFIG);
   const logger = createLogger(env.LOG_LEVEL);
+  // Handlers first: a SIGTERM that arrives while the bot is still starting must stop it cleanly too.
+  let bot: RunningBot | undefined;
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    if (bot) stopAndExit(bot);
+  };
+  const stopAndExit = (running: RunningBot) => {
+    running.stop().then(() => process.exit(0), (error: unknown) => {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromDefault(); // in-cluster, then KUBECONFIG, then ~/.kube/config
   for (const service of catalog.services.values()) {
@@ -18,7 +36,7 @@ async function main(): Promise<void> {
       throw new ConfigError(`${env.SMARTSPEC_CONFIG}: services.${service.name}.kubernetes.context: "${context}" is not a context in the kubeconfig (known: ${kubeConfig.getContexts().map((c) => c.name).join(', ') || 'none'})`);
     }
   }
-  const bot = await startBot({
+  bot = await startBot({
     botToken: env.SLACK_BOT_TOKEN,
     signingSecret: env.SLACK_SIGNING_SECRET,
     slackApiUrl: env.SLACK_API_URL,
@@ -38,18 +56,7 @@ async function main(): Promise<void> {
       ...(env.PAGERDUTY_EVENTS_URL ? { eventsUrl: env.PAGERDUTY_EVENTS_URL } : {}),
     },
   });
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    bot.stop().then(() => process.exit(0), (error: unknown) => {
-      logger.error({ err: error }, 'shutdown failed');
-      process.exit(1);
-    });
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  if (stopping) stopAndExit(bot);
 }
 
 main().catch((error: unknown) => {

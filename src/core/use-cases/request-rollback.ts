@@ -94,7 +94,8 @@ async function createRun(deps: UseCaseDeps, input: RollbackInput, service: Servi
     const plan = buildPlan({ service, failed, target, state, checks, reason: request.reason, dryRun: request.dryRun, now, ...(components ? { components } : {}), ...(input.incident ? { incident: input.incident } : {}) });
     const status = request.dryRun ? 'planned' as const : isBlocked(plan) ? 'blocked' as const : 'awaiting_approval' as const;
     const run: Run = { id: deps.newRunId(), status, plan, requestedBy: requester, channel: input.channel, approvals: [], stepResults: [], createdAt: now.toISOString(), updatedAt: now.toISOString() };
-    const detail = `${plan.fromVersion} → ${plan.toVersion} (${plan.strategy}), risk ${plan.risk}${request.dryRun ? ', dry run' : ''}${status === 'blocked' ? ', blocked' : ''}`;
+    const where = requester.kind === 'slack_user' ? `in <#${input.channel}>` : `via ${requester.kind === 'api' ? 'the API' : requester.kind}`;
+    const detail = `${plan.fromVersion} → ${plan.toVersion} (${plan.strategy}), risk ${plan.risk}${request.dryRun ? ', dry run' : ''}${status === 'blocked' ? ', blocked' : ''}, ${where}`;
     return { run, outcome: await deps.store.createRun(run, timelineEvent(deps, run.id, requester, 'requested', detail)) };
   };
   // Another request may take the service between our check and our write (the store's lock is
