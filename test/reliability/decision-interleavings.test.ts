@@ -1,7 +1,8 @@
-// 1,000 random approve / reject clicks, delivered once, twice at the same moment, or redelivered as
-// Slack retries, interleaved over 50 runs that are all waiting at once — through the real bot (Bolt,
-// SQLite file, Kubernetes client) over HTTP. Whatever the order: every run executes at most once,
-// only with enough distinct approvers, and every run's history is a legal path of the run machine.
+// 1,000 random approve / reject clicks (a Reject opens the reason modal, which is then submitted),
+// delivered once, twice at the same moment, or redelivered as Slack retries, interleaved over 50 runs
+// that are all waiting at once — through the real bot (Bolt, SQLite file, Kubernetes client) over
+// HTTP. Whatever the order: every run executes at most once, only with enough distinct approvers,
+// and every run's history is a legal path of the run machine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_STATUSES, type RunStatus } from '../../src/core/model.js';
 import { canTransition } from '../../src/core/run-machine.js';
@@ -30,6 +31,7 @@ const services: ServiceFixture[] = Array.from({ length: RUNS }, (_, i) => ({
 let h: Harness;
 const plans: FakeSlackMessage[] = [];
 const deliveries: SlackDelivery[] = [];
+let schedule: ScheduledClick[] = [];
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -43,7 +45,6 @@ async function modalOrAnswer(triggerId: string, responseUrl: string | undefined)
   }, 5_000, 'the reject modal or a refusal');
   return outcome.view;
 }
-let schedule: ScheduledClick[] = [];
 
 beforeAll(async () => {
   h = await startHarness({ catalog: servicesCatalog(services) });
