@@ -1,7 +1,7 @@
 // When things happened in the emulated cluster, seen from inside the API server: a Deployment's spec
 // written (its generation moved) and its rollout complete (by `kubectl rollout status` rules). These
 // are the moments the bot's latencies are measured against.
-import type { Deployment, KubernetesEmulator } from '../src/sandbox/kubernetes/kubernetes-emulator.js';
+import type { Deployment, KubernetesEmulator } from '../sandbox/kubernetes/kubernetes-emulator.js';
 
 export interface ClusterMoment {
   deployment: string;

@@ -1,6 +1,6 @@
 // When the fake Slack saw the bot's messages, on this process's monotonic clock: listeners are set up
 // before the action that causes them, so no message can slip past.
-import type { FakeSlack } from '../src/sandbox/slack/fake-slack-web-api.js';
+import type { FakeSlack } from '../sandbox/slack/fake-slack-web-api.js';
 
 /** performance.now() when the plan for `failedDeploymentId` is posted. */
 export function planPosted(slack: FakeSlack, failedDeploymentId: string, timeoutMs = 60_000): Promise<{ at: number; ts: string }> {

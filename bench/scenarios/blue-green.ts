@@ -2,7 +2,7 @@
 // Service selector. Measured from the approve click to the traffic switched (the Service changed in
 // the API server) and to switched-and-verified (the run recorded `succeeded`).
 import { CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import type { Service as KubeService } from '../../src/sandbox/kubernetes/kubernetes-emulator.js';
+import type { Service as KubeService } from '../../sandbox/kubernetes/kubernetes-emulator.js';
 import { CHANNEL, IMAGE, USERS } from '../../test/support/bot-harness.js';
 import { APPROVERS } from '../../test/support/multi-service.js';
 import { startProcessWorld } from '../../test/support/process-world.js';

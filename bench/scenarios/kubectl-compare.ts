@@ -14,7 +14,7 @@ import { systemClock } from '../../src/bot.js';
 import { parseCatalog } from '../../src/config/catalog.js';
 import type { Deployment, Run } from '../../src/core/model.js';
 import { buildPlan } from '../../src/core/plan.js';
-import { startKubernetesEmulator } from '../../src/sandbox/kubernetes/kubernetes-emulator.js';
+import { startKubernetesEmulator } from '../../sandbox/kubernetes/kubernetes-emulator.js';
 import { CHANNEL, IMAGE, USERS } from '../../test/support/bot-harness.js';
 import type { Row } from '../report.js';
 import { median, summarize } from '../stats.js';

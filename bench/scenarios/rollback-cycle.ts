@@ -2,7 +2,7 @@
 // cluster and recorded as failed, someone types the command, an approver clicks, the bot rolls back,
 // verifies and reports. Each cycle returns the moments the benchmark's figures are made of.
 import { AppsV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import type { KubernetesEmulator } from '../../src/sandbox/kubernetes/kubernetes-emulator.js';
+import type { KubernetesEmulator } from '../../sandbox/kubernetes/kubernetes-emulator.js';
 import { CHANNEL, IMAGE, USERS } from '../../test/support/bot-harness.js';
 import type { ProcessWorld } from '../../test/support/process-world.js';
 import { sendCommand } from '../../test/support/slack-flow.js';

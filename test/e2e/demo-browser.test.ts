@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoServer, type DemoServer } from '../../src/sandbox/demo/demo-server.js';
-import { DEMO_API_TOKEN, DEMO_BOT_TOKEN } from '../../src/sandbox/demo/demo-workspace.js';
+import { startDemoServer, type DemoServer } from '../../sandbox/demo/demo-server.js';
+import { DEMO_API_TOKEN, DEMO_BOT_TOKEN } from '../../sandbox/demo/demo-workspace.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];

@@ -1,6 +1,6 @@
 // Steps of the Slack flow as a person performs them, for the end-to-end tests.
 import { expect } from 'vitest';
-import type { FakeSlackMessage } from '../../src/sandbox/slack/fake-slack-types.js';
+import type { FakeSlackMessage } from '../../sandbox/slack/fake-slack-types.js';
 import { CHANNEL, USERS, type Harness } from '../support/bot-harness.js';
 
 export async function command(h: Harness, text: string, userId: string = USERS.requester) {

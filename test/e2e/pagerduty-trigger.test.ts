@@ -1,7 +1,7 @@
 // PagerDuty incidents prompt a rollback, or perform one where the service allows it; notes and a
 // failure alert go back to PagerDuty. Webhooks are verified, deduplicated and answered at once.
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildIncidentWebhook, sendWebhook } from '../../src/sandbox/pagerduty/webhook-sender.js';
+import { buildIncidentWebhook, sendWebhook } from '../../sandbox/pagerduty/webhook-sender.js';
 import { CHANNEL, DEFAULT_CATALOG, PD_ROUTING_KEY, PD_WEBHOOK_SECRET, recordStandardHistory, startHarness, type Harness } from '../support/bot-harness.js';
 import { clusterWrites, hasButtons, planMessages, runIdOf, waitForPlan, waitForThread } from './flow-helpers.js';
 

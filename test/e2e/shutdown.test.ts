@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startFakeSlack, type FakeSlack } from '../../src/sandbox/slack/fake-slack-web-api.js';
-import { startKubernetesEmulator, type KubernetesEmulator } from '../../src/sandbox/kubernetes/kubernetes-emulator.js';
+import { startFakeSlack, type FakeSlack } from '../../sandbox/slack/fake-slack-web-api.js';
+import { startKubernetesEmulator, type KubernetesEmulator } from '../../sandbox/kubernetes/kubernetes-emulator.js';
 import { API_TOKEN, CHANNEL, DEFAULT_CATALOG, deploymentBody, IMAGE, NAMESPACE, USERS } from '../support/bot-harness.js';
 
 const TSX = join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'tsx');

@@ -1,7 +1,7 @@
 // Verification is more than a finished rollout: a metric that stays bad fails the run, says so in
 // the thread with the measured value and threshold, and the plan message shows the failure.
 import { afterEach, expect, it } from 'vitest';
-import { startFakePrometheus, type FakePrometheus } from '../../src/sandbox/prometheus/fake-prometheus.js';
+import { startFakePrometheus, type FakePrometheus } from '../../sandbox/prometheus/fake-prometheus.js';
 import { CHANNEL, DEFAULT_CATALOG, recordStandardHistory, startHarness, USERS, type Harness } from '../support/bot-harness.js';
 import { click, command, runIdOf, waitForPlan, waitForThread } from './flow-helpers.js';
 

@@ -5,7 +5,7 @@
 import { AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, type CoreV1Event, type V1Container, type V1Pod } from '@kubernetes/client-node';
 import type { CauseKind } from '../../src/core/evidence.js';
 import type { Migration } from '../../src/core/model.js';
-import type { ImageBehaviour, KubernetesEmulator } from '../../src/sandbox/kubernetes/kubernetes-emulator.js';
+import type { ImageBehaviour, KubernetesEmulator } from '../../sandbox/kubernetes/kubernetes-emulator.js';
 
 export const NAMESPACE = 'shop';
 export const COMPONENT = 'checkout-api';

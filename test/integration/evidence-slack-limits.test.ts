@@ -4,7 +4,7 @@ import { LogLevel, WebClient, type Logger } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlackChatSurface } from '../../src/adapters/slack/slack-chat-surface.js';
 import type { Evidence } from '../../src/core/evidence.js';
-import { startFakeSlack, type FakeSlack } from '../../src/sandbox/slack/fake-slack-web-api.js';
+import { startFakeSlack, type FakeSlack } from '../../sandbox/slack/fake-slack-web-api.js';
 import { finishedRun, INCIDENT, t, withRecords } from '../unit/report-fixtures.js';
 
 const BOT_TOKEN = 'xoxb-evidence-limits';

@@ -6,7 +6,7 @@ import {
   PagerDutyIncidentService,
   type PagerDutyIncidentServiceOptions,
 } from '../../src/adapters/pagerduty/pagerduty-incident-service.js';
-import { type FakePagerDuty, startFakePagerDuty } from '../../src/sandbox/pagerduty/fake-pagerduty.js';
+import { type FakePagerDuty, startFakePagerDuty } from '../../sandbox/pagerduty/fake-pagerduty.js';
 
 const TOKEN = 'pd-REST-token-for-events-test';
 const ROUTING_KEY = 'R0123456789abcdef0123456789abcde'; // 32 characters, like an integration key

@@ -5,7 +5,7 @@ import {
   PagerDutyIncidentService,
   type PagerDutyIncidentServiceOptions,
 } from '../../src/adapters/pagerduty/pagerduty-incident-service.js';
-import { type FakePagerDuty, startFakePagerDuty } from '../../src/sandbox/pagerduty/fake-pagerduty.js';
+import { type FakePagerDuty, startFakePagerDuty } from '../../sandbox/pagerduty/fake-pagerduty.js';
 
 const TOKEN = 'u+pd-REST-token-7f3a9c';
 const FROM = 'rollback-bot@example.com';

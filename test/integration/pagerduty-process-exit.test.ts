@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FakePagerDuty, startFakePagerDuty } from '../../src/sandbox/pagerduty/fake-pagerduty.js';
+import { type FakePagerDuty, startFakePagerDuty } from '../../sandbox/pagerduty/fake-pagerduty.js';
 
 const TOKEN = 'pd-token-for-exit-test';
 const ROOT = resolve(import.meta.dirname, '../..');

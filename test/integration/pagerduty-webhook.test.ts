@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ParsedPagerDutyWebhook, parsePagerDutyWebhook } from '../../src/adapters/pagerduty/webhook-event.js';
 import { verifyPagerDutySignature } from '../../src/adapters/pagerduty/webhook-signature.js';
-import { buildIncidentWebhook, sendWebhook, signPagerDutyWebhook } from '../../src/sandbox/pagerduty/webhook-sender.js';
+import { buildIncidentWebhook, sendWebhook, signPagerDutyWebhook } from '../../sandbox/pagerduty/webhook-sender.js';
 
 const SECRET = 'pd-webhook-secret-abc123';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPrometheusCheck } from '../../src/adapters/health/prometheus-check.js';
 import type { PrometheusCheckSpec } from '../../src/core/service.js';
-import { startFakePrometheus, type FakePrometheus } from '../../src/sandbox/prometheus/fake-prometheus.js';
+import { startFakePrometheus, type FakePrometheus } from '../../sandbox/prometheus/fake-prometheus.js';
 
 let prom: FakePrometheus;
 beforeAll(async () => { prom = await startFakePrometheus(); });

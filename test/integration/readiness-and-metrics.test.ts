@@ -26,8 +26,8 @@ import { SlackChatSurface } from '../../src/adapters/slack/slack-chat-surface.js
 import { SqliteStore } from '../../src/adapters/sqlite/sqlite-store.js';
 import { parseCatalog } from '../../src/config/catalog.js';
 import type { IncidentService } from '../../src/core/ports.js';
-import { startFakeSlack, type FakeSlack } from '../../src/sandbox/slack/fake-slack-web-api.js';
-import { startKubernetesEmulator, type KubernetesEmulator } from '../../src/sandbox/kubernetes/kubernetes-emulator.js';
+import { startFakeSlack, type FakeSlack } from '../../sandbox/slack/fake-slack-web-api.js';
+import { startKubernetesEmulator, type KubernetesEmulator } from '../../sandbox/kubernetes/kubernetes-emulator.js';
 import { makeEvent, makeRun, T0 } from '../support/builders.js';
 
 const BOT_TOKEN = 'xoxb-readiness-test-token';

@@ -6,7 +6,7 @@
 // What must hold: a failed write leaves no half-written run, approval or plan; the person is told
 // that nothing was executed; once the lock or the space is back, everything works and nothing is lost.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FakeSlackMessage } from '../../src/sandbox/slack/fake-slack-types.js';
+import type { FakeSlackMessage } from '../../sandbox/slack/fake-slack-types.js';
 import { USERS } from '../support/bot-harness.js';
 import { bundleBot, type BotBundle } from '../support/bot-bundle.js';
 import { peekRun, peekRuns } from '../support/db-peek.js';

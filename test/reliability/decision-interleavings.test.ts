@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_STATUSES, type RunStatus } from '../../src/core/model.js';
 import { canTransition } from '../../src/core/run-machine.js';
-import type { SlackDelivery } from '../../src/sandbox/slack/slack-app-delivery.js';
-import type { FakeSlackMessage } from '../../src/sandbox/slack/fake-slack-types.js';
+import type { SlackDelivery } from '../../sandbox/slack/slack-app-delivery.js';
+import type { FakeSlackMessage } from '../../sandbox/slack/fake-slack-types.js';
 import { CHANNEL, IMAGE, USERS, startHarness, type Harness } from '../support/bot-harness.js';
 import { clickSchedule, type ScheduledClick } from '../support/click-schedule.js';
 import { eventually } from '../support/eventually.js';

@@ -2,9 +2,9 @@
 // forged and replayed PagerDuty webhooks, API calls without or with a wrong token. Each is refused
 // (401, or answered once for a genuine replay) and nothing happens: no plan, no approval, no write.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIncidentWebhook, sendWebhook, signPagerDutyWebhook } from '../../src/sandbox/pagerduty/webhook-sender.js';
-import { signSlackRequest } from '../../src/sandbox/slack/slack-request-signer.js';
-import type { FakeSlackMessage } from '../../src/sandbox/slack/fake-slack-types.js';
+import { buildIncidentWebhook, sendWebhook, signPagerDutyWebhook } from '../../sandbox/pagerduty/webhook-sender.js';
+import { signSlackRequest } from '../../sandbox/slack/slack-request-signer.js';
+import type { FakeSlackMessage } from '../../sandbox/slack/fake-slack-types.js';
 import {
   API_TOKEN, CHANNEL, DEFAULT_CATALOG, PD_ROUTING_KEY, PD_WEBHOOK_SECRET, SIGNING_SECRET, USERS,
   deploymentBody, recordStandardHistory, startHarness, type Harness,

@@ -4,8 +4,8 @@
 // gets past authentication and meets the parsers and use cases. No answer is a 5xx, every person gets
 // an explanation (never "something went wrong"), nothing is planned or written, and the bot stays up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendWebhook } from '../../src/sandbox/pagerduty/webhook-sender.js';
-import type { InteractionDelivery, SlashCommandDelivery } from '../../src/sandbox/slack/slack-user-simulator.js';
+import { sendWebhook } from '../../sandbox/pagerduty/webhook-sender.js';
+import type { InteractionDelivery, SlashCommandDelivery } from '../../sandbox/slack/slack-user-simulator.js';
 import { CHANNEL, PD_WEBHOOK_SECRET, USERS, startHarness, type Harness } from '../support/bot-harness.js';
 import { deploymentSeed, incidentWebhookSeed, mutate, randomButtonValue, randomSlashText } from '../support/fuzz-inputs.js';
 import { forEachConcurrently } from '../support/pool.js';

@@ -7,7 +7,7 @@ import { CHANNEL, IMAGE, NAMESPACE, USERS, recordStandardHistory, startHarness, 
 import { realWritesTo } from '../support/multi-service.js';
 import { harnessSecrets, logTexts, scanForSecrets, slackTexts } from '../support/secret-scan.js';
 import { clickDecision, ephemeralTextsFor, runIdOf, sendCommand, threadTexts, waitForPlanFor, waitForPlanState, waitForThreadText } from '../support/slack-flow.js';
-import type { FakeSlackMessage } from '../../src/sandbox/slack/fake-slack-types.js';
+import type { FakeSlackMessage } from '../../sandbox/slack/fake-slack-types.js';
 
 const FAILED = 'deploy-12345';
 const API = 'checkout-api';

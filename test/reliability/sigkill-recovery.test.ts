@@ -14,7 +14,7 @@ import { deploymentRecords, failedDeploymentId, realWritesTo, seedServices, serv
 import { startProcessWorld, type ProcessWorld } from '../support/process-world.js';
 import { harnessSecrets, logTexts, scanForSecrets, slackTexts } from '../support/secret-scan.js';
 import { clickDecision, hasApproveButton, plansFor, runIdOf, sendCommand, waitForPlanFor, waitForPlanState, waitForThreadText } from '../support/slack-flow.js';
-import type { FakeSlackMessage } from '../../src/sandbox/slack/fake-slack-types.js';
+import type { FakeSlackMessage } from '../../sandbox/slack/fake-slack-types.js';
 
 const service = (name: string, namespace: string, verification?: string): ServiceFixture => ({
   name, namespace, components: [`${namespace}-api`, `${namespace}-worker`], versions: ['v1.0.0', 'v1.1.0', 'v1.2.0'], replicas: 2,

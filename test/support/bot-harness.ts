@@ -8,11 +8,11 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { startBot, type RunningBot } from '../../src/bot.js';
 import { parseCatalog } from '../../src/config/catalog.js';
 import { createLogger } from '../../src/adapters/logging/create-logger.js';
-import { startFakeSlack, type FakeSlack } from '../../src/sandbox/slack/fake-slack-web-api.js';
-import { startKubernetesEmulator, type KubernetesEmulator } from '../../src/sandbox/kubernetes/kubernetes-emulator.js';
+import { startFakeSlack, type FakeSlack } from '../../sandbox/slack/fake-slack-web-api.js';
+import { startKubernetesEmulator, type KubernetesEmulator } from '../../sandbox/kubernetes/kubernetes-emulator.js';
 import type { Clock } from '../../src/core/ports.js';
-import { startFakePagerDuty, type FakePagerDuty } from '../../src/sandbox/pagerduty/fake-pagerduty.js';
-import { startFakeSocketMode } from '../../src/sandbox/slack/fake-socket-mode.js';
+import { startFakePagerDuty, type FakePagerDuty } from '../../sandbox/pagerduty/fake-pagerduty.js';
+import { startFakeSocketMode } from '../../sandbox/slack/fake-socket-mode.js';
 
 export const BOT_TOKEN = 'xoxb-test-0000-harness-token';
 export const SIGNING_SECRET = 'harness-signing-secret-0123456789';

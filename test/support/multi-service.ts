@@ -1,6 +1,6 @@
 // Many independent services in one catalog and one emulated cluster: the per-service lock allows one
 // active run per service, so tests that need many runs in flight at once give each its own service.
-import type { KubernetesEmulator } from '../../src/sandbox/kubernetes/kubernetes-emulator.js';
+import type { KubernetesEmulator } from '../../sandbox/kubernetes/kubernetes-emulator.js';
 import { CHANNEL, IMAGE, USERS } from './bot-harness.js';
 
 export interface ServiceFixture {

@@ -4,9 +4,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakePagerDuty, type FakePagerDuty } from '../../src/sandbox/pagerduty/fake-pagerduty.js';
-import { startKubernetesEmulator, type KubernetesEmulator } from '../../src/sandbox/kubernetes/kubernetes-emulator.js';
-import { startFakeSlack, type FakeSlack } from '../../src/sandbox/slack/fake-slack-web-api.js';
+import { startFakePagerDuty, type FakePagerDuty } from '../../sandbox/pagerduty/fake-pagerduty.js';
+import { startKubernetesEmulator, type KubernetesEmulator } from '../../sandbox/kubernetes/kubernetes-emulator.js';
+import { startFakeSlack, type FakeSlack } from '../../sandbox/slack/fake-slack-web-api.js';
 import {
   API_TOKEN, BOT_TOKEN, CHANNEL, DEFAULT_CATALOG, IMAGE, NAMESPACE, PD_TOKEN, PD_WEBHOOK_SECRET, SIGNING_SECRET, USERS,
   deploymentBody, type DeploymentInput,

@@ -1,7 +1,7 @@
 // Looks for the test's credentials in everything the bot produced: log lines and every Slack call,
 // message version, ephemeral and response_url post. A redaction that keeps half a token is still a
 // leak, so the middle of each secret is searched for as well as the whole value.
-import type { FakeSlack } from '../../src/sandbox/slack/fake-slack-web-api.js';
+import type { FakeSlack } from '../../sandbox/slack/fake-slack-web-api.js';
 import { API_TOKEN, APP_TOKEN, BOT_TOKEN, PD_TOKEN, PD_WEBHOOK_SECRET, SIGNING_SECRET } from './bot-harness.js';
 
 export interface Secret {

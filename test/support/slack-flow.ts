@@ -1,8 +1,8 @@
 // The Slack side of a rollback as people perform it, for any world that has the fake Slack (the
 // in-process harness or a bot running as a process). Plans are found by their failed deployment id,
 // so several services can have plans in one channel at once.
-import type { FakeSlack } from '../../src/sandbox/slack/fake-slack-web-api.js';
-import type { FakeSlackMessage } from '../../src/sandbox/slack/fake-slack-types.js';
+import type { FakeSlack } from '../../sandbox/slack/fake-slack-web-api.js';
+import type { FakeSlackMessage } from '../../sandbox/slack/fake-slack-types.js';
 import { CHANNEL, USERS } from './bot-harness.js';
 
 export const SLASH = '/smartspec_rollback';

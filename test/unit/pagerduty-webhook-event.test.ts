@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePagerDutyWebhook } from '../../src/adapters/pagerduty/webhook-event.js';
-import { buildIncidentWebhook } from '../../src/sandbox/pagerduty/webhook-sender.js';
+import { buildIncidentWebhook } from '../../sandbox/pagerduty/webhook-sender.js';
 
 /** PagerDuty's documented example (v3 webhooks overview), trimmed to what matters plus noise. */
 function documentedExample(overrides: Record<string, unknown> = {}, dataOverrides: Record<string, unknown> = {}) {

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { verifyPagerDutySignature } from '../../src/adapters/pagerduty/webhook-signature.js';
-import { signPagerDutyWebhook } from '../../src/sandbox/pagerduty/webhook-sender.js';
+import { signPagerDutyWebhook } from '../../sandbox/pagerduty/webhook-sender.js';
 
 const SECRET = 'whsec-test-0123456789';
 const BODY = '{"event":{"id":"01H","event_type":"incident.triggered","data":{"title":"Ünïcödé ☕"}}}';

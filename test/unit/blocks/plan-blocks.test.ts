@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderPlanBlocks } from '../../../src/adapters/slack/blocks/plan-blocks.js';
 import { renderRootCauseBlocks } from '../../../src/adapters/slack/blocks/root-cause-blocks.js';
 import { renderVerificationBlocks } from '../../../src/adapters/slack/blocks/verification-blocks.js';
-import { validateBlocks } from '../../../src/sandbox/slack/block-kit-limits.js';
+import { validateBlocks } from '../../../sandbox/slack/block-kit-limits.js';
 
 const checkBlockKitMessage = ({ blocks }: { blocks: unknown }) => validateBlocks(blocks, 'message');
 import { at, makeRun, T0 } from '../../support/builders.js';

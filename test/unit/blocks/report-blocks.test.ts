@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderRootCauseBlocks, rootCauseFallbackText } from '../../../src/adapters/slack/blocks/root-cause-blocks.js';
 import { renderVerificationBlocks, verificationFallbackText } from '../../../src/adapters/slack/blocks/verification-blocks.js';
 import type { Evidence } from '../../../src/core/evidence.js';
-import { validateBlocks } from '../../../src/sandbox/slack/block-kit-limits.js';
+import { validateBlocks } from '../../../sandbox/slack/block-kit-limits.js';
 import { makeRun } from '../../support/builders.js';
 import { expectGolden } from '../../support/golden.js';
 import { finishedRun, RICH_EVIDENCE, t, withRecords } from '../report-fixtures.js';

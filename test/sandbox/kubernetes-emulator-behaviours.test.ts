@@ -1,6 +1,6 @@
 import { AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubernetesEmulator, type ImageBehaviour, type KubernetesEmulator } from '../../src/sandbox/kubernetes/kubernetes-emulator.js';
+import { startKubernetesEmulator, type ImageBehaviour, type KubernetesEmulator } from '../../sandbox/kubernetes/kubernetes-emulator.js';
 
 let emulator: KubernetesEmulator;
 let apps: AppsV1Api;

@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type FakeSlack,
   startFakeSlack,
-} from '../../src/sandbox/slack/fake-slack-web-api.js';
-import type { FakeSlackChange } from '../../src/sandbox/slack/fake-slack-types.js';
+} from '../../sandbox/slack/fake-slack-web-api.js';
+import type { FakeSlackChange } from '../../sandbox/slack/fake-slack-types.js';
 
 const BOT_TOKEN = 'xoxb-fake-test-token';
 const SIGNING_SECRET = 'test-signing-secret';

@@ -1,6 +1,6 @@
 import { type Logger, LogLevel, WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeSlack, startFakeSlack } from '../../src/sandbox/slack/fake-slack-web-api.js';
+import { type FakeSlack, startFakeSlack } from '../../sandbox/slack/fake-slack-web-api.js';
 
 const BOT_TOKEN = 'xoxb-block-kit';
 

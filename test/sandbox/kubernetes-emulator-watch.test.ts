@@ -1,6 +1,6 @@
 import { AppsV1Api, KubeConfig, PatchStrategy, setHeaderOptions, Watch, type V1Deployment } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubernetesEmulator, type KubernetesEmulator } from '../../src/sandbox/kubernetes/kubernetes-emulator.js';
+import { startKubernetesEmulator, type KubernetesEmulator } from '../../sandbox/kubernetes/kubernetes-emulator.js';
 
 interface Seen {
   type: string;

@@ -3,7 +3,7 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startDemoServer, type DemoServer } from './sandbox/demo/demo-server.js';
+import { startDemoServer, type DemoServer } from './demo/demo-server.js';
 
 const USAGE = `Usage: npm run demo -- [--port <port>] [--reset]
 

@@ -1,6 +1,6 @@
 import { ApiException, AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, type V1Deployment } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubernetesEmulator, type KubernetesEmulator, type SeedDeploymentInput } from '../../src/sandbox/kubernetes/kubernetes-emulator.js';
+import { startKubernetesEmulator, type KubernetesEmulator, type SeedDeploymentInput } from '../../sandbox/kubernetes/kubernetes-emulator.js';
 
 let emulator: KubernetesEmulator;
 let apps: AppsV1Api;

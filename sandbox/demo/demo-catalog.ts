@@ -1,6 +1,6 @@
 // The demo's services catalog (what smartspec.yml says in production) and the names it uses.
-import type { Catalog } from '../../core/service.js';
-import { parseCatalog } from '../../config/catalog.js';
+import type { Catalog } from '../../src/core/service.js';
+import { parseCatalog } from '../../src/config/catalog.js';
 import { DEMO_CHANNEL } from './demo-workspace.js';
 import { DEMO_PAGERDUTY_SERVICE } from './pagerduty-trigger.js';
 
@@ -40,5 +40,5 @@ services:
       highRiskRequired: 2
       allowSelfApproval: false
 `;
-  return parseCatalog(yaml, 'demo catalog (src/sandbox/demo/demo-catalog.ts)');
+  return parseCatalog(yaml, 'demo catalog (sandbox/demo/demo-catalog.ts)');
 }

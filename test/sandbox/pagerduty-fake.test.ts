@@ -1,6 +1,6 @@
 // The fake PagerDuty itself, with plain fetch: the rules it enforces are the ones PagerDuty does.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FakePagerDuty, startFakePagerDuty } from '../../src/sandbox/pagerduty/fake-pagerduty.js';
+import { type FakePagerDuty, startFakePagerDuty } from '../../sandbox/pagerduty/fake-pagerduty.js';
 
 const TOKEN = 'fake-pd-token-1';
 const FROM = 'bot@example.com';

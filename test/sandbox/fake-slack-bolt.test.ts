@@ -10,8 +10,8 @@ import {
   verifySlackRequest,
 } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeSlack, startFakeSlack } from '../../src/sandbox/slack/fake-slack-web-api.js';
-import { signSlackRequest } from '../../src/sandbox/slack/slack-request-signer.js';
+import { type FakeSlack, startFakeSlack } from '../../sandbox/slack/fake-slack-web-api.js';
+import { signSlackRequest } from '../../sandbox/slack/slack-request-signer.js';
 
 const BOT_TOKEN = 'xoxb-bolt-test';
 const SIGNING_SECRET = 'bolt-test-signing-secret';

@@ -6,14 +6,14 @@ import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { Writable } from 'node:stream';
 import { KubeConfig } from '@kubernetes/client-node';
-import { startBot, type RunningBot } from '../../bot.js';
+import { startBot, type RunningBot } from '../../src/bot.js';
 import { startFakePagerDuty } from '../pagerduty/fake-pagerduty.js';
 import { pagerDutyTrigger } from './pagerduty-trigger.js';
 
 // Demo-only credentials: they guard nothing but this loopback sandbox.
 const DEMO_PAGERDUTY_TOKEN = 'demo-pagerduty-token';
 const DEMO_PAGERDUTY_WEBHOOK_SECRET = 'demo-pagerduty-webhook-secret';
-import { createLogger } from '../../adapters/logging/create-logger.js';
+import { createLogger } from '../../src/adapters/logging/create-logger.js';
 import { startKubernetesEmulator, type KubernetesEmulator } from '../kubernetes/kubernetes-emulator.js';
 import { startFakeSlack, type FakeSlack } from '../slack/fake-slack-web-api.js';
 import { badDeployTrigger } from './bad-deploy-trigger.js';

@@ -1,6 +1,6 @@
 import { ApiException, AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubernetesEmulator, type KubernetesEmulator } from '../../src/sandbox/kubernetes/kubernetes-emulator.js';
+import { startKubernetesEmulator, type KubernetesEmulator } from '../../sandbox/kubernetes/kubernetes-emulator.js';
 
 let emulator: KubernetesEmulator;
 let apps: AppsV1Api;
