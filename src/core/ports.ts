@@ -9,6 +9,17 @@ export type SaveDeploymentOutcome = 'created' | 'identical' | 'conflict';
 /** 'locked': another run is active on the service (the store enforces one at a time, atomically). */
 export type CreateRunOutcome = 'created' | 'locked';
 
+/** What the audit export asks for; every field given narrows the list. */
+export interface RunFilter {
+  service?: string;
+  statuses?: readonly RunStatus[];
+  /** Runs created at or after this instant (ISO 8601). */
+  since?: string;
+  /** Keyset pagination: only runs after this one in the listing's order (the last run of the previous page). */
+  after?: { createdAt: string; id: string };
+  limit: number;
+}
+
 export interface Store {
   saveDeployment(d: Deployment): Promise<SaveDeploymentOutcome>;
   getDeployment(id: string): Promise<Deployment | undefined>;
@@ -41,6 +52,8 @@ export interface Store {
   rememberEvent(source: string, id: string, at: string): Promise<boolean>;
   /** The run that holds the service's lock, if any; the lock lives as long as a run is active. */
   activeRunFor(service: string, environment: string): Promise<Run | undefined>;
+  /** The audit export: runs matching `filter`, newest first (createdAt, then id, descending). */
+  listRuns(filter: RunFilter): Promise<Run[]>;
   close(): Promise<void>;
 }
 

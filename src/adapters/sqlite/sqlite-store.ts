@@ -6,10 +6,11 @@ import type { Database } from 'better-sqlite3';
 import type {
   Approval, Deployment, MessageRef, RootCause, Run, RunStatus, StepResult, TimelineEvent, Verification,
 } from '../../core/model.js';
-import type { CreateRunOutcome, SaveDeploymentOutcome, Store } from '../../core/ports.js';
+import type { CreateRunOutcome, RunFilter, SaveDeploymentOutcome, Store } from '../../core/ports.js';
 import { ACTIVE_STATUSES, canTransition } from '../../core/run-machine.js';
 import { canonicalJson } from './canonical-json.js';
 import { toIsoUtc } from './iso-utc.js';
+import { listRunsParams, prepareListRuns } from './list-runs-query.js';
 import { migrate, readSchemaVersion } from './migrate.js';
 import { SCHEMA_MIGRATIONS } from './migrations/index.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase, type OpenOptions } from './open-database.js';
@@ -21,9 +22,11 @@ const ATTEMPT_BUSY_TIMEOUT_MS = 25;
 
 export class SqliteStore implements Store {
   private readonly sql: Statements;
+  private readonly listRunsStatement: ReturnType<typeof prepareListRuns>;
 
   private constructor(private readonly db: Database, private readonly lockWaitMs: number) {
     this.sql = prepareStatements(db);
+    this.listRunsStatement = prepareListRuns(db);
   }
 
   /** Opens (creating the file and its directory if needed) and migrates. `:memory:` is for tests. */
@@ -185,6 +188,11 @@ export class SqliteStore implements Store {
 
   async activeRunFor(service: string, environment: string): Promise<Run | undefined> {
     return this.read(() => this.loadRun(this.sql.activeRunFor.get({ service, environment, statuses: JSON.stringify(ACTIVE_STATUSES) })));
+  }
+
+  async listRuns(filter: RunFilter): Promise<Run[]> {
+    const params = listRunsParams(filter);
+    return this.read(() => this.listRunsStatement.all(params).map((row) => this.mustLoadRun(row)));
   }
 
   async close(): Promise<void> {
