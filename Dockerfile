@@ -17,11 +17,12 @@ FROM toolchain AS prod-deps
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --omit=dev --no-audit --no-fund
 
-# --- build: all dependencies, TypeScript → dist/ (runs in parallel with prod-deps) -------------
+# --- build: all dependencies, src/ → one bundle per entry in dist/ (in parallel with prod-deps) ---
 FROM toolchain AS build
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json ./
+COPY scripts ./scripts
 COPY src ./src
 RUN npm run build
 
@@ -39,7 +40,9 @@ ENV NODE_ENV=production \
 WORKDIR /app
 # package.json carries "type": "module", which dist/ needs to load as ESM.
 COPY --from=prod-deps /app/node_modules ./node_modules
-COPY --from=build /app/dist/src ./dist/src
+# The bundles hold every pure-JavaScript dependency; node_modules is here for the native
+# better-sqlite3 (and anything else scripts/bundle.ts keeps external).
+COPY --from=build /app/dist/main.mjs /app/dist/cli.mjs ./dist/
 COPY package.json ./
 # The image's `node` user (uid 1000). Numeric, so Kubernetes can verify runAsNonRoot.
 RUN mkdir -p /data /config && chown 1000:1000 /data
@@ -50,4 +53,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "dist/src/main.js"]
+CMD ["node", "dist/main.mjs"]

@@ -43,8 +43,8 @@ function log(line: string): void {
 async function main(): Promise<void> {
   const startedAt = new Date();
   const machine = machineInfo();
-  log(`building the bot (tsc -p tsconfig.build.json)…`);
-  const entry = buildBot();
+  log(`building the bot (the production bundle, scripts/bundle.ts)…`);
+  const entry = await buildBot();
   const scenarios: Array<[string, () => Promise<Row[]>]> = [
     ['planning', () => benchPlanning(entry, settings.planning, log)],
     ['rollback', () => benchRollbackPath(entry, settings.rollback, log)],

@@ -18,7 +18,7 @@ export interface BotProcessOptions {
    * on a full disk. Set with the POSIX shell's `ulimit -f` (512-byte blocks), so it needs no root.
    */
   fileSizeLimitBytes?: number;
-  /** Run compiled JavaScript (dist/src/main.js or any built entry) instead of the TypeScript source. */
+  /** Run compiled JavaScript (dist/main.mjs or any built entry) instead of the TypeScript source. */
   entry?: string;
   startTimeoutMs?: number;
 }
