@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startDemoServer, type DemoServer } from '../../sandbox/demo/demo-server.js';
 import { DEMO_API_TOKEN, DEMO_BOT_TOKEN } from '../../sandbox/demo/demo-workspace.js';
+import { describeWithTool } from '../support/required-tool.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENSHOT = fileURLToPath(new URL('../../docs/demo-thread.png', import.meta.url));
 const WAIT_MS = 20_000;
@@ -34,31 +34,28 @@ let demo: DemoServer | undefined;
 let browser: BrowserContext | undefined;
 let page: Page;
 
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing. The demo's browser test drives Debian's chromium (no browser is downloaded): apt-get install -y chromium`);
-  }
-  dir = mkdtempSync(join(tmpdir(), 'smartspec-demo-'));
-  // Faster than the interactive demo, still slow enough for the panel to show pods coming and going.
-  demo = await startDemoServer({ port: 0, databasePath: join(dir, 'demo.db'), tickMs: 25, podStartMs: 400, clusterThrottleMs: 100 });
-  browser = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 800 },
-  });
-  page = browser.pages()[0] ?? (await browser.newPage());
-  page.setDefaultTimeout(WAIT_MS);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
 // One story, told in order: each test starts where the one before left the demo.
-describe('the demo page', () => {
+describeWithTool({ command: 'chromium', debianPackage: 'chromium', pathVariable: 'CHROMIUM_PATH' }, 'the demo page', (chromiumPath) => {
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'smartspec-demo-'));
+    // Faster than the interactive demo, still slow enough for the panel to show pods coming and going.
+    demo = await startDemoServer({ port: 0, databasePath: join(dir, 'demo.db'), tickMs: 25, podStartMs: 400, clusterThrottleMs: 100 });
+    browser = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
+      executablePath: chromiumPath,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1280, height: 800 },
+    });
+    page = browser.pages()[0] ?? (await browser.newPage());
+    page.setDefaultTimeout(WAIT_MS);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
   it('rolls back the bad deploy by clicking, and shows the thread and the cluster live', async () => {
     const server = demo as DemoServer;
     const pageErrors: string[] = [];

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCatalog } from '../../src/config/catalog.js';
 import { parseEnv } from '../../src/config/env.js';
 import { resourceOfPath, scanKubernetesApiUsage } from '../support/kube-api-usage.js';
+import { describeWithTool } from '../support/required-tool.js';
 
 const DIR = 'deploy/kubernetes';
 const SOURCES = 'src/adapters/kubernetes';
@@ -272,21 +273,14 @@ describe('deploy/kubernetes wiring', () => {
     const egressPorts = policy['spec'].egress.flatMap((r: Manifest) => r['ports'] ?? []);
     expect(egressPorts).toEqual(expect.arrayContaining([{ port: 53, protocol: 'UDP' }, { port: 443, protocol: 'TCP' }]));
   });
+});
 
-  it.runIf(hasKubectl())('builds with kustomize (kubectl kustomize)', () => {
-    const out = execFileSync('kubectl', ['kustomize', DIR], { encoding: 'utf8', timeout: 20_000 });
+describeWithTool({ command: 'kubectl', debianPackage: 'kubernetes-client' }, 'the kustomize base, built by kubectl', (kubectlPath) => {
+  it('builds with kustomize (kubectl kustomize)', () => {
+    const out = execFileSync(kubectlPath, ['kustomize', DIR], { encoding: 'utf8', timeout: 20_000 });
     const kinds = parseAllDocuments(out).map((d) => (d.toJS() as Manifest)['kind']);
     expect(kinds).toEqual(expect.arrayContaining(['Namespace', 'ServiceAccount', 'ClusterRole', 'RoleBinding', 'ConfigMap', 'PersistentVolumeClaim', 'Deployment', 'Service', 'NetworkPolicy']));
     expect(kinds).not.toContain('Secret');
     expect(out).toContain('image: registry.example.com/smartspec-rollback:0.1.0');
   });
 });
-
-function hasKubectl(): boolean {
-  try {
-    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore', timeout: 10_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
