@@ -36,14 +36,14 @@ export interface Store {
    * Compare-and-set: moves the run to `to` only if its status is one of `from`, and appends the
    * event in the same transaction. A second click, a retry or a second replica gets `false`.
    */
-  transition(runId: string, from: readonly RunStatus[], to: RunStatus, event: TimelineEvent): Promise<boolean>;
+  transition(runId: string, from: readonly RunStatus[], to: RunStatus, event: TimelineEvent, lease?: RunLease): Promise<boolean>;
   /** Records an approval once per user; false when this user had already approved. */
   addApproval(runId: string, approval: Approval, event: TimelineEvent): Promise<boolean>;
-  setMessage(runId: string, message: MessageRef): Promise<void>;
-  saveStepResult(runId: string, result: StepResult): Promise<void>;
-  saveVerification(runId: string, verification: Verification): Promise<void>;
-  saveRootCause(runId: string, rootCause: NonNullable<Run['rootCause']>): Promise<void>;
-  appendTimeline(event: TimelineEvent): Promise<void>;
+  setMessage(runId: string, message: MessageRef, lease?: RunLease): Promise<void>;
+  saveStepResult(runId: string, result: StepResult, lease?: RunLease): Promise<void>;
+  saveVerification(runId: string, verification: Verification, lease?: RunLease): Promise<void>;
+  saveRootCause(runId: string, rootCause: NonNullable<Run['rootCause']>, lease?: RunLease): Promise<void>;
+  appendTimeline(event: TimelineEvent, lease?: RunLease): Promise<void>;
   timeline(runId: string): Promise<TimelineEvent[]>;
   runsInStatus(statuses: readonly RunStatus[]): Promise<Run[]>;
   /** Runs planned because of this incident, oldest first. */
@@ -54,7 +54,42 @@ export interface Store {
   activeRunFor(service: string, environment: string): Promise<Run | undefined>;
   /** The audit export: runs matching `filter`, newest first (createdAt, then id, descending). */
   listRuns(filter: RunFilter): Promise<Run[]>;
+  // --- Leases (see RunLease). `now` is the caller's clock (ISO 8601 UTC), so tests control time.
+  /**
+   * Takes the run if nobody holds a live lease on it (no owner, or the lease expired at or before
+   * `now`): owner ← `owner`, fence ← fence + 1, expiry ← now + leaseMs. Undefined when someone else
+   * holds it, or the run does not exist. Claiming does not look at the status: the caller decides.
+   */
+  claimRun(runId: string, owner: string, now: string, leaseMs: number): Promise<RunLease | undefined>;
+  /** Extends the lease if it is still this one (same owner and fence); undefined means it was lost. */
+  renewLease(lease: RunLease, now: string, leaseMs: number): Promise<RunLease | undefined>;
+  /** Gives the run up (owner and expiry cleared; the fence stays, it only ever grows). No-op if lost. */
+  releaseLease(lease: RunLease): Promise<void>;
+  /** Runs in `statuses` that nobody holds a live lease on at `now`, oldest first. */
+  claimableRuns(now: string, statuses: readonly RunStatus[]): Promise<Run[]>;
+  /** The lease currently recorded on the run (live or not), for tests and diagnostics. */
+  runLease(runId: string): Promise<RunLease | undefined>;
+  /**
+   * Periodic work done once across replicas: true (and the job is this owner's until now + leaseMs)
+   * when nobody holds the job's lease at `now`; false otherwise — including for the same owner.
+   */
+  claimJob(name: string, owner: string, now: string, leaseMs: number): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/**
+ * A replica's hold on one run. `fence` grows by one with every claim of the run, by any replica.
+ * Every store write that takes a `lease` argument commits only if the run's stored owner and fence
+ * still equal the lease's — otherwise it writes nothing and throws `LeaseLostError` (a `transition`
+ * whose status does not match still answers false, as without a lease). So a replica that was
+ * paused or partitioned past its expiry, and whose run was claimed by another, records nothing.
+ */
+export interface RunLease {
+  runId: string;
+  owner: string;
+  fence: number;
+  /** ISO 8601 UTC. */
+  expiresAt: string;
 }
 
 export interface DeployProvider {

@@ -6,10 +6,11 @@ import type { Database } from 'better-sqlite3';
 import type {
   Approval, Deployment, MessageRef, RootCause, Run, RunStatus, StepResult, TimelineEvent, Verification,
 } from '../../core/model.js';
-import type { CreateRunOutcome, RunFilter, SaveDeploymentOutcome, Store } from '../../core/ports.js';
+import type { CreateRunOutcome, RunFilter, RunLease, SaveDeploymentOutcome, Store } from '../../core/ports.js';
 import { ACTIVE_STATUSES, canTransition } from '../../core/run-machine.js';
 import { canonicalJson } from './canonical-json.js';
 import { toIsoUtc } from './iso-utc.js';
+import { assertFence, decodeLease, leaseWindow, prepareLeaseStatements, type LeaseStatements } from './lease-statements.js';
 import { listRunsParams, prepareListRuns } from './list-runs-query.js';
 import { migrate, readSchemaVersion } from './migrate.js';
 import { SCHEMA_MIGRATIONS } from './migrations/index.js';
@@ -22,10 +23,12 @@ const ATTEMPT_BUSY_TIMEOUT_MS = 25;
 
 export class SqliteStore implements Store {
   private readonly sql: Statements;
+  private readonly leases: LeaseStatements;
   private readonly listRunsStatement: ReturnType<typeof prepareListRuns>;
 
   private constructor(private readonly db: Database, private readonly lockWaitMs: number) {
     this.sql = prepareStatements(db);
+    this.leases = prepareLeaseStatements(db);
     this.listRunsStatement = prepareListRuns(db);
   }
 
@@ -126,10 +129,11 @@ export class SqliteStore implements Store {
     return this.read(() => this.loadRun(this.sql.getRun.get(id)));
   }
 
-  async transition(runId: string, from: readonly RunStatus[], to: RunStatus, event: TimelineEvent): Promise<boolean> {
+  async transition(runId: string, from: readonly RunStatus[], to: RunStatus, event: TimelineEvent, lease?: RunLease): Promise<boolean> {
     assertLegal(from, to);
     assertEventFor(runId, event);
     return this.write(() => {
+      assertFence(this.leases, lease, runId);
       const changed = this.sql.transition.run({ runId, to, at: event.at, from: JSON.stringify(from) }).changes === 1;
       if (changed) this.insertTimeline(event);
       return changed;
@@ -148,32 +152,35 @@ export class SqliteStore implements Store {
     });
   }
 
-  async setMessage(runId: string, message: MessageRef): Promise<void> {
-    await this.write(() => this.mustChange(this.sql.setMessage.run({ runId, channel: message.channel, ts: message.ts }).changes, runId));
+  async setMessage(runId: string, message: MessageRef, lease?: RunLease): Promise<void> {
+    await this.write(() => this.fenced(lease, runId) && this.mustChange(this.sql.setMessage.run({ runId, channel: message.channel, ts: message.ts }).changes, runId));
   }
 
-  async saveStepResult(runId: string, result: StepResult): Promise<void> {
+  async saveStepResult(runId: string, result: StepResult, lease?: RunLease): Promise<void> {
     await this.write(() => {
       this.requireRun(runId);
+      assertFence(this.leases, lease, runId);
       this.upsertStepResult(runId, result);
       this.sql.touchRun.run({ runId, at: result.finishedAt ?? result.startedAt });
     });
   }
 
-  async saveVerification(runId: string, verification: Verification): Promise<void> {
+  async saveVerification(runId: string, verification: Verification, lease?: RunLease): Promise<void> {
     await this.write(() => {
+      assertFence(this.leases, lease, runId);
       this.mustChange(this.sql.setVerification.run({ runId, verification: JSON.stringify(verification) }).changes, runId);
       this.sql.touchRun.run({ runId, at: verification.finishedAt });
     });
   }
 
-  async saveRootCause(runId: string, rootCause: RootCause): Promise<void> {
-    await this.write(() => this.mustChange(this.sql.setRootCause.run({ runId, rootCause: JSON.stringify(rootCause) }).changes, runId));
+  async saveRootCause(runId: string, rootCause: RootCause, lease?: RunLease): Promise<void> {
+    await this.write(() => this.fenced(lease, runId) && this.mustChange(this.sql.setRootCause.run({ runId, rootCause: JSON.stringify(rootCause) }).changes, runId));
   }
 
-  async appendTimeline(event: TimelineEvent): Promise<void> {
+  async appendTimeline(event: TimelineEvent, lease?: RunLease): Promise<void> {
     await this.write(() => {
       this.requireRun(event.runId);
+      assertFence(this.leases, lease, event.runId);
       this.insertTimeline(event);
     });
   }
@@ -193,6 +200,34 @@ export class SqliteStore implements Store {
   async listRuns(filter: RunFilter): Promise<Run[]> {
     const params = listRunsParams(filter);
     return this.read(() => this.listRunsStatement.all(params).map((row) => this.mustLoadRun(row)));
+  }
+
+  async claimRun(runId: string, owner: string, now: string, leaseMs: number): Promise<RunLease | undefined> {
+    const window = leaseWindow(now, leaseMs);
+    return this.write(() => decodeLease(this.leases.claim.get({ runId, owner, ...window })));
+  }
+
+  async renewLease(lease: RunLease, now: string, leaseMs: number): Promise<RunLease | undefined> {
+    const window = leaseWindow(now, leaseMs);
+    return this.write(() => decodeLease(this.leases.renew.get({ runId: lease.runId, owner: lease.owner, fence: lease.fence, expiresAt: window.expiresAt })));
+  }
+
+  async releaseLease(lease: RunLease): Promise<void> {
+    await this.write(() => this.leases.release.run({ runId: lease.runId, owner: lease.owner, fence: lease.fence }));
+  }
+
+  async claimableRuns(now: string, statuses: readonly RunStatus[]): Promise<Run[]> {
+    const at = leaseWindow(now, 0).now;
+    return this.read(() => this.leases.claimable.all({ now: at, statuses: JSON.stringify(statuses) }).map((row) => this.mustLoadRun(row)));
+  }
+
+  async runLease(runId: string): Promise<RunLease | undefined> {
+    return this.read(() => decodeLease(this.leases.leaseOf.get(runId)));
+  }
+
+  async claimJob(name: string, owner: string, now: string, leaseMs: number): Promise<boolean> {
+    const window = leaseWindow(now, leaseMs);
+    return this.write(() => this.leases.claimJob.run({ name, owner, ...window }).changes === 1);
   }
 
   async close(): Promise<void> {
@@ -228,6 +263,12 @@ export class SqliteStore implements Store {
   private mustLoadRun(raw: unknown): Run {
     const row = decodeRunRow(raw);
     return decodeRun(row, this.sql.approvalsOf.all(row.id), this.sql.stepResultsOf.all(row.id));
+  }
+
+  /** For one-expression writes: checks the fence (throwing LeaseLostError), then lets the write go on. */
+  private fenced(lease: RunLease | undefined, runId: string): true {
+    assertFence(this.leases, lease, runId);
+    return true;
   }
 
   private requireRun(runId: string): void {
