@@ -1,9 +1,11 @@
 // The services catalog (smartspec.yml): parsed once, strictly, so a typo is an error and not a silent default.
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ID_PATTERN } from '../core/command.js';
 import type { Catalog, Service } from '../core/service.js';
+import { uncheckedServiceWarnings } from '../core/verification-verdict.js';
 import { ConfigError, formatIssues } from './config-error.js';
 
 const name = z.string().regex(ID_PATTERN, { error: 'must be 1–128 characters of letters, digits and . _ @ / : + -' });
@@ -40,6 +42,37 @@ const pagerDutySchema = z.strictObject({
   windowMinutes: z.number().int().min(1).max(24 * 60).default(120),
 });
 
+const silenceMatcherSchema = z.strictObject({
+  name: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { error: 'must be a Prometheus label name such as service' }),
+  value: z.string().max(1000),
+  isRegex: z.boolean().default(false),
+  isEqual: z.boolean().default(true),
+}).refine((m) => !m.isRegex || compiles(m.value), { error: 'value is not a valid regular expression', path: ['value'] });
+
+const alertmanagerSchema = z.strictObject({
+  url: z.url({ error: 'must be the Alertmanager base URL, e.g. http://alertmanager.monitoring:9093' }),
+  matchers: z.array(silenceMatcherSchema).min(1, { error: 'must list at least one matcher, e.g. [{ name: service, value: checkout }]' }),
+  maxMinutes: z.number().int().min(5).max(24 * 60).default(120),
+}).refine((a) => a.matchers.some((m) => !matchesEmpty(m)), {
+  // Alertmanager refuses such a silence; say so at startup, not in the middle of an incident.
+  error: 'every matcher matches the empty string, which would silence every alert: add one that names the service, e.g. { name: service, value: checkout }',
+  path: ['matchers'],
+});
+
+const detectionSchema = z.strictObject({
+  url: z.url({ error: 'must be the Prometheus base URL, e.g. http://prometheus.monitoring:9090' }),
+  versionLabel: labelKey.optional(),
+  queries: z.array(z.strictObject({
+    name: z.string().min(1).max(100),
+    kind: z.enum(['error_rate', 'latency', 'saturation'], { error: 'must be error_rate, latency or saturation' }),
+    query: z.string().min(1).max(2000),
+    max: z.number().optional(),
+    min: z.number().optional(),
+    severity: z.enum(['critical', 'high', 'medium', 'low'], { error: 'must be critical, high, medium or low' }),
+    unit: z.string().max(10).optional(),
+  }).refine((q) => (q.max === undefined) !== (q.min === undefined), { error: 'needs exactly one of max or min' })).min(1, { error: 'must list at least one query' }),
+});
+
 const verificationSchema = z.strictObject({
   http: z.array(z.strictObject({ url: z.url(), status: z.number().int().min(100).max(599).default(200) })).default([]),
   commands: z.array(z.array(z.string().min(1)).min(1, { error: 'must be an argument array such as ["./smoke.sh", "{version}"]' })).default([]),
@@ -53,6 +86,7 @@ const verificationSchema = z.strictObject({
     intervalSeconds: z.number().min(0.05).max(600).default(10),
   }).refine((c) => (c.max === undefined) !== (c.min === undefined), { error: 'needs exactly one of max or min' })).default([]),
   timeoutSeconds: z.number().int().min(5).max(3600).default(300),
+  required: z.boolean().default(false),
 });
 
 const approvalsSchema = z.strictObject({
@@ -64,6 +98,7 @@ const approvalsSchema = z.strictObject({
   allowSelfApproval: z.boolean().default(false),
   autoApprove: z.array(slackUser).default([]),
   apiAutoApprove: z.boolean().default(false),
+  maxAutoRisk: z.enum(['LOW', 'MEDIUM', 'HIGH'], { error: 'must be LOW, MEDIUM or HIGH (CRITICAL plans never run without people)' }).default('MEDIUM'),
 });
 
 const serviceSchema = z.strictObject({
@@ -72,12 +107,14 @@ const serviceSchema = z.strictObject({
   kubernetes: kubernetesSchema.optional(),
   helm: helmSchema.optional(),
   command: commandSchema.optional(),
-  verification: verificationSchema.default({ http: [], commands: [], prometheus: [], timeoutSeconds: 300 }),
+  verification: verificationSchema.default({ http: [], commands: [], prometheus: [], timeoutSeconds: 300, required: false }),
   approvals: approvalsSchema,
   planExpiryMinutes: z.number().int().min(1).max(24 * 60).default(30),
   history: z.strictObject({ keep: z.number().int().min(2).max(1000).default(20) }).default({ keep: 20 }),
   preserveDataMigrations: z.boolean().default(true),
   pagerduty: pagerDutySchema.optional(),
+  alertmanager: alertmanagerSchema.optional(),
+  detection: detectionSchema.optional(),
 }).superRefine((svc, ctx) => {
   const kinds = (['kubernetes', 'helm', 'command'] as const).filter((k) => svc[k] !== undefined);
   if (kinds.length !== 1) {
@@ -99,8 +136,26 @@ function targetOf(svc: z.infer<typeof serviceSchema>): Service['target'] {
   return { kind: 'command', ...svc.command! };
 }
 
+const apiTokenSchema = z.strictObject({
+  name,
+  sha256: z.string().regex(/^[a-f0-9]{64}$/, { error: 'must be the token\'s SHA-256 as 64 lowercase hex digits (printf %s "$TOKEN" | sha256sum), never the token itself' }),
+  scopes: z.array(z.enum(['record', 'rollback', 'read'], { error: 'must be record, rollback or read' })).min(1, { error: 'must list at least one scope' }),
+  services: z.array(z.union([z.literal('*'), name])).min(1, { error: 'must list the services the token covers, or ["*"]' }),
+});
+
+const apiTokensFileSchema = z.strictObject({ apiTokens: z.array(apiTokenSchema) });
+
 const catalogSchema = z.strictObject({
   services: z.record(name, serviceSchema).refine((s) => Object.keys(s).length > 0, { error: 'must define at least one service' }),
+  requireReasonIn: z.array(name).default(['production']),
+  apiTokens: z.array(apiTokenSchema).default([]),
+  apiTokensFile: z.string().min(1).optional(),
+}).superRefine((c, ctx) => {
+  c.apiTokens.forEach((t, i) => {
+    for (const svc of t.services) {
+      if (svc !== '*' && !(svc in c.services)) ctx.addIssue({ code: 'custom', path: ['apiTokens', i, 'services'], message: `names ${svc}, which is not a service in this catalog` });
+    }
+  });
 });
 
 export function parseCatalog(text: string, source: string): Catalog {
@@ -124,10 +179,53 @@ export function parseCatalog(text: string, source: string): Catalog {
       planExpiryMinutes: svc.planExpiryMinutes,
       historyKeep: svc.history.keep,
       preserveDataMigrations: svc.preserveDataMigrations,
+      reasonRequired: result.data.requireReasonIn.includes(svc.environment),
       ...(svc.pagerduty ? { pagerduty: svc.pagerduty } : {}),
+      ...(svc.alertmanager ? { alertmanager: svc.alertmanager } : {}),
+      ...(svc.detection ? { detection: svc.detection } : {}),
     });
   }
-  return { services };
+  const apiTokens = [...result.data.apiTokens, ...readApiTokensFile(result.data.apiTokensFile, source)];
+  const names = apiTokens.map((t) => t.name);
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate) throw new ConfigError(`${source}: apiTokens: the name ${duplicate} is used twice; the audit names tokens, so each needs its own`);
+  return { services, apiTokens, warnings: uncheckedServiceWarnings(services.values()) };
+}
+
+/** `apiTokensFile`: the tokens kept apart from the catalog (e.g. a mounted Secret), relative to the catalog. */
+function readApiTokensFile(file: string | undefined, source: string) {
+  if (file === undefined) return [];
+  const path = resolve(dirname(source), file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`${source}: apiTokensFile: ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`${path}: is not valid YAML: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const parsed = apiTokensFileSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(formatIssues(path, parsed.error));
+  return parsed.data.apiTokens;
+}
+
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Alertmanager's own rule: a silence whose matchers all match "" would match every alert. */
+function matchesEmpty(m: { value: string; isRegex: boolean; isEqual: boolean }): boolean {
+  if (!m.isEqual) return false;
+  return m.isRegex ? compiles(m.value) && new RegExp(`^(?:${m.value})$`, 'u').test('') : m.value === '';
 }
 
 export function loadCatalog(path: string): Catalog {

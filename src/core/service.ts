@@ -1,4 +1,5 @@
 // A service as the catalog (smartspec.yml) describes it. The config layer parses the file into this shape.
+import type { Risk } from './model.js';
 
 export interface KubernetesTarget {
   kind: 'kubernetes';
@@ -50,6 +51,8 @@ export interface VerificationSpec {
   commands: string[][];
   prometheus: PrometheusCheckSpec[];
   timeoutSeconds: number;
+  /** true: a rollback whose verification checked nothing fails instead of ending "not verified". */
+  required: boolean;
 }
 
 export interface ApprovalPolicy {
@@ -65,6 +68,8 @@ export interface ApprovalPolicy {
   autoApprove: string[];
   /** CI, calling /api/v1/rollbacks with the API token, may auto-approve (never a blocked plan). */
   apiAutoApprove: boolean;
+  /** The highest risk --auto-approve, API auto-approve and PagerDuty autoRollback may execute without people. */
+  maxAutoRisk: Risk;
 }
 
 export interface Service {
@@ -81,6 +86,52 @@ export interface Service {
   /** true (default): a rollback that may lose data is blocked; false: it is only a warning. */
   preserveDataMigrations: boolean;
   pagerduty?: PagerDutyPolicy;
+  /** The environment is in the catalog's `requireReasonIn`: people must say why (`--reason`). */
+  reasonRequired: boolean;
+  /** Alertmanager silences the service's alerts while a run changes production. */
+  alertmanager?: AlertmanagerPolicy;
+  /** Prometheus queries that say, at planning, what is breached now and how the target version did. */
+  detection?: DetectionSpec;
+}
+
+/** A label matcher as Alertmanager's v2 API spells it. */
+export interface SilenceMatcher {
+  name: string;
+  value: string;
+  isRegex: boolean;
+  isEqual: boolean;
+}
+
+export interface AlertmanagerPolicy {
+  /** Base URL, e.g. http://alertmanager.monitoring:9093. */
+  url: string;
+  /** Which alerts the run's silence quiets, e.g. service="checkout". */
+  matchers: SilenceMatcher[];
+  /** The longest a silence lives if the bot is gone for good; the bot ends it when the run ends. */
+  maxMinutes: number;
+}
+
+export type DetectionSeverity = 'critical' | 'high' | 'medium' | 'low';
+
+/** One SLO-style query: its value now against a threshold, and the same query before the bad deploy. */
+export interface DetectionQuery {
+  name: string;
+  kind: 'error_rate' | 'latency' | 'saturation';
+  query: string;
+  max?: number;
+  min?: number;
+  /** How bad a breach of this query is: a breached `critical` query makes the incident CRITICAL. */
+  severity: DetectionSeverity;
+  /** Shown after values, e.g. "%", "ms". */
+  unit?: string;
+}
+
+export interface DetectionSpec {
+  /** Prometheus base URL. */
+  url: string;
+  /** When the series carry the version (e.g. `version`), the failed and target versions are told apart by it. */
+  versionLabel?: string;
+  queries: DetectionQuery[];
 }
 
 export interface PagerDutyPolicy {
@@ -105,4 +156,18 @@ export function componentsOf(service: Service): string[] {
 
 export interface Catalog {
   services: Map<string, Service>;
+  /** Per-service API tokens (the admin SMARTSPEC_API_TOKEN is not here). */
+  apiTokens?: ApiTokenSpec[];
+  /** What is legal but probably a mistake, e.g. a service without checks; logged at startup. */
+  warnings?: string[];
+}
+
+export type ApiScope = 'record' | 'rollback' | 'read';
+
+/** A machine's token: only its SHA-256 is kept; it may do `scopes` on `services` ('*' = all). */
+export interface ApiTokenSpec {
+  name: string;
+  sha256: string;
+  scopes: ApiScope[];
+  services: string[];
 }

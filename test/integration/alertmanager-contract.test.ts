@@ -1,0 +1,118 @@
+// One set of assertions about silences, run against Debian's prometheus-alertmanager (started here
+// on a free port) and against the emulator in sandbox/alertmanager: the emulator is only trusted as
+// far as the real server agrees with it. Both are reached through the product's adapter.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AlertmanagerError, AlertmanagerHttpClient } from '../../src/adapters/alertmanager/alertmanager-client.js';
+import { runIdOf, SILENCE_AUTHOR, silenceFor } from '../../src/core/silences/alert-silences.js';
+import { SilenceKeeper } from '../../src/core/silences/silence-keeper.js';
+import type { Run, TimelineEvent } from '../../src/core/model.js';
+import type { AlertmanagerPolicy } from '../../src/core/service.js';
+import { startFakeAlertmanager } from '../../sandbox/alertmanager/fake-alertmanager.js';
+import { makeRun } from '../support/builders.js';
+import { startRealPeer } from '../support/real-peer.js';
+import { describeWithTool } from '../support/required-tool.js';
+import { makeService } from '../support/services.js';
+
+const client = new AlertmanagerHttpClient();
+const signal = () => AbortSignal.timeout(10_000);
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+function policy(url: string, service = 'checkout'): AlertmanagerPolicy {
+  return { url, matchers: [{ name: 'service', value: service, isRegex: false, isEqual: true }, { name: 'severity', value: 'info|warning|critical', isRegex: true, isEqual: true }], maxMinutes: 60 };
+}
+
+function silenceContract(peer: () => string): void {
+  it('creates a silence the bot can find again by its run, and lists it active', async () => {
+    const run = makeRun({ id: `rb-${randomUUID().slice(0, 8)}`, status: 'executing' });
+    const id = await client.createSilence(peer(), silenceFor(run, policy(peer()), new Date(), 'https://slack.example/archives/C1/p1'), signal());
+    const listed = (await client.listSilences(peer(), signal())).find((s) => s.id === id);
+    expect(listed).toMatchObject({
+      state: 'active', createdBy: SILENCE_AUTHOR,
+      matchers: [{ name: 'service', value: 'checkout', isRegex: false, isEqual: true }, { name: 'severity', value: 'info|warning|critical', isRegex: true, isEqual: true }],
+    });
+    expect(listed!.comment).toContain('https://slack.example/archives/C1/p1');
+    expect(runIdOf(listed!)).toBe(run.id);
+  });
+
+  it('expires a silence: listed as expired, ending it again and ending an unknown id are no-ops', async () => {
+    const run = makeRun({ id: `rb-${randomUUID().slice(0, 8)}`, status: 'executing' });
+    const id = await client.createSilence(peer(), silenceFor(run, policy(peer()), new Date(), undefined), signal());
+    await client.expireSilence(peer(), id, signal());
+    expect((await client.listSilences(peer(), signal())).find((s) => s.id === id)?.state).toBe('expired');
+    await client.expireSilence(peer(), id, signal());
+    await client.expireSilence(peer(), randomUUID(), signal());
+  });
+
+  it('refuses a silence whose matchers all match the empty string (it would silence everything)', async () => {
+    const run = makeRun({ id: 'rb-everything' });
+    const wide = { ...policy(peer()), matchers: [{ name: 'alertname', value: '.*', isRegex: true, isEqual: true }] };
+    const refused = client.createSilence(peer(), silenceFor(run, wide, new Date(), undefined), signal());
+    await expect(refused).rejects.toThrow(AlertmanagerError);
+    await expect(refused).rejects.toThrow(/at least one matcher must not match the empty string/);
+  });
+
+  it('refuses a silence that ended in the past, and a matcher on an invalid label name', async () => {
+    const run = makeRun({ id: 'rb-past' });
+    const past = { ...silenceFor(run, policy(peer()), new Date(), undefined), startsAt: new Date(Date.now() - 7_200_000).toISOString(), endsAt: new Date(Date.now() - 3_600_000).toISOString() };
+    await expect(client.createSilence(peer(), past, signal())).rejects.toThrow(/HTTP 400.*end time can't be in the past/);
+    const badName = { ...silenceFor(run, policy(peer()), new Date(), undefined), matchers: [{ name: 'app-name', value: 'x', isRegex: false, isEqual: true }] };
+    await expect(client.createSilence(peer(), badName, signal())).rejects.toThrow(/invalid label name "app-name"/);
+  });
+
+  it('the reconciler ends the silences of runs no longer active and keeps the rest', async () => {
+    const service = `svc${randomUUID().slice(0, 6)}`;
+    const runs = new Map<string, Run>();
+    const timeline: TimelineEvent[] = [];
+    const catalog = { services: new Map([[service, makeService({ name: service, alertmanager: policy(peer(), service) })]]) };
+    const keeper = new SilenceKeeper({
+      store: { getRun: async (id) => runs.get(id), appendTimeline: async (e) => { timeline.push(e); } },
+      catalog, clock: { now: () => new Date() }, logger: quiet, alertmanager: client,
+    });
+    const executing = makeRun({ id: `rb-${randomUUID().slice(0, 8)}`, status: 'executing', plan: { service } });
+    const failed = makeRun({ id: `rb-${randomUUID().slice(0, 8)}`, status: 'executing', plan: { service } });
+    runs.set(executing.id, executing);
+    runs.set(failed.id, failed);
+    const keptId = await keeper.silence(executing);
+    const endedId = await keeper.silence(failed);
+    expect(await keeper.silence(failed)).toBe(endedId); // a second start (resume) reuses the silence
+    const foreign = await client.createSilence(peer(), { ...silenceFor(failed, policy(peer(), service), new Date(), undefined), createdBy: 'alice' }, signal());
+    runs.set(failed.id, { ...failed, status: 'failed' }); // the run ended; the bot "crashed" before ending its silence
+
+    const report = await keeper.reconcile(signal());
+    expect(report).toEqual({ expired: [{ silenceId: endedId, runId: failed.id, url: peer() }], errors: [] });
+    const states = new Map((await client.listSilences(peer(), signal())).map((s) => [s.id, s.state]));
+    expect([states.get(keptId!), states.get(endedId!), states.get(foreign)]).toEqual(['active', 'expired', 'active']);
+    expect(timeline.map((e) => `${e.runId === failed.id ? 'failed' : 'executing'}:${e.type}`)).toEqual(['executing:silence_created', 'failed:silence_created', 'failed:silence_expired']);
+  });
+}
+
+describe('Alertmanager emulator (sandbox/alertmanager)', () => {
+  let url = '';
+  let close: () => Promise<void> = async () => undefined;
+  beforeAll(async () => {
+    const fake = await startFakeAlertmanager();
+    url = fake.url;
+    close = fake.close;
+  });
+  afterAll(() => close());
+  silenceContract(() => url);
+});
+
+describeWithTool({ command: 'prometheus-alertmanager', debianPackage: 'prometheus-alertmanager' }, 'real Alertmanager (Debian prometheus-alertmanager)', (binary) => {
+  let url = '';
+  let stop: () => Promise<void> = async () => undefined;
+  beforeAll(async () => {
+    const peer = await startRealPeer({
+      binary,
+      files: { 'alertmanager.yml': 'route:\n  receiver: quiet\nreceivers:\n  - name: quiet\n' },
+      // No cluster port: one instance, nothing else on the machine to gossip with.
+      args: (dir, port) => [`--config.file=${dir}/alertmanager.yml`, `--storage.path=${dir}/data`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', '--log.level=warn'],
+      readyPath: '/-/ready',
+    });
+    url = peer.url;
+    stop = peer.stop;
+  }, 40_000);
+  afterAll(() => stop());
+  silenceContract(() => url);
+});
