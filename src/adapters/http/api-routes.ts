@@ -12,6 +12,7 @@ import { requestRollback } from '../../core/use-cases/request-rollback.js';
 import { recordDeployment } from '../../core/use-cases/deployment-history.js';
 import { deploymentSchema, toDeployment } from './deployment-schema.js';
 import { hasBearerToken, HttpError, readJson, sendError, sendJson } from './http-kit.js';
+import { listRollbacks } from './rollback-list-route.js';
 import { runView } from './run-view.js';
 
 export interface ApiRouteDeps {
@@ -100,8 +101,13 @@ export function apiRoutes(deps: ApiRouteDeps): CustomRoute[] {
     sendJson(res, 200, runView(run, await deps.store.timeline(id)));
   };
 
+  const getRollbacks: Handler = async (req, res) => {
+    sendJson(res, 200, await listRollbacks(deps.store, new URL(req.url ?? '/', 'http://localhost').searchParams));
+  };
+
   return [
     { path: '/api/v1/deployments', method: ['POST'], handler: guarded(postDeployment) },
+    { path: '/api/v1/rollbacks', method: ['GET'], handler: guarded(getRollbacks) },
     { path: '/api/v1/rollbacks', method: ['POST'], handler: guarded(postRollback) },
     { path: '/api/v1/rollbacks/:id', method: ['GET'], handler: guarded(getRollback) },
   ];

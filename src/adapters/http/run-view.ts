@@ -1,5 +1,6 @@
 // The public JSON shape of a run (GET /api/v1/rollbacks/:id). Scripts depend on these names.
 import type { Run, TimelineEvent } from '../../core/model.js';
+import { plainAuditText } from './audit-text.js';
 
 export function runView(run: Run, timeline: TimelineEvent[]) {
   return {
@@ -24,7 +25,8 @@ export function runView(run: Run, timeline: TimelineEvent[]) {
       return { index: step.index, kind: step.kind, component: step.component, description: step.description, expectedSeconds: step.expectedSeconds, status: result?.status ?? 'pending', startedAt: result?.startedAt ?? null, finishedAt: result?.finishedAt ?? null, detail: result?.detail ?? null };
     }),
     verification: run.verification ?? null,
-    timeline: timeline.map((e) => ({ at: e.at, type: e.type, actor: e.actor, detail: e.detail })),
+    // Plain text: the API, the CLI and dashboards are not Slack.
+    timeline: timeline.map((e) => ({ at: e.at, type: e.type, actor: e.actor, detail: plainAuditText(e.detail) })),
     createdAt: run.createdAt,
     updatedAt: run.updatedAt,
   };
