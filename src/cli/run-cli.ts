@@ -8,7 +8,8 @@ export const CLI_USAGE = `smartspec-rollback — talks to a running bot (SMARTSP
 
   record-deployment --file deploy.json | --id <id> --service <s> --version <v> --component name=image…
   plan --failed-deployment-id <id> [--target-version <v>] [--component <c>]… [--json]
-  rollback --failed-deployment-id <id> [--target-version <v>] [--auto-approve] [--dry-run] [--json] [--timeout <s>]
+  rollback --failed-deployment-id <id> | --service <name> [--environment <env>] [--incident <id>]
+           [--target-version <v>] [--auto-approve] [--dry-run] [--json] [--timeout <s>]
   status <run-id>
   report <run-id>
 

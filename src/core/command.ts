@@ -5,7 +5,8 @@ export const ID_PATTERN = /^[A-Za-z0-9._@/:+-]{1,128}$/;
 
 export const USAGE = [
   '*Usage*',
-  '`/smartspec_rollback --failed-deployment-id <id> [--target-version <version>] [--component <name>]… [--environment <env>] [--dry-run] [--auto-approve] [--reason "<text>"]`',
+  '`/smartspec_rollback --failed-deployment-id <id> [--target-version <version>] [--component <name>]… [--environment <env>] [--incident <pagerduty-id>] [--dry-run] [--auto-approve] [--reason "<text>"]`',
+  '`/smartspec_rollback <service> [--environment <env>] [same flags]` (the service\'s newest deployment is the failed one)',
   '`/smartspec_rollback status [<run-id>]`',
   '`/smartspec_rollback history <service>`',
   '`/smartspec_rollback help`',
@@ -14,7 +15,12 @@ export const USAGE = [
 
 export interface RollbackRequest {
   kind: 'rollback';
-  failedDeploymentId: string;
+  /** Exactly one of `failedDeploymentId` and `service` is set. */
+  failedDeploymentId?: string;
+  /** By service name: the service's newest deployment is taken as the failed one. */
+  service?: string;
+  /** A PagerDuty incident this rollback belongs to: notes go there even when a person started it. */
+  incident?: string;
   targetVersion?: string;
   dryRun: boolean;
   autoApprove: boolean;
@@ -45,6 +51,7 @@ const FLAGS: Record<string, FlagSpec> = {
   'auto-approve': { takesValue: false, validateAsId: false },
   component: { takesValue: true, validateAsId: true, repeatable: true },
   environment: { takesValue: true, validateAsId: true },
+  incident: { takesValue: true, validateAsId: true },
 };
 
 const MAX_COMPONENTS = 20;
@@ -70,11 +77,15 @@ export function parseCommand(text: string): CommandRequest {
     assertId('service', service);
     return { kind: 'history', service };
   }
-  if (!first.startsWith('--')) throw usageError(`Unknown subcommand \`${first}\`.`);
+  if (!first.startsWith('--')) {
+    // Not a subcommand: a service name, whose newest deployment is the failed one.
+    if (!ID_PATTERN.test(first)) throw usageError(`Unknown subcommand \`${preview(first)}\`.`);
+    return parseRollbackFlags(words.slice(1), first);
+  }
   return parseRollbackFlags(words);
 }
 
-function parseRollbackFlags(words: string[]): RollbackRequest {
+function parseRollbackFlags(words: string[], service?: string): RollbackRequest {
   const values = new Map<string, string | true>();
   const components: string[] = [];
   for (let i = 0; i < words.length; i++) {
@@ -107,13 +118,16 @@ function parseRollbackFlags(words: string[]): RollbackRequest {
     values.set(name, value);
   }
   const failed = values.get('failed-deployment-id');
-  if (typeof failed !== 'string') throw usageError('`--failed-deployment-id` is required.');
+  if (service !== undefined && typeof failed === 'string') throw usageError(`Name either a service (\`${service}\`) or \`--failed-deployment-id\`, not both.`);
+  if (service === undefined && typeof failed !== 'string') throw usageError('`--failed-deployment-id` is required, or name a service: `/smartspec_rollback <service>`.');
   const request: RollbackRequest = {
     kind: 'rollback',
-    failedDeploymentId: failed,
+    ...(service !== undefined ? { service } : { failedDeploymentId: failed as string }),
     dryRun: values.get('dry-run') === true,
     autoApprove: values.get('auto-approve') === true,
   };
+  const incident = values.get('incident');
+  if (typeof incident === 'string') request.incident = incident;
   const target = values.get('target-version');
   if (typeof target === 'string') request.targetVersion = target;
   if (components.length > 0) request.components = components;

@@ -132,6 +132,14 @@ export interface IncidentLogEntry {
   summary: string;
 }
 
+export interface IncidentSummary {
+  id: string;
+  title: string;
+  url?: string;
+  /** ISO 8601. */
+  createdAt?: string;
+}
+
 export interface IncidentAlert {
   routingKey: string;
   summary: string;
@@ -147,4 +155,6 @@ export interface IncidentService {
   timeline(incidentId: string, signal: AbortSignal): Promise<IncidentLogEntry[]>;
   /** Events API v2: a new alert, e.g. "rollback failed, manual intervention required". */
   triggerAlert(alert: IncidentAlert, signal: AbortSignal): Promise<void>;
+  /** The incident a person named (`--incident <id>`); undefined when the tool has no such incident. */
+  findIncident?(incidentId: string, signal: AbortSignal): Promise<IncidentSummary | undefined>;
 }

@@ -16,6 +16,9 @@ describe('parseCommand', () => {
     ['status', { kind: 'status' }],
     ['status rb-abc', { kind: 'status', runId: 'rb-abc' }],
     ['history checkout', { kind: 'history', service: 'checkout' }],
+    ['checkout', { kind: 'rollback', service: 'checkout', dryRun: false, autoApprove: false }],
+    ['checkout --environment staging --dry-run', { kind: 'rollback', service: 'checkout', environment: 'staging', dryRun: true, autoApprove: false }],
+    ['--failed-deployment-id d1 --incident Q1ABC', { kind: 'rollback', failedDeploymentId: 'd1', incident: 'Q1ABC', dryRun: false, autoApprove: false }],
   ])('parses %j', (text, expected) => {
     expect(parseCommand(text)).toEqual(expected);
   });
@@ -34,7 +37,10 @@ describe('parseCommand', () => {
     ['--failed-deployment-id ' + 'x'.repeat(129), /is not valid/],
     ['--failed-deployment-id d1 stray', /Unexpected argument `stray`/],
     ['--failed-deployment-id d1 --reason "unclosed', /not closed/],
-    ['rollback now', /Unknown subcommand `rollback`/],
+    ['rollback now', /Unexpected argument `now`/],
+    ['<script> --dry-run', /Unknown subcommand `<script>`/],
+    ['checkout --failed-deployment-id d1', /either a service \(`checkout`\) or `--failed-deployment-id`/],
+    ['checkout --incident "P 1"', /is not valid/],
     ['help me', /takes no arguments/],
     ['status a b', /at most one run id/],
     ['history', /exactly one service/],

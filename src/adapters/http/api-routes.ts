@@ -28,14 +28,17 @@ export interface ApiRouteDeps {
 const CI_ACTOR: Actor = { kind: 'api', id: 'api-token', name: 'CI' };
 
 const rollbackRequestSchema = z.strictObject({
-  failedDeploymentId: z.string().regex(ID_PATTERN, { error: 'must be 1–128 characters of letters, digits and . _ @ / : + -' }),
+  failedDeploymentId: z.string().regex(ID_PATTERN, { error: 'must be 1–128 characters of letters, digits and . _ @ / : + -' }).optional(),
+  /** By service name: its newest deployment is the failed one. */
+  service: z.string().regex(ID_PATTERN, { error: 'must be 1–128 characters of letters, digits and . _ @ / : + -' }).optional(),
+  incident: z.string().regex(ID_PATTERN, { error: 'must be a PagerDuty incident id' }).optional(),
   targetVersion: z.string().regex(ID_PATTERN, { error: 'must be 1–128 characters of letters, digits and . _ @ / : + -' }).optional(),
   environment: z.string().regex(ID_PATTERN).optional(),
   components: z.array(z.string().regex(ID_PATTERN)).min(1).max(20).optional(),
   autoApprove: z.boolean().default(false),
   dryRun: z.boolean().default(false),
   reason: z.string().min(1).max(500).optional(),
-});
+}).refine((b) => (b.failedDeploymentId === undefined) !== (b.service === undefined), { error: 'give exactly one of failedDeploymentId and service', path: ['failedDeploymentId'] });
 
 const USER_ERROR_STATUS: Record<UserErrorKind, number> = { invalid: 422, not_found: 404, policy: 403 };
 
@@ -74,12 +77,15 @@ export function apiRoutes(deps: ApiRouteDeps): CustomRoute[] {
   const postRollback: Handler = async (req, res) => {
     const body = await readJson(req, rollbackRequestSchema);
     const deps2 = deps.useCases();
-    const failed = await deps.store.getDeployment(body.failedDeploymentId);
-    const service = failed ? deps.catalog.services.get(failed.service) : undefined;
+    const failed = body.failedDeploymentId !== undefined ? await deps.store.getDeployment(body.failedDeploymentId) : undefined;
+    const service = deps.catalog.services.get(failed?.service ?? body.service ?? '');
     // CI has no channel of its own: the plan and the outcome go to the service's incident channel.
     if (failed && service && !service.channel) throw new HttpError(422, `Service ${service.name} has no channel in the catalog, so the plan could not be shown to anyone. Add services.${service.name}.channel.`);
     const request: RollbackRequest = {
-      kind: 'rollback', failedDeploymentId: body.failedDeploymentId, dryRun: body.dryRun, autoApprove: body.autoApprove,
+      kind: 'rollback', dryRun: body.dryRun, autoApprove: body.autoApprove,
+      ...(body.failedDeploymentId !== undefined ? { failedDeploymentId: body.failedDeploymentId } : {}),
+      ...(body.service !== undefined ? { service: body.service } : {}),
+      ...(body.incident !== undefined ? { incident: body.incident } : {}),
       ...(body.targetVersion ? { targetVersion: body.targetVersion } : {}),
       ...(body.environment ? { environment: body.environment } : {}),
       ...(body.components ? { components: body.components } : {}),

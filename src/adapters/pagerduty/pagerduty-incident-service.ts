@@ -1,7 +1,7 @@
 // IncidentService on PagerDuty: notes and log entries through pdjs (REST API v2), alerts through
 // the Events API v2. Every call is bounded by the caller's AbortSignal and nothing else.
 import { api } from '@pagerduty/pdjs';
-import type { IncidentAlert, IncidentLogEntry, IncidentService } from '../../core/ports.js';
+import type { IncidentAlert, IncidentLogEntry, IncidentService, IncidentSummary } from '../../core/ports.js';
 import { abortedError, untilAborted } from './abort.js';
 import { enqueueEvent } from './events-api-client.js';
 import { PagerDutyError, describeErrorBody, hintFor, redact } from './pagerduty-error.js';
@@ -9,6 +9,7 @@ import {
   type PagerDutyIncident,
   chronological,
   incidentSchema,
+  incidentSummarySchema,
   logEntriesPageSchema,
   toIncidentLogEntry,
 } from './rest-schemas.js';
@@ -116,6 +117,21 @@ export class PagerDutyIncidentService implements IncidentService {
       retryDelaysMs: this.eventRetryDelaysMs,
       secrets: [alert.routingKey, this.token],
     });
+  }
+
+  async findIncident(incidentId: string, signal: AbortSignal): Promise<IncidentSummary | undefined> {
+    const path = `/incidents/${encodeURIComponent(incidentId)}`;
+    let body: unknown;
+    try {
+      body = await this.rest({ method: 'GET', path, signal });
+    } catch (error) {
+      if (error instanceof PagerDutyError && error.status === 404) return undefined;
+      throw error;
+    }
+    const parsed = incidentSummarySchema.safeParse(body);
+    if (!parsed.success) throw invalidResponse(`GET ${path}`, 'incident is missing or malformed');
+    const i = parsed.data.incident;
+    return { id: i.id, title: i.title, ...(i.html_url ? { url: i.html_url } : {}), ...(i.created_at ? { createdAt: i.created_at } : {}) };
   }
 
   /** Not part of the port: lets a use case check an incident is still open before acting on an old webhook. */

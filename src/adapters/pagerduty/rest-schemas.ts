@@ -46,6 +46,16 @@ export const incidentSchema = z.object({
   }),
 });
 
+/** What a plan shows of an incident someone named: its title, link and when it began. */
+export const incidentSummarySchema = z.object({
+  incident: z.object({
+    id: z.string().min(1),
+    title: z.string(),
+    html_url: z.url({ protocol: /^https?$/ }).optional().catch(undefined),
+    created_at: z.iso.datetime({ offset: true }).optional().catch(undefined),
+  }),
+});
+
 export interface PagerDutyIncident {
   id: string;
   title: string;

@@ -20,6 +20,8 @@ export function parseRollbackArgs(args: string[], forPlan: boolean) {
     allowPositionals: false,
     options: {
       'failed-deployment-id': { type: 'string' },
+      service: { type: 'string' },
+      incident: { type: 'string' },
       'target-version': { type: 'string' },
       component: { type: 'string', multiple: true },
       environment: { type: 'string' },
@@ -32,13 +34,15 @@ export function parseRollbackArgs(args: string[], forPlan: boolean) {
     },
   });
   const id = values['failed-deployment-id'];
-  if (!id) throw new CliError('--failed-deployment-id is required.', EXIT.usage);
+  const service = values.service;
+  if (!id === !service) throw new CliError('Give exactly one of --failed-deployment-id <id> and --service <name> (its newest deployment is the failed one).', EXIT.usage);
   const timeout = Number(values.timeout);
   const poll = Number(values['poll-interval']);
   if (!Number.isFinite(timeout) || timeout <= 0 || !Number.isFinite(poll) || poll <= 0) throw new CliError('--timeout and --poll-interval take a number of seconds.', EXIT.usage);
   return {
     body: {
-      failedDeploymentId: id,
+      ...(id ? { failedDeploymentId: id } : { service }),
+      ...(values.incident ? { incident: values.incident } : {}),
       autoApprove: values['auto-approve'],
       dryRun: values['dry-run'],
       ...(values['target-version'] ? { targetVersion: values['target-version'] } : {}),

@@ -11,6 +11,8 @@ import { approveAutomatically } from './decide.js';
 import { SYSTEM, timelineEvent, type UseCaseDeps } from './deps.js';
 import { discoverHistory, findDeployment } from './deployment-history.js';
 import { expireStalePlans } from './expire-plans.js';
+import { namedIncident } from './named-incident.js';
+import { newestDeployment, newestDeploymentCheck } from './newest-deployment.js';
 import { authorizeRequest, checkPartial } from './request-policy.js';
 
 const HISTORY_DEPTH = 200;
@@ -27,7 +29,7 @@ export interface RollbackInput {
 
 export async function requestRollback(deps: UseCaseDeps, input: RollbackInput): Promise<Run> {
   const { request, requester } = input;
-  const failed = await findDeployment(deps, request.failedDeploymentId);
+  const failed = request.service !== undefined ? await newestDeployment(deps, request.service, request.environment) : await findDeployment(deps, request.failedDeploymentId ?? '');
   if (!failed) {
     throw new UserError(`No deployment \`${request.failedDeploymentId}\` is recorded. Check the id, or see \`/smartspec_rollback history <service>\` (unrecorded services: \`<service>@r<revision>\`).`, undefined, 'not_found');
   }
@@ -40,6 +42,7 @@ export async function requestRollback(deps: UseCaseDeps, input: RollbackInput): 
   }
   authorizeRequest(service, request, requester, requester.kind === 'slack_user' ? input.channel : undefined);
   const components = checkPartial(service, request.components);
+  if (!input.incident && request.incident !== undefined) input = { ...input, incident: await namedIncident(deps, request.incident) };
 
   const target = selectLastKnownGood(failed, await historyOf(deps, service), request.targetVersion);
   const state = await readState(deps, service);
@@ -90,6 +93,7 @@ async function createRun(deps: UseCaseDeps, input: RollbackInput, service: Servi
   const attempt = async () => {
     const activeRun = await deps.store.activeRunFor(service.name, service.environment);
     const checks = evaluateSafety({ service, failed, target, undone, state, activeRun });
+    if (request.service !== undefined) checks.unshift(newestDeploymentCheck(failed, deps.clock.now()));
     const now = deps.clock.now();
     const plan = buildPlan({ service, failed, target, state, checks, reason: request.reason, dryRun: request.dryRun, now, ...(components ? { components } : {}), ...(input.incident ? { incident: input.incident } : {}) });
     const status = request.dryRun ? 'planned' as const : isBlocked(plan) ? 'blocked' as const : 'awaiting_approval' as const;

@@ -19,7 +19,7 @@ export function registerRollbackCommand(app: App, deps: UseCaseDeps, newErrorId:
       throw error;
     }
     if (request.kind === 'help') return ack({ response_type: 'ephemeral', text: USAGE });
-    await ack(request.kind === 'rollback' ? { response_type: 'ephemeral', text: `Building a rollback plan for \`${request.failedDeploymentId}\`…` } : undefined);
+    await ack(request.kind === 'rollback' ? { response_type: 'ephemeral', text: `Building a rollback plan for \`${request.failedDeploymentId ?? `the newest deployment of ${request.service}`}\`…` } : undefined);
     try {
       if (request.kind === 'status') {
         await reply(respond, request.runId ? await describeRun(deps, request.runId) : await describeActiveRuns(deps));
