@@ -1,4 +1,5 @@
 // The failure-severity decision matrix (seed 002): what kind of failure calls for what response.
+import type { Measurement } from './detection-report.js';
 import type { Risk } from './model.js';
 
 export type FailureSignal =
@@ -34,13 +35,49 @@ export function decide(signals: FailureSignal[]): Decision {
   return signals.map((s) => MATRIX[s]).sort((a, b) => ORDER.indexOf(a.response) - ORDER.indexOf(b.response))[0]!;
 }
 
+// A breached detection query carries its own severity (catalog `severity`); the matrix's rows say
+// what that severity calls for, as seed 002 does for its named signals.
+const BY_SEVERITY: Record<Measurement['severity'], Omit<Decision, 'why'>> = {
+  critical: { severity: 'CRITICAL', response: 'rollback_immediately' },
+  high: { severity: 'HIGH', response: 'prompt' },
+  medium: { severity: 'MEDIUM', response: 'log' },
+  low: { severity: 'LOW', response: 'log' },
+};
+const SEVERITY_ORDER: Measurement['severity'][] = ['critical', 'high', 'medium', 'low'];
+
+/**
+ * Classifies from measurements: the most severe breached query decides. With no breach, a query that
+ * could not be evaluated means a person decides (unknown is never healthy); only when every query was
+ * measured within its threshold do the metrics say the deploy looks healthy.
+ */
+export function decideFromMeasurements(measurements: Measurement[]): Decision {
+  const breached = measurements.filter((m) => m.status === 'breached')
+    .sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
+  const worst = breached[0];
+  if (worst) {
+    const others = breached.length - 1;
+    const value = 'value' in worst.now ? `${formatValue(worst.now.value)}${worst.unit ?? ''}` : '?';
+    return { ...BY_SEVERITY[worst.severity], why: `${worst.name} is ${value}, outside ${worst.threshold}${worst.unit ?? ''} (${worst.severity})${others > 0 ? ` and ${others} more breached` : ''}` };
+  }
+  const unknown = measurements.filter((m) => m.status === 'unknown');
+  if (unknown.length > 0) {
+    return { severity: 'HIGH', response: 'prompt', why: `${unknown.map((m) => m.name).join(', ')} could not be measured: a person decides` };
+  }
+  return { severity: 'LOW', response: 'log', why: `all ${measurements.length} detection queries are within their thresholds` };
+}
+
+/** Four significant digits: enough to read 0.1242 or 3245, never 0.12419999999. */
+export function formatValue(value: number): string {
+  return String(Number(value.toPrecision(4)));
+}
+
 /** Words an alert title or CI gate reason uses for each signal; a rough but explicit classifier. */
 const KEYWORDS: Array<[FailureSignal, RegExp]> = [
   ['smoke_tests_failed', /\bsmoke\b/i],
   ['health_check_failed', /\b(health ?check|healthz|readiness|liveness|down|unavailable|crash|5\d\d)\b/i],
   ['security_vulnerability', /\b(cve-\d+|vulnerab|security)\b/i],
   ['acceptance_tests_failed', /\bacceptance\b/i],
-  ['error_rate_high', /\berror[ -]?rate|errors?\b/i],
+  ['error_rate_high', /\berror[ -]?rate|errors?\b|\b5xx\b/i],
   ['latency_high', /\b(latency|p9\d|slow|timeout)\b/i],
   ['performance_degraded', /\bperformance|throughput\b/i],
   ['cosmetic', /\b(cosmetic|typo|css|layout)\b/i],
