@@ -8,6 +8,7 @@ import { ServiceHealthChecker } from './adapters/health/health-checker.js';
 import { KubeClients } from './adapters/kubernetes/kube-clients.js';
 import { KubernetesProvider } from './adapters/kubernetes/kubernetes-provider.js';
 import { CommandProvider } from './adapters/command/command-provider.js';
+import { DatabaseStepRunner } from './adapters/command/database-step-runner.js';
 import { HelmProvider } from './adapters/helm/helm-provider.js';
 import { ProviderRouter } from './adapters/provider-router.js';
 import { SqliteStore } from './adapters/sqlite/sqlite-store.js';
@@ -89,7 +90,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         kubernetes: new KubernetesProvider(kubeClients, clock),
         helm: new HelmProvider({ clock, ...(options.helm?.binary ? { helmBinary: options.helm.binary } : {}), ...(options.helm?.env ? { env: options.helm.env } : {}) }),
         command: new CommandProvider({ clock }),
-      }), metrics),
+      }, new DatabaseStepRunner({ clock })), metrics),
       health: new ServiceHealthChecker(),
       clock,
       logger,

@@ -3,11 +3,18 @@
 import type { Deployment, DeployState, Evidence, Run, Step, StepResult, Verification } from '../core/model.js';
 import type { DeployProvider } from '../core/ports.js';
 import type { DeployTarget, Service } from '../core/service.js';
+import { isDatabaseStep } from '../core/database-steps.js';
 
 export type ProvidersByKind = Record<DeployTarget['kind'], DeployProvider>;
 
+/** Database steps (backup, down migrations) run the same way whatever deploys the service. */
+export interface DatabaseSteps {
+  execute(run: Run, step: Step, service: Service, signal: AbortSignal): Promise<StepResult>;
+  dryRun(run: Run, step: Step, service: Service, signal: AbortSignal): Promise<StepResult>;
+}
+
 export class ProviderRouter implements DeployProvider {
-  constructor(private readonly providers: ProvidersByKind) {}
+  constructor(private readonly providers: ProvidersByKind, private readonly database?: DatabaseSteps) {}
 
   /** The provider a service's catalog entry selects. */
   for(service: Service): DeployProvider {
@@ -19,11 +26,18 @@ export class ProviderRouter implements DeployProvider {
   }
 
   execute(run: Run, step: Step, service: Service, signal: AbortSignal): Promise<StepResult> {
+    if (isDatabaseStep(step)) return this.databaseSteps(step).execute(run, step, service, signal);
     return this.for(service).execute(run, step, service, signal);
   }
 
   dryRun(run: Run, step: Step, service: Service, signal: AbortSignal): Promise<StepResult> {
+    if (isDatabaseStep(step)) return this.databaseSteps(step).dryRun(run, step, service, signal);
     return this.for(service).dryRun(run, step, service, signal);
+  }
+
+  private databaseSteps(step: Step): DatabaseSteps {
+    if (!this.database) throw new Error(`step ${step.index} is a database step, and this bot has no database step runner`);
+    return this.database;
   }
 
   discoverHistory(service: Service, signal: AbortSignal): Promise<Deployment[]> {

@@ -73,6 +73,15 @@ const detectionSchema = z.strictObject({
   }).refine((q) => (q.max === undefined) !== (q.min === undefined), { error: 'needs exactly one of max or min' })).min(1, { error: 'must list at least one query' }),
 });
 
+const DATABASE_PLACEHOLDERS = new Set(['service', 'version', 'environment', 'runId', 'migration']);
+const databaseArgv = z.array(z.string().min(1)).min(1, { error: 'must be an argument array such as ["./db.sh", "backup", "{service}"]' })
+  .refine((argv) => argv.every((arg) => [...arg.matchAll(/\{(\w+)\}/g)].every((m) => DATABASE_PLACEHOLDERS.has(m[1]!))), { error: 'uses an unknown placeholder (known: {service}, {version}, {environment}, {runId}, {migration})' });
+const databaseSchema = z.strictObject({
+  backup: databaseArgv.refine((argv) => !argv.some((arg) => arg.includes('{migration}')), { error: 'cannot use {migration}: the backup runs once, before any migration is undone' }),
+  migrateDown: databaseArgv.refine((argv) => argv.some((arg) => arg.includes('{migration}')), { error: 'must contain {migration}: it runs once per migration to undo' }),
+  timeoutSeconds: z.number().int().min(1).max(6 * 3600).default(1800),
+});
+
 const verificationSchema = z.strictObject({
   http: z.array(z.strictObject({ url: z.url(), status: z.number().int().min(100).max(599).default(200) })).default([]),
   commands: z.array(z.array(z.string().min(1)).min(1, { error: 'must be an argument array such as ["./smoke.sh", "{version}"]' })).default([]),
@@ -99,6 +108,7 @@ const approvalsSchema = z.strictObject({
   autoApprove: z.array(slackUser).default([]),
   apiAutoApprove: z.boolean().default(false),
   maxAutoRisk: z.enum(['LOW', 'MEDIUM', 'HIGH'], { error: 'must be LOW, MEDIUM or HIGH (CRITICAL plans never run without people)' }).default('MEDIUM'),
+  remindAfterMinutes: z.number({ error: 'must be a number of minutes' }).int().min(1).max(24 * 60).default(5),
 });
 
 const serviceSchema = z.strictObject({
@@ -115,6 +125,7 @@ const serviceSchema = z.strictObject({
   pagerduty: pagerDutySchema.optional(),
   alertmanager: alertmanagerSchema.optional(),
   detection: detectionSchema.optional(),
+  database: databaseSchema.optional(),
 }).superRefine((svc, ctx) => {
   const kinds = (['kubernetes', 'helm', 'command'] as const).filter((k) => svc[k] !== undefined);
   if (kinds.length !== 1) {
@@ -183,6 +194,7 @@ export function parseCatalog(text: string, source: string): Catalog {
       ...(svc.pagerduty ? { pagerduty: svc.pagerduty } : {}),
       ...(svc.alertmanager ? { alertmanager: svc.alertmanager } : {}),
       ...(svc.detection ? { detection: svc.detection } : {}),
+      ...(svc.database ? { database: svc.database } : {}),
     });
   }
   const apiTokens = [...result.data.apiTokens, ...readApiTokensFile(result.data.apiTokensFile, source)];

@@ -90,7 +90,11 @@ export type StepAction =
   /** Point a Service's selector at the other blue-green side. */
   | { kind: 'switch_traffic'; service: string; label: string; from: string; to: string }
   | { kind: 'helm_rollback'; release: string; revision: number }
-  | { kind: 'command'; argv: string[] };
+  | { kind: 'command'; argv: string[] }
+  /** Before any down migration: the catalog's `database.backup` argv (a template, expanded at execution). */
+  | { kind: 'database_backup'; argv: string[] }
+  /** One down migration, newest first; `argv` is the catalog's `database.migrateDown` template with `{migration}`. */
+  | { kind: 'database_migrate_down'; migration: string; argv: string[] };
 
 export type StepKind = StepAction['kind'];
 

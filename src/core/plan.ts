@@ -1,6 +1,7 @@
 // Builds the rollback plan: what runs now, what it becomes, the checks, the risk and the steps.
+import { databaseSteps, describeDatabaseSteps } from './database-steps.js';
 import { fingerprintState, observe } from './fingerprint.js';
-import type { Deployment, DeployState, IncidentRef, RollbackPlan, SafetyCheck } from './model.js';
+import type { Deployment, DeployState, IncidentRef, RollbackPlan, SafetyCheck, Step } from './model.js';
 import { assessRisk, requiredApprovals } from './risk.js';
 import type { Service } from './service.js';
 import { planSteps } from './steps.js';
@@ -17,12 +18,16 @@ export interface PlanInput {
   /** Partial rollback: only these components (already checked against the catalog). */
   components?: string[];
   incident?: IncidentRef;
+  /** Deployments after the target up to the failed one: their migrations become database steps (catalog `database`). */
+  undone?: Deployment[];
 }
 
 export function buildPlan(input: PlanInput): RollbackPlan {
   const { service, failed, target, state, now } = input;
   const { strategy, steps, checks: strategyChecks } = planSteps(service, target, state, input.components);
-  const checks = [...input.checks, ...strategyChecks];
+  // Database steps go first: a failed down migration stops the run before the application is touched.
+  const dbSteps = input.checks.some((c) => c.id === 'migrations' && c.outcome === 'block') ? [] : databaseSteps(service, input.undone ?? []);
+  const checks = [...describeDatabaseSteps(input.checks, dbSteps), ...strategyChecks];
   if (steps.length === 0 && !checks.some((c) => c.outcome === 'block')) {
     checks.push({ id: 'steps', outcome: 'block', message: `Nothing to do: no component of ${service.name} has a recorded image for \`${target.version}\`.` });
   }
@@ -40,7 +45,7 @@ export function buildPlan(input: PlanInput): RollbackPlan {
     checks,
     risk,
     requiredApprovals: requiredApprovals(risk, service.approvals),
-    steps,
+    steps: [...dbSteps, ...steps].map((s, i) => ({ ...s, index: i + 1 }) as Step),
     dryRun: input.dryRun,
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + service.planExpiryMinutes * 60_000).toISOString(),

@@ -70,6 +70,8 @@ export interface ApprovalPolicy {
   apiAutoApprove: boolean;
   /** The highest risk --auto-approve, API auto-approve and PagerDuty autoRollback may execute without people. */
   maxAutoRisk: Risk;
+  /** A plan still waiting after this many minutes reminds its approvers once (and notes its PagerDuty incident). */
+  remindAfterMinutes: number;
 }
 
 export interface Service {
@@ -92,6 +94,16 @@ export interface Service {
   alertmanager?: AlertmanagerPolicy;
   /** Prometheus queries that say, at planning, what is breached now and how the target version did. */
   detection?: DetectionSpec;
+  /** Database rollback as plan steps: a backup, then the down migrations of what is undone. */
+  database?: DatabaseRollback;
+}
+
+/** argv templates (never a shell): {service}, {version}, {environment}, {runId}; migrateDown also {migration}. */
+export interface DatabaseRollback {
+  backup: string[];
+  migrateDown: string[];
+  /** Each backup or migration step's deadline. */
+  timeoutSeconds: number;
 }
 
 /** A label matcher as Alertmanager's v2 API spells it. */

@@ -3,6 +3,9 @@
 
 export const ARGV_PLACEHOLDERS = ['service', 'version', 'environment', 'runId'] as const;
 export type ArgvValues = Record<(typeof ARGV_PLACEHOLDERS)[number], string>;
+/** The catalog's `database.migrateDown` also names the migration it undoes. */
+export const DATABASE_PLACEHOLDERS = [...ARGV_PLACEHOLDERS, 'migration'] as const;
+export type DatabaseArgvValues = ArgvValues & { migration: string };
 
 const PLACEHOLDER = /\{(\w+)\}/g;
 
@@ -11,16 +14,17 @@ const PLACEHOLDER = /\{(\w+)\}/g;
  * again. Throws on a placeholder we do not know: a typo such as `{verison}` must not reach a
  * rollback script as a literal argument.
  */
-export function expandArgvTemplate(template: readonly string[], values: ArgvValues): string[] {
-  const unknown = unknownPlaceholders(template);
+export function expandArgvTemplate(template: readonly string[], values: ArgvValues | DatabaseArgvValues, what = 'the rollback command'): string[] {
+  const names: readonly string[] = 'migration' in values ? DATABASE_PLACEHOLDERS : ARGV_PLACEHOLDERS;
+  const unknown = unknownPlaceholders(template, names);
   if (unknown.length > 0) {
-    throw new Error(`unknown placeholder ${unknown.map((p) => `{${p}}`).join(', ')} in the rollback command (known: ${ARGV_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')})`);
+    throw new Error(`unknown placeholder ${unknown.map((p) => `{${p}}`).join(', ')} in ${what} (known: ${names.map((p) => `{${p}}`).join(', ')})`);
   }
-  return template.map((arg) => arg.replace(PLACEHOLDER, (_whole, key: string) => values[key as keyof ArgvValues]));
+  return template.map((arg) => arg.replace(PLACEHOLDER, (_whole, key: string) => (values as Record<string, string>)[key]!));
 }
 
-export function unknownPlaceholders(template: readonly string[]): string[] {
-  const known = new Set<string>(ARGV_PLACEHOLDERS);
+export function unknownPlaceholders(template: readonly string[], names: readonly string[] = ARGV_PLACEHOLDERS): string[] {
+  const known = new Set<string>(names);
   const found = template.flatMap((arg) => [...arg.matchAll(PLACEHOLDER)].map((m) => m[1]!));
   return [...new Set(found.filter((name) => !known.has(name)))];
 }

@@ -51,6 +51,8 @@ const stepSchema = z.discriminatedUnion('kind', [
   z.looseObject({ ...stepBase, kind: z.literal('switch_traffic'), service: z.string(), label: z.string(), from: z.string(), to: z.string() }),
   z.looseObject({ ...stepBase, kind: z.literal('helm_rollback'), release: z.string(), revision: z.number().int() }),
   z.looseObject({ ...stepBase, kind: z.literal('command'), argv: z.array(z.string()) }),
+  z.looseObject({ ...stepBase, kind: z.literal('database_backup'), argv: z.array(z.string()) }),
+  z.looseObject({ ...stepBase, kind: z.literal('database_migrate_down'), migration: z.string(), argv: z.array(z.string()) }),
 ]);
 
 export const planSchema: z.ZodType<RollbackPlan> = z.looseObject({

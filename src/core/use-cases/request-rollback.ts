@@ -95,7 +95,7 @@ async function createRun(deps: UseCaseDeps, input: RollbackInput, service: Servi
     const checks = evaluateSafety({ service, failed, target, undone, state, activeRun });
     if (request.service !== undefined) checks.unshift(newestDeploymentCheck(failed, deps.clock.now()));
     const now = deps.clock.now();
-    const plan = buildPlan({ service, failed, target, state, checks, reason: request.reason, dryRun: request.dryRun, now, ...(components ? { components } : {}), ...(input.incident ? { incident: input.incident } : {}) });
+    const plan = buildPlan({ service, failed, target, state, checks, undone, reason: request.reason, dryRun: request.dryRun, now, ...(components ? { components } : {}), ...(input.incident ? { incident: input.incident } : {}) });
     const status = request.dryRun ? 'planned' as const : isBlocked(plan) ? 'blocked' as const : 'awaiting_approval' as const;
     const run: Run = { id: deps.newRunId(), status, plan, requestedBy: requester, channel: input.channel, approvals: [], stepResults: [], createdAt: now.toISOString(), updatedAt: now.toISOString() };
     const where = requester.kind === 'slack_user' ? `in <#${input.channel}>` : `via ${requester.kind === 'api' ? 'the API' : requester.kind}`;
