@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildIncidentWebhook, sendWebhook } from '../../sandbox/pagerduty/webhook-sender.js';
 import { CHANNEL, DEFAULT_CATALOG, PD_ROUTING_KEY, PD_WEBHOOK_SECRET, recordStandardHistory, startHarness, type Harness } from '../support/bot-harness.js';
+import { waitForHandledPagerDutyEvents } from '../support/pagerduty-outcomes.js';
 import { clusterWrites, hasButtons, planMessages, runIdOf, waitForPlan, waitForThread } from './flow-helpers.js';
 
 const PAGERDUTY_BLOCK = (autoRollback: boolean) => `    pagerduty: { services: [PCHECKOUT1], autoRollback: ${autoRollback}, routingKey: ${PD_ROUTING_KEY} }\n`;
@@ -38,8 +39,12 @@ describe('PagerDuty webhooks', () => {
     const body = incident('incident.triggered', 'Checkout error rate above 5%');
     const signed = await fetch(`${h.bot.url}/pagerduty/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-pagerduty-signature': 'v1=' + 'ab'.repeat(32) }, body: JSON.stringify(body) });
     expect(signed.status).toBe(401);
-    await new Promise((r) => setTimeout(r, 300));
     expect(h.slack.messagesIn(CHANNEL)).toEqual([]);
+    // The refused deliveries recorded nothing: the same event, genuinely signed, is acted on as new.
+    expect((await send(body)).status).toBe(202);
+    expect(await waitForHandledPagerDutyEvents(h.logLines, body.event.id, 1)).toEqual([expect.objectContaining({ kind: 'planned' })]);
+    await waitForPlan(h);
+    expect(planMessages(h)).toHaveLength(1);
   });
 
   it('prompts in the service channel for an incident after a deploy, once however often it is delivered', async () => {
@@ -54,7 +59,7 @@ describe('PagerDuty webhooks', () => {
     expect(text).toContain('HIGH: the error rate rose after the deploy');
     expect(hasButtons(plan)).toBe(true);
     expect((await send(body)).status).toBe(202);
-    await new Promise((r) => setTimeout(r, 300));
+    expect((await waitForHandledPagerDutyEvents(h.logLines, body.event.id, 2)).map((o) => o.kind)).toEqual(['planned', 'duplicate']);
     expect(planMessages(h)).toHaveLength(1);
     expect(clusterWrites(h)).toEqual([]);
 
@@ -77,10 +82,13 @@ describe('PagerDuty webhooks', () => {
 
   it('only prompts under autoRollback when the matrix says prompt', async () => {
     await start(true);
-    await send(incident('incident.triggered', 'Checkout latency p99 above 2s'));
+    const body = incident('incident.triggered', 'Checkout latency p99 above 2s');
+    await send(body);
     const plan = await waitForPlan(h);
     expect(hasButtons(plan)).toBe(true);
-    await new Promise((r) => setTimeout(r, 300));
+    // Handled, and not approved automatically: the run waits for a person, so nothing was written.
+    expect(await waitForHandledPagerDutyEvents(h.logLines, body.event.id, 1)).toEqual([{ kind: 'planned', runId: runIdOf(plan), auto: false }]);
+    expect((await h.api('GET', `/api/v1/rollbacks/${runIdOf(plan)}`)).json.status).toBe('awaiting_approval');
     expect(clusterWrites(h)).toEqual([]);
   });
 

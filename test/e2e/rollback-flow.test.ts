@@ -1,6 +1,7 @@
 // The walking skeleton end to end: slash command → plan → approval → Kubernetes rollback → thread reports.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CHANNEL, IMAGE, NAMESPACE, USERS, recordStandardHistory, startHarness, type Harness } from '../support/bot-harness.js';
+import { genuineRoundTrip } from '../support/round-trip.js';
 import { click, clusterWrites, realClusterWrites, command, ephemeralTexts, hasButtons, planMessages, runIdOf, threadHeaders, waitForEphemeral, waitForPlan, waitForThread } from './flow-helpers.js';
 
 let h: Harness;
@@ -158,7 +159,7 @@ describe('bad input is refused clearly, privately, and changes nothing', () => {
   ])('rejects a request with %s: 401 and nothing posted', async (_name, opts) => {
     const delivery = await h.slack.sendSlashCommand({ command: '/smartspec_rollback', text: '--failed-deployment-id deploy-12345', userId: USERS.requester, channelId: CHANNEL, ...opts });
     expect(delivery.status).toBe(401);
-    await new Promise((r) => setTimeout(r, 200));
+    await genuineRoundTrip(h.slack);
     expect(h.slack.messagesIn(CHANNEL)).toEqual([]);
     expect(h.slack.callsTo('chat.postMessage')).toEqual([]);
   });

@@ -9,6 +9,8 @@ import {
   API_TOKEN, CHANNEL, DEFAULT_CATALOG, PD_ROUTING_KEY, PD_WEBHOOK_SECRET, SIGNING_SECRET, USERS,
   deploymentBody, recordStandardHistory, startHarness, type Harness,
 } from '../support/bot-harness.js';
+import { waitForHandledPagerDutyEvents } from '../support/pagerduty-outcomes.js';
+import { genuineRoundTrip } from '../support/round-trip.js';
 import { harnessSecrets, logTexts, scanForSecrets, slackTexts } from '../support/secret-scan.js';
 import { plansFor, runIdOf, sendCommand, waitForPlanFor } from '../support/slack-flow.js';
 
@@ -35,9 +37,13 @@ afterAll(async () => {
   expect(report.findings).toEqual([]);
 });
 
-/** Nothing happened: no new message, the plan still waiting with no approval, no cluster write, no PagerDuty note. */
+/**
+ * Nothing happened: no new message, the plan still waiting with no approval, no cluster write, no
+ * PagerDuty note. Read after a positive signal: the refusal was answered, and a later genuine
+ * command has been answered too.
+ */
 async function expectNothingDone(): Promise<void> {
-  await new Promise((r) => setTimeout(r, 150));
+  await genuineRoundTrip(h.slack);
   expect(h.slack.messagesIn(CHANNEL, { includeReplies: true })).toHaveLength(messagesBefore);
   const run = await h.bot.store.getRun(runIdOf(plan));
   expect(run).toMatchObject({ status: 'awaiting_approval', approvals: [] });
@@ -149,7 +155,9 @@ describe('replays of genuine requests', () => {
     answers.push(...(await Promise.all([1, 2].map(() => sendWebhook({ url: `${h.bot.url}/pagerduty/webhook`, secret: PD_WEBHOOK_SECRET, body })))).map((d) => d.status));
     expect(answers).toEqual([202, 202, 202, 202, 202]);
     await waitForPlanFor(h.slack, 'deploy-12345', 2);
-    await new Promise((r) => setTimeout(r, 300));
+    // All five deliveries handled: one planned, four recorded as duplicates.
+    const outcomes = await waitForHandledPagerDutyEvents(h.logLines, 'evt-replayed', 5);
+    expect(outcomes.map((o) => o.kind).sort()).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate', 'planned']);
     expect(plansFor(h.slack, 'deploy-12345')).toHaveLength(2);
   });
 });

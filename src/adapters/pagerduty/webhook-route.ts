@@ -49,7 +49,12 @@ export function pagerDutyWebhookRoutes(deps: WebhookRouteDeps): CustomRoute[] {
             ...(parsed.incident.urgency ? { urgency: parsed.incident.urgency } : {}),
           },
         };
-        deps.handle(event).catch((error: unknown) => deps.logger.error({ err: error, incident: event.incident.id }, 'handling the PagerDuty event failed'));
+        // The outcome is logged because PagerDuty already has its 202: this line is the only record
+        // that a delivery was acted on, or ignored as a duplicate.
+        deps.handle(event).then(
+          (outcome) => deps.logger.info({ eventId: event.eventId, incident: event.incident.id, outcome }, 'PagerDuty event handled'),
+          (error: unknown) => deps.logger.error({ err: error, eventId: event.eventId, incident: event.incident.id }, 'handling the PagerDuty event failed'),
+        );
       })();
     },
   }];
