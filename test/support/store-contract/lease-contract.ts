@@ -1,6 +1,6 @@
 // The Store's lease API (claims, renewals, fenced writes, job claims) as one contract. Each store
-// implementation runs it with its own `open()`: SQLite in test/integration/sqlite-store-leases.test.ts,
-// PostgreSQL alongside. Time is passed in, never read, so expiry is exact.
+// implementation runs it with its own `open()`, through describeStoreContract (store-contract.ts):
+// test/integration/store-contract-{sqlite,postgres}.test.ts. Time is passed in, never read, so expiry is exact.
 import { describe, expect, it } from 'vitest';
 import { LeaseLostError } from '../../../src/core/errors.js';
 import type { RunLease, Store } from '../../../src/core/ports.js';

@@ -1,0 +1,59 @@
+// The coordinator's leases in PostgreSQL. A claim is one conditional UPDATE, so of two replicas
+// claiming at once exactly one wins (the second re-checks the row after the first commits). A
+// fenced write locks the run row (FOR UPDATE) and compares owner and fence before writing, in the
+// same transaction: a claim by another replica either commits before the check (the write throws
+// LeaseLostError) or waits until the write has committed.
+import type pg from 'pg';
+import { z } from 'zod';
+import { LeaseLostError } from '../../core/errors.js';
+import type { RunLease } from '../../core/ports.js';
+import { toIsoUtc } from '../sqlite/iso-utc.js';
+
+const LEASE_COLUMNS = 'id, lease_owner, lease_fence, lease_expires_at';
+
+const leaseRow = z.object({ id: z.string(), lease_owner: z.string().nullable(), lease_fence: z.number().int(), lease_expires_at: z.string().nullable() });
+
+export const LEASE_SQL = {
+  claim: `
+    UPDATE runs SET lease_owner = $2, lease_fence = lease_fence + 1, lease_expires_at = $3
+    WHERE id = $1 AND (lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= $4)
+    RETURNING ${LEASE_COLUMNS}`,
+  renew: `
+    UPDATE runs SET lease_expires_at = $4
+    WHERE id = $1 AND lease_owner = $2 AND lease_fence = $3
+    RETURNING ${LEASE_COLUMNS}`,
+  release: `
+    UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL
+    WHERE id = $1 AND lease_owner = $2 AND lease_fence = $3`,
+  leaseOf: `SELECT ${LEASE_COLUMNS} FROM runs WHERE id = $1`,
+  claimable: `
+    SELECT * FROM runs
+    WHERE status = ANY($1::text[]) AND (lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= $2)
+    ORDER BY created_at, seq`,
+  claimJob: `
+    INSERT INTO job_leases (name, owner, expires_at) VALUES ($1, $2, $3)
+    ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+    WHERE job_leases.expires_at <= $4`,
+} as const;
+
+export function leaseWindow(now: string, leaseMs: number): { now: string; expiresAt: string } {
+  const at = toIsoUtc(now, 'lease time');
+  return { now: at, expiresAt: new Date(Date.parse(at) + Math.max(0, Math.trunc(leaseMs))).toISOString() };
+}
+
+/** A row as a lease; undefined when there is no row or nobody holds the run. */
+export function decodeLease(raw: unknown): RunLease | undefined {
+  if (raw === undefined) return undefined;
+  const row = leaseRow.parse(raw);
+  if (row.lease_owner === null || row.lease_expires_at === null) return undefined;
+  return { runId: row.id, owner: row.lease_owner, fence: row.lease_fence, expiresAt: row.lease_expires_at };
+}
+
+/** Inside a write transaction: locks the run row and throws unless its owner and fence are still the lease's. */
+export async function assertFence(client: pg.ClientBase, lease: RunLease | undefined, runId: string): Promise<void> {
+  if (!lease) return;
+  if (lease.runId !== runId) throw new Error(`lease for run ${lease.runId} passed with run ${runId}`);
+  const result = await client.query(`${LEASE_SQL.leaseOf} FOR UPDATE`, [runId]);
+  const current = decodeLease(result.rows[0]);
+  if (!current || current.owner !== lease.owner || current.fence !== lease.fence) throw new LeaseLostError(runId, lease.fence);
+}

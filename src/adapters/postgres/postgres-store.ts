@@ -1,0 +1,307 @@
+// The Store port over PostgreSQL, for several replicas sharing one database. Same guarantees as
+// SqliteStore: transitions are compare-and-set (a conditional UPDATE re-checked by the server after
+// a concurrent writer commits), the per-service lock is a partial unique index, the timeline is
+// append-only by trigger, and migrations run once under an advisory lock however many replicas
+// start together. Every call is one transaction; nothing here blocks the event loop.
+import type pg from 'pg';
+import type {
+  Approval, Deployment, MessageRef, RootCause, Run, RunStatus, StepResult, TimelineEvent, Verification,
+} from '../../core/model.js';
+import type { CreateRunOutcome, RunFilter, RunLease, SaveDeploymentOutcome, Store } from '../../core/ports.js';
+import { ACTIVE_STATUSES } from '../../core/run-machine.js';
+import { toIsoUtc } from '../sqlite/iso-utc.js';
+import { listRunsParams } from '../sqlite/list-runs-query.js';
+import { decodeDeployment, decodeTimelineEvent } from '../sqlite/row-decoding.js';
+import { createPool, describeDatabase, type PoolOptions } from './create-pool.js';
+import { assertFence, decodeLease, LEASE_SQL, leaseWindow } from './leases.js';
+import { migrate, readSchemaVersion } from './migrate.js';
+import { POSTGRES_MIGRATIONS } from './migrations/index.js';
+import { loadRun, loadRuns } from './run-rows.js';
+import {
+  insertTimeline, jsonOrNull, mustChange, requireRun, touchRun, uniqueViolation, upsertStepResult,
+} from './statement-helpers.js';
+import { inTransaction } from './transaction.js';
+import { assertEventFor, assertLegal, sameRecording } from './write-rules.js';
+
+export interface PostgresStoreOptions extends PoolOptions {
+  /** How long a call keeps retrying while the server restarts or fails over before it throws. */
+  retryForMs?: number;
+}
+
+const DEFAULT_RETRY_MS = 15_000;
+const ACTIVE_RUN_LOCK = 'runs_one_active_per_service';
+
+export class PostgresStore implements Store {
+  private closed = false;
+
+  private constructor(private readonly pool: pg.Pool, private readonly retryForMs: number) {}
+
+  /** Connects and migrates. Replicas opening at once take turns; the first applies what is pending. */
+  static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const where = describeDatabase(url);
+    const pool = createPool(url, options);
+    try {
+      const client = await pool.connect().catch((error: unknown) => {
+        throw new Error(`Cannot connect to ${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      });
+      try {
+        await migrate(client, where, POSTGRES_MIGRATIONS);
+      } finally {
+        client.release();
+      }
+      return new PostgresStore(pool, Math.max(0, options.retryForMs ?? DEFAULT_RETRY_MS));
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** For the readiness probe: one round trip, no retry, so a database that is down shows at once. */
+  async schemaVersion(): Promise<number> {
+    const client = await this.pool.connect();
+    try {
+      return await readSchemaVersion(client);
+    } finally {
+      client.release();
+    }
+  }
+
+  async saveDeployment(d: Deployment): Promise<SaveDeploymentOutcome> {
+    const createdAt = toIsoUtc(d.createdAt, `Deployment ${d.id} createdAt`);
+    return this.write(async (c) => {
+      const inserted = await c.query(
+        `INSERT INTO deployments (id, service, environment, version, created_at, status, body)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
+        [d.id, d.service, d.environment, d.version, createdAt, d.status, JSON.stringify(d)],
+      );
+      if (inserted.rowCount === 1) return 'created';
+      const stored = await c.query<{ body: string }>('SELECT body FROM deployments WHERE id = $1', [d.id]);
+      const body = stored.rows[0]?.body;
+      if (typeof body !== 'string') throw new Error(`deployment ${d.id} vanished during saveDeployment`);
+      return sameRecording(JSON.parse(body), d) ? 'identical' : 'conflict';
+    });
+  }
+
+  async getDeployment(id: string): Promise<Deployment | undefined> {
+    const rows = await this.read((c) => c.query('SELECT id, created_at, status, body FROM deployments WHERE id = $1', [id]));
+    return rows.rows[0] === undefined ? undefined : decodeDeployment(rows.rows[0]);
+  }
+
+  async listDeployments(service: string, environment: string, limit: number): Promise<Deployment[]> {
+    const rows = await this.read((c) => c.query(
+      `SELECT id, created_at, status, body FROM deployments WHERE service = $1 AND environment = $2
+       ORDER BY created_at DESC, seq DESC LIMIT $3`,
+      [service, environment, Math.max(0, Math.trunc(limit))],
+    ));
+    return rows.rows.map(decodeDeployment);
+  }
+
+  async pruneDeployments(service: string, environment: string, keep: number): Promise<number> {
+    return this.write(async (c) => (await c.query(
+      `DELETE FROM deployments WHERE service = $1 AND environment = $2 AND id NOT IN (
+         SELECT id FROM deployments WHERE service = $1 AND environment = $2 ORDER BY created_at DESC, seq DESC LIMIT $3)`,
+      [service, environment, Math.max(1, Math.trunc(keep))],
+    )).rowCount ?? 0);
+  }
+
+  async markRolledBack(deploymentId: string, runId: string): Promise<void> {
+    // An unknown deployment is a no-op: it cannot be chosen as a target, which is all this guarantees.
+    await this.write(async (c) => {
+      await requireRun(c, runId);
+      await c.query(
+        `UPDATE deployments SET status = 'rolled_back', rolled_back_by = coalesce(rolled_back_by, $2) WHERE id = $1`,
+        [deploymentId, runId],
+      );
+    });
+  }
+
+  async rememberEvent(source: string, id: string, at: string): Promise<boolean> {
+    return this.write(async (c) => (await c.query(
+      'INSERT INTO webhook_events (id, source, received_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING',
+      [`${source}:${id}`, source, at],
+    )).rowCount === 1);
+  }
+
+  async createRun(run: Run, event: TimelineEvent): Promise<CreateRunOutcome> {
+    assertEventFor(run.id, event);
+    try {
+      await this.write(async (c) => {
+        if ((await c.query('SELECT 1 FROM runs WHERE id = $1', [run.id])).rowCount !== 0) throw new Error(`run ${run.id} already exists`);
+        await c.query(
+          `INSERT INTO runs (id, status, service, environment, channel, plan, requested_by, message_channel, message_ts,
+                             verification, root_cause, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+          [run.id, run.status, run.plan.service, run.plan.environment, run.channel, JSON.stringify(run.plan),
+            JSON.stringify(run.requestedBy), run.message?.channel ?? null, run.message?.ts ?? null,
+            jsonOrNull(run.verification), jsonOrNull(run.rootCause), run.createdAt, run.updatedAt],
+        );
+        for (const approval of run.approvals) {
+          await c.query('INSERT INTO approvals (run_id, user_id, at) VALUES ($1, $2, $3)', [run.id, approval.userId, approval.at]);
+        }
+        for (const result of run.stepResults) await upsertStepResult(c, run.id, result);
+        await insertTimeline(c, event);
+      });
+      return 'created';
+    } catch (error) {
+      const constraint = uniqueViolation(error);
+      if (constraint === ACTIVE_RUN_LOCK) return 'locked';
+      // Two callers inserting the same id at once: the loser meets the primary key, not the check above.
+      if (constraint === 'runs_pkey') throw new Error(`run ${run.id} already exists`, { cause: error });
+      throw error;
+    }
+  }
+
+  async getRun(id: string): Promise<Run | undefined> {
+    return this.read(async (c) => loadRun(c, (await c.query('SELECT * FROM runs WHERE id = $1', [id])).rows));
+  }
+
+  async transition(runId: string, from: readonly RunStatus[], to: RunStatus, event: TimelineEvent, lease?: RunLease): Promise<boolean> {
+    assertLegal(from, to);
+    assertEventFor(runId, event);
+    return this.write(async (c) => {
+      await assertFence(c, lease, runId);
+      const changed = (await c.query(
+        'UPDATE runs SET status = $2, updated_at = $3 WHERE id = $1 AND status = ANY($4::text[])',
+        [runId, to, event.at, [...from]],
+      )).rowCount === 1;
+      if (changed) await insertTimeline(c, event);
+      return changed;
+    });
+  }
+
+  async addApproval(runId: string, approval: Approval, event: TimelineEvent): Promise<boolean> {
+    assertEventFor(runId, event);
+    return this.write(async (c) => {
+      // FOR SHARE waits for a concurrent transition of the run, then re-checks its status: an
+      // approval never lands on a run that was rejected or expired in the meantime.
+      const open = await c.query(`SELECT 1 FROM runs WHERE id = $1 AND status = 'awaiting_approval' FOR SHARE`, [runId]);
+      if (open.rowCount === 0) return false;
+      const added = (await c.query(
+        'INSERT INTO approvals (run_id, user_id, at) VALUES ($1, $2, $3) ON CONFLICT (run_id, user_id) DO NOTHING',
+        [runId, approval.userId, approval.at],
+      )).rowCount === 1;
+      if (added) {
+        await touchRun(c, runId, event.at);
+        await insertTimeline(c, event);
+      }
+      return added;
+    });
+  }
+
+  async setMessage(runId: string, message: MessageRef, lease?: RunLease): Promise<void> {
+    await this.write(async (c) => {
+      await assertFence(c, lease, runId);
+      mustChange((await c.query('UPDATE runs SET message_channel = $2, message_ts = $3 WHERE id = $1', [runId, message.channel, message.ts])).rowCount, runId);
+    });
+  }
+
+  async saveStepResult(runId: string, result: StepResult, lease?: RunLease): Promise<void> {
+    await this.write(async (c) => {
+      await requireRun(c, runId);
+      await assertFence(c, lease, runId);
+      await upsertStepResult(c, runId, result);
+      await touchRun(c, runId, result.finishedAt ?? result.startedAt);
+    });
+  }
+
+  async saveVerification(runId: string, verification: Verification, lease?: RunLease): Promise<void> {
+    await this.write(async (c) => {
+      await assertFence(c, lease, runId);
+      mustChange((await c.query('UPDATE runs SET verification = $2 WHERE id = $1', [runId, JSON.stringify(verification)])).rowCount, runId);
+      await touchRun(c, runId, verification.finishedAt);
+    });
+  }
+
+  async saveRootCause(runId: string, rootCause: RootCause, lease?: RunLease): Promise<void> {
+    await this.write(async (c) => {
+      await assertFence(c, lease, runId);
+      mustChange((await c.query('UPDATE runs SET root_cause = $2 WHERE id = $1', [runId, JSON.stringify(rootCause)])).rowCount, runId);
+    });
+  }
+
+  async appendTimeline(event: TimelineEvent, lease?: RunLease): Promise<void> {
+    await this.write(async (c) => {
+      await requireRun(c, event.runId);
+      await assertFence(c, lease, event.runId);
+      await insertTimeline(c, event);
+    });
+  }
+
+  async timeline(runId: string): Promise<TimelineEvent[]> {
+    const rows = await this.read((c) => c.query('SELECT * FROM timeline WHERE run_id = $1 ORDER BY id', [runId]));
+    return rows.rows.map(decodeTimelineEvent);
+  }
+
+  async runsInStatus(statuses: readonly RunStatus[]): Promise<Run[]> {
+    return this.read(async (c) => loadRuns(c, (await c.query('SELECT * FROM runs WHERE status = ANY($1::text[]) ORDER BY created_at, seq', [[...statuses]])).rows));
+  }
+
+  async runsForIncident(incidentId: string): Promise<Run[]> {
+    return this.read(async (c) => loadRuns(c, (await c.query(`SELECT * FROM runs WHERE plan -> 'incident' ->> 'id' = $1 ORDER BY created_at, seq`, [incidentId])).rows));
+  }
+
+  async activeRunFor(service: string, environment: string): Promise<Run | undefined> {
+    return this.read(async (c) => loadRun(c, (await c.query(
+      `SELECT * FROM runs WHERE service = $1 AND environment = $2 AND status = ANY($3::text[])
+       ORDER BY created_at DESC, seq DESC LIMIT 1`,
+      [service, environment, [...ACTIVE_STATUSES]],
+    )).rows));
+  }
+
+  async listRuns(filter: RunFilter): Promise<Run[]> {
+    const p = listRunsParams(filter);
+    return this.read(async (c) => loadRuns(c, (await c.query(
+      `SELECT * FROM runs
+       WHERE ($1::text IS NULL OR service = $1)
+         AND ($2::text[] IS NULL OR status = ANY($2::text[]))
+         AND ($3::text IS NULL OR created_at >= $3)
+         AND ($4::text IS NULL OR created_at < $4 OR (created_at = $4 AND id < $5))
+       ORDER BY created_at DESC, id DESC
+       LIMIT $6`,
+      [p.service, filter.statuses ? [...filter.statuses] : null, p.since, p.afterCreatedAt, p.afterId, p.limit],
+    )).rows));
+  }
+
+  async claimRun(runId: string, owner: string, now: string, leaseMs: number): Promise<RunLease | undefined> {
+    const window = leaseWindow(now, leaseMs);
+    return this.write(async (c) => decodeLease((await c.query(LEASE_SQL.claim, [runId, owner, window.expiresAt, window.now])).rows[0]));
+  }
+
+  async renewLease(lease: RunLease, now: string, leaseMs: number): Promise<RunLease | undefined> {
+    const window = leaseWindow(now, leaseMs);
+    return this.write(async (c) => decodeLease((await c.query(LEASE_SQL.renew, [lease.runId, lease.owner, lease.fence, window.expiresAt])).rows[0]));
+  }
+
+  async releaseLease(lease: RunLease): Promise<void> {
+    await this.write((c) => c.query(LEASE_SQL.release, [lease.runId, lease.owner, lease.fence]));
+  }
+
+  async claimableRuns(now: string, statuses: readonly RunStatus[]): Promise<Run[]> {
+    const at = leaseWindow(now, 0).now;
+    return this.read(async (c) => loadRuns(c, (await c.query(LEASE_SQL.claimable, [[...statuses], at])).rows));
+  }
+
+  async runLease(runId: string): Promise<RunLease | undefined> {
+    return this.read(async (c) => decodeLease((await c.query(LEASE_SQL.leaseOf, [runId])).rows[0]));
+  }
+
+  async claimJob(name: string, owner: string, now: string, leaseMs: number): Promise<boolean> {
+    const window = leaseWindow(now, leaseMs);
+    return this.write(async (c) => (await c.query(LEASE_SQL.claimJob, [name, owner, window.expiresAt, window.now])).rowCount === 1);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+
+  private write<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, { retryForMs: this.retryForMs }, work);
+  }
+
+  /** One REPEATABLE READ snapshot: a run and its children are read as of one commit. */
+  private read<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, { retryForMs: this.retryForMs, readOnly: true }, work);
+  }
+}

@@ -1,0 +1,64 @@
+// Every store call is one transaction on one pooled connection. A transaction that never reached
+// COMMIT is rolled back by the server when its connection breaks, so it is safe to run again: that
+// is what lets a replica ride out a PostgreSQL restart or failover without losing a write. A
+// connection that breaks *during* COMMIT leaves the outcome unknown, which is reported, not guessed.
+import type pg from 'pg';
+
+export interface TransactionOptions {
+  readOnly?: boolean;
+  /** How long to keep retrying a transaction the server could not run (restart, failover, deadlock). */
+  retryForMs: number;
+}
+
+export class CommitOutcomeUnknownError extends Error {
+  override readonly name = 'CommitOutcomeUnknownError';
+}
+
+// Connection refused or reset, the server shutting down or starting up, the pool's connect timeout.
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+// Aborted by the server itself, nothing committed: serialization failure, deadlock.
+const RETRY_CODES = new Set(['40001', '40P01']);
+
+export function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
+  return /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect/i.test(error.message);
+}
+
+function isRetryable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return isConnectionError(error) || (typeof code === 'string' && RETRY_CODES.has(code));
+}
+
+export async function inTransaction<T>(pool: pg.Pool, options: TransactionOptions, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const deadline = Date.now() + options.retryForMs;
+  const begin = options.readOnly ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN';
+  for (let delay = 25; ; delay = Math.min(delay * 2, 1_000)) {
+    let outcome: { value: T } | { error: unknown };
+    let client: pg.PoolClient | undefined;
+    let broken = false;
+    let committing = false;
+    try {
+      client = await pool.connect();
+      await client.query(begin);
+      const value = await work(client);
+      committing = true;
+      await client.query('COMMIT');
+      outcome = { value };
+    } catch (error) {
+      outcome = { error };
+      broken = isConnectionError(error);
+      if (client && !broken) await client.query('ROLLBACK').catch(() => { broken = true; });
+    } finally {
+      client?.release(broken);
+    }
+    if ('value' in outcome) return outcome.value;
+    const { error } = outcome;
+    if (committing && broken) {
+      throw new CommitOutcomeUnknownError('The database connection broke while committing; the write may or may not have been recorded', { cause: error });
+    }
+    if (!isRetryable(error) || Date.now() + delay > deadline) throw error;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
