@@ -45,12 +45,16 @@ describe('Kubernetes emulator controllers', () => {
     emulator.seedDeployment({ namespace: 'paused', name: 'web', replicas: 2, containers: [{ name: 'app', image: 'web:1' }] });
     await apps.patchNamespacedDeployment({ name: 'web', namespace: 'paused', body: { spec: { paused: true } } }, merge);
     await setImage('paused', 'web:2');
+    // The controller has seen the new template (observedGeneration caught up) while paused, and
+    // started nothing: no new ReplicaSet.
     await emulator.waitFor(
-      () => emulator.getDeployment('paused', 'web')?.status?.conditions?.some((c) => c.reason === 'DeploymentPaused') ?? false,
+      () => {
+        const d = emulator.getDeployment('paused', 'web');
+        return (d?.status?.conditions?.some((c) => c.reason === 'DeploymentPaused') ?? false) && d?.status?.observedGeneration === d?.metadata.generation;
+      },
       2000,
-      'the paused condition',
+      'the paused condition, with the new template observed',
     );
-    await new Promise((r) => setTimeout(r, 50));
     expect(emulator.listReplicaSets('paused')).toHaveLength(1);
     await apps.patchNamespacedDeployment({ name: 'web', namespace: 'paused', body: { spec: { paused: false } } }, merge);
     await emulator.waitForRolloutComplete('paused', 'web', 5000);

@@ -197,7 +197,11 @@ describe('Kubernetes emulator over @kubernetes/client-node', () => {
     expect(emulator.requests).toEqual([
       expect.objectContaining({ method: 'PATCH', query: { dryRun: 'All' }, contentType: 'application/strategic-merge-patch+json' }),
     ]);
-    await new Promise((r) => setTimeout(r, 100));
+    // Nothing was stored, so the control loops have nothing to roll: shown once they have rolled
+    // out a real change made after the dry run.
+    seedWeb('dryrun-after');
+    await apps.patchNamespacedDeployment({ name: 'web', namespace: 'dryrun-after', body: { spec: { template: { spec: { containers: [{ name: 'app', image: 'registry.example/web:v1' }] } } } } }, strategic);
+    await emulator.waitForRolloutComplete('dryrun-after', 'web', 5000);
     expect(emulator.getDeployment('dryrun', 'web')).toEqual(before);
     expect(emulator.listReplicaSets('dryrun')).toHaveLength(3);
 
