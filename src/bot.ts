@@ -11,7 +11,7 @@ import { CommandProvider } from './adapters/command/command-provider.js';
 import { DatabaseStepRunner } from './adapters/command/database-step-runner.js';
 import { HelmProvider } from './adapters/helm/helm-provider.js';
 import { ProviderRouter } from './adapters/provider-router.js';
-import { SqliteStore } from './adapters/sqlite/sqlite-store.js';
+import { openStore, type OpenedStore } from './adapters/open-store.js';
 import { databaseCheck } from './adapters/http/readiness-checks.js';
 import { catalogContexts, clusterChecks } from './adapters/kubernetes/cluster-probe.js';
 import { instrumentIncidents, instrumentProvider } from './adapters/metrics/instrument-ports.js';
@@ -25,6 +25,8 @@ import { recoverInterruptedRuns, reshowUnrecordedPlans } from './core/use-cases/
 /** The Slack and API settings of the app, plus what the bot wires around it. */
 export interface BotOptions extends Omit<AppConfig, 'pagerDutyWebhookSecret'> {
   databasePath: string;
+  /** DATABASE_URL: PostgreSQL instead of the SQLite file at databasePath; several replicas may share it. */
+  databaseUrl?: string;
   catalog: Catalog;
   kubeConfig: KubeConfig;
   logger: PinoLogger;
@@ -48,7 +50,7 @@ export interface PagerDutyOptions {
 export interface RunningBot {
   url: string;
   built: BuiltApp;
-  store: SqliteStore;
+  store: OpenedStore;
   metrics: Metrics;
   stop(): Promise<void>;
 }
@@ -70,7 +72,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const metrics = new Metrics();
   const shutdown = new AbortController();
   const executions = new Set<Promise<void>>();
-  const store = instrumentStore(SqliteStore.open(options.databasePath), metrics);
+  const store = instrumentStore(await openStore(options, {
+    onConnectionError: (err) => logger.warn({ err }, 'an idle database connection broke; the next call reconnects'),
+  }), metrics);
   const pd = options.pagerDuty;
   const incidents = pd?.token
     ? instrumentIncidents(new PagerDutyIncidentService({ token: pd.token, restUrl: pd.restUrl, ...(pd.from ? { from: pd.from } : {}), ...(pd.eventsUrl ? { eventsUrl: pd.eventsUrl } : {}) }), metrics)

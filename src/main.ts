@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     ...(env.SLACK_APP_TOKEN ? { appToken: env.SLACK_APP_TOKEN } : {}),
     apiToken: env.SMARTSPEC_API_TOKEN,
     databasePath: env.DATABASE_PATH,
+    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     catalog,
     kubeConfig,
     logger,

@@ -14,6 +14,8 @@ const envSchema = z.object({
   PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_PATH: z.string().min(1).default('./data/smartspec.db'),
+  // Never echoed back in a message: the URL usually carries the password.
+  DATABASE_URL: z.string().refine(isPostgresUrl, { error: 'must be a PostgreSQL URL such as postgres://user:password@host:5432/smartspec?sslmode=verify-full (unset it to use the SQLite file at DATABASE_PATH)' }).optional(),
   SMARTSPEC_CONFIG: z.string().min(1).default('./smartspec.yml'),
   SMARTSPEC_API_TOKEN: z.string().min(16, { error: 'must be at least 16 characters: it guards /api/v1' }).optional(),
   PAGERDUTY_TOKEN: z.string().min(1).optional(),
@@ -25,6 +27,15 @@ const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+function isPostgresUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
   // An empty variable means "not set": .env files often carry `NAME=` lines.
