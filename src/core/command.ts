@@ -5,7 +5,7 @@ export const ID_PATTERN = /^[A-Za-z0-9._@/:+-]{1,128}$/;
 
 export const USAGE = [
   '*Usage*',
-  '`/smartspec_rollback --failed-deployment-id <id> [--target-version <version>] [--component <name>]… [--environment <env>] [--incident <pagerduty-id>] [--dry-run] [--auto-approve] [--reason "<text>"]`',
+  '`/smartspec_rollback --failed-deployment-id <id> [--target-version <version>] [--component <name>]… [--environment <env>] [--incident <pagerduty-id>] [--dry-run] [--auto-approve | --force] [--reason "<text>"]`',
   '`/smartspec_rollback <service> [--environment <env>] [same flags]` (the service\'s newest deployment is the failed one)',
   '`/smartspec_rollback status [<run-id>]`',
   '`/smartspec_rollback history <service>`',
@@ -24,6 +24,8 @@ export interface RollbackRequest {
   targetVersion?: string;
   dryRun: boolean;
   autoApprove: boolean;
+  /** `--force`: overridable blockers become warnings; the plan is CRITICAL and needs a reason (force.ts). */
+  force?: boolean;
   reason?: string;
   /** Partial rollback: only these components. */
   components?: string[];
@@ -49,6 +51,7 @@ const FLAGS: Record<string, FlagSpec> = {
   reason: { takesValue: true, validateAsId: false },
   'dry-run': { takesValue: false, validateAsId: false },
   'auto-approve': { takesValue: false, validateAsId: false },
+  force: { takesValue: false, validateAsId: false },
   component: { takesValue: true, validateAsId: true, repeatable: true },
   environment: { takesValue: true, validateAsId: true },
   incident: { takesValue: true, validateAsId: true },
@@ -126,6 +129,7 @@ function parseRollbackFlags(words: string[], service?: string): RollbackRequest 
     dryRun: values.get('dry-run') === true,
     autoApprove: values.get('auto-approve') === true,
   };
+  if (values.get('force') === true) request.force = true;
   const incident = values.get('incident');
   if (typeof incident === 'string') request.incident = incident;
   const target = values.get('target-version');

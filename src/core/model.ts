@@ -3,7 +3,8 @@ import type { RootCause } from './evidence.js';
 
 export type { EventEvidence, Evidence, LogEvidence, PodEvidence, ProbableCause, RootCause } from './evidence.js';
 
-export type DeploymentStatus = 'succeeded' | 'failed' | 'in_progress' | 'rolled_back';
+/** `unverified`: discovered in the cluster's history; nothing proved it ran healthy. */
+export type DeploymentStatus = 'succeeded' | 'failed' | 'in_progress' | 'rolled_back' | 'unverified';
 
 export interface Migration {
   id: string;
@@ -37,8 +38,6 @@ export interface Deployment {
   components: Record<string, ComponentSpec>;
   migrations: Migration[];
   verification?: RecordedVerification;
-  /** False when whoever recorded it knows it cannot be returned to (e.g. it needs data since migrated). */
-  rollbackSafe?: boolean;
 }
 
 export type RunStatus =
@@ -69,6 +68,10 @@ export interface SafetyCheck {
   outcome: CheckOutcome;
   /** One line the on-call engineer can act on. */
   message: string;
+  /** A blocker `--force` may turn into a warning (never set on migrations, drift, active runs, stuck releases). */
+  overridable?: boolean;
+  /** A blocker that `--force` turned into this warning. */
+  forced?: boolean;
 }
 
 /** Who did something. `id` is a Slack user id, a token name, a PagerDuty incident, or 'system'. */
@@ -165,7 +168,18 @@ export interface RollbackPlan {
   /** What the plan saw, to say exactly what changed when the cluster drifts before execution. */
   observed?: ObservedComponent[];
   /** The request as asked, so a refreshed plan asks the same thing. */
-  request?: { targetVersion?: string; components?: string[] };
+  request?: { targetVersion?: string; components?: string[]; force?: boolean };
+  /** `--force`: the overridable blockers became warnings; CRITICAL, high-risk approvals, a reason. */
+  forced?: boolean;
+  /** Asked to run without people (--auto-approve, API auto-approve, PagerDuty autoRollback): whether the risk allows it, and why. */
+  automation?: AutomationVerdict;
+}
+
+export interface AutomationVerdict {
+  via: 'auto-approve' | 'api auto-approve' | 'pagerduty autoRollback';
+  allowed: boolean;
+  /** e.g. "risk HIGH is above approvals.maxAutoRisk MEDIUM: the plan waits for 2 approvers". */
+  reason: string;
 }
 
 export interface ObservedComponent {
@@ -230,6 +244,8 @@ export interface VerificationCheck {
 export interface Verification {
   phase: 'Succeeded' | 'Failed';
   checks: VerificationCheck[];
+  /** Set when nothing was checked: "not verified: no checks are configured". Never call such a run verified. */
+  notVerified?: string;
   startedAt: string;
   finishedAt: string;
 }

@@ -1,7 +1,9 @@
 // Builds the rollback plan: what runs now, what it becomes, the checks, the risk and the steps.
 import { databaseSteps, describeDatabaseSteps } from './database-steps.js';
 import { fingerprintState, observe } from './fingerprint.js';
-import type { Deployment, DeployState, IncidentRef, RollbackPlan, SafetyCheck, Step } from './model.js';
+import { automationVerdict } from './automation-policy.js';
+import { applyForce } from './force.js';
+import type { AutomationVerdict, Deployment, DeployState, IncidentRef, RollbackPlan, SafetyCheck, Step } from './model.js';
 import { assessRisk, requiredApprovals } from './risk.js';
 import type { Service } from './service.js';
 import { planSteps } from './steps.js';
@@ -20,6 +22,10 @@ export interface PlanInput {
   incident?: IncidentRef;
   /** Deployments after the target up to the failed one: their migrations become database steps (catalog `database`). */
   undone?: Deployment[];
+  /** `--force` (force.ts has already refused it where it is not allowed): overridable blockers become warnings. */
+  force?: boolean;
+  /** The request asks to run without people: the plan records whether its risk allows that, and why. */
+  automation?: AutomationVerdict['via'];
 }
 
 export function buildPlan(input: PlanInput): RollbackPlan {
@@ -27,12 +33,13 @@ export function buildPlan(input: PlanInput): RollbackPlan {
   const { strategy, steps, checks: strategyChecks } = planSteps(service, target, state, input.components);
   // Database steps go first: a failed down migration stops the run before the application is touched.
   const dbSteps = input.checks.some((c) => c.id === 'migrations' && c.outcome === 'block') ? [] : databaseSteps(service, input.undone ?? []);
-  const checks = [...describeDatabaseSteps(input.checks, dbSteps), ...strategyChecks];
+  let checks = [...describeDatabaseSteps(input.checks, dbSteps), ...strategyChecks];
   if (steps.length === 0 && !checks.some((c) => c.outcome === 'block')) {
     checks.push({ id: 'steps', outcome: 'block', message: `Nothing to do: no component of ${service.name} has a recorded image for \`${target.version}\`.` });
   }
+  if (input.force) checks = applyForce(checks, input.reason ?? '');
   const risk = assessRisk(checks);
-  return {
+  const plan: RollbackPlan = {
     service: service.name,
     environment: service.environment,
     failedDeploymentId: failed.id,
@@ -51,9 +58,12 @@ export function buildPlan(input: PlanInput): RollbackPlan {
     expiresAt: new Date(now.getTime() + service.planExpiryMinutes * 60_000).toISOString(),
     fingerprint: fingerprintState(state),
     observed: observe(state),
-    request: { targetVersion: target.version, ...(input.components ? { components: input.components } : {}) },
+    request: { targetVersion: target.version, ...(input.components ? { components: input.components } : {}), ...(input.force ? { force: true } : {}) },
     ...(input.incident ? { incident: input.incident } : {}),
+    ...(input.force ? { forced: true } : {}),
   };
+  if (input.automation) plan.automation = automationVerdict(plan, service.approvals, input.automation);
+  return plan;
 }
 
 export function isBlocked(plan: RollbackPlan): boolean {

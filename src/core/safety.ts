@@ -15,7 +15,6 @@ export interface SafetyInput {
 export function evaluateSafety(input: SafetyInput): SafetyCheck[] {
   return [
     checkMigrations(input),
-    checkTargetVerification(input),
     checkDrift(input),
     checkRolloutInProgress(input),
     checkActiveRun(input),
@@ -49,15 +48,6 @@ export function checkMigrations({ undone, service }: SafetyInput): SafetyCheck {
   return { id: 'migrations', outcome: 'pass', message: 'No database migrations since the target version.' };
 }
 
-export function checkTargetVerification({ target }: SafetyInput): SafetyCheck {
-  const v = target.verification;
-  if (!v || Object.keys(v).length === 0) {
-    return { id: 'target_verification', outcome: 'warn', message: `No verification was recorded for \`${target.version}\`: it ran, but nobody proved it healthy.` };
-  }
-  const passed = Object.entries(v).filter(([, ok]) => ok === true).map(([name]) => name);
-  return { id: 'target_verification', outcome: 'pass', message: `\`${target.version}\` passed its recorded ${passed.join(', ')} checks.` };
-}
-
 export function checkDrift({ failed, state, service }: SafetyInput): SafetyCheck {
   if (service.target.kind === 'command') {
     // A rollback script's world is invisible to the bot: say so rather than claim a pass or block.
@@ -80,10 +70,21 @@ export function checkDrift({ failed, state, service }: SafetyInput): SafetyCheck
   return { id: 'drift', outcome: 'pass', message: `The cluster runs exactly the failed deploy \`${failed.version}\`.` };
 }
 
-export function checkRolloutInProgress({ state }: SafetyInput): SafetyCheck {
-  const moving = state.components.filter((c) => c.rolloutInProgress).map((c) => c.name);
+/**
+ * The failed deploy's own rollout hanging (pods crash-looping) is the usual reason to roll back: a
+ * warning. A rollout of anything else means someone is deploying right now: a blocker `--force` may override.
+ */
+export function checkRolloutInProgress({ state, failed }: SafetyInput): SafetyCheck {
+  const moving = state.components.filter((c) => c.rolloutInProgress);
+  const foreign = moving.filter((c) => {
+    const expected = failed.components[c.name]?.image;
+    return expected !== undefined && !c.images.includes(expected);
+  });
+  if (foreign.length > 0) {
+    return { id: 'rollout_in_progress', outcome: 'block', overridable: true, message: `A rollout of something other than the failed deploy is in progress on ${foreign.map((c) => `${c.name} (${c.images.join(', ')})`).join(', ')}: someone is deploying now. Let it finish and plan again, or add \`--force\` and a \`--reason\`.` };
+  }
   if (moving.length > 0) {
-    return { id: 'rollout_in_progress', outcome: 'warn', message: `A rollout is still in progress on ${moving.join(', ')}: the rollback will supersede it.` };
+    return { id: 'rollout_in_progress', outcome: 'warn', message: `The failed deploy's rollout is still in progress on ${moving.map((c) => c.name).join(', ')}: the rollback will supersede it.` };
   }
   return { id: 'rollout_in_progress', outcome: 'pass', message: 'No rollout in progress.' };
 }
@@ -109,13 +110,18 @@ export function checkTargetAvailable({ target, state, service }: SafetyInput): S
   return { id: 'target_available', outcome: 'pass', message: 'Every component still has a revision running the target image.' };
 }
 
+/** Fewer replicas than the target ran is a warning; under half of them, the old version may not carry the load: a blocker. */
 export function checkCapacity({ target, state }: SafetyInput): SafetyCheck | undefined {
   const short = state.components.flatMap((c) => {
     const wanted = target.components[c.name]?.replicas;
-    return wanted !== undefined && c.desiredReplicas < wanted ? [`${c.name} runs ${c.desiredReplicas} replica(s), the target ran with ${wanted}`] : [];
+    return wanted !== undefined && c.desiredReplicas < wanted ? [{ c, wanted, text: `${c.name} runs ${c.desiredReplicas} replica(s), the target ran with ${wanted}` }] : [];
   });
+  const severe = short.filter((s) => s.c.desiredReplicas * 2 < s.wanted);
+  if (severe.length > 0) {
+    return { id: 'capacity', outcome: 'block', overridable: true, message: `Capacity: ${severe.map((s) => s.text).join('; ')}, less than half. Scale up first and plan again, or add \`--force\` and a \`--reason\`.` };
+  }
   if (short.length > 0) {
-    return { id: 'capacity', outcome: 'warn', message: `Capacity: ${short.join('; ')}. The rollback keeps today's replica count: scale up if the old version needs more.` };
+    return { id: 'capacity', outcome: 'warn', message: `Capacity: ${short.map((s) => s.text).join('; ')}. The rollback keeps today's replica count: scale up if the old version needs more.` };
   }
   return undefined;
 }
@@ -124,7 +130,8 @@ export function checkGitOps({ state }: SafetyInput): SafetyCheck | undefined {
   const managed = state.components.filter((c) => c.gitOps);
   if (managed.length === 0) return undefined;
   const names = managed.map((c) => `${c.name} (${c.gitOps!.tool} app ${c.gitOps!.app})`).join(', ');
-  return { id: 'gitops', outcome: 'warn', message: `${names} is managed by GitOps: with auto-sync on, Git will undo this rollback. Suspend auto-sync now, and revert the change in Git afterwards.` };
+  // Git would quietly undo the rollback: a blocker, until someone who suspended auto-sync says so with --force.
+  return { id: 'gitops', outcome: 'block', overridable: true, message: `${names} is managed by GitOps: with auto-sync on, Git will undo this rollback. Suspend auto-sync (or revert the change in Git instead), then add \`--force\` and a \`--reason\`.` };
 }
 
 export function checkPendingRelease({ state }: SafetyInput): SafetyCheck | undefined {

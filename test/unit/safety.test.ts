@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ComponentState, DeployState, Migration } from '../../src/core/model.js';
 import { assessRisk, requiredApprovals } from '../../src/core/risk.js';
 import {
-  checkActiveRun, checkCapacity, checkDrift, checkGitOps, checkMigrations, checkPendingRelease, checkRolloutInProgress, checkTargetAvailable, checkTargetVerification, evaluateSafety, type SafetyInput,
+  checkActiveRun, checkCapacity, checkDrift, checkGitOps, checkMigrations, checkPendingRelease, checkRolloutInProgress, checkTargetAvailable, evaluateSafety, type SafetyInput,
 } from '../../src/core/safety.js';
 import { makeDeployment, makeRun } from '../support/builders.js';
 import { makeService } from '../support/services.js';
@@ -46,14 +46,6 @@ describe('safety checks', () => {
   });
 
   it.each([
-    ['recorded and passed', { smoke: true, acceptance: true }, 'pass'],
-    ['not recorded', undefined, 'warn'],
-  ] as const)('target verification %s → %s', (_name, verification, outcome) => {
-    const t = verification ? { ...target, verification } : { ...target, verification: undefined };
-    expect(checkTargetVerification(input({ target: t })).outcome).toBe(outcome);
-  });
-
-  it.each([
     ['runs the failed deploy', state, 'pass', /runs exactly the failed deploy/],
     ['runs something else', { components: [component('checkout-api', { images: ['registry.example/checkout-api:hotfix'] }), component('checkout-worker')] }, 'warn', /checkout-api runs registry.example\/checkout-api:hotfix/],
     ['misses a Deployment', { components: [component('checkout-api')] }, 'block', /checkout-worker is not in the cluster/],
@@ -64,10 +56,15 @@ describe('safety checks', () => {
   });
 
   it.each([
-    [false, 'pass'],
-    [true, 'warn'],
-  ] as const)('rollout in progress %s → %s', (moving, outcome) => {
-    expect(checkRolloutInProgress(input({ state: { components: [component('checkout-api', { rolloutInProgress: moving })] } })).outcome).toBe(outcome);
+    ['none', false, 'registry.example/checkout-api:v1.2.1', 'pass', undefined],
+    ["the failed deploy's own", true, 'registry.example/checkout-api:v1.2.1', 'warn', undefined],
+    ['of something else (someone is deploying)', true, 'registry.example/checkout-api:v9', 'block', true],
+  ] as const)('rollout in progress: %s → %s', (_name, moving, image, outcome, overridable) => {
+    const failedDeploy = makeDeployment({ version: 'v1.2.1' });
+    const check = checkRolloutInProgress(input({ failed: failedDeploy, state: { components: [component('checkout-api', { rolloutInProgress: moving, images: [image] })] } }));
+    expect(check.outcome).toBe(outcome);
+    expect(check.overridable).toBe(overridable);
+    if (outcome === 'block') expect(check.message).toMatch(/--force/);
   });
 
   it('another active run blocks, naming it', () => {
@@ -96,7 +93,8 @@ describe('safety checks', () => {
 
   it.each([
     ['runs as many replicas as the target did', 3, undefined],
-    ['runs fewer replicas than the target did', 1, 'warn'],
+    ['runs fewer replicas than the target did', 2, 'warn'],
+    ['runs under half the replicas the target did', 1, 'block'],
   ] as const)('capacity: %s', (_name, desired, outcome) => {
     const t = { ...target, components: { 'checkout-api': { image: 'registry.example/checkout-api:v1', replicas: 3 } } };
     expect(checkCapacity(input({ target: t, state: { components: [component('checkout-api', { desiredReplicas: desired })] } }))?.outcome).toBe(outcome);
@@ -110,7 +108,8 @@ describe('safety checks', () => {
     const check = checkGitOps(input({ state: { components: [component('checkout-api', gitOps ? { gitOps } : {})] } }));
     if (!message) expect(check).toBeUndefined();
     else {
-      expect(check?.outcome).toBe('warn');
+      // Git would undo the rollback: a blocker, which --force may override once auto-sync is suspended.
+      expect(check).toMatchObject({ outcome: 'block', overridable: true });
       expect(check?.message).toMatch(message);
     }
   });
@@ -123,7 +122,7 @@ describe('safety checks', () => {
   });
 
   it('evaluates every check that applies', () => {
-    expect(evaluateSafety(input()).map((c) => c.id)).toEqual(['migrations', 'target_verification', 'drift', 'rollout_in_progress', 'active_run', 'target_available']);
+    expect(evaluateSafety(input()).map((c) => c.id)).toEqual(['migrations', 'drift', 'rollout_in_progress', 'active_run', 'target_available']);
   });
 });
 
@@ -134,6 +133,10 @@ describe('risk', () => {
     [[pass, { id: 'rollout_in_progress', outcome: 'warn' as const, message: '' }], 'MEDIUM'],
     [[{ id: 'migrations', outcome: 'warn' as const, message: '' }], 'HIGH'],
     [[{ id: 'drift', outcome: 'warn' as const, message: '' }], 'HIGH'],
+    [[{ id: 'target_suspect', outcome: 'warn' as const, message: '' }], 'HIGH'],
+    [[{ id: 'target_unverified', outcome: 'warn' as const, message: '' }], 'HIGH'],
+    [[{ id: 'target_verification', outcome: 'warn' as const, message: '' }], 'MEDIUM'],
+    [[{ id: 'gitops', outcome: 'warn' as const, message: '', forced: true }], 'CRITICAL'],
     [[{ id: 'active_run', outcome: 'block' as const, message: '' }], 'CRITICAL'],
   ])('%j → %s', (checks, risk) => {
     expect(assessRisk(checks)).toBe(risk);

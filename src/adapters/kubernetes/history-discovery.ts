@@ -1,19 +1,25 @@
 // For services nobody records deployments of: each ReplicaSet revision of the primary Deployment
 // becomes a deployment `<service>@r<revision>`, so the bot is useful before any CI integration.
-import type { V1ReplicaSet } from '@kubernetes/client-node';
+// A revision only says a template was rolled out, not that it ran well: every one is `unverified`,
+// except the live revision of a Deployment whose rollout completed with every replica available.
+import type { V1Deployment, V1ReplicaSet } from '@kubernetes/client-node';
 import type { ComponentSpec, Deployment } from '../../core/model.js';
 import type { KubernetesTarget, Service } from '../../core/service.js';
 import type { ClusterClients } from './kube-clients.js';
 import { withRetry } from './kube-retry.js';
 import { ownedReplicaSets } from './replica-set-history.js';
 import { readDeploymentOrUndefined } from './kubernetes-state.js';
-import { revisionOf, templateImages } from './rollout-status.js';
+import { revisionOf, rolloutState, templateImages } from './rollout-status.js';
 
 export async function discoverDeployments(clients: ClusterClients, service: Service, target: KubernetesTarget, signal: AbortSignal): Promise<Deployment[]> {
   const histories = new Map<string, V1ReplicaSet[]>();
+  const live = new Map<string, V1Deployment>();
   for (const name of target.deployments) {
     const d = await withRetry(() => readDeploymentOrUndefined(clients, target.namespace, name), signal);
-    if (d) histories.set(name, await withRetry(() => ownedReplicaSets(clients, d), signal));
+    if (d) {
+      live.set(name, d);
+      histories.set(name, await withRetry(() => ownedReplicaSets(clients, d), signal));
+    }
   }
   // The primary component's revisions name the deployments; the others are matched by time.
   const primary = target.core[0] ?? target.deployments[0]!;
@@ -35,7 +41,7 @@ export async function discoverDeployments(clients: ClusterClients, service: Serv
       service: service.name,
       environment: service.environment,
       version: versionOf(image, revision),
-      status: 'succeeded',
+      status: provenHealthy(live.get(primary), rs) ? 'succeeded' : 'unverified',
       createdAt,
       createdBy: 'cluster (ReplicaSet history)',
       components,
@@ -43,6 +49,13 @@ export async function discoverDeployments(clients: ClusterClients, service: Serv
     };
     return [deployment];
   });
+}
+
+/** The cluster proves health only for what runs now: the Deployment's current revision, rolled out, all replicas available. */
+function provenHealthy(d: V1Deployment | undefined, rs: V1ReplicaSet): boolean {
+  if (!d || revisionOf(d) !== revisionOf(rs)) return false;
+  const desired = d.spec?.replicas ?? 1;
+  return rolloutState(d).phase === 'complete' && desired > 0 && (d.status?.availableReplicas ?? 0) >= desired;
 }
 
 function latestAtOrBefore(sets: V1ReplicaSet[], at: string): V1ReplicaSet | undefined {

@@ -30,7 +30,7 @@ export const deploymentSchema: z.ZodType<Deployment> = z.looseObject({
   environment: z.string(),
   version: z.string(),
   gitSha: z.string().optional(),
-  status: z.enum(['succeeded', 'failed', 'in_progress', 'rolled_back']),
+  status: z.enum(['succeeded', 'failed', 'in_progress', 'rolled_back', 'unverified']),
   createdAt: z.string(),
   createdBy: z.string(),
   components: z.record(z.string(), componentSpecSchema),

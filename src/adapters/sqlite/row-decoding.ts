@@ -14,7 +14,7 @@ export class CorruptRowError extends Error {
 const deploymentRow = z.object({
   id: z.string(),
   created_at: z.string(),
-  status: z.enum(['succeeded', 'failed', 'in_progress', 'rolled_back']),
+  status: z.enum(['succeeded', 'failed', 'in_progress', 'rolled_back', 'unverified']),
   body: z.string(),
 });
 

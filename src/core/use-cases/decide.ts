@@ -1,6 +1,7 @@
 // Approve or reject a plan. Every decision is a compare-and-set: clicks, retries and replicas race safely.
 import type { Actor, Run } from '../model.js';
 import { isApprover, mayApprove } from './approval-policy.js';
+import { withheldFromAutomation } from './automation-gate.js';
 import { isHighRisk } from '../risk.js';
 import { mention, timelineEvent, type UseCaseDeps } from './deps.js';
 import { executeRun } from './execute-run.js';
@@ -35,6 +36,8 @@ export async function approveRun(deps: UseCaseDeps, runId: string, actor: Actor)
  * approved here; its execution goes on in the background and reports in the thread.
  */
 export async function approveAutomatically(deps: UseCaseDeps, runId: string, actor: Actor): Promise<void> {
+  // Bounded by approvals.maxAutoRisk: above it the plan waits for people, and says why (automation-gate.ts).
+  if (await withheldFromAutomation(deps, runId, actor)) return;
   const won = await deps.store.transition(runId, ['awaiting_approval'], 'approved', timelineEvent(deps, runId, actor, 'approved', 'auto-approved'));
   if (won) executeRun(deps, runId).catch((error: unknown) => deps.logger.error({ err: error, runId }, 'execution crashed'));
 }

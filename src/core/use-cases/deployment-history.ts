@@ -1,9 +1,11 @@
 // The deployment history a plan is chosen from: what CI recorded, or what the cluster remembers.
 import type { Deployment } from '../model.js';
 import type { Service } from '../service.js';
+import { buildVersionHistory, type VersionEntry } from '../version-history.js';
 import type { UseCaseDeps } from './deps.js';
 
 const DISCOVERY_TIMEOUT_MS = 15_000;
+const RUNS_CONSIDERED = 200;
 const DISCOVERED_ID = /^(?<service>[A-Za-z0-9._-]+)@r\d+$/;
 
 /** Records a deployment and keeps only the newest `history.keep` of its service and environment. */
@@ -37,4 +39,10 @@ export async function discoverHistory(deps: UseCaseDeps, service: Service): Prom
   }
   if (saved > 0) await deps.store.pruneDeployments(service.name, service.environment, service.historyKeep);
   return saved;
+}
+
+/** `deployments` as versions, with what past runs of the service proved (rolled away from, verified). */
+export async function versionHistoryOf(deps: Pick<UseCaseDeps, 'store'>, service: Service, deployments: Deployment[]): Promise<VersionEntry[]> {
+  const runs = await deps.store.listRuns({ service: service.name, limit: RUNS_CONSIDERED });
+  return buildVersionHistory(deployments, runs.filter((r) => r.plan.environment === service.environment));
 }

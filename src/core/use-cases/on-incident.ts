@@ -4,7 +4,6 @@ import { classify, decide } from '../decision.js';
 import { UserError } from '../errors.js';
 import type { Actor, Deployment } from '../model.js';
 import type { Service } from '../service.js';
-import { approveAutomatically } from './decide.js';
 import type { UseCaseDeps } from './deps.js';
 import { requestRollback } from './request-rollback.js';
 
@@ -52,11 +51,11 @@ async function onTriggered(deps: UseCaseDeps, event: IncidentEvent): Promise<Inc
   };
   try {
     const run = await requestRollback(deps, {
-      request: { kind: 'rollback', failedDeploymentId: suspect.id, dryRun: false, autoApprove: false, reason: `PagerDuty: ${event.incident.title}` },
+      request: { kind: 'rollback', failedDeploymentId: suspect.id, dryRun: false, autoApprove: auto, reason: `PagerDuty: ${event.incident.title}` },
       requester: actor, channel, incident,
     });
-    if (auto && run.status === 'awaiting_approval') await approveAutomatically(deps, run.id, actor);
-    return { kind: 'planned', runId: run.id, auto: auto && run.status === 'awaiting_approval' };
+    // requestRollback approves automatically only within approvals.maxAutoRisk; above it the plan waits.
+    return { kind: 'planned', runId: run.id, auto: run.plan.automation?.allowed === true };
   } catch (error) {
     if (error instanceof UserError) return { kind: 'refused', reason: error.message };
     throw error;

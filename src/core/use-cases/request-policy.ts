@@ -1,11 +1,14 @@
 // Who may ask for what, where: checked before anything is planned, so a refusal touches nothing.
 import type { RollbackRequest } from '../command.js';
 import { UserError } from '../errors.js';
+import { forceRefusal } from '../force.js';
 import type { Actor } from '../model.js';
 import type { Service } from '../service.js';
 
 export function authorizeRequest(service: Service, request: RollbackRequest, requester: Actor, channel: string | undefined): void {
   const policy = service.approvals;
+  const forced = forceRefusal(request, requester);
+  if (forced) throw forced;
   // The API token (CI) and PagerDuty act for the organisation; the lists name Slack people and places.
   if (requester.kind === 'slack_user') {
     if (policy.requesters.length > 0 && !policy.requesters.includes(requester.id)) {
@@ -17,6 +20,14 @@ export function authorizeRequest(service: Service, request: RollbackRequest, req
     if (request.autoApprove && !policy.autoApprove.includes(requester.id)) {
       throw new UserError(`You may not use \`--auto-approve\` on ${service.name}: only ${policy.autoApprove.map((u) => `<@${u}>`).join(', ') || 'nobody'} may. Ask without it and an approver will decide.`, undefined, 'policy');
     }
+  }
+  // PagerDuty and CI carry their own reason (the incident, the pipeline); people must give one.
+  if (service.reasonRequired && requester.kind === 'slack_user' && !request.reason?.trim()) {
+    throw new UserError(
+      `Rollbacks of ${service.name} in ${service.environment} need a reason, for the audit and the people approving. Nothing was planned. ` +
+        'Add `--reason "<what is broken>"`, e.g. `--reason "checkout 5xx since 10:31"`.',
+      undefined, 'invalid',
+    );
   }
   if (requester.kind === 'api' && request.autoApprove && !policy.apiAutoApprove) {
     throw new UserError(`--auto-approve through the API is not allowed for ${service.name}: set approvals.apiAutoApprove: true in the catalog, or let an approver decide in Slack.`, undefined, 'policy');

@@ -6,10 +6,11 @@ import type { Actor, Deployment, DeployState, IncidentRef, Run } from '../model.
 import { buildPlan, isBlocked } from '../plan.js';
 import { evaluateSafety } from '../safety.js';
 import type { Service } from '../service.js';
-import { selectLastKnownGood } from '../target.js';
+import { chooseTarget, type TargetChoice } from '../target.js';
+import { automationVia } from './automation-gate.js';
 import { approveAutomatically } from './decide.js';
 import { SYSTEM, timelineEvent, type UseCaseDeps } from './deps.js';
-import { discoverHistory, findDeployment } from './deployment-history.js';
+import { discoverHistory, findDeployment, versionHistoryOf } from './deployment-history.js';
 import { expireStalePlans } from './expire-plans.js';
 import { namedIncident } from './named-incident.js';
 import { newestDeployment, newestDeploymentCheck } from './newest-deployment.js';
@@ -44,10 +45,10 @@ export async function requestRollback(deps: UseCaseDeps, input: RollbackInput): 
   const components = checkPartial(service, request.components);
   if (!input.incident && request.incident !== undefined) input = { ...input, incident: await namedIncident(deps, request.incident) };
 
-  const target = selectLastKnownGood(failed, await historyOf(deps, service), request.targetVersion);
+  const choice = chooseTarget(failed, await versionHistoryOf(deps, service, await historyOf(deps, service)), request.targetVersion);
   const state = await readState(deps, service);
   await expireStalePlans(deps, service.name);
-  const run = await createRun(deps, input, service, failed, target, state, components);
+  const run = await createRun(deps, input, service, choice, state, components);
   run.message = await showPlan(deps, run);
   await deps.store.setMessage(run.id, run.message);
 
@@ -86,16 +87,15 @@ async function readState(deps: UseCaseDeps, service: Service): Promise<DeploySta
   }
 }
 
-async function createRun(deps: UseCaseDeps, input: RollbackInput, service: Service, failed: Deployment, target: Deployment, state: DeployState, components: string[] | undefined): Promise<Run> {
+async function createRun(deps: UseCaseDeps, input: RollbackInput, service: Service, choice: TargetChoice, state: DeployState, components: string[] | undefined): Promise<Run> {
   const { request, requester } = input;
-  const history = await deps.store.listDeployments(service.name, service.environment, HISTORY_DEPTH);
-  const undone = history.filter((d) => d.createdAt > target.createdAt && d.createdAt <= failed.createdAt);
+  const { failed, target, undone } = choice;
   const attempt = async () => {
     const activeRun = await deps.store.activeRunFor(service.name, service.environment);
-    const checks = evaluateSafety({ service, failed, target, undone, state, activeRun });
+    const checks = [...choice.checks, ...evaluateSafety({ service, failed, target, undone, state, activeRun })];
     if (request.service !== undefined) checks.unshift(newestDeploymentCheck(failed, deps.clock.now()));
     const now = deps.clock.now();
-    const plan = buildPlan({ service, failed, target, state, checks, undone, reason: request.reason, dryRun: request.dryRun, now, ...(components ? { components } : {}), ...(input.incident ? { incident: input.incident } : {}) });
+    const plan = buildPlan({ service, failed, target, state, checks, undone, reason: request.reason, dryRun: request.dryRun, now, force: request.force === true, ...(request.autoApprove ? { automation: automationVia(requester) } : {}), ...(components ? { components } : {}), ...(input.incident ? { incident: input.incident } : {}) });
     const status = request.dryRun ? 'planned' as const : isBlocked(plan) ? 'blocked' as const : 'awaiting_approval' as const;
     const run: Run = { id: deps.newRunId(), status, plan, requestedBy: requester, channel: input.channel, approvals: [], stepResults: [], createdAt: now.toISOString(), updatedAt: now.toISOString() };
     const where = requester.kind === 'slack_user' ? `in <#${input.channel}>` : `via ${requester.kind === 'api' ? 'the API' : requester.kind}`;
