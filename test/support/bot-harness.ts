@@ -43,6 +43,8 @@ services:
       highRiskRequired: 2
       allowSelfApproval: false
       autoApprove: [${USERS.ciBot}]
+# The flows here are about other things; test/e2e/bad-version-guard.test.ts covers the default ([production]).
+requireReasonIn: []
 `;
 
 export interface HarnessOptions {

@@ -36,7 +36,8 @@ export function servicesCatalog(services: ServiceFixture[]): string {
     '      allowSelfApproval: false',
     `      autoApprove: [${USERS.ciBot}]`,
   ].join('\n'));
-  return `services:\n${blocks.join('\n')}\n`;
+  // Reasons are covered by test/e2e/bad-version-guard.test.ts; these flows type commands without one.
+  return `services:\n${blocks.join('\n')}\nrequireReasonIn: []\n`;
 }
 
 export function seedServices(k8s: KubernetesEmulator, services: ServiceFixture[]): void {
