@@ -2,15 +2,18 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, badRequest, injectedFailure, methodNotAllowed, pathNotFound, unauthorized, unsupportedMediaType } from './api-error.js';
 import { PATCH_CONTENT_TYPES } from './apply-patch.js';
-import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.js';
+import { reviewSelfAccess } from './access-review.js';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION, servedGroupVersion } from './discovery.js';
 import type { FaultInjector } from './fault-injector.js';
 import { parseFieldSelector } from './field-selector.js';
-import { mediaType, readBody, sendError, sendJson, sendText } from './http-io.js';
+import { decodeAccessReviewProtobuf, PROTOBUF } from './access-review-protobuf.js';
+import { mediaType, readBodyBytes, sendError, sendJson, sendText } from './http-io.js';
 import type { Pod } from './kube-types.js';
 import { parseLabelSelector } from './label-selector.js';
 import { readPodLog, type LogSource } from './pod-log.js';
 import type { ResourceHandlers } from './resource-handlers.js';
 import { apiVersionOf, findResource, type ResourceDefinition } from './resource-registry.js';
+import type { RbacAuthorizer, ResourceAttributes } from './rbac-rules.js';
 import type { ScaleSubresource } from './scale-subresource.js';
 import type { WatchHub } from './watch-hub.js';
 
@@ -31,6 +34,7 @@ export interface ApiRouterDeps {
   watches: WatchHub;
   faults: FaultInjector;
   logs: LogSource;
+  rbac: RbacAuthorizer;
   record(request: RecordedRequest): void;
   /** Aborted on close so injected delays never hold the process open. */
   signal: AbortSignal;
@@ -46,14 +50,18 @@ interface ResourcePath {
 const JSON_TYPES = new Set(['', 'application/json']);
 const HEALTH = new Set(['/healthz', '/livez', '/readyz']);
 
-function parseResourcePath(group: '' | 'apps', segments: string[]): ResourcePath | undefined {
+function parseResourcePath(group: string, version: string, segments: string[]): ResourcePath | undefined {
   const [first, second, third, fourth, fifth, ...more] = segments;
-  const namespacedDef = first === 'namespaces' && third !== undefined ? findResource(group, third) : undefined;
+  const find = (resource: string) => {
+    const def = findResource(group, resource);
+    return def?.version === version ? def : undefined;
+  };
+  const namespacedDef = first === 'namespaces' && third !== undefined ? find(third) : undefined;
   if (namespacedDef?.namespaced && second) {
     if (more.length > 0) return undefined;
     return { def: namespacedDef, namespace: second, name: fourth, sub: fifth };
   }
-  const def = first ? findResource(group, first) : undefined;
+  const def = first ? find(first) : undefined;
   if (!def || fourth !== undefined) return undefined;
   if (def.namespaced && second !== undefined) return undefined;
   return { def, name: second, sub: third };
@@ -94,7 +102,8 @@ export function createApiRouter(deps: ApiRouterDeps): (req: IncomingMessage, res
 async function handle(deps: ApiRouterDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://emulator.invalid');
   const method = (req.method ?? 'GET').toUpperCase();
-  const raw = await readBody(req);
+  const bytes = await readBodyBytes(req);
+  const raw = bytes.toString('utf8');
   const contentType = mediaType(req.headers['content-type']);
   let body: unknown;
   let bodyIsJson = false;
@@ -127,13 +136,21 @@ async function handle(deps: ApiRouterDeps, req: IncomingMessage, res: ServerResp
     const doc = discoveryDocument(path, req.headers.host ?? '127.0.0.1');
     if (doc) return sendJson(res, 200, doc);
   }
-  let group: '' | 'apps';
+  let group: string;
+  let version: string;
   let rest: string;
-  if (path.startsWith('/api/v1/')) [group, rest] = ['', path.slice('/api/v1/'.length)];
-  else if (path.startsWith('/apis/apps/v1/')) [group, rest] = ['apps', path.slice('/apis/apps/v1/'.length)];
+  const named = /^\/apis\/([^/]+)\/([^/]+)\/(.+)$/.exec(path);
+  if (path.startsWith('/api/v1/')) [group, version, rest] = ['', 'v1', path.slice('/api/v1/'.length)];
+  else if (named && servedGroupVersion(named[1] ?? '', named[2] ?? '')) [group, version, rest] = [named[1] ?? '', named[2] ?? '', named[3] ?? ''];
   else throw pathNotFound();
-  const target = parseResourcePath(group, rest.split('/').map(decodeURIComponent));
+  if (group === 'authorization.k8s.io' && rest === 'selfsubjectaccessreviews') {
+    if (method !== 'POST') throw methodNotAllowed();
+    // kubectl sends built-in kinds as protobuf (and accepts JSON back).
+    return sendJson(res, 201, reviewSelfAccess(deps.rbac, contentType === PROTOBUF ? decodeAccessReviewProtobuf(bytes) : body));
+  }
+  const target = parseResourcePath(group, version, rest.split('/').map(decodeURIComponent));
   if (!target) throw pathNotFound();
+  deps.rbac.check(requestAttributes(method, target, url.searchParams));
   const bodyTypes = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
   if (method === 'PATCH' && !(PATCH_CONTENT_TYPES as readonly string[]).includes(contentType)) {
     throw unsupportedMediaType(contentType, [...PATCH_CONTENT_TYPES]);
@@ -145,7 +162,25 @@ async function handle(deps: ApiRouterDeps, req: IncomingMessage, res: ServerResp
   route(deps, method, target, url.searchParams, contentType, body, res);
 }
 
+/** The RBAC verb and resource of a request, as the API server's request-info resolver derives them. */
+function requestAttributes(method: string, target: ResourcePath, query: URLSearchParams): ResourceAttributes {
+  const watch = query.get('watch') === 'true' || query.get('watch') === '1';
+  const verbs: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: target.name === undefined ? 'deletecollection' : 'delete' };
+  const verb = method === 'GET' ? (target.name === undefined ? (watch ? 'watch' : 'list') : 'get') : (verbs[method] ?? method.toLowerCase());
+  return {
+    verb,
+    group: target.def.group,
+    resource: target.def.resource,
+    ...(target.sub ? { subresource: target.sub } : {}),
+    ...(target.namespace ? { namespace: target.namespace } : {}),
+    ...(target.name ? { name: target.name } : {}),
+  };
+}
+
 function discoveryDocument(path: string, host: string): unknown {
+  const named = /^\/apis\/([^/]+)(?:\/([^/]+))?$/.exec(path);
+  if (named?.[1] && named[2] === undefined) return apiGroup(named[1]);
+  if (named?.[1] && named[2] && servedGroupVersion(named[1], named[2])) return apiResourceList(named[1], named[2]);
   switch (path) {
     case '/version':
       return SERVER_VERSION;
@@ -155,10 +190,6 @@ function discoveryDocument(path: string, host: string): unknown {
       return apiGroupList();
     case '/api/v1':
       return apiResourceList('');
-    case '/apis/apps':
-      return apiGroup();
-    case '/apis/apps/v1':
-      return apiResourceList('apps');
     default:
       return undefined;
   }
@@ -189,7 +220,7 @@ function route(deps: ApiRouterDeps, method: string, target: ResourcePath, query:
     if (method === 'PATCH') return sendJson(res, 200, handlers.writeStatus(def, namespace, name, contentType, body, query));
     throw methodNotAllowed();
   }
-  if (sub === 'scale' && (def.resource === 'deployments' || def.resource === 'replicasets')) {
+  if (sub === 'scale' && def.subresources.some((s) => s.name === 'scale')) {
     if (method === 'GET') return sendJson(res, 200, deps.scale.get(def, namespace, name));
     if (method === 'PUT') return sendJson(res, 200, deps.scale.update(def, namespace, name, undefined, body, query));
     if (method === 'PATCH') return sendJson(res, 200, deps.scale.update(def, namespace, name, contentType, body, query));

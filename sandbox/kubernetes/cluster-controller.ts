@@ -1,15 +1,21 @@
+import type { DaemonSetController } from './daemonset-controller.js';
 import type { DeploymentController } from './deployment-controller.js';
-import type { Deployment, Pod, ReplicaSet } from './kube-types.js';
+import type { KubeObject, Pod, ResourceName } from './kube-types.js';
 import { kubeTime } from './kube-time.js';
 import type { ObjectStore } from './object-store.js';
 import { controllerOf } from './owner-references.js';
 import type { PodKubelet } from './pod-kubelet.js';
 import type { ReplicaSetController } from './replica-set-controller.js';
+import type { RolloutController } from './rollout-controller.js';
+import type { StatefulSetController } from './statefulset-controller.js';
 
 export interface ClusterControllerParts {
   store: ObjectStore;
   deployments: DeploymentController;
   replicaSets: ReplicaSetController;
+  statefulSets: StatefulSetController;
+  daemonSets: DaemonSetController;
+  rollouts: RolloutController;
   kubelet: PodKubelet;
   tickMs: number;
   now: () => number;
@@ -60,6 +66,9 @@ export class ClusterController {
       this.parts.kubelet.step(now);
       this.parts.replicaSets.syncAll(now);
       this.parts.deployments.syncAll(now);
+      this.parts.rollouts.syncAll(now);
+      this.parts.statefulSets.syncAll(now);
+      this.parts.daemonSets.syncAll(now);
       // A second pass creates the pods of sets the deployment controller just scaled.
       this.parts.replicaSets.syncAll(now);
     } catch (err) {
@@ -69,18 +78,27 @@ export class ClusterController {
     }
   }
 
-  /** Background cascading deletion: sets whose Deployment is gone, pods whose set is gone. */
+  /** Background cascading deletion: whatever a controller owned once that controller is gone. */
   private collectGarbage(now: number): void {
     const { store } = this.parts;
-    const deployments = new Set(store.scan<Deployment>('deployments').map((d) => d.metadata.uid));
-    for (const rs of store.scan<ReplicaSet>('replicasets')) {
-      const owner = controllerOf(rs);
-      if (owner?.kind === 'Deployment' && !deployments.has(owner.uid)) store.delete('replicasets', rs.metadata.namespace, rs.metadata.name);
+    const uids = (resource: ResourceName) => new Set(store.scan(resource).map((o) => o.metadata.uid));
+    const owners = new Map<string, Set<string | undefined>>([
+      ['Deployment', uids('deployments')],
+      ['Rollout', uids('rollouts')],
+      ['StatefulSet', uids('statefulsets')],
+      ['DaemonSet', uids('daemonsets')],
+    ]);
+    const orphaned = (obj: KubeObject) => {
+      const owner = controllerOf(obj);
+      const live = owner ? owners.get(owner.kind) : undefined;
+      return owner !== undefined && live !== undefined && !live.has(owner.uid);
+    };
+    for (const resource of ['replicasets', 'controllerrevisions'] as const) {
+      for (const obj of store.scan(resource)) if (orphaned(obj)) store.delete(resource, obj.metadata.namespace, obj.metadata.name);
     }
-    const sets = new Set(store.scan<ReplicaSet>('replicasets').map((rs) => rs.metadata.uid));
+    owners.set('ReplicaSet', uids('replicasets'));
     for (const pod of store.scan<Pod>('pods')) {
-      const owner = controllerOf(pod);
-      if (owner?.kind !== 'ReplicaSet' || sets.has(owner.uid) || pod.metadata.deletionTimestamp) continue;
+      if (pod.metadata.deletionTimestamp || !orphaned(pod)) continue;
       store.update('pods', { ...pod, metadata: { ...pod.metadata, deletionTimestamp: kubeTime(now), deletionGracePeriodSeconds: 0 } });
     }
   }

@@ -17,18 +17,44 @@ export const SERVER_VERSION = {
   platform: 'linux/amd64',
 };
 
-const APPS_VERSION = { groupVersion: 'apps/v1', version: 'v1' };
-
 export function apiVersions(serverAddress: string): Record<string, unknown> {
   return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
 }
 
-export function apiGroup(): Record<string, unknown> {
-  return { kind: 'APIGroup', apiVersion: 'v1', name: 'apps', versions: [APPS_VERSION], preferredVersion: APPS_VERSION };
+/** Resources served outside the store: only `create`, answered at once (access reviews). */
+export const VIRTUAL_RESOURCES = [
+  { group: 'authorization.k8s.io', version: 'v1', entry: { name: 'selfsubjectaccessreviews', singularName: 'selfsubjectaccessreview', namespaced: false, kind: 'SelfSubjectAccessReview', verbs: ['create'] } },
+];
+
+interface GroupVersion {
+  name: string;
+  version: string;
+}
+
+/** Every named API group, in the order the real server lists them (apps first). */
+function groupVersions(): GroupVersion[] {
+  const seen = new Map<string, GroupVersion>();
+  for (const r of [...RESOURCES, ...VIRTUAL_RESOURCES]) if (r.group && !seen.has(r.group)) seen.set(r.group, { name: r.group, version: r.version });
+  return [...seen.values()];
+}
+
+function groupEntry(g: GroupVersion): Record<string, unknown> {
+  const version = { groupVersion: `${g.name}/${g.version}`, version: g.version };
+  return { name: g.name, versions: [version], preferredVersion: version };
+}
+
+export function apiGroup(name: string): Record<string, unknown> | undefined {
+  const g = groupVersions().find((x) => x.name === name);
+  return g ? { kind: 'APIGroup', apiVersion: 'v1', ...groupEntry(g) } : undefined;
 }
 
 export function apiGroupList(): Record<string, unknown> {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: [{ name: 'apps', versions: [APPS_VERSION], preferredVersion: APPS_VERSION }] };
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: groupVersions().map(groupEntry) };
+}
+
+/** The group and version a `/apis/<group>/<version>` path serves, when the emulator has them. */
+export function servedGroupVersion(group: string, version: string): boolean {
+  return groupVersions().some((g) => g.name === group && g.version === version);
 }
 
 function resourceEntries(def: ResourceDefinition): Array<Record<string, unknown>> {
@@ -56,11 +82,14 @@ function resourceEntries(def: ResourceDefinition): Array<Record<string, unknown>
   return [main, ...subs];
 }
 
-export function apiResourceList(group: '' | 'apps'): Record<string, unknown> {
+export function apiResourceList(group: string, version = 'v1'): Record<string, unknown> {
   return {
     kind: 'APIResourceList',
     apiVersion: 'v1',
-    groupVersion: group ? `${group}/v1` : 'v1',
-    resources: RESOURCES.filter((r) => r.group === group).flatMap(resourceEntries),
+    groupVersion: group ? `${group}/${version}` : version,
+    resources: [
+      ...RESOURCES.filter((r) => r.group === group && r.version === version).flatMap(resourceEntries),
+      ...VIRTUAL_RESOURCES.filter((r) => r.group === group && r.version === version).map((r) => r.entry),
+    ],
   };
 }

@@ -209,6 +209,21 @@ export interface KubeEvent extends KubeObject {
   source: { component: string; host?: string };
 }
 
-export type ResourceName = 'namespaces' | 'deployments' | 'replicasets' | 'pods' | 'services' | 'events';
+export type ResourceName =
+  | 'namespaces'
+  | 'deployments'
+  | 'replicasets'
+  | 'pods'
+  | 'services'
+  | 'events'
+  | 'configmaps'
+  | 'secrets'
+  | 'statefulsets'
+  | 'daemonsets'
+  | 'controllerrevisions'
+  | 'rollouts'
+  | 'httproutes';
+
+export type { ConfigMap, ControllerRevision, DaemonSet, HttpRoute, Rollout, Secret, StatefulSet } from './workload-types.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';

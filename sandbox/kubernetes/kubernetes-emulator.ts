@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createApiRouter, type RecordedRequest } from './api-router.js';
 import { ClusterController } from './cluster-controller.js';
 import { ClusterSeeder, type SeedDeploymentInput, type SeedServiceInput } from './cluster-seeder.js';
+import { DaemonSetController } from './daemonset-controller.js';
 import { DeploymentController } from './deployment-controller.js';
 import { getCondition, REASON } from './deployment-status.js';
 import { EventRecorder } from './event-recorder.js';
@@ -13,14 +14,22 @@ import { deepClone } from './json-value.js';
 import { buildKubeConfigYaml } from './kubeconfig.js';
 import { ObjectStore } from './object-store.js';
 import { PodKubelet } from './pod-kubelet.js';
+import { RbacAuthorizer, type RbacPolicy } from './rbac-rules.js';
 import { ReplicaSetController } from './replica-set-controller.js';
 import { ResourceHandlers } from './resource-handlers.js';
+import { definitionOf } from './resource-registry.js';
+import { RolloutController } from './rollout-controller.js';
+import { StatefulSetController } from './statefulset-controller.js';
+import { WorkloadSeeder, type SeedDaemonSetInput, type SeedRolloutInput, type SeedStatefulSetInput } from './workload-seeder.js';
+import type { DaemonSet, Rollout, StatefulSet } from './workload-types.js';
 import { ScaleSubresource } from './scale-subresource.js';
 import { WatchHub } from './watch-hub.js';
 
 export type { RecordedRequest } from './api-router.js';
 export type { SeedContainer, SeedDeploymentInput, SeedRevision, SeedServiceInput } from './cluster-seeder.js';
 export type { FaultHandle, FaultSpec } from './fault-injector.js';
+export type { RbacPolicy, RbacRule } from './rbac-rules.js';
+export type { SeedDaemonSetInput, SeedRolloutInput, SeedStatefulSetInput, SeedWorkloadInput } from './workload-seeder.js';
 export type { ImageBehaviour, ImageBehaviourOptions } from './image-behaviours.js';
 export type * from './kube-types.js';
 
@@ -63,6 +72,9 @@ export class KubernetesEmulator {
     private readonly store: ObjectStore,
     private readonly controller: ClusterController,
     private readonly seeder: ClusterSeeder,
+    private readonly workloads: WorkloadSeeder,
+    private readonly handlers: ResourceHandlers,
+    private readonly rbac: RbacAuthorizer,
     private readonly behaviours: ImageBehaviours,
     private readonly faults: FaultInjector,
     private readonly watches: WatchHub,
@@ -85,12 +97,17 @@ export class KubernetesEmulator {
       kubelet,
       deployments: new DeploymentController(store, events),
       replicaSets: new ReplicaSetController(store, events),
+      statefulSets: new StatefulSetController(store, events),
+      daemonSets: new DaemonSetController(store, events),
+      rollouts: new RolloutController(store, events),
       tickMs,
       now,
     });
     const handlers = new ResourceHandlers(store, { now, onWrite: () => controller.kick() });
     const seeder = new ClusterSeeder(store, handlers, kubelet, now);
     for (const ns of ['default', 'kube-system', 'kube-public']) seeder.ensureNamespace(ns);
+    const workloads = new WorkloadSeeder(store, kubelet, now, (ns) => seeder.ensureNamespace(ns));
+    const rbac = new RbacAuthorizer();
     const faults = new FaultInjector();
     const watches = new WatchHub(store, opts.bookmarkIntervalMs ?? 10_000);
     const requestLogLimit = opts.requestLogLimit ?? 10_000;
@@ -105,6 +122,7 @@ export class KubernetesEmulator {
         watches,
         faults,
         logs: kubelet,
+        rbac,
         signal: abort.signal,
         record: (r) => {
           requests.push(r);
@@ -117,7 +135,7 @@ export class KubernetesEmulator {
       server.listen(0, '127.0.0.1', () => resolve());
     });
     const { port } = server.address() as AddressInfo;
-    const emulator = new KubernetesEmulator(`http://127.0.0.1:${port}`, token, requests, server, store, controller, seeder, behaviours, faults, watches, abort);
+    const emulator = new KubernetesEmulator(`http://127.0.0.1:${port}`, token, requests, server, store, controller, seeder, workloads, handlers, rbac, behaviours, faults, watches, abort);
     controller.start();
     return emulator;
   }
@@ -132,6 +150,37 @@ export class KubernetesEmulator {
 
   seedService(input: SeedServiceInput): Service {
     return deepClone(this.seeder.seedService(input));
+  }
+
+  seedStatefulSet(input: SeedStatefulSetInput): StatefulSet {
+    return deepClone(this.workloads.seedStatefulSet(input));
+  }
+
+  seedDaemonSet(input: SeedDaemonSetInput): DaemonSet {
+    return deepClone(this.workloads.seedDaemonSet(input));
+  }
+
+  seedRollout(input: SeedRolloutInput): Rollout {
+    return deepClone(this.workloads.seedRollout(input));
+  }
+
+  /** Creates any emulated object (ConfigMap, Secret, HTTPRoute…) through the API's admission rules. */
+  seedObject<T extends KubeObject>(resource: ResourceName, object: T): T {
+    if (object.metadata.namespace) this.seeder.ensureNamespace(object.metadata.namespace);
+    return this.handlers.create(definitionOf(resource), object.metadata.namespace, object, new URLSearchParams()) as T;
+  }
+
+  getObject<T extends KubeObject>(resource: ResourceName, namespace: string | undefined, name: string): T | undefined {
+    return this.store.get<T>(resource, namespace, name);
+  }
+
+  listObjects<T extends KubeObject>(resource: ResourceName, namespace?: string): T[] {
+    return this.store.list<T>(resource, namespace);
+  }
+
+  /** Emulated RBAC: unset, every authenticated request is allowed; set, anything no rule allows is 403. */
+  setRbacPolicy(policy: RbacPolicy | undefined): void {
+    this.rbac.set(policy);
   }
 
   setImageBehaviour(image: string, behaviour: ImageBehaviour, opts?: ImageBehaviourOptions): void {

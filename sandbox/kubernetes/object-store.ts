@@ -29,6 +29,13 @@ const GROUPS: Record<ResourceName, string> = {
   events: '',
   deployments: 'apps',
   replicasets: 'apps',
+  configmaps: '',
+  secrets: '',
+  statefulsets: 'apps',
+  daemonsets: 'apps',
+  controllerrevisions: 'apps',
+  rollouts: 'argoproj.io',
+  httproutes: 'gateway.networking.k8s.io',
 };
 
 export function resourceRef(resource: ResourceName): ResourceRef {

@@ -57,7 +57,7 @@ export class PodKubelet {
   /** A pod that has been running since `startedAt`, as found in a cluster after a deploy. */
   seedRunning(pod: Pod, startedAt: number): Pod {
     const sim = this.newSim(pod, startedAt);
-    this.place(sim);
+    this.place(sim, pod.spec.nodeName);
     sim.scheduledAt = startedAt;
     for (const c of sim.containers) this.startInstance(c, startedAt, this.behaviours.get(c.image));
     for (const c of sim.containers) c.readySince = startedAt;
@@ -113,9 +113,10 @@ export class PodKubelet {
     };
   }
 
-  private place(sim: SimPod): void {
+  /** A pod bound to a node already (a DaemonSet's) stays there; others go round the nodes. */
+  private place(sim: SimPod, boundTo?: string): void {
     const n = this.nextIp++;
-    sim.nodeName = NODE_NAMES[n % NODE_NAMES.length];
+    sim.nodeName = boundTo ?? NODE_NAMES[n % NODE_NAMES.length];
     sim.hostIP = `172.18.0.${(n % NODE_NAMES.length) + 2}`;
     sim.podIP = `10.244.${Math.floor(n / 250) % 250}.${(n % 250) + 1}`;
   }
@@ -129,7 +130,7 @@ export class PodKubelet {
       }
       return false;
     }
-    this.place(sim);
+    this.place(sim, pod.spec.nodeName);
     sim.scheduledAt = now;
     for (const c of sim.containers) c.nextAt = now + this.half;
     this.events.record({

@@ -58,6 +58,11 @@ export function podTemplateHash(template: PodTemplateSpec, collisionCount = 0): 
   return safeEncode(String(fnv32a(text)));
 }
 
+/** HashControllerRevision: FNV-32a over the revision's data (plus the collision count), in the safe alphabet. */
+export function textHash(text: string, collisionCount = 0): string {
+  return safeEncode(String(fnv32a(text + (collisionCount > 0 ? `#${collisionCount}` : ''))));
+}
+
 /** EqualIgnoreHash: the test the controller uses to find the ReplicaSet of a template. */
 export function templatesEqual(a: PodTemplateSpec, b: PodTemplateSpec): boolean {
   return canonicalTemplate(a) === canonicalTemplate(b);

@@ -15,6 +15,22 @@ export interface HandlerHooks {
   onWrite(resource: ResourceName): void;
 }
 
+const SELECTOR_IMMUTABLE = new Set<ResourceName>(['deployments', 'replicasets', 'statefulsets', 'daemonsets']);
+
+/** ConfigMaps and Secrets marked `immutable`, and every ControllerRevision, keep their data. */
+function immutableDataCauses(resource: ResourceName, obj: KubeObject, existing: KubeObject): StatusCause[] {
+  if (resource === 'controllerrevisions' && !deepEqual(obj['data'], existing['data'])) {
+    return [{ field: 'data', reason: 'FieldValueInvalid', message: 'Invalid value: "<data>": field is immutable' }];
+  }
+  if ((resource === 'configmaps' || resource === 'secrets') && existing['immutable'] === true) {
+    const changed = ['data', 'binaryData', 'stringData'].filter((k) => obj[k] !== undefined && !deepEqual(obj[k], existing[k]));
+    if (changed.length > 0 || obj['immutable'] !== true) {
+      return [{ field: changed[0] ?? 'immutable', reason: 'FieldValueForbidden', message: 'Forbidden: field is immutable when `immutable` is set' }];
+    }
+  }
+  return [];
+}
+
 /** `?dryRun=All` is the only value the API accepts; anything else is refused, not ignored. */
 export function isDryRun(query: URLSearchParams): boolean {
   const values = query.getAll('dryRun');
@@ -198,9 +214,10 @@ export class ResourceHandlers {
     const causes: StatusCause[] = def.validate(obj);
     const spec = isPlainObject(obj['spec']) ? obj['spec'] : {};
     const oldSpec = existing && isPlainObject(existing['spec']) ? existing['spec'] : {};
-    if (existing && (def.resource === 'deployments' || def.resource === 'replicasets') && !deepEqual(spec['selector'], oldSpec['selector'])) {
+    if (existing && SELECTOR_IMMUTABLE.has(def.resource) && !deepEqual(spec['selector'], oldSpec['selector'])) {
       causes.push({ field: 'spec.selector', message: `Invalid value: ${JSON.stringify(spec['selector'])}: field is immutable` });
     }
+    if (existing) causes.push(...immutableDataCauses(def.resource, obj, existing));
     if (existing && def.resource === 'services') {
       if (spec['clusterIP'] === undefined) {
         spec['clusterIP'] = oldSpec['clusterIP'];

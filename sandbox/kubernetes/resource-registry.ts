@@ -3,6 +3,7 @@ import type { JsonObject } from './json-value.js';
 import type { Deployment, KubeObject, ReplicaSet, ResourceName, Service } from './kube-types.js';
 import { defaultDeployment, defaultPodSpec, defaultReplicaSet, defaultService } from './object-defaults.js';
 import { validateEvent, validateName, validatePodSpec, validateService, validateWorkload } from './object-validation.js';
+import { EXTENDED_RESOURCES } from './extended-resources.js';
 
 export interface SubresourceDefinition {
   name: 'scale' | 'status' | 'log';
@@ -17,8 +18,8 @@ export interface ResourceDefinition {
   kind: string;
   listKind: string;
   singularName: string;
-  group: '' | 'apps';
-  version: 'v1';
+  group: string;
+  version: string;
   namespaced: boolean;
   verbs: string[];
   shortNames?: string[];
@@ -28,7 +29,7 @@ export interface ResourceDefinition {
   fieldSelectors: string[];
   /** Writes to the main resource keep the stored status; only /status changes it. */
   hasStatus: boolean;
-  /** metadata.generation counts spec changes (Deployments, ReplicaSets). */
+  /** metadata.generation counts spec changes (Deployments, ReplicaSets, StatefulSets, custom resources…). */
   tracksGeneration: boolean;
   validate(obj: JsonObject): StatusCause[];
   applyDefaults(obj: KubeObject): void;
@@ -47,7 +48,7 @@ function nameCauses(obj: JsonObject, label: boolean): StatusCause[] {
   return validateName(meta && typeof meta === 'object' ? (meta as JsonObject)['name'] : undefined, 'metadata.name', label);
 }
 
-export const RESOURCES: readonly ResourceDefinition[] = [
+const CORE_RESOURCES: readonly ResourceDefinition[] = [
   {
     resource: 'namespaces',
     kind: 'Namespace',
@@ -178,6 +179,8 @@ export const RESOURCES: readonly ResourceDefinition[] = [
     applyDefaults: (obj) => defaultReplicaSet(obj as ReplicaSet),
   },
 ];
+
+export const RESOURCES: readonly ResourceDefinition[] = [...CORE_RESOURCES, ...EXTENDED_RESOURCES];
 
 export function findResource(group: string, resource: string): ResourceDefinition | undefined {
   return RESOURCES.find((r) => r.group === group && r.resource === resource);
