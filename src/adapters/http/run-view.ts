@@ -9,6 +9,7 @@ export function runView(run: Run, timeline: TimelineEvent[]) {
     service: run.plan.service,
     environment: run.plan.environment,
     failedDeploymentId: run.plan.failedDeploymentId,
+    targetDeploymentId: run.plan.targetDeploymentId,
     fromVersion: run.plan.fromVersion,
     toVersion: run.plan.toVersion,
     risk: run.plan.risk,
@@ -25,6 +26,10 @@ export function runView(run: Run, timeline: TimelineEvent[]) {
       return { index: step.index, kind: step.kind, component: step.component, description: step.description, expectedSeconds: step.expectedSeconds, status: result?.status ?? 'pending', startedAt: result?.startedAt ?? null, finishedAt: result?.finishedAt ?? null, detail: result?.detail ?? null };
     }),
     verification: run.verification ?? null,
+    // "Verified" means checked: false when nothing was checked ("not verified: no checks are configured").
+    verified: run.verification ? run.verification.phase === 'Succeeded' && !run.verification.notVerified : null,
+    forced: run.plan.forced === true,
+    automation: run.plan.automation ?? null,
     // Plain text: the API, the CLI and dashboards are not Slack.
     timeline: timeline.map((e) => ({ at: e.at, type: e.type, actor: e.actor, detail: plainAuditText(e.detail) })),
     createdAt: run.createdAt,
