@@ -2,23 +2,31 @@
 import type { webApi } from '@slack/bolt';
 import type { MessageRef, Run } from '../../core/model.js';
 import type { ChatSurface, Clock } from '../../core/ports.js';
-import { planFallbackText, renderPlanBlocks } from './blocks/plan-blocks.js';
+import type { Catalog } from '../../core/service.js';
+import { planFallbackText, renderPlanBlocks, type PlanContext } from './blocks/plan-blocks.js';
+import { approverRefs } from './blocks/slack-words.js';
 import { renderRootCauseBlocks, rootCauseFallbackText } from './blocks/root-cause-blocks.js';
 import { renderVerificationBlocks, verificationFallbackText } from './blocks/verification-blocks.js';
 import { clip, LIMITS } from './blocks/block-kit.js';
 
 export class SlackChatSurface implements ChatSurface {
-  constructor(private readonly client: webApi.WebClient, private readonly clock: Clock) {}
+  /** `catalog`: to mention a plan's approvers (people and user groups) while it waits for them. */
+  constructor(private readonly client: webApi.WebClient, private readonly clock: Clock, private readonly catalog?: Pick<Catalog, 'services'>) {}
 
   async postPlan(run: Run): Promise<MessageRef> {
-    const result = await this.client.chat.postMessage({ channel: run.channel, text: planFallbackText(run), blocks: renderPlanBlocks(run, this.clock.now()) });
+    const result = await this.client.chat.postMessage({ channel: run.channel, text: planFallbackText(run), blocks: renderPlanBlocks(run, this.clock.now(), this.planContext(run)) });
     if (!result.ts || !result.channel) throw new Error('chat.postMessage returned no ts/channel');
     return { channel: result.channel, ts: result.ts };
   }
 
   async updatePlan(run: Run): Promise<void> {
     if (!run.message) return;
-    await this.client.chat.update({ channel: run.message.channel, ts: run.message.ts, text: planFallbackText(run), blocks: renderPlanBlocks(run, this.clock.now()) });
+    await this.client.chat.update({ channel: run.message.channel, ts: run.message.ts, text: planFallbackText(run), blocks: renderPlanBlocks(run, this.clock.now(), this.planContext(run)) });
+  }
+
+  private planContext(run: Run): PlanContext {
+    const approvers = this.catalog?.services.get(run.plan.service)?.approvals.approvers;
+    return approvers ? { approvers: approverRefs(approvers) } : {};
   }
 
   async postThreadReport(run: Run, report: 'verification' | 'root_cause'): Promise<void> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderPlanBlocks } from '../../../src/adapters/slack/blocks/plan-blocks.js';
+import { renderPlanBlocks, type PlanContext } from '../../../src/adapters/slack/blocks/plan-blocks.js';
+import type { Run, RunStatus } from '../../../src/core/model.js';
 import { renderRootCauseBlocks } from '../../../src/adapters/slack/blocks/root-cause-blocks.js';
 import { renderVerificationBlocks } from '../../../src/adapters/slack/blocks/verification-blocks.js';
 import { validateBlocks } from '../../../sandbox/slack/block-kit-limits.js';
@@ -18,20 +19,65 @@ describe('plan blocks', () => {
     ['executing', makeRun({ status: 'executing', approvals: [{ userId: 'U0APPROVE', at: at(1) }], stepResults: [{ index: 1, status: 'done', startedAt: at(1), finishedAt: new Date(Date.parse(at(1)) + 12_300).toISOString(), detail: 'ok' }, { index: 2, status: 'running', startedAt: at(1.5), detail: 'rolling' }] })],
     ['succeeded', makeRun({ status: 'succeeded', approvals: [{ userId: 'U0APPROVE', at: at(1) }] })],
     ['rejected', makeRun({ status: 'rejected' })],
-  ])('%s', (name, run) => {
-    const blocks = renderPlanBlocks(run, now);
+    ['awaiting-approvers', makeRun({ plan: { supersedes: { runId: 'rb-old1', why: 'retry' } } }), { approvers: [{ kind: 'user', id: 'U0APPROVE' }, { kind: 'user_group', id: 'S0ONCALL' }] }],
+    ['approved', makeRun({ status: 'approved', approvals: [{ userId: 'U0APPROVE', at: at(1) }] })],
+    ['failed', makeRun({ status: 'failed', stepResults: [{ index: 1, status: 'failed', startedAt: at(1), finishedAt: at(2), detail: 'progress deadline exceeded' }] })],
+    ['expired', makeRun({ status: 'expired' })],
+    ['cancelled', makeRun({ status: 'cancelled', stepResults: [{ index: 1, status: 'done', startedAt: at(1), finishedAt: at(1.5), detail: 'ok' }] })],
+    ['interrupted', makeRun({ status: 'interrupted', requestedBy: { kind: 'api', id: 'api-token', name: 'CI' } })],
+  ] as Array<[string, Run, PlanContext?]>)('%s', (name, run, planContext) => {
+    const blocks = renderPlanBlocks(run, now, planContext);
     expectGolden(`plan-${name}.json`, blocks);
     expect(checkBlockKitMessage({ blocks })).toEqual([]);
   });
 
-  it('shows Approve and Reject only while awaiting approval, each carrying only the run id', () => {
+  it('shows Approve, Reject and Withdraw only while awaiting approval, each carrying only the run id', () => {
     const awaiting = JSON.stringify(renderPlanBlocks(makeRun({ id: 'rb-xyz' }), now));
     expect(awaiting).toContain('"action_id":"rollback_approve"');
     expect(awaiting).toContain('"action_id":"rollback_reject"');
-    expect(awaiting.match(/"value":"([^"]*)"/g)).toEqual(['"value":"rb-xyz"', '"value":"rb-xyz"']);
+    expect(awaiting).toContain('"action_id":"rollback_cancel"');
+    expect(awaiting.match(/"value":"([^"]*)"/g)).toEqual(['"value":"rb-xyz"', '"value":"rb-xyz"', '"value":"rb-xyz"']);
     for (const status of ['blocked', 'approved', 'executing', 'succeeded', 'failed', 'rejected', 'expired', 'planned'] as const) {
       expect(JSON.stringify(renderPlanBlocks(makeRun({ status }), now))).not.toContain('rollback_approve');
     }
+  });
+
+  it.each([
+    ['awaiting_approval', ['rollback_approve', 'rollback_reject', 'rollback_cancel']],
+    ['approved', ['rollback_cancel']],
+    ['executing', ['rollback_cancel']],
+    ['verifying', []],
+    ['succeeded', []],
+    ['rejected', []],
+    ['blocked', []],
+    ['planned', []],
+    ['failed', ['rollback_retry']],
+    ['interrupted', ['rollback_retry']],
+    ['expired', ['rollback_retry']],
+    ['cancelled', ['rollback_retry']],
+  ] as Array<[RunStatus, string[]]>)('a %s run offers %j, each button carrying only the run id', (status, actionIds) => {
+    const blocks = renderPlanBlocks(makeRun({ id: 'rb-xyz', status }), now);
+    const buttons = blocks.flatMap((b) => (b.type === 'actions' ? b.elements : [])) as Array<{ action_id?: string; value?: string }>;
+    expect(buttons.map((b) => b.action_id)).toEqual(actionIds);
+    expect(buttons.every((b) => b.value === 'rb-xyz')).toBe(true);
+  });
+
+  it('offers no button on a dry run, whatever its status', () => {
+    for (const status of ['planned', 'cancelled', 'failed'] as const) {
+      expect(JSON.stringify(renderPlanBlocks(makeRun({ status, plan: { dryRun: true } }), now))).not.toContain('"type":"actions"');
+    }
+  });
+
+  it('after expiry says "Expired" and has no Approve button', () => {
+    const text = JSON.stringify(renderPlanBlocks(makeRun({ status: 'expired' }), now));
+    expect(text).toContain('*Expired*');
+    expect(text).not.toContain('rollback_approve');
+  });
+
+  it('mentions approvers, people and user groups, only while the plan waits for them', () => {
+    const approvers = [{ kind: 'user' as const, id: 'U0APPROVE' }, { kind: 'user_group' as const, id: 'S0ONCALL' }];
+    expect(JSON.stringify(renderPlanBlocks(makeRun(), now, { approvers }))).toContain('*Approvers:* <@U0APPROVE> <!subteam^S0ONCALL>');
+    expect(JSON.stringify(renderPlanBlocks(makeRun({ status: 'executing' }), now, { approvers }))).not.toContain('subteam');
   });
 
   it('keeps a typed reason as text: no mentions, no links', () => {

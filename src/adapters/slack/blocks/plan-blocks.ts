@@ -1,9 +1,17 @@
 // The plan message: what will change, why it is (or is not) safe, the steps, and where it stands now.
+import type { ApproverRef } from '../../../core/coordinator/run-events.js';
 import type { CheckOutcome, Run, StepResult } from '../../../core/model.js';
-import { context, divider, escapeMrkdwn, fields, formatSeconds, header, section, type Block } from './block-kit.js';
+import { context, divider, escapeMrkdwn, fields, formatSeconds, header, inlineCode, section, type Block } from './block-kit.js';
+import { detectionBlocks } from './detection-blocks.js';
+import { planButtons } from './plan-buttons.js';
+import { actorText, approverList, clockTime } from './slack-words.js';
 
-export const APPROVE_ACTION_ID = 'rollback_approve';
-export const REJECT_ACTION_ID = 'rollback_reject';
+export { APPROVE_ACTION_ID, CANCEL_ACTION_ID, REJECT_ACTION_ID, RETRY_ACTION_ID } from './plan-buttons.js';
+
+export interface PlanContext {
+  /** Who may approve, mentioned while the plan waits (people and user groups). */
+  approvers?: readonly ApproverRef[];
+}
 
 const CHECK_ICON: Record<CheckOutcome, string> = { pass: ':white_check_mark:', warn: ':warning:', block: ':no_entry:' };
 
@@ -12,12 +20,13 @@ export function planFallbackText(run: Run): string {
   return `Rollback plan for ${p.failedDeploymentId}: ${p.service} ${p.fromVersion} → ${p.toVersion} (risk ${p.risk}, ${run.status.replace('_', ' ')})`;
 }
 
-export function renderPlanBlocks(run: Run, now: Date): Block[] {
+export function renderPlanBlocks(run: Run, now: Date, planContext: PlanContext = {}): Block[] {
   const p = run.plan;
   const blocks: Block[] = [
     header(`${p.dryRun ? 'Dry run — ' : ''}Rollback plan: ${p.failedDeploymentId}`),
     // The reason is typed by a person: `<!channel>` in it must stay text, not ping the channel.
-    section(`*Reason:* ${escapeMrkdwn(p.reason)}${incidentLine(run)}`),
+    section(`*Reason:* ${escapeMrkdwn(p.reason)}${incidentLine(run)}${p.forced ? '\n:warning: *Forced* (`--force`): overridable blockers are warnings; CRITICAL risk.' : ''}${p.automation && !p.automation.allowed ? `\n:raised_hand: *Not approved automatically* (${escapeMrkdwn(p.automation.via)}): ${escapeMrkdwn(p.automation.reason)}.` : ''}`),
+    ...(p.detection ? detectionBlocks(p.detection) : []),
     fields([
       ['Service', `${p.service} (${p.environment})`],
       ['Risk', p.risk],
@@ -27,12 +36,14 @@ export function renderPlanBlocks(run: Run, now: Date): Block[] {
     section(['*Safety checks*', ...p.checks.map((c) => `${CHECK_ICON[c.outcome]} ${c.message}`)].join('\n')),
     section(['*Steps*', ...p.steps.map((s) => `${s.index}. ${s.description}`), `${p.steps.length + 1}. Verify the rollout and health checks.`].join('\n')),
     divider(),
-    section(statusText(run)),
+    section(statusText(run, planContext)),
   ];
   const progress = progressLines(run, now);
   if (progress) blocks.push(section(progress));
-  if (run.status === 'awaiting_approval') blocks.push(decisionButtons(run));
-  blocks.push(context(`Run \`${run.id}\` · requested by ${requester(run)} · plan expires ${p.expiresAt} · cluster fingerprint \`${p.fingerprint}\``));
+  const buttons = planButtons(run);
+  if (buttons) blocks.push(buttons);
+  const lineage = p.supersedes ? ` · ${p.supersedes.why === 'retry' ? 'retry of' : 'refreshed from'} run ${inlineCode(p.supersedes.runId)}` : '';
+  blocks.push(context(`Run \`${run.id}\` · requested by ${actorText(run.requestedBy)} · plan expires ${p.expiresAt}${lineage} · cluster fingerprint \`${p.fingerprint}\``));
   return blocks;
 }
 
@@ -44,13 +55,9 @@ function incidentLine(run: Run): string {
   return `\n:pager: *PagerDuty incident* ${link} (triggered ${incident.triggeredAt})${incident.decision ? `\n*Decision:* ${escapeMrkdwn(incident.decision)}` : ''}`;
 }
 
-function requester(run: Run): string {
-  return run.requestedBy.kind === 'slack_user' ? `<@${run.requestedBy.id}>` : `${run.requestedBy.kind} ${run.requestedBy.name ?? run.requestedBy.id}`;
-}
-
-function statusText(run: Run): string {
+function statusText(run: Run, planContext: PlanContext): string {
   const p = run.plan;
-  const approvedBy = run.approvals.map((a) => `<@${a.userId}>`).join(', ');
+  const approvedBy = run.approvals.map((a) => actorText({ kind: 'slack_user', id: a.userId })).join(', ');
   switch (run.status) {
     case 'planned': {
       if (!p.dryRun) return ':hourglass: Planned.';
@@ -63,7 +70,8 @@ function statusText(run: Run): string {
     case 'awaiting_approval': {
       const missing = Math.max(p.requiredApprovals - run.approvals.length, 0);
       const so = approvedBy ? ` Approved so far by ${approvedBy}.` : '';
-      return `:raised_hand: *Approve this plan?* ${p.requiredApprovals} approval(s) needed${p.risk === 'HIGH' || p.risk === 'CRITICAL' ? ' (high risk: the requester does not count)' : ''}; ${missing} more to go.${so}`;
+      const who = planContext.approvers && planContext.approvers.length > 0 ? `\n*Approvers:* ${approverList(planContext.approvers)}` : '';
+      return `:raised_hand: *Approve this plan?* ${p.requiredApprovals} approval(s) needed${p.risk === 'HIGH' || p.risk === 'CRITICAL' ? ' (high risk: the requester does not count)' : ''}; ${missing} more to go.${so}${who}`;
     }
     case 'approved':
       return `:white_check_mark: *Approved* by ${approvedBy || 'policy'}. Starting…`;
@@ -72,17 +80,19 @@ function statusText(run: Run): string {
     case 'verifying':
       return ':stethoscope: *Verifying* the rollback…';
     case 'succeeded':
+      // "Verified" means checked (verification-verdict.ts).
+      if (run.verification?.notVerified) return `:large_yellow_circle: *Rolled back* to \`${p.toVersion}\`, ${run.verification.notVerified}. Check the service by hand. Details in the thread.`;
       return `:large_green_circle: *Rolled back* to \`${p.toVersion}\` and verified. Details in the thread.`;
     case 'failed':
-      return ':red_circle: *Rollback failed.* What happened and what is left to do is in the thread.';
+      return ':red_circle: *Rollback failed.* What happened and where each component is now is in the thread. *Retry* plans it again.';
     case 'rejected':
       return ':no_entry_sign: *Rejected.* Nothing was executed.';
     case 'expired':
-      return ':alarm_clock: *Expired* before it was approved. Nothing was executed; run the command again for a fresh plan.';
+      return `:alarm_clock: *Expired* at ${clockTime(p.expiresAt)} before it was approved. Nothing was executed. *Retry* plans it again from the cluster as it is now.`;
     case 'interrupted':
-      return ':warning: *Interrupted:* the bot stopped during the rollback. See the thread for the state it left.';
+      return ':warning: *Interrupted:* the bot stopped during the rollback and the cluster had moved, so it did not go on. The thread says what was found. *Retry* plans it again.';
     case 'cancelled':
-      return ':heavy_multiplication_x: *Not executed.* The thread says why (for example, the cluster changed after the plan was made; a refreshed plan follows).';
+      return ':heavy_multiplication_x: *Cancelled.* The thread says by whom or why, and where each component was left.';
   }
 }
 
@@ -97,25 +107,4 @@ function progressLines(run: Run, now: Date): string | undefined {
     return `${STEP_ICON[r.status]} Step ${r.index} ${r.status} (${elapsed})${r.status === 'failed' ? `: ${escapeMrkdwn(r.detail)}` : ''}`;
   });
   return ['*Progress*', ...lines].join('\n');
-}
-
-function decisionButtons(run: Run): Block {
-  const highRisk = run.plan.risk === 'HIGH' || run.plan.risk === 'CRITICAL';
-  return {
-    type: 'actions',
-    block_id: 'rollback_decision',
-    elements: [
-      {
-        type: 'button',
-        action_id: APPROVE_ACTION_ID,
-        style: 'primary',
-        text: { type: 'plain_text', text: 'Approve rollback' },
-        value: run.id,
-        ...(highRisk
-          ? { confirm: { title: { type: 'plain_text', text: `${run.plan.risk} risk rollback` }, text: { type: 'mrkdwn', text: `Roll ${run.plan.service} back to \`${run.plan.toVersion}\`? Read the warnings first.` }, confirm: { type: 'plain_text', text: 'Approve' }, deny: { type: 'plain_text', text: 'Cancel' } } }
-          : {}),
-      },
-      { type: 'button', action_id: REJECT_ACTION_ID, style: 'danger', text: { type: 'plain_text', text: 'Reject' }, value: run.id },
-    ],
-  };
 }

@@ -22,11 +22,8 @@ export function registerDecisionActions(app: App, deps: UseCaseDeps, newErrorId:
     if (!id.success) return tell(respond, ':warning: This button does not carry a valid run id. Nothing was done.');
     try {
       await rememberPlanMessage(deps, id.data, body);
-      const outcome = await approveRun(deps, id.data, actorOf(body.user));
-      if (outcome.kind === 'approved') {
-        // The rollback outlives this click: its progress shows in the plan message and the thread.
-        outcome.execution.catch((error: unknown) => deps.logger.error({ err: error, runId: id.data }, 'execution crashed'));
-      } else await answer(respond, outcome);
+      // An approval only records intent: the coordinator executes, and the plan message and thread show it.
+      await answer(respond, await approveRun(deps, id.data, actorOf(body.user)));
     } catch (error) {
       await tell(respond, explain(error, deps.logger, newErrorId));
     }
