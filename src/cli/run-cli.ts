@@ -3,6 +3,7 @@ import { ApiClient } from './api-client.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { planCommand, rollbackCommand, type Output } from './commands/rollback.js';
 import { recordDeploymentCommand, reportCommand, statusCommand } from './commands/records.js';
+import { MIGRATE_STORE_USAGE, migrateStoreCommand } from './commands/migrate-store.js';
 
 export const CLI_USAGE = `smartspec-rollback — talks to a running bot (SMARTSPEC_URL, SMARTSPEC_API_TOKEN)
 
@@ -12,6 +13,7 @@ export const CLI_USAGE = `smartspec-rollback — talks to a running bot (SMARTSP
            [--target-version <v>] [--auto-approve] [--dry-run] [--json] [--timeout <s>]
   status <run-id>
   report <run-id>
+  ${MIGRATE_STORE_USAGE}
 
 Exit codes: 0 succeeded (or dry run fine), 1 rollback or verification failed, 2 usage or configuration
 error, 3 blocked by a safety check or policy, 4 timed out.`;
@@ -23,6 +25,8 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       io.out(CLI_USAGE);
       return command ? EXIT.ok : EXIT.usage;
     }
+    // Talks to the databases, not to a running bot: needs no SMARTSPEC_URL.
+    if (command === 'migrate-store') return await migrateStoreCommand(args, env, io);
     const handler = { 'record-deployment': recordDeploymentCommand, plan: planCommand, rollback: rollbackCommand, status: statusCommand, report: reportCommand }[command];
     if (!handler) throw new CliError(`Unknown command "${command}".\n\n${CLI_USAGE}`, EXIT.usage);
     const baseUrl = env['SMARTSPEC_URL'];
