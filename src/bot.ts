@@ -36,6 +36,8 @@ export interface BotOptions extends Omit<AppConfig, 'pagerDutyWebhookSecret'> {
   pagerDuty?: PagerDutyOptions;
   /** The helm executable (default `helm` on PATH) and extra environment; it inherits KUBECONFIG. */
   helm?: { binary?: string; env?: Record<string, string> };
+  /** GITHUB_TOKEN and GITHUB_API_URL: follow-up issues for services with `followUp.github`. */
+  github?: { token: string; apiUrl?: string };
 }
 
 export interface PagerDutyOptions {

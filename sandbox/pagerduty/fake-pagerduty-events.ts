@@ -42,6 +42,11 @@ export function handleEnqueue(state: FakePagerDutyState, json: unknown, jsonOk: 
   }
   const payload = json.payload;
   if (action === 'trigger') errors.push(...payloadErrors(payload));
+  // Events API v2: top-level `links`, each `{ href, text? }`, shown on the alert.
+  const links = json.links;
+  if (links !== undefined && (!Array.isArray(links) || !links.every((l) => isObject(l) && typeof l.href === 'string' && /^https?:\/\//.test(l.href) && (l.text === undefined || typeof l.text === 'string')))) {
+    errors.push("'links' must be an array of { href, text } with http(s) hrefs");
+  }
   if (errors.length > 0) return invalid(errors);
 
   const key = typeof dedupKey === 'string' && dedupKey !== '' ? dedupKey : randomUUID().replaceAll('-', '');
@@ -54,6 +59,7 @@ export function handleEnqueue(state: FakePagerDutyState, json: unknown, jsonOk: 
     ...(typeof p.source === 'string' ? { source: p.source } : {}),
     ...(typeof p.severity === 'string' ? { severity: p.severity } : {}),
     ...(isObject(p.custom_details) ? { customDetails: p.custom_details } : {}),
+    ...(Array.isArray(links) ? { links: links as Array<{ href: string; text?: string }> } : {}),
     raw: json,
     at: state.nowIso(),
   };

@@ -62,6 +62,7 @@ export interface FakeAlert {
   source?: string;
   severity?: string;
   customDetails?: Record<string, unknown>;
+  links?: Array<{ href: string; text?: string }>;
   /** The whole body as sent. */
   raw: Record<string, unknown>;
   at: string;

@@ -126,6 +126,10 @@ const serviceSchema = z.strictObject({
   alertmanager: alertmanagerSchema.optional(),
   detection: detectionSchema.optional(),
   database: databaseSchema.optional(),
+  runbook: z.url({ protocol: /^https?$/, error: 'must be the http(s) URL of the service\'s runbook' }).optional(),
+  followUp: z.strictObject({
+    github: z.strictObject({ repo: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'must be owner/name of a GitHub repository' }) }).optional(),
+  }).optional(),
 }).superRefine((svc, ctx) => {
   const kinds = (['kubernetes', 'helm', 'command'] as const).filter((k) => svc[k] !== undefined);
   if (kinds.length !== 1) {
@@ -195,6 +199,8 @@ export function parseCatalog(text: string, source: string): Catalog {
       ...(svc.alertmanager ? { alertmanager: svc.alertmanager } : {}),
       ...(svc.detection ? { detection: svc.detection } : {}),
       ...(svc.database ? { database: svc.database } : {}),
+      ...(svc.runbook ? { runbook: svc.runbook } : {}),
+      ...(svc.followUp?.github ? { followUp: { github: svc.followUp.github } } : {}),
     });
   }
   const apiTokens = [...result.data.apiTokens, ...readApiTokensFile(result.data.apiTokensFile, source)];

@@ -23,6 +23,8 @@ const envSchema = z.object({
   PAGERDUTY_FROM: z.email({ error: 'must be the email of a PagerDuty user' }).optional(),
   PAGERDUTY_API_URL: z.url().default('https://api.pagerduty.com'),
   PAGERDUTY_EVENTS_URL: z.url().optional(),
+  GITHUB_TOKEN: z.string().min(1).optional(),
+  GITHUB_API_URL: z.url({ error: 'must be the GitHub REST API base, e.g. https://api.github.com or https://github.example.com/api/v3' }).default('https://api.github.com'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 

@@ -54,6 +54,7 @@ export interface Store {
   activeRunFor(service: string, environment: string): Promise<Run | undefined>;
   /** The audit export: runs matching `filter`, newest first (createdAt, then id, descending). */
   listRuns(filter: RunFilter): Promise<Run[]>;
+
   // --- Leases (see RunLease). `now` is the caller's clock (ISO 8601 UTC), so tests control time.
   /**
    * Takes the run if nobody holds a live lease on it (no owner, or the lease expired at or before
@@ -147,6 +148,8 @@ export interface IncidentAlert {
   severity: 'critical' | 'error' | 'warning' | 'info';
   dedupKey: string;
   details: Record<string, string>;
+  /** Shown as links on the alert (Events API v2 `links`), e.g. the service's runbook. */
+  links?: Array<{ href: string; text: string }>;
 }
 
 /** The incident tool (PagerDuty). Failures throw; callers decide whether they matter. */

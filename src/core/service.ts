@@ -96,6 +96,10 @@ export interface Service {
   detection?: DetectionSpec;
   /** Database rollback as plan steps: a backup, then the down migrations of what is undone. */
   database?: DatabaseRollback;
+  /** The service's runbook, linked from the alert raised when a rollback needs a person. */
+  runbook?: string;
+  /** Where the follow-up after a rollback is tracked: an issue with the root-cause report, once per run. */
+  followUp?: { github?: { repo: string } };
 }
 
 /** argv templates (never a shell): {service}, {version}, {environment}, {runId}; migrateDown also {migration}. */

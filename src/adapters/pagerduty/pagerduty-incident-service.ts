@@ -112,6 +112,7 @@ export class PagerDutyIncidentService implements IncidentService {
         dedup_key: alert.dedupKey,
         client: 'smartspec-rollback',
         payload: { summary, source: alert.source, severity: alert.severity, custom_details: alert.details },
+        ...(alert.links && alert.links.length > 0 ? { links: alert.links } : {}),
       },
       signal,
       retryDelaysMs: this.eventRetryDelaysMs,
