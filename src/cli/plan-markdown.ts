@@ -1,4 +1,5 @@
 // The plan as Markdown, in the guide's format (seed 001): for the CLI and anyone reading the API.
+import { detectionMarkdown } from '../core/report/detection-markdown.js';
 import type { RunViewJson } from './run-view-schema.js';
 
 const MARK = { pass: '✅', warn: '⚠️', block: '⛔' } as const;
@@ -13,6 +14,7 @@ export function renderPlanMarkdown(view: RunViewJson): string {
     `**To Version:** \`${view.toVersion}\``,
     `**Strategy:** ${view.strategy} · **Risk:** ${view.risk} · **Approvals needed:** ${view.requiredApprovals}`,
     '',
+    ...(view.detection ? detectionMarkdown(view.detection) : []),
     '## Safety Checks',
     '',
     ...view.checks.map((c) => `- [${MARK[c.outcome]}] ${c.message}`),

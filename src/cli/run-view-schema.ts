@@ -4,6 +4,20 @@ import { RUN_STATUSES } from '../core/model.js';
 
 const check = z.object({ id: z.string(), outcome: z.enum(['pass', 'warn', 'block']), message: z.string() });
 
+const reading = z.union([z.object({ value: z.number() }), z.object({ error: z.string() })]);
+const detection = z.object({
+  measuredAt: z.string(),
+  beforeAt: z.string(),
+  versionLabel: z.string().optional(),
+  failedVersion: z.string(),
+  targetVersion: z.string(),
+  measurements: z.array(z.object({
+    name: z.string(), kind: z.enum(['error_rate', 'latency', 'saturation']), severity: z.enum(['critical', 'high', 'medium', 'low']),
+    query: z.string(), threshold: z.string(), unit: z.string().optional(), now: reading, before: reading, status: z.enum(['breached', 'ok', 'unknown']),
+  })),
+  decision: z.object({ severity: z.enum(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']), response: z.enum(['rollback_immediately', 'prompt', 'log']), why: z.string() }),
+});
+
 export const runViewSchema = z.object({
   id: z.string(),
   status: z.enum(RUN_STATUSES as [string, ...string[]]),
@@ -19,6 +33,8 @@ export const runViewSchema = z.object({
   expiresAt: z.string(),
   dryRun: z.boolean(),
   checks: z.array(check),
+  // Older bots do not send it.
+  detection: detection.nullable().optional(),
   steps: z.array(z.object({
     index: z.number(), kind: z.string(), component: z.string(), description: z.string(), expectedSeconds: z.number(),
     status: z.string(), detail: z.string().nullable(),

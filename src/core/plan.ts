@@ -1,5 +1,6 @@
 // Builds the rollback plan: what runs now, what it becomes, the checks, the risk and the steps.
 import { databaseSteps, describeDatabaseSteps } from './database-steps.js';
+import type { DetectionReport } from './detection-report.js';
 import { fingerprintState, observe } from './fingerprint.js';
 import { automationVerdict } from './automation-policy.js';
 import { applyForce } from './force.js';
@@ -20,6 +21,8 @@ export interface PlanInput {
   /** Partial rollback: only these components (already checked against the catalog). */
   components?: string[];
   incident?: IncidentRef;
+  /** Issue detection measured for this plan (catalog `detection`). */
+  detection?: DetectionReport;
   /** Deployments after the target up to the failed one: their migrations become database steps (catalog `database`). */
   undone?: Deployment[];
   /** `--force` (force.ts has already refused it where it is not allowed): overridable blockers become warnings. */
@@ -60,6 +63,7 @@ export function buildPlan(input: PlanInput): RollbackPlan {
     observed: observe(state),
     request: { targetVersion: target.version, ...(input.components ? { components: input.components } : {}), ...(input.force ? { force: true } : {}) },
     ...(input.incident ? { incident: input.incident } : {}),
+    ...(input.detection ? { detection: input.detection } : {}),
     ...(input.force ? { forced: true } : {}),
   };
   if (input.automation) plan.automation = automationVerdict(plan, service.approvals, input.automation);

@@ -18,6 +18,7 @@ export function runView(run: Run, timeline: TimelineEvent[]) {
     requiredApprovals: run.plan.requiredApprovals,
     expiresAt: run.plan.expiresAt,
     incident: run.plan.incident ?? null,
+    detection: run.plan.detection ?? null,
     dryRun: run.plan.dryRun,
     checks: run.plan.checks,
     approvals: run.approvals,

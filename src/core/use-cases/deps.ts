@@ -2,6 +2,7 @@
 import type { Actor, TimelineEvent, VerificationCheck } from '../model.js';
 import type { ChatSurface, Clock, DeployProvider, IncidentService, Logger, Store } from '../ports.js';
 import type { Catalog, VerificationSpec } from '../service.js';
+import type { InstantQuerier } from '../detection.js';
 
 /** Resolves Slack user-group ids to their members; a failure must refuse, never allow. */
 export interface ApproverDirectory {
@@ -25,6 +26,8 @@ export interface UseCaseDeps {
   newRunId(): string;
   /** PagerDuty, when configured. */
   incidents?: IncidentService;
+  /** Prometheus instant queries for issue detection at planning (catalog `detection`). */
+  prometheus?: InstantQuerier;
   /**
    * Aborted when the process is shutting down: executions stop between steps and leave their run as
    * it is, for the next start to report as interrupted. A shutdown is not a failure.

@@ -3,6 +3,7 @@
 import type { RollbackRequest } from '../command.js';
 import { UserError } from '../errors.js';
 import type { Actor, Deployment, DeployState, IncidentRef, Run } from '../model.js';
+import type { DetectionReport } from '../detection-report.js';
 import { buildPlan, isBlocked } from '../plan.js';
 import { evaluateSafety } from '../safety.js';
 import type { Service } from '../service.js';
@@ -12,6 +13,7 @@ import { approveAutomatically } from './decide.js';
 import { SYSTEM, timelineEvent, type UseCaseDeps } from './deps.js';
 import { discoverHistory, findDeployment, versionHistoryOf } from './deployment-history.js';
 import { expireStalePlans } from './expire-plans.js';
+import { detectionFor } from './measure-detection.js';
 import { namedIncident } from './named-incident.js';
 import { newestDeployment, newestDeploymentCheck } from './newest-deployment.js';
 import { authorizeRequest, checkPartial } from './request-policy.js';
@@ -26,6 +28,8 @@ export interface RollbackInput {
   /** Where the plan is posted: the channel the command was typed in, or the service's channel. */
   channel: string;
   incident?: IncidentRef;
+  /** Detection already measured by the caller (PagerDuty decides with it); otherwise planning measures. */
+  detection?: DetectionReport;
 }
 
 export async function requestRollback(deps: UseCaseDeps, input: RollbackInput): Promise<Run> {
@@ -47,6 +51,10 @@ export async function requestRollback(deps: UseCaseDeps, input: RollbackInput): 
 
   const choice = chooseTarget(failed, await versionHistoryOf(deps, service, await historyOf(deps, service)), request.targetVersion);
   const state = await readState(deps, service);
+  if (!input.detection) {
+    const detection = await detectionFor(deps, service, choice.failed, choice.target);
+    if (detection) input = { ...input, detection };
+  }
   await expireStalePlans(deps, service.name);
   const run = await createRun(deps, input, service, choice, state, components);
   run.message = await showPlan(deps, run);
@@ -95,7 +103,7 @@ async function createRun(deps: UseCaseDeps, input: RollbackInput, service: Servi
     const checks = [...choice.checks, ...evaluateSafety({ service, failed, target, undone, state, activeRun })];
     if (request.service !== undefined) checks.unshift(newestDeploymentCheck(failed, deps.clock.now()));
     const now = deps.clock.now();
-    const plan = buildPlan({ service, failed, target, state, checks, undone, reason: request.reason, dryRun: request.dryRun, now, force: request.force === true, ...(request.autoApprove ? { automation: automationVia(requester) } : {}), ...(components ? { components } : {}), ...(input.incident ? { incident: input.incident } : {}) });
+    const plan = buildPlan({ service, failed, target, state, checks, undone, reason: request.reason, dryRun: request.dryRun, now, force: request.force === true, ...(request.autoApprove ? { automation: automationVia(requester) } : {}), ...(components ? { components } : {}), ...(input.incident ? { incident: input.incident } : {}), ...(input.detection ? { detection: input.detection } : {}) });
     const status = request.dryRun ? 'planned' as const : isBlocked(plan) ? 'blocked' as const : 'awaiting_approval' as const;
     const run: Run = { id: deps.newRunId(), status, plan, requestedBy: requester, channel: input.channel, approvals: [], stepResults: [], createdAt: now.toISOString(), updatedAt: now.toISOString() };
     const where = requester.kind === 'slack_user' ? `in <#${input.channel}>` : `via ${requester.kind === 'api' ? 'the API' : requester.kind}`;
