@@ -33,6 +33,11 @@ export const runViewSchema = z.object({
   expiresAt: z.string(),
   dryRun: z.boolean(),
   checks: z.array(check),
+  // "Verified" means checked; older bots do not send these.
+  verified: z.boolean().nullable().optional(),
+  verification: z.object({ phase: z.string(), notVerified: z.string().optional() }).loose().nullable().optional(),
+  forced: z.boolean().optional(),
+  automation: z.object({ via: z.string(), allowed: z.boolean(), reason: z.string() }).nullable().optional(),
   // Older bots do not send it.
   detection: detection.nullable().optional(),
   steps: z.array(z.object({

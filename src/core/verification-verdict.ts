@@ -6,10 +6,11 @@ import type { Service, VerificationSpec } from './service.js';
 
 export const NOT_VERIFIED = 'not verified: no checks are configured';
 
-export function judgeVerification(verification: Verification, spec: Pick<VerificationSpec, 'required'>): Verification {
+export function judgeVerification(verification: Verification, spec: Pick<VerificationSpec, 'required' | 'http' | 'commands' | 'prometheus'>): Verification {
   const checked = verification.checks.some((c) => c.phase === 'passed' || c.phase === 'failed');
   if (checked) return verification;
-  const why = verification.checks.length > 0 ? 'not verified: every check was skipped' : NOT_VERIFIED;
+  const configured = spec.http.length + spec.commands.length + spec.prometheus.length > 0;
+  const why = configured ? 'not verified: every configured check was skipped' : NOT_VERIFIED;
   if (spec.required) {
     return { ...verification, phase: 'Failed', notVerified: `${why}, and verification.required is true` };
   }

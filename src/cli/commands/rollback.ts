@@ -97,7 +97,10 @@ async function follow(api: ApiClient, start: RunViewJson, timeoutMs: number, pol
 
 function summary(view: RunViewJson): string {
   const steps = view.steps.map((s) => `  ${s.status === 'done' ? '✓' : s.status === 'failed' ? '✗' : '·'} ${s.index}. ${s.description}${s.detail && s.status === 'failed' ? ` — ${s.detail}` : ''}`);
-  return [`Rollback ${view.id}: ${view.status.toUpperCase()} (${view.service} ${view.fromVersion} → ${view.toVersion})`, ...steps].join('\n');
+  // Exit code 0 either way, but the words must not claim what nobody checked.
+  const notVerified = view.verification?.notVerified ? [`  ! ${view.verification.notVerified}: check the service by hand`] : [];
+  const withheld = view.automation && !view.automation.allowed ? [`  ! not approved automatically (${view.automation.via}): ${view.automation.reason}`] : [];
+  return [`Rollback ${view.id}: ${view.status.toUpperCase()} (${view.service} ${view.fromVersion} → ${view.toVersion})`, ...withheld, ...steps, ...notVerified].join('\n');
 }
 
 export function exitCodeFor(view: RunViewJson): ExitCode {

@@ -10,6 +10,8 @@ export interface VerificationSummary {
   rollout: VerificationCheck[];
   checks: VerificationCheck[];
   notChecked: Array<{ name: string; why: string }>;
+  /** Nothing was checked: "not verified: no checks are configured" (verification-verdict.ts). */
+  notVerified?: string;
   /** Summed over the rollout checks that report `ready/desired`. */
   replicas?: { ready: number; desired: number };
   durationMs?: number;
@@ -23,7 +25,7 @@ export function summariseVerification(run: Run): VerificationSummary {
   const rollout = v.checks.filter((c) => c.name.startsWith('rollout ') && c.phase !== 'skipped');
   const checks = v.checks.filter((c) => !c.name.startsWith('rollout ') && c.phase !== 'skipped');
   const notChecked = v.checks.filter((c) => c.phase === 'skipped').map((c) => ({ name: c.name, why: c.detail }));
-  const summary: VerificationSummary = { outcome: v.phase === 'Succeeded' ? 'passed' : 'failed', rollout, checks, notChecked };
+  const summary: VerificationSummary = { outcome: v.phase === 'Succeeded' ? 'passed' : 'failed', rollout, checks, notChecked, ...(v.notVerified ? { notVerified: v.notVerified } : {}) };
   let ready = 0;
   let desired = 0;
   let counted = 0;

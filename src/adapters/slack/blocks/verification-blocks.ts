@@ -37,8 +37,10 @@ function build(run: Run): Block[] {
   const all = [...v.rollout, ...v.checks];
   const failed = all.filter((c) => c.phase === 'failed').length;
   const complete = v.rollout.filter((c) => c.phase === 'passed').length;
+  // "Verified" means checked: a run that checked nothing never gets the green header.
+  const verdict = v.notVerified ? (v.outcome === 'passed' ? '⚪ Verification: not verified' : '❌ Verification failed: not verified') : v.outcome === 'passed' ? '✅ Verification passed' : '❌ Verification failed';
   const blocks: Block[] = [
-    header(`${v.outcome === 'passed' ? '✅ Verification passed' : '❌ Verification failed'}: ${title}`),
+    header(`${verdict}: ${title}`),
     fields([
       ['Rollout', v.rollout.length > 0 ? `${complete}/${v.rollout.length} component(s) complete` : 'not checked'],
       ['Ready replicas', v.replicas ? `${v.replicas.ready}/${v.replicas.desired}` : 'unknown'],
@@ -46,6 +48,7 @@ function build(run: Run): Block[] {
       ['Duration', v.durationMs === undefined ? 'unknown' : formatDuration(v.durationMs)],
     ]),
   ];
+  if (v.notVerified) blocks.push(section(`*${escapeMrkdwn(v.notVerified[0]!.toUpperCase() + v.notVerified.slice(1))}.* Nothing proves the service works on \`${escapeMrkdwn(run.plan.toVersion)}\`: check it by hand, and add checks under \`verification\` in the catalog.`));
   if (v.rollout.length > 0) blocks.push(...fitSections('*Rollout*', cut.take(v.rollout, MAX_CHECKS, 'rollout check(s)').map(checkLine), 2, cut, 'rollout check(s)'));
   if (v.checks.length > 0) blocks.push(...fitSections('*Health checks*', cut.take(v.checks, MAX_CHECKS, 'check(s)').map(checkLine), 2, cut, 'check(s)'));
   if (v.notChecked.length > 0) {
@@ -69,6 +72,7 @@ function timingBlocks(t: RunTimeline): Block[] {
 }
 
 export function verificationFallbackText(run: Run): string {
-  const outcome = summariseVerification(run).outcome;
-  return scrubSecrets(`Verification ${outcome === 'not_run' ? 'not run' : outcome} for ${run.plan.service} ${run.plan.toVersion}`);
+  const v = summariseVerification(run);
+  const outcome = v.notVerified ? `${v.outcome === 'passed' ? 'succeeded' : 'failed'}, ${v.notVerified}` : v.outcome === 'not_run' ? 'not run' : v.outcome;
+  return scrubSecrets(`Verification ${outcome} for ${run.plan.service} ${run.plan.toVersion}`);
 }
