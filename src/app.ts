@@ -2,6 +2,8 @@
 // No I/O happens at import time; start() listens, stop() drains.
 import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver, type webApi } from '@slack/bolt';
 import type { Logger as PinoLogger } from 'pino';
+import type { EventFanout } from './core/coordinator/event-fanout.js';
+import { PlanMessageSubscriber } from './core/coordinator/plan-message.js';
 import type { UseCaseDeps } from './core/use-cases/deps.js';
 import { onIncidentEvent } from './core/use-cases/on-incident.js';
 import { apiRoutes } from './adapters/http/api-routes.js';
@@ -34,7 +36,8 @@ export interface AppConfig {
   pagerDutyWebhookSecret: string | undefined;
 }
 
-export type CoreDeps = Omit<UseCaseDeps, 'chat' | 'directory'>;
+/** Everything but the Slack-backed ports, which need the Bolt app; `events` takes subscribers here. */
+export type CoreDeps = Omit<UseCaseDeps, 'chat' | 'directory' | 'events'> & { events: EventFanout };
 
 export interface BuiltApp {
   app: App;
@@ -47,7 +50,7 @@ export interface BuiltApp {
 const SLACK_RETRY: webApi.RetryOptions = { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 2_000 };
 
 export function buildApp(config: AppConfig, core: CoreDeps, logger: PinoLogger, observability: { metrics: Metrics; readiness: ReadinessCheck[] }): BuiltApp {
-  const newErrorId = core.newRunId;
+  const newErrorId = core.newErrorId;
   const { metrics } = observability;
   let deps: UseCaseDeps | undefined;
   const useCases = () => {
@@ -68,6 +71,9 @@ export function buildApp(config: AppConfig, core: CoreDeps, logger: PinoLogger, 
     chat: instrumentChat(new SlackChatSurface(app.client, core.clock), metrics),
     directory: instrumentDirectory(new SlackApproverDirectory(app.client, core.clock), metrics),
   };
+  // Run events reach Slack through these subscribers: the plan message and reports (domain data the
+  // chat surface renders); the Slack adapter's thread renderer subscribes here too.
+  core.events.subscribe(new PlanMessageSubscriber(deps.chat));
   app.use(correlationMiddleware());
   app.use(commandMetricsMiddleware(metrics));
   registerRollbackCommand(app, deps, newErrorId);

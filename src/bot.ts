@@ -1,6 +1,7 @@
 // Wires the real parts together and starts them. main.ts calls this with the environment; tests,
 // the demo and the benchmark call it with emulator addresses. Nothing here reads process.env.
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger as PinoLogger } from 'pino';
 import { buildApp, type AppConfig, type BuiltApp } from './app.js';
@@ -20,13 +21,20 @@ import { Metrics } from './adapters/metrics/metrics.js';
 import { PagerDutyIncidentService } from './adapters/pagerduty/pagerduty-incident-service.js';
 import type { Clock } from './core/ports.js';
 import type { Catalog } from './core/service.js';
-import { recoverInterruptedRuns, reshowUnrecordedPlans } from './core/use-cases/recover-interrupted.js';
+import { EventFanout } from './core/coordinator/event-fanout.js';
+import { IncidentNotesSubscriber } from './core/coordinator/incident-notes.js';
+import { expiryJob, reminderJob, reshowJob } from './core/coordinator/periodic-jobs.js';
+import { RunCoordinator } from './core/coordinator/run-coordinator.js';
 
 /** The Slack and API settings of the app, plus what the bot wires around it. */
 export interface BotOptions extends Omit<AppConfig, 'pagerDutyWebhookSecret'> {
   databasePath: string;
   /** DATABASE_URL: PostgreSQL instead of the SQLite file at databasePath; several replicas may share it. */
   databaseUrl?: string;
+  /** RUN_LEASE_SECONDS: a run whose owner stopped is claimed again within two of these (default 15). */
+  runLeaseSeconds?: number;
+  /** This replica's name in run leases; default host name, pid and a random suffix. */
+  replicaId?: string;
   catalog: Catalog;
   kubeConfig: KubeConfig;
   logger: PinoLogger;
@@ -36,8 +44,6 @@ export interface BotOptions extends Omit<AppConfig, 'pagerDutyWebhookSecret'> {
   pagerDuty?: PagerDutyOptions;
   /** The helm executable (default `helm` on PATH) and extra environment; it inherits KUBECONFIG. */
   helm?: { binary?: string; env?: Record<string, string> };
-  /** GITHUB_TOKEN and GITHUB_API_URL: follow-up issues for services with `followUp.github`. */
-  github?: { token: string; apiUrl?: string };
 }
 
 export interface PagerDutyOptions {
@@ -54,6 +60,7 @@ export interface RunningBot {
   built: BuiltApp;
   store: OpenedStore;
   metrics: Metrics;
+  coordinator: RunCoordinator;
   stop(): Promise<void>;
 }
 
@@ -62,18 +69,28 @@ const SHUTDOWN_GRACE_MS = 5_000;
 
 export const systemClock: Clock = { now: () => new Date() };
 
+const ID_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
+const ALPHABET_LENGTH = ID_ALPHABET.length;
+
 /** Short, unguessable, readable in Slack: `rb-` and 12 base32 characters. */
 export function newRunId(): string {
-  const alphabet = 'abcdefghijkmnpqrstuvwxyz23456789';
-  return 'rb-' + [...randomBytes(12)].map((b) => alphabet[b % alphabet.length]).join('');
+  return 'rb-' + [...randomBytes(12)].map((b) => ID_ALPHABET[b % ALPHABET_LENGTH]).join('');
 }
+
+/** Under which an unexpected error is logged: `err-…`, so nobody mistakes it for a run id. */
+export function newErrorId(): string {
+  return 'err-' + [...randomBytes(10)].map((b) => ID_ALPHABET[b % ALPHABET_LENGTH]).join('');
+}
+
+const DEFAULT_RUN_LEASE_SECONDS = 15;
 
 export async function startBot(options: BotOptions): Promise<RunningBot> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger;
   const metrics = new Metrics();
-  const shutdown = new AbortController();
-  const executions = new Set<Promise<void>>();
+  const events = new EventFanout(logger);
+  const leaseMs = (options.runLeaseSeconds ?? DEFAULT_RUN_LEASE_SECONDS) * 1000;
+  const owner = options.replicaId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const store = instrumentStore(await openStore(options, {
     onConnectionError: (err) => logger.warn({ err }, 'an idle database connection broke; the next call reconnects'),
   }), metrics);
@@ -102,20 +119,23 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       logger,
       catalog: options.catalog,
       newRunId,
-      shutdown: shutdown.signal,
-      executions,
+      newErrorId,
+      events,
       ...(incidents ? { incidents } : {}),
     },
     logger,
     { metrics, readiness },
   );
+  if (incidents) events.subscribe(new IncidentNotesSubscriber({ incidents, chat: built.deps.chat, catalog: options.catalog, logger }));
+  const coordinator = new RunCoordinator(built.deps, { owner, leaseMs, pollMs: Math.max(200, Math.floor(leaseMs / 3)) });
+  coordinator.register(expiryJob(built.deps));
+  coordinator.register(reminderJob(built.deps));
+  coordinator.register(reshowJob(built.deps, owner, leaseMs));
+  built.deps.nudge = () => coordinator.nudge();
   const url = await built.start(options.port, options.host);
-
-  // One process owns the SQLite file, so every run still in flight was left by a process that died.
-  const interrupted = await recoverInterruptedRuns(built.deps);
-  if (interrupted.length > 0) logger.warn({ runs: interrupted }, 'marked runs interrupted by a previous stop');
-  const reshown = await reshowUnrecordedPlans(built.deps);
-  if (reshown.length > 0) logger.warn({ runs: reshown }, 'posted again plans a previous stop left unrecorded');
+  // Runs left approved, executing or verifying by a process that stopped are claimed here (at once
+  // when it released them, after their lease expires when it was killed) and resumed or reported.
+  coordinator.start();
   // Logged last: whoever waits for this line (a supervisor, a test) finds the bot fully started.
   logger.info({ url, slack: options.appToken ? 'socket mode' : 'http' }, 'smartspec-rollback is listening');
 
@@ -124,14 +144,12 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     built,
     store,
     metrics,
+    coordinator,
     // SIGTERM: stop taking requests and finish the answers in flight (acks Slack waits for), tell
-    // executions to stop between steps, wait (bounded) until they have, then close the database.
+    // runs to stop between steps and release their leases, wait (bounded), then close the database.
     stop: async () => {
       await built.stop();
-      shutdown.abort();
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.allSettled([...executions]), new Promise((resolve) => { timer = setTimeout(resolve, SHUTDOWN_GRACE_MS); })]);
-      clearTimeout(timer);
+      await coordinator.stop(SHUTDOWN_GRACE_MS);
       await store.close();
     },
   };

@@ -10,8 +10,6 @@ async function main(): Promise<void> {
   const env = parseEnv(process.env);
   const catalog = loadCatalog(env.SMARTSPEC_CONFIG);
   const logger = createLogger(env.LOG_LEVEL);
-  // Legal but probably a mistake, e.g. a service whose rollbacks would check nothing: say so once, at start.
-  for (const warning of catalog.warnings ?? []) logger.warn({ catalog: env.SMARTSPEC_CONFIG }, warning);
   // Handlers first: a SIGTERM that arrives while the bot is still starting must stop it cleanly too.
   let bot: RunningBot | undefined;
   let stopping = false;
@@ -46,6 +44,7 @@ async function main(): Promise<void> {
     apiToken: env.SMARTSPEC_API_TOKEN,
     databasePath: env.DATABASE_PATH,
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+    runLeaseSeconds: env.RUN_LEASE_SECONDS,
     catalog,
     kubeConfig,
     logger,
@@ -58,7 +57,6 @@ async function main(): Promise<void> {
       ...(env.PAGERDUTY_FROM ? { from: env.PAGERDUTY_FROM } : {}),
       ...(env.PAGERDUTY_EVENTS_URL ? { eventsUrl: env.PAGERDUTY_EVENTS_URL } : {}),
     },
-    ...(env.GITHUB_TOKEN ? { github: { token: env.GITHUB_TOKEN, apiUrl: env.GITHUB_API_URL } } : {}),
   });
   if (stopping) stopAndExit(bot);
 }

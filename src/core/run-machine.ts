@@ -5,7 +5,7 @@ const NEXT: Record<RunStatus, readonly RunStatus[]> = {
   planned: ['awaiting_approval', 'approved', 'blocked', 'cancelled'],
   awaiting_approval: ['approved', 'rejected', 'expired', 'cancelled'],
   approved: ['executing', 'cancelled', 'interrupted'],
-  executing: ['verifying', 'failed', 'interrupted'],
+  executing: ['verifying', 'failed', 'interrupted', 'cancelled'],
   verifying: ['succeeded', 'failed', 'interrupted'],
   succeeded: [],
   failed: [],

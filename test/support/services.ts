@@ -8,7 +8,7 @@ export function makeService(overrides: Partial<Service> = {}): Service {
     channel: 'C0INCIDENTS',
     target: { kind: 'kubernetes', namespace: 'shop', deployments: ['checkout-api', 'checkout-worker'], core: ['checkout-api'] },
     verification: { http: [], commands: [], prometheus: [], timeoutSeconds: 30, required: false },
-    approvals: { approvers: ['U0APPROVE', 'U0SECOND', 'S0ONCALL'], requesters: [], channels: [], required: 1, highRiskRequired: 2, allowSelfApproval: false, autoApprove: ['U0CIBOT'], apiAutoApprove: false, maxAutoRisk: 'MEDIUM' },
+    approvals: { approvers: ['U0APPROVE', 'U0SECOND', 'S0ONCALL'], requesters: [], channels: [], required: 1, highRiskRequired: 2, allowSelfApproval: false, autoApprove: ['U0CIBOT'], apiAutoApprove: false, maxAutoRisk: 'MEDIUM', remindAfterMinutes: 5 },
     planExpiryMinutes: 30,
     historyKeep: 20,
     preserveDataMigrations: true,

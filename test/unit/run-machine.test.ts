@@ -9,6 +9,9 @@ describe('run machine', () => {
     ['executing', 'verifying', true],
     ['verifying', 'succeeded', true],
     ['executing', 'interrupted', true],
+    ['executing', 'cancelled', true],
+    ['awaiting_approval', 'cancelled', true],
+    ['verifying', 'cancelled', false],
     ['awaiting_approval', 'executing', false],
     ['rejected', 'approved', false],
     ['succeeded', 'failed', false],
@@ -22,6 +25,10 @@ describe('run machine', () => {
     const terminal = RUN_STATUSES.filter(isTerminal);
     expect(terminal.sort()).toEqual(['blocked', 'cancelled', 'expired', 'failed', 'interrupted', 'rejected', 'succeeded']);
     for (const from of terminal) for (const to of RUN_STATUSES) expect(canTransition(from, to as RunStatus)).toBe(false);
+  });
+
+  it('a run may be cancelled until its steps are done, never once it is verifying', () => {
+    expect(legalSources('cancelled')).toEqual(['planned', 'awaiting_approval', 'approved', 'executing']);
   });
 
   it('only an approval leads to execution', () => {

@@ -3,6 +3,7 @@ import { isHighRisk } from '../risk.js';
 import type { Actor, Run } from '../model.js';
 import type { Service } from '../service.js';
 import type { ApproverDirectory } from './deps.js';
+import type { ApproverRef } from '../coordinator/run-events.js';
 
 export type PolicyVerdict = { allowed: true } | { allowed: false; reason: string };
 
@@ -35,6 +36,11 @@ export async function mayApprove(actor: Actor, run: Run, service: Service, direc
   return { allowed: true };
 }
 
+/** Slack user-group ids start with S; everything else in the list is a person. */
+export function approverRefs(service: Service): ApproverRef[] {
+  return service.approvals.approvers.map((id) => ({ kind: id.startsWith('S') ? 'user_group' as const : 'user' as const, id }));
+}
+
 function formatApprover(id: string): string {
-  return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
+  return id.startsWith('S') ? `user group ${id}` : id;
 }

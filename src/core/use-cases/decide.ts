@@ -1,20 +1,20 @@
-// Approve or reject a plan. Every decision is a compare-and-set: clicks, retries and replicas race safely.
+// Approve or reject a plan. Every decision is a compare-and-set: clicks, retries and replicas race
+// safely. Deciding only records intent; the coordinator executes an approved run.
 import type { Actor, Run } from '../model.js';
 import { isApprover, mayApprove } from './approval-policy.js';
 import { withheldFromAutomation } from './automation-gate.js';
 import { isHighRisk } from '../risk.js';
-import { mention, timelineEvent, type UseCaseDeps } from './deps.js';
-import { executeRun } from './execute-run.js';
+import { actorLabel, publish, timelineEvent, type UseCaseDeps } from './deps.js';
 
 export type DecisionOutcome =
   | { kind: 'refused'; message: string }
   | { kind: 'recorded'; message: string }
-  | { kind: 'approved'; execution: Promise<void> }
+  | { kind: 'approved' }
   | { kind: 'rejected' };
 
 export async function approveRun(deps: UseCaseDeps, runId: string, actor: Actor): Promise<DecisionOutcome> {
   const run = await deps.store.getRun(runId);
-  if (!run) return { kind: 'refused', message: `There is no rollback run \`${runId}\`.` };
+  if (!run) return { kind: 'refused', message: `There is no rollback run ${runId}.` };
   const closed = await refusalForClosedRun(deps, run, actor);
   if (closed) return closed;
   const service = deps.catalog.services.get(run.plan.service);
@@ -33,38 +33,44 @@ export async function approveRun(deps: UseCaseDeps, runId: string, actor: Actor)
 
 /**
  * CI and PagerDuty paths: the policy check happened before (autoApprove list, blockers). The run is
- * approved here; its execution goes on in the background and reports in the thread.
+ * approved here; the coordinator executes it and reports in the thread.
  */
-export async function approveAutomatically(deps: UseCaseDeps, runId: string, actor: Actor): Promise<void> {
+export async function approveAutomatically(deps: UseCaseDeps, runId: string, actor: Actor): Promise<boolean> {
   // Bounded by approvals.maxAutoRisk: above it the plan waits for people, and says why (automation-gate.ts).
-  if (await withheldFromAutomation(deps, runId, actor)) return;
+  if (await withheldFromAutomation(deps, runId, actor)) return false;
   const won = await deps.store.transition(runId, ['awaiting_approval'], 'approved', timelineEvent(deps, runId, actor, 'approved', 'auto-approved'));
-  if (won) executeRun(deps, runId).catch((error: unknown) => deps.logger.error({ err: error, runId }, 'execution crashed'));
+  if (!won) return false;
+  await publish(deps, { type: 'approved', runId, at: deps.clock.now().toISOString(), actor, approvals: [], automatic: true });
+  deps.nudge?.();
+  return true;
 }
 
 async function settleApprovals(deps: UseCaseDeps, runId: string, actor: Actor): Promise<DecisionOutcome> {
   const run = await deps.store.getRun(runId);
-  if (!run) return { kind: 'refused', message: `There is no rollback run \`${runId}\`.` };
-  const missing = run.plan.requiredApprovals - countingApprovals(run);
+  if (!run) return { kind: 'refused', message: `There is no rollback run ${runId}.` };
+  const counting = countingApprovals(run);
+  const missing = run.plan.requiredApprovals - counting.length;
   if (missing > 0) {
-    await deps.chat.updatePlan(run);
+    await publish(deps, { type: 'approval_recorded', runId, at: deps.clock.now().toISOString(), actor, missing });
     return { kind: 'recorded', message: `Approval recorded. ${missing} more approval(s) needed.` };
   }
-  const detail = `approvals: ${run.approvals.map((a) => `<@${a.userId}>`).join(', ')}`;
+  const detail = `approvals: ${run.approvals.map((a) => a.userId).join(', ')}`;
   const won = await deps.store.transition(run.id, ['awaiting_approval'], 'approved', timelineEvent(deps, run.id, actor, 'approved', detail));
   if (!won) return { kind: 'recorded', message: 'Approval recorded; the plan had already been decided.' };
-  return { kind: 'approved', execution: executeRun(deps, run.id) };
+  await publish(deps, { type: 'approved', runId, at: deps.clock.now().toISOString(), actor, approvals: counting.map((a) => a.userId), automatic: false });
+  deps.nudge?.();
+  return { kind: 'approved' };
 }
 
 /** High-risk plans never count the requester, even where self-approval is allowed. */
-function countingApprovals(run: Run): number {
-  return run.approvals.filter((a) => !(a.userId === run.requestedBy.id && isHighRisk(run.plan.risk))).length;
+function countingApprovals(run: Run): Run['approvals'] {
+  return run.approvals.filter((a) => !(a.userId === run.requestedBy.id && isHighRisk(run.plan.risk)));
 }
 
 /** Whether `actor` may reject the run now; undefined when they may. Used before asking for a reason. */
 export async function refusalToReject(deps: UseCaseDeps, runId: string, actor: Actor): Promise<DecisionOutcome | undefined> {
   const run = await deps.store.getRun(runId);
-  if (!run) return { kind: 'refused', message: `There is no rollback run \`${runId}\`.` };
+  if (!run) return { kind: 'refused', message: `There is no rollback run ${runId}.` };
   const closed = await refusalForClosedRun(deps, run, actor);
   if (closed) return closed;
   // The requester may withdraw their own request; anyone else needs to be an approver.
@@ -83,7 +89,7 @@ export async function rejectRun(deps: UseCaseDeps, runId: string, actor: Actor, 
   const won = await deps.store.transition(runId, ['awaiting_approval'], 'rejected', timelineEvent(deps, runId, actor, 'rejected', detail));
   const updated = await deps.store.getRun(runId);
   if (!won) return (updated && (await refusalForClosedRun(deps, updated, actor))) ?? { kind: 'refused', message: 'The plan was decided meanwhile.' };
-  if (updated) await deps.chat.updatePlan(updated);
+  await publish(deps, { type: 'rejected', runId, at: deps.clock.now().toISOString(), actor, ...(reason ? { reason } : {}) });
   return { kind: 'rejected' };
 }
 
@@ -92,19 +98,16 @@ async function refusalForClosedRun(deps: UseCaseDeps, run: Run, actor: Actor): P
   if (run.status === 'awaiting_approval') {
     if (deps.clock.now().toISOString() <= run.plan.expiresAt) return undefined;
     const expired = await deps.store.transition(run.id, ['awaiting_approval'], 'expired', timelineEvent(deps, run.id, actor, 'expired', `plan expired at ${run.plan.expiresAt}`));
-    if (expired) {
-      const updated = await deps.store.getRun(run.id);
-      if (updated) await deps.chat.updatePlan(updated);
-    }
+    if (expired) await publish(deps, { type: 'expired', runId: run.id, at: deps.clock.now().toISOString(), expiresAt: run.plan.expiresAt });
     return { kind: 'refused', message: `This plan expired at ${run.plan.expiresAt}; the cluster may have changed since. Run the command again for a fresh plan.` };
   }
-  if (run.plan.dryRun) return { kind: 'refused', message: 'This was a dry run: it cannot be executed. Run the command without `--dry-run`.' };
+  if (run.plan.dryRun) return { kind: 'refused', message: 'This was a dry run: it cannot be executed. Run the command without --dry-run.' };
   if (run.status === 'blocked') {
     const blockers = run.plan.checks.filter((c) => c.outcome === 'block').map((c) => c.message);
     return { kind: 'refused', message: `This plan is blocked and cannot be executed: ${blockers.join(' ')}` };
   }
   const timeline = await deps.store.timeline(run.id);
   const decisive = [...timeline].reverse().find((e) => e.type === run.status || ['approved', 'rejected', 'expired'].includes(e.type));
-  const by = decisive ? ` by ${mention(decisive.actor)} at ${decisive.at}` : '';
+  const by = decisive ? ` by ${actorLabel(decisive.actor)} at ${decisive.at}` : '';
   return { kind: 'refused', message: `This rollback was already ${run.status.replace('_', ' ')}${by}. Nothing more was done.` };
 }

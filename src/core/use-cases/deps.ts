@@ -3,6 +3,7 @@ import type { Actor, TimelineEvent, VerificationCheck } from '../model.js';
 import type { ChatSurface, Clock, DeployProvider, IncidentService, Logger, Store } from '../ports.js';
 import type { Catalog, VerificationSpec } from '../service.js';
 import type { InstantQuerier } from '../detection.js';
+import type { RunEvent, RunEventSink } from '../coordinator/run-events.js';
 
 /** Resolves Slack user-group ids to their members; a failure must refuse, never allow. */
 export interface ApproverDirectory {
@@ -24,17 +25,19 @@ export interface UseCaseDeps {
   logger: Logger;
   catalog: Catalog;
   newRunId(): string;
+  /** Ids under which unexpected errors are logged; they must not look like run ids (`rb-…`). */
+  newErrorId(): string;
+  /** Where run events go (the Slack renderer, PagerDuty notes, silences). Never throws. */
+  events: RunEventSink;
+  /**
+   * Tells this process's coordinator that a run has something to do now (approved, cancel asked),
+   * so it acts at once instead of at its next poll. Entry points only record intent, then nudge.
+   */
+  nudge?(): void;
   /** PagerDuty, when configured. */
   incidents?: IncidentService;
   /** Prometheus instant queries for issue detection at planning (catalog `detection`). */
   prometheus?: InstantQuerier;
-  /**
-   * Aborted when the process is shutting down: executions stop between steps and leave their run as
-   * it is, for the next start to report as interrupted. A shutdown is not a failure.
-   */
-  shutdown?: AbortSignal;
-  /** Executions under way, so a shutdown can wait for them to stop writing before closing the store. */
-  executions?: Set<Promise<void>>;
 }
 
 export const SYSTEM: Actor = { kind: 'system', id: 'smartspec-rollback' };
@@ -43,7 +46,14 @@ export function timelineEvent(deps: Pick<UseCaseDeps, 'clock'>, runId: string, a
   return { runId, at: deps.clock.now().toISOString(), actor, type, detail };
 }
 
-/** How a person is named in messages: a Slack mention for Slack users, the id otherwise. */
-export function mention(actor: Actor): string {
-  return actor.kind === 'slack_user' ? `<@${actor.id}>` : `${actor.name ?? actor.id} (${actor.kind})`;
+/** How a person is named in plain text (audit details, API, CLI): their name, else their id, and what they are. */
+export function actorLabel(actor: Actor): string {
+  if (actor.kind === 'slack_user') return actor.name ? `${actor.name} (${actor.id})` : actor.id;
+  return `${actor.name ?? actor.id} (${actor.kind})`;
+}
+
+/** Publishes an event with the run as stored now; an event for a run that vanished is dropped. */
+export async function publish(deps: Pick<UseCaseDeps, 'store' | 'events'>, event: RunEvent): Promise<void> {
+  const run = await deps.store.getRun(event.runId);
+  if (run) await deps.events.publish(event, run);
 }

@@ -5,7 +5,6 @@ import { UserError } from '../errors.js';
 import type { Actor, Deployment } from '../model.js';
 import type { Service } from '../service.js';
 import type { UseCaseDeps } from './deps.js';
-import { planFromDetection } from './incident-detection.js';
 import { requestRollback } from './request-rollback.js';
 
 export interface IncidentEvent {
@@ -41,8 +40,6 @@ async function onTriggered(deps: UseCaseDeps, event: IncidentEvent): Promise<Inc
   }
   const suspect = await suspectDeployment(deps, service, event.occurredAt);
   if (!suspect) return { kind: 'no_suspect', service: service.name };
-  // Measured beats guessed: with detection queries the matrix classifies from what is breached now.
-  if (service.detection && deps.prometheus) return planFromDetection(deps, service, event, suspect, channel);
 
   const decision = decide(classify(event.incident.title));
   const auto = service.pagerduty.autoRollback && decision.response === 'rollback_immediately';
@@ -76,11 +73,10 @@ async function onProgress(deps: UseCaseDeps, event: IncidentEvent): Promise<Inci
   const runs = await deps.store.runsForIncident(event.incident.id);
   const verb = event.type === 'incident.acknowledged' ? 'acknowledged' : 'resolved';
   for (const run of runs) {
-    try {
-      await deps.chat.postThreadNote(run, `:pager: PagerDuty incident ${event.incident.id} was *${verb}*${event.agent ? ` by ${event.agent}` : ''} at ${event.occurredAt}.`);
-    } catch (error) {
-      deps.logger.warn({ err: error, runId: run.id }, 'could not post the incident update');
-    }
+    await deps.events.publish({
+      type: 'incident_progress', runId: run.id, at: deps.clock.now().toISOString(), incidentId: event.incident.id,
+      change: verb, occurredAt: event.occurredAt, ...(event.agent ? { by: event.agent } : {}),
+    }, run);
   }
   return { kind: 'noted', runs: runs.length };
 }

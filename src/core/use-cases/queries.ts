@@ -1,7 +1,7 @@
 // Read-only answers for `status` and `history`: what the store knows, as text for the asker.
 import { UserError } from '../errors.js';
 import { ACTIVE_STATUSES } from '../run-machine.js';
-import { mention, type UseCaseDeps } from './deps.js';
+import { actorLabel, type UseCaseDeps } from './deps.js';
 import { statusReportText } from '../report/run-report.js';
 
 const MAX_TIMELINE_LINES = 25;
@@ -14,7 +14,7 @@ export async function describeRun(deps: Pick<UseCaseDeps, 'store'>, runId: strin
   const head = `*Run \`${run.id}\`*: ${run.plan.service} (${run.plan.environment}) \`${run.plan.fromVersion}\` → \`${run.plan.toVersion}\` — *${run.status}*, risk ${run.plan.risk}`;
   // A finished run shows its report (timings, checks, causes); an open one its audit trail.
   if (run.verification || run.rootCause) return `${head}\n${statusReportText(run, timeline, 2900 - head.length)}`;
-  const lines = timeline.slice(-MAX_TIMELINE_LINES).map((e) => `• ${e.at} — *${e.type}* by ${mention(e.actor)}: ${e.detail}`);
+  const lines = timeline.slice(-MAX_TIMELINE_LINES).map((e) => `• ${e.at} — *${e.type}* by ${actorLabel(e.actor)}: ${e.detail}`);
   return [
     head,
     timeline.length > MAX_TIMELINE_LINES ? `_(last ${MAX_TIMELINE_LINES} of ${timeline.length} events)_` : '',

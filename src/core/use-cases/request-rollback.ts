@@ -3,17 +3,16 @@
 import type { RollbackRequest } from '../command.js';
 import { UserError } from '../errors.js';
 import type { Actor, Deployment, DeployState, IncidentRef, Run } from '../model.js';
-import type { DetectionReport } from '../detection-report.js';
 import { buildPlan, isBlocked } from '../plan.js';
 import { evaluateSafety } from '../safety.js';
 import type { Service } from '../service.js';
 import { chooseTarget, type TargetChoice } from '../target.js';
 import { automationVia } from './automation-gate.js';
 import { approveAutomatically } from './decide.js';
-import { SYSTEM, timelineEvent, type UseCaseDeps } from './deps.js';
+import { approverRefs } from './approval-policy.js';
+import { publish, SYSTEM, timelineEvent, type UseCaseDeps } from './deps.js';
 import { discoverHistory, findDeployment, versionHistoryOf } from './deployment-history.js';
 import { expireStalePlans } from './expire-plans.js';
-import { detectionFor } from './measure-detection.js';
 import { namedIncident } from './named-incident.js';
 import { newestDeployment, newestDeploymentCheck } from './newest-deployment.js';
 import { authorizeRequest, checkPartial } from './request-policy.js';
@@ -28,8 +27,8 @@ export interface RollbackInput {
   /** Where the plan is posted: the channel the command was typed in, or the service's channel. */
   channel: string;
   incident?: IncidentRef;
-  /** Detection already measured by the caller (PagerDuty decides with it); otherwise planning measures. */
-  detection?: DetectionReport;
+  /** Set by retry and by a refresh after drift: the run this one plans again. */
+  supersedes?: { runId: string; why: 'retry' | 'drift' };
 }
 
 export async function requestRollback(deps: UseCaseDeps, input: RollbackInput): Promise<Run> {
@@ -51,18 +50,25 @@ export async function requestRollback(deps: UseCaseDeps, input: RollbackInput): 
 
   const choice = chooseTarget(failed, await versionHistoryOf(deps, service, await historyOf(deps, service)), request.targetVersion);
   const state = await readState(deps, service);
-  if (!input.detection) {
-    const detection = await detectionFor(deps, service, choice.failed, choice.target);
-    if (detection) input = { ...input, detection };
-  }
   await expireStalePlans(deps, service.name);
   const run = await createRun(deps, input, service, choice, state, components);
   run.message = await showPlan(deps, run);
   await deps.store.setMessage(run.id, run.message);
+  await publishPlanned(deps, run, service);
 
   if (request.dryRun) await dryRunSteps(deps, run, service);
   else if (request.autoApprove && run.status === 'awaiting_approval') await approveAutomatically(deps, run.id, requester);
   return (await deps.store.getRun(run.id)) ?? run;
+}
+
+/** Tells the subscribers (approver mentions in the thread, PagerDuty) that a plan exists. */
+async function publishPlanned(deps: UseCaseDeps, run: Run, service: Service): Promise<void> {
+  const status = run.status === 'blocked' || run.status === 'planned' ? run.status : 'awaiting_approval';
+  await publish(deps, {
+    type: 'planned', runId: run.id, at: deps.clock.now().toISOString(), actor: run.requestedBy, status,
+    approvers: status === 'awaiting_approval' ? approverRefs(service) : [],
+    ...(run.plan.supersedes ? { supersedes: run.plan.supersedes } : {}),
+  });
 }
 
 /** A plan nobody can see must not hold the service: if Slack refuses it, cancel the run and say so. */
@@ -72,7 +78,8 @@ async function showPlan(deps: UseCaseDeps, run: Run) {
   } catch (error) {
     // Only a plan awaiting approval holds the service; blocked plans and dry runs hold nothing.
     if (run.status === 'awaiting_approval') {
-      await deps.store.transition(run.id, ['awaiting_approval'], 'cancelled', timelineEvent(deps, run.id, SYSTEM, 'cancelled', 'the plan could not be posted in Slack; nothing was executed')).catch(() => false);
+      const cancelled = await deps.store.transition(run.id, ['awaiting_approval'], 'cancelled', timelineEvent(deps, run.id, SYSTEM, 'cancelled', 'the plan could not be posted in Slack; nothing was executed')).catch(() => false);
+      if (cancelled) await publish(deps, { type: 'cancelled', runId: run.id, at: deps.clock.now().toISOString(), actor: SYSTEM, was: 'awaiting_approval', why: 'not_shown', stepsDone: [], stepsNotDone: [], components: [] });
     }
     deps.logger.error({ err: error, runId: run.id }, 'posting the plan failed');
     throw new UserError('The plan could not be posted in the channel (Slack refused it), so it was cancelled and nothing will run. Try again in a minute.');
@@ -103,11 +110,13 @@ async function createRun(deps: UseCaseDeps, input: RollbackInput, service: Servi
     const checks = [...choice.checks, ...evaluateSafety({ service, failed, target, undone, state, activeRun })];
     if (request.service !== undefined) checks.unshift(newestDeploymentCheck(failed, deps.clock.now()));
     const now = deps.clock.now();
-    const plan = buildPlan({ service, failed, target, state, checks, undone, reason: request.reason, dryRun: request.dryRun, now, force: request.force === true, ...(request.autoApprove ? { automation: automationVia(requester) } : {}), ...(components ? { components } : {}), ...(input.incident ? { incident: input.incident } : {}), ...(input.detection ? { detection: input.detection } : {}) });
+    const plan = buildPlan({ service, failed, target, state, checks, undone, reason: request.reason, dryRun: request.dryRun, now, force: request.force === true, ...(request.autoApprove ? { automation: automationVia(requester) } : {}), ...(components ? { components } : {}), ...(input.incident ? { incident: input.incident } : {}) });
     const status = request.dryRun ? 'planned' as const : isBlocked(plan) ? 'blocked' as const : 'awaiting_approval' as const;
     const run: Run = { id: deps.newRunId(), status, plan, requestedBy: requester, channel: input.channel, approvals: [], stepResults: [], createdAt: now.toISOString(), updatedAt: now.toISOString() };
-    const where = requester.kind === 'slack_user' ? `in <#${input.channel}>` : `via ${requester.kind === 'api' ? 'the API' : requester.kind}`;
-    const detail = `${plan.fromVersion} → ${plan.toVersion} (${plan.strategy}), risk ${plan.risk}${request.dryRun ? ', dry run' : ''}${status === 'blocked' ? ', blocked' : ''}, ${where}`;
+    if (input.supersedes) plan.supersedes = input.supersedes;
+    const where = requester.kind === 'slack_user' ? `in channel ${input.channel}` : `via ${requester.kind === 'api' ? 'the API' : requester.kind}`;
+    const again = input.supersedes ? `, ${input.supersedes.why === 'retry' ? 'retry' : 'refreshed plan'} of ${input.supersedes.runId}` : '';
+    const detail = `${plan.fromVersion} → ${plan.toVersion} (${plan.strategy}), risk ${plan.risk}${request.dryRun ? ', dry run' : ''}${status === 'blocked' ? ', blocked' : ''}, ${where}${again}`;
     return { run, outcome: await deps.store.createRun(run, timelineEvent(deps, run.id, requester, 'requested', detail)) };
   };
   // Another request may take the service between our check and our write (the store's lock is

@@ -1,0 +1,58 @@
+// Where each component of a run stands, compared with the two states a run knows: what the plan
+// observed before any change ('start') and what the rollback aims for ('target'). Resume and
+// cancel read the cluster and say this; images are the measure (replica counts move on their own).
+import type { DeployState, Deployment, Run } from '../model.js';
+import type { ComponentPlace } from './run-events.js';
+
+/** The images each component should run once rolled back: the undo steps' targets, else the target deployment's record. */
+export function targetImages(run: Run, target: Deployment | undefined): Map<string, string[]> {
+  const images = new Map<string, string[]>();
+  for (const [name, spec] of Object.entries(target?.components ?? {})) images.set(name, [spec.image]);
+  for (const step of run.plan.steps) if (step.kind === 'rollout_undo') images.set(step.component, [step.target.image]);
+  return images;
+}
+
+export function placeComponents(run: Run, state: DeployState | undefined, targets: Map<string, string[]>): ComponentPlace[] {
+  return run.plan.components.map((name) => {
+    if (!state) return { component: name, images: [], at: 'unknown' as const };
+    const now = state.components.find((c) => c.name === name);
+    if (!now) return { component: name, images: [], at: 'elsewhere' as const };
+    const images = [...now.images].sort();
+    const observed = run.plan.observed?.find((c) => c.name === name);
+    const target = targets.get(name);
+    const at = target && same(images, target) ? 'target' as const
+      : observed && same(images, observed.images) ? 'start' as const
+      : 'elsewhere' as const;
+    return {
+      component: name, images, at,
+      ...(now.revision === undefined ? {} : { revision: now.revision }),
+      ...(now.rolloutInProgress ? { rolloutInProgress: true } : {}),
+    };
+  });
+}
+
+export type ResumeVerdict = { resumable: true } | { resumable: false; found: string[] };
+
+/**
+ * A run may go on when every component is where it left it or at its target: untouched ones at the
+ * start or target, ones whose undo step is done at the target. Anything else was moved by someone.
+ */
+export function judgeResume(run: Run, places: ComponentPlace[], targets: Map<string, string[]>): ResumeVerdict {
+  const doneUndo = new Set(run.plan.steps
+    .filter((s) => s.kind === 'rollout_undo' && run.stepResults.some((r) => r.index === s.index && r.status === 'done'))
+    .map((s) => s.component));
+  const found: string[] = [];
+  for (const place of places) {
+    const expected = targets.get(place.component)?.join(', ') ?? 'unknown';
+    if (place.at === 'unknown') found.push(`${place.component}: the cluster could not be read`);
+    else if (place.at === 'elsewhere') found.push(place.images.length === 0 ? `${place.component} is gone` : `${place.component} runs ${place.images.join(', ')}: neither what the plan found nor the target (${expected})`);
+    else if (place.at === 'start' && doneUndo.has(place.component)) found.push(`${place.component} is back at ${place.images.join(', ')} although its rollback step was done`);
+  }
+  return found.length === 0 ? { resumable: true } : { resumable: false, found };
+}
+
+function same(a: readonly string[], b: readonly string[]): boolean {
+  const x = [...a].sort();
+  const y = [...b].sort();
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}

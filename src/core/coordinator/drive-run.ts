@@ -1,0 +1,215 @@
+// Moves one claimed run as far as it can go: an approved run is checked for drift and executed; a
+// run found executing or verifying (its owner stopped) is resumed when the cluster allows it. Each
+// step is recorded (fenced) before the next begins, so whoever claims the run next knows where it is.
+import { LeaseLostError } from '../errors.js';
+import { fingerprintState, describeDrift } from '../fingerprint.js';
+import { analyseRootCause } from '../rca.js';
+import type { Actor, Evidence, Run, StepResult } from '../model.js';
+import type { Service } from '../service.js';
+import { SYSTEM, type UseCaseDeps } from '../use-cases/deps.js';
+import { placeComponents, judgeResume, targetImages } from './component-places.js';
+import type { HeldLease } from './held-lease.js';
+import { replan } from '../use-cases/replan.js';
+import type { ComponentPlace, StepRef } from './run-events.js';
+import { collectEvidence, completeEvidence, executeStep, readState, verify } from './run-phases.js';
+import { RunWriter } from './run-writer.js';
+
+/** Why a drive ended without finishing the run: the process is stopping, or another owner took it. */
+export type DriveEnd = 'finished' | 'left';
+
+export async function driveRun(deps: UseCaseDeps, held: HeldLease, claimed: Run, shutdown: AbortSignal): Promise<DriveEnd> {
+  const w = new RunWriter(deps, held, claimed.id);
+  const stop = AbortSignal.any([shutdown, held.signal]);
+  try {
+    const service = deps.catalog.services.get(claimed.plan.service);
+    if (!service) {
+      await stopForMissingService(w, claimed);
+      return 'finished';
+    }
+    if (claimed.status === 'approved') return await startApproved(w, claimed, service, stop);
+    if (claimed.status === 'executing') return await resumeExecuting(w, claimed, service, stop);
+    if (claimed.status === 'verifying') {
+      await w.note('resumed', 'the previous owner stopped during verification: verifying again');
+      await w.emit({ type: 'resumed', was: 'verifying', stepsDone: stepsDone(claimed), components: [] });
+      await verifyAndFinish(w, service, undefined);
+      return 'finished';
+    }
+    return 'finished';
+  } catch (error) {
+    if (error instanceof LeaseLostError || held.lost) {
+      deps.logger.warn({ runId: claimed.id }, 'the run was claimed by another owner; this process stopped driving it');
+      return 'left';
+    }
+    if (shutdown.aborted) return 'left';
+    await failOnInternalError(w, claimed, error);
+    return 'finished';
+  }
+}
+
+async function startApproved(w: RunWriter, approved: Run, service: Service, stop: AbortSignal): Promise<DriveEnd> {
+  const { deps } = w;
+  const { state, error } = await readState(deps, service, approved.id);
+  if (!state || fingerprintState(state) !== approved.plan.fingerprint) {
+    const changes = state ? describeDrift(approved.plan.observed, state) : [`the cluster could not be read to confirm the plan still holds (${error ?? 'error'})`];
+    if (!(await w.move(['approved'], 'cancelled', 'drift', `not executed: ${changes.join('; ')}`))) return 'finished';
+    await w.emit({ type: 'drifted', changes });
+    await replan(deps, await w.run(), 'drift', approved.requestedBy);
+    return 'finished';
+  }
+  await w.held.confirm();
+  if (!(await w.move(['approved'], 'executing', 'executing', 'execution started'))) return 'finished'; // cancelled meanwhile
+  const run = await w.run();
+  await w.emit({ type: 'execution_started', components: run.plan.components, steps: run.plan.steps.map(stepRef) });
+  const evidence = await collectEvidence(deps, run, service);
+  if (!evidence) await w.note('evidence_failed', 'evidence of the failed version could not be collected');
+  return runSteps(w, run, service, evidence, stop);
+}
+
+async function resumeExecuting(w: RunWriter, orphan: Run, service: Service, stop: AbortSignal): Promise<DriveEnd> {
+  const cancel = await cancelRequest(w);
+  if (cancel) {
+    await cancelExecuting(w, service, cancel);
+    return 'finished';
+  }
+  const places = await componentPlaces(w, orphan, service);
+  const targets = targetImages(orphan, await w.deps.store.getDeployment(orphan.plan.targetDeploymentId));
+  const verdict = judgeResume(orphan, places, targets);
+  if (!verdict.resumable) {
+    if (!(await w.move(['executing'], 'interrupted', 'interrupted', `the previous owner stopped mid-execution and the cluster moved: ${verdict.found.join('; ')}`))) return 'finished';
+    await w.emit({ type: 'interrupted', was: 'executing', found: verdict.found, stepsDone: stepsDone(orphan), stepsNotDone: stepsNotDone(orphan), components: places });
+    return 'finished';
+  }
+  const next = orphan.plan.steps.find((s) => !isDone(orphan, s.index));
+  await w.note('resumed', next ? `the previous owner stopped: going on from step ${next.index}` : 'the previous owner stopped after the last step: verifying');
+  await w.emit({ type: 'resumed', was: 'executing', ...(next ? { fromStep: stepRef(next) } : {}), stepsDone: stepsDone(orphan), components: places });
+  return runSteps(w, orphan, service, undefined, stop);
+}
+
+/** The steps not yet done, in order; then verification. Stops between steps when asked to. */
+async function runSteps(w: RunWriter, run: Run, service: Service, evidence: Evidence | undefined, stop: AbortSignal): Promise<DriveEnd> {
+  const { deps } = w;
+  const of = run.plan.steps.length;
+  for (const step of run.plan.steps) {
+    if (isDone(run, step.index)) continue;
+    if (stop.aborted) return 'left';
+    const cancel = await cancelRequest(w);
+    if (cancel) {
+      await cancelExecuting(w, service, cancel);
+      return 'finished';
+    }
+    await w.held.confirm(); // the last check before the cluster write
+    const startedAt = w.now();
+    await w.step({ index: step.index, status: 'running', startedAt, detail: step.description });
+    await w.note('step_started', `step ${step.index}: ${step.description}`);
+    await w.emit({ type: 'step_started', step: stepRef(step), of });
+    const result = await executeStep(deps, run, step, service, startedAt, stop);
+    if (stop.aborted) return 'left'; // cut short by a stop: not a failed step, the next owner judges it
+    await w.step(result);
+    await w.note(result.status === 'done' ? 'step_done' : 'step_failed', `step ${step.index}: ${result.detail}`);
+    if (result.status !== 'done') {
+      await failStep(w, run, service, step.index, result, evidence);
+      return 'finished';
+    }
+    await w.emit({ type: 'step_done', step: stepRef(step), of, detail: result.detail });
+  }
+  if (stop.aborted) return 'left';
+  await verifyAndFinish(w, service, evidence);
+  return 'finished';
+}
+
+async function verifyAndFinish(w: RunWriter, service: Service, evidence: Evidence | undefined): Promise<void> {
+  const { deps } = w;
+  const moved = await w.move(['executing'], 'verifying', 'verifying', 'verification started');
+  if (!moved && (await w.run()).status !== 'verifying') return;
+  if (moved) await w.emit({ type: 'verifying' });
+  const run = await w.run();
+  const verification = await verify(deps, run, service);
+  await w.verification(verification);
+  const failed = verification.checks.filter((c) => c.phase === 'failed').length;
+  await w.emit({ type: 'verified', phase: verification.phase, passed: verification.checks.filter((c) => c.phase === 'passed').length, failed });
+  const ok = verification.phase === 'Succeeded';
+  if (!(await w.move(['verifying'], ok ? 'succeeded' : 'failed', ok ? 'succeeded' : 'failed', ok ? 'verification passed' : 'verification failed'))) return;
+  if (ok) await deps.store.markRolledBack(run.plan.failedDeploymentId, run.id);
+  await w.rootCause(analyseRootCause(await completeEvidence(deps, run, evidence)));
+  await w.emit({ type: 'reports_ready', verification: true, rootCause: true });
+  if (ok) await w.emit({ type: 'succeeded', toVersion: run.plan.toVersion });
+  else await w.emit({ type: 'failed', cause: 'verification_failed', error: `${failed} verification check(s) failed`, components: await componentPlaces(w, run, service) });
+}
+
+async function failStep(w: RunWriter, run: Run, service: Service, index: number, result: StepResult, evidence: Evidence | undefined): Promise<void> {
+  const step = run.plan.steps.find((s) => s.index === index);
+  const of = run.plan.steps.length;
+  const notDone = run.plan.steps.filter((s) => s.index > index).map(stepRef);
+  if (step) await w.emit({ type: 'step_failed', step: stepRef(step), of, error: result.detail, notDone });
+  if (!(await w.move(['executing'], 'failed', 'failed', `step ${index} failed: ${result.detail}`))) return;
+  await w.rootCause(analyseRootCause(await completeEvidence(w.deps, run, evidence)));
+  await w.emit({ type: 'reports_ready', verification: false, rootCause: true });
+  await w.emit({ type: 'failed', cause: 'step_failed', error: `step ${index} failed: ${result.detail}`, components: await componentPlaces(w, run, service) });
+}
+
+/** Stops before the next step and says where each component was left. */
+async function cancelExecuting(w: RunWriter, service: Service, by: Actor): Promise<void> {
+  const run = await w.run();
+  const done = stepsDone(run);
+  const notDone = stepsNotDone(run);
+  const detail = done.length === 0 ? 'stopped before the first step: nothing was changed' : `stopped after step ${done.at(-1)?.index}; not done: ${notDone.map((s) => s.index).join(', ') || 'none'}`;
+  if (!(await w.move(['executing'], 'cancelled', 'cancelled', detail, by))) return;
+  const components = done.length === 0 ? [] : await componentPlaces(w, run, service);
+  await w.emit({ type: 'cancelled', actor: by, was: 'executing', why: 'requested', stepsDone: done, stepsNotDone: notDone, components });
+}
+
+/** The person who asked to stop the run (the first ask counts), if anyone did. */
+async function cancelRequest(w: RunWriter): Promise<Actor | undefined> {
+  const timeline = await w.deps.store.timeline(w.runId);
+  return timeline.find((e) => e.type === 'cancel_requested')?.actor;
+}
+
+async function stopForMissingService(w: RunWriter, run: Run): Promise<void> {
+  const detail = `service ${run.plan.service} is no longer in the catalog`;
+  if (run.status === 'approved') {
+    if (await w.move(['approved'], 'cancelled', 'cancelled', `${detail}: nothing was executed`)) {
+      await w.emit({ type: 'cancelled', actor: SYSTEM, was: 'approved', why: 'requested', stepsDone: [], stepsNotDone: run.plan.steps.map(stepRef), components: [] });
+    }
+    return;
+  }
+  if (run.status === 'executing' || run.status === 'verifying') {
+    if (await w.move([run.status], 'interrupted', 'interrupted', detail)) {
+      await w.emit({ type: 'interrupted', was: run.status, found: [detail], stepsDone: stepsDone(run), stepsNotDone: stepsNotDone(run), components: [] });
+    }
+  }
+}
+
+async function failOnInternalError(w: RunWriter, claimed: Run, error: unknown): Promise<void> {
+  const { deps } = w;
+  const errorId = deps.newErrorId();
+  deps.logger.error({ err: error, runId: w.runId, errorId }, 'execution failed unexpectedly');
+  const event = { type: 'failed' as const, runId: w.runId, at: w.now(), cause: 'internal_error' as const, error: 'the rollback stopped on an internal error; its outcome may not be recorded', errorId, components: [] };
+  try {
+    if (await w.move(['executing', 'verifying'], 'failed', 'failed', `internal error ${errorId}`)) await deps.events.publish(event, await w.run());
+  } catch (storeError) {
+    // The store itself failed (disk full, locked): the people waiting must still learn that the bot lost track.
+    deps.logger.error({ err: storeError, runId: w.runId, errorId }, 'could not record the failed run; it is resumed or reported when its lease expires');
+    await deps.events.publish(event, claimed);
+  }
+}
+
+async function componentPlaces(w: RunWriter, run: Run, service: Service): Promise<ComponentPlace[]> {
+  const { state } = await readState(w.deps, service, run.id);
+  return placeComponents(run, state, targetImages(run, await w.deps.store.getDeployment(run.plan.targetDeploymentId)));
+}
+
+function isDone(run: Run, index: number): boolean {
+  return run.stepResults.some((r) => r.index === index && r.status === 'done');
+}
+
+function stepRef(step: { index: number; component: string; description: string }): StepRef {
+  return { index: step.index, component: step.component, description: step.description };
+}
+
+function stepsDone(run: Run): StepRef[] {
+  return run.plan.steps.filter((s) => isDone(run, s.index)).map(stepRef);
+}
+
+function stepsNotDone(run: Run): StepRef[] {
+  return run.plan.steps.filter((s) => !isDone(run, s.index)).map(stepRef);
+}

@@ -1,0 +1,133 @@
+// One per process. Like a Kubernetes controller it reconciles: on every tick it does the periodic
+// work that is due (once across replicas), then claims every run that needs moving and nobody holds
+// (approved, or left executing/verifying by an owner that stopped) and drives each in the background
+// under a renewed lease. Entry points only record intent and nudge it.
+import type { UseCaseDeps } from '../use-cases/deps.js';
+import { driveRun } from './drive-run.js';
+import { HeldLease } from './held-lease.js';
+import { PeriodicWork, type PeriodicJob } from './periodic-work.js';
+
+/** Runs a coordinator moves forward. */
+export const DRIVABLE_STATUSES = ['approved', 'executing', 'verifying'] as const;
+
+export interface CoordinatorOptions {
+  /** This replica, as stored in leases (host name and process, or a random id). */
+  owner: string;
+  leaseMs: number;
+  /** How often to look for work when nobody nudges; a run without owner is found within this plus a lease. */
+  pollMs: number;
+}
+
+export class RunCoordinator {
+  readonly periodic: PeriodicWork;
+  private readonly driving = new Map<string, Promise<void>>();
+  private readonly shutdown = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+  private again = false;
+
+  constructor(private readonly deps: UseCaseDeps, private readonly options: CoordinatorOptions) {
+    this.periodic = new PeriodicWork({ store: deps.store, clock: deps.clock, logger: deps.logger, owner: options.owner });
+  }
+
+  register(job: PeriodicJob): void {
+    this.periodic.register(job);
+  }
+
+  /** Starts polling. Tests drive `tick()` themselves instead. */
+  start(): void {
+    const loop = () => {
+      this.timer = setTimeout(() => { void this.tick().finally(() => { if (!this.shutdown.signal.aborted) loop(); }); }, this.options.pollMs);
+      this.timer.unref();
+    };
+    void this.tick();
+    loop();
+  }
+
+  /** Something was recorded that a run may act on: look now rather than at the next poll. */
+  nudge(): void {
+    if (this.shutdown.signal.aborted) return;
+    void this.tick();
+  }
+
+  /** One reconciliation. Concurrent calls coalesce into at most one more pass. Never throws. */
+  tick(): Promise<void> {
+    if (this.ticking) {
+      this.again = true;
+      return this.ticking;
+    }
+    this.ticking = this.reconcile().finally(() => {
+      this.ticking = undefined;
+      if (this.again && !this.shutdown.signal.aborted) {
+        this.again = false;
+        void this.tick();
+      }
+    });
+    return this.ticking;
+  }
+
+  /** Runs this process is driving now. */
+  activeRuns(): string[] {
+    return [...this.driving.keys()];
+  }
+
+  /** Resolves when every drive started so far has ended (tests; shutdown). */
+  async idle(): Promise<void> {
+    while (this.driving.size > 0 || this.ticking) {
+      await Promise.allSettled([...this.driving.values(), this.ticking]);
+    }
+  }
+
+  /**
+   * Stops claiming; drives stop between steps and release their runs, so the next owner (this
+   * process restarted, or another replica) claims them at once. Bounded by `graceMs`.
+   */
+  async stop(graceMs: number): Promise<void> {
+    this.shutdown.abort();
+    clearTimeout(this.timer);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.idle(), new Promise((resolve) => { timer = setTimeout(resolve, graceMs); })]);
+    clearTimeout(timer);
+  }
+
+  private async reconcile(): Promise<void> {
+    if (this.shutdown.signal.aborted) return;
+    try {
+      await this.periodic.runDue();
+      await this.claimRuns();
+    } catch (error) {
+      this.deps.logger.error({ err: error }, 'coordinator pass failed; trying again at the next one');
+    }
+  }
+
+  private async claimRuns(): Promise<void> {
+    const now = this.deps.clock.now().toISOString();
+    const candidates = await this.deps.store.claimableRuns(now, DRIVABLE_STATUSES);
+    for (const candidate of candidates) {
+      if (this.shutdown.signal.aborted) return;
+      if (this.driving.has(candidate.id)) continue;
+      const lease = await this.deps.store.claimRun(candidate.id, this.options.owner, this.deps.clock.now().toISOString(), this.options.leaseMs);
+      if (!lease) continue; // another replica was quicker
+      const held = new HeldLease(lease, { store: this.deps.store, clock: this.deps.clock, logger: this.deps.logger, leaseMs: this.options.leaseMs });
+      held.startRenewing();
+      const drive = this.drive(held, candidate.id).finally(() => this.driving.delete(candidate.id));
+      this.driving.set(candidate.id, drive);
+    }
+  }
+
+  private async drive(held: HeldLease, runId: string): Promise<void> {
+    try {
+      // Read after the claim: what the previous owner recorded up to its last fenced write.
+      const run = await this.deps.store.getRun(runId);
+      if (!run || !(DRIVABLE_STATUSES as readonly string[]).includes(run.status)) return;
+      this.deps.logger.info({ runId, status: run.status, fence: held.current.fence }, 'driving run');
+      const end = await driveRun(this.deps, held, run, this.shutdown.signal);
+      if (end === 'left') this.deps.logger.warn({ runId }, 'left the run for its next owner');
+    } catch (error) {
+      this.deps.logger.error({ err: error, runId }, 'driving the run failed; its next owner takes it after the lease expires');
+      held.abandon();
+      return;
+    }
+    await held.release();
+  }
+}
