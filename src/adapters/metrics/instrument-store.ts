@@ -3,6 +3,7 @@
 import type { RunStatus, TimelineEvent } from '../../core/model.js';
 import type { Store } from '../../core/ports.js';
 import { isTerminal } from '../../core/run-machine.js';
+import { instrumentLeases } from './instrument-leases.js';
 import type { Metrics } from './metrics.js';
 
 /** Runs in flight at once are few (one per service); the bound only guards against a leak. */
@@ -56,8 +57,9 @@ export function instrumentStore<S extends Store>(store: S, metrics: Metrics): S 
     }
   };
 
-  const transition: Store['transition'] = async (runId, from, to, event) => {
-    const won = await store.transition(runId, from, to, event);
+  // Every argument passes through: dropping the lease would silently turn a fenced write into an unfenced one.
+  const transition: Store['transition'] = async (runId, from, to, event, lease) => {
+    const won = await store.transition(runId, from, to, event, lease);
     if (won) {
       try {
         await observe(runId, to, event);
@@ -68,11 +70,12 @@ export function instrumentStore<S extends Store>(store: S, metrics: Metrics): S 
     return won;
   };
 
-  return new Proxy(store, {
+  // Outermost: lease losses are counted on the writes as every caller sees them.
+  return instrumentLeases(new Proxy(store, {
     get(target, property) {
       if (property === 'transition') return transition;
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
-  });
+  }), metrics.leases);
 }

@@ -2,6 +2,7 @@
 // two app instances in one process (tests, the demo) collide on metric names.
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RunStatus } from '../../core/model.js';
+import { LeaseMetrics } from './lease-metrics.js';
 
 export type Dependency = 'slack' | 'kubernetes' | 'pagerduty';
 
@@ -21,6 +22,8 @@ export interface MetricsOptions {
 
 export class Metrics {
   readonly registry = new Registry();
+  /** Claims, takeovers and lease losses across replicas (fed by instrumentStore). */
+  readonly leases = new LeaseMetrics(this.registry);
   private readonly commands: Counter<'kind' | 'outcome'>;
   private readonly runs: Counter<'outcome'>;
   private readonly approvalWait: Histogram;
