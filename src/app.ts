@@ -21,8 +21,11 @@ import { metricsRoutes } from './adapters/metrics/metrics-routes.js';
 import { pagerDutyWebhookRoutes } from './adapters/pagerduty/webhook-route.js';
 import { registerDecisionActions } from './adapters/slack/listeners/decision-actions.js';
 import { registerRollbackCommand } from './adapters/slack/listeners/rollback-command.js';
+import { registerRunControlActions } from './adapters/slack/listeners/run-control-actions.js';
+import { registerUnknownActions } from './adapters/slack/listeners/unknown-actions.js';
 import { SlackApproverDirectory } from './adapters/slack/slack-approver-directory.js';
 import { SlackChatSurface } from './adapters/slack/slack-chat-surface.js';
+import { SlackThreadNotes } from './adapters/slack/slack-thread-notes.js';
 
 export interface AppConfig {
   botToken: string;
@@ -68,16 +71,19 @@ export function buildApp(config: AppConfig, core: CoreDeps, logger: PinoLogger, 
   });
   deps = {
     ...core,
-    chat: instrumentChat(new SlackChatSurface(app.client, core.clock), metrics),
+    chat: instrumentChat(new SlackChatSurface(app.client, core.clock, core.catalog), metrics),
     directory: instrumentDirectory(new SlackApproverDirectory(app.client, core.clock), metrics),
   };
   // Run events reach Slack through these subscribers: the plan message and reports (domain data the
   // chat surface renders); the Slack adapter's thread renderer subscribes here too.
   core.events.subscribe(new PlanMessageSubscriber(deps.chat));
+  core.events.subscribe(new SlackThreadNotes(app.client, core.store));
   app.use(correlationMiddleware());
   app.use(commandMetricsMiddleware(metrics));
   registerRollbackCommand(app, deps, newErrorId);
   registerDecisionActions(app, deps, newErrorId);
+  registerRunControlActions(app, deps, newErrorId);
+  registerUnknownActions(app, core.logger);
   app.error(async (error) => {
     logger.error({ err: error }, 'unhandled error in a Slack listener');
   });

@@ -3,12 +3,13 @@
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, RespondFn, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import { ID_PATTERN } from '../../../core/command.js';
-import type { Actor, Run } from '../../../core/model.js';
+import type { Run } from '../../../core/model.js';
 import { approveRun, refusalToReject, rejectRun, type DecisionOutcome } from '../../../core/use-cases/decide.js';
 import type { UseCaseDeps } from '../../../core/use-cases/deps.js';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from '../blocks/plan-blocks.js';
 import { MAX_REASON_LENGTH, REASON_ACTION_ID, REASON_BLOCK_ID, REJECT_MODAL_CALLBACK_ID, renderRejectModal } from '../blocks/reject-modal.js';
 import { explain } from './rollback-command.js';
+import { actorOf } from './slack-actor.js';
 
 const runId = z.string().regex(ID_PATTERN);
 const reasonState = z.object({
@@ -84,11 +85,6 @@ async function openRejectModal(client: AllMiddlewareArgs['client'], triggerId: s
     if (code === 'expired_trigger_id') return tell(respond, 'Slack took too long to open the reject dialog: click Reject again. Nothing was changed.');
     throw error;
   }
-}
-
-function actorOf(user: { id: string; name?: string; username?: string }): Actor {
-  const name = user.name ?? user.username;
-  return { kind: 'slack_user', id: user.id, ...(name ? { name } : {}) };
 }
 
 async function answer(respond: RespondFn, outcome: DecisionOutcome): Promise<void> {
