@@ -25,6 +25,10 @@ import { EventFanout } from './core/coordinator/event-fanout.js';
 import { IncidentNotesSubscriber } from './core/coordinator/incident-notes.js';
 import { expiryJob, reminderJob, reshowJob } from './core/coordinator/periodic-jobs.js';
 import { RunCoordinator } from './core/coordinator/run-coordinator.js';
+import { AlertmanagerHttpClient } from './adapters/alertmanager/alertmanager-client.js';
+import { PrometheusHttpQuerier } from './adapters/prometheus/prometheus-querier.js';
+import { SilenceKeeper } from './core/silences/silence-keeper.js';
+import { silenceSweepJob } from './core/silences/silence-sweep-job.js';
 
 /** The Slack and API settings of the app, plus what the bot wires around it. */
 export interface BotOptions extends Omit<AppConfig, 'pagerDutyWebhookSecret'> {
@@ -122,15 +126,20 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       newErrorId,
       events,
       ...(incidents ? { incidents } : {}),
+      prometheus: new PrometheusHttpQuerier(),
     },
     logger,
     { metrics, readiness },
   );
   if (incidents) events.subscribe(new IncidentNotesSubscriber({ incidents, chat: built.deps.chat, catalog: options.catalog, logger }));
+  // Alertmanager silences while a run changes production; services without `alertmanager` are skipped.
+  const silences = new SilenceKeeper({ store, catalog: options.catalog, clock, logger, alertmanager: new AlertmanagerHttpClient(), runLink: (run) => built.deps.chat.permalink(run) });
+  events.subscribe(silences);
   const coordinator = new RunCoordinator(built.deps, { owner, leaseMs, pollMs: Math.max(200, Math.floor(leaseMs / 3)) });
   coordinator.register(expiryJob(built.deps));
   coordinator.register(reminderJob(built.deps));
   coordinator.register(reshowJob(built.deps, owner, leaseMs));
+  coordinator.register(silenceSweepJob(silences));
   built.deps.nudge = () => coordinator.nudge();
   const url = await built.start(options.port, options.host);
   // Runs left approved, executing or verifying by a process that stopped are claimed here (at once
