@@ -1,4 +1,4 @@
-// The kustomize base under deploy/kubernetes, held to what the code does: RBAC grants exactly the
+// The kustomize base under deploy/kubernetes/base, held to what the code does: RBAC grants exactly the
 // verbs the Kubernetes adapter calls (derived from its sources), and the Deployment is the one
 // replica, non-root, read-only, probed pod the operations guide describes.
 import { execFileSync } from 'node:child_process';
@@ -12,7 +12,7 @@ import { parseEnv } from '../../src/config/env.js';
 import { resourceOfPath, scanKubernetesApiUsage } from '../support/kube-api-usage.js';
 import { describeWithTool } from '../support/required-tool.js';
 
-const DIR = 'deploy/kubernetes';
+const DIR = 'deploy/kubernetes/base';
 const SOURCES = 'src/adapters/kubernetes';
 
 interface Permission {
