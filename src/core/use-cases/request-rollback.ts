@@ -116,7 +116,7 @@ async function createRun(deps: UseCaseDeps, input: RollbackInput, service: Servi
     if (input.supersedes) plan.supersedes = input.supersedes;
     const where = requester.kind === 'slack_user' ? `in channel ${input.channel}` : `via ${requester.kind === 'api' ? 'the API' : requester.kind}`;
     const again = input.supersedes ? `, ${input.supersedes.why === 'retry' ? 'retry' : 'refreshed plan'} of ${input.supersedes.runId}` : '';
-    const detail = `${plan.fromVersion} → ${plan.toVersion} (${plan.strategy}), risk ${plan.risk}${request.dryRun ? ', dry run' : ''}${status === 'blocked' ? ', blocked' : ''}, ${where}${again}`;
+    const detail = `${plan.fromVersion} → ${plan.toVersion} (${plan.strategy}), risk ${plan.risk}${request.dryRun ? ', dry run' : ''}${status === 'blocked' ? ', blocked' : ''}${plan.forced ? ', forced' : ''}, ${where}${again}`;
     return { run, outcome: await deps.store.createRun(run, timelineEvent(deps, run.id, requester, 'requested', detail)) };
   };
   // Another request may take the service between our check and our write (the store's lock is
