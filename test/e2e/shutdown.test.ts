@@ -1,6 +1,5 @@
 // SIGTERM in the middle of a rollout: the bot stops taking requests, exits cleanly without marking the
 // run failed, and the next start on the same database reports it as interrupted in the thread.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,16 +7,15 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack } from '../../sandbox/slack/fake-slack-web-api.js';
 import { startKubernetesEmulator, type KubernetesEmulator } from '../../sandbox/kubernetes/kubernetes-emulator.js';
 import { API_TOKEN, CHANNEL, DEFAULT_CATALOG, deploymentBody, IMAGE, NAMESPACE, USERS } from '../support/bot-harness.js';
+import { startBotProcess, type BotProcess } from '../support/bot-process.js';
 
-const TSX = join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'tsx');
-const MAIN = join(import.meta.dirname, '..', '..', 'src', 'main.ts');
 const BOT_TOKEN = 'xoxb-shutdown-test';
 const SECRET = 'shutdown-test-signing-secret';
 let dir: string;
 let slack: FakeSlack;
 let k8s: KubernetesEmulator;
 let env: Record<string, string>;
-const children: ChildProcess[] = [];
+const children: BotProcess[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'smartspec-sigterm-'));
@@ -36,28 +34,17 @@ beforeAll(async () => {
   };
 });
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
+  // The bot itself, not a wrapper: startBotProcess runs `node --import tsx`, one process.
+  await Promise.all(children.map((child) => child.kill('SIGKILL')));
   await slack.close();
   await k8s.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function startChild(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(TSX, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+async function startChild(): Promise<BotProcess> {
+  const child = await startBotProcess({ env, startTimeoutMs: 20_000 });
   children.push(child);
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the bot did not start within 20 s')), 20_000);
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /"url":"(http:\/\/[^"]+)"/.exec(out);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-  });
-  return { child, url };
+  return child;
 }
 
 const api = async (url: string, path: string, body?: unknown) => {
@@ -81,9 +68,7 @@ it('leaves a run cut short by SIGTERM for the next start, which reports it as in
   await slack.clickButton({ userId: USERS.approver, channelId: CHANNEL, messageTs: plan.ts, actionId: 'rollback_approve' });
   await slack.waitFor(() => k8s.requests.some((r) => r.method === 'PATCH' && r.path.endsWith('/deployments/checkout-api')), 10_000, 'the first rollback write');
 
-  const exited = new Promise<number | null>((resolve) => first.child.on('exit', (code) => resolve(code)));
-  first.child.kill('SIGTERM');
-  expect(await exited).toBe(0);
+  expect(await first.kill('SIGTERM')).toEqual({ code: 0, signal: null });
 
   const second = await startChild();
   slack.setAppUrl(second.url);
@@ -96,5 +81,5 @@ it('leaves a run cut short by SIGTERM for the next start, which reports it as in
   expect(types.at(-1)).toBe('interrupted');
   // Nothing re-executes by itself: one template write, by the first process only.
   expect(k8s.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/deployments/checkout-api') && r.query['dryRun'] === undefined)).toHaveLength(1);
-  second.child.kill('SIGTERM');
+  expect(await second.kill('SIGTERM')).toEqual({ code: 0, signal: null });
 });

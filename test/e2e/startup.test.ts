@@ -1,6 +1,6 @@
 // main.ts as a real process: configuration errors exit 2 naming what is wrong; a good config serves
 // /healthz; SIGTERM stops it cleanly.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,13 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack } from '../../sandbox/slack/fake-slack-web-api.js';
 import { startKubernetesEmulator, type KubernetesEmulator } from '../../sandbox/kubernetes/kubernetes-emulator.js';
 import { DEFAULT_CATALOG } from '../support/bot-harness.js';
+import { PROJECT_ROOT, startBotProcess, type BotProcess } from '../support/bot-process.js';
 
-const TSX = join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'tsx');
-const MAIN = join(import.meta.dirname, '..', '..', 'src', 'main.ts');
+const MAIN = join(PROJECT_ROOT, 'src', 'main.ts');
 let dir: string;
 let slack: FakeSlack;
 let k8s: KubernetesEmulator;
 let baseEnv: Record<string, string>;
+let bot: BotProcess | undefined;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'smartspec-start-'));
@@ -30,6 +31,8 @@ beforeAll(async () => {
   };
 });
 afterAll(async () => {
+  // Also when an assertion failed before the test's own SIGTERM.
+  await bot?.kill('SIGKILL');
   await slack.close();
   await k8s.close();
   rmSync(dir, { recursive: true, force: true });
@@ -37,7 +40,9 @@ afterAll(async () => {
 
 function runMain(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(TSX, [MAIN], { env, timeout: 20_000 }, (error, _stdout, stderr) => {
+    // `node --import tsx`, not the tsx CLI: the CLI runs the bot in a second process, which the
+    // timeout's kill would not reach.
+    execFile(process.execPath, ['--import', 'tsx', MAIN], { cwd: PROJECT_ROOT, env, timeout: 20_000 }, (error, _stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stderr });
     });
   });
@@ -73,23 +78,9 @@ describe('starting the bot', () => {
   });
 
   it('serves /healthz with a good configuration and stops cleanly on SIGTERM', async () => {
-    const child = spawn(TSX, [MAIN], { env: baseEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no listening line within 20 s')), 20_000);
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const match = /"url":"(http:\/\/[^"]+)"/.exec(out);
-        if (match?.[1]) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      });
-    });
-    const health = await fetch(`${url}/healthz`);
+    bot = await startBotProcess({ env: baseEnv, startTimeoutMs: 20_000 });
+    const health = await fetch(`${bot.url}/healthz`);
     expect(health.status).toBe(200);
-    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    expect(await exit).toBe(0);
+    expect(await bot.kill('SIGTERM')).toEqual({ code: 0, signal: null });
   });
 });
