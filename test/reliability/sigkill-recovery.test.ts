@@ -1,9 +1,11 @@
 // The bot is a real process killed with SIGKILL at each step of a run, then started again on the same
 // database. Each step uses its own service, so one bot process and one cluster serve every case:
-// a kill, a restart, then the checks. A run in flight (approved, executing, verifying) is marked
-// interrupted and says so in its thread, the service is free for a new plan, every Deployment was
-// written at most once, and no event recorded before the kill is missing after it. A plan still
-// waiting for approval has changed nothing: it stays waiting and can be approved after the restart.
+// a kill, a restart, then the checks. A run in flight (approved, executing, verifying) is claimed
+// again once the killed process's lease expires (RUN_LEASE_SECONDS=2 here) and resumed: it finishes
+// from its first unfinished step, every Deployment is written exactly once, the verification is
+// posted, and no event recorded before the kill is missing after it. If the cluster moved while the
+// bot was down, the run stops as interrupted, says what it found, writes nothing, and frees the
+// service. A plan still waiting for approval has changed nothing: it can be approved after the restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL, USERS } from '../support/bot-harness.js';
 import { bundleBot, type BotBundle } from '../support/bot-bundle.js';
@@ -25,7 +27,8 @@ let world: ProcessWorld;
 let bundle: BotBundle;
 let hold: HoldServer;
 /** One service per kill point, so the cases cannot disturb each other; built once the hold server has a port. */
-let S: Record<'planned' | 'posting' | 'invisible' | 'approved' | 'rollout' | 'verifying', ServiceFixture>;
+let S: Record<'planned' | 'posting' | 'invisible' | 'approved' | 'rollout' | 'moved' | 'verifying', ServiceFixture>;
+const LEASE_SECONDS = 2;
 
 beforeAll(async () => {
   hold = await startHoldServer();
@@ -35,11 +38,12 @@ beforeAll(async () => {
     invisible: service('kill-invisible', 'ki'),
     approved: service('kill-approved', 'ka'),
     rollout: service('kill-rollout', 'kr'),
+    moved: service('kill-moved', 'km'),
     verifying: service('kill-verifying', 'kv', `    verification:\n      http: [{ url: "${hold.url}/healthz", status: 200 }]\n      timeoutSeconds: 60`),
   };
   bundle = await bundleBot();
   // Pods take 300 ms to start, so a two-replica rollout lasts about a second: long enough to kill it midway.
-  world = await startProcessWorld({ catalog: servicesCatalog(Object.values(S)), podStartMs: 300, tickMs: 10 });
+  world = await startProcessWorld({ catalog: servicesCatalog(Object.values(S)), podStartMs: 300, tickMs: 10, env: { RUN_LEASE_SECONDS: String(LEASE_SECONDS) } });
   seedServices(world.k8s, Object.values(S));
   await world.start({ entry: bundle.entry });
   for (const s of Object.values(S)) {
@@ -94,21 +98,32 @@ async function planFor(s: ServiceFixture, count = 1): Promise<FakeSlackMessage> 
   return waitForPlanFor(world.slack, failedDeploymentId(s), count);
 }
 
-async function expectInterruptedAndFree(s: ServiceFixture, plan: FakeSlackMessage, before: string[], writesAtKill: number, stepsNote: RegExp): Promise<void> {
+/** The run resumed (or simply went on) after the restart: finished, verified, each Deployment written once. */
+async function expectResumedOnce(s: ServiceFixture, plan: FakeSlackMessage, before: string[]): Promise<void> {
   const runId = runIdOf(plan);
-  const note = await waitForThreadText(world.slack, plan, /Rollback interrupted/);
-  expect(note).toMatch(stepsNote);
-  await waitForPlanState(world.slack, plan, /Interrupted/);
-  expect((await world.api('GET', `/api/v1/rollbacks/${runId}`)).json.status).toBe('interrupted');
-  // Nothing recorded before the kill is lost; the restart adds exactly the interruption.
-  expect(peekRun(world.databasePath, runId)?.timeline.map((e) => e.type)).toEqual([...before, 'interrupted']);
-  // Nothing re-executes by itself: the new process wrote nothing to the cluster.
-  expect(world.k8s.requests.slice(writesAtKill).filter((r) => !['GET', 'HEAD'].includes(r.method))).toEqual([]);
-  for (const component of s.components) expect(realWritesTo(world.k8s, s.namespace, component).length).toBeLessThanOrEqual(1);
-  // The lock died with the run: a new plan for the service can be approved.
-  const fresh = await planFor(s, 2);
-  expect(hasApproveButton(fresh)).toBe(true);
-  expect(JSON.stringify(fresh.blocks)).not.toContain('is already active on this service');
+  await waitForPlanState(world.slack, plan, /Rolled back/, 30_000);
+  expect((await world.api('GET', `/api/v1/rollbacks/${runId}`)).json.status).toBe('succeeded');
+  // Nothing recorded before the kill is lost or rewritten; the restart only adds to it.
+  const after = peekRun(world.databasePath, runId)!.timeline.map((e) => e.type);
+  expect(after.slice(0, before.length)).toEqual(before);
+  expect(after).not.toContain('interrupted');
+  for (const component of s.components) expect(realWritesTo(world.k8s, s.namespace, component)).toHaveLength(1);
+  await world.slack.waitFor(
+    () => world.slack.messagesIn(CHANNEL, { includeReplies: true }).find((m) => m.thread_ts === plan.ts && new RegExp(`Verification passed for ${s.name}`).test(m.text)),
+    10_000, `the verification report for ${s.name}`,
+  );
+}
+
+/** Changes a Deployment's image as a person would with kubectl set image. */
+async function setImageByHand(namespace: string, name: string, image: string): Promise<void> {
+  const deployment = world.k8s.getDeployment(namespace, name)!;
+  const container = deployment.spec!.template.spec!.containers[0]!.name;
+  const response = await fetch(`${world.k8s.url}/apis/apps/v1/namespaces/${namespace}/deployments/${name}`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${world.k8s.token}`, 'content-type': 'application/strategic-merge-patch+json' },
+    body: JSON.stringify({ spec: { template: { spec: { containers: [{ name: container, image }] } } } }),
+  });
+  expect(response.status).toBe(200);
 }
 
 describe('SIGKILL at each step of a run, then a restart on the same database', () => {
@@ -126,22 +141,21 @@ describe('SIGKILL at each step of a run, then a restart on the same database', (
     for (const component of S.planned.components) expect(realWritesTo(world.k8s, S.planned.namespace, component)).toHaveLength(1);
   });
 
-  it('approved, before the first write (the cluster re-read is slow): interrupted, nothing written, service free', async () => {
+  it('approved, before the first write (the cluster re-read is slow): claimed again after the lease, executed once', async () => {
     const plan = await planFor(S.approved);
     const runId = runIdOf(plan);
     await eventually(async () => peekRun(world.databasePath, runId)?.messageTs, 5_000, 'the plan message recorded');
-    // The re-read of the cluster at approval answers slowly: the run sits in `approved` meanwhile.
+    // The re-read of the cluster before the first write answers slowly: the run sits in `approved` meanwhile.
     world.k8s.injectFault({ method: 'GET', pathPattern: new RegExp(`/namespaces/${S.approved.namespace}/deployments/`), delayMs: 5_000, times: 1 });
     await clickDecision(world.slack, plan, 'rollback_approve', USERS.approver);
     await eventually(async () => peekRun(world.databasePath, runId)?.status === 'approved', 5_000, 'the run approved');
     const before = peekRun(world.databasePath, runId)!.timeline.map((e) => e.type);
     process.kill(world.bot!.pid, 'SIGKILL');
-    const writesAtKill = await restart();
-    await expectInterruptedAndFree(S.approved, plan, before, writesAtKill, /No step had completed/);
-    expect(realWritesTo(world.k8s, S.approved.namespace)).toEqual([]);
+    await restart();
+    await expectResumedOnce(S.approved, plan, before);
   });
 
-  it('executing, in the middle of a rollout: interrupted, each Deployment written at most once, the cluster finishes alone', async () => {
+  it('executing, in the middle of a rollout: resumed from the unfinished step, each Deployment written once, verification posted', async () => {
     const plan = await planFor(S.rollout);
     const runId = runIdOf(plan);
     const api = S.rollout.components[0]!;
@@ -153,14 +167,38 @@ describe('SIGKILL at each step of a run, then a restart on the same database', (
     await killed;
     const before = peekRun(world.databasePath, runId)!.timeline.map((e) => e.type);
     expect(before).toContain('executing');
-    const writesAtKill = await restart();
-    await expectInterruptedAndFree(S.rollout, plan, before, writesAtKill, /No step had completed/);
-    expect(realWritesTo(world.k8s, S.rollout.namespace, api)).toHaveLength(1);
-    expect(realWritesTo(world.k8s, S.rollout.namespace, S.rollout.components[1]!)).toEqual([]);
-    await world.k8s.waitForRolloutComplete(S.rollout.namespace, api, 10_000);
+    await restart();
+    await expectResumedOnce(S.rollout, plan, before);
+    expect(peekRun(world.databasePath, runId)!.timeline.map((e) => e.type)).toContain('resumed');
   });
 
-  it('verifying, while a health check waits for an answer: interrupted after both steps, each written once', async () => {
+  it('executing, and someone changed the cluster while the bot was down: interrupted, says what moved, writes nothing, service free', async () => {
+    const plan = await planFor(S.moved);
+    const runId = runIdOf(plan);
+    const [api, worker] = S.moved.components as [string, string];
+    const killed = killOn((kill) => world.k8s.onChange((c) => {
+      const status = (c.object as { status?: { updatedReplicas?: number; replicas?: number } }).status;
+      if (c.resource === 'deployments' && c.object.metadata.name === api && status?.updatedReplicas === 1 && (status.replicas ?? 0) > 1) kill();
+    }));
+    await clickDecision(world.slack, plan, 'rollback_approve', USERS.approver);
+    await killed;
+    await world.kill('SIGKILL');
+    await setImageByHand(S.moved.namespace, worker, `registry.example/${worker}:hotfix`);
+    const before = peekRun(world.databasePath, runId)!.timeline.map((e) => e.type);
+    const writesAtRestart = world.k8s.requests.length;
+    await world.start({ entry: bundle.entry });
+    await eventually(async () => peekRun(world.databasePath, runId)?.status === 'interrupted', 20_000, 'the run interrupted');
+    const timeline = peekRun(world.databasePath, runId)!.timeline;
+    expect(timeline.map((e) => e.type)).toEqual([...before, 'interrupted']);
+    expect(timeline.at(-1)?.detail).toContain(`${worker} runs registry.example/${worker}:hotfix`);
+    expect(world.k8s.requests.slice(writesAtRestart).filter((r) => !['GET', 'HEAD'].includes(r.method))).toEqual([]);
+    expect(realWritesTo(world.k8s, S.moved.namespace, api)).toHaveLength(1);
+    // The lock died with the run: a new plan for the service can be approved.
+    const fresh = await planFor(S.moved, 2);
+    expect(hasApproveButton(fresh)).toBe(true);
+  });
+
+  it('verifying, while a health check waits for an answer: verified again after the restart, each Deployment written once', async () => {
     const plan = await planFor(S.verifying);
     const runId = runIdOf(plan);
     const killed = killOn((kill) => hold.onRequest(kill));
@@ -168,9 +206,9 @@ describe('SIGKILL at each step of a run, then a restart on the same database', (
     await killed;
     const run = peekRun(world.databasePath, runId)!;
     expect(run.status).toBe('verifying');
-    const writesAtKill = await restart();
-    await expectInterruptedAndFree(S.verifying, plan, run.timeline.map((e) => e.type), writesAtKill, /Steps completed before the stop: 1, 2/);
-    for (const component of S.verifying.components) expect(realWritesTo(world.k8s, S.verifying.namespace, component)).toHaveLength(1);
+    hold.answerFromNow(200);
+    await restart();
+    await expectResumedOnce(S.verifying, plan, run.timeline.map((e) => e.type));
   });
 
   it('after Slack showed the plan but before the bot recorded its message: approving it still executes exactly once', async () => {
