@@ -3,7 +3,7 @@
 // connections, and TLS settings taken from the URL.
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeDatabase } from '../../src/adapters/postgres/create-pool.js';
+import { createPool, describeDatabase } from '../../src/adapters/postgres/create-pool.js';
 import { migrate } from '../../src/adapters/postgres/migrate.js';
 import { POSTGRES_MIGRATIONS } from '../../src/adapters/postgres/migrations/index.js';
 import { PostgresStore } from '../../src/adapters/postgres/postgres-store.js';
@@ -97,6 +97,22 @@ describe('connections', () => {
     expect(ended.rows[0].n).toBeGreaterThan(0);
     expect(await store.transition('run-1', ['awaiting_approval'], 'approved', makeEvent({ type: 'approved' }))).toBe(true);
     expect((await store.timeline('run-1')).map((e) => e.type)).toEqual(['requested', 'approved']);
+  });
+
+  it('ends a transaction a paused replica left open, so its row locks do not block the other replicas', async () => {
+    const store = await open();
+    await store.createRun(makeRun({ status: 'approved' }), makeEvent());
+    // A replica's pool, stopped (SIGSTOP, a GC pause) in the middle of a fenced write: the run row is locked.
+    const paused = createPool(database.url, { max: 1, idleInTransactionTimeoutMs: 300, onIdleError: () => undefined });
+    cleanups.push(() => paused.end());
+    const client = await paused.connect();
+    client.on('error', () => undefined); // the server ends this session; that is the point
+    await client.query('BEGIN');
+    await client.query(`SELECT lease_fence FROM runs WHERE id = 'run-1' FOR UPDATE`);
+    // The claim waits for the lock, then wins once the server has ended the idle transaction.
+    const lease = await store.claimRun('run-1', 'replica-b', '2026-11-20T10:00:00.000Z', 15_000);
+    expect(lease).toMatchObject({ owner: 'replica-b', fence: 1 });
+    client.release(true);
   });
 
   it('takes TLS settings from the URL: sslmode=verify-full refuses a server without TLS', async () => {

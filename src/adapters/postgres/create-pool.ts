@@ -9,6 +9,12 @@ export interface PoolOptions {
   connectTimeoutMs?: number;
   /** Server-side bound on one statement, so a stuck query cannot hold a Slack acknowledgement forever. */
   statementTimeoutMs?: number;
+  /**
+   * A transaction left open this long is ended by the server. The store never waits on anything but
+   * the database inside a transaction, so one that idles is a paused or wedged replica (SIGSTOP, a
+   * long GC): without this, the row locks it holds would block every other replica's claims.
+   */
+  idleInTransactionTimeoutMs?: number;
   /** Idle connections break when the server restarts; told here instead of crashing the process. */
   onIdleError?: (error: Error) => void;
 }
@@ -36,6 +42,7 @@ export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
     idleTimeoutMillis: 30_000,
     statement_timeout: options.statementTimeoutMs ?? 30_000,
+    idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 10_000,
     application_name: 'smartspec-rollback',
     types,
   });
