@@ -3,6 +3,7 @@ import { ApiClient } from './api-client.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { planCommand, rollbackCommand, type Output } from './commands/rollback.js';
 import { recordDeploymentCommand, reportCommand, statusCommand } from './commands/records.js';
+import { cancelCommand, retryCommand } from './commands/control.js';
 import { MIGRATE_STORE_USAGE, migrateStoreCommand } from './commands/migrate-store.js';
 
 export const CLI_USAGE = `smartspec-rollback — talks to a running bot (SMARTSPEC_URL, SMARTSPEC_API_TOKEN)
@@ -13,6 +14,8 @@ export const CLI_USAGE = `smartspec-rollback — talks to a running bot (SMARTSP
            [--target-version <v>] [--auto-approve] [--dry-run] [--json] [--timeout <s>]
   status <run-id>
   report <run-id>
+  cancel <run-id>     withdraw a waiting plan, or stop an executing rollback before its next step
+  retry <run-id>      plan a failed, interrupted, expired or cancelled rollback again as a new run
   ${MIGRATE_STORE_USAGE}
 
 Exit codes: 0 succeeded (or dry run fine), 1 rollback or verification failed, 2 usage or configuration
@@ -27,7 +30,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     }
     // Talks to the databases, not to a running bot: needs no SMARTSPEC_URL.
     if (command === 'migrate-store') return await migrateStoreCommand(args, env, io);
-    const handler = { 'record-deployment': recordDeploymentCommand, plan: planCommand, rollback: rollbackCommand, status: statusCommand, report: reportCommand }[command];
+    const handler = { 'record-deployment': recordDeploymentCommand, plan: planCommand, rollback: rollbackCommand, status: statusCommand, report: reportCommand, cancel: cancelCommand, retry: retryCommand }[command];
     if (!handler) throw new CliError(`Unknown command "${command}".\n\n${CLI_USAGE}`, EXIT.usage);
     const baseUrl = env['SMARTSPEC_URL'];
     const token = env['SMARTSPEC_API_TOKEN'];
