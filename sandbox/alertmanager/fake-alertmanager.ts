@@ -37,8 +37,8 @@ export interface FakeAlertmanager {
   silences(): FakeSilenceView[];
   /** Resolves with the first truthy value of `predicate()`; rejects with the silences after `timeoutMs`. */
   waitFor<T>(predicate: () => T | undefined | null | false, timeoutMs?: number, label?: string): Promise<WaitForValue<T>>;
-  /** The next `times` requests answer 503, like an Alertmanager that is restarting. */
-  failNext(times?: number): void;
+  /** The next `times` requests (of `method`, when given) answer 503, like an Alertmanager that is restarting. */
+  failNext(times?: number, method?: string): void;
   close(): Promise<void>;
 }
 
@@ -51,7 +51,13 @@ export async function startFakeAlertmanager(options: StartFakeAlertmanagerOption
   const store = new Map<string, StoredSilence>();
   const requests: RecordedAlertmanagerRequest[] = [];
   const events = new EventEmitter();
-  let failures = 0;
+  const failures: Array<{ method: string | undefined; remaining: number }> = [];
+  const takeFailure = (method: string): boolean => {
+    const failure = failures.find((f) => f.remaining > 0 && (f.method === undefined || f.method === method));
+    if (!failure) return false;
+    failure.remaining--;
+    return true;
+  };
 
   const view = (s: StoredSilence): FakeSilenceView => ({
     id: s.id, state: stateOf(s, now()), matchers: s.matchers.map((m) => ({ ...m })),
@@ -133,8 +139,8 @@ export async function startFakeAlertmanager(options: StartFakeAlertmanagerOption
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const answer: Promise<Refusal> = failures > 0
-      ? (failures--, Promise.resolve({ status: 503, body: 'Alertmanager is restarting' }))
+    const answer: Promise<Refusal> = takeFailure(req.method ?? 'GET')
+      ? Promise.resolve({ status: 503, body: 'Alertmanager is restarting' })
       : route(req, url);
     answer
       .catch((error: unknown) => ({ status: 500, body: error instanceof Error ? error.message : String(error) }))
@@ -155,7 +161,7 @@ export async function startFakeAlertmanager(options: StartFakeAlertmanagerOption
     requests,
     silences: () => [...store.values()].map(view),
     waitFor: (predicate, timeoutMs = 5000, label) => waitForChange(events, predicate, timeoutMs, describe, label),
-    failNext: (times = 1) => { failures += times; },
+    failNext: (times = 1, method) => { failures.push({ method: method?.toUpperCase(), remaining: times }); },
     close: () => new Promise((resolve, reject) => {
       server.close((error) => (error ? reject(error) : resolve()));
       server.closeAllConnections();

@@ -1,6 +1,7 @@
 // Alertmanager is quiet exactly while a rollback changes production: the real bot creates a silence
 // for the service's alerts when execution starts and ends it after a verified success, and at once
-// when the verification fails. Issue detection measured at planning opens the plan.
+// when the verification fails; when ending it fails (Alertmanager restarting, or the bot dying right
+// then), the periodic sweep ends it. Issue detection measured at planning opens the plan.
 import { afterEach, expect, it } from 'vitest';
 import { startFakeAlertmanager, type FakeAlertmanager } from '../../sandbox/alertmanager/fake-alertmanager.js';
 import { startFakePrometheus, type FakePrometheus } from '../../sandbox/prometheus/fake-prometheus.js';
@@ -21,7 +22,7 @@ const ERRORS = 'sum by (version) (rate(http_requests_total{service="checkout",co
 const LATENCY = 'histogram_quantile(0.99, sum by (version, le) (rate(http_request_duration_seconds_bucket{service="checkout"}[5m])))';
 const VERIFY = 'sum(rate(http_errors[1m]))';
 
-async function start(options: { verificationErrorRate?: number } = {}): Promise<Harness> {
+async function start(options: { verificationErrorRate?: number; silenceSweepMs?: number } = {}): Promise<Harness> {
   am = await startFakeAlertmanager();
   prom = await startFakePrometheus();
   prom.setSeries(ERRORS, [{ labels: { version: 'v1.2.1' }, value: 0.124 }, { labels: { version: 'v1.2.0' }, value: 0.0002 }]);
@@ -42,7 +43,7 @@ async function start(options: { verificationErrorRate?: number } = {}): Promise<
   const catalog = DEFAULT_CATALOG
     .replace('    verification:\n      timeoutSeconds: 20\n', `    verification:\n      timeoutSeconds: 20\n      prometheus: [{ name: error rate, url: "${prom.url}", query: "${VERIFY}", max: 0.05, samples: 2, intervalSeconds: 0.1 }]\n`)
     .replace('    approvals:\n', `${extra}\n    approvals:\n`);
-  h = await startHarness({ catalog, failedBehaviour: 'crash' });
+  h = await startHarness({ catalog, failedBehaviour: 'crash', ...(options.silenceSweepMs ? { silenceSweepMs: options.silenceSweepMs } : {}) });
   await recordStandardHistory(h);
   return h;
 }
@@ -106,4 +107,19 @@ it('opens the plan with issue detection: the breached query first, unknown shown
   // The "before" reading is the target version at the failed deploy's time (2026-11-20T10:30:00Z).
   const view = (await harness.api('GET', `/api/v1/rollbacks/${runIdOf(plan)}`)).json;
   expect(view.detection).toMatchObject({ beforeAt: '2026-11-20T10:30:00.000Z', failedVersion: 'v1.2.1', targetVersion: 'v1.2.0', decision: { severity: 'CRITICAL' } });
+});
+
+it('a silence the run could not end (Alertmanager refused the DELETE) is ended by the periodic sweep', async () => {
+  const harness = await start({ silenceSweepMs: 200 });
+  await command(harness, '--failed-deployment-id deploy-12345');
+  const plan = await waitForPlan(harness);
+  const runId = runIdOf(plan);
+  // The end of the run meets an Alertmanager that is restarting: its DELETE answers 503.
+  am!.failNext(1, 'DELETE');
+  await click(harness, plan, 'rollback_approve', USERS.approver);
+  await waitForThread(harness, plan, /Verification passed/);
+  await am!.waitFor(() => am!.silences().length === 1 && am!.silences()[0]!.state === 'expired', 15_000, 'the sweep ended the silence');
+  expect(am!.requests.filter((r) => r.method === 'DELETE').map((r) => r.status)).toEqual([503, 200]);
+  const timeline = (await harness.api('GET', `/api/v1/rollbacks/${runId}`)).json.timeline as Array<{ type: string; detail: string }>;
+  expect(timeline.filter((e) => e.type === 'silence_expired').map((e) => e.detail)).toEqual([expect.stringMatching(/ended: the run is succeeded$/)]);
 });
