@@ -37,6 +37,8 @@ export interface BotOptions extends Omit<AppConfig, 'pagerDutyWebhookSecret'> {
   databaseUrl?: string;
   /** RUN_LEASE_SECONDS: a run whose owner stopped is claimed again within two of these (default 15). */
   runLeaseSeconds?: number;
+  /** How often one replica sweeps Alertmanager for silences whose run ended (default a minute; tests shorten it). */
+  silenceSweepMs?: number;
   /** This replica's name in run leases; default host name, pid and a random suffix. */
   replicaId?: string;
   catalog: Catalog;
@@ -139,7 +141,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   coordinator.register(expiryJob(built.deps));
   coordinator.register(reminderJob(built.deps));
   coordinator.register(reshowJob(built.deps, owner, leaseMs));
-  coordinator.register(silenceSweepJob(silences));
+  coordinator.register(silenceSweepJob(silences, options.silenceSweepMs));
   built.deps.nudge = () => coordinator.nudge();
   const url = await built.start(options.port, options.host);
   // Runs left approved, executing or verifying by a process that stopped are claimed here (at once

@@ -59,6 +59,8 @@ export interface HarnessOptions {
   /** Replaces the default cluster (checkout-api and checkout-worker with `versions`). */
   seedCluster?: (k8s: KubernetesEmulator) => void;
   helm?: { binary: string; env: Record<string, string> };
+  /** The Alertmanager silence sweep's period (BotOptions.silenceSweepMs). */
+  silenceSweepMs?: number;
 }
 
 export interface Harness {
@@ -135,6 +137,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       databasePath, catalog, kubeConfig, logger: createLogger('debug', logStream), port: 0, host: '127.0.0.1',
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.helm ? { helm: options.helm } : {}),
+      ...(options.silenceSweepMs ? { silenceSweepMs: options.silenceSweepMs } : {}),
       ...(socket ? { appToken: APP_TOKEN, socketModeApiUrl: socket.apiUrl } : {}),
       pagerDuty: { webhookSecret: PD_WEBHOOK_SECRET, token: PD_TOKEN, from: 'oncall@example.com', restUrl: pagerDuty.restUrl, eventsUrl: pagerDuty.eventsUrl },
     });
