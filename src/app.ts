@@ -93,7 +93,7 @@ export function buildApp(config: AppConfig, core: CoreDeps, logger: PinoLogger, 
     ...readinessRoutes([...observability.readiness, slackAuthCheck({ auth: { test: () => app.client.auth.test() } })]),
     ...metricsRoutes(metrics),
     ...apiRoutes({ store: core.store, catalog: core.catalog, logger: core.logger, apiToken: config.apiToken, newErrorId, useCases }),
-    ...reportRoutes({ store: core.store, logger: core.logger, apiToken: config.apiToken, newErrorId }),
+    ...reportRoutes({ store: core.store, logger: core.logger, apiToken: config.apiToken, apiTokens: core.catalog.apiTokens ?? [], newErrorId }),
     ...pagerDutyWebhookRoutes({ secret: config.pagerDutyWebhookSecret, logger: core.logger, handle: (event) => onIncidentEvent(useCases(), event) }),
   ]);
   const server = new RouteServer(routes, receiver.requestListener ? { path: '/slack/events', listener: receiver.requestListener } : undefined);

@@ -6,12 +6,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger, Store } from '../../core/ports.js';
 import { UserError } from '../../core/errors.js';
 import { loadRunReport, REPORT_ROUTE } from '../../core/report/run-report.js';
-import { hasBearerToken, HttpError, sendError } from './http-kit.js';
+import type { ApiTokenSpec } from '../../core/service.js';
+import { authenticate, requireScope } from './api-auth.js';
+import { HttpError, sendError } from './http-kit.js';
 
 export interface ReportRouteDeps {
   store: Pick<Store, 'getRun' | 'timeline'>;
   logger: Logger;
   apiToken: string | undefined;
+  /** Per-service tokens (catalog apiTokens): the report needs the read scope for the run's service. */
+  apiTokens?: readonly ApiTokenSpec[];
   newErrorId(): string;
 }
 
@@ -21,10 +25,10 @@ export function reportRoutes(deps: ReportRouteDeps): CustomRoute[] {
   const handler = (req: Request, res: ServerResponse) => {
     void (async () => {
       try {
-        if (!hasBearerToken(req, deps.apiToken)) {
-          throw new HttpError(401, deps.apiToken ? 'Missing or wrong bearer token.' : 'The API is disabled: set SMARTSPEC_API_TOKEN on the bot.');
-        }
+        const principal = authenticate(req, deps.apiToken, deps.apiTokens ?? []);
         const id = String(req.params?.['id'] ?? '');
+        const run = await deps.store.getRun(id);
+        if (run) requireScope(principal, 'read', run.plan.service);
         const format = new URL(req.url ?? '/', 'http://localhost').searchParams.get('format') ?? 'markdown';
         if (format !== 'markdown' && format !== 'text') throw new HttpError(400, 'format must be markdown or text.', [{ path: 'format', message: 'expected markdown or text' }]);
         const report = await loadRunReport(deps.store, id).catch((error: unknown) => {
