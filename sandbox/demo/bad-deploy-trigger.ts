@@ -60,7 +60,8 @@ async function deployBadVersion(ctx: BadDeployContext): Promise<TriggerResult> {
   ctx.save();
   return {
     message: `CI deployed checkout ${version} (${id}) and its smoke test failed: checkout-api is crash-looping.`,
-    command: `${DEMO_COMMAND} --failed-deployment-id ${id}`,
+    // Production rollbacks need a reason (the catalog's requireReasonIn defaults to [production]).
+    command: `${DEMO_COMMAND} --failed-deployment-id ${id} --reason "checkout ${version} is crash-looping"`,
   };
 }
 

@@ -209,7 +209,8 @@ async function start(options: DemoServerOptions, state: DemoState, fresh: boolea
 /** The command for the newest failed deploy: what the composer offers to send. */
 function suggestedCommand(state: DemoState): string {
   const failed = state.deployments.filter((d) => d.body.status === 'failed').at(-1);
-  return failed ? `${DEMO_COMMAND} --failed-deployment-id ${String(failed.body.id)}` : `${DEMO_COMMAND} help`;
+  // Production rollbacks need a reason (the catalog's requireReasonIn defaults to [production]).
+  return failed ? `${DEMO_COMMAND} --failed-deployment-id ${String(failed.body.id)} --reason "checkout ${String(failed.body.version)} is crash-looping"` : `${DEMO_COMMAND} help`;
 }
 
 function listen(server: Server, port: number): Promise<void> {

@@ -125,7 +125,7 @@ describeWithTool({ command: 'chromium', debianPackage: 'chromium', pathVariable:
   it('deploys a bad version from the triggers area and offers the command to roll it back', async () => {
     await actAs(page, 'U0REQUEST');
     await page.click('[data-trigger-id="deploy-bad-version"]');
-    await expect.poll(() => page.inputValue('#composer-input')).toBe('/smartspec_rollback --failed-deployment-id deploy-12346');
+    await expect.poll(() => page.inputValue('#composer-input')).toBe('/smartspec_rollback --failed-deployment-id deploy-12346 --reason "checkout v1.2.2 is crash-looping"');
     await page.locator('.deployment[data-name="checkout-api"] .pod[data-image$=":v1.2.2"][data-status="CrashLoopBackOff"]').first().waitFor();
     await page.press('#composer-input', 'Enter');
     const plan = page.locator('.timeline > .message', { hasText: 'Rollback plan: deploy-12346' });
@@ -186,7 +186,7 @@ describeWithTool({ command: 'chromium', debianPackage: 'chromium', pathVariable:
     demo = await startDemoServer({ port: 0, databasePath: join(dir, 'demo.db'), tickMs: 25, podStartMs: 400, clusterThrottleMs: 100 });
     expect(demo.fresh).toBe(false);
     const state = (await (await fetch(`${demo.url}/state?user=U0REQUEST`)).json()) as { suggestion: string; cluster: { deployments: Array<{ name: string; images: string[] }> } };
-    expect(state.suggestion).toBe('/smartspec_rollback --failed-deployment-id deploy-12346');
+    expect(state.suggestion).toBe('/smartspec_rollback --failed-deployment-id deploy-12346 --reason "checkout v1.2.2 is crash-looping"');
     expect(state.cluster.deployments.map((d) => d.images[0])).toEqual(['registry.example/checkout-api:v1.2.2', 'registry.example/checkout-worker:v1.2.2']);
     const run = await fetch(`${demo.bot.url}/api/v1/rollbacks/${runId}`, { headers: { authorization: `Bearer ${DEMO_API_TOKEN}` } });
     expect(((await run.json()) as { status: string }).status).toBe('succeeded');
