@@ -94,11 +94,12 @@ it('ends the silence at once when the verification fails, so real alerts fire ag
   expect(types.indexOf('silence_expired')).toBeLessThan(types.indexOf('failed'));
 });
 
-it('opens the plan with issue detection: the breached query first, unknown shown as unknown', async () => {
+it('a plan asked for by service name opens with issue detection: the breached query first, unknown shown as unknown', async () => {
   const harness = await start();
-  await command(harness, '--failed-deployment-id deploy-12345');
+  await command(harness, 'checkout');
   const plan = await waitForPlan(harness);
   const text = JSON.stringify(plan.blocks);
+  expect(text).toContain('deploy-12345'); // the newest deployment was taken as the failed one
   expect(text).toContain('*Issue detection:* CRITICAL → rollback immediately: error rate is 0.124, outside ≤ 0.001 (critical)');
   expect(text).toContain(':x: *error rate* (critical): now 0.124 (threshold ≤ 0.001) · before 0.0002');
   expect(text).toContain(':grey_question: *CPU* (medium): now unknown (no series with version=\\"v1.2.1\\")');
