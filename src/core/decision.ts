@@ -63,7 +63,8 @@ export function decideFromMeasurements(measurements: Measurement[]): Decision {
   if (unknown.length > 0) {
     return { severity: 'HIGH', response: 'prompt', why: `${unknown.map((m) => m.name).join(', ')} could not be measured: a person decides` };
   }
-  return { severity: 'LOW', response: 'log', why: `all ${measurements.length} detection queries are within their thresholds` };
+  const all = measurements.length === 1 ? 'the detection query is within its threshold' : `all ${measurements.length} detection queries are within their thresholds`;
+  return { severity: 'LOW', response: 'log', why: all };
 }
 
 /** Four significant digits: enough to read 0.1242 or 3245, never 0.12419999999. */
