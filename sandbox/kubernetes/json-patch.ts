@@ -73,7 +73,7 @@ function getValue(doc: unknown, pointer: string, op: string): unknown {
   const { parent, key } = parentOf(doc, tokens, op, pointer);
   let value: unknown;
   if (Array.isArray(parent)) value = parent[arrayIndex(parent, key, false, pointer)];
-  else if (isPlainObject(parent) && Object.prototype.hasOwnProperty.call(parent, key)) value = parent[key];
+  else if (isPlainObject(parent) && Object.hasOwn(parent, key)) value = parent[key];
   if (value === undefined) throw fail(`${op} operation does not apply: doc is missing path: "${pointer}"`);
   return value;
 }
@@ -93,7 +93,7 @@ function remove(doc: unknown, pointer: string, op = 'remove'): unknown {
   if (tokens.length === 0) throw fail('cannot remove the whole document');
   const { parent, key } = parentOf(doc, tokens, op, pointer);
   if (Array.isArray(parent)) parent.splice(arrayIndex(parent, key, false, pointer), 1);
-  else if (isPlainObject(parent) && Object.prototype.hasOwnProperty.call(parent, key)) delete parent[key];
+  else if (isPlainObject(parent) && Object.hasOwn(parent, key)) delete parent[key];
   else throw fail(`${op} operation does not apply: doc is missing key: "${pointer}"`);
   return doc;
 }
@@ -103,7 +103,7 @@ function replace(doc: unknown, pointer: string, value: unknown): unknown {
   if (tokens.length === 0) return value;
   const { parent, key } = parentOf(doc, tokens, 'replace', pointer);
   if (Array.isArray(parent)) parent[arrayIndex(parent, key, false, pointer)] = value;
-  else if (isPlainObject(parent) && Object.prototype.hasOwnProperty.call(parent, key)) parent[key] = value;
+  else if (isPlainObject(parent) && Object.hasOwn(parent, key)) parent[key] = value;
   else throw fail(`replace operation does not apply: doc is missing key: "${pointer}"`);
   return doc;
 }

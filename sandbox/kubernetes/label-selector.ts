@@ -85,8 +85,9 @@ export function selectorToRequirements(selector: LabelSelector | undefined): Req
 
 export function matchesRequirements(labels: Record<string, string> | undefined, reqs: Requirement[]): boolean {
   const l = labels ?? {};
+  // biome-ignore lint/suspicious/useIterableCallbackReturn: the switch is exhaustive over Operator; TypeScript checks that every case returns
   return reqs.every((r) => {
-    const has = Object.prototype.hasOwnProperty.call(l, r.key);
+    const has = Object.hasOwn(l, r.key);
     const value = l[r.key];
     switch (r.operator) {
       case 'In':
@@ -119,6 +120,7 @@ export function matchesLabelSelector(labels: Record<string, string> | undefined,
 /** `app=web,tier in (a,b)` — the text form, as the scale subresource reports in `status.selector`. */
 export function labelSelectorToString(selector: LabelSelector | undefined): string {
   return selectorToRequirements(selector)
+    // biome-ignore lint/suspicious/useIterableCallbackReturn: the switch is exhaustive over Operator; TypeScript checks that every case returns
     .map((r) => {
       switch (r.operator) {
         case 'In':

@@ -123,17 +123,21 @@ export function validateHttpRoute(obj: JsonObject): StatusCause[] {
   if (rules.length > 16) causes.push({ field: 'spec.rules', reason: 'FieldValueTooMany', message: `Too many: ${rules.length}: must have at most 16 items` });
   rules.forEach((rule: unknown, i: number) => {
     const refs = isPlainObject(rule) ? (rule['backendRefs'] ?? []) : [];
-    if (!Array.isArray(refs)) return causes.push(badValue(`spec.rules[${i}].backendRefs`, refs, 'must be a list'));
+    if (!Array.isArray(refs)) {
+      causes.push(badValue(`spec.rules[${i}].backendRefs`, refs, 'must be a list'));
+      return;
+    }
     refs.forEach((ref: unknown, j: number) => {
       const at = `spec.rules[${i}].backendRefs[${j}]`;
-      if (!isPlainObject(ref) || typeof ref['name'] !== 'string' || ref['name'] === '') return causes.push(required(`${at}.name`));
+      if (!isPlainObject(ref) || typeof ref['name'] !== 'string' || ref['name'] === '') {
+        causes.push(required(`${at}.name`));
+        return;
+      }
       const weight = ref['weight'];
       if (weight !== undefined && (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0 || weight > 1_000_000)) {
         causes.push(badValue(`${at}.weight`, weight, 'should be less than or equal to 1000000 and greater than or equal to 0'));
       }
-      return undefined;
     });
-    return undefined;
   });
   return causes;
 }

@@ -108,7 +108,7 @@ function parseRollbackFlags(words: string[], service?: string): RollbackRequest 
     if (eq !== -1) value = word.slice(eq + 1);
     else {
       value = words[i + 1];
-      if (value !== undefined && value.startsWith('--')) value = undefined;
+      if (value?.startsWith('--')) value = undefined;
       else i++;
     }
     if (value === undefined || value === '') throw usageError(`Flag \`--${name}\` needs a value.`);

@@ -90,6 +90,7 @@ describe('CommandProvider.execute', () => {
     expect(lines).toContain(`${'x'.repeat(299)}…`);
     expect(lines).toContain('finished with exit 0');
     expect(result.detail).toContain('password=[redacted]');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: no escape character may survive the scrubbing
     expect(result.detail).not.toMatch(/hunter2|secretkeymaterial|\x1b/);
   });
 

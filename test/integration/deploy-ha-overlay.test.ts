@@ -67,7 +67,7 @@ describeWithTool({ command: 'kubectl', debianPackage: 'kubernetes-client' }, 'th
 
   it('lets the pods reach PostgreSQL, and keeps the base\'s other rules', () => {
     const [policy] = ofKind('NetworkPolicy');
-    const ports = (policy?.['spec'].egress as Manifest[]).flatMap((r) => r['ports'] ?? []);
+    const ports = ((policy?.['spec'].egress ?? []) as Manifest[]).flatMap((r) => r['ports'] ?? []);
     expect(ports).toEqual(expect.arrayContaining([{ port: 5432, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }, { port: 443, protocol: 'TCP' }]));
   });
 

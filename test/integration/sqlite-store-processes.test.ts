@@ -81,7 +81,7 @@ it('lets exactly one of several processes win each transition', async () => {
 
     const workers = Array.from({ length: WORKERS }, (_, i) => startWorker(script, file, `worker-${i}`));
     await Promise.all(workers.map((w) => w.ready));
-    workers.forEach((w) => w.go());
+    for (const w of workers) w.go();
     const won = (await Promise.all(workers.map((w) => w.won))).flat();
 
     expect([...won].sort()).toEqual(Array.from({ length: RUNS }, (_, i) => `run-${i}`).sort());

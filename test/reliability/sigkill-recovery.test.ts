@@ -15,7 +15,7 @@ import { startHoldServer, type HoldServer } from '../support/hold-server.js';
 import { deploymentRecords, failedDeploymentId, realWritesTo, seedServices, servicesCatalog, type ServiceFixture } from '../support/multi-service.js';
 import { startProcessWorld, type ProcessWorld } from '../support/process-world.js';
 import { harnessSecrets, logTexts, scanForSecrets, slackTexts } from '../support/secret-scan.js';
-import { clickDecision, hasApproveButton, plansFor, runIdOf, sendCommand, waitForPlanFor, waitForPlanState, waitForThreadText } from '../support/slack-flow.js';
+import { clickDecision, hasApproveButton, plansFor, runIdOf, sendCommand, waitForPlanFor, waitForPlanState } from '../support/slack-flow.js';
 import type { FakeSlackMessage } from '../../sandbox/slack/fake-slack-types.js';
 
 const service = (name: string, namespace: string, verification?: string): ServiceFixture => ({

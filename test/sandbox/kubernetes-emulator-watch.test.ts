@@ -52,7 +52,13 @@ async function openWatch(path: string, query: Record<string, string>, kubeConfig
     new Promise<void>((resolve, reject) => {
       if (events.some(match)) return resolve();
       const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; saw ${events.map((e) => e.type).join(',')}`)), timeoutMs);
-      waiters.push({ match, resolve: () => (clearTimeout(timer), resolve()) });
+      waiters.push({
+        match,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
     });
   return { events, done, until, abort };
 }

@@ -64,7 +64,10 @@ describe('parseCommand', () => {
   it('turns each of 10,000 random texts into a request or a user-facing usage error', () => {
     const alphabet = ['--', '-', '=', '"', '“', '”', "'", ' ', 'failed-deployment-id', 'dry-run', 'target-version', 'reason', 'x', '1', '@', '\n', 'status', 'history', 'help', '`', '<', '>'];
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
     for (let i = 0; i < 10_000; i++) {
       const text = Array.from({ length: Math.floor(random() * 12) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
       try {

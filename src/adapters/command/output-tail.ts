@@ -14,7 +14,9 @@ export interface TailLimits {
 
 export const DEFAULT_TAIL_LIMITS: TailLimits = { lines: 20, lineChars: 300, totalChars: 2_500 };
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching terminal escape sequences is the point: they are stripped from what Slack shows
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*(\x07|\x1b\\)/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: they are stripped from what Slack shows
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/g;
 const KEY_BEGIN = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 const KEY_END = /-----END [A-Z ]*PRIVATE KEY-----/;

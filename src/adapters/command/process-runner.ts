@@ -39,6 +39,7 @@ export async function runProcess(argv: readonly string[], options: ProcessOption
 
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const stop = AbortSignal.any([options.signal, timeout]);
+  // biome-ignore lint/correctness/useYield: an execa transform that yields nothing keeps the line out of execa's buffer (no unbounded memory); only the tail keeps it
   const collect = function* (line: unknown) {
     tail.push(String(line));
   };

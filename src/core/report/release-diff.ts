@@ -12,7 +12,11 @@ export function releaseDiff(failed: Deployment, target: Deployment, undone: Depl
   const migrations = [...undone]
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
     .flatMap((d) => d.migrations)
-    .filter((m) => (seen.has(m.id) ? false : (seen.add(m.id), true)));
+    .filter((m) => {
+      if (seen.has(m.id)) return false;
+      seen.add(m.id);
+      return true;
+    });
   const components = [...new Set([...Object.keys(target.components), ...Object.keys(failed.components)])].sort();
   const images: ValueChange[] = components.flatMap((component) => {
     const before = target.components[component]?.image;

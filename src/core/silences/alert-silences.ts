@@ -71,7 +71,7 @@ export function liveSilencesOf(silences: Silence[], runId: string): Silence[] {
  * end it otherwise. A silence naming a run this store does not know is left alone: another
  * installation of the bot may share the Alertmanager, and the silence ends by itself at `endsAt`.
  */
-export function reconcileAction(silence: Silence, run: Pick<Run, 'status'> | undefined): 'keep' | 'expire' | 'foreign' {
+export function reconcileAction(_silence: Silence, run: Pick<Run, 'status'> | undefined): 'keep' | 'expire' | 'foreign' {
   if (!run) return 'foreign';
   return SILENCED_STATUSES.includes(run.status) ? 'keep' : 'expire';
 }
