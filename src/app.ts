@@ -52,7 +52,7 @@ export interface BuiltApp {
 // An incident tool must not sit in Slack's default 30-minute retry schedule: fail fast, say so, move on.
 const SLACK_RETRY: webApi.RetryOptions = { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 2_000 };
 
-export function buildApp(config: AppConfig, core: CoreDeps, logger: PinoLogger, observability: { metrics: Metrics; readiness: ReadinessCheck[] }): BuiltApp {
+export function buildApp(config: AppConfig, core: CoreDeps, logger: PinoLogger, observability: { metrics: Metrics; readiness: ReadinessCheck[]; routes?: CustomRoute[] }): BuiltApp {
   const newErrorId = core.newErrorId;
   const { metrics } = observability;
   let deps: UseCaseDeps | undefined;
@@ -95,6 +95,7 @@ export function buildApp(config: AppConfig, core: CoreDeps, logger: PinoLogger, 
     ...apiRoutes({ store: core.store, catalog: core.catalog, logger: core.logger, apiToken: config.apiToken, newErrorId, useCases }),
     ...reportRoutes({ store: core.store, logger: core.logger, apiToken: config.apiToken, apiTokens: core.catalog.apiTokens ?? [], newErrorId }),
     ...pagerDutyWebhookRoutes({ secret: config.pagerDutyWebhookSecret, logger: core.logger, handle: (event) => onIncidentEvent(useCases(), event) }),
+    ...(observability.routes ?? []),
   ]);
   const server = new RouteServer(routes, receiver.requestListener ? { path: '/slack/events', listener: receiver.requestListener } : undefined);
   return {

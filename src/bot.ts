@@ -23,6 +23,15 @@ import type { Clock } from './core/ports.js';
 import type { Catalog } from './core/service.js';
 import { EventFanout } from './core/coordinator/event-fanout.js';
 import { IncidentNotesSubscriber } from './core/coordinator/incident-notes.js';
+import { DatabaseStepNotes } from './core/database-step-notes.js';
+import { FollowUpIssueSubscriber } from './core/follow-up/follow-up-issue.js';
+import { GitHubIssues } from './adapters/github/github-issues.js';
+import { rehearsalRoutes } from './adapters/http/rehearsal-routes.js';
+import { KubernetesAccessReview } from './adapters/kubernetes/access-review.js';
+import { exposeReadiness } from './adapters/metrics/readiness-gauge.js';
+import { SlackReadinessNotifier } from './adapters/slack/slack-readiness-notifier.js';
+import { ReadinessBoard } from './core/rehearsal/readiness.js';
+import { rehearsalJobs, type RehearsalDeps } from './core/rehearsal/rehearsals.js';
 import { expiryJob, reminderJob, reshowJob } from './core/coordinator/periodic-jobs.js';
 import { RunCoordinator } from './core/coordinator/run-coordinator.js';
 import { AlertmanagerHttpClient } from './adapters/alertmanager/alertmanager-client.js';
@@ -50,6 +59,8 @@ export interface BotOptions extends Omit<AppConfig, 'pagerDutyWebhookSecret'> {
   pagerDuty?: PagerDutyOptions;
   /** The helm executable (default `helm` on PATH) and extra environment; it inherits KUBECONFIG. */
   helm?: { binary?: string; env?: Record<string, string> };
+  /** GITHUB_TOKEN and GITHUB_API_URL: follow-up issues for services with `followUp.github`. */
+  github?: { token: string; apiUrl?: string };
 }
 
 export interface PagerDutyOptions {
@@ -106,6 +117,15 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     : undefined;
   const kubeClients = new KubeClients(options.kubeConfig);
   const readiness = [databaseCheck(store), ...clusterChecks(kubeClients, catalogContexts(options.catalog, kubeClients))];
+  const provider = instrumentProvider(new ProviderRouter({
+    kubernetes: new KubernetesProvider(kubeClients, clock),
+    helm: new HelmProvider({ clock, ...(options.helm?.binary ? { helmBinary: options.helm.binary } : {}), ...(options.helm?.env ? { env: options.helm.env } : {}) }),
+    command: new CommandProvider({ clock }),
+  }, new DatabaseStepRunner({ clock }), new KubernetesAccessReview(options.kubeConfig)), metrics);
+  // Rollback readiness: rehearsals record here; the Slack notifier is set once the app exists.
+  const board = new ReadinessBoard();
+  exposeReadiness(board, metrics);
+  const rehearsal: RehearsalDeps = { store, provider, clock, logger, catalog: options.catalog, board };
   const built = buildApp(
     {
       botToken: options.botToken, signingSecret: options.signingSecret, slackApiUrl: options.slackApiUrl, apiToken: options.apiToken,
@@ -115,11 +135,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     },
     {
       store,
-      provider: instrumentProvider(new ProviderRouter({
-        kubernetes: new KubernetesProvider(kubeClients, clock),
-        helm: new HelmProvider({ clock, ...(options.helm?.binary ? { helmBinary: options.helm.binary } : {}), ...(options.helm?.env ? { env: options.helm.env } : {}) }),
-        command: new CommandProvider({ clock }),
-      }, new DatabaseStepRunner({ clock })), metrics),
+      provider,
       health: new ServiceHealthChecker(),
       clock,
       logger,
@@ -131,17 +147,21 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       prometheus: new PrometheusHttpQuerier(),
     },
     logger,
-    { metrics, readiness },
+    { metrics, readiness, routes: rehearsalRoutes({ rehearsal, catalog: options.catalog, logger, apiToken: options.apiToken, newErrorId }) },
   );
+  rehearsal.notifier = new SlackReadinessNotifier(built.app.client);
   if (incidents) events.subscribe(new IncidentNotesSubscriber({ incidents, chat: built.deps.chat, catalog: options.catalog, logger }));
   // Alertmanager silences while a run changes production; services without `alertmanager` are skipped.
   const silences = new SilenceKeeper({ store, catalog: options.catalog, clock, logger, alertmanager: new AlertmanagerHttpClient(), runLink: (run) => built.deps.chat.permalink(run) });
   events.subscribe(silences);
+  events.subscribe(new DatabaseStepNotes(built.deps.chat));
+  if (options.github) events.subscribe(new FollowUpIssueSubscriber({ tracker: new GitHubIssues(options.github), store, chat: built.deps.chat, catalog: options.catalog, clock, logger }));
   const coordinator = new RunCoordinator(built.deps, { owner, leaseMs, pollMs: Math.max(200, Math.floor(leaseMs / 3)) });
   coordinator.register(expiryJob(built.deps));
   coordinator.register(reminderJob(built.deps));
   coordinator.register(reshowJob(built.deps, owner, leaseMs));
   coordinator.register(silenceSweepJob(silences, options.silenceSweepMs));
+  for (const job of rehearsalJobs(rehearsal)) coordinator.register(job);
   built.deps.nudge = () => coordinator.nudge();
   const url = await built.start(options.port, options.host);
   // Runs left approved, executing or verifying by a process that stopped are claimed here (at once

@@ -1,7 +1,7 @@
 // The core talks to one DeployProvider; the catalog says per service which system deploys it.
 // Every call goes to the provider of `service.target.kind`, so one bot serves all three kinds.
 import type { Deployment, DeployState, Evidence, Run, Step, StepResult, Verification } from '../core/model.js';
-import type { DeployProvider } from '../core/ports.js';
+import type { AccessCheck, DeployProvider } from '../core/ports.js';
 import type { DeployTarget, Service } from '../core/service.js';
 import { isDatabaseStep } from '../core/database-steps.js';
 
@@ -13,8 +13,13 @@ export interface DatabaseSteps {
   dryRun(run: Run, step: Step, service: Service, signal: AbortSignal): Promise<StepResult>;
 }
 
+/** Answers "may the bot do what these steps need?" for one kind of service (Kubernetes: access reviews). */
+export interface AccessReviewer {
+  checkAccess(service: Service, steps: Step[], signal: AbortSignal): Promise<AccessCheck[] | undefined>;
+}
+
 export class ProviderRouter implements DeployProvider {
-  constructor(private readonly providers: ProvidersByKind, private readonly database?: DatabaseSteps) {}
+  constructor(private readonly providers: ProvidersByKind, private readonly database?: DatabaseSteps, private readonly access?: AccessReviewer) {}
 
   /** The provider a service's catalog entry selects. */
   for(service: Service): DeployProvider {
@@ -33,6 +38,14 @@ export class ProviderRouter implements DeployProvider {
   dryRun(run: Run, step: Step, service: Service, signal: AbortSignal): Promise<StepResult> {
     if (isDatabaseStep(step)) return this.databaseSteps(step).dryRun(run, step, service, signal);
     return this.for(service).dryRun(run, step, service, signal);
+  }
+
+  /** Database steps run local commands: only the application's provider has permissions to ask about. */
+  async checkAccess(service: Service, steps: Step[], signal: AbortSignal): Promise<AccessCheck[] | undefined> {
+    const application = steps.filter((s) => !isDatabaseStep(s));
+    const provider = this.for(service);
+    if (provider.checkAccess) return provider.checkAccess(service, application, signal);
+    return this.access?.checkAccess(service, application, signal);
   }
 
   private databaseSteps(step: Step): DatabaseSteps {

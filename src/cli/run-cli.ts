@@ -2,6 +2,7 @@
 import { ApiClient } from './api-client.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import { planCommand, rollbackCommand, type Output } from './commands/rollback.js';
+import { rehearseCommand } from './commands/rehearse.js';
 import { recordDeploymentCommand, reportCommand, statusCommand } from './commands/records.js';
 import { cancelCommand, retryCommand } from './commands/control.js';
 import { MIGRATE_STORE_USAGE, migrateStoreCommand } from './commands/migrate-store.js';
@@ -12,6 +13,7 @@ export const CLI_USAGE = `smartspec-rollback — talks to a running bot (SMARTSP
   plan --failed-deployment-id <id> [--target-version <v>] [--component <c>]… [--json]
   rollback --failed-deployment-id <id> | --service <name> [--environment <env>] [--incident <id>]
            [--target-version <v>] [--auto-approve] [--dry-run] [--json] [--timeout <s>]
+  rehearse [--service <name>] [--json]   plan, dry-run and access-check each rollback; execute nothing
   status <run-id>
   report <run-id>
   cancel <run-id>     withdraw a waiting plan, or stop an executing rollback before its next step
@@ -30,7 +32,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     }
     // Talks to the databases, not to a running bot: needs no SMARTSPEC_URL.
     if (command === 'migrate-store') return await migrateStoreCommand(args, env, io);
-    const handler = { 'record-deployment': recordDeploymentCommand, plan: planCommand, rollback: rollbackCommand, status: statusCommand, report: reportCommand, cancel: cancelCommand, retry: retryCommand }[command];
+    const handler = { 'record-deployment': recordDeploymentCommand, plan: planCommand, rollback: rollbackCommand, rehearse: rehearseCommand, status: statusCommand, report: reportCommand, cancel: cancelCommand, retry: retryCommand }[command];
     if (!handler) throw new CliError(`Unknown command "${command}".\n\n${CLI_USAGE}`, EXIT.usage);
     const baseUrl = env['SMARTSPEC_URL'];
     const token = env['SMARTSPEC_API_TOKEN'];

@@ -127,6 +127,7 @@ const serviceSchema = z.strictObject({
   detection: detectionSchema.optional(),
   database: databaseSchema.optional(),
   runbook: z.url({ protocol: /^https?$/, error: 'must be the http(s) URL of the service\'s runbook' }).optional(),
+  rehearsal: z.strictObject({ everyHours: z.number().min(0.001, { error: 'must be a positive number of hours' }).max(24 * 30) }).optional(),
   followUp: z.strictObject({
     github: z.strictObject({ repo: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'must be owner/name of a GitHub repository' }) }).optional(),
   }).optional(),
@@ -201,6 +202,7 @@ export function parseCatalog(text: string, source: string): Catalog {
       ...(svc.database ? { database: svc.database } : {}),
       ...(svc.runbook ? { runbook: svc.runbook } : {}),
       ...(svc.followUp?.github ? { followUp: { github: svc.followUp.github } } : {}),
+      ...(svc.rehearsal ? { rehearsal: svc.rehearsal } : {}),
     });
   }
   const apiTokens = [...result.data.apiTokens, ...readApiTokensFile(result.data.apiTokensFile, source)];

@@ -104,6 +104,21 @@ export interface DeployProvider {
   /** Never throws for "unhealthy": that is a Failed verification. */
   verify(run: Run, service: Service, signal: AbortSignal): Promise<Verification>;
   evidence(run: Run, service: Service, failedImages: string[], signal: AbortSignal): Promise<Evidence>;
+  /**
+   * Asks the target system whether the bot may do everything these steps (and the watching and
+   * evidence around them) need (Kubernetes: one SelfSubjectAccessReview per verb). Never changes
+   * anything. Absent, or undefined: the provider cannot tell, and readiness says "unchecked".
+   */
+  checkAccess?(service: Service, steps: Step[], signal: AbortSignal): Promise<AccessCheck[] | undefined>;
+}
+
+/** One permission the bot needs, as the target system answered. */
+export interface AccessCheck {
+  /** e.g. "patch deployments checkout-api in shop". */
+  action: string;
+  allowed: boolean;
+  /** The system's reason, when it gave one. */
+  reason?: string;
 }
 
 /** Where people see plans and reports. The adapter renders; the core hands it domain data. */

@@ -100,6 +100,8 @@ export interface Service {
   runbook?: string;
   /** Where the follow-up after a rollback is tracked: an issue with the root-cause report, once per run. */
   followUp?: { github?: { repo: string } };
+  /** Rehearse this service's rollback (plan, dry runs, access reviews; nothing executed) every so often. */
+  rehearsal?: { everyHours: number };
 }
 
 /** argv templates (never a shell): {service}, {version}, {environment}, {runId}; migrateDown also {migration}. */

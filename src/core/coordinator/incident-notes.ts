@@ -23,7 +23,10 @@ export class IncidentNotesSubscriber implements RunEventSubscriber {
       await this.deps.incidents.addNote(incident.id, `${text}${thread ? ` Slack thread: ${thread}` : ''}`, AbortSignal.timeout(SYNC_TIMEOUT_MS))
         .catch((error: unknown) => this.deps.logger.warn({ err: error, runId: run.id, incident: incident.id }, 'could not add the PagerDuty note'));
     }
-    const routingKey = this.deps.catalog.services.get(run.plan.service)?.pagerduty?.routingKey;
+    const service = this.deps.catalog.services.get(run.plan.service);
+    const routingKey = service?.pagerduty?.routingKey;
+    // Whoever takes over needs the service's runbook first (catalog `runbook`).
+    const runbook = service?.runbook;
     if (needsPerson && routingKey) {
       await this.deps.incidents.triggerAlert({
         routingKey,
@@ -31,7 +34,8 @@ export class IncidentNotesSubscriber implements RunEventSubscriber {
         source: 'smartspec-rollback',
         severity: 'critical',
         dedupKey: `smartspec-rollback-${run.id}`,
-        details: { run: run.id, service: run.plan.service, from: run.plan.fromVersion, to: run.plan.toVersion, ...(thread ? { thread } : {}) },
+        details: { run: run.id, service: run.plan.service, from: run.plan.fromVersion, to: run.plan.toVersion, ...(thread ? { thread } : {}), ...(runbook ? { runbook } : {}) },
+        ...(runbook ? { links: [{ href: runbook, text: `Runbook: ${run.plan.service}` }] } : {}),
       }, AbortSignal.timeout(SYNC_TIMEOUT_MS)).catch((error: unknown) => this.deps.logger.error({ err: error, runId: run.id }, 'could not raise the PagerDuty alert for a rollback that needs a person'));
     }
   }
