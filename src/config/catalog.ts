@@ -18,9 +18,20 @@ const labelKey = z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[
 const kubernetesSchema = z.strictObject({
   context: z.string().min(1).optional(),
   namespace,
-  deployments: z.array(objectName).min(1, { error: 'must list at least one Deployment' }),
+  deployments: z.array(objectName).default([]),
+  statefulSets: z.array(objectName).default([]),
+  daemonSets: z.array(objectName).default([]),
+  /** Argo Rollouts (argoproj.io/v1alpha1 Rollout). */
+  rollouts: z.array(objectName).default([]),
   core: z.array(z.string()).default([]),
   blueGreen: z.strictObject({ service: objectName, label: labelKey }).optional(),
+  progressDeadlineSeconds: z.number().int().min(1).max(24 * 3600).optional(),
+}).superRefine((k, ctx) => {
+  const names = [...k.deployments, ...k.statefulSets, ...k.daemonSets, ...k.rollouts];
+  if (names.length === 0) ctx.addIssue({ code: 'custom', path: ['deployments'], message: 'must list at least one Deployment (or statefulSets, daemonSets, rollouts)' });
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) ctx.addIssue({ code: 'custom', path: [], message: `names ${twice} twice: a component is one workload of one kind` });
+  if (k.blueGreen && names.length !== k.deployments.length) ctx.addIssue({ code: 'custom', path: ['blueGreen'], message: 'works with two Deployments only, not with statefulSets, daemonSets or rollouts' });
 });
 
 const helmSchema = z.strictObject({
@@ -137,8 +148,9 @@ const serviceSchema = z.strictObject({
     ctx.addIssue({ code: 'custom', path: [], message: `must have exactly one of kubernetes, helm or command (found ${kinds.length === 0 ? 'none' : kinds.join(' and ')})` });
   }
   for (const core of svc.kubernetes?.core ?? []) {
-    if (!svc.kubernetes?.deployments.includes(core)) {
-      ctx.addIssue({ code: 'custom', path: ['kubernetes', 'core'], message: `names ${core}, which is not in kubernetes.deployments` });
+    const k = svc.kubernetes;
+    if (k && ![...k.deployments, ...k.statefulSets, ...k.daemonSets, ...k.rollouts].includes(core)) {
+      ctx.addIssue({ code: 'custom', path: ['kubernetes', 'core'], message: `names ${core}, which is not in kubernetes.deployments (or statefulSets, daemonSets, rollouts)` });
     }
   }
   if (svc.kubernetes?.blueGreen && svc.kubernetes.deployments.length !== 2) {
@@ -147,7 +159,16 @@ const serviceSchema = z.strictObject({
 });
 
 function targetOf(svc: z.infer<typeof serviceSchema>): Service['target'] {
-  if (svc.kubernetes) return { kind: 'kubernetes', ...svc.kubernetes };
+  if (svc.kubernetes) {
+    const { statefulSets, daemonSets, rollouts, ...k } = svc.kubernetes;
+    const workloads = [
+      ...statefulSets.map((name) => ({ name, kind: 'StatefulSet' as const })),
+      ...daemonSets.map((name) => ({ name, kind: 'DaemonSet' as const })),
+      ...rollouts.map((name) => ({ name, kind: 'Rollout' as const })),
+    ];
+    const { progressDeadlineSeconds, ...rest } = k;
+    return { kind: 'kubernetes', ...rest, ...(workloads.length > 0 ? { workloads } : {}), ...(progressDeadlineSeconds !== undefined ? { progressDeadlineSeconds } : {}) };
+  }
   if (svc.helm) return { kind: 'helm', ...svc.helm };
   return { kind: 'command', ...svc.command! };
 }

@@ -97,7 +97,13 @@ export type StepAction =
   /** Before any down migration: the catalog's `database.backup` argv (a template, expanded at execution). */
   | { kind: 'database_backup'; argv: string[] }
   /** One down migration, newest first; `argv` is the catalog's `database.migrateDown` template with `{migration}`. */
-  | { kind: 'database_migrate_down'; migration: string; argv: string[] };
+  | { kind: 'database_migrate_down'; migration: string; argv: string[] }
+  /** Put back a StatefulSet's or DaemonSet's template from the ControllerRevision that ran `image`. */
+  | { kind: 'workload_undo'; workload: 'StatefulSet' | 'DaemonSet'; target: { image: string; revision?: number } }
+  /** Abort an Argo Rollout's update in progress: its stable ReplicaSet takes every replica back. */
+  | { kind: 'argo_abort' }
+  /** Put back an Argo Rollout's template from the ReplicaSet revision that ran `image`, then wait until it is Healthy. */
+  | { kind: 'argo_undo'; target: { image: string; revision?: number } };
 
 export type StepKind = StepAction['kind'];
 

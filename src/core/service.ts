@@ -11,6 +11,20 @@ export interface KubernetesTarget {
   core: string[];
   /** Instant rollback: the Service whose selector label picks the live side (value = slot). */
   blueGreen?: { service: string; label: string };
+  /** StatefulSets, DaemonSets and Argo Rollouts that are components too, each rolled back the way its kind is. */
+  workloads?: WorkloadRef[];
+  /** StatefulSets, DaemonSets and Rollouts: a rollout that makes no progress for this long fails its step. */
+  progressDeadlineSeconds?: number;
+}
+
+export interface WorkloadRef {
+  name: string;
+  kind: 'StatefulSet' | 'DaemonSet' | 'Rollout';
+}
+
+/** Every component of a Kubernetes service: its Deployments, then its other workloads. */
+export function kubernetesComponents(target: KubernetesTarget): string[] {
+  return [...target.deployments, ...(target.workloads ?? []).map((w) => w.name)];
 }
 
 export interface HelmTarget {
@@ -166,7 +180,7 @@ export interface PagerDutyPolicy {
 /** The components a service is made of, whatever deploys it. */
 export function componentsOf(service: Service): string[] {
   switch (service.target.kind) {
-    case 'kubernetes': return service.target.deployments;
+    case 'kubernetes': return kubernetesComponents(service.target);
     case 'helm': return [service.target.release];
     case 'command': return [service.name];
   }

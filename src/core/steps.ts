@@ -1,7 +1,7 @@
 // The steps of a plan, by target kind and strategy. Pure: decided from the catalog, the two
 // deployment records and the observed state; the provider later does exactly these.
 import type { Deployment, DeployState, RollbackStrategy, SafetyCheck, Step, StepAction } from './model.js';
-import type { HelmTarget, KubernetesTarget, Service } from './service.js';
+import { kubernetesComponents, type HelmTarget, type KubernetesTarget, type Service } from './service.js';
 
 // Estimates shown to people; a rollout of a handful of replicas usually settles within these.
 const SECONDS = { rolloutUndo: 60, scaleUp: 45, switchTraffic: 2, scaleDown: 10, helm: 120 } as const;
@@ -24,13 +24,13 @@ export function planSteps(service: Service, target: Deployment, state: DeploySta
   if (t.kind === 'command') {
     return numbered('full', [{ kind: 'command', argv: t.rollback, component: service.name, description: `Run \`${t.rollback.join(' ')}\` with {version}=\`${target.version}\`.`, expectedSeconds: t.timeoutSeconds }], []);
   }
-  if (components) return numbered('partial', undoSteps(target, state, components), []);
+  if (components) return numbered('partial', undoSteps(t, target, state, components), []);
   if (t.blueGreen) {
     const instant = blueGreenSteps(t, target, state);
     if (instant.steps) return numbered('instant', instant.steps, instant.checks);
-    return numbered('full', undoSteps(target, state, t.deployments), instant.checks);
+    return numbered('full', undoSteps(t, target, state, t.deployments), instant.checks);
   }
-  return numbered('full', undoSteps(target, state, t.deployments), []);
+  return numbered('full', undoSteps(t, target, state, kubernetesComponents(t)), []);
 }
 
 function numbered(strategy: RollbackStrategy, drafts: Draft[], checks: SafetyCheck[]): StepPlan {
@@ -38,16 +38,35 @@ function numbered(strategy: RollbackStrategy, drafts: Draft[], checks: SafetyChe
 }
 
 /** One step per component whose target image is known: back to the newest revision running it. */
-function undoSteps(target: Deployment, state: DeployState, names: string[]): Draft[] {
+function undoSteps(t: KubernetesTarget, target: Deployment, state: DeployState, names: string[]): Draft[] {
   const drafts: Draft[] = [];
   for (const component of state.components.filter((c) => names.includes(c.name))) {
     const image = target.components[component.name]?.image;
     if (image === undefined) continue;
     const revision = component.history.find((h) => h.images.includes(image))?.revision;
     const where = revision === undefined ? ' (revision gone: set the recorded image)' : ` (revision ${revision})`;
-    const action: StepAction = { kind: 'rollout_undo', target: revision === undefined ? { image } : { image, revision } };
+    const goal = revision === undefined ? { image } : { image, revision };
+    const kind = t.workloads?.find((w) => w.name === component.name)?.kind;
+    if (kind === 'Rollout') {
+      drafts.push(...argoSteps(component.name, component.rolloutInProgress, goal, where));
+      continue;
+    }
+    if (kind === 'StatefulSet' || kind === 'DaemonSet') {
+      const action: StepAction = { kind: 'workload_undo', workload: kind, target: goal };
+      drafts.push({ ...action, component: component.name, description: `Restore ${kind} \`${component.name}\` to \`${image}\`${where} and wait as \`kubectl rollout status\` does (partitions and OnDelete are reported).`, expectedSeconds: SECONDS.rolloutUndo });
+      continue;
+    }
+    const action: StepAction = { kind: 'rollout_undo', target: goal };
     drafts.push({ ...action, component: component.name, description: `Roll \`${component.name}\` back to \`${image}\`${where} and wait until every replica is ready.`, expectedSeconds: SECONDS.rolloutUndo });
   }
+  return drafts;
+}
+
+/** Argo Rollouts: abort what is in progress (the stable ReplicaSet takes over), then undo to the target. */
+function argoSteps(name: string, inProgress: boolean, goal: { image: string; revision?: number }, where: string): Draft[] {
+  const drafts: Draft[] = [];
+  if (inProgress) drafts.push({ kind: 'argo_abort', component: name, description: `Abort the update in progress of Rollout \`${name}\`: its stable ReplicaSet takes every replica back.`, expectedSeconds: SECONDS.scaleUp });
+  drafts.push({ kind: 'argo_undo', target: goal, component: name, description: `Restore Rollout \`${name}\` to \`${goal.image}\`${where} and wait until it is Healthy.`, expectedSeconds: SECONDS.rolloutUndo });
   return drafts;
 }
 

@@ -37,6 +37,11 @@ const API_METHOD_PERMISSIONS: Record<string, Permission | 'none'> = {
   replaceNamespacedDeploymentScale: { group: 'apps', resource: 'deployments/scale', verb: 'update' },
   readNamespacedReplicaSet: { group: 'apps', resource: 'replicasets', verb: 'get' },
   listNamespacedReplicaSet: { group: 'apps', resource: 'replicasets', verb: 'list' },
+  readNamespacedStatefulSet: { group: 'apps', resource: 'statefulsets', verb: 'get' },
+  patchNamespacedStatefulSet: { group: 'apps', resource: 'statefulsets', verb: 'patch' },
+  readNamespacedDaemonSet: { group: 'apps', resource: 'daemonsets', verb: 'get' },
+  patchNamespacedDaemonSet: { group: 'apps', resource: 'daemonsets', verb: 'patch' },
+  listNamespacedControllerRevision: { group: 'apps', resource: 'controllerrevisions', verb: 'list' },
   // core/v1
   readNamespacedPod: { group: '', resource: 'pods', verb: 'get' },
   listNamespacedPod: { group: '', resource: 'pods', verb: 'list' },
@@ -48,6 +53,16 @@ const API_METHOD_PERMISSIONS: Record<string, Permission | 'none'> = {
   replaceNamespacedService: { group: '', resource: 'services', verb: 'update' },
   // GET /version: system:public-info-viewer lets every client read it.
   getCode: 'none',
+  // "May I?": system:basic-user lets every authenticated client review its own access.
+  createSelfSubjectAccessReview: 'none',
+};
+
+/** CustomObjectsApi methods: the group and resource are the call's literal `group` and `plural`. */
+const CUSTOM_OBJECT_VERBS: Record<string, { verb: string; subresource?: string }> = {
+  getNamespacedCustomObject: { verb: 'get' },
+  listNamespacedCustomObject: { verb: 'list' },
+  patchNamespacedCustomObject: { verb: 'patch' },
+  patchNamespacedCustomObjectStatus: { verb: 'patch', subresource: 'status' },
 };
 
 const key = (p: Permission) => `${p.group || 'core'}/${p.resource}:${p.verb}`;
@@ -79,6 +94,12 @@ function neededPermissions(): { needed: Set<string>; unknown: string[] } {
   const needed = new Set<string>();
   const unknown: string[] = [];
   for (const call of usage.calls) {
+    const custom = CUSTOM_OBJECT_VERBS[call.method];
+    if (custom) {
+      if (call.group === undefined || call.plural === undefined) unknown.push(`${call.method} without a literal group and plural (${call.file}:${call.line})`);
+      else needed.add(key({ group: call.group, resource: custom.subresource ? `${call.plural}/${custom.subresource}` : call.plural, verb: custom.verb }));
+      continue;
+    }
     const permission = API_METHOD_PERMISSIONS[call.method];
     if (permission === undefined) unknown.push(`${call.method} (${call.file}:${call.line})`);
     else if (permission !== 'none') needed.add(key(permission));

@@ -13,6 +13,9 @@ export interface ApiCall {
   method: string;
   file: string;
   line: number;
+  /** CustomObjectsApi calls: the `group` and `plural` of the first argument, when they are string literals. */
+  group?: string;
+  plural?: string;
 }
 
 export interface WatchCall {
@@ -63,7 +66,7 @@ export function scanKubernetesApiUsage(dir: string, root = process.cwd()): ApiUs
           if (path !== undefined) usage.watches.push({ path, ...where(node) });
           else usage.opaque.push({ path: `watch(${node.arguments[0]?.getText(source) ?? ''})`, ...where(node) });
         } else if (apiMethods.has(method)) {
-          usage.calls.push({ method, ...where(node) });
+          usage.calls.push({ method, ...where(node), ...literalProperties(node.arguments[0], ['group', 'plural']) });
         }
       }
       if (ts.isIdentifier(node) && node.text === GENERIC_API) usage.opaque.push({ path: GENERIC_API, ...where(node) });
@@ -86,6 +89,17 @@ export function resourceOfPath(path: string): { group: string; resource: string 
   const [resource, name, subresource] = rest;
   if (!resource || resource === '{}') return undefined;
   return { group, resource: name !== undefined && subresource ? `${resource}/${subresource}` : resource };
+}
+
+/** `{ group: 'argoproj.io', plural: 'rollouts', … }` → those properties whose values are string literals. */
+function literalProperties(node: ts.Expression | undefined, names: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!node || !ts.isObjectLiteralExpression(node)) return out;
+  for (const prop of node.properties) {
+    if (!ts.isPropertyAssignment(prop) || !ts.isIdentifier(prop.name) || !names.includes(prop.name.text)) continue;
+    if (ts.isStringLiteral(prop.initializer) || ts.isNoSubstitutionTemplateLiteral(prop.initializer)) out[prop.name.text] = prop.initializer.text;
+  }
+  return out;
 }
 
 function literalPath(node: ts.Expression | undefined): string | undefined {

@@ -22,7 +22,9 @@ export async function discoverDeployments(clients: ClusterClients, service: Serv
     }
   }
   // The primary component's revisions name the deployments; the others are matched by time.
-  const primary = target.core[0] ?? target.deployments[0]!;
+  // Services of StatefulSets, DaemonSets or Rollouts only are not discovered (yet): record their deployments.
+  const primary = target.core.find((c) => target.deployments.includes(c)) ?? target.deployments[0];
+  if (primary === undefined) return [];
   const revisions = histories.get(primary) ?? [];
   return revisions.flatMap((rs) => {
     const revision = revisionOf(rs);

@@ -1,9 +1,11 @@
 // One bot, many clusters: a set of API clients per kubeconfig context, made once and reused.
-import { AppsV1Api, CoreV1Api, KubeConfig, VersionApi, Watch } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, VersionApi, Watch } from '@kubernetes/client-node';
 
 export interface ClusterClients {
   apps: AppsV1Api;
   core: CoreV1Api;
+  /** Argo Rollouts (argoproj.io/v1alpha1), a custom resource. */
+  custom: CustomObjectsApi;
   watch: Watch;
   /** GET /version: the readiness probe's "is this cluster reachable" (needs no RBAC rule). */
   version: VersionApi;
@@ -25,7 +27,7 @@ export class KubeClients {
     }
     const config = new KubeConfig();
     config.loadFromOptions({ clusters: this.base.clusters, users: this.base.users, contexts: this.base.contexts, currentContext: name });
-    const clients = { apps: config.makeApiClient(AppsV1Api), core: config.makeApiClient(CoreV1Api), watch: new Watch(config), version: config.makeApiClient(VersionApi), context: name };
+    const clients = { apps: config.makeApiClient(AppsV1Api), core: config.makeApiClient(CoreV1Api), custom: config.makeApiClient(CustomObjectsApi), watch: new Watch(config), version: config.makeApiClient(VersionApi), context: name };
     this.byContext.set(name, clients);
     return clients;
   }

@@ -13,6 +13,7 @@ import { revisionOf } from './rollout-status.js';
 import { waitForRollout } from './rollout-watch.js';
 import { applyRollbackTemplate } from './rollout-undo-step.js';
 import { scaleDeployment, switchTraffic } from './scale-and-switch-steps.js';
+import { DEFAULT_PROGRESS_DEADLINE_SECONDS, dryRunWorkloadStep, executeWorkloadStep, isWorkloadStep } from './workload-steps.js';
 
 export class KubernetesProvider implements DeployProvider {
   constructor(private readonly clients: KubeClients, private readonly clock: Clock) {}
@@ -50,6 +51,10 @@ export class KubernetesProvider implements DeployProvider {
           return finish(true, result === 'already' ? `Service ${step.service} already selected ${step.label}=${step.to}` : `Service ${step.service} now selects ${step.label}=${step.to}`);
         }
         default:
+          if (isWorkloadStep(step)) {
+            const outcome = await executeWorkloadStep(clients, run, step, target.namespace, target.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS, signal);
+            return finish(outcome.ok, outcome.ok ? `${outcome.detail} after ${elapsed()} s` : outcome.detail);
+          }
           return finish(false, `a ${step.kind} step cannot run on a Kubernetes service`);
       }
     } catch (error) {
@@ -66,6 +71,7 @@ export class KubernetesProvider implements DeployProvider {
       if (step.kind === 'rollout_undo') await applyRollbackTemplate(clients, run, step, target.namespace, signal, true);
       else if (step.kind === 'scale') await scaleDeployment(clients, step, target.namespace, signal, true);
       else if (step.kind === 'switch_traffic') await switchTraffic(clients, step, target.namespace, signal, true);
+      else if (isWorkloadStep(step)) await dryRunWorkloadStep(clients, run, step, target.namespace, signal);
       else return result(false, `a ${step.kind} step cannot run on a Kubernetes service`);
       return result(true, 'the API server accepted this write (dryRun=All); nothing was changed');
     } catch (error) {

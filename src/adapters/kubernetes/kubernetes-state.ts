@@ -6,12 +6,17 @@ import type { KubernetesTarget } from '../../core/service.js';
 import type { ClusterClients } from './kube-clients.js';
 import { ownedReplicaSets } from './replica-set-history.js';
 import { revisionOf, rolloutState, templateImages } from './rollout-status.js';
+import { readWorkloadState } from './workload-state.js';
 
 export async function readServiceState(clients: ClusterClients, target: KubernetesTarget): Promise<DeployState> {
   const components: ComponentState[] = [];
   for (const name of target.deployments) {
     const d = await readDeploymentOrUndefined(clients, target.namespace, name);
     if (d) components.push(await componentState(clients, d, target.blueGreen?.label));
+  }
+  for (const workload of target.workloads ?? []) {
+    const state = await readWorkloadState(clients, workload.kind, target.namespace, workload.name);
+    if (state) components.push(state);
   }
   const state: DeployState = { components };
   if (target.blueGreen) {

@@ -53,6 +53,9 @@ const stepSchema = z.discriminatedUnion('kind', [
   z.looseObject({ ...stepBase, kind: z.literal('command'), argv: z.array(z.string()) }),
   z.looseObject({ ...stepBase, kind: z.literal('database_backup'), argv: z.array(z.string()) }),
   z.looseObject({ ...stepBase, kind: z.literal('database_migrate_down'), migration: z.string(), argv: z.array(z.string()) }),
+  z.looseObject({ ...stepBase, kind: z.literal('workload_undo'), workload: z.enum(['StatefulSet', 'DaemonSet']), target: z.looseObject({ image: z.string(), revision: z.number().int().optional() }) }),
+  z.looseObject({ ...stepBase, kind: z.literal('argo_abort') }),
+  z.looseObject({ ...stepBase, kind: z.literal('argo_undo'), target: z.looseObject({ image: z.string(), revision: z.number().int().optional() }) }),
 ]);
 
 export const planSchema: z.ZodType<RollbackPlan> = z.looseObject({

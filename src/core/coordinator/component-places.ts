@@ -1,14 +1,14 @@
 // Where each component of a run stands, compared with the two states a run knows: what the plan
 // observed before any change ('start') and what the rollback aims for ('target'). Resume and
 // cancel read the cluster and say this; images are the measure (replica counts move on their own).
-import type { DeployState, Deployment, Run } from '../model.js';
+import type { DeployState, Deployment, Run, Step } from '../model.js';
 import type { ComponentPlace } from './run-events.js';
 
 /** The images each component should run once rolled back: the undo steps' targets, else the target deployment's record. */
 export function targetImages(run: Run, target: Deployment | undefined): Map<string, string[]> {
   const images = new Map<string, string[]>();
   for (const [name, spec] of Object.entries(target?.components ?? {})) images.set(name, [spec.image]);
-  for (const step of run.plan.steps) if (step.kind === 'rollout_undo') images.set(step.component, [step.target.image]);
+  for (const step of run.plan.steps) if (isUndo(step)) images.set(step.component, [step.target.image]);
   return images;
 }
 
@@ -39,7 +39,7 @@ export type ResumeVerdict = { resumable: true } | { resumable: false; found: str
  */
 export function judgeResume(run: Run, places: ComponentPlace[], targets: Map<string, string[]>): ResumeVerdict {
   const doneUndo = new Set(run.plan.steps
-    .filter((s) => s.kind === 'rollout_undo' && run.stepResults.some((r) => r.index === s.index && r.status === 'done'))
+    .filter((s) => isUndo(s) && run.stepResults.some((r) => r.index === s.index && r.status === 'done'))
     .map((s) => s.component));
   const found: string[] = [];
   for (const place of places) {
@@ -49,6 +49,11 @@ export function judgeResume(run: Run, places: ComponentPlace[], targets: Map<str
     else if (place.at === 'start' && doneUndo.has(place.component)) found.push(`${place.component} is back at ${place.images.join(', ')} although its rollback step was done`);
   }
   return found.length === 0 ? { resumable: true } : { resumable: false, found };
+}
+
+/** The steps that put a component's template back to a target image, whatever its kind. */
+function isUndo(step: Step): step is Extract<Step, { kind: 'rollout_undo' | 'workload_undo' | 'argo_undo' }> {
+  return step.kind === 'rollout_undo' || step.kind === 'workload_undo' || step.kind === 'argo_undo';
 }
 
 function same(a: readonly string[], b: readonly string[]): boolean {

@@ -13,6 +13,9 @@ const STEP_KIND: Record<string, string> = {
   switch_traffic: 'blue-green traffic switch',
   helm_rollback: 'Helm release rollback',
   command: 'rollback command',
+  workload_undo: 'Kubernetes StatefulSet/DaemonSet template put back from its ControllerRevision',
+  argo_abort: 'Argo Rollouts update aborted',
+  argo_undo: 'Argo Rollout template put back from its ReplicaSet revision',
 };
 
 export function rollbackType(run: Run): string {

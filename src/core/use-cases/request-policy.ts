@@ -3,7 +3,7 @@ import type { RollbackRequest } from '../command.js';
 import { UserError } from '../errors.js';
 import { forceRefusal } from '../force.js';
 import type { Actor } from '../model.js';
-import type { Service } from '../service.js';
+import { componentsOf, type Service } from '../service.js';
 
 export function authorizeRequest(service: Service, request: RollbackRequest, requester: Actor, channel: string | undefined): void {
   const policy = service.approvals;
@@ -38,7 +38,7 @@ export function authorizeRequest(service: Service, request: RollbackRequest, req
 export function checkPartial(service: Service, components: string[] | undefined): string[] | undefined {
   if (!components) return undefined;
   if (service.target.kind !== 'kubernetes') throw new UserError(`\`--component\` works for Kubernetes services; ${service.name} is deployed with ${service.target.kind}.`);
-  const known = service.target.deployments;
+  const known = componentsOf(service);
   const unknown = components.filter((c) => !known.includes(c));
   if (unknown.length > 0) throw new UserError(`${service.name} has no component ${unknown.map((c) => `\`${c}\``).join(', ')}. Components: ${known.map((c) => `\`${c}\``).join(', ')}.`);
   const core = components.filter((c) => service.target.kind === 'kubernetes' && service.target.core.includes(c));
