@@ -74,6 +74,7 @@ describe('demo sequence 2: after v1.2.1 was rolled back, the next bad deploy', (
     const again = await waitForEphemeral(h, USERS.second, /already rolled back/);
     expect(again).toContain(runIdOf(first));
     expect(planMessages(h)).toHaveLength(1);
+    expect(realClusterWrites(h)).toHaveLength(writes);
 
     const trigger = badDeployTrigger({ k8s: h.k8s, botUrl: () => h.bot.url, apiToken: API_TOKEN, state, save: () => undefined, now: () => new Date() });
     await trigger.run();
@@ -91,6 +92,16 @@ describe('demo sequence 2: after v1.2.1 was rolled back, the next bad deploy', (
     const view = await runView(runIdOf(second));
     expect(view).toMatchObject({ fromVersion: 'v1.2.2', toVersion: 'v1.2.0', targetDeploymentId: 'deploy-200' });
     expect(hasButtons(second)).toBe(true);
+  });
+});
+
+describe('naming a version', () => {
+  it('refuses a version newer than the failed one — a rollback never goes forward — listing earlier ones; nothing planned', async () => {
+    await command(h, `--failed-deployment-id deploy-200 --target-version v1.2.1 ${WHY}`);
+    const refusal = await waitForEphemeral(h, USERS.requester, /never goes forward/);
+    expect(refusal).toContain('`v1.1.0` (deploy-100');
+    expect(planMessages(h)).toHaveLength(0);
+    expect(realClusterWrites(h)).toEqual([]);
   });
 });
 

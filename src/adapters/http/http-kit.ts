@@ -1,5 +1,4 @@
-// The few HTTP helpers our own routes need: bounded JSON bodies, JSON answers, bearer checks.
-import { createHash, timingSafeEqual } from 'node:crypto';
+// The few HTTP helpers our own routes need: bounded JSON bodies, JSON answers (bearer checks: api-auth.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 
@@ -44,17 +43,6 @@ export async function readJson<T>(req: IncomingMessage, schema: z.ZodType<T>): P
     throw new HttpError(400, `The body is not valid: ${issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ')}`, issues);
   }
   return result.data;
-}
-
-/** Constant-time: hashing first makes the lengths equal, so timing reveals nothing about the token. */
-export function hasBearerToken(req: IncomingMessage, expected: string | undefined): boolean {
-  if (!expected) return false;
-  const header = req.headers.authorization ?? '';
-  const match = /^Bearer (.+)$/.exec(header);
-  if (!match?.[1]) return false;
-  const a = createHash('sha256').update(match[1]).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
 }
 
 export function sendError(res: ServerResponse, error: unknown, onUnexpected: (error: unknown) => string): void {
