@@ -24,8 +24,6 @@ export const DEMO_USERS: readonly DemoUser[] = [
   { id: 'U0OUTSIDE', name: 'casey', realName: 'Casey Diaz', role: 'not an approver' },
 ];
 
-export const DEMO_REQUESTER = 'U0REQUEST';
-
 /** User groups: id → handle and members. Slack mentions them as <!subteam^S0ONCALL>. */
 export const DEMO_GROUPS: Readonly<Record<string, { handle: string; members: string[] }>> = {
   S0ONCALL: { handle: 'oncall', members: ['U0ONCALL'] },

@@ -10,12 +10,6 @@ export function isEmptyEnv(env: EnvNameChanges): boolean {
   return env.added.length === 0 && env.removed.length === 0 && env.changed.length === 0;
 }
 
-/** True when something besides the images changed: a deploy that only swaps images is the common case. */
-export function hasConfigChange(d: ComponentDiff): boolean {
-  return !isEmptyEnv(d.env) || d.resources.length > 0 || d.replicas !== undefined || d.probes.length > 0
-    || d.configHashes.length > 0 || d.configRefs.added.length > 0 || d.configRefs.removed.length > 0;
-}
-
 // "checkout-api: limits.memory lowered": naming the container only when it is not the component's namesake.
 function of(change: ValueChange, component: string): string {
   return change.container && change.container !== component ? ` of ${change.container}` : '';

@@ -35,24 +35,6 @@ export function divider(): Block {
   return { type: 'divider' };
 }
 
-/** Lines joined into as few sections as fit Slack's limit, never more than `maxBlocks`. */
-export function sectionsOf(title: string, lines: string[], maxBlocks = 3): Block[] {
-  const blocks: Block[] = [];
-  let current = title;
-  for (const line of lines) {
-    const next = `${current}\n${line}`;
-    if (next.length > LIMITS.sectionText && current !== '') {
-      blocks.push(section(current));
-      current = line;
-    } else current = next;
-  }
-  if (current !== '') blocks.push(section(current));
-  if (blocks.length <= maxBlocks) return blocks;
-  const kept = blocks.slice(0, maxBlocks);
-  kept.push(context(`… ${blocks.length - maxBlocks} more section(s) left out to stay within Slack's limits.`));
-  return kept;
-}
-
 /** Slack mrkdwn treats &, < and > specially; text from outside (logs, events) must not become markup. */
 export function escapeMrkdwn(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
