@@ -105,8 +105,6 @@ export type StepAction =
   /** Put back an Argo Rollout's template from the ReplicaSet revision that ran `image`, then wait until it is Healthy. */
   | { kind: 'argo_undo'; target: { image: string; revision?: number } };
 
-export type StepKind = StepAction['kind'];
-
 export type Step = {
   index: number;
   component: string;
