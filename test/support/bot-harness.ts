@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { KubeConfig } from '@kubernetes/client-node';
-import { startBot, type RunningBot } from '../../src/bot.js';
+import { startBot, type BotOptions, type RunningBot } from '../../src/bot.js';
 import { parseCatalog } from '../../src/config/catalog.js';
 import { createLogger } from '../../src/adapters/logging/create-logger.js';
 import { startFakeSlack, type FakeSlack } from '../../sandbox/slack/fake-slack-web-api.js';
@@ -59,6 +59,8 @@ export interface HarnessOptions {
   /** Replaces the default cluster (checkout-api and checkout-worker with `versions`). */
   seedCluster?: (k8s: KubernetesEmulator) => void;
   helm?: { binary: string; env: Record<string, string> };
+  /** Extra bot options (e.g. `github` pointing at the GitHub emulator). */
+  bot?: Partial<BotOptions>;
   /** The Alertmanager silence sweep's period (BotOptions.silenceSweepMs). */
   silenceSweepMs?: number;
 }
@@ -140,6 +142,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...(options.silenceSweepMs ? { silenceSweepMs: options.silenceSweepMs } : {}),
       ...(socket ? { appToken: APP_TOKEN, socketModeApiUrl: socket.apiUrl } : {}),
       pagerDuty: { webhookSecret: PD_WEBHOOK_SECRET, token: PD_TOKEN, from: 'oncall@example.com', restUrl: pagerDuty.restUrl, eventsUrl: pagerDuty.eventsUrl },
+      ...options.bot,
     });
   };
   let bot = await start();

@@ -1,0 +1,53 @@
+// `/smartspec_rollback <service>`: the on-call engineer names what is broken; the service's newest
+// deployment is taken as the failed one and the plan says which. `--incident` ties the run to a
+// PagerDuty incident, so its timeline hears about a rollback a person started.
+import { afterEach, expect, it } from 'vitest';
+import { recordStandardHistory, startHarness, USERS, type Harness } from '../support/bot-harness.js';
+import { click, command, runIdOf, waitForEphemeral, waitForPlan, waitForThread } from './flow-helpers.js';
+
+let h: Harness;
+afterEach(async () => {
+  await h.close();
+});
+
+it('plans the newest deployment of the named service, says so, and notes the named incident in PagerDuty', async () => {
+  h = await startHarness();
+  await recordStandardHistory(h);
+  h.pagerDuty.addIncident({ id: 'Q1CHECKOUT5XX', title: 'checkout 5xx rate above 5 %', serviceId: 'PABC123' });
+  await command(h, 'checkout --incident Q1CHECKOUT5XX');
+  const plan = await waitForPlan(h);
+  const blocks = JSON.stringify(plan.blocks);
+  expect(blocks).toContain('Taken as the failed deploy: newest deployment deploy-12345, v1.2.1,');
+  expect(blocks).toMatch(/v1\.2\.1.*v1\.2\.0/);
+  expect(blocks).toContain('checkout 5xx rate above 5 %');
+  await click(h, plan, 'rollback_approve', USERS.approver);
+  await waitForThread(h, plan, /Verification/);
+  const runId = runIdOf(plan);
+  const notes = await h.pagerDuty.waitFor(() => {
+    const texts = h.pagerDuty.notes.filter((n) => n.incidentId === 'Q1CHECKOUT5XX').map((n) => n.content);
+    return texts.some((t) => t.includes('succeeded')) ? texts : undefined;
+  }, 20_000, 'the success note on the named incident');
+  expect(notes.some((t) => t.includes(`(run ${runId}) started`))).toBe(true);
+});
+
+it('answers an unknown service with the services it knows, and plans nothing', async () => {
+  h = await startHarness();
+  await recordStandardHistory(h);
+  await command(h, 'chekout');
+  const answer = await waitForEphemeral(h, USERS.requester, /neither a subcommand nor a service/);
+  expect(answer).toContain('`checkout` (production)');
+  const list = await h.api('GET', '/api/v1/rollbacks?service=checkout');
+  expect(list.status).toBe(200);
+  expect(JSON.stringify(list.json)).not.toContain('rb-');
+});
+
+it('the CLI path: POST /api/v1/rollbacks with a service name picks the newest deployment too', async () => {
+  h = await startHarness();
+  await recordStandardHistory(h);
+  const created = await h.api('POST', '/api/v1/rollbacks', { service: 'checkout', dryRun: true, reason: 'rehearsing the CLI' });
+  expect(created.status).toBe(201);
+  expect(created.json).toMatchObject({ failedDeploymentId: 'deploy-12345', toVersion: 'v1.2.0' });
+  const both = await h.api('POST', '/api/v1/rollbacks', { service: 'checkout', failedDeploymentId: 'deploy-12345' });
+  expect(both.status).toBe(400);
+  expect(JSON.stringify(both.json)).toContain('exactly one of failedDeploymentId and service');
+});
