@@ -8,7 +8,8 @@ import { incidentEntryType } from './evidence-lines.js';
 
 export type MilestoneKind =
   | 'deployed' | 'incident' | 'requested' | 'approval' | 'approved' | 'rejected' | 'expired'
-  | 'executing' | 'verifying' | 'succeeded' | 'failed' | 'interrupted' | 'cancelled';
+  | 'executing' | 'verifying' | 'succeeded' | 'failed' | 'interrupted' | 'cancelled'
+  | 'reminded' | 'cancel_requested' | 'resumed' | 'replanned';
 
 export interface Milestone {
   kind: MilestoneKind;
@@ -69,6 +70,31 @@ function incidentLabel(entry: IncidentLogEntry): string {
   return `incident ${incidentEntryType(entry.type)}: ${entry.summary}`.slice(0, 200);
 }
 
+/**
+ * What issue 15's coordinator records (plain text by construction): reminders, asks to stop,
+ * resumes, and the run that planned this one again. Each by whom, when it was a person.
+ */
+function controlMilestones(sorted: TimelineEvent[]): Milestone[] {
+  const out: Milestone[] = [];
+  const reminded = firstOf(sorted, 'reminded');
+  if (reminded) out.push({ kind: 'reminded', at: reminded.at, label: `approvers reminded (${reminded.detail})` });
+  const stop = firstOf(sorted, 'cancel_requested');
+  if (stop) out.push({ kind: 'cancel_requested', at: stop.at, label: `stop requested by ${actorName(stop.actor)}` });
+  for (const e of sorted.filter((x) => x.type === 'resumed')) out.push({ kind: 'resumed', at: e.at, label: `resumed after the bot stopped: ${e.detail.replace(/^the previous owner stopped:?\s*/, '')}` });
+  for (const e of sorted.filter((x) => x.type === 'retried' || x.type === 'replanned')) {
+    out.push({ kind: 'replanned', at: e.at, label: `${e.type === 'retried' ? `retried by ${actorName(e.actor)}: ` : 'cluster changed: '}${e.detail}` });
+  }
+  return out;
+}
+
+/** The run's end, with who and why where the audit says so. */
+function endLabel(run: Run, end: TimelineEvent | undefined): string {
+  if (run.status === 'succeeded') return `verified: ${run.plan.toVersion} is healthy`;
+  if (run.status === 'cancelled' && end) return `cancelled by ${actorName(end.actor)}: ${end.detail}`;
+  if (run.status === 'interrupted' && end) return `interrupted: ${end.detail}`;
+  return `rollback ${run.status}`;
+}
+
 export function buildRunTimeline(run: Run, events: TimelineEvent[] = []): RunTimeline {
   const sorted = [...events].sort((a, b) => a.at.localeCompare(b.at));
   const rc = run.rootCause;
@@ -95,7 +121,8 @@ export function buildRunTimeline(run: Run, events: TimelineEvent[] = []): RunTim
   if (deployedAt && rc?.release) milestones.push({ kind: 'deployed', at: deployedAt, label: `${rc.release.failedVersion} deployed (${rc.release.failedDeploymentId})` });
   for (const entry of incident) milestones.push({ kind: 'incident', at: entry.at, label: incidentLabel(entry) });
   const requester = firstOf(sorted, 'requested')?.actor ?? run.requestedBy;
-  milestones.push({ kind: 'requested', at: requestedAt, label: `rollback requested by ${actorName(requester)}` });
+  const lineage = run.plan.supersedes ? ` (${run.plan.supersedes.why === 'retry' ? 'retry' : 'refreshed plan'} of run ${run.plan.supersedes.runId})` : '';
+  milestones.push({ kind: 'requested', at: requestedAt, label: `rollback requested by ${actorName(requester)}${lineage}` });
   for (const e of sorted.filter((x) => x.type === 'approval')) milestones.push({ kind: 'approval', at: e.at, label: `approval by ${actorName(e.actor)}` });
   if (approvedAt) milestones.push({ kind: 'approved', at: approvedAt, label: approvedEvent?.detail === 'auto-approved' ? 'auto-approved' : 'approved' });
   for (const kind of ['rejected', 'expired'] as const) {
@@ -104,9 +131,9 @@ export function buildRunTimeline(run: Run, events: TimelineEvent[] = []): RunTim
   }
   if (executingAt ?? stepStarts[0]) milestones.push({ kind: 'executing', at: (executingAt ?? stepStarts[0]) as string, label: 'rollback executing' });
   if (verifyingAt) milestones.push({ kind: 'verifying', at: verifyingAt, label: 'verification started' });
+  milestones.push(...controlMilestones(sorted));
   if (finishedAt && ['succeeded', 'failed', 'interrupted', 'cancelled'].includes(run.status)) {
-    const label = run.status === 'succeeded' ? `verified: ${run.plan.toVersion} is healthy` : `rollback ${run.status}`;
-    milestones.push({ kind: run.status as MilestoneKind, at: finishedAt, label });
+    milestones.push({ kind: run.status as MilestoneKind, at: finishedAt, label: endLabel(run, endEvent) });
   }
   milestones.sort((a, b) => a.at.localeCompare(b.at));
 
