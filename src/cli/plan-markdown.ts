@@ -1,4 +1,5 @@
-// The plan as Markdown, in the guide's format (seed 001): for the CLI and anyone reading the API.
+// The plan as Markdown, in the layout the operations guide documents (reason, versions, safety
+// checks, risk, numbered steps): for the CLI and anyone reading the API.
 import { detectionMarkdown } from '../core/report/detection-markdown.js';
 import type { RunViewJson } from './run-view-schema.js';
 

@@ -1,4 +1,6 @@
-// The failure-severity decision matrix (seed 002): what kind of failure calls for what response.
+// The failure-severity decision matrix: what kind of failure calls for what response. Broken for
+// everyone (smoke, health, security) rolls back at once; broken features or worse numbers ask a
+// person; tolerable degradation and cosmetic issues are logged and fixed forward.
 import type { Measurement } from './detection-report.js';
 import type { Risk } from './model.js';
 
@@ -36,7 +38,7 @@ export function decide(signals: FailureSignal[]): Decision {
 }
 
 // A breached detection query carries its own severity (catalog `severity`); the matrix's rows say
-// what that severity calls for, as seed 002 does for its named signals.
+// what that severity calls for, the same rows the named signals map to.
 const BY_SEVERITY: Record<Measurement['severity'], Omit<Decision, 'why'>> = {
   critical: { severity: 'CRITICAL', response: 'rollback_immediately' },
   high: { severity: 'HIGH', response: 'prompt' },

@@ -1,4 +1,4 @@
-// `--force`: a way through for people, never for the bot (seed 002's force rollback). Only blockers
+// `--force`: a way through for people in Slack, never for automation. Only blockers
 // marked overridable become warnings; migrations, drift, another run and stuck releases never do.
 import type { RollbackRequest } from './command.js';
 import { UserError } from './errors.js';

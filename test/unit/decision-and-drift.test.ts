@@ -3,7 +3,7 @@ import { classify, decide } from '../../src/core/decision.js';
 import { describeDrift, fingerprintState, observe } from '../../src/core/fingerprint.js';
 import type { ComponentState } from '../../src/core/model.js';
 
-describe('the failure-severity decision matrix (seed 002)', () => {
+describe('the failure-severity decision matrix', () => {
   it.each([
     ['Smoke tests failed after deploy', 'CRITICAL', 'rollback_immediately'],
     ['checkout health check failing', 'CRITICAL', 'rollback_immediately'],

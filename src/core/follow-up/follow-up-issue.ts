@@ -1,4 +1,4 @@
-// The follow-up left behind (seed 004): when a run ends with its reports recorded, an issue in the
+// The follow-up left behind, so an incident's lessons are not lost with its thread: when a run ends with its reports recorded, an issue in the
 // service's repository (catalog `followUp.github.repo`) carries the root-cause report, so the work
 // after the incident is tracked where the team works. Once per run, across retries and replicas:
 // the run's timeline records the issue, and before creating one the tracker is asked for an issue

@@ -1,5 +1,5 @@
-// Rollback readiness (seed 003 "Rollback Testing"): whether each service could be rolled back right
-// now, found by rehearsing its rollback without executing it. Plain data, as every edge shows it.
+// Rollback readiness, tested before an incident rather than found out during one: whether each
+// service could be rolled back right now, found by rehearsing its rollback without executing it. Plain data, as every edge shows it.
 
 export interface ServiceReadiness {
   service: string;

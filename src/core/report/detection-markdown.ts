@@ -1,4 +1,5 @@
-// The "Issue Detection" section of the Markdown plan (seed 004's Stage 1): a table, breached first.
+// The "Issue Detection" section of the Markdown plan: every detection query measured at planning,
+// as a table, breached first, so a reader sees why the rollback was proposed before its steps.
 import type { DetectionReport } from '../detection-report.js';
 import { summarizeDetection } from './detection-summary.js';
 import { mdCell, mdTable, mdText } from './markdown-kit.js';
