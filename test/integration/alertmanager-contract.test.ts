@@ -87,6 +87,47 @@ function silenceContract(peer: () => string): void {
   });
 }
 
+/** The wire itself, below the adapter: what the emulator claims about the v2 API beyond the bot's calls. */
+function wireContract(peer: () => string): void {
+  const post = (body: unknown, type = 'application/json') => fetch(`${peer()}/api/v2/silences`, { method: 'POST', headers: { 'content-type': type }, body: JSON.stringify(body) });
+  const hours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
+  const body = (over: Record<string, unknown> = {}) => ({ matchers: [{ name: 'service', value: `wire-${randomUUID().slice(0, 6)}`, isRegex: false }], startsAt: hours(0), endsAt: hours(1), createdBy: 'wire', comment: 'wire test', ...over });
+
+  it('a silence starting later is pending; one updated with only a new end keeps its id', async () => {
+    const pending = (await (await post(body({ startsAt: hours(1), endsAt: hours(2) }))).json()) as { silenceID: string };
+    expect(((await (await fetch(`${peer()}/api/v2/silence/${pending.silenceID}`)).json()) as { status: { state: string } }).status.state).toBe('pending');
+    const first = body();
+    const created = (await (await post(first)).json()) as { silenceID: string };
+    const stored = (await (await fetch(`${peer()}/api/v2/silence/${created.silenceID}`)).json()) as { startsAt: string };
+    const updated = (await (await post({ ...first, id: created.silenceID, startsAt: stored.startsAt, endsAt: hours(3) })).json()) as { silenceID: string };
+    expect(updated.silenceID).toBe(created.silenceID);
+  });
+
+  it('filters silences by their matchers, and refuses a filter that is not a matcher', async () => {
+    const mine = body();
+    const id = ((await (await post(mine)).json()) as { silenceID: string }).silenceID;
+    const value = (mine.matchers as Array<{ value: string }>)[0]!.value;
+    const found = (await (await fetch(`${peer()}/api/v2/silences?filter=${encodeURIComponent(`service="${value}"`)}`)).json()) as Array<{ id: string }>;
+    expect(found.map((s) => s.id)).toEqual([id]);
+    const bad = await fetch(`${peer()}/api/v2/silences?filter=${encodeURIComponent('service')}`);
+    expect([bad.status, await bad.json()]).toEqual([400, 'bad matcher format: service']);
+  });
+
+  it('answers schema errors 422, a non-JSON type 415, an id that is not a UUID 422, an unknown one 404', async () => {
+    const noComment = await post({ ...body(), comment: undefined });
+    expect([noComment.status, await noComment.json()]).toEqual([422, { code: 602, message: 'comment in body is required' }]);
+    const noMatchers = await post(body({ matchers: [] }));
+    expect([noMatchers.status, await noMatchers.json()]).toEqual([422, { code: 612, message: 'matchers in body should have at least 1 items' }]);
+    const noRegexFlag = await post(body({ matchers: [{ name: 'service', value: 'x' }] }));
+    expect([noRegexFlag.status, await noRegexFlag.json()]).toEqual([422, { code: 602, message: 'matchers.0.isRegex in body is required' }]);
+    expect((await post(body(), 'text/plain')).status).toBe(415);
+    expect((await fetch(`${peer()}/api/v2/silence/not-a-uuid`, { method: 'DELETE' })).status).toBe(422);
+    expect((await fetch(`${peer()}/api/v2/silence/${randomUUID()}`)).status).toBe(404);
+    const unknownUpdate = await post(body({ id: randomUUID() }));
+    expect([unknownUpdate.status, await unknownUpdate.json()]).toEqual([404, 'silence not found']);
+  });
+}
+
 describe('Alertmanager emulator (sandbox/alertmanager)', () => {
   let url = '';
   let close: () => Promise<void> = async () => undefined;
@@ -97,6 +138,7 @@ describe('Alertmanager emulator (sandbox/alertmanager)', () => {
   });
   afterAll(() => close());
   silenceContract(() => url);
+  wireContract(() => url);
 });
 
 describeWithTool({ command: 'prometheus-alertmanager', debianPackage: 'prometheus-alertmanager' }, 'real Alertmanager (Debian prometheus-alertmanager)', (binary) => {
@@ -115,4 +157,5 @@ describeWithTool({ command: 'prometheus-alertmanager', debianPackage: 'prometheu
   }, 40_000);
   afterAll(() => stop());
   silenceContract(() => url);
+  wireContract(() => url);
 });
