@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { KubeConfig } from '@kubernetes/client-node';
 import { startBot, type BotOptions, type RunningBot } from '../../src/bot.js';
+import { createTestDatabase } from './postgres-database.js';
 import { parseCatalog } from '../../src/config/catalog.js';
 import { createLogger } from '../../src/adapters/logging/create-logger.js';
 import { startFakeSlack, type FakeSlack } from '../../sandbox/slack/fake-slack-web-api.js';
@@ -101,6 +102,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const versions = options.versions ?? ['v1.1.0', 'v1.2.0', 'v1.2.1'];
   const dir = mkdtempSync(join(tmpdir(), 'smartspec-e2e-'));
   const databasePath = options.databasePath ?? join(dir, 'smartspec.db');
+  // SMARTSPEC_TEST_STORE=postgres runs the same flows on PostgreSQL: a fresh database per harness.
+  const database = options.bot?.databaseUrl === undefined && process.env['SMARTSPEC_TEST_STORE'] === 'postgres' ? await createTestDatabase() : undefined;
   const logLines: string[] = [];
   const logStream = new Writable({ write(chunk, _enc, done) { logLines.push(...String(chunk).split('\n').filter(Boolean)); done(); } });
 
@@ -142,6 +145,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...(options.silenceSweepMs ? { silenceSweepMs: options.silenceSweepMs } : {}),
       ...(socket ? { appToken: APP_TOKEN, socketModeApiUrl: socket.apiUrl } : {}),
       pagerDuty: { webhookSecret: PD_WEBHOOK_SECRET, token: PD_TOKEN, from: 'oncall@example.com', restUrl: pagerDuty.restUrl, eventsUrl: pagerDuty.eventsUrl },
+      ...(database ? { databaseUrl: database.url } : {}),
       ...options.bot,
     });
   };
@@ -178,6 +182,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await k8s.close();
       await pagerDuty.close();
       await socket?.close();
+      await database?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   } as Harness;
