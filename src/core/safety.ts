@@ -111,12 +111,14 @@ export function checkTargetAvailable({ target, state, service }: SafetyInput): S
 }
 
 /** Fewer replicas than the target ran is a warning; under half of them, the old version may not carry the load: a blocker. */
-export function checkCapacity({ target, state }: SafetyInput): SafetyCheck | undefined {
+export function checkCapacity({ target, state, service }: SafetyInput): SafetyCheck | undefined {
   const short = state.components.flatMap((c) => {
     const wanted = target.components[c.name]?.replicas;
     return wanted !== undefined && c.desiredReplicas < wanted ? [{ c, wanted, text: `${c.name} runs ${c.desiredReplicas} replica(s), the target ran with ${wanted}` }] : [];
   });
-  const severe = short.filter((s) => s.c.desiredReplicas * 2 < s.wanted);
+  // Blue-green: the plan itself warms the idle side to full size before moving traffic (steps.ts).
+  const warmsItself = service.target.kind === 'kubernetes' && service.target.blueGreen !== undefined;
+  const severe = warmsItself ? [] : short.filter((s) => s.c.desiredReplicas * 2 < s.wanted);
   if (severe.length > 0) {
     return { id: 'capacity', outcome: 'block', overridable: true, message: `Capacity: ${severe.map((s) => s.text).join('; ')}, less than half. Scale up first and plan again, or add \`--force\` and a \`--reason\`.` };
   }

@@ -137,10 +137,10 @@ describe('bad input is refused clearly, privately, and changes nothing', () => {
   it.each([
     ['an unknown deployment id', '--failed-deployment-id deploy-99999', /No deployment `deploy-99999` is recorded/],
     ['a target equal to the failed version', '--failed-deployment-id deploy-12345 --target-version v1.2.1', /is the failed version itself/],
-    ['a target not in the history', '--failed-deployment-id deploy-12345 --target-version v0.9', /not in the history.*Last candidates: `v1.2.0`/],
+    ['a target not in the history', '--failed-deployment-id deploy-12345 --target-version v0.9', /not in the history.*Earlier versions: `v1.2.0`/],
     ['an id with forbidden characters', '--failed-deployment-id "deploy;rm -rf /"', /is not valid/],
     ['a version with forbidden characters', '--failed-deployment-id deploy-12345 --target-version "v1 $(x)"', /is not valid/],
-    ['an unknown flag', '--failed-deployment-id deploy-12345 --force', /Unknown flag `--force`/],
+    ['an unknown flag', '--failed-deployment-id deploy-12345 --yolo', /Unknown flag `--yolo`/],
     ['a repeated flag', '--failed-deployment-id a --failed-deployment-id b', /given twice/],
     ['--auto-approve by someone not allowed', '--failed-deployment-id deploy-12345 --auto-approve', /may not use `--auto-approve`/],
   ])('%s', async (_name, text, message) => {

@@ -100,6 +100,12 @@ describe('safety checks', () => {
     expect(checkCapacity(input({ target: t, state: { components: [component('checkout-api', { desiredReplicas: desired })] } }))?.outcome).toBe(outcome);
   });
 
+  it('capacity never blocks a blue-green service: its plan warms the idle side to full size first', () => {
+    const blueGreen = makeService({ target: { kind: 'kubernetes', namespace: 'shop', deployments: ['checkout-api', 'checkout-worker'], core: [], blueGreen: { service: 'checkout', label: 'slot' } } });
+    const t = { ...target, components: { 'checkout-api': { image: 'registry.example/checkout-api:v1', replicas: 3 } } };
+    expect(checkCapacity(input({ service: blueGreen, target: t, state: { components: [component('checkout-api', { desiredReplicas: 0 })] } }))?.outcome).toBe('warn');
+  });
+
   it.each([
     [undefined, undefined],
     [{ tool: 'Argo CD' as const, app: 'checkout-prod' }, /Argo CD app checkout-prod[\s\S]*Suspend auto-sync/],
