@@ -57,6 +57,7 @@ async function main(): Promise<void> {
       ...(env.PAGERDUTY_FROM ? { from: env.PAGERDUTY_FROM } : {}),
       ...(env.PAGERDUTY_EVENTS_URL ? { eventsUrl: env.PAGERDUTY_EVENTS_URL } : {}),
     },
+    ...(env.GITHUB_TOKEN ? { github: { token: env.GITHUB_TOKEN, apiUrl: env.GITHUB_API_URL } } : {}),
   });
   if (stopping) stopAndExit(bot);
 }
