@@ -140,9 +140,9 @@ describe('lasting API faults end in an honest failure', () => {
     expect(run.status).toBe('failed');
     expect(run.steps.map((s) => s.status)).toEqual(['failed', 'pending']);
     expect(run.steps[0]?.detail).toMatch(/409/);
-    const note = await waitForThreadText(h.slack, plan, /Step 1 failed/);
+    const note = await waitForThreadText(h.slack, plan, /Step 1 of 2 failed/);
     expect(note).toMatch(/409/);
-    expect(note).toMatch(/Not done, to do by hand/);
+    expect(note).toMatch(/Not done:/);
     expect(threadTexts(h.slack, plan).join('\n')).not.toMatch(/Verification passed/);
     // The faulted writes never reached the objects; the second component was left alone.
     expect(imageOf(API)).toBe(IMAGE(API, 'v1.2.1'));
