@@ -1,6 +1,6 @@
 // StatefulSet, DaemonSet and Argo Rollout rollbacks end to end: the real bot, the emulated cluster
 // and Slack; each kind once to success and once against a target revision that never becomes ready.
-import { CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DaemonSet, KubernetesEmulator, Rollout, StatefulSet } from '../../sandbox/kubernetes/kubernetes-emulator.js';
 import { CHANNEL, IMAGE, NAMESPACE, startHarness, USERS, type Harness } from '../support/bot-harness.js';
@@ -93,6 +93,28 @@ describe('StatefulSet rollback', () => {
     const step = run.steps.find((s) => s.kind === 'workload_undo');
     expect(step).toMatchObject({ status: 'failed' });
     expect(step?.detail).toMatch(/^StatefulSet ledger-db: no progress for 2 s: 2 of 3 pods of ledger-db ready/);
+  });
+});
+
+describe('StatefulSet stuck on pods of the failed revision (Kubernetes\' forced rollback)', () => {
+  it('names the pods to delete instead of waiting forever, and continues once a person deletes them', async () => {
+    h = await startHarness({ catalog: CATALOG, seedCluster: (k8s) => {
+      k8s.setImageBehaviour(IMAGE('ledger-db', 'v1.2.1'), 'crash');
+      k8s.seedStatefulSet({ namespace: NAMESPACE, name: 'ledger-db', replicas: 2, containers: [{ name: 'ledger-db', image: IMAGE('ledger-db', 'v1.2.1') }], history: history('ledger-db') });
+    } });
+    await record('ledger', 'ledger-db', 'v1.2.0', 'succeeded', 19);
+    const failed = await record('ledger', 'ledger-db', 'v1.2.1', 'failed', 20);
+    const { runId } = await approveAndAwait(failed, /failed/);
+    const run = await failedRun(runId);
+    expect(run.steps.find((s) => s.kind === 'workload_undo')?.detail).toContain(
+      'pod ledger-db-0, ledger-db-1 still run the previous revision and are not ready; with podManagementPolicy OrderedReady the StatefulSet controller waits for them (Kubernetes\' forced rollback): delete them to continue (kubectl delete pod ledger-db-0 ledger-db-1 -n shop)',
+    );
+    // The template is restored already: deleting the stuck pods lets the controller finish.
+    const kc = new KubeConfig();
+    kc.loadFromString(h.k8s.kubeConfigYaml());
+    const core = kc.makeApiClient(CoreV1Api);
+    for (const name of ['ledger-db-0', 'ledger-db-1']) await core.deleteNamespacedPod({ name, namespace: NAMESPACE });
+    await h.k8s.waitFor(() => h.k8s.getObject<StatefulSet>('statefulsets', NAMESPACE, 'ledger-db')?.status?.readyReplicas === 2 && podImages(h.k8s, 'ledger-db-').every((i) => i === IMAGE('ledger-db', 'v1.2.0')), 10_000, 'recreated on v1.2.0');
   });
 });
 
