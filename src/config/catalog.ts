@@ -182,7 +182,8 @@ const apiTokenSchema = z.strictObject({
 
 const apiTokensFileSchema = z.strictObject({ apiTokens: z.array(apiTokenSchema) });
 
-const catalogSchema = z.strictObject({
+/** Exported for test/unit/catalog-reference.test.ts, which holds docs/OPERATIONS.md to every key it accepts. */
+export const catalogSchema = z.strictObject({
   services: z.record(name, serviceSchema).refine((s) => Object.keys(s).length > 0, { error: 'must define at least one service' }),
   requireReasonIn: z.array(name).default(['production']),
   apiTokens: z.array(apiTokenSchema).default([]),
