@@ -30,7 +30,7 @@ export function chooseTarget(named: Deployment, history: VersionEntry[], targetV
   }
   const older = history.filter((v) => v !== failedVersion && !newerThan(v, failedVersion));
   const choice = targetVersion === undefined ? automaticChoice(failed, failedVersion, older, history) : namedChoice(failed, failedVersion, older, history, targetVersion);
-  checks.push(...targetChecks(choice, targetVersion !== undefined));
+  checks.push(...targetChecks(choice));
   const target = choice.representative;
   const undone = older.concat([failedVersion])
     .flatMap((v) => v.deployments)
@@ -83,11 +83,11 @@ function namedChoice(failed: Deployment, failedVersion: VersionEntry, older: Ver
   return named;
 }
 
-function targetChecks(v: VersionEntry, named: boolean): SafetyCheck[] {
+function targetChecks(v: VersionEntry): SafetyCheck[] {
   const checks: SafetyCheck[] = [];
   if (v.suspicion.length > 0 || v.health === 'failed') {
     const why = v.suspicion.length > 0 ? v.suspicion.join('; ') : 'a record says it failed';
-    checks.push({ id: 'target_suspect', outcome: 'warn', message: `\`${v.version}\` is suspect: ${why}. It was named with \`--target-version\`${named ? '' : ''}, so the plan is HIGH risk: confirm it is safe now.` });
+    checks.push({ id: 'target_suspect', outcome: 'warn', message: `\`${v.version}\` is suspect: ${why}. It was named with \`--target-version\`, so the plan is HIGH risk: confirm it is safe now.` });
   }
   if (v.neverFinished) {
     checks.push({ id: 'target_unverified', outcome: 'block', overridable: true, message: `The only record of \`${v.version}\` (\`${v.representative.id}\`) says its deploy never finished: nothing shows it ever ran. Choose another version, or add \`--force\` and a \`--reason\`.` });

@@ -28,9 +28,9 @@ export interface VersionEntry {
   neverFinished: boolean;
 }
 
-/** A deployment the cluster told the bot about rather than CI (`<service>@r<revision>`). */
+/** A deployment the cluster told the bot about rather than CI: `<service>@r<revision>`, made by history discovery. */
 export function isDiscovered(d: Deployment): boolean {
-  return d.status === 'unverified' || d.createdBy.startsWith('cluster');
+  return d.id === `${d.service}@r${/@r(\d+)$/.exec(d.id)?.[1] ?? 'x'}` && (d.status === 'unverified' || d.createdBy.startsWith('cluster ('));
 }
 
 /** `checkout-api=registry/checkout-api:v1.2.0,…`: the identity of a version. */
@@ -66,7 +66,7 @@ export function buildVersionHistory(deployments: Deployment[], runs: Run[]): Ver
     else groups.push([d]);
   }
   return groups
-    .map((g) => describe(g, runs))
+    .map((g) => describeVersion(g, runs))
     .sort((a, b) => b.lastSeenAt.localeCompare(a.lastSeenAt) || b.firstSeenAt.localeCompare(a.firstSeenAt));
 }
 
@@ -75,7 +75,7 @@ export function versionOf(history: VersionEntry[], deployment: Deployment): Vers
   return history.find((v) => v.deployments.some((d) => d.id === deployment.id));
 }
 
-function describe(group: Deployment[], runs: Run[]): VersionEntry {
+function describeVersion(group: Deployment[], runs: Run[]): VersionEntry {
   const deployments = [...group].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   const recorded = deployments.filter((d) => !isDiscovered(d));
   // Recorded facts win: the cluster's timestamps only count for versions nobody recorded.
@@ -101,7 +101,7 @@ function describe(group: Deployment[], runs: Run[]): VersionEntry {
   let healthyBecause: string | undefined;
   if (succeeded) healthyBecause = passedText(succeeded);
   else if (provenByRun) healthyBecause = `run ${provenByRun.id} rolled back to it and its checks passed (${provenByRun.updatedAt})`;
-  else if (provenByCluster) healthyBecause = `the cluster reported ${provenByCluster.id} fully available`;
+  else if (provenByCluster) healthyBecause = `${provenByCluster.id} ran healthy by the cluster's own account (${provenByCluster.createdBy})`;
 
   const failed = recorded.some((d) => d.status === 'failed' || Object.values(d.verification ?? {}).includes(false));
   return {
