@@ -18,7 +18,7 @@ const SEED = suiteSeed(90_210);
 const CONCURRENCY = 8;
 
 // What a person may be shown: an explanation, the usage, the "working on it" ack, or a status answer.
-const USER_FACING = [/^:warning: /, /^\*Usage\*/, /^Building a rollback plan for /, /^No rollback is in progress/, /^\*Active rollbacks\*/, /^No deployments of /, /^\*Recent deployments/];
+const USER_FACING = [/^:warning: /, /^\*Usage\*/, /^Building a rollback plan for /, /^No rollback is in progress/, /^Active rollbacks/, /^No deployments of /, /^Recent deployments/];
 
 let h: Harness;
 beforeAll(async () => {

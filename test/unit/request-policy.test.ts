@@ -12,7 +12,7 @@ describe('who may ask, where', () => {
   it.each([
     ['a listed requester in the listed channel', slackUser('U0ONCALL'), 'C0INCIDENTS', request(), undefined],
     ['someone not listed', slackUser('U0OTHER'), 'C0INCIDENTS', request(), /may not request rollbacks/],
-    ['the wrong channel', slackUser('U0ONCALL'), 'C0RANDOM', request(), /are requested in <#C0INCIDENTS>/],
+    ['the wrong channel', slackUser('U0ONCALL'), 'C0RANDOM', request(), /are requested in channel C0INCIDENTS, not here/],
     ['--auto-approve by someone not in autoApprove', slackUser('U0ONCALL'), 'C0INCIDENTS', request({ autoApprove: true }), /may not use `--auto-approve`/],
     ['CI (API token) auto-approving without apiAutoApprove', { kind: 'api' as const, id: 'ci' }, undefined, request({ autoApprove: true }), /not allowed for checkout/],
   ])('%s', (_name, actor, channel, req, message) => {

@@ -12,13 +12,13 @@ export function authorizeRequest(service: Service, request: RollbackRequest, req
   // The API token (CI) and PagerDuty act for the organisation; the lists name Slack people and places.
   if (requester.kind === 'slack_user') {
     if (policy.requesters.length > 0 && !policy.requesters.includes(requester.id)) {
-      throw new UserError(`You may not request rollbacks of ${service.name}: ask one of ${policy.requesters.map((u) => `<@${u}>`).join(', ')}.`, undefined, 'policy');
+      throw new UserError(`You may not request rollbacks of ${service.name}: ask one of ${policy.requesters.join(', ')}.`, undefined, 'policy');
     }
     if (channel && policy.channels.length > 0 && !policy.channels.includes(channel)) {
-      throw new UserError(`Rollbacks of ${service.name} are requested in ${policy.channels.map((c) => `<#${c}>`).join(', ')}, not here.`, undefined, 'policy');
+      throw new UserError(`Rollbacks of ${service.name} are requested in channel ${policy.channels.join(', ')}, not here.`, undefined, 'policy');
     }
     if (request.autoApprove && !policy.autoApprove.includes(requester.id)) {
-      throw new UserError(`You may not use \`--auto-approve\` on ${service.name}: only ${policy.autoApprove.map((u) => `<@${u}>`).join(', ') || 'nobody'} may. Ask without it and an approver will decide.`, undefined, 'policy');
+      throw new UserError(`You may not use \`--auto-approve\` on ${service.name}: only ${policy.autoApprove.join(', ') || 'nobody'} may. Ask without it and an approver will decide.`, undefined, 'policy');
     }
   }
   // PagerDuty and CI carry their own reason (the incident, the pipeline); people must give one.
