@@ -119,7 +119,7 @@ export async function startFakeAlertmanager(options: StartFakeAlertmanagerOption
     const at = now();
     if (postable.endsAt < at) return { status: 400, body: "Failed to create silence: end time can't be in the past" };
     // A start in the past means "from now" (silences.Set clamps it).
-    const startsAt = postable.startsAt < at ? at : postable.startsAt;
+    const startsAt = new Date(Math.max(postable.startsAt.getTime(), at.getTime()));
     if (postable.endsAt <= startsAt) return { status: 400, body: 'Failed to create silence: start time must be before end time' };
     if (postable.id !== undefined) {
       const previous = store.get(postable.id);

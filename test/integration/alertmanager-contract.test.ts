@@ -85,6 +85,24 @@ function silenceContract(peer: () => string): void {
     expect([states.get(keptId!), states.get(endedId!), states.get(foreign)]).toEqual(['active', 'expired', 'active']);
     expect(timeline.map((e) => `${e.runId === failed.id ? 'failed' : 'executing'}:${e.type}`)).toEqual(['executing:silence_created', 'failed:silence_created', 'failed:silence_expired']);
   });
+
+  it('the sweep extends a long run\'s silence in place: same id, a later end', async () => {
+    const service = `svc${randomUUID().slice(0, 6)}`;
+    const run = makeRun({ id: `rb-${randomUUID().slice(0, 8)}`, status: 'verifying', plan: { service } });
+    let now = new Date();
+    const keeper = new SilenceKeeper({
+      store: { getRun: async (id) => (id === run.id ? run : undefined), appendTimeline: async () => undefined },
+      catalog: { services: new Map([[service, makeService({ name: service, alertmanager: policy(peer(), service) })]]) },
+      clock: { now: () => now }, logger: quiet, alertmanager: client,
+    });
+    const id = await keeper.silence(run);
+    const before = (await client.listSilences(peer(), signal())).find((s) => s.id === id)!;
+    now = new Date(Date.now() + 40 * 60_000); // 20 of its 60 minutes left
+    expect(await keeper.reconcile(signal())).toEqual({ expired: [], errors: [] });
+    const after = (await client.listSilences(peer(), signal())).filter((s) => runIdOf(s) === run.id);
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({ id, state: 'active', startsAt: before.startsAt, endsAt: new Date(now.getTime() + 60 * 60_000).toISOString() });
+  });
 }
 
 /** The wire itself, below the adapter: what the emulator claims about the v2 API beyond the bot's calls. */

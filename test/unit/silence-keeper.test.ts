@@ -21,6 +21,10 @@ class MemoryAlertmanager implements AlertmanagerClient {
     if (this.failing === 'all') throw new Error('Alertmanager at http://am did not answer');
     return this.silences.map((s) => ({ ...s }));
   }
+  async extendSilence(_url: string, silence: Silence, endsAt: string): Promise<void> {
+    const s = this.silences.find((x) => x.id === silence.id);
+    if (s) s.endsAt = endsAt;
+  }
   async expireSilence(_url: string, id: string): Promise<void> {
     if (this.failing === 'all') throw new Error('Alertmanager at http://am did not answer');
     const s = this.silences.find((x) => x.id === id);
@@ -31,7 +35,7 @@ class MemoryAlertmanager implements AlertmanagerClient {
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const policy = { url: 'http://am', matchers: [{ name: 'service', value: 'checkout', isRegex: false, isEqual: true }], maxMinutes: 30 };
 
-function setup(status: RunStatus = 'executing', withPolicy = true) {
+function setup(status: RunStatus = 'executing', withPolicy = true, clock = { now: () => new Date(T0) }) {
   const am = new MemoryAlertmanager();
   const timeline: TimelineEvent[] = [];
   const run = makeRun({ id: 'rb-one', status });
@@ -39,7 +43,7 @@ function setup(status: RunStatus = 'executing', withPolicy = true) {
   const keeper = new SilenceKeeper({
     store: { getRun: async (id) => runs.get(id), appendTimeline: async (e) => { timeline.push(e); } },
     catalog: { services: new Map([['checkout', makeService(withPolicy ? { alertmanager: policy } : {})]]) },
-    clock: { now: () => new Date(T0) }, logger: quiet, alertmanager: am,
+    clock, logger: quiet, alertmanager: am,
     runLink: async () => 'https://slack.example/archives/C0INCIDENTS/p1',
   });
   return { am, timeline, run, runs, keeper };
@@ -114,5 +118,18 @@ describe('SilenceKeeper', () => {
     expect(await keeper.reconcile()).toEqual({ expired: [], errors: [] });
     expect(am.silences.map((s) => s.state)).toEqual(['active', 'active']);
     expect(reconcileAction(am.silences[1]!, undefined)).toBe('foreign');
+  });
+
+  it('the sweep extends the silence of a long run past half its life, and leaves a fresh one alone', async () => {
+    let now = new Date(T0);
+    const { am, keeper, run, timeline } = setup('executing', true, { now: () => now });
+    await keeper.silence(run);
+    now = new Date(Date.parse(T0) + 10 * 60_000); // 20 of 30 minutes left
+    await keeper.reconcile();
+    expect(am.silences[0]!.endsAt).toBe(new Date(Date.parse(T0) + 30 * 60_000).toISOString());
+    now = new Date(Date.parse(T0) + 20 * 60_000); // 10 of 30 minutes left
+    await keeper.reconcile();
+    expect(am.silences[0]).toMatchObject({ id: 's1', state: 'active', endsAt: new Date(Date.parse(T0) + 50 * 60_000).toISOString() });
+    expect(timeline.map((e) => e.type)).toEqual(['silence_created', 'silence_extended']);
   });
 });

@@ -53,6 +53,12 @@ export class AlertmanagerHttpClient implements AlertmanagerClient {
     }
   }
 
+  async extendSilence(url: string, silence: Silence, endsAt: string, signal: AbortSignal): Promise<void> {
+    const { id, matchers, startsAt, createdBy, comment } = silence;
+    const body = await this.call(url, 'POST', 'api/v2/silences', signal, { id, matchers, startsAt, endsAt, createdBy, comment });
+    if (!createdSchema.safeParse(body.json).success) throw new AlertmanagerError(`Alertmanager at ${url} answered the extended silence without a silenceID: ${body.text.slice(0, 200)}`);
+  }
+
   private async call(base: string, method: string, path: string, signal: AbortSignal, payload?: unknown): Promise<{ json: unknown; text: string }> {
     const url = new URL(path, base.endsWith('/') ? base : `${base}/`);
     let response: Response;

@@ -36,6 +36,8 @@ export interface AlertmanagerClient {
   listSilences(url: string, signal: AbortSignal): Promise<Silence[]>;
   /** Ends the silence now. An id Alertmanager no longer knows counts as ended. */
   expireSilence(url: string, id: string, signal: AbortSignal): Promise<void>;
+  /** Moves a live silence's end (Alertmanager updates an active silence in place when only its end changes). */
+  extendSilence(url: string, silence: Silence, endsAt: string, signal: AbortSignal): Promise<void>;
 }
 
 /** While a run is in one of these, its silence stays; in any other status it must be gone. */
@@ -74,6 +76,17 @@ export function liveSilencesOf(silences: Silence[], runId: string): Silence[] {
 export function reconcileAction(_silence: Silence, run: Pick<Run, 'status'> | undefined): 'keep' | 'expire' | 'foreign' {
   if (!run) return 'foreign';
   return SILENCED_STATUSES.includes(run.status) ? 'keep' : 'expire';
+}
+
+/**
+ * A run still active whose silence is past half its life gets a new end, `maxMinutes` from now: a
+ * long rollback stays quiet while the bot lives, and a silence still lapses within `maxMinutes` of
+ * the bot's last sweep if the bot is gone for good.
+ */
+export function extendedEnd(silence: Pick<Silence, 'endsAt'>, policy: Pick<AlertmanagerPolicy, 'maxMinutes'>, now: Date): string | undefined {
+  const leftMs = Date.parse(silence.endsAt) - now.getTime();
+  if (leftMs > (policy.maxMinutes * 60_000) / 2) return undefined;
+  return new Date(now.getTime() + policy.maxMinutes * 60_000).toISOString();
 }
 
 /** The PromQL-style text of a matcher, as Alertmanager's UI and amtool show it: `service=~"checkout|cart"`. */

@@ -7,7 +7,7 @@ import { TERMINAL_EVENT_TYPES } from '../coordinator/run-events.js';
 import type { Run } from '../model.js';
 import type { Clock, Logger, Store } from '../ports.js';
 import type { Catalog, SilenceMatcher } from '../service.js';
-import { type AlertmanagerClient, formatMatcher, liveSilencesOf, reconcileAction, runIdOf, silenceFor } from './alert-silences.js';
+import { type AlertmanagerClient, extendedEnd, formatMatcher, liveSilencesOf, reconcileAction, runIdOf, type Silence, silenceFor } from './alert-silences.js';
 
 const CALL_TIMEOUT_MS = 10_000;
 
@@ -90,7 +90,9 @@ export class SilenceKeeper implements RunEventSubscriber {
           const runId = runIdOf(silence);
           if (!runId || silence.state === 'expired') continue;
           const run = await this.deps.store.getRun(runId);
-          if (reconcileAction(silence, run) !== 'expire') continue;
+          const action = reconcileAction(silence, run);
+          if (action === 'keep') await this.extend(url, silence, run!);
+          if (action !== 'expire') continue;
           await this.deps.alertmanager.expireSilence(url, silence.id, timeout(signal));
           await this.record(runId, 'silence_expired', `Alertmanager silence ${silence.id} ended: the run is ${run!.status}`);
           report.expired.push({ silenceId: silence.id, runId, url });
@@ -101,6 +103,15 @@ export class SilenceKeeper implements RunEventSubscriber {
       }
     }
     return report;
+  }
+
+  /** Keeps a long run's silence in force (see extendedEnd); its own service's policy says for how long. */
+  private async extend(url: string, silence: Silence, run: Run): Promise<void> {
+    const policy = this.deps.catalog.services.get(run.plan.service)?.alertmanager;
+    const endsAt = policy && policy.url === url ? extendedEnd(silence, policy, this.deps.clock.now()) : undefined;
+    if (!endsAt) return;
+    await this.deps.alertmanager.extendSilence(url, silence, endsAt, timeout());
+    await this.record(run.id, 'silence_extended', `Alertmanager silence ${silence.id} extended to ${endsAt}: the run is still ${run.status}`);
   }
 
   private async record(runId: string, type: string, detail: string): Promise<void> {
