@@ -4,13 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { renderMarkdownReport } from '../../src/core/report/markdown-report.js';
 import { buildRunTimeline } from '../../src/core/report/run-timeline.js';
 import { renderTreeSummary } from '../../src/core/report/tree-summary.js';
-import type { TimelineEvent } from '../../src/core/model.js';
+import type { Actor, TimelineEvent } from '../../src/core/model.js';
 import { at, makeActor, makeEvent, makeRun } from '../support/builders.js';
 import { expectGolden } from '../support/golden.js';
 
-const SYSTEM = { kind: 'system' as const, id: 'smartspec-rollback' };
+const SYSTEM: Actor = { kind: 'system', id: 'smartspec-rollback' };
 const bob = makeActor({ id: 'U0APPROVE', name: 'bob' });
-const ev = (minutes: number, type: string, detail: string, actor = SYSTEM): TimelineEvent => makeEvent({ at: at(minutes), type, detail, actor });
+const ev = (minutes: number, type: string, detail: string, actor: Actor = SYSTEM): TimelineEvent => makeEvent({ at: at(minutes), type, detail, actor });
 
 const stoppedRun = makeRun({
   status: 'cancelled',
