@@ -1,7 +1,9 @@
 // The domain vocabulary. Plain data only: everything here can be stored, rendered and compared.
 import type { RootCause } from './evidence.js';
+import type { DetectionReport } from './detection-report.js';
 
 export type { EventEvidence, Evidence, LogEvidence, PodEvidence, ProbableCause, RootCause } from './evidence.js';
+export type { DetectionReport, Measurement, Reading } from './detection-report.js';
 
 /** `unverified`: discovered in the cluster's history; nothing proved it ran healthy. */
 export type DeploymentStatus = 'succeeded' | 'failed' | 'in_progress' | 'rolled_back' | 'unverified';
@@ -169,6 +171,8 @@ export interface RollbackPlan {
   fingerprint: string;
   /** The incident that prompted this plan, when PagerDuty did. */
   incident?: IncidentRef;
+  /** The detection queries measured at planning (catalog `detection`): what is breached now, and before. */
+  detection?: DetectionReport;
   /** What the plan saw, to say exactly what changed when the cluster drifts before execution. */
   observed?: ObservedComponent[];
   /** This plan asks again what an earlier run asked: a retry, or a refreshed plan after drift. */

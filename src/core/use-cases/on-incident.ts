@@ -5,6 +5,7 @@ import { UserError } from '../errors.js';
 import type { Actor, Deployment } from '../model.js';
 import type { Service } from '../service.js';
 import type { UseCaseDeps } from './deps.js';
+import { planFromDetection } from './incident-detection.js';
 import { requestRollback } from './request-rollback.js';
 
 export interface IncidentEvent {
@@ -40,6 +41,8 @@ async function onTriggered(deps: UseCaseDeps, event: IncidentEvent): Promise<Inc
   }
   const suspect = await suspectDeployment(deps, service, event.occurredAt);
   if (!suspect) return { kind: 'no_suspect', service: service.name };
+  // Measured beats guessed: with detection queries the matrix classifies from what is breached now.
+  if (service.detection && deps.prometheus) return planFromDetection(deps, service, event, suspect, channel);
 
   const decision = decide(classify(event.incident.title));
   const auto = service.pagerduty.autoRollback && decision.response === 'rollback_immediately';

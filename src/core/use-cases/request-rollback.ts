@@ -3,6 +3,7 @@
 import type { RollbackRequest } from '../command.js';
 import { UserError } from '../errors.js';
 import type { Actor, Deployment, DeployState, IncidentRef, Run } from '../model.js';
+import type { DetectionReport } from '../detection-report.js';
 import { buildPlan, isBlocked } from '../plan.js';
 import { evaluateSafety } from '../safety.js';
 import type { Service } from '../service.js';
@@ -13,6 +14,7 @@ import { approverRefs } from './approval-policy.js';
 import { publish, SYSTEM, timelineEvent, type UseCaseDeps } from './deps.js';
 import { discoverHistory, findDeployment, versionHistoryOf } from './deployment-history.js';
 import { expireStalePlans } from './expire-plans.js';
+import { detectionFor } from './measure-detection.js';
 import { namedIncident } from './named-incident.js';
 import { newestDeployment, newestDeploymentCheck } from './newest-deployment.js';
 import { authorizeRequest, checkPartial } from './request-policy.js';
@@ -29,6 +31,8 @@ export interface RollbackInput {
   incident?: IncidentRef;
   /** Set by retry and by a refresh after drift: the run this one plans again. */
   supersedes?: { runId: string; why: 'retry' | 'drift' };
+  /** Detection already measured by the caller (PagerDuty decides with it); otherwise planning measures. */
+  detection?: DetectionReport;
 }
 
 export async function requestRollback(deps: UseCaseDeps, input: RollbackInput): Promise<Run> {
@@ -50,6 +54,10 @@ export async function requestRollback(deps: UseCaseDeps, input: RollbackInput): 
 
   const choice = chooseTarget(failed, await versionHistoryOf(deps, service, await historyOf(deps, service)), request.targetVersion);
   const state = await readState(deps, service);
+  if (!input.detection) {
+    const detection = await detectionFor(deps, service, choice.failed, choice.target);
+    if (detection) input = { ...input, detection };
+  }
   await expireStalePlans(deps, service.name);
   const run = await createRun(deps, input, service, choice, state, components);
   run.message = await showPlan(deps, run);
@@ -110,7 +118,7 @@ async function createRun(deps: UseCaseDeps, input: RollbackInput, service: Servi
     const checks = [...choice.checks, ...evaluateSafety({ service, failed, target, undone, state, activeRun })];
     if (request.service !== undefined) checks.unshift(newestDeploymentCheck(failed, deps.clock.now()));
     const now = deps.clock.now();
-    const plan = buildPlan({ service, failed, target, state, checks, undone, reason: request.reason, dryRun: request.dryRun, now, force: request.force === true, ...(request.autoApprove ? { automation: automationVia(requester) } : {}), ...(components ? { components } : {}), ...(input.incident ? { incident: input.incident } : {}) });
+    const plan = buildPlan({ service, failed, target, state, checks, undone, reason: request.reason, dryRun: request.dryRun, now, force: request.force === true, ...(request.autoApprove ? { automation: automationVia(requester) } : {}), ...(components ? { components } : {}), ...(input.incident ? { incident: input.incident } : {}), ...(input.detection ? { detection: input.detection } : {}) });
     const status = request.dryRun ? 'planned' as const : isBlocked(plan) ? 'blocked' as const : 'awaiting_approval' as const;
     const run: Run = { id: deps.newRunId(), status, plan, requestedBy: requester, channel: input.channel, approvals: [], stepResults: [], createdAt: now.toISOString(), updatedAt: now.toISOString() };
     if (input.supersedes) plan.supersedes = input.supersedes;
