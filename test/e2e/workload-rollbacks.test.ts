@@ -109,6 +109,10 @@ describe('StatefulSet stuck on pods of the failed revision (Kubernetes\' forced 
     expect(run.steps.find((s) => s.kind === 'workload_undo')?.detail).toContain(
       'pod ledger-db-0, ledger-db-1 still run the previous revision and are not ready; with podManagementPolicy OrderedReady the StatefulSet controller waits for them (Kubernetes\' forced rollback): delete them to continue (kubectl delete pod ledger-db-0 ledger-db-1 -n shop)',
     );
+    // The evidence names the crashing pods of the failed revision.
+    const report = (await h.api('GET', `/api/v1/rollbacks/${runId}/report`)).json;
+    expect(String(report)).toContain('| `ledger-db-0` | CrashLoopBackOff | no |');
+    expect(String(report)).toContain('The new version crashes on start and restarts in a loop (CrashLoopBackOff)');
     // The template is restored already: deleting the stuck pods lets the controller finish.
     const kc = new KubeConfig();
     kc.loadFromString(h.k8s.kubeConfigYaml());

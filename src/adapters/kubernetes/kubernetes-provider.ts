@@ -89,7 +89,9 @@ export class KubernetesProvider implements DeployProvider {
   async evidence(run: Run, service: Service, failedImages: string[], signal: AbortSignal): Promise<Evidence> {
     const target = kubernetesTarget(service);
     const deployments = run.plan.components.filter((c) => target.deployments.includes(c));
-    return untilAborted(collectEvidence(this.clients.for(target.context), target.namespace, deployments.length > 0 ? deployments : target.deployments, failedImages, signal, evidenceTargets(run)), signal);
+    const workloads = (target.workloads ?? []).filter((w) => run.plan.components.includes(w.name));
+    const all = deployments.length + workloads.length === 0;
+    return untilAborted(collectEvidence(this.clients.for(target.context), target.namespace, all ? target.deployments : deployments, failedImages, signal, evidenceTargets(run), all ? target.workloads : workloads), signal);
   }
 
   async discoverHistory(service: Service, signal: AbortSignal): Promise<Deployment[]> {

@@ -9,6 +9,8 @@ import { crashLogs } from './log-evidence.js';
 import { ownedReplicaSets, selectorOf } from './replica-set-history.js';
 import { templateImages } from './rollout-status.js';
 import { diffReplicaSets, pickReplicaSets, type EvidenceTargets } from './template-diff.js';
+import type { WorkloadRef } from '../../core/service.js';
+import { readWorkload } from './workload-watch.js';
 
 export { evidenceTargets, type EvidenceTargets } from './template-diff.js';
 
@@ -22,23 +24,16 @@ export async function collectEvidence(
   failedImages: string[],
   signal: AbortSignal,
   targets: EvidenceTargets = {},
+  /** StatefulSets, DaemonSets and Argo Rollouts: their failed pods and warnings (no template diff). */
+  workloads: WorkloadRef[] = [],
 ): Promise<Evidence> {
   const pods: PodEvidence[] = [];
   const rawPods: V1Pod[] = [];
   const objects = new Set<string>();
   const diffs: ComponentDiff[] = [];
   let omittedPods = 0;
-  for (const component of components) {
-    if (signal.aborted) break;
-    const d = await clients.apps.readNamespacedDeployment({ name: component, namespace });
-    objects.add(`Deployment/${component}`);
-    const replicaSets = await ownedReplicaSets(clients, d);
-    for (const rs of replicaSets) {
-      if (templateImages(rs).some((i) => failedImages.includes(i))) objects.add(`ReplicaSet/${rs.metadata?.name ?? ''}`);
-    }
-    const picked = pickReplicaSets(replicaSets, failedImages, targets[component]);
-    if (picked.failed && picked.target) diffs.push(diffReplicaSets(component, picked.target, picked.failed));
-    const list = await clients.core.listNamespacedPod({ namespace, labelSelector: selectorOf(d) });
+  const addFailedPods = async (labelSelector: string, component: string): Promise<void> => {
+    const list = await clients.core.listNamespacedPod({ namespace, labelSelector });
     const failedPods = list.items
       .filter((pod) => (pod.spec?.containers ?? []).some((c) => failedImages.includes(c.image ?? '')))
       .sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
@@ -51,6 +46,24 @@ export async function collectEvidence(
       objects.add(`Pod/${pod.metadata?.name ?? ''}`);
       pods.push(describePod(pod, component, failedImages));
     }
+  };
+  for (const component of components) {
+    if (signal.aborted) break;
+    const d = await clients.apps.readNamespacedDeployment({ name: component, namespace });
+    objects.add(`Deployment/${component}`);
+    const replicaSets = await ownedReplicaSets(clients, d);
+    for (const rs of replicaSets) {
+      if (templateImages(rs).some((i) => failedImages.includes(i))) objects.add(`ReplicaSet/${rs.metadata?.name ?? ''}`);
+    }
+    const picked = pickReplicaSets(replicaSets, failedImages, targets[component]);
+    if (picked.failed && picked.target) diffs.push(diffReplicaSets(component, picked.target, picked.failed));
+    await addFailedPods(selectorOf(d), component);
+  }
+  for (const workload of workloads) {
+    if (signal.aborted) break;
+    const obj = await readWorkload(clients, workload.kind, namespace, workload.name);
+    objects.add(`${workload.kind}/${workload.name}`);
+    await addFailedPods(Object.entries(obj.spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(','), workload.name);
   }
   const events = await warningEvents(clients, namespace, objects);
   const logs = await crashLogs(clients, namespace, rawPods, pods, signal);
