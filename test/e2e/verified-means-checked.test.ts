@@ -41,6 +41,9 @@ it('an unchecked rollback succeeds "not verified" in the CLI (exit 0), the API, 
   const runId = /Rollback (rb-[a-z0-9]+)/.exec(result.out)?.[1];
   const view = await h.api('GET', `/api/v1/rollbacks/${runId}`);
   expect(view.json).toMatchObject({ status: 'succeeded', verified: false, verification: { phase: 'Succeeded', notVerified: 'not verified: no checks are configured' } });
+  const markdown = await h.api('GET', `/api/v1/rollbacks/${runId}/report`);
+  expect(markdown.json).toContain('not verified: no checks are configured');
+  expect(markdown.json).not.toContain('is healthy');
 
   const plan = await waitForPlan(h);
   const report = await waitForThread(h, plan, /Verification/);

@@ -46,7 +46,8 @@ function noteFor(event: RunEvent, run: Run): string | undefined {
   switch (event.type) {
     case 'execution_started': return `smartspec-rollback: ${what} started.`;
     case 'resumed': return `smartspec-rollback: ${what} resumed after its previous owner stopped.`;
-    case 'succeeded': return `smartspec-rollback: ${what} succeeded and was verified.`;
+    // "Verified" means checked: an unchecked run says so here too (verification-verdict.ts).
+    case 'succeeded': return `smartspec-rollback: ${what} succeeded${run.verification?.notVerified ? `, ${run.verification.notVerified}: check the service by hand` : ' and was verified'}.`;
     case 'failed': return `smartspec-rollback: ${what} FAILED: manual intervention required.`;
     case 'interrupted': return `smartspec-rollback: ${what} was INTERRUPTED and not resumed (${event.found.join('; ')}): manual intervention required.`;
     case 'cancelled': return event.was === 'executing' ? `smartspec-rollback: ${what} was cancelled mid-execution.` : undefined;

@@ -89,7 +89,7 @@ function controlMilestones(sorted: TimelineEvent[]): Milestone[] {
 
 /** The run's end, with who and why where the audit says so. */
 function endLabel(run: Run, end: TimelineEvent | undefined): string {
-  if (run.status === 'succeeded') return `verified: ${run.plan.toVersion} is healthy`;
+  if (run.status === 'succeeded') return run.verification?.notVerified ? `rolled back to ${run.plan.toVersion}, ${run.verification.notVerified}` : `verified: ${run.plan.toVersion} is healthy`;
   if (run.status === 'cancelled' && end) return `cancelled by ${actorName(end.actor)}: ${end.detail}`;
   if (run.status === 'interrupted' && end) return `interrupted: ${end.detail}`;
   return `rollback ${run.status}`;
