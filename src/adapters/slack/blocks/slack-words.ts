@@ -1,6 +1,6 @@
 // How the domain's people, places and steps read in Slack: mentions for Slack users and user
 // groups, components with where they were found. The core hands data; only this adapter knows the
-// markup (`<@U…>`, `<!subteam^S…>`, `<#C…>`).
+// markup (`<@U…>`, `<!subteam^S…>`, `<!date^…>`).
 import type { ApproverRef, ComponentPlace, StepRef } from '../../../core/coordinator/run-events.js';
 import type { Actor } from '../../../core/model.js';
 import { escapeMrkdwn, inlineCode } from './block-kit.js';
@@ -36,10 +36,6 @@ export function approverRefs(ids: readonly string[]): ApproverRef[] {
 
 export function approverList(refs: readonly ApproverRef[]): string {
   return refs.map(approverMention).join(' ');
-}
-
-export function channelLink(channelId: string): string {
-  return /^[CG][A-Z0-9]{2,32}$/.test(channelId) ? `<#${channelId}>` : escapeMrkdwn(channelId);
 }
 
 export function stepNumbers(steps: readonly StepRef[]): string {
