@@ -63,7 +63,7 @@ export async function benchBlueGreen(entry: string, o: { cycles: number; podStar
       const id = `shop-bad-${i}`;
       await record(id, BAD, 'green', 'failed', i + 1);
       const posted = planPosted(world.slack, id);
-      await sendCommand(world.slack, `--failed-deployment-id ${id}`);
+      await sendCommand(world.slack, `--failed-deployment-id ${id} --reason "bench cycle"`); // production needs a reason (requireReasonIn)
       const plan = await posted;
       const blocks = JSON.stringify(world.slack.findMessage(CHANNEL, plan.ts)?.blocks);
       const runId = /Run `(rb-[a-z0-9]+)`/.exec(blocks)?.[1];
