@@ -15,7 +15,7 @@ import { ProviderRouter } from './adapters/provider-router.js';
 import { openStore, type OpenedStore } from './adapters/open-store.js';
 import { databaseCheck } from './adapters/http/readiness-checks.js';
 import { catalogContexts, clusterChecks } from './adapters/kubernetes/cluster-probe.js';
-import { instrumentIncidents, instrumentProvider } from './adapters/metrics/instrument-ports.js';
+import { instrumentDependency, instrumentIncidents, instrumentProvider } from './adapters/metrics/instrument-ports.js';
 import { instrumentStore } from './adapters/metrics/instrument-store.js';
 import { Metrics } from './adapters/metrics/metrics.js';
 import { PagerDutyIncidentService } from './adapters/pagerduty/pagerduty-incident-service.js';
@@ -117,11 +117,12 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     : undefined;
   const kubeClients = new KubeClients(options.kubeConfig);
   const readiness = [databaseCheck(store), ...clusterChecks(kubeClients, catalogContexts(options.catalog, kubeClients))];
-  const provider = instrumentProvider(new ProviderRouter({
-    kubernetes: new KubernetesProvider(kubeClients, clock),
-    helm: new HelmProvider({ clock, ...(options.helm?.binary ? { helmBinary: options.helm.binary } : {}), ...(options.helm?.env ? { env: options.helm.env } : {}) }),
-    command: new CommandProvider({ clock }),
-  }, new DatabaseStepRunner({ clock }), new KubernetesAccessReview(options.kubeConfig)), metrics);
+  // Each provider is counted under its own kind, so a Helm failure is not reported as Kubernetes.
+  const provider = new ProviderRouter({
+    kubernetes: instrumentProvider(new KubernetesProvider(kubeClients, clock), metrics, 'kubernetes'),
+    helm: instrumentProvider(new HelmProvider({ clock, ...(options.helm?.binary ? { helmBinary: options.helm.binary } : {}), ...(options.helm?.env ? { env: options.helm.env } : {}) }), metrics, 'helm'),
+    command: instrumentProvider(new CommandProvider({ clock }), metrics, 'command'),
+  }, instrumentDependency(new DatabaseStepRunner({ clock }), metrics, 'database'), instrumentDependency(new KubernetesAccessReview(options.kubeConfig), metrics, 'kubernetes'));
   // Rollback readiness: rehearsals record here; the Slack notifier is set once the app exists.
   const board = new ReadinessBoard();
   exposeReadiness(board, metrics);

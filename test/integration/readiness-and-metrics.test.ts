@@ -15,6 +15,7 @@ import { readinessRoutes } from '../../src/adapters/http/readiness-routes.js';
 import { catalogContexts, clusterChecks } from '../../src/adapters/kubernetes/cluster-probe.js';
 import { KubeClients } from '../../src/adapters/kubernetes/kube-clients.js';
 import { KubernetesProvider } from '../../src/adapters/kubernetes/kubernetes-provider.js';
+import { HelmProvider } from '../../src/adapters/helm/helm-provider.js';
 import { correlationMiddleware, correlateRoutes } from '../../src/adapters/logging/correlation-middleware.js';
 import { createLogger } from '../../src/adapters/logging/create-logger.js';
 import { commandMetricsMiddleware } from '../../src/adapters/metrics/command-metrics.js';
@@ -29,6 +30,7 @@ import type { IncidentService } from '../../src/core/ports.js';
 import { startFakeSlack, type FakeSlack } from '../../sandbox/slack/fake-slack-web-api.js';
 import { startKubernetesEmulator, type KubernetesEmulator } from '../../sandbox/kubernetes/kubernetes-emulator.js';
 import { makeEvent, makeRun, T0 } from '../support/builders.js';
+import { makeService } from '../support/services.js';
 
 const BOT_TOKEN = 'xoxb-readiness-test-token';
 const SIGNING_SECRET = 'readiness-signing-secret-0123456789';
@@ -227,12 +229,16 @@ describe('GET /metrics', () => {
     expect((await store.getRun(ok.id))?.status).toBe('succeeded'); // the decorator changed nothing
   });
 
-  it('counts Slack, Kubernetes and PagerDuty errors per operation, and rethrows them unchanged', async () => {
+  it('counts Slack, Kubernetes, Helm and PagerDuty errors per operation, each provider under its own kind, and rethrows them unchanged', async () => {
     const chat = instrumentChat(new SlackChatSurface(app.client, { now: () => new Date() }), metrics);
     slack.failNext('chat.postMessage', 'channel_not_found');
     await expect(chat.postPlan(makeRun({ channel: 'C0NOWHERE' }))).rejects.toThrow(/channel_not_found/);
 
-    const provider = instrumentProvider(new KubernetesProvider(new KubeClients(mergedKubeConfig()), { now: () => new Date() }), metrics);
+    const provider = instrumentProvider(new KubernetesProvider(new KubeClients(mergedKubeConfig()), { now: () => new Date() }), metrics, 'kubernetes');
+    // A Helm failure (here: no helm executable) counts as helm, never as kubernetes.
+    const helm = instrumentProvider(new HelmProvider({ clock: { now: () => new Date() }, helmBinary: '/nonexistent/helm' }), metrics, 'helm');
+    const release = makeService({ name: 'payments', target: { kind: 'helm', release: 'payments', namespace: 'pay', timeoutSeconds: 30 } });
+    await expect(helm.currentState(release, AbortSignal.timeout(5_000))).rejects.toThrow();
     prod.injectFault({ pathPattern: /\/deployments\/checkout-api/, status: 500, times: 1 });
     await expect(provider.currentState(CATALOG.services.get('checkout')!, AbortSignal.timeout(5_000))).rejects.toThrow();
 
@@ -248,6 +254,7 @@ describe('GET /metrics', () => {
     const text = (await get('/metrics')).text;
     expect(sample(text, 'smartspec_dependency_errors_total', 'dependency="slack",operation="postPlan"')).toBe(1);
     expect(sample(text, 'smartspec_dependency_errors_total', 'dependency="kubernetes",operation="currentState"')).toBe(1);
+    expect(sample(text, 'smartspec_dependency_errors_total', 'dependency="helm",operation="currentState"')).toBe(1);
     expect(sample(text, 'smartspec_dependency_errors_total', 'dependency="pagerduty",operation="addNote"')).toBe(1);
     expect(sample(text, 'smartspec_dependency_errors_total', 'dependency="pagerduty",operation="timeline"')).toBeUndefined();
   });

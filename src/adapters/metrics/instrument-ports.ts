@@ -5,8 +5,14 @@ import type { ApproverDirectory } from '../../core/use-cases/deps.js';
 import type { ChatSurface, DeployProvider, IncidentService } from '../../core/ports.js';
 import type { Dependency, Metrics } from './metrics.js';
 
-export function instrumentProvider<P extends DeployProvider>(provider: P, metrics: Metrics, dependency: Dependency = 'kubernetes'): P {
-  return countingErrors(provider, (operation) => metrics.dependencyFailed(dependency, operation));
+/** One deploy provider, counted under its own kind: wrap each provider, not the router in front of them. */
+export function instrumentProvider<P extends DeployProvider>(provider: P, metrics: Metrics, dependency: Dependency): P {
+  return instrumentDependency(provider, metrics, dependency);
+}
+
+/** Any adapter object whose failures count against `dependency` (e.g. the database step runner). */
+export function instrumentDependency<T extends object>(target: T, metrics: Metrics, dependency: Dependency): T {
+  return countingErrors(target, (operation) => metrics.dependencyFailed(dependency, operation));
 }
 
 export function instrumentChat<C extends ChatSurface>(chat: C, metrics: Metrics): C {
