@@ -18,7 +18,8 @@ const querySchema = z.strictObject({
     .transform((text) => text.split(',').map((s) => s.trim()).filter(Boolean))
     .pipe(z.array(z.enum(RUN_STATUSES as [RunStatus, ...RunStatus[]], { error: `must be one or more of ${RUN_STATUSES.join(', ')}, separated by commas` })).min(1, { error: 'name at least one status' }))
     .optional(),
-  since: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time such as 2026-11-20T10:30:00Z' }).optional(),
+  // A date alone means its midnight UTC: `since=2026-11-01` is how a monthly export asks.
+  since: z.union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'must be an ISO 8601 time with a zone, such as 2026-11-20T10:30:00Z, or a date such as 2026-11-20' }).optional(),
   limit: z.string().regex(/^\d+$/, { error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
     .transform(Number).pipe(z.number().int().min(1, { error: 'must be at least 1' }).max(MAX_PAGE_SIZE, { error: `must be at most ${MAX_PAGE_SIZE}` }))
     .default(DEFAULT_PAGE_SIZE),
@@ -51,7 +52,7 @@ export function parseListQuery(search: URLSearchParams): RunFilter {
     limit: q.limit,
     ...(q.service ? { service: q.service } : {}),
     ...(q.status ? { statuses: [...new Set(q.status)] } : {}),
-    ...(q.since ? { since: new Date(q.since).toISOString() } : {}),
+    ...(q.since ? { since: new Date(q.since.length === 10 ? `${q.since}T00:00:00Z` : q.since).toISOString() } : {}),
     ...(q.cursor ? { after: q.cursor } : {}),
   };
 }

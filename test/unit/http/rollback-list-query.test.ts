@@ -57,6 +57,11 @@ describe('parseListQuery', () => {
     expect(error.issues?.[0]?.message).toMatch(/servise.*known: service, status, since, limit, cursor/);
   });
 
+  it('reads a date alone as its midnight UTC', () => {
+    expect(parse('since=2026-11-01').since).toBe('2026-11-01T00:00:00.000Z');
+    expect(refusal('since=2026-11-31').issues?.[0]?.message).toMatch(/or a date such as 2026-11-20/);
+  });
+
   it('round-trips its own cursor', () => {
     const cursor = encodeCursor({ createdAt: '2026-11-20T10:00:00.000Z', id: 'rb-z9' });
     expect(parse(`cursor=${cursor}`).after).toEqual({ createdAt: '2026-11-20T10:00:00.000Z', id: 'rb-z9' });
