@@ -81,6 +81,8 @@ describe('starting the bot', () => {
     bot = await startBotProcess({ env: baseEnv, startTimeoutMs: 20_000 });
     const health = await fetch(`${bot.url}/healthz`);
     expect(health.status).toBe(200);
+    // The catalog's checkout has no verification checks: said once at start, naming the service.
+    expect(bot.lines.some((l) => l.includes('service checkout has no verification checks'))).toBe(true);
     expect(await bot.kill('SIGTERM')).toEqual({ code: 0, signal: null });
   });
 });
