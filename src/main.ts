@@ -10,6 +10,8 @@ async function main(): Promise<void> {
   const env = parseEnv(process.env);
   const catalog = loadCatalog(env.SMARTSPEC_CONFIG);
   const logger = createLogger(env.LOG_LEVEL);
+  // Legal but probably a mistake, e.g. a service whose rollbacks would check nothing: say so once, at start.
+  for (const warning of catalog.warnings ?? []) logger.warn({ catalog: env.SMARTSPEC_CONFIG }, warning);
   // Handlers first: a SIGTERM that arrives while the bot is still starting must stop it cleanly too.
   let bot: RunningBot | undefined;
   let stopping = false;
