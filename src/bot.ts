@@ -70,6 +70,8 @@ export interface PagerDutyOptions {
   from?: string;
   restUrl: string;
   eventsUrl?: string;
+  /** The Slack integration's API base (PAGERDUTY_APP_URL): which incidents a channel is linked to. */
+  appUrl?: string;
 }
 
 export interface RunningBot {
@@ -113,7 +115,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   }), metrics);
   const pd = options.pagerDuty;
   const incidents = pd?.token
-    ? instrumentIncidents(new PagerDutyIncidentService({ token: pd.token, restUrl: pd.restUrl, ...(pd.from ? { from: pd.from } : {}), ...(pd.eventsUrl ? { eventsUrl: pd.eventsUrl } : {}) }), metrics)
+    ? instrumentIncidents(new PagerDutyIncidentService({ token: pd.token, restUrl: pd.restUrl, ...(pd.from ? { from: pd.from } : {}), ...(pd.eventsUrl ? { eventsUrl: pd.eventsUrl } : {}), ...(pd.appUrl ? { appUrl: pd.appUrl } : {}) }), metrics)
     : undefined;
   const kubeClients = new KubeClients(options.kubeConfig);
   const readiness = [databaseCheck(store), ...clusterChecks(kubeClients, catalogContexts(options.catalog, kubeClients))];

@@ -58,6 +58,7 @@ async function main(): Promise<void> {
       ...(env.PAGERDUTY_TOKEN ? { token: env.PAGERDUTY_TOKEN } : {}),
       ...(env.PAGERDUTY_FROM ? { from: env.PAGERDUTY_FROM } : {}),
       ...(env.PAGERDUTY_EVENTS_URL ? { eventsUrl: env.PAGERDUTY_EVENTS_URL } : {}),
+      appUrl: env.PAGERDUTY_APP_URL,
     },
     ...(env.GITHUB_TOKEN ? { github: { token: env.GITHUB_TOKEN, apiUrl: env.GITHUB_API_URL } } : {}),
   });

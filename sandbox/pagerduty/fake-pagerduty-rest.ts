@@ -1,5 +1,6 @@
 // PagerDuty REST API v2, the part the bot uses: incidents, their notes and their log entries.
 import type { FakePagerDutyState } from './fake-pagerduty-state.js';
+import { handleLinks } from './fake-pagerduty-links.js';
 import type { FakeIncident, FakeNote } from './fake-pagerduty-types.js';
 
 export interface FakeAnswer {
@@ -33,6 +34,8 @@ export function handleRest(state: FakePagerDutyState, req: RestRequest): FakeAns
   if (req.headers.authorization !== `Token token=${state.token}`) {
     return restError(401, 'Authentication failed', 2006);
   }
+  const linked = handleLinks(req, state.incidents, state.slackConnections);
+  if (linked) return linked;
   const match = /^\/incidents\/([^/]+)(?:\/(notes|log_entries))?$/.exec(req.path);
   if (!match?.[1]) return restError(404, 'Not Found', 2100);
   const incident = state.incidents.get(decodeURIComponent(match[1]));

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { FakeSlackConnection } from './fake-pagerduty-links.js';
 import type {
   FailureRule,
   FakeAlert,
@@ -19,6 +20,8 @@ function pagerDutyId(prefix: string, n: number): string {
 /** Everything the fake knows; the HTTP layer reads and writes it, tests inspect it. */
 export class FakePagerDutyState {
   readonly incidents = new Map<string, FakeIncident>();
+  /** The Slack integration's connections (service or team → channel), by workspace. */
+  readonly slackConnections: FakeSlackConnection[] = [];
   readonly notes: FakeNote[] = [];
   readonly alerts: FakeAlert[] = [];
   readonly requests: RecordedPagerDutyRequest[] = [];
@@ -112,6 +115,7 @@ export class FakePagerDutyState {
 
   reset(): void {
     this.incidents.clear();
+    this.slackConnections.length = 0;
     this.notes.length = 0;
     this.alerts.length = 0;
     this.requests.length = 0;

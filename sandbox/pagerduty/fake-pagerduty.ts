@@ -47,6 +47,8 @@ export interface FakePagerDuty {
   readonly alerts: readonly FakeAlert[];
   readonly requests: readonly RecordedPagerDutyRequest[];
   addIncident(seed: FakeIncidentSeed): FakeIncident;
+  /** Connects a PagerDuty service to a Slack channel, as the Slack integration does. */
+  addSlackConnection(connection: { workspaceId: string; channelId: string; serviceId: string }): void;
   incident(id: string): FakeIncident | undefined;
   /** Appends to an incident's log, e.g. an acknowledge_log_entry after the seed. */
   addLogEntry(incidentId: string, entry: FakeLogEntrySeed): void;
@@ -118,6 +120,9 @@ class FakePagerDutyServer implements FakePagerDuty {
   }
   incident(id: string): FakeIncident | undefined {
     return this.state.incidents.get(id);
+  }
+  addSlackConnection(c: { workspaceId: string; channelId: string; serviceId: string }): void {
+    this.state.slackConnections.push({ id: `PSC${this.state.slackConnections.length + 1}`, workspaceId: c.workspaceId, channelId: c.channelId, channelName: c.channelId.toLowerCase(), sourceId: c.serviceId, sourceType: 'service_reference' });
   }
   addLogEntry(incidentId: string, entry: FakeLogEntrySeed): void {
     const incident = this.state.incidents.get(incidentId);

@@ -23,6 +23,7 @@ const envSchema = z.object({
   PAGERDUTY_FROM: z.email({ error: 'must be the email of a PagerDuty user' }).optional(),
   PAGERDUTY_API_URL: z.url().default('https://api.pagerduty.com'),
   PAGERDUTY_EVENTS_URL: z.url().optional(),
+  PAGERDUTY_APP_URL: z.url().default('https://app.pagerduty.com'),
   GITHUB_TOKEN: z.string().min(1).optional(),
   GITHUB_API_URL: z.url({ error: 'must be the GitHub REST API base, e.g. https://api.github.com or https://github.example.com/api/v3' }).default('https://api.github.com'),
   RUN_LEASE_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int({ error: 'must be a whole number of seconds' })

@@ -175,4 +175,6 @@ export interface IncidentService {
   triggerAlert(alert: IncidentAlert, signal: AbortSignal): Promise<void>;
   /** The incident a person named (`--incident <id>`); undefined when the tool has no such incident. */
   findIncident?(incidentId: string, signal: AbortSignal): Promise<IncidentSummary | undefined>;
+  /** The one open incident of `serviceIds` the incident tool links to this Slack channel, if exactly one. */
+  incidentForChannel?(workspace: string, channel: string, serviceIds: readonly string[], signal: AbortSignal): Promise<IncidentSummary | undefined>;
 }

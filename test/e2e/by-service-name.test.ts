@@ -2,7 +2,7 @@
 // deployment is taken as the failed one and the plan says which. `--incident` ties the run to a
 // PagerDuty incident, so its timeline hears about a rollback a person started.
 import { afterEach, expect, it } from 'vitest';
-import { recordStandardHistory, startHarness, USERS, type Harness } from '../support/bot-harness.js';
+import { CHANNEL, DEFAULT_CATALOG, recordStandardHistory, startHarness, USERS, type Harness } from '../support/bot-harness.js';
 import { click, command, runIdOf, waitForEphemeral, waitForPlan, waitForThread } from './flow-helpers.js';
 
 let h: Harness;
@@ -50,4 +50,20 @@ it('the CLI path: POST /api/v1/rollbacks with a service name picks the newest de
   const both = await h.api('POST', '/api/v1/rollbacks', { service: 'checkout', failedDeploymentId: 'deploy-12345' });
   expect(both.status).toBe(400);
   expect(JSON.stringify(both.json)).toContain('exactly one of failedDeploymentId and service');
+});
+
+it('ties a command typed in the channel PagerDuty links to the service to its one open incident', async () => {
+  h = await startHarness({ catalog: DEFAULT_CATALOG.replace('\n  checkout:\n', '\n  checkout:\n    pagerduty: { services: [PCHECKOUT1] }\n') });
+  await recordStandardHistory(h);
+  h.pagerDuty.addIncident({ id: 'Q2LINKED', title: 'checkout latency p99 above 2 s', serviceId: 'PCHECKOUT1' });
+  h.pagerDuty.addIncident({ id: 'Q3OTHER', title: 'search is down', serviceId: 'PSEARCH01' });
+  h.pagerDuty.addSlackConnection({ workspaceId: h.slack.identity.teamId, channelId: CHANNEL, serviceId: 'PCHECKOUT1' });
+  h.pagerDuty.addSlackConnection({ workspaceId: h.slack.identity.teamId, channelId: CHANNEL, serviceId: 'PSEARCH01' });
+  await command(h, 'checkout');
+  const plan = await waitForPlan(h);
+  expect(JSON.stringify(plan.blocks)).toContain('checkout latency p99 above 2 s');
+  expect(JSON.stringify(plan.blocks)).not.toContain('search is down');
+  await click(h, plan, 'rollback_approve', USERS.approver);
+  await h.pagerDuty.waitFor(() => h.pagerDuty.notes.find((n) => n.incidentId === 'Q2LINKED' && n.content.includes('started')), 20_000, 'a note on the linked incident');
+  expect(h.pagerDuty.notes.filter((n) => n.incidentId === 'Q3OTHER')).toEqual([]);
 });

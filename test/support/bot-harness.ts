@@ -144,7 +144,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...(options.helm ? { helm: options.helm } : {}),
       ...(options.silenceSweepMs ? { silenceSweepMs: options.silenceSweepMs } : {}),
       ...(socket ? { appToken: APP_TOKEN, socketModeApiUrl: socket.apiUrl } : {}),
-      pagerDuty: { webhookSecret: PD_WEBHOOK_SECRET, token: PD_TOKEN, from: 'oncall@example.com', restUrl: pagerDuty.restUrl, eventsUrl: pagerDuty.eventsUrl },
+      pagerDuty: { webhookSecret: PD_WEBHOOK_SECRET, token: PD_TOKEN, from: 'oncall@example.com', restUrl: pagerDuty.restUrl, eventsUrl: pagerDuty.eventsUrl, appUrl: pagerDuty.baseUrl },
       ...(database ? { databaseUrl: database.url } : {}),
       ...options.bot,
     });

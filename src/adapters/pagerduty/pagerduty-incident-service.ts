@@ -10,12 +10,15 @@ import {
   chronological,
   incidentSchema,
   incidentSummarySchema,
+  incidentListSchema,
+  slackConnectionsPageSchema,
   logEntriesPageSchema,
   toIncidentLogEntry,
 } from './rest-schemas.js';
 
 export const DEFAULT_PAGERDUTY_REST_URL = 'https://api.pagerduty.com';
 export const DEFAULT_PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
+export const DEFAULT_PAGERDUTY_APP_URL = 'https://app.pagerduty.com';
 
 /** PagerDuty's maximum page size for log entries. */
 const LOG_ENTRIES_PAGE = 100;
@@ -34,6 +37,8 @@ export interface PagerDutyIncidentServiceOptions {
   restUrl?: string;
   /** Full Events API v2 URL; default https://events.pagerduty.com/v2/enqueue. */
   eventsUrl?: string;
+  /** Where the Slack integration's API lives (PAGERDUTY_APP_URL); default https://app.pagerduty.com. */
+  appUrl?: string;
   /**
    * pdjs retries a 429 three times, sleeping this long in between on a timer nothing can cancel
    * (its default is 20 s, which holds a shutting-down process that long). Default 2 s.
@@ -51,7 +56,9 @@ interface RestCall {
   signal: AbortSignal;
   data?: object;
   headers?: Record<string, string>;
-  query?: Record<string, string>;
+  query?: Record<string, string | string[]>;
+  /** Another base than the REST API's (the Slack integration lives on app.pagerduty.com). */
+  base?: string;
 }
 
 export class PagerDutyIncidentService implements IncidentService {
@@ -59,6 +66,7 @@ export class PagerDutyIncidentService implements IncidentService {
   private readonly from: string | undefined;
   private readonly restUrl: string;
   private readonly eventsUrl: string;
+  private readonly appUrl: string;
   private readonly rateLimitRetryMs: number;
   private readonly eventRetryDelaysMs: readonly number[];
   private readonly maxLogEntryPages: number;
@@ -69,6 +77,7 @@ export class PagerDutyIncidentService implements IncidentService {
     this.from = opts.from || undefined;
     this.restUrl = httpUrl(opts.restUrl ?? DEFAULT_PAGERDUTY_REST_URL, 'restUrl').replace(/\/+$/, '');
     this.eventsUrl = httpUrl(opts.eventsUrl ?? DEFAULT_PAGERDUTY_EVENTS_URL, 'eventsUrl');
+    this.appUrl = httpUrl(opts.appUrl ?? DEFAULT_PAGERDUTY_APP_URL, 'appUrl').replace(/\/+$/, '');
     this.rateLimitRetryMs = opts.rateLimitRetryMs ?? 2000;
     this.eventRetryDelaysMs = opts.eventRetryDelaysMs ?? [1000, 4000];
     this.maxLogEntryPages = opts.maxLogEntryPages ?? 10;
@@ -135,6 +144,33 @@ export class PagerDutyIncidentService implements IncidentService {
     return { id: i.id, title: i.title, ...(i.html_url ? { url: i.html_url } : {}), ...(i.created_at ? { createdAt: i.created_at } : {}) };
   }
 
+  /**
+   * The open incident whose notifications PagerDuty's Slack integration sends to `channel`: the
+   * channel's connections (in Slack workspace `workspace`) to one of `serviceIds`, then the
+   * triggered or acknowledged incidents on those services. Exactly one, or undefined: two open
+   * incidents make the link ambiguous, and a wrong incident's timeline is worse than none.
+   */
+  async incidentForChannel(workspace: string, channel: string, serviceIds: readonly string[], signal: AbortSignal): Promise<IncidentSummary | undefined> {
+    const linked = new Set<string>();
+    const path = `/integration-slack/workspaces/${encodeURIComponent(workspace)}/connections`;
+    let offset = 0;
+    for (let page = 0; page < this.maxLogEntryPages; page += 1) {
+      const parsed = slackConnectionsPageSchema.safeParse(await this.rest({ method: 'GET', base: this.appUrl, path, signal, query: { limit: '100', offset: String(offset) } }));
+      if (!parsed.success) throw invalidResponse(`GET ${path}`, 'slack_connections is missing or not a list');
+      for (const c of parsed.data.slack_connections) {
+        if (c.channel_id === channel && c.source_type === 'service_reference' && serviceIds.includes(c.source_id)) linked.add(c.source_id);
+      }
+      if (!parsed.data.more || parsed.data.slack_connections.length === 0) break;
+      offset += parsed.data.slack_connections.length;
+    }
+    if (linked.size === 0) return undefined;
+    const parsed = incidentListSchema.safeParse(await this.rest({ method: 'GET', path: '/incidents', signal, query: { 'service_ids[]': [...linked], 'statuses[]': ['triggered', 'acknowledged'], limit: '2' } }));
+    if (!parsed.success) throw invalidResponse('GET /incidents', 'incidents is missing or not a list');
+    if (parsed.data.incidents.length !== 1) return undefined;
+    const i = parsed.data.incidents[0]!;
+    return { id: i.id, title: i.title, ...(i.html_url ? { url: i.html_url } : {}), ...(i.created_at ? { createdAt: i.created_at } : {}) };
+  }
+
   /** Not part of the port: lets a use case check an incident is still open before acting on an old webhook. */
   async getIncident(incidentId: string, signal: AbortSignal): Promise<PagerDutyIncident> {
     const path = `/incidents/${encodeURIComponent(incidentId)}`;
@@ -167,7 +203,7 @@ export class PagerDutyIncidentService implements IncidentService {
     try {
       res = await untilAborted(
         api({
-          url: `${this.restUrl}${call.path}`,
+          url: `${call.base ?? this.restUrl}${call.path}`,
           method: call.method,
           token: this.token,
           requestTimeout: 0,

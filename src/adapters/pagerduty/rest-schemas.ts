@@ -56,6 +56,17 @@ export const incidentSummarySchema = z.object({
   }),
 });
 
+/** `GET /integration-slack/workspaces/{id}/connections` (app.pagerduty.com): PagerDuty service or team → Slack channel. */
+export const slackConnectionsPageSchema = z.object({
+  slack_connections: z.array(z.object({ source_id: z.string(), source_type: z.string(), channel_id: z.string() })),
+  more: z.boolean().optional(),
+});
+
+/** `GET /incidents`: the fields a plan shows. */
+export const incidentListSchema = z.object({
+  incidents: z.array(incidentSummarySchema.shape.incident),
+});
+
 export interface PagerDutyIncident {
   id: string;
   title: string;

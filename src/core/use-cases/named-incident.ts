@@ -2,6 +2,7 @@
 // timeline hears about it (start, outcome) exactly as it does for a rollback PagerDuty itself started.
 import { UserError } from '../errors.js';
 import type { IncidentRef } from '../model.js';
+import type { Service } from '../service.js';
 import type { UseCaseDeps } from './deps.js';
 
 const LOOKUP_TIMEOUT_MS = 10_000;
@@ -21,4 +22,22 @@ export async function namedIncident(deps: UseCaseDeps, incidentId: string): Prom
   }
   if (!found) throw new UserError(`PagerDuty has no incident \`${incidentId}\`. Check the id (it looks like \`Q1ABC2DEF3GHIJ\`); nothing was planned.`, undefined, 'not_found');
   return { id: found.id, title: found.title, triggeredAt: found.createdAt ?? deps.clock.now().toISOString(), ...(found.url ? { url: found.url } : {}) };
+}
+
+/**
+ * A person typed the command in a channel the incident tool links to the service (PagerDuty's Slack
+ * integration sends the service's incidents there): when exactly one incident of the service is open,
+ * this rollback belongs to it. Best effort: PagerDuty being unreachable never stops a rollback.
+ */
+export async function linkedIncident(deps: UseCaseDeps, service: Service, workspace: string, channel: string): Promise<IncidentRef | undefined> {
+  const incidents = deps.incidents;
+  const serviceIds = service.pagerduty?.services ?? [];
+  if (!incidents?.incidentForChannel || serviceIds.length === 0) return undefined;
+  try {
+    const found = await incidents.incidentForChannel(workspace, channel, serviceIds, AbortSignal.timeout(LOOKUP_TIMEOUT_MS));
+    return found ? { id: found.id, title: found.title, triggeredAt: found.createdAt ?? deps.clock.now().toISOString(), ...(found.url ? { url: found.url } : {}) } : undefined;
+  } catch (error) {
+    deps.logger.warn({ err: error, service: service.name, channel }, 'could not ask PagerDuty which incident this channel belongs to; planning without one');
+    return undefined;
+  }
 }

@@ -15,7 +15,7 @@ import { publish, SYSTEM, timelineEvent, type UseCaseDeps } from './deps.js';
 import { discoverHistory, findDeployment, versionHistoryOf } from './deployment-history.js';
 import { expireStalePlans } from './expire-plans.js';
 import { detectionFor } from './measure-detection.js';
-import { namedIncident } from './named-incident.js';
+import { linkedIncident, namedIncident } from './named-incident.js';
 import { newestDeployment, newestDeploymentCheck } from './newest-deployment.js';
 import { authorizeRequest, checkPartial } from './request-policy.js';
 
@@ -29,6 +29,8 @@ export interface RollbackInput {
   /** Where the plan is posted: the channel the command was typed in, or the service's channel. */
   channel: string;
   incident?: IncidentRef;
+  /** The Slack workspace (team id) the command came from: with the channel, finds a linked PagerDuty incident. */
+  workspace?: string;
   /** Set by retry and by a refresh after drift: the run this one plans again. */
   supersedes?: { runId: string; why: 'retry' | 'drift' };
   /** Detection already measured by the caller (PagerDuty decides with it); otherwise planning measures. */
@@ -51,6 +53,10 @@ export async function requestRollback(deps: UseCaseDeps, input: RollbackInput): 
   authorizeRequest(service, request, requester, requester.kind === 'slack_user' ? input.channel : undefined);
   const components = checkPartial(service, request.components);
   if (!input.incident && request.incident !== undefined) input = { ...input, incident: await namedIncident(deps, request.incident) };
+  if (!input.incident && request.incident === undefined && input.workspace && requester.kind === 'slack_user') {
+    const linked = await linkedIncident(deps, service, input.workspace, input.channel);
+    if (linked) input = { ...input, incident: linked };
+  }
 
   const choice = chooseTarget(failed, await versionHistoryOf(deps, service, await historyOf(deps, service)), request.targetVersion);
   const state = await readState(deps, service);

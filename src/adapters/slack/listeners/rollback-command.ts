@@ -27,7 +27,7 @@ export function registerRollbackCommand(app: App, deps: UseCaseDeps, newErrorId:
         await reply(respond, await describeHistory(deps, request.service));
       } else {
         const requester = { kind: 'slack_user' as const, id: command.user_id, name: command.user_name };
-        await requestRollback(deps, { request, requester, channel: command.channel_id });
+        await requestRollback(deps, { request, requester, channel: command.channel_id, workspace: command.team_id });
       }
     } catch (error) {
       await reply(respond, explain(error, deps.logger, newErrorId));
