@@ -53,6 +53,12 @@ const pagerDutySchema = z.strictObject({
   windowMinutes: z.number().int().min(1).max(24 * 60).default(120),
 });
 
+/** A monitoring peer's base URL: http(s), and no credentials in it (the catalog is no place for secrets, and they would reach logs). */
+function peerUrl(example: string) {
+  return z.url({ protocol: /^https?$/, error: `must be an http(s) base URL, e.g. ${example}` })
+    .refine((u) => !URL.canParse(u) || (new URL(u).username === '' && new URL(u).password === ''), { error: 'must not carry credentials (user:password@): the catalog is not a secret store' });
+}
+
 const silenceMatcherSchema = z.strictObject({
   name: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { error: 'must be a Prometheus label name such as service' }),
   value: z.string().max(1000),
@@ -61,7 +67,7 @@ const silenceMatcherSchema = z.strictObject({
 }).refine((m) => !m.isRegex || compiles(m.value), { error: 'value is not a valid regular expression', path: ['value'] });
 
 const alertmanagerSchema = z.strictObject({
-  url: z.url({ error: 'must be the Alertmanager base URL, e.g. http://alertmanager.monitoring:9093' }),
+  url: peerUrl('http://alertmanager.monitoring:9093'),
   matchers: z.array(silenceMatcherSchema).min(1, { error: 'must list at least one matcher, e.g. [{ name: service, value: checkout }]' }),
   maxMinutes: z.number().int().min(5).max(24 * 60).default(120),
 }).refine((a) => a.matchers.some((m) => !matchesEmpty(m)), {
@@ -71,7 +77,7 @@ const alertmanagerSchema = z.strictObject({
 });
 
 const detectionSchema = z.strictObject({
-  url: z.url({ error: 'must be the Prometheus base URL, e.g. http://prometheus.monitoring:9090' }),
+  url: peerUrl('http://prometheus.monitoring:9090'),
   versionLabel: labelKey.optional(),
   queries: z.array(z.strictObject({
     name: z.string().min(1).max(100),

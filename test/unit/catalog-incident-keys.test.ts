@@ -31,7 +31,8 @@ describe('catalog alertmanager', () => {
     ['a silence of everything', '{ url: "http://am:9093", matchers: [{ name: alertname, value: ".*", isRegex: true }] }', /alertmanager\.matchers.*would silence every alert/],
     ['an invalid label name', '{ url: "http://am:9093", matchers: [{ name: app-name, value: cart }] }', /alertmanager\.matchers\.0\.name.*Prometheus label name/],
     ['a broken regex', '{ url: "http://am:9093", matchers: [{ name: service, value: "(cart", isRegex: true }] }', /alertmanager\.matchers\.0\.value.*not a valid regular expression/],
-    ['not a URL', '{ url: "alertmanager", matchers: [{ name: service, value: cart }] }', /alertmanager\.url.*Alertmanager base URL/],
+    ['not a URL', '{ url: "alertmanager", matchers: [{ name: service, value: cart }] }', /alertmanager\.url.*http\(s\) base URL, e\.g\. http:\/\/alertmanager/],
+    ['credentials in the URL', '{ url: "http://admin:s3cret@am:9093", matchers: [{ name: service, value: cart }] }', /alertmanager\.url.*must not carry credentials/],
   ])('refuses %s, naming the key', (_name, yaml, message) => {
     expect(refusal(base(`    alertmanager: ${yaml}`))).toMatch(message);
   });
@@ -57,5 +58,14 @@ describe('catalog detection', () => {
     ['no severity', 'max: 1', /detection\.queries\.0\.severity/],
   ])('refuses %s, naming the key', (_name, extra, message) => {
     expect(refusal(base(query(extra)))).toMatch(message);
+  });
+
+  it.each([
+    ['a URL with credentials', 'http://u:s3cret@prom:9090', /detection\.url.*must not carry credentials/],
+    ['a URL that is not http(s)', 'ftp://prom:9090', /detection\.url.*http\(s\) base URL/],
+  ])('refuses %s, naming the key and never echoing it', (_name, url, message) => {
+    const text = base(query('max: 1, severity: high')).replace('url: http://prom:9090', `url: "${url}"`);
+    expect(refusal(text)).toMatch(message);
+    expect(refusal(text)).not.toContain('s3cret');
   });
 });
