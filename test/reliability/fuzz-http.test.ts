@@ -57,7 +57,7 @@ describe(`fuzzing the running bot over HTTP (seed ${SEED})`, () => {
 
   it(`answers ${COUNTS.buttonValues.toLocaleString('en')} clicks carrying random button values with an explanation, deciding nothing`, async () => {
     const prng = createPrng(SEED + 1);
-    const clicks = Array.from({ length: COUNTS.buttonValues }, () => ({ value: randomButtonValue(prng), action: prng.pick(['rollback_approve', 'rollback_reject'] as const) }));
+    const clicks = Array.from({ length: COUNTS.buttonValues }, () => ({ value: randomButtonValue(prng), action: prng.pick(['rollback_approve', 'rollback_reject', 'rollback_cancel', 'rollback_retry'] as const) }));
     const deliveries: InteractionDelivery[] = [];
     await forEachConcurrently(clicks, CONCURRENCY, async ({ value, action }) => {
       deliveries.push(await h.slack.clickButton({ userId: USERS.approver, channelId: CHANNEL, messageTs: '1795000000.000100', actionId: action, value, force: true }));
