@@ -34,6 +34,7 @@ import { ReadinessBoard } from './core/rehearsal/readiness.js';
 import { rehearsalJobs, type RehearsalDeps } from './core/rehearsal/rehearsals.js';
 import { expiryJob, reminderJob, reshowJob } from './core/coordinator/periodic-jobs.js';
 import { RunCoordinator } from './core/coordinator/run-coordinator.js';
+import { addCorrelation, withCorrelation } from './adapters/logging/correlation.js';
 import { AlertmanagerHttpClient } from './adapters/alertmanager/alertmanager-client.js';
 import { PrometheusHttpQuerier } from './adapters/prometheus/prometheus-querier.js';
 import { SilenceKeeper } from './core/silences/silence-keeper.js';
@@ -146,6 +147,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       newRunId,
       newErrorId,
       events,
+      correlate: addCorrelation,
       ...(incidents ? { incidents } : {}),
       prometheus: new PrometheusHttpQuerier(),
     },
@@ -159,7 +161,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   events.subscribe(silences);
   events.subscribe(new DatabaseStepNotes(built.deps.chat));
   if (options.github) events.subscribe(new FollowUpIssueSubscriber({ tracker: new GitHubIssues(options.github), store, chat: built.deps.chat, catalog: options.catalog, clock, logger }));
-  const coordinator = new RunCoordinator(built.deps, { owner, leaseMs, pollMs: Math.max(200, Math.floor(leaseMs / 3)) });
+  // Every line logged while a run is driven carries its runId, whoever started it (Slack, API, PagerDuty).
+  const coordinator = new RunCoordinator(built.deps, { owner, leaseMs, pollMs: Math.max(200, Math.floor(leaseMs / 3)), scope: (runId, drive) => withCorrelation({ runId }, drive) });
   coordinator.register(expiryJob(built.deps));
   coordinator.register(reminderJob(built.deps));
   coordinator.register(reshowJob(built.deps, owner, leaseMs));

@@ -65,3 +65,23 @@ describe('drift', () => {
     expect(fresh?.plan.observed?.find((c) => c.name === 'checkout-worker')?.images).toEqual(['registry.example/checkout-worker:v1.2.2']);
   });
 });
+
+describe('log correlation', () => {
+  it('a new run is added to the log context of the request that made it, and each drive runs in its run\'s scope', async () => {
+    const correlated: string[] = [];
+    world.deps.correlate = (fields) => { if (fields.runId) correlated.push(fields.runId); };
+    const old = await world.createRun({ status: 'failed' });
+    const outcome = await retryRun(world.deps, old.id, APPROVER);
+    const fresh = outcome.kind === 'planned' ? outcome.run : undefined;
+    expect(correlated).toEqual([fresh?.id]);
+
+    const scoped: string[] = [];
+    const { RunCoordinator } = await import('../../src/core/coordinator/run-coordinator.js');
+    const coordinator = new RunCoordinator(world.deps, { owner: 'replica-s', leaseMs: 15_000, pollMs: 1_000, scope: (runId, drive) => { scoped.push(runId); return drive(); } });
+    const approved = await world.createRun({ status: 'approved', plan: { service: 'checkout-scope' } });
+    world.deps.catalog.services.set('checkout-scope', { ...world.service, name: 'checkout-scope' });
+    await world.settle(coordinator);
+    expect(scoped).toEqual([approved.id]);
+    expect((await world.store.getRun(approved.id))?.status).toBe('succeeded');
+  });
+});

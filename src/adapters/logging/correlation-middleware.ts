@@ -6,13 +6,13 @@ import { z } from 'zod';
 import { ID_PATTERN } from '../../core/command.js';
 import { acceptRequestId, newRequestId, withCorrelation } from './correlation.js';
 
-// Approve/Reject buttons carry only the run id as their value.
+// The run buttons (approve, reject, cancel, retry) carry only the run id as their value.
 const runButton = z.object({
   type: z.literal('block_actions'),
   actions: z.array(z.object({ action_id: z.string(), value: z.string().regex(ID_PATTERN).optional() })).min(1),
 });
 
-export function correlationMiddleware(runActionIds: readonly string[] = ['rollback_approve', 'rollback_reject']): Middleware<AnyMiddlewareArgs> {
+export function correlationMiddleware(runActionIds: readonly string[] = ['rollback_approve', 'rollback_reject', 'rollback_cancel', 'rollback_retry']): Middleware<AnyMiddlewareArgs> {
   return async ({ body, next }) => {
     const parsed = runButton.safeParse(body);
     const action = parsed.success ? parsed.data.actions[0] : undefined;

@@ -16,6 +16,8 @@ export interface CoordinatorOptions {
   leaseMs: number;
   /** How often to look for work when nobody nudges; a run without owner is found within this plus a lease. */
   pollMs: number;
+  /** Runs one run's drive in a context whose log lines carry its runId (the composition root's correlation). */
+  scope?: <T>(runId: string, drive: () => Promise<T>) => Promise<T>;
 }
 
 export class RunCoordinator {
@@ -110,7 +112,8 @@ export class RunCoordinator {
       if (!lease) continue; // another replica was quicker
       const held = new HeldLease(lease, { store: this.deps.store, clock: this.deps.clock, logger: this.deps.logger, leaseMs: this.options.leaseMs });
       held.startRenewing();
-      const drive = this.drive(held, candidate.id).finally(() => this.driving.delete(candidate.id));
+      const scope = this.options.scope ?? ((_runId, work) => work());
+      const drive = scope(candidate.id, () => this.drive(held, candidate.id)).finally(() => this.driving.delete(candidate.id));
       this.driving.set(candidate.id, drive);
     }
   }

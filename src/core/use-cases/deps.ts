@@ -34,6 +34,11 @@ export interface UseCaseDeps {
    * so it acts at once instead of at its next poll. Entry points only record intent, then nudge.
    */
   nudge?(): void;
+  /**
+   * Adds ids learnt along the way (the run id once the run exists, the incident) to the log context
+   * of the work in progress — an API call, a webhook — so every later log line carries them.
+   */
+  correlate?(fields: { runId?: string; incidentId?: string }): void;
   /** PagerDuty, when configured. */
   incidents?: IncidentService;
   /** Prometheus instant queries for issue detection at planning (catalog `detection`). */

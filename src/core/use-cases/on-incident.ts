@@ -25,6 +25,7 @@ export type IncidentOutcome =
   | { kind: 'noted'; runs: number };
 
 export async function onIncidentEvent(deps: UseCaseDeps, event: IncidentEvent): Promise<IncidentOutcome> {
+  deps.correlate?.({ incidentId: event.incident.id });
   if (!(await deps.store.rememberEvent('pagerduty', event.eventId, deps.clock.now().toISOString()))) return { kind: 'duplicate' };
   if (event.type === 'incident.triggered') return onTriggered(deps, event);
   if (event.type === 'incident.acknowledged' || event.type === 'incident.resolved') return onProgress(deps, event);
@@ -44,7 +45,6 @@ async function onTriggered(deps: UseCaseDeps, event: IncidentEvent): Promise<Inc
   // Measured beats guessed: with detection queries the matrix classifies from what is breached now.
   if (service.detection && deps.prometheus) return planFromDetection(deps, service, event, suspect, channel);
 
-  const decision = decide(classify(event.incident.title));
   const auto = service.pagerduty.autoRollback && decision.response === 'rollback_immediately';
   const actor: Actor = { kind: 'pagerduty', id: event.incident.id, name: `PagerDuty incident ${event.incident.id}` };
   const incident = {

@@ -66,6 +66,7 @@ export async function requestRollback(deps: UseCaseDeps, input: RollbackInput): 
   }
   await expireStalePlans(deps, service.name);
   const run = await createRun(deps, input, service, choice, state, components);
+  deps.correlate?.({ runId: run.id });
   run.message = await showPlan(deps, run);
   await deps.store.setMessage(run.id, run.message);
   await publishPlanned(deps, run, service);
