@@ -45,6 +45,7 @@ async function onTriggered(deps: UseCaseDeps, event: IncidentEvent): Promise<Inc
   // Measured beats guessed: with detection queries the matrix classifies from what is breached now.
   if (service.detection && deps.prometheus) return planFromDetection(deps, service, event, suspect, channel);
 
+  const decision = decide(classify(event.incident.title));
   const auto = service.pagerduty.autoRollback && decision.response === 'rollback_immediately';
   const actor: Actor = { kind: 'pagerduty', id: event.incident.id, name: `PagerDuty incident ${event.incident.id}` };
   const incident = {
