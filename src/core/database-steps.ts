@@ -42,12 +42,16 @@ export function databaseSteps(service: Service, undone: readonly Deployment[]): 
 
 /**
  * With database steps in the plan, the migrations warning says what the plan does about them instead
- * of asking people to do it by hand. Blocks and other warnings are left exactly as they are.
+ * of asking people to do it by hand (a data-losing migration keeps its warning, with the plan added).
+ * Blocks and other checks are left exactly as they are.
  */
-export function describeDatabaseSteps(checks: SafetyCheck[], steps: readonly DatabaseDraft[]): SafetyCheck[] {
-  const downs = steps.filter((s) => s.kind === 'database_migrate_down').map((s) => (s.kind === 'database_migrate_down' ? s.migration : ''));
+export function describeDatabaseSteps(checks: SafetyCheck[], steps: readonly DatabaseDraft[], undone: readonly Deployment[]): SafetyCheck[] {
+  const downs = steps.flatMap((s) => (s.kind === 'database_migrate_down' ? [s.migration] : []));
   if (downs.length === 0) return checks;
-  return checks.map((c) => (c.id === 'migrations' && c.outcome === 'warn' && /reversible migration/.test(c.message)
-    ? { ...c, message: `${downs.length} reversible migration(s) after the target: the plan backs the database up, then migrates down ${downs.join(', ')} (newest first) before it touches the application; a failed migration stops the rollback there.` }
-    : c));
+  const what = `the plan backs the database up, then migrates down ${downs.join(', ')} (newest first) before it touches the application; a failed migration stops the rollback there.`;
+  const lossy = migrationsToUndo(undone).some((m) => m.mayLoseData);
+  return checks.map((c) => {
+    if (c.id !== 'migrations' || c.outcome !== 'warn') return c;
+    return { ...c, message: lossy ? `${c.message} With the catalog's database steps, ${what}` : `${downs.length} reversible migration(s) after the target: ${what}` };
+  });
 }

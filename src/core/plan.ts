@@ -36,7 +36,7 @@ export function buildPlan(input: PlanInput): RollbackPlan {
   const { strategy, steps, checks: strategyChecks } = planSteps(service, target, state, input.components);
   // Database steps go first: a failed down migration stops the run before the application is touched.
   const dbSteps = input.checks.some((c) => c.id === 'migrations' && c.outcome === 'block') ? [] : databaseSteps(service, input.undone ?? []);
-  let checks = [...describeDatabaseSteps(input.checks, dbSteps), ...strategyChecks];
+  let checks = [...describeDatabaseSteps(input.checks, dbSteps, input.undone ?? []), ...strategyChecks];
   if (steps.length === 0 && !checks.some((c) => c.outcome === 'block')) {
     checks.push({ id: 'steps', outcome: 'block', message: `Nothing to do: no component of ${service.name} has a recorded image for \`${target.version}\`.` });
   }

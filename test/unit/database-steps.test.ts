@@ -54,6 +54,17 @@ describe('database steps', () => {
     expect(plan([makeDeployment({ migrations: [] })]).steps.map((s) => s.kind)).toEqual(['rollout_undo', 'rollout_undo']);
   });
 
+  it('keeps the data-loss warning when the owner allows it, and adds what the plan does', () => {
+    const service = makeService({ database, preserveDataMigrations: false });
+    const undone = [makeDeployment({ ...failed, migrations: [migration('m9_drop_legacy', { mayLoseData: true })] })];
+    const checks = [checkMigrations({ service, failed, target, undone, state, activeRun: undefined })];
+    const p = buildPlan({ service, failed, target, state, checks, undone, reason: undefined, dryRun: false, now: new Date('2026-11-20T10:40:00Z') });
+    const message = p.checks.find((c) => c.id === 'migrations')!;
+    expect(message.outcome).toBe('warn');
+    expect(message.message).toMatch(/may lose data.*With the catalog's database steps, the plan backs the database up, then migrates down m9_drop_legacy/);
+    expect(p.steps.map((s) => s.kind).slice(0, 2)).toEqual(['database_backup', 'database_migrate_down']);
+  });
+
   it.each([
     ['irreversible', { reversible: false }],
     ['destructive', { destructive: true }],
