@@ -71,7 +71,7 @@ export function buildApp(config: AppConfig, core: CoreDeps, logger: PinoLogger, 
   });
   deps = {
     ...core,
-    chat: instrumentChat(new SlackChatSurface(app.client, core.clock, core.catalog), metrics),
+    chat: instrumentChat(new SlackChatSurface(app.client, core.clock, core.catalog, core.store), metrics),
     directory: instrumentDirectory(new SlackApproverDirectory(app.client, core.clock), metrics),
   };
   // Run events reach Slack through these subscribers: the plan message and reports (domain data the

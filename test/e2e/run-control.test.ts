@@ -83,6 +83,8 @@ describe('stopping an executing rollback', () => {
     expect(actionIds(executing)).toEqual(['rollback_cancel']);
     await press(w, executing, 'rollback_cancel', USERS.second);
     await waitForThread(w, plan, new RegExp(`<@${USERS.second}> asked to stop this rollback`));
+    const stopping = await planNow(w, plan, new RegExp(`Stopping\\* \\(asked by <@${USERS.second}>\\)`));
+    expect(actionIds(stopping)).toEqual([]);
 
     w.k8s.setImageBehaviour(IMAGE(first!, 'v1.2.0'), 'healthy');
     const stopped = await waitForThread(w, plan, /Stopped\* by/);

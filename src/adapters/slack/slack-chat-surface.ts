@@ -1,7 +1,7 @@
 // ChatSurface over Slack's Web API: the core says what happened, this renders and posts it.
 import type { webApi } from '@slack/bolt';
 import type { MessageRef, Run } from '../../core/model.js';
-import type { ChatSurface, Clock } from '../../core/ports.js';
+import type { ChatSurface, Clock, Store } from '../../core/ports.js';
 import type { Catalog } from '../../core/service.js';
 import { planFallbackText, renderPlanBlocks, type PlanContext } from './blocks/plan-blocks.js';
 import { approverRefs } from './blocks/slack-words.js';
@@ -10,8 +10,16 @@ import { renderVerificationBlocks, verificationFallbackText } from './blocks/ver
 import { clip, LIMITS } from './blocks/block-kit.js';
 
 export class SlackChatSurface implements ChatSurface {
-  /** `catalog`: to mention a plan's approvers (people and user groups) while it waits for them. */
-  constructor(private readonly client: webApi.WebClient, private readonly clock: Clock, private readonly catalog?: Pick<Catalog, 'services'>) {}
+  /**
+   * `catalog`: to mention a plan's approvers (people and user groups) while it waits for them.
+   * `audit`: to show an executing run that someone asked to stop as "Stopping".
+   */
+  constructor(
+    private readonly client: webApi.WebClient,
+    private readonly clock: Clock,
+    private readonly catalog?: Pick<Catalog, 'services'>,
+    private readonly audit?: Pick<Store, 'timeline'>,
+  ) {}
 
   async postPlan(run: Run): Promise<MessageRef> {
     const result = await this.client.chat.postMessage({ channel: run.channel, text: planFallbackText(run), blocks: renderPlanBlocks(run, this.clock.now(), this.planContext(run)) });
@@ -21,12 +29,18 @@ export class SlackChatSurface implements ChatSurface {
 
   async updatePlan(run: Run): Promise<void> {
     if (!run.message) return;
-    await this.client.chat.update({ channel: run.message.channel, ts: run.message.ts, text: planFallbackText(run), blocks: renderPlanBlocks(run, this.clock.now(), this.planContext(run)) });
+    await this.client.chat.update({ channel: run.message.channel, ts: run.message.ts, text: planFallbackText(run), blocks: renderPlanBlocks(run, this.clock.now(), await this.updateContext(run)) });
   }
 
   private planContext(run: Run): PlanContext {
     const approvers = this.catalog?.services.get(run.plan.service)?.approvals.approvers;
     return approvers ? { approvers: approverRefs(approvers) } : {};
+  }
+
+  private async updateContext(run: Run): Promise<PlanContext> {
+    if (run.status !== 'executing' || !this.audit) return this.planContext(run);
+    const stop = (await this.audit.timeline(run.id)).find((e) => e.type === 'cancel_requested');
+    return { ...this.planContext(run), ...(stop ? { stopRequestedBy: stop.actor } : {}) };
   }
 
   async postThreadReport(run: Run, report: 'verification' | 'root_cause'): Promise<void> {

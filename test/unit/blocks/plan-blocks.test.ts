@@ -25,6 +25,7 @@ describe('plan blocks', () => {
     ['expired', makeRun({ status: 'expired' })],
     ['cancelled', makeRun({ status: 'cancelled', stepResults: [{ index: 1, status: 'done', startedAt: at(1), finishedAt: at(1.5), detail: 'ok' }] })],
     ['interrupted', makeRun({ status: 'interrupted', requestedBy: { kind: 'api', id: 'api-token', name: 'CI' } })],
+    ['stopping', makeRun({ status: 'executing', stepResults: [{ index: 1, status: 'running', startedAt: at(1.5), detail: 'rolling' }] }), { stopRequestedBy: { kind: 'slack_user', id: 'U0SECOND' } }],
   ] as Array<[string, Run, PlanContext?]>)('%s', (name, run, planContext) => {
     const blocks = renderPlanBlocks(run, now, planContext);
     expectGolden(`plan-${name}.json`, blocks);
@@ -60,6 +61,12 @@ describe('plan blocks', () => {
     const buttons = blocks.flatMap((b) => (b.type === 'actions' ? b.elements : [])) as Array<{ action_id?: string; value?: string }>;
     expect(buttons.map((b) => b.action_id)).toEqual(actionIds);
     expect(buttons.every((b) => b.value === 'rb-xyz')).toBe(true);
+  });
+
+  it('takes the Stop button off a run someone asked to stop, and says who asked', () => {
+    const text = JSON.stringify(renderPlanBlocks(makeRun({ status: 'executing' }), now, { stopRequestedBy: { kind: 'slack_user', id: 'U0SECOND' } }));
+    expect(text).toContain('*Stopping* (asked by <@U0SECOND>)');
+    expect(text).not.toContain('"type":"actions"');
   });
 
   it('offers no button on a dry run, whatever its status', () => {

@@ -1,6 +1,6 @@
 // The plan message: what will change, why it is (or is not) safe, the steps, and where it stands now.
 import type { ApproverRef } from '../../../core/coordinator/run-events.js';
-import type { CheckOutcome, Run, StepResult } from '../../../core/model.js';
+import type { Actor, CheckOutcome, Run, StepResult } from '../../../core/model.js';
 import { context, divider, escapeMrkdwn, fields, formatSeconds, header, inlineCode, section, type Block } from './block-kit.js';
 import { detectionBlocks } from './detection-blocks.js';
 import { planButtons } from './plan-buttons.js';
@@ -11,6 +11,8 @@ export { APPROVE_ACTION_ID, CANCEL_ACTION_ID, REJECT_ACTION_ID, RETRY_ACTION_ID 
 export interface PlanContext {
   /** Who may approve, mentioned while the plan waits (people and user groups). */
   approvers?: readonly ApproverRef[];
+  /** Someone asked an executing run to stop: it says so, and the Stop button goes. */
+  stopRequestedBy?: Actor;
 }
 
 const CHECK_ICON: Record<CheckOutcome, string> = { pass: ':white_check_mark:', warn: ':warning:', block: ':no_entry:' };
@@ -40,7 +42,7 @@ export function renderPlanBlocks(run: Run, now: Date, planContext: PlanContext =
   ];
   const progress = progressLines(run, now);
   if (progress) blocks.push(section(progress));
-  const buttons = planButtons(run);
+  const buttons = run.status === 'executing' && planContext.stopRequestedBy ? undefined : planButtons(run);
   if (buttons) blocks.push(buttons);
   const lineage = p.supersedes ? ` · ${p.supersedes.why === 'retry' ? 'retry of' : 'refreshed from'} run ${inlineCode(p.supersedes.runId)}` : '';
   blocks.push(context(`Run \`${run.id}\` · requested by ${actorText(run.requestedBy)} · plan expires ${p.expiresAt}${lineage} · cluster fingerprint \`${p.fingerprint}\``));
@@ -76,6 +78,7 @@ function statusText(run: Run, planContext: PlanContext): string {
     case 'approved':
       return `:white_check_mark: *Approved* by ${approvedBy || 'policy'}. Starting…`;
     case 'executing':
+      if (planContext.stopRequestedBy) return `:octagonal_sign: *Stopping* (asked by ${actorText(planContext.stopRequestedBy)}): the rollback stops before its next step; the thread will say where each component was left.`;
       return `:arrows_counterclockwise: *Rolling back* (approved by ${approvedBy || 'policy'}).`;
     case 'verifying':
       return ':stethoscope: *Verifying* the rollback…';
