@@ -3,9 +3,9 @@
 // plan's rollout_undo step (template copied back, rollout watched to completion). Twin Deployments,
 // identical history and pod start time; the order alternates so neither side always runs first.
 import { execFile } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeClients } from '../../src/adapters/kubernetes/kube-clients.js';
@@ -16,6 +16,7 @@ import type { Deployment, Run } from '../../src/core/model.js';
 import { buildPlan } from '../../src/core/plan.js';
 import { startKubernetesEmulator } from '../../sandbox/kubernetes/kubernetes-emulator.js';
 import { CHANNEL, IMAGE, USERS } from '../../test/support/bot-harness.js';
+import { missingToolMessage, requiredTool } from '../../test/support/find-tool.js';
 import type { Row } from '../report.js';
 import { median, summarize } from '../stats.js';
 
@@ -23,22 +24,12 @@ const run = promisify(execFile);
 const NS = 'cmp';
 const VERSIONS = ['v1.0.0', 'v1.1.0', 'v1.2.0'];
 
-export function findKubectl(): string | undefined {
-  for (const dir of [...(process.env['PATH'] ?? '').split(delimiter), '/usr/bin', '/usr/local/bin']) {
-    try {
-      accessSync(join(dir, 'kubectl'), constants.X_OK);
-      return join(dir, 'kubectl');
-    } catch {
-      // keep looking
-    }
-  }
-  return undefined;
-}
+const KUBECTL = { command: 'kubectl', debianPackage: 'kubernetes-client' };
 
 export async function benchKubectlCompare(o: { pairs: number; replicas: number; podStartMs: number; tickMs: number }, log: (line: string) => void): Promise<Row[]> {
-  const kubectl = findKubectl();
+  const kubectl = requiredTool(KUBECTL);
   if (!kubectl) {
-    log('  kubectl not found: comparison skipped');
+    log(`  comparison skipped: ${missingToolMessage(KUBECTL)}`);
     return [{ id: 'kubectl-ratio', metric: 'kubectl undo+status ÷ bot provider', unit: 'x', summary: summarize([]), target: '', verdict: '', note: 'kubectl not installed' }];
   }
   const k8s = await startKubernetesEmulator({ allowAnonymous: true, tickMs: o.tickMs, podStartMs: o.podStartMs });

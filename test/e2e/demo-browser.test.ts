@@ -204,7 +204,9 @@ describeWithTool({ command: 'chromium', debianPackage: 'chromium', pathVariable:
     await modal.locator('textarea').fill('rolling forward with a fix instead');
     await modal.locator('button[type="submit"]').click();
     await page.locator('.overlay[data-view-id]').waitFor({ state: 'detached' });
-    await pending.locator('.blocks', { hasText: 'Rejected' }).waitFor();
+    // The plan message says Rejected, and its thread says who rejected it and why.
+    await pending.locator('.blocks', { hasText: 'Rollback plan: deploy-12346' }).filter({ hasText: 'Rejected' }).waitFor();
+    await pending.locator('.blocks', { hasText: 'Rejected by @sam: rolling forward with a fix instead' }).waitFor();
   });
 });
 

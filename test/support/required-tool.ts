@@ -3,52 +3,10 @@
 // machine such a test file is skipped with one line naming the package to install. `.ci/run` installs
 // every such tool and sets CI=true: there a missing tool is a failure, never a silent skip.
 // Nothing else in the suite may be skipped; this is the only door.
-import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, isAbsolute, join } from 'node:path';
 import { describe, it } from 'vitest';
+import { isCi, missingToolMessage, requiredTool, type ToolRequirement } from './find-tool.js';
 
-export interface ToolRequirement {
-  /** The executable's name, looked up on PATH (and in the usual system directories). */
-  command: string;
-  /** The Debian package that provides it: what the skip line tells a developer to install. */
-  debianPackage: string;
-  /** An environment variable that may name the executable's path instead (e.g. CHROMIUM_PATH). */
-  pathVariable?: string;
-}
-
-// Debian puts some tools in sbin, which a non-root PATH may lack.
-const SYSTEM_DIRS = ['/usr/local/bin', '/usr/bin', '/bin', '/usr/local/sbin', '/usr/sbin', '/sbin'];
-
-function isExecutableFile(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** The resolved path of the tool, or undefined when this machine does not have it. */
-export function requiredTool(tool: ToolRequirement): string | undefined {
-  const override = tool.pathVariable ? process.env[tool.pathVariable] : undefined;
-  if (override) return isAbsolute(override) && isExecutableFile(override) ? override : undefined;
-  const dirs = (process.env['PATH'] ?? '').split(delimiter).filter((d) => d !== '');
-  for (const dir of [...dirs, ...SYSTEM_DIRS]) {
-    const candidate = join(dir, tool.command);
-    if (isExecutableFile(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-export function isCi(): boolean {
-  return process.env['CI'] === 'true';
-}
-
-/** What to do about a missing tool, in one line. */
-export function missingToolMessage(tool: ToolRequirement): string {
-  const where = tool.pathVariable && process.env[tool.pathVariable] ? `${tool.pathVariable}=${process.env[tool.pathVariable]} is not an executable file` : `\`${tool.command}\` is not on PATH`;
-  return `${where}: install Debian's ${tool.debianPackage} package (apt-get install ${tool.debianPackage})`;
-}
+export { isCi, missingToolMessage, requiredTool, type ToolRequirement };
 
 const announced = new Set<string>();
 
