@@ -2,7 +2,8 @@
 // deployment is taken as the failed one and the plan says which. `--incident` ties the run to a
 // PagerDuty incident, so its timeline hears about a rollback a person started.
 import { afterEach, expect, it } from 'vitest';
-import { CHANNEL, DEFAULT_CATALOG, recordStandardHistory, startHarness, USERS, type Harness } from '../support/bot-harness.js';
+import { runCli } from '../../src/cli/run-cli.js';
+import { API_TOKEN, CHANNEL, DEFAULT_CATALOG, recordStandardHistory, startHarness, USERS, type Harness } from '../support/bot-harness.js';
 import { click, command, runIdOf, waitForEphemeral, waitForPlan, waitForThread } from './flow-helpers.js';
 
 let h: Harness;
@@ -36,6 +37,8 @@ it('answers an unknown service with the services it knows, and plans nothing', a
   await command(h, 'chekout');
   const answer = await waitForEphemeral(h, USERS.requester, /neither a subcommand nor a service/);
   expect(answer).toContain('`checkout` (production)');
+  await command(h, 'checkout --environment staging');
+  expect(await waitForEphemeral(h, USERS.requester, /not configured for staging/)).toContain('it is for production');
   const list = await h.api('GET', '/api/v1/rollbacks?service=checkout');
   expect(list.status).toBe(200);
   expect(JSON.stringify(list.json)).not.toContain('rb-');
@@ -47,6 +50,13 @@ it('the CLI path: POST /api/v1/rollbacks with a service name picks the newest de
   const created = await h.api('POST', '/api/v1/rollbacks', { service: 'checkout', dryRun: true, reason: 'rehearsing the CLI' });
   expect(created.status).toBe(201);
   expect(created.json).toMatchObject({ failedDeploymentId: 'deploy-12345', toVersion: 'v1.2.0' });
+  const out: string[] = [];
+  const code = await runCli(['plan', '--service', 'checkout', '--reason', 'what would it do'], { SMARTSPEC_URL: h.bot.url, SMARTSPEC_API_TOKEN: API_TOKEN }, { out: (l) => out.push(l), err: (l) => out.push(l) });
+  expect(code).toBe(0);
+  expect(out.join('\n')).toContain('newest deployment deploy-12345, v1.2.1');
+  const usage = await runCli(['plan'], { SMARTSPEC_URL: h.bot.url, SMARTSPEC_API_TOKEN: API_TOKEN }, { out: (l) => out.push(l), err: (l) => out.push(l) });
+  expect(usage).toBe(2);
+  expect(out.at(-1)).toContain('exactly one of --failed-deployment-id <id> and --service <name>');
   const both = await h.api('POST', '/api/v1/rollbacks', { service: 'checkout', failedDeploymentId: 'deploy-12345' });
   expect(both.status).toBe(400);
   expect(JSON.stringify(both.json)).toContain('exactly one of failedDeploymentId and service');
