@@ -64,7 +64,9 @@ export class RolloutController {
     const all = this.owned(ro);
     const hash = podTemplateHash(ro.spec.template, Number(status['collisionCount'] ?? 0));
     let newRs = all.find((rs) => hashOf(rs) === hash) ?? all.find((rs) => sameTemplate(rs.spec.template, ro.spec.template));
-    const old = all.filter((rs) => rs !== newRs);
+    // By name: a ReplicaSet whose revision is renumbered below is a new object for the same set.
+    const same = (a: ReplicaSet | undefined, b: ReplicaSet | undefined) => a !== undefined && b !== undefined && a.metadata.name === b.metadata.name;
+    const old = all.filter((rs) => !same(rs, newRs));
     const maxOld = old.reduce((m, rs) => Math.max(m, revisionOf(rs)), 0);
     if (!newRs) newRs = this.createReplicaSet(ro, hash, maxOld + 1, status, now);
     else if (revisionOf(newRs) < maxOld + 1) newRs = this.store.update('replicasets', { ...newRs, metadata: { ...newRs.metadata, annotations: { ...newRs.metadata.annotations, [ROLLOUT_REVISION_ANNOTATION]: String(maxOld + 1) } } });
@@ -84,18 +86,18 @@ export class RolloutController {
     }
     status.currentPodHash = newHash;
     status.stableRS ??= newHash;
-    const stable = all.find((rs) => hashOf(rs) === status.stableRS) ?? newRs;
+    const stable = (status.stableRS === newHash ? newRs : all.find((rs) => hashOf(rs) === status.stableRS)) ?? newRs;
     const replicas = ro.spec.replicas ?? 1;
     const steps = ro.spec.strategy.canary?.steps ?? [];
 
     if (ro.spec.paused) {
       // A user pause freezes the rollout where it is.
-    } else if (stable === newRs || newHash === status.stableRS) {
+    } else if (same(stable, newRs) || newHash === status.stableRS) {
       this.promoteFully(ro, newRs, all, status, steps.length);
     } else if (status.abort) {
       this.scale(ro, newRs, 0);
       this.scale(ro, stable, replicas);
-      for (const rs of old) if (rs !== stable) this.scale(ro, rs, 0);
+      for (const rs of old) if (!same(rs, stable)) this.scale(ro, rs, 0);
       status.abortedAt ??= kubeTime(now);
       if (ro.spec.strategy.canary) status.currentStepIndex = 0;
       setRolloutCondition(status, 'Progressing', 'False', ROLLOUT_REASON.aborted, `Rollout aborted update to revision ${revision}`, now);
@@ -179,7 +181,7 @@ export class RolloutController {
       if (this.available(newRs) < replicas && status.blueGreen?.activeSelector) return;
       this.switchActive(ro, status, hashOf(newRs) ?? '');
     }
-    for (const rs of all) if (rs !== newRs) this.scale(ro, rs, 0);
+    for (const rs of all) if (rs.metadata.name !== newRs.metadata.name) this.scale(ro, rs, 0);
   }
 
   /** Pause steps: a duration elapses by itself; an indefinite one waits for promotion (pause conditions cleared). */
@@ -208,7 +210,7 @@ export class RolloutController {
     let index = status.promoteFull ? steps.length : (status.currentStepIndex ?? 0);
     let weight = 0;
     for (const step of steps.slice(0, index)) if (step.setWeight !== undefined) weight = step.setWeight;
-    for (const rs of old) if (rs !== stable) this.scale(ro, rs, 0);
+    for (const rs of old) if (rs.metadata.name !== stable.metadata.name) this.scale(ro, rs, 0);
     while (index < steps.length) {
       const step = steps[index];
       if (step?.setWeight !== undefined) {
@@ -241,7 +243,7 @@ export class RolloutController {
     const replicas = ro.spec.replicas ?? 1;
     const hash = hashOf(newRs) ?? '';
     this.scale(ro, newRs, replicas);
-    for (const rs of old) if (rs !== stable) this.scale(ro, rs, 0);
+    for (const rs of old) if (rs.metadata.name !== stable.metadata.name) this.scale(ro, rs, 0);
     status.blueGreen = { ...status.blueGreen, previewSelector: hash };
     if (this.available(newRs) < replicas) return;
     if (ro.spec.strategy.blueGreen?.autoPromotionEnabled === false && !status.promoteFull && this.paused(status, 'BlueGreenPause', undefined, now)) return;

@@ -111,8 +111,9 @@ describe('StatefulSet stuck on pods of the failed revision (Kubernetes\' forced 
     );
     // The evidence names the crashing pods of the failed revision.
     const report = (await h.api('GET', `/api/v1/rollbacks/${runId}/report`)).json;
-    expect(String(report)).toContain('| `ledger-db-0` | CrashLoopBackOff | no |');
-    expect(String(report)).toContain('The new version crashes on start and restarts in a loop (CrashLoopBackOff)');
+    // Where in its crash loop each pod was when the evidence was taken varies; that it is there does not.
+    expect(String(report)).toMatch(/\| `ledger-db-0` \| [^|]+ \| no \| [1-9]\d* \|/);
+    expect(String(report)).toContain('ledger-db: 2 pod(s) of v1.2.1 seen before the rollback, 2 not ready');
     // The template is restored already: deleting the stuck pods lets the controller finish.
     const kc = new KubeConfig();
     kc.loadFromString(h.k8s.kubeConfigYaml());

@@ -98,6 +98,9 @@ describe('emulated Argo Rollouts', () => {
     delete template?.metadata?.labels?.['rollouts-pod-template-hash'];
     await custom.patchNamespacedCustomObject({ ...ARGO, namespace: 'abort', name: 'web', body: [{ op: 'replace', path: '/spec/template', value: template }] }, jsonPatch);
     await emulator.waitFor(phaseIs('abort', 'Healthy'), 5_000, 'healthy on the stable revision');
+    // The canary never became ready, so the stable ReplicaSet kept every pod throughout: renumbered, never scaled down.
+    const scaledDown = emulator.listEvents('abort').filter((e) => e.reason === 'ScalingReplicaSet' && e.message.startsWith(`Scaled down replica set web-${stable} `));
+    expect(scaledDown).toEqual([]);
     const ro = rollout('abort');
     expect(ro?.status).toMatchObject({ stableRS: stable, currentPodHash: stable, currentStepIndex: 2 });
     expect(ro?.status?.abort).toBeUndefined();
