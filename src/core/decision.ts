@@ -74,6 +74,19 @@ export function formatValue(value: number): string {
   return String(Number(value.toPrecision(4)));
 }
 
+/**
+ * A service without detection queries: the incident's title, read by the keyword classifier; when the
+ * title names no known signal, the incident's own urgency (PagerDuty: high or low) decides whether a
+ * person is prompted or it is only logged.
+ */
+export function decideFromIncident(title: string, urgency: string | undefined): Decision {
+  const signals = classify(title);
+  if (signals.length > 0 || (urgency !== 'high' && urgency !== 'low')) return decide(signals);
+  return urgency === 'high'
+    ? { severity: 'HIGH', response: 'prompt', why: 'a high-urgency incident whose title names no known failure: a person decides' }
+    : { severity: 'LOW', response: 'log', why: 'a low-urgency incident whose title names no known failure' };
+}
+
 /** Words an alert title or CI gate reason uses for each signal; a rough but explicit classifier. */
 const KEYWORDS: Array<[FailureSignal, RegExp]> = [
   ['smoke_tests_failed', /\bsmoke\b/i],

@@ -3,7 +3,7 @@ import { detectionBlocks } from '../../src/adapters/slack/blocks/detection-block
 import { runView } from '../../src/adapters/http/run-view.js';
 import { renderPlanMarkdown } from '../../src/cli/plan-markdown.js';
 import { runViewSchema } from '../../src/cli/run-view-schema.js';
-import { classify, decide, decideFromMeasurements } from '../../src/core/decision.js';
+import { classify, decide, decideFromIncident, decideFromMeasurements } from '../../src/core/decision.js';
 import type { Measurement } from '../../src/core/detection-report.js';
 import { type InstantQuerier, measureDetection, pick, type QueryAnswer } from '../../src/core/detection.js';
 import type { DetectionSpec } from '../../src/core/service.js';
@@ -82,6 +82,15 @@ describe('the severity matrix from measurements', () => {
     ['every query within its threshold', [measured('ok', 'critical'), measured('ok', 'high')], 'LOW', 'log'],
   ] as const)('%s → %s, %s', (_name, measurements, severity, response) => {
     expect(decideFromMeasurements([...measurements])).toMatchObject({ severity, response });
+  });
+
+  it.each([
+    ['a title naming a signal wins over urgency', 'checkout health check failing', 'low', 'CRITICAL', 'rollback_immediately'],
+    ['an unclassified title, high urgency: a person decides', 'checkout is weird', 'high', 'HIGH', 'prompt'],
+    ['an unclassified title, low urgency: logged', 'checkout is weird', 'low', 'LOW', 'log'],
+    ['an unclassified title, no urgency: a person decides', 'checkout is weird', undefined, 'HIGH', 'prompt'],
+  ] as const)('without detection queries, the incident itself: %s', (_name, title, urgency, severity, response) => {
+    expect(decideFromIncident(title, urgency)).toMatchObject({ severity, response });
   });
 
   it('the title fallback now reads "5xx rate" as an error rate (it came out unclassified before)', () => {
