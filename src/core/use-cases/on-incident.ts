@@ -1,6 +1,6 @@
 // PagerDuty says an incident fired (or moved): find the suspect deployment, decide with the severity
 // matrix, and prompt — or, where the service allows it and the matrix says so, roll back at once.
-import { classify, decide } from '../decision.js';
+import { decideFromIncident } from '../decision.js';
 import { UserError } from '../errors.js';
 import type { Actor, Deployment } from '../model.js';
 import type { Service } from '../service.js';
@@ -45,7 +45,8 @@ async function onTriggered(deps: UseCaseDeps, event: IncidentEvent): Promise<Inc
   // Measured beats guessed: with detection queries the matrix classifies from what is breached now.
   if (service.detection && deps.prometheus) return planFromDetection(deps, service, event, suspect, channel);
 
-  const decision = decide(classify(event.incident.title));
+  // No detection queries: the incident's own title, then its urgency.
+  const decision = decideFromIncident(event.incident.title, event.incident.urgency);
   const auto = service.pagerduty.autoRollback && decision.response === 'rollback_immediately';
   const actor: Actor = { kind: 'pagerduty', id: event.incident.id, name: `PagerDuty incident ${event.incident.id}` };
   const incident = {
