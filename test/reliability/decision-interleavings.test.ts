@@ -148,7 +148,7 @@ describe(`${CLICKS} random decision clicks over ${RUNS} waiting runs (seed ${SEE
     const internal = h.slack.responses.filter((r) => r.posts.some((p) => /Something went wrong/.test(JSON.stringify(p.body))));
     expect(internal.map((r) => r.url)).toEqual([]);
     expect(h.logLines.filter((l) => /"msg":"command failed"/.test(l)).slice(0, 3)).toEqual([]);
-  });
+  }, 120_000);
 
   // Found by this suite (docs/RELIABILITY.md): a redelivered Reject click carries the same, already
   // exchanged trigger_id; views.open refuses it, and the person was shown "Something went wrong".
