@@ -10,15 +10,20 @@ import { renderVerificationBlocks, verificationFallbackText } from './blocks/ver
 import { clip, LIMITS } from './blocks/block-kit.js';
 
 export class SlackChatSurface implements ChatSurface {
+  /** Plan-message updates per run, one after another. */
+  private readonly updates = new Map<string, Promise<void>>();
+
   /**
    * `catalog`: to mention a plan's approvers (people and user groups) while it waits for them.
-   * `audit`: to show an executing run that someone asked to stop as "Stopping".
+   * `audit`: to render each update from the run as stored when it is sent, so that updates racing
+   * each other (a click's and the coordinator's) cannot leave an older state on the message; and to
+   * show an executing run that someone asked to stop as "Stopping".
    */
   constructor(
     private readonly client: webApi.WebClient,
     private readonly clock: Clock,
     private readonly catalog?: Pick<Catalog, 'services'>,
-    private readonly audit?: Pick<Store, 'timeline'>,
+    private readonly audit?: Pick<Store, 'timeline' | 'getRun'>,
   ) {}
 
   async postPlan(run: Run): Promise<MessageRef> {
@@ -29,7 +34,21 @@ export class SlackChatSurface implements ChatSurface {
 
   async updatePlan(run: Run): Promise<void> {
     if (!run.message) return;
-    await this.client.chat.update({ channel: run.message.channel, ts: run.message.ts, text: planFallbackText(run), blocks: renderPlanBlocks(run, this.clock.now(), await this.updateContext(run)) });
+    const previous = this.updates.get(run.id) ?? Promise.resolve();
+    const update = previous.catch(() => undefined).then(() => this.sendUpdate(run));
+    this.updates.set(run.id, update);
+    try {
+      await update;
+    } finally {
+      if (this.updates.get(run.id) === update) this.updates.delete(run.id);
+    }
+  }
+
+  private async sendUpdate(given: Run): Promise<void> {
+    const run = (await this.audit?.getRun(given.id)) ?? given;
+    const message = run.message ?? given.message;
+    if (!message) return;
+    await this.client.chat.update({ channel: message.channel, ts: message.ts, text: planFallbackText(run), blocks: renderPlanBlocks(run, this.clock.now(), await this.updateContext(run)) });
   }
 
   private planContext(run: Run): PlanContext {
