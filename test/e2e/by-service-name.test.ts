@@ -37,6 +37,8 @@ it('answers an unknown service with the services it knows, and plans nothing', a
   await command(h, 'chekout');
   const answer = await waitForEphemeral(h, USERS.requester, /neither a subcommand nor a service/);
   expect(answer).toContain('`checkout` (production)');
+  await command(h, 'checkout --incident Q9NOSUCHONE');
+  expect(await waitForEphemeral(h, USERS.requester, /PagerDuty has no incident/)).toContain('nothing was planned');
   await command(h, 'checkout --environment staging');
   expect(await waitForEphemeral(h, USERS.requester, /not configured for staging/)).toContain('it is for production');
   const list = await h.api('GET', '/api/v1/rollbacks?service=checkout');

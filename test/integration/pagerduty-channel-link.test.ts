@@ -1,4 +1,4 @@
-// Which PagerDuty incident a Slack channel belongs to, through the real adapter (pdjs) and the fake:
+// `--incident <id>` (findIncident) and which PagerDuty incident a Slack channel belongs to, through the real adapter (pdjs) and the fake:
 // the Slack integration's connections, then the open incidents of the connected services.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PagerDutyIncidentService } from '../../src/adapters/pagerduty/pagerduty-incident-service.js';
@@ -42,5 +42,13 @@ describe('incidentForChannel', () => {
 
   it('a refused token is an error, not "no incident"', async () => {
     await expect(new PagerDutyIncidentService({ token: 'wrong', restUrl: pd.restUrl, appUrl: pd.baseUrl }).incidentForChannel('T0ACME', 'C0INCIDENTS', ['PCHECKOUT1'], AbortSignal.timeout(5_000))).rejects.toThrow(/HTTP 401/);
+  });
+});
+
+describe('findIncident', () => {
+  it('answers the title, link and start of a named incident, and undefined for an unknown id', async () => {
+    pd.addIncident({ id: 'Q1NAMED', title: 'checkout 5xx', serviceId: 'PCHECKOUT1', createdAt: '2026-11-20T10:40:00Z' });
+    expect(await service().findIncident('Q1NAMED', AbortSignal.timeout(5_000))).toEqual({ id: 'Q1NAMED', title: 'checkout 5xx', url: 'https://fake.pagerduty.test/incidents/Q1NAMED', createdAt: '2026-11-20T10:40:00Z' });
+    expect(await service().findIncident('Q9NOPE', AbortSignal.timeout(5_000))).toBeUndefined();
   });
 });
