@@ -164,3 +164,49 @@ describe('a button this version does not know', () => {
     expect((await w.bot.store.getRun(runIdOf(plan)))?.status).toBe('awaiting_approval');
   });
 });
+
+describe('a rollback whose bot stopped mid-step, seen in Slack', () => {
+  async function stoppedMidStep(w: Harness) {
+    await command(w, '--failed-deployment-id deploy-12345');
+    const plan = await waitForPlan(w);
+    const view = (await w.api('GET', `/api/v1/rollbacks/${runIdOf(plan)}`)).json as { steps: Array<{ component: string }> };
+    const components = view.steps.map((s) => s.component);
+    // The first step's new pods wait to be scheduled: the bot is stopped while that step is under way.
+    w.k8s.setImageBehaviour(IMAGE(components[0]!, 'v1.2.0'), 'unschedulable');
+    await click(w, plan, 'rollback_approve', USERS.approver);
+    await planNow(w, plan, /Step 1 running/);
+    return { plan, components };
+  }
+
+  it('is resumed by the next start, which says so in the thread and finishes', async () => {
+    const w = await start();
+    const { plan, components } = await stoppedMidStep(w);
+    await w.restartBot();
+    w.k8s.setImageBehaviour(IMAGE(components[0]!, 'v1.2.0'), 'healthy');
+    const resumed = await waitForThread(w, plan, /Resumed\./);
+    expect(JSON.stringify(resumed.blocks)).toMatch(/Continuing from step 1|No step had completed/);
+    await planNow(w, plan, /Rolled back/);
+    await waitForThread(w, plan, /Verification passed/);
+  });
+
+  it('stops as interrupted when someone moved a component meanwhile, says what was found, and offers Retry', async () => {
+    const w = await start();
+    const { plan, components } = await stoppedMidStep(w);
+    await w.bot.stop();
+    // Someone fixes the second component by hand while the bot is down.
+    const second = w.k8s.getDeployment(NAMESPACE, components[1]!)!;
+    const response = await fetch(`${w.k8s.url}/apis/apps/v1/namespaces/${NAMESPACE}/deployments/${components[1]}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${w.k8s.token}`, 'content-type': 'application/strategic-merge-patch+json' },
+      body: JSON.stringify({ spec: { template: { spec: { containers: [{ name: second.spec!.template.spec!.containers[0]!.name, image: IMAGE(components[1]!, 'v9.9.9') }] } } } }),
+    });
+    expect(response.status).toBe(200);
+    await w.restartBot();
+    const note = await waitForThread(w, plan, /Interrupted\.\*/);
+    const text = JSON.stringify(note.blocks);
+    expect(text).toContain('What was found:');
+    expect(text).toContain(`${components[1]} runs ${IMAGE(components[1]!, 'v9.9.9')}`);
+    const final = await planNow(w, plan, /\*Interrupted:\*/);
+    expect(actionIds(final)).toEqual(['rollback_retry']);
+  });
+});
