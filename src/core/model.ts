@@ -139,6 +139,8 @@ export interface ComponentState {
   slot?: string;
   /** Helm: the release is stuck mid-operation (pending-install / pending-upgrade / pending-rollback). */
   pendingOperation?: string;
+  /** How this component will roll out that a person should know before approving (OnDelete, a partition, pods a StatefulSet waits on). */
+  rolloutWarnings?: string[];
 }
 
 export interface DeployState {

@@ -24,13 +24,20 @@ export function planSteps(service: Service, target: Deployment, state: DeploySta
   if (t.kind === 'command') {
     return numbered('full', [{ kind: 'command', argv: t.rollback, component: service.name, description: `Run \`${t.rollback.join(' ')}\` with {version}=\`${target.version}\`.`, expectedSeconds: t.timeoutSeconds }], []);
   }
-  if (components) return numbered('partial', undoSteps(t, target, state, components), []);
+  if (components) return numbered('partial', undoSteps(t, target, state, components), rolloutChecks(state, components));
   if (t.blueGreen) {
     const instant = blueGreenSteps(t, target, state);
     if (instant.steps) return numbered('instant', instant.steps, instant.checks);
     return numbered('full', undoSteps(t, target, state, t.deployments), instant.checks);
   }
-  return numbered('full', undoSteps(t, target, state, kubernetesComponents(t)), []);
+  return numbered('full', undoSteps(t, target, state, kubernetesComponents(t)), rolloutChecks(state, kubernetesComponents(t)));
+}
+
+/** What the cluster says about how the rolled-back components will roll out: warnings, before anyone approves. */
+function rolloutChecks(state: DeployState, names: string[]): SafetyCheck[] {
+  return state.components
+    .filter((c) => names.includes(c.name))
+    .flatMap((c) => (c.rolloutWarnings ?? []).map((message) => ({ id: `rollout_${c.name}`, outcome: 'warn' as const, message })));
 }
 
 function numbered(strategy: RollbackStrategy, drafts: Draft[], checks: SafetyCheck[]): StepPlan {

@@ -104,7 +104,9 @@ describe('StatefulSet stuck on pods of the failed revision (Kubernetes\' forced 
     } });
     await record('ledger', 'ledger-db', 'v1.2.0', 'succeeded', 19);
     const failed = await record('ledger', 'ledger-db', 'v1.2.1', 'failed', 20);
-    const { runId } = await approveAndAwait(failed, /failed/);
+    const { runId, text } = await approveAndAwait(failed, /failed/);
+    // The plan said so before anyone approved.
+    expect(text).toMatch(/StatefulSet ledger-db has [01]\/2 ready pods: with podManagementPolicy OrderedReady its controller waits on pods that are not ready/);
     const run = await failedRun(runId);
     expect(run.steps.find((s) => s.kind === 'workload_undo')?.detail).toContain(
       'pod ledger-db-0, ledger-db-1 still run the previous revision and are not ready; with podManagementPolicy OrderedReady the StatefulSet controller waits for them (Kubernetes\' forced rollback): delete them to continue (kubectl delete pod ledger-db-0 ledger-db-1 -n shop)',

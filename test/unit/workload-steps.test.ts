@@ -26,6 +26,14 @@ describe('planSteps for other workloads', () => {
     ]);
   });
 
+  it('turns what the cluster says about a component\'s rollout into warnings, for the components rolled back only', () => {
+    const warned = component('db', { rolloutWarnings: ['StatefulSet db uses updateStrategy OnDelete: …'] });
+    const other = component('agent', { rolloutWarnings: ['DaemonSet agent uses updateStrategy OnDelete: …'] });
+    expect(planSteps(service, target, { components: [warned, other] }, ['db']).checks).toEqual([
+      { id: 'rollout_db', outcome: 'warn', message: 'StatefulSet db uses updateStrategy OnDelete: …' },
+    ]);
+  });
+
   it('aborts a Rollout whose update is in progress, then undoes it', () => {
     const plan = planSteps(service, target, { components: [component('web', { rolloutInProgress: true })] }, ['web']);
     expect(plan.steps.map((s) => [s.kind, s.component])).toEqual([['argo_abort', 'web'], ['argo_undo', 'web']]);

@@ -20,6 +20,7 @@ export async function readWorkloadState(clients: ClusterClients, kind: WorkloadK
   const gitOps = gitOpsOwner(obj.metadata);
   const counts = replicaCounts(kind, obj);
   const revision = currentRevision(kind, obj, history);
+  const warnings = rolloutWarnings(kind, obj);
   return {
     name,
     images: imagesOf(obj.spec?.template as Revision['template']),
@@ -29,7 +30,29 @@ export async function readWorkloadState(clients: ClusterClients, kind: WorkloadK
     rolloutInProgress: workloadState(kind, obj).phase === 'progressing' || (kind === 'Rollout' && (obj as ArgoRollout).status?.stableRS !== (obj as ArgoRollout).status?.currentPodHash),
     history: history.map((h) => ({ revision: h.revision, images: imagesOf(h.template), ...(h.createdAt ? { createdAt: h.createdAt } : {}) })),
     ...(gitOps ? { gitOps } : {}),
+    ...(warnings.length > 0 ? { rolloutWarnings: warnings } : {}),
   };
+}
+
+/** What makes this workload roll out other than "every pod, by itself": said in the plan, not found out later. */
+function rolloutWarnings(kind: WorkloadKind, obj: V1StatefulSet | V1DaemonSet | ArgoRollout): string[] {
+  const name = obj.metadata?.name ?? '?';
+  if (kind === 'Rollout') {
+    return (obj as ArgoRollout).spec?.paused ? [`Rollout ${name} is paused (spec.paused): it will not roll back until someone resumes it.`] : [];
+  }
+  const strategy = (obj as V1StatefulSet | V1DaemonSet).spec?.updateStrategy;
+  if (strategy?.type === 'OnDelete') return [`${kind} ${name} uses updateStrategy OnDelete: the rollback restores its template, but its pods change only when someone deletes them.`];
+  if (kind === 'DaemonSet') return [];
+  const sts = obj as V1StatefulSet;
+  const warnings: string[] = [];
+  const partition = sts.spec?.updateStrategy?.rollingUpdate?.partition ?? 0;
+  if (partition > 0) warnings.push(`StatefulSet ${name} has partition ${partition}: only ordinals ${partition} and up take the restored template; ordinals 0–${partition - 1} keep their revision.`);
+  const replicas = sts.spec?.replicas ?? 1;
+  const ready = sts.status?.readyReplicas ?? 0;
+  if (sts.spec?.podManagementPolicy !== 'Parallel' && ready < replicas) {
+    warnings.push(`StatefulSet ${name} has ${ready}/${replicas} ready pods: with podManagementPolicy OrderedReady its controller waits on pods that are not ready, so the rollback may stop until they are deleted (Kubernetes' forced rollback); the step names them if it does.`);
+  }
+  return warnings;
 }
 
 function replicaCounts(kind: WorkloadKind, obj: V1StatefulSet | V1DaemonSet | ArgoRollout): Pick<ComponentState, 'desiredReplicas' | 'readyReplicas' | 'updatedReplicas'> {
