@@ -45,19 +45,19 @@ describe('per-service API tokens', () => {
   });
 
   it.each([
-    ['record without the record scope', 'POST', '/api/v1/deployments', () => deploymentBody({ id: 'deploy-77', version: 'v9', createdAt: '2026-11-21T00:00:00Z' }), TOKENS.reader, /lacks the record scope/],
-    ['roll back without the rollback scope', 'POST', '/api/v1/rollbacks', () => ({ failedDeploymentId: 'deploy-12345' }), TOKENS.reader, /lacks the rollback scope/],
-    ['roll back another service', 'POST', '/api/v1/rollbacks', () => ({ failedDeploymentId: 'deploy-12345' }), TOKENS.ciSearch, /has the rollback scope for search, not for checkout/],
-    ['roll back a discovered revision of another service', 'POST', '/api/v1/rollbacks', () => ({ failedDeploymentId: 'checkout@r3' }), TOKENS.ciSearch, /not for checkout/],
-    ['list every service with a token for one', 'GET', '/api/v1/rollbacks', () => undefined, TOKENS.ciSearch, /only for search: name the service/],
+    ['record without the record scope', 'POST', '/api/v1/deployments', deploymentBody({ id: 'deploy-77', version: 'v9', createdAt: '2026-11-21T00:00:00Z' }), TOKENS.reader, /lacks the record scope/],
+    ['roll back without the rollback scope', 'POST', '/api/v1/rollbacks', { failedDeploymentId: 'deploy-12345' }, TOKENS.reader, /lacks the rollback scope/],
+    ['roll back another service', 'POST', '/api/v1/rollbacks', { failedDeploymentId: 'deploy-12345' }, TOKENS.ciSearch, /has the rollback scope for search, not for checkout/],
+    ['roll back a discovered revision of another service', 'POST', '/api/v1/rollbacks', { failedDeploymentId: 'checkout@r3' }, TOKENS.ciSearch, /not for checkout/],
+    ['list every service with a token for one', 'GET', '/api/v1/rollbacks', undefined, TOKENS.ciSearch, /only for search: name the service/],
   ] as const)('403 naming the scope: %s — and nothing happens', async (_name, method, path, body, token, message) => {
-    const answer = await h.api(method, path, body(), token);
+    const answer = await h.api(method, path, body, token);
     expect(answer.status).toBe(403);
     expect(answer.json.error).toMatch(message);
     expect(planMessages(h)).toHaveLength(0);
     expect(realClusterWrites(h)).toEqual([]);
     // Nothing was recorded: the same body is new to the admin token.
-    if (path === '/api/v1/deployments') expect((await h.api('POST', path, body())).status).toBe(201);
+    if (path === '/api/v1/deployments') expect((await h.api('POST', path, body)).status).toBe(201);
   });
 
   it('reading a run of another service is 403; a wrong token is 401; the admin token still does everything', async () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { automationVerdict } from '../../src/core/automation-policy.js';
 import { UserError } from '../../src/core/errors.js';
 import { applyForce, forceRefusal } from '../../src/core/force.js';
-import type { Actor, Risk, SafetyCheck, Verification } from '../../src/core/model.js';
+import type { Actor, Risk, RollbackPlan, SafetyCheck, Verification } from '../../src/core/model.js';
 import { assessRisk } from '../../src/core/risk.js';
 import { authorizeRequest } from '../../src/core/use-cases/request-policy.js';
 import { judgeVerification, NOT_VERIFIED, uncheckedServiceWarnings } from '../../src/core/verification-verdict.js';
@@ -56,7 +56,8 @@ describe('approvals.maxAutoRisk', () => {
     ['a blocked plan never', 'CRITICAL', 'HIGH', { checks: [check('active_run', 'block')] }, false, /blocked/],
     ['a forced plan never', 'CRITICAL', 'HIGH', { forced: true }, false, /forced plan always needs people/],
   ] as const)('%s', (_name, risk, max, extra, allowed, reason) => {
-    const verdict = automationVerdict(makePlan({ risk, checks: [], ...extra }), policy(max), 'pagerduty autoRollback');
+    const overrides: Partial<RollbackPlan> = { risk, ...(extra as Partial<RollbackPlan>), checks: 'checks' in extra ? [...extra.checks] : [] };
+    const verdict = automationVerdict(makePlan(overrides), policy(max), 'pagerduty autoRollback');
     expect(verdict).toMatchObject({ via: 'pagerduty autoRollback', allowed });
     expect(verdict.reason).toMatch(reason);
   });
