@@ -46,7 +46,8 @@ function rolloutWarnings(kind: WorkloadKind, obj: V1StatefulSet | V1DaemonSet | 
   const sts = obj as V1StatefulSet;
   const warnings: string[] = [];
   const partition = sts.spec?.updateStrategy?.rollingUpdate?.partition ?? 0;
-  if (partition > 0) warnings.push(`StatefulSet ${name} has partition ${partition}: only ordinals ${partition} and up take the restored template; ordinals 0–${partition - 1} keep their revision.`);
+  const kept = partition === 1 ? 'ordinal 0 keeps its' : `ordinals 0–${partition - 1} keep their`;
+  if (partition > 0) warnings.push(`StatefulSet ${name} has partition ${partition}: only ordinals ${partition} and up take the restored template; ${kept} revision.`);
   const replicas = sts.spec?.replicas ?? 1;
   const ready = sts.status?.readyReplicas ?? 0;
   if (sts.spec?.podManagementPolicy !== 'Parallel' && ready < replicas) {
