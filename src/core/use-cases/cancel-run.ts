@@ -46,8 +46,8 @@ async function refusalToCancel(deps: UseCaseDeps, run: Run, actor: Actor): Promi
   // The API token and the CLI act for the organisation, as they do when they request a rollback.
   if (actor.kind === 'api' || actor.kind === 'cli') return undefined;
   const service = deps.catalog.services.get(run.plan.service);
-  if (!service) return undefined; // nobody could be named approver of a service that left the catalog
-  const verdict = actor.kind === 'slack_user' ? await isApprover(actor.id, service, deps.directory) : { allowed: false as const, reason: 'Only the requester and the approvers may cancel.' };
+  // A service that left the catalog has no approvers any more: only its requester may cancel.
+  const verdict = service && actor.kind === 'slack_user' ? await isApprover(actor.id, service, deps.directory) : { allowed: false as const, reason: 'Only the requester and the approvers may cancel.' };
   if (verdict.allowed) return undefined;
   await deps.store.appendTimeline(timelineEvent(deps, run.id, actor, 'refused', `cancel refused: ${verdict.reason}`));
   return { kind: 'refused', reason: 'not_allowed', message: `Only the requester (${actorLabel(run.requestedBy)}) and the approvers of ${run.plan.service} may cancel this rollback. ${verdict.reason}` };
