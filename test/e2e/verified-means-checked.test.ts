@@ -50,6 +50,8 @@ it('an unchecked rollback succeeds "not verified" in the CLI (exit 0), the API, 
   expect(threadHeaders(h, plan)[0]).toContain('Verification: not verified');
   expect(JSON.stringify(report.blocks)).toContain('Not verified: no checks are configured');
   expect(JSON.stringify(h.slack.threadReplies(CHANNEL, plan.ts))).not.toContain('Verification passed');
+  // Every "verified" in the verification message is a "not verified".
+  expect(JSON.stringify(report.blocks).replace(/[Nn]ot verified/g, '')).not.toMatch(/verified/);
   const final = await h.slack.waitFor(() => { const m = h.slack.findMessage(CHANNEL, plan.ts); return m && /Rolled back/.test(JSON.stringify(m.blocks)) ? m : undefined; }, 10_000, 'final plan message');
   expect(JSON.stringify(final.blocks)).toContain('not verified: no checks are configured');
   expect(JSON.stringify(final.blocks)).not.toContain('and verified');

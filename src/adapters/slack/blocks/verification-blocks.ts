@@ -55,18 +55,18 @@ function build(run: Run): Block[] {
     const lines = cut.take(v.notChecked, MAX_CHECKS, 'unchecked item(s)').map((n) => `${ICON.skipped} *${escapeMrkdwn(n.name)}*: ${escapeMrkdwn(n.why)}`);
     blocks.push(...fitSections('*Not checked*', lines, 1, cut, 'unchecked item(s)'));
   }
-  blocks.push(...timingBlocks(timeline));
+  blocks.push(...timingBlocks(timeline, v.notVerified !== undefined));
   const truncated = cut.any ? `:scissors: Truncated to fit Slack: ${cut.describe()} not shown. ` : '';
   blocks.push(context(`${truncated}Run \`${run.id}\` · ${fullReportPointer(run.id)}`));
   return blocks;
 }
 
 /** Seed-style timing: decision, pre-checks, rollback, verification; then detect and recover. */
-function timingBlocks(t: RunTimeline): Block[] {
+function timingBlocks(t: RunTimeline, unchecked = false): Block[] {
   const phases = t.phases.filter((p) => p.ms !== undefined).map((p) => `${p.name} ${formatDuration(p.ms as number)}`);
   const spans: string[] = [];
   if (t.timeToDetectMs !== undefined) spans.push(`time to detect ${formatDuration(t.timeToDetectMs)} (deployed → ${t.detectedBy === 'incident' ? 'incident' : 'request'})`);
-  if (t.timeToRecoverMs !== undefined) spans.push(`time to recover ${formatDuration(t.timeToRecoverMs)} (deployed → verified)`);
+  if (t.timeToRecoverMs !== undefined) spans.push(`time to recover ${formatDuration(t.timeToRecoverMs)} (deployed → ${unchecked ? 'rolled back, not verified' : 'verified'})`);
   if (phases.length === 0 && spans.length === 0) return [];
   return [section(['*Timing*', phases.join(' · '), spans.join(' · ')].filter(Boolean).join('\n'))];
 }
