@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DaemonSet, KubernetesEmulator, Rollout, StatefulSet } from '../../sandbox/kubernetes/kubernetes-emulator.js';
 import { CHANNEL, IMAGE, NAMESPACE, startHarness, USERS, type Harness } from '../support/bot-harness.js';
 import { eventually } from '../support/eventually.js';
-import { click, command, runIdOf, waitForPlan, waitForThread } from './flow-helpers.js';
+import { click, command, hasButtons, realClusterWrites, runIdOf, waitForPlan, waitForThread } from './flow-helpers.js';
 
 const service = (name: string, kind: string, component: string, deadline: number) => `
   ${name}:
@@ -178,6 +178,19 @@ describe('Argo Rollout rollback', () => {
     expect(h.k8s.requests[undo]?.body).toEqual(expect.arrayContaining([expect.objectContaining({ op: 'test', path: '/metadata/resourceVersion' })]));
     expect(rollout()?.status).toMatchObject({ phase: 'Healthy', stableRS: stable, currentPodHash: stable });
     expect(rollout()?.spec.template.spec.containers[0]?.image).toBe(IMAGE('web', 'v1.2.0'));
+  });
+
+  it('blocks a Rollout that Argo CD manages, as for a Deployment, and writes nothing', async () => {
+    h = await startHarness({ catalog: CATALOG, seedCluster: (k8s) => {
+      k8s.seedRollout({ namespace: NAMESPACE, name: 'web', replicas: 2, annotations: { 'argocd.argoproj.io/tracking-id': 'shop-web:argoproj.io/Rollout:shop/web' }, containers: [{ name: 'web', image: IMAGE('web', 'v1.2.1') }], history: history('web', ['v1.2.0', 'v1.2.1']), strategy: { canary: { steps: [{ setWeight: 50 }] } } });
+    } });
+    await record('web', 'web', 'v1.2.0', 'succeeded', 19);
+    const failed = await record('web', 'web', 'v1.2.1', 'failed', 20);
+    await command(h, `--failed-deployment-id ${failed}`);
+    const plan = await waitForPlan(h);
+    expect(JSON.stringify(plan.blocks)).toContain('web (Argo CD app shop-web) is managed by GitOps');
+    expect(hasButtons(plan)).toBe(false);
+    expect(realClusterWrites(h)).toEqual([]);
   });
 
   it('fails the step when the restored revision never becomes ready: Argo reports the rollout Degraded', async () => {
