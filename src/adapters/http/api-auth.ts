@@ -60,7 +60,7 @@ export function requireScope(p: ApiPrincipal, scope: ApiScope, service: string |
     throw new HttpError(403, `API token ${p.name} has the ${scope} scope only for ${p.services.join(', ')}: name the service (e.g. ?service=${p.services[0]}).`);
   }
   if (!p.services.includes(service)) {
-    throw new HttpError(403, `API token ${p.name} has the ${scope} scope for ${p.services.join(', ')}, not for ${service}.`);
+    throw new HttpError(403, `API token ${p.name} has the ${scope} scope for ${p.services.join(', ')}, not for ${service}: use a token that covers ${service}.`);
   }
 }
 
