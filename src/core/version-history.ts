@@ -95,7 +95,9 @@ function describeVersion(group: Deployment[], runs: Run[]): VersionEntry {
     suspicion.push(`${deployments.filter((d) => d.status === 'rolled_back').map((d) => d.id).join(', ')} was rolled back`);
   }
 
-  const succeeded = recorded.find((d) => d.status === 'succeeded' || d.status === 'rolled_back');
+  // Not `rolled_back`: marking a deployment rolled back overwrites whether its deploy had succeeded.
+  const succeededRecords = recorded.filter((d) => d.status === 'succeeded');
+  const succeeded = succeededRecords.find((d) => Object.values(d.verification ?? {}).includes(true)) ?? succeededRecords[0];
   const provenByRun = runs.find((r) => ids.has(r.plan.targetDeploymentId) && r.status === 'succeeded' && checkedSomething(r));
   const provenByCluster = deployments.find((d) => isDiscovered(d) && d.status === 'succeeded');
   let healthyBecause: string | undefined;
