@@ -2,7 +2,7 @@
 // Prints one table and writes bench/results.json. Figures are measured here and nowhere asserted.
 //
 //   BENCH_QUICK=1                 small counts, to check the benchmark itself works (about a minute)
-//   BENCH_ONLY=planning,memory    run only these scenarios (planning, rollback, blue-green, kubectl, startup, memory)
+//   BENCH_ONLY=planning,memory    run only these scenarios (planning, rollback, blue-green, kubectl, startup, memory, postgres, takeover)
 //   BENCH_ROLLBACKS=1000          rollbacks for the memory figure
 //   BENCH_MEMORY_MINUTES=10       stop the memory run there, and say how many it reached
 import { join } from 'node:path';
@@ -15,6 +15,9 @@ import { benchMemory } from './scenarios/memory.js';
 import { benchPlanning } from './scenarios/planning.js';
 import { benchRollbackPath } from './scenarios/rollback-path.js';
 import { benchStartup } from './scenarios/startup.js';
+import { benchTakeover } from './scenarios/takeover.js';
+import { benchPostgres } from './postgres-server.js';
+import { createTestDatabase } from '../test/support/postgres-database.js';
 
 const quick = process.env['BENCH_QUICK'] === '1';
 const only = process.env['BENCH_ONLY']?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -32,6 +35,7 @@ const settings = {
   blueGreen: { cycles: quick ? 3 : 20, podStartMs: 200, tickMs: 10 },
   kubectl: { pairs: quick ? 2 : 10, replicas: 3, podStartMs: 200, tickMs: 10 },
   startup: { starts: quick ? 2 : 10 },
+  takeover: { cycles: quick ? 2 : 10, leaseSeconds: [3, 15], podStartMs: 300, tickMs: 10 },
   memory: { rollbacks: envNumber('BENCH_ROLLBACKS', quick ? 20 : 1_000), maxMinutes: envNumber('BENCH_MEMORY_MINUTES', quick ? 2 : 10), services: 8, concurrency: 4 },
   heapLimitMb: 128,
 };
@@ -54,6 +58,9 @@ async function main(): Promise<void> {
     // The same with V8's heap capped: tells a leak (it would fail or grow) from a lazy collector (it stays flat).
     ['memory', () => benchMemory(entry, { ...settings.memory, heapLimitMb: settings.heapLimitMb }, log)],
     ['startup', () => benchStartup(entry, settings.startup, log)],
+    // The execution path again, on PostgreSQL (DATABASE_URL), next to the SQLite rows above.
+    ['postgres', () => rollbackOnPostgres(entry)],
+    ['takeover', () => benchTakeover(entry, settings.takeover, log)],
   ];
   const rows: Row[] = [];
   for (const [name, scenario] of scenarios) {
@@ -71,6 +78,20 @@ async function main(): Promise<void> {
   const path = join(import.meta.dirname, 'results.json');
   writeResults(path, results);
   process.stdout.write(`${renderTable(results)}\n\nWritten to ${path}\n`);
+}
+
+async function rollbackOnPostgres(entry: string): Promise<Row[]> {
+  const postgres = await benchPostgres();
+  try {
+    const database = await createTestDatabase(postgres.adminUrl);
+    try {
+      return await benchRollbackPath(entry, { ...settings.rollback, databaseUrl: database.url, store: 'PostgreSQL' }, log);
+    } finally {
+      await database.drop();
+    }
+  } finally {
+    await postgres.stop();
+  }
 }
 
 main().then(

@@ -10,6 +10,9 @@ import { appsClient, rollbackCycle } from './rollback-cycle.js';
 
 export interface RollbackPathOptions {
   cycles: number;
+  /** DATABASE_URL for the bot (the same path on PostgreSQL); rows then carry `store` in their id and metric. */
+  databaseUrl?: string;
+  store?: string;
   podStartMs: number;
   tickMs: number;
 }
@@ -17,7 +20,7 @@ export interface RollbackPathOptions {
 export async function benchRollbackPath(entry: string, o: RollbackPathOptions, log: (line: string) => void): Promise<Row[]> {
   // The standard service (checkout-api ×3, checkout-worker ×2), keeping every recorded deploy.
   const catalog = DEFAULT_CATALOG.replace('    approvals:', '    history: { keep: 1000 }\n    approvals:');
-  const world = await startProcessWorld({ catalog, tickMs: o.tickMs, podStartMs: o.podStartMs, logLevel: 'info' });
+  const world = await startProcessWorld({ catalog, tickMs: o.tickMs, podStartMs: o.podStartMs, logLevel: 'info', ...(o.databaseUrl ? { env: { DATABASE_URL: o.databaseUrl } } : {}) });
   const clock = new ClusterClock(world.k8s);
   try {
     await world.start({ entry });
@@ -44,11 +47,13 @@ export async function benchRollbackPath(entry: string, o: RollbackPathOptions, l
     const n = summarize(noticed);
     const b = summarize(overhead);
     const p = summarize(clusterShare);
-    return [
+    const rows: Row[] = [
       { id: 'approve-to-write', metric: 'approve click → first Kubernetes write', unit: 'ms', summary: w, target: 'p99 < 50 ms', verdict: w.p99 < 50 ? 'met' : 'missed', note: 'approval, drift re-read, evidence of the failed pods, then the PATCH', samples: toWrite },
       { id: 'rollout-noticed', metric: 'rollout complete in the cluster → bot noticed', unit: 'ms', summary: n, target: 'p99 < 100 ms', verdict: n.p99 < 100 ? 'met' : 'missed', note: 'watch event → step result; wall clocks of two processes, 1 ms resolution', samples: noticed },
       { id: 'overhead', metric: 'whole rollback, bot overhead', unit: 'ms', summary: b, target: '< 500 ms', verdict: b.p99 < 500 ? 'met' : 'missed', note: `click → final plan update, minus the cluster's rollout time (p50 ${Math.round(p.p50)} ms)`, samples: overhead },
     ];
+    // On another store: the same rows, named for it.
+    return o.store ? rows.map((r) => ({ ...r, id: `${r.id}-${o.store}`, metric: `${r.metric} (${o.store})` })) : rows;
   } finally {
     clock.close();
     await world.close();

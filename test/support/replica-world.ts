@@ -13,6 +13,8 @@ export interface ReplicaWorld {
   readonly world: ProcessWorld;
   readonly proxy: RoundRobinProxy;
   readonly replicas: BotProcess[];
+  /** Starts one more replica (a replacement for a killed one) and puts it in rotation. */
+  addReplica(): Promise<BotProcess>;
   /** Reads what the replicas recorded, from the same database. */
   readonly store: PostgresStore;
   /** The replica whose process holds the run's lease, if a live one does. */
@@ -24,9 +26,17 @@ export interface ReplicaWorld {
   close(): Promise<void>;
 }
 
-export async function startReplicaWorld(count: number, options: ProcessWorldOptions & { leaseSeconds: number }): Promise<ReplicaWorld> {
-  const database: TestDatabase = await createTestDatabase();
-  const bundle: BotBundle = await bundleBot();
+export interface ReplicaWorldOptions extends ProcessWorldOptions {
+  leaseSeconds: number;
+  /** A server URL whose user may CREATE DATABASE; default the test run's (outside vitest, e.g. the benchmark, pass one). */
+  adminUrl?: string;
+  /** A built bot to run (the benchmark's); default a bundle made here. */
+  entry?: string;
+}
+
+export async function startReplicaWorld(count: number, options: ReplicaWorldOptions): Promise<ReplicaWorld> {
+  const database: TestDatabase = await (options.adminUrl ? createTestDatabase(options.adminUrl) : createTestDatabase());
+  const bundle: BotBundle = options.entry ? { entry: options.entry, dispose: () => undefined } : await bundleBot();
   const world = await startProcessWorld({ ...options, env: { ...options.env, DATABASE_URL: database.url, RUN_LEASE_SECONDS: String(options.leaseSeconds) } });
   // Started together, as a rollout does: they race to migrate the empty database.
   const first = world.start({ entry: bundle.entry });
@@ -39,6 +49,12 @@ export async function startReplicaWorld(count: number, options: ProcessWorldOpti
 
   return {
     world, proxy, replicas, store,
+    async addReplica() {
+      const replica = await startBotProcess({ entry: bundle.entry, env: world.env });
+      replicas.push(replica);
+      proxy.backends.push(replica.url);
+      return replica;
+    },
     async holderOf(runId) {
       const lease = await store.runLease(runId);
       const pid = lease ? /-(\d+)-[0-9a-f]+$/.exec(lease.owner)?.[1] : undefined;
