@@ -47,7 +47,7 @@ describe('opening', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['approvals', 'deployments', 'runs', 'step_results', 'timeline', 'webhook_events']);
+    expect(tables).toEqual(['approvals', 'deployments', 'job_leases', 'runs', 'step_results', 'timeline', 'webhook_events']);
   });
 
   it('re-opening is a no-op that keeps the data', async () => {
