@@ -77,6 +77,8 @@ it('silences the service while the rollback runs and ends the silence once it is
   expect(silence!.startsAt <= firstStep && silence!.endsAt >= lastStep).toBe(true);
   const types = await timelineTypes(harness, runId);
   expect(types.indexOf('silence_created')).toBeLessThan(types.indexOf('step_started'));
+  // The thread says the pager is quiet, and until when.
+  await waitForThread(harness, plan, /Alerts matching service="checkout", severity=~"warning\|critical" are silenced in Alertmanager/);
   expect(types.indexOf('silence_expired')).toBeGreaterThan(types.indexOf('succeeded'));
 });
 
@@ -123,4 +125,16 @@ it('a silence the run could not end (Alertmanager refused the DELETE) is ended b
   expect(am!.requests.filter((r) => r.method === 'DELETE').map((r) => r.status)).toEqual([503, 200]);
   const timeline = (await harness.api('GET', `/api/v1/rollbacks/${runId}`)).json.timeline as Array<{ type: string; detail: string }>;
   expect(timeline.filter((e) => e.type === 'silence_expired').map((e) => e.detail)).toEqual([expect.stringMatching(/ended: the run is succeeded$/)]);
+});
+
+it('an Alertmanager that refuses the silence never stops the rollback, and the thread says the pager is not quiet', async () => {
+  const harness = await start();
+  am!.failNext(1, 'POST');
+  await command(harness, '--failed-deployment-id deploy-12345');
+  const plan = await waitForPlan(harness);
+  await click(harness, plan, 'rollback_approve', USERS.approver);
+  await waitForThread(harness, plan, /Alerts are NOT silenced during this rollback: Alertmanager at .* refused POST \/api\/v2\/silences \(HTTP 503\)/);
+  await waitForThread(harness, plan, /Verification passed/);
+  expect((await harness.api('GET', `/api/v1/rollbacks/${runIdOf(plan)}`)).json.status).toBe('succeeded');
+  expect(am!.silences()).toEqual([]);
 });

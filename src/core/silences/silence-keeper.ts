@@ -19,6 +19,8 @@ export interface SilenceKeeperDeps {
   alertmanager: AlertmanagerClient;
   /** A link to the run for people reading the silence in Alertmanager's UI (the plan's thread). */
   runLink?(run: Run): Promise<string | undefined>;
+  /** Plain text for the plan's thread: people must know whether the pager is quiet, and why. */
+  tell?(run: Run, text: string): Promise<void>;
 }
 
 export interface ReconcileReport {
@@ -54,10 +56,12 @@ export class SilenceKeeper implements RunEventSubscriber {
       const link = await this.deps.runLink?.(run).catch(() => undefined);
       const id = await this.deps.alertmanager.createSilence(policy.url, silenceFor(run, policy, this.deps.clock.now(), link), timeout());
       await this.record(run.id, 'silence_created', `Alertmanager silence ${id} quiets ${describeMatchers(policy.matchers)} until the run ends`);
+      await this.say(run, `Alerts matching ${describeMatchers(policy.matchers)} are silenced in Alertmanager (silence ${id}) while the rollback runs; the silence ends when the run ends.`);
       return id;
     } catch (error) {
       this.deps.logger.warn({ err: error, runId: run.id }, 'could not create the Alertmanager silence; alerts keep firing during the rollback');
       await this.record(run.id, 'silence_failed', `no Alertmanager silence: ${message(error)}; alerts keep firing during the rollback`);
+      await this.say(run, `Alerts are NOT silenced during this rollback: ${message(error)}. Expect pages for ${describeMatchers(policy.matchers)} while it runs.`);
       return undefined;
     }
   }
@@ -112,6 +116,13 @@ export class SilenceKeeper implements RunEventSubscriber {
     if (!endsAt) return;
     await this.deps.alertmanager.extendSilence(url, silence, endsAt, timeout());
     await this.record(run.id, 'silence_extended', `Alertmanager silence ${silence.id} extended to ${endsAt}: the run is still ${run.status}`);
+  }
+
+  /** The thread is a courtesy: Slack failing must not stop the silence or the run. */
+  private async say(run: Run, text: string): Promise<void> {
+    await this.deps.tell?.(run, text).catch((error: unknown) => {
+      this.deps.logger.warn({ err: error, runId: run.id }, 'could not tell the thread about the Alertmanager silence');
+    });
   }
 
   private async record(runId: string, type: string, detail: string): Promise<void> {
