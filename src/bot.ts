@@ -157,7 +157,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   rehearsal.notifier = new SlackReadinessNotifier(built.app.client);
   if (incidents) events.subscribe(new IncidentNotesSubscriber({ incidents, chat: built.deps.chat, catalog: options.catalog, logger }));
   // Alertmanager silences while a run changes production; services without `alertmanager` are skipped.
-  const silences = new SilenceKeeper({ store, catalog: options.catalog, clock, logger, alertmanager: new AlertmanagerHttpClient(), runLink: (run) => built.deps.chat.permalink(run) });
+  const silences = new SilenceKeeper({
+    store, catalog: options.catalog, clock, logger, alertmanager: new AlertmanagerHttpClient(),
+    runLink: (run) => built.deps.chat.permalink(run),
+    tell: (run, text) => built.deps.chat.postThreadNote(run, text),
+  });
   events.subscribe(silences);
   events.subscribe(new DatabaseStepNotes(built.deps.chat));
   if (options.github) events.subscribe(new FollowUpIssueSubscriber({ tracker: new GitHubIssues(options.github), store, chat: built.deps.chat, catalog: options.catalog, clock, logger }));
