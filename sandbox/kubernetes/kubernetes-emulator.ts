@@ -29,6 +29,7 @@ export type { RecordedRequest } from './api-router.js';
 export type { SeedContainer, SeedDeploymentInput, SeedRevision, SeedServiceInput } from './cluster-seeder.js';
 export type { FaultHandle, FaultSpec } from './fault-injector.js';
 export type { RbacPolicy, RbacRule } from './rbac-rules.js';
+export { policyFromRoleManifest, withoutPermission } from './rbac-manifest.js';
 export type { SeedDaemonSetInput, SeedRolloutInput, SeedStatefulSetInput, SeedWorkloadInput } from './workload-seeder.js';
 export type { ImageBehaviour, ImageBehaviourOptions } from './image-behaviours.js';
 export type * from './kube-types.js';

@@ -1,8 +1,9 @@
 // StatefulSet, DaemonSet and Argo Rollout rollbacks end to end: the real bot, the emulated cluster
 // and Slack; each kind once to success and once against a target revision that never becomes ready.
 import { CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DaemonSet, KubernetesEmulator, Rollout, StatefulSet } from '../../sandbox/kubernetes/kubernetes-emulator.js';
+import { policyFromRoleManifest, type DaemonSet, type KubernetesEmulator, type Rollout, type StatefulSet } from '../../sandbox/kubernetes/kubernetes-emulator.js';
 import { CHANNEL, IMAGE, NAMESPACE, startHarness, USERS, type Harness } from '../support/bot-harness.js';
 import { eventually } from '../support/eventually.js';
 import { click, command, hasButtons, realClusterWrites, runIdOf, waitForPlan, waitForThread } from './flow-helpers.js';
@@ -29,6 +30,9 @@ requireReasonIn: []
 
 const VERSIONS = ['v1.1.0', 'v1.2.0', 'v1.2.1'];
 const history = (component: string, versions = VERSIONS) => versions.map((v) => ({ images: { [component]: IMAGE(component, v) } }));
+
+// The bot runs with exactly the permissions deploy/kubernetes grants it: a call it lacks is a 403.
+const shippedPolicy = () => policyFromRoleManifest(readFileSync('deploy/kubernetes/base/rbac.yaml', 'utf8'), 'system:serviceaccount:smartspec:smartspec-rollback', [NAMESPACE]);
 
 let h: Harness;
 afterEach(async () => {
@@ -69,6 +73,7 @@ describe('StatefulSet rollback', () => {
 
   it('restores the ControllerRevision that ran the target, with a resourceVersion precondition, and waits as kubectl rollout status does', async () => {
     h = await startHarness({ catalog: CATALOG, seedCluster: seed });
+    h.k8s.setRbacPolicy(shippedPolicy());
     await record('ledger', 'ledger-db', 'v1.2.0', 'succeeded', 19);
     const failed = await record('ledger', 'ledger-db', 'v1.2.1', 'failed', 20);
     const { text } = await approveAndAwait(failed, /Verification passed/);
@@ -130,6 +135,7 @@ describe('DaemonSet rollback', () => {
 
   it('restores the ControllerRevision that ran the target on every node', async () => {
     h = await startHarness({ catalog: CATALOG, seedCluster: seed });
+    h.k8s.setRbacPolicy(shippedPolicy());
     await record('agent', 'node-agent', 'v1.2.0', 'succeeded', 19);
     const failed = await record('agent', 'node-agent', 'v1.2.1', 'failed', 20);
     const { text } = await approveAndAwait(failed, /Verification passed/);
@@ -166,6 +172,7 @@ describe('Argo Rollout rollback', () => {
     kc.loadFromString(h.k8s.kubeConfigYaml());
     await kc.makeApiClient(CustomObjectsApi).patchNamespacedCustomObject({ ...ARGO, body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: IMAGE('web', 'v1.2.1') }] }, setHeaderOptions('Content-Type', PatchStrategy.JsonPatch));
     await h.k8s.waitFor(() => rollout()?.status?.phase === 'Paused', 5_000, 'the canary paused');
+    h.k8s.setRbacPolicy(shippedPolicy());
     await record('web', 'web', 'v1.2.0', 'succeeded', 19);
     const failed = await record('web', 'web', 'v1.2.1', 'failed', 20);
 

@@ -1,7 +1,8 @@
 // StatefulSets, DaemonSets, ConfigMaps, Secrets, HTTPRoutes and the emulated RBAC over @kubernetes/client-node.
 import { AppsV1Api, AuthorizationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubernetesEmulator, type KubernetesEmulator, type StatefulSet } from '../../sandbox/kubernetes/kubernetes-emulator.js';
+import { readFileSync } from 'node:fs';
+import { policyFromRoleManifest, startKubernetesEmulator, withoutPermission, type KubernetesEmulator, type StatefulSet } from '../../sandbox/kubernetes/kubernetes-emulator.js';
 
 let emulator: KubernetesEmulator;
 let apps: AppsV1Api;
@@ -121,6 +122,22 @@ describe('emulated ConfigMaps, Secrets and HTTPRoutes', () => {
 });
 
 describe('emulated RBAC', () => {
+  it('runs with the rules of a Role manifest, and can take one permission away', async () => {
+    emulator.seedDeployment({ namespace: 'shipped', name: 'web', replicas: 1, containers: [{ name: 'app', image: 'web:v1' }] });
+    const shipped = policyFromRoleManifest(readFileSync('deploy/kubernetes/base/rbac.yaml', 'utf8'), 'system:serviceaccount:smartspec:bot', ['shipped']);
+    emulator.setRbacPolicy(withoutPermission(shipped, 'apps', 'deployments', 'patch'));
+    try {
+      await apps.readNamespacedDeployment({ name: 'web', namespace: 'shipped' });
+      expect((await failure(apps.patchNamespacedDeployment({ name: 'web', namespace: 'shipped', body: { spec: { replicas: 2 } } }, merge))).code).toBe(403);
+      expect((await failure(core.listNamespacedSecret({ namespace: 'shipped' }))).code).toBe(403);
+      expect((await failure(apps.readNamespacedDeployment({ name: 'web', namespace: 'default' }))).code).toBe(403);
+      emulator.setRbacPolicy(shipped);
+      await apps.patchNamespacedDeployment({ name: 'web', namespace: 'shipped', body: { spec: { replicas: 2 } } }, merge);
+    } finally {
+      emulator.setRbacPolicy(undefined);
+    }
+  });
+
   it('answers access reviews from the rule set and refuses what it does not allow with 403', async () => {
     emulator.seedDeployment({ namespace: 'rbac', name: 'web', replicas: 1, containers: [{ name: 'app', image: 'web:v1' }] });
     const review = (verb: string, name?: string) =>
