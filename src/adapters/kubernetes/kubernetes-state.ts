@@ -1,11 +1,12 @@
 // What a service's Deployments run now, with their revision history, GitOps ownership and
 // blue-green side: everything the plan's checks and steps are decided from.
-import { ApiException, type V1Deployment, type V1ObjectMeta } from '@kubernetes/client-node';
+import { ApiException, type V1Deployment } from '@kubernetes/client-node';
 import type { ComponentState, DeployState } from '../../core/model.js';
 import type { KubernetesTarget } from '../../core/service.js';
 import type { ClusterClients } from './kube-clients.js';
 import { ownedReplicaSets } from './replica-set-history.js';
 import { revisionOf, rolloutState, templateImages } from './rollout-status.js';
+import { gitOpsOwner } from './gitops-owner.js';
 import { readWorkloadState } from './workload-state.js';
 
 export async function readServiceState(clients: ClusterClients, target: KubernetesTarget): Promise<DeployState> {
@@ -57,15 +58,4 @@ async function componentState(clients: ClusterClients, d: V1Deployment, slotLabe
     ...(gitOps ? { gitOps } : {}),
     ...(slot ? { slot } : {}),
   };
-}
-
-/** The marks Argo CD and Flux leave on what they manage; Helm's own app.kubernetes.io labels are not such a mark. */
-export function gitOpsOwner(meta: V1ObjectMeta | undefined): ComponentState['gitOps'] {
-  const labels = meta?.labels ?? {};
-  const annotations = meta?.annotations ?? {};
-  const argo = annotations['argocd.argoproj.io/tracking-id']?.split(':')[0] ?? labels['argocd.argoproj.io/instance'];
-  if (argo) return { tool: 'Argo CD', app: argo };
-  const flux = labels['kustomize.toolkit.fluxcd.io/name'] ?? labels['helm.toolkit.fluxcd.io/name'];
-  if (flux) return { tool: 'Flux', app: flux };
-  return undefined;
 }

@@ -3,7 +3,7 @@
 import { ApiException, type V1DaemonSet, type V1StatefulSet } from '@kubernetes/client-node';
 import type { ComponentState } from '../../core/model.js';
 import type { ClusterClients } from './kube-clients.js';
-import { gitOpsOwner } from './kubernetes-state.js';
+import { gitOpsOwner } from './gitops-owner.js';
 import { ARGO_REVISION, controllerRevisions, imagesOf, rolloutReplicaSets, type Revision } from './workload-history.js';
 import { readWorkload, workloadState } from './workload-watch.js';
 import type { ArgoRollout, WorkloadKind } from './workload-status.js';
