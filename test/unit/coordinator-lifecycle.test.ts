@@ -220,3 +220,47 @@ describe('subscribers', () => {
     expect(quietLogger.warnings).toContain('run event subscriber did not answer in time; the run goes on');
   }, 60_000);
 });
+
+describe('decisions only record intent', () => {
+  it('a HIGH plan: the first approval is recorded with how many are missing, the second approves, then the coordinator executes', async () => {
+    const coordinator = world.coordinator();
+    const run = await world.createRun({ plan: { risk: 'HIGH', requiredApprovals: 2 } });
+    expect(await approveRun(world.deps, run.id, APPROVER)).toMatchObject({ kind: 'recorded' });
+    expect(world.log.of('approval_recorded', run.id)).toMatchObject([{ actor: APPROVER, missing: 1 }]);
+    await world.settle(coordinator);
+    expect(world.cluster.calls).toEqual([]);
+    expect(await approveRun(world.deps, run.id, makeActor({ id: 'U0SECOND', name: 'carol' }))).toEqual({ kind: 'approved' });
+    expect(world.log.of('approved', run.id)).toMatchObject([{ automatic: false, approvals: ['U0APPROVE', 'U0SECOND'] }]);
+    await world.settle(coordinator);
+    expect((await world.store.getRun(run.id))?.status).toBe('succeeded');
+  });
+
+  it('a rejection ends the plan with its reason; nothing runs', async () => {
+    const { rejectRun } = await import('../../src/core/use-cases/decide.js');
+    const run = await world.createRun();
+    expect(await rejectRun(world.deps, run.id, APPROVER, 'the error rate recovered')).toEqual({ kind: 'rejected' });
+    expect(world.log.of('rejected', run.id)).toMatchObject([{ actor: APPROVER, reason: 'the error rate recovered' }]);
+    await world.settle(world.coordinator());
+    expect(world.cluster.calls).toEqual([]);
+  });
+
+  it('an automatic approval (CI, PagerDuty) is an approved event marked automatic, then executed by the coordinator', async () => {
+    const { approveAutomatically } = await import('../../src/core/use-cases/decide.js');
+    const coordinator = world.coordinator();
+    const run = await world.createRun();
+    const pagerDuty = { kind: 'pagerduty' as const, id: 'PINC1' };
+    expect(await approveAutomatically(world.deps, run.id, pagerDuty)).toBe(true);
+    expect(await approveAutomatically(world.deps, run.id, pagerDuty)).toBe(false); // once
+    expect(world.log.of('approved', run.id)).toMatchObject([{ automatic: true, actor: pagerDuty, approvals: [] }]);
+    await world.settle(coordinator);
+    expect((await world.store.getRun(run.id))?.status).toBe('succeeded');
+  });
+
+  it('a click on an expired plan expires it, says so, and approves nothing', async () => {
+    const run = await world.createRun();
+    world.clock.advance(31 * 60_000);
+    expect(await approveRun(world.deps, run.id, APPROVER)).toMatchObject({ kind: 'refused', message: expect.stringContaining('expired') });
+    expect(world.log.types(run.id)).toEqual(['expired']);
+    expect((await world.store.getRun(run.id))?.status).toBe('expired');
+  });
+});
