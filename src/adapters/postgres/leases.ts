@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { LeaseLostError } from '../../core/errors.js';
 import type { RunLease } from '../../core/ports.js';
 import { toIsoUtc } from '../sqlite/iso-utc.js';
+import { RUN_SELECT } from './run-rows.js';
 
 const LEASE_COLUMNS = 'id, lease_owner, lease_fence, lease_expires_at';
 
@@ -26,8 +27,7 @@ export const LEASE_SQL = {
     UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL
     WHERE id = $1 AND lease_owner = $2 AND lease_fence = $3`,
   leaseOf: `SELECT ${LEASE_COLUMNS} FROM runs WHERE id = $1`,
-  claimable: `
-    SELECT * FROM runs
+  claimable: `${RUN_SELECT}
     WHERE status = ANY($1::text[]) AND (lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= $2)
     ORDER BY created_at, seq`,
   claimJob: `

@@ -16,11 +16,11 @@ import { createPool, describeDatabase, type PoolOptions } from './create-pool.js
 import { assertFence, decodeLease, LEASE_SQL, leaseWindow } from './leases.js';
 import { migrate, readSchemaVersion } from './migrate.js';
 import { POSTGRES_MIGRATIONS } from './migrations/index.js';
-import { loadRun, loadRuns } from './run-rows.js';
+import { decodeFirstRun, decodeRuns, RUN_SELECT } from './run-rows.js';
 import {
   insertTimeline, jsonOrNull, mustChange, requireRun, touchRun, uniqueViolation, upsertStepResult,
 } from './statement-helpers.js';
-import { inTransaction } from './transaction.js';
+import { inTransaction, selectWithRetry } from './transaction.js';
 import { assertEventFor, assertLegal, sameRecording } from './write-rules.js';
 
 export interface PostgresStoreOptions extends PoolOptions {
@@ -83,17 +83,17 @@ export class PostgresStore implements Store {
   }
 
   async getDeployment(id: string): Promise<Deployment | undefined> {
-    const rows = await this.read((c) => c.query('SELECT id, created_at, status, body FROM deployments WHERE id = $1', [id]));
-    return rows.rows[0] === undefined ? undefined : decodeDeployment(rows.rows[0]);
+    const [row] = await this.select('SELECT id, created_at, status, body FROM deployments WHERE id = $1', [id]);
+    return row === undefined ? undefined : decodeDeployment(row);
   }
 
   async listDeployments(service: string, environment: string, limit: number): Promise<Deployment[]> {
-    const rows = await this.read((c) => c.query(
+    const rows = await this.select(
       `SELECT id, created_at, status, body FROM deployments WHERE service = $1 AND environment = $2
        ORDER BY created_at DESC, seq DESC LIMIT $3`,
       [service, environment, Math.max(0, Math.trunc(limit))],
-    ));
-    return rows.rows.map(decodeDeployment);
+    );
+    return rows.map(decodeDeployment);
   }
 
   async pruneDeployments(service: string, environment: string, keep: number): Promise<number> {
@@ -152,7 +152,7 @@ export class PostgresStore implements Store {
   }
 
   async getRun(id: string): Promise<Run | undefined> {
-    return this.read(async (c) => loadRun(c, (await c.query('SELECT * FROM runs WHERE id = $1', [id])).rows));
+    return decodeFirstRun(await this.select(`${RUN_SELECT} WHERE runs.id = $1`, [id]));
   }
 
   async transition(runId: string, from: readonly RunStatus[], to: RunStatus, event: TimelineEvent, lease?: RunLease): Promise<boolean> {
@@ -228,30 +228,29 @@ export class PostgresStore implements Store {
   }
 
   async timeline(runId: string): Promise<TimelineEvent[]> {
-    const rows = await this.read((c) => c.query('SELECT * FROM timeline WHERE run_id = $1 ORDER BY id', [runId]));
-    return rows.rows.map(decodeTimelineEvent);
+    return (await this.select('SELECT * FROM timeline WHERE run_id = $1 ORDER BY id', [runId])).map(decodeTimelineEvent);
   }
 
   async runsInStatus(statuses: readonly RunStatus[]): Promise<Run[]> {
-    return this.read(async (c) => loadRuns(c, (await c.query('SELECT * FROM runs WHERE status = ANY($1::text[]) ORDER BY created_at, seq', [[...statuses]])).rows));
+    return decodeRuns(await this.select(`${RUN_SELECT} WHERE status = ANY($1::text[]) ORDER BY created_at, seq`, [[...statuses]]));
   }
 
   async runsForIncident(incidentId: string): Promise<Run[]> {
-    return this.read(async (c) => loadRuns(c, (await c.query(`SELECT * FROM runs WHERE plan -> 'incident' ->> 'id' = $1 ORDER BY created_at, seq`, [incidentId])).rows));
+    return decodeRuns(await this.select(`${RUN_SELECT} WHERE plan -> 'incident' ->> 'id' = $1 ORDER BY created_at, seq`, [incidentId]));
   }
 
   async activeRunFor(service: string, environment: string): Promise<Run | undefined> {
-    return this.read(async (c) => loadRun(c, (await c.query(
-      `SELECT * FROM runs WHERE service = $1 AND environment = $2 AND status = ANY($3::text[])
+    return decodeFirstRun(await this.select(
+      `${RUN_SELECT} WHERE service = $1 AND environment = $2 AND status = ANY($3::text[])
        ORDER BY created_at DESC, seq DESC LIMIT 1`,
       [service, environment, [...ACTIVE_STATUSES]],
-    )).rows));
+    ));
   }
 
   async listRuns(filter: RunFilter): Promise<Run[]> {
     const p = listRunsParams(filter);
-    return this.read(async (c) => loadRuns(c, (await c.query(
-      `SELECT * FROM runs
+    return decodeRuns(await this.select(
+      `${RUN_SELECT}
        WHERE ($1::text IS NULL OR service = $1)
          AND ($2::text[] IS NULL OR status = ANY($2::text[]))
          AND ($3::text IS NULL OR created_at >= $3)
@@ -259,7 +258,7 @@ export class PostgresStore implements Store {
        ORDER BY created_at DESC, id DESC
        LIMIT $6`,
       [p.service, filter.statuses ? [...filter.statuses] : null, p.since, p.afterCreatedAt, p.afterId, p.limit],
-    )).rows));
+    ));
   }
 
   async claimRun(runId: string, owner: string, now: string, leaseMs: number): Promise<RunLease | undefined> {
@@ -278,11 +277,11 @@ export class PostgresStore implements Store {
 
   async claimableRuns(now: string, statuses: readonly RunStatus[]): Promise<Run[]> {
     const at = leaseWindow(now, 0).now;
-    return this.read(async (c) => loadRuns(c, (await c.query(LEASE_SQL.claimable, [[...statuses], at])).rows));
+    return decodeRuns(await this.select(LEASE_SQL.claimable, [[...statuses], at]));
   }
 
   async runLease(runId: string): Promise<RunLease | undefined> {
-    return this.read(async (c) => decodeLease((await c.query(LEASE_SQL.leaseOf, [runId])).rows[0]));
+    return decodeLease((await this.select(LEASE_SQL.leaseOf, [runId]))[0]);
   }
 
   async claimJob(name: string, owner: string, now: string, leaseMs: number): Promise<boolean> {
@@ -300,8 +299,8 @@ export class PostgresStore implements Store {
     return inTransaction(this.pool, { retryForMs: this.retryForMs }, work);
   }
 
-  /** One REPEATABLE READ snapshot: a run and its children are read as of one commit. */
-  private read<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    return inTransaction(this.pool, { retryForMs: this.retryForMs, readOnly: true }, work);
+  /** Reads are one statement each (a run and its children included): one snapshot, one round trip. */
+  private select(sql: string, params: unknown[]): Promise<unknown[]> {
+    return selectWithRetry(this.pool, this.retryForMs, sql, params);
   }
 }

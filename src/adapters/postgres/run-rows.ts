@@ -1,35 +1,38 @@
-// Runs come back as rows of `runs` plus their approvals and step results. They are loaded in one
-// snapshot and in three queries however many runs a listing returns, and decoded by the same
-// parsers as SQLite's rows (columns and their meaning are the same on both stores).
-import type pg from 'pg';
+// A run is its `runs` row plus its approvals and step results. Each read of runs is one statement —
+// the children come back as JSON arrays beside each row — so a run is read as of one snapshot in one
+// round trip, however many a listing returns. Rows are decoded by the same parsers as SQLite's (the
+// columns and their meaning are the same on both stores).
+import { z } from 'zod';
 import type { Run } from '../../core/model.js';
-import { decodeRun, decodeRunRow } from '../sqlite/row-decoding.js';
+import { CorruptRowError, decodeRun, decodeRunRow } from '../sqlite/row-decoding.js';
 
-export async function loadRuns(client: pg.ClientBase, rows: readonly unknown[]): Promise<Run[]> {
-  const decoded = rows.map(decodeRunRow);
-  if (decoded.length === 0) return [];
-  const ids = decoded.map((row) => row.id);
-  const [approvals, steps] = [
-    await client.query('SELECT run_id, user_id, at FROM approvals WHERE run_id = ANY($1::text[]) ORDER BY at, seq', [ids]),
-    await client.query('SELECT run_id, idx, status, started_at, finished_at, detail FROM step_results WHERE run_id = ANY($1::text[]) ORDER BY idx', [ids]),
-  ];
-  const approvalsOf = groupByRun(approvals.rows);
-  const stepsOf = groupByRun(steps.rows);
-  return decoded.map((row) => decodeRun(row, approvalsOf.get(row.id) ?? [], stepsOf.get(row.id) ?? []));
+/** `SELECT` this, then `WHERE …` on the runs table. */
+export const RUN_SELECT = `
+  SELECT runs.*,
+    (SELECT coalesce(json_agg(json_build_object('user_id', a.user_id, 'at', a.at) ORDER BY a.at, a.seq), '[]')
+       FROM approvals a WHERE a.run_id = runs.id) AS approvals_json,
+    (SELECT coalesce(json_agg(json_build_object('idx', s.idx, 'status', s.status, 'started_at', s.started_at,
+                                                'finished_at', s.finished_at, 'detail', s.detail) ORDER BY s.idx), '[]')
+       FROM step_results s WHERE s.run_id = runs.id) AS steps_json
+  FROM runs`;
+
+const children = z.object({ id: z.string(), approvals_json: z.string(), steps_json: z.string() });
+
+export function decodeRuns(rows: readonly unknown[]): Run[] {
+  return rows.map((raw) => {
+    const row = decodeRunRow(raw);
+    const parsed = children.safeParse(raw);
+    if (!parsed.success) throw new CorruptRowError(`Unreadable children of run ${row.id}: ${z.prettifyError(parsed.error)}`);
+    return decodeRun(row, jsonArray(parsed.data.approvals_json), jsonArray(parsed.data.steps_json));
+  });
 }
 
-export async function loadRun(client: pg.ClientBase, rows: readonly unknown[]): Promise<Run | undefined> {
-  return (await loadRuns(client, rows.slice(0, 1)))[0];
+export function decodeFirstRun(rows: readonly unknown[]): Run | undefined {
+  return decodeRuns(rows.slice(0, 1))[0];
 }
 
-function groupByRun(rows: readonly unknown[]): Map<string, unknown[]> {
-  const groups = new Map<string, unknown[]>();
-  for (const row of rows) {
-    const runId = (row as { run_id?: unknown }).run_id;
-    if (typeof runId !== 'string') continue;
-    const group = groups.get(runId);
-    if (group) group.push(row);
-    else groups.set(runId, [row]);
-  }
-  return groups;
+function jsonArray(text: string): unknown[] {
+  const value: unknown = JSON.parse(text);
+  if (!Array.isArray(value)) throw new CorruptRowError('a run\'s children are not a JSON array');
+  return value;
 }

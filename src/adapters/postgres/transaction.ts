@@ -5,7 +5,6 @@
 import type pg from 'pg';
 
 export interface TransactionOptions {
-  readOnly?: boolean;
   /** How long to keep retrying a transaction the server could not run (restart, failover, deadlock). */
   retryForMs: number;
 }
@@ -31,9 +30,21 @@ function isRetryable(error: unknown): boolean {
   return isConnectionError(error) || (typeof code === 'string' && RETRY_CODES.has(code));
 }
 
+/** One read-only statement on its own (one snapshot), retried like a transaction while the server is away. */
+export async function selectWithRetry(pool: pg.Pool, retryForMs: number, sql: string, params: unknown[]): Promise<unknown[]> {
+  const deadline = Date.now() + retryForMs;
+  for (let delay = 25; ; delay = Math.min(delay * 2, 1_000)) {
+    try {
+      return (await pool.query(sql, params)).rows as unknown[];
+    } catch (error) {
+      if (!isRetryable(error) || Date.now() + delay > deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
+
 export async function inTransaction<T>(pool: pg.Pool, options: TransactionOptions, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const deadline = Date.now() + options.retryForMs;
-  const begin = options.readOnly ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN';
   for (let delay = 25; ; delay = Math.min(delay * 2, 1_000)) {
     let outcome: { value: T } | { error: unknown };
     let client: pg.PoolClient | undefined;
@@ -41,7 +52,7 @@ export async function inTransaction<T>(pool: pg.Pool, options: TransactionOption
     let committing = false;
     try {
       client = await pool.connect();
-      await client.query(begin);
+      await client.query('BEGIN');
       const value = await work(client);
       committing = true;
       await client.query('COMMIT');
