@@ -58,7 +58,7 @@ it('the CLI path: POST /api/v1/rollbacks with a service name picks the newest de
   expect(out.join('\n')).toContain('newest deployment deploy-12345, v1.2.1');
   const usage = await runCli(['plan'], { SMARTSPEC_URL: h.bot.url, SMARTSPEC_API_TOKEN: API_TOKEN }, { out: (l) => out.push(l), err: (l) => out.push(l) });
   expect(usage).toBe(2);
-  expect(out.at(-1)).toContain('exactly one of --failed-deployment-id <id> and --service <name>');
+  expect(out.at(-1)).toContain('--failed-deployment-id is required, or --service <name>');
   const both = await h.api('POST', '/api/v1/rollbacks', { service: 'checkout', failedDeploymentId: 'deploy-12345' });
   expect(both.status).toBe(400);
   expect(JSON.stringify(both.json)).toContain('exactly one of failedDeploymentId and service');

@@ -5,6 +5,7 @@
 // an explanation (never "something went wrong"), nothing is planned or written, and the bot stays up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendWebhook } from '../../sandbox/pagerduty/webhook-sender.js';
+import { tokenize } from '../../src/core/command.js';
 import type { InteractionDelivery, SlashCommandDelivery } from '../../sandbox/slack/slack-user-simulator.js';
 import { CHANNEL, PD_WEBHOOK_SECRET, USERS, startHarness, type Harness } from '../support/bot-harness.js';
 import { deploymentSeed, incidentWebhookSeed, mutate, randomButtonValue, randomSlashText } from '../support/fuzz-inputs.js';
@@ -30,6 +31,14 @@ afterAll(async () => {
   expect(report.findings).toEqual([]);
 });
 
+function namesAService(text: string): boolean {
+  try {
+    return h.bot.built.deps.catalog.services.has(tokenize(text)[0] ?? '');
+  } catch {
+    return false;
+  }
+}
+
 function postsTo(responseUrl: string | undefined): string[] {
   return (h.slack.responses.find((r) => r.url === responseUrl)?.posts ?? []).map((p) => String((p.body as { text?: unknown } | undefined)?.text ?? JSON.stringify(p.body)));
 }
@@ -41,7 +50,9 @@ function ackText(delivery: SlashCommandDelivery): string {
 describe(`fuzzing the running bot over HTTP (seed ${SEED})`, () => {
   it(`answers ${COUNTS.slashTexts.toLocaleString('en')} random slash commands within Slack's deadline, each with an explanation`, async () => {
     const prng = createPrng(SEED);
-    const texts = Array.from({ length: COUNTS.slashTexts }, () => randomSlashText(prng).slice(0, 4_000));
+    // A text that starts with a service's name is a real rollback request (`/smartspec_rollback
+    // checkout`): the end-to-end tests cover those; here every text must be one the bot refuses.
+    const texts = Array.from({ length: COUNTS.slashTexts }, () => randomSlashText(prng).slice(0, 4_000)).filter((t) => !namesAService(t));
     const deliveries: SlashCommandDelivery[] = [];
     await forEachConcurrently(texts, CONCURRENCY, async (text) => {
       deliveries.push(await h.slack.sendSlashCommand({ command: SLASH, text, userId: USERS.requester, channelId: CHANNEL }));

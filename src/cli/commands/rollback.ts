@@ -35,7 +35,8 @@ export function parseRollbackArgs(args: string[], forPlan: boolean) {
   });
   const id = values['failed-deployment-id'];
   const service = values.service;
-  if (!id === !service) throw new CliError('Give exactly one of --failed-deployment-id <id> and --service <name> (its newest deployment is the failed one).', EXIT.usage);
+  if (!id && !service) throw new CliError('--failed-deployment-id is required, or --service <name> (its newest deployment is the failed one).', EXIT.usage);
+  if (id && service) throw new CliError('Give either --failed-deployment-id or --service, not both.', EXIT.usage);
   const timeout = Number(values.timeout);
   const poll = Number(values['poll-interval']);
   if (!Number.isFinite(timeout) || timeout <= 0 || !Number.isFinite(poll) || poll <= 0) throw new CliError('--timeout and --poll-interval take a number of seconds.', EXIT.usage);
