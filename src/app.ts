@@ -55,11 +55,6 @@ const SLACK_RETRY: webApi.RetryOptions = { retries: 3, factor: 2, minTimeout: 25
 export function buildApp(config: AppConfig, core: CoreDeps, logger: PinoLogger, observability: { metrics: Metrics; readiness: ReadinessCheck[]; routes?: CustomRoute[] }): BuiltApp {
   const newErrorId = core.newErrorId;
   const { metrics } = observability;
-  let deps: UseCaseDeps | undefined;
-  const useCases = () => {
-    if (!deps) throw new Error('the app is not built yet');
-    return deps;
-  };
   const receiver: Receiver & { requestListener?: HTTPReceiver['requestListener'] } = config.appToken
     ? new SocketModeReceiver({ appToken: config.appToken, logger: boltLogger(logger), installerOptions: { clientOptions: { slackApiUrl: config.socketModeApiUrl ?? config.slackApiUrl } } })
     : new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: ['/slack/events'], logger: boltLogger(logger) });
@@ -69,11 +64,13 @@ export function buildApp(config: AppConfig, core: CoreDeps, logger: PinoLogger, 
     logger: boltLogger(logger),
     clientOptions: { slackApiUrl: config.slackApiUrl, retryConfig: SLACK_RETRY, timeout: 10_000 },
   });
-  deps = {
+  // The use cases' dependencies, built once: the core's, plus the two ports that need the Bolt client.
+  const deps: UseCaseDeps = {
     ...core,
     chat: instrumentChat(new SlackChatSurface(app.client, core.clock, core.catalog, core.store), metrics),
     directory: instrumentDirectory(new SlackApproverDirectory(app.client, core.clock), metrics),
   };
+  const useCases = () => deps;
   // Run events reach Slack through these subscribers: the plan message and reports (domain data the
   // chat surface renders); the Slack adapter's thread renderer subscribes here too.
   core.events.subscribe(new PlanMessageSubscriber(deps.chat));
