@@ -149,3 +149,23 @@ describe('fencing', () => {
     expect(world.cluster.calls.map((c) => c.step)).toEqual([1, 2]);
   });
 });
+
+describe('an approval left waiting by a stopped process', () => {
+  it('is executed when claimed within the plan\'s deadline', async () => {
+    const run = await world.createRun({ status: 'approved' });
+    await world.store.claimRun(run.id, 'replica-dead', world.clock.now().toISOString(), LEASE_MS);
+    world.clock.advance(LEASE_MS);
+    await world.settle(world.coordinator());
+    expect((await world.store.getRun(run.id))?.status).toBe('succeeded');
+  });
+
+  it('is not acted on by surprise once the plan expired: interrupted, nothing written', async () => {
+    const run = await world.createRun({ status: 'approved' });
+    await world.store.claimRun(run.id, 'replica-dead', world.clock.now().toISOString(), LEASE_MS);
+    world.clock.advance(31 * 60_000);
+    await world.settle(world.coordinator());
+    expect((await world.store.getRun(run.id))?.status).toBe('interrupted');
+    expect(world.cluster.calls).toEqual([]);
+    expect(world.log.of('interrupted', run.id)[0]).toMatchObject({ was: 'approved', found: [`the plan expired at ${run.plan.expiresAt} before its execution could start`] });
+  });
+});

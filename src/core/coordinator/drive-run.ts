@@ -48,6 +48,13 @@ export async function driveRun(deps: UseCaseDeps, held: HeldLease, claimed: Run,
 
 async function startApproved(w: RunWriter, approved: Run, service: Service, stop: AbortSignal): Promise<DriveEnd> {
   const { deps } = w;
+  // An approval that waited past the plan's deadline (the bot was down) is not acted on by surprise.
+  if (w.now() > approved.plan.expiresAt) {
+    const found = [`the plan expired at ${approved.plan.expiresAt} before its execution could start`];
+    if (!(await w.move(['approved'], 'interrupted', 'interrupted', `not executed: ${found[0]}`))) return 'finished';
+    await w.emit({ type: 'interrupted', was: 'approved', found, stepsDone: [], stepsNotDone: approved.plan.steps.map(stepRef), components: [] });
+    return 'finished';
+  }
   const { state, error } = await readState(deps, service, approved.id);
   if (!state || fingerprintState(state) !== approved.plan.fingerprint) {
     const changes = state ? describeDrift(approved.plan.observed, state) : [`the cluster could not be read to confirm the plan still holds (${error ?? 'error'})`];
