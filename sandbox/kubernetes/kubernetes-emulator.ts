@@ -9,7 +9,7 @@ import { getCondition, REASON } from './deployment-status.js';
 import { EventRecorder } from './event-recorder.js';
 import { FaultInjector, type FaultHandle, type FaultSpec } from './fault-injector.js';
 import { ImageBehaviours, type ImageBehaviour, type ImageBehaviourOptions } from './image-behaviours.js';
-import type { Deployment, KubeEvent, KubeObject, Pod, ReplicaSet, ResourceName, Service, WatchEventType } from './kube-types.js';
+import type { Deployment, KubeEvent, KubeObject, Pod, ReplicaSet, ResourceName, Service } from './kube-types.js';
 import { deepClone } from './json-value.js';
 import { buildKubeConfigYaml } from './kubeconfig.js';
 import { ObjectStore } from './object-store.js';
@@ -24,6 +24,7 @@ import { WorkloadSeeder, type SeedDaemonSetInput, type SeedRolloutInput, type Se
 import type { DaemonSet, Rollout, StatefulSet } from './workload-types.js';
 import { ScaleSubresource } from './scale-subresource.js';
 import { WatchHub } from './watch-hub.js';
+import type { ClusterChange, KubernetesEmulatorOptions } from './emulator-options.js';
 
 export type { RecordedRequest } from './api-router.js';
 export type { SeedContainer, SeedDeploymentInput, SeedRevision, SeedServiceInput } from './cluster-seeder.js';
@@ -33,32 +34,7 @@ export { policyFromRoleManifest, withoutPermission } from './rbac-manifest.js';
 export type { SeedDaemonSetInput, SeedRolloutInput, SeedStatefulSetInput, SeedWorkloadInput } from './workload-seeder.js';
 export type { ImageBehaviour, ImageBehaviourOptions } from './image-behaviours.js';
 export type * from './kube-types.js';
-
-export interface KubernetesEmulatorOptions {
-  /** Bearer token required on every request (default 'emulator-token'). */
-  token?: string;
-  /** Accept requests without an Authorization header (kubectl sends none over plain http). */
-  allowAnonymous?: boolean;
-  /** Controller step period in ms (default 25). */
-  tickMs?: number;
-  /** Time from pod creation to Running and Ready for a healthy image, in ms (default 100). */
-  podStartMs?: number;
-  /** Changes kept for watch resumption; older resourceVersions get 410 Gone (default 5000). */
-  watchHistoryLimit?: number;
-  /** Event objects kept (default 1000). */
-  eventLimit?: number;
-  /** Recorded requests kept, oldest dropped first (default 10000). */
-  requestLogLimit?: number;
-  /** BOOKMARK period on watches that allow bookmarks (default 10000 ms). */
-  bookmarkIntervalMs?: number;
-}
-
-export interface ClusterChange {
-  type: WatchEventType;
-  resource: ResourceName;
-  kind: string;
-  object: KubeObject;
-}
+export type { ClusterChange, KubernetesEmulatorOptions } from './emulator-options.js';
 
 /** An in-process Kubernetes API server with Deployment, ReplicaSet and kubelet emulation. */
 export class KubernetesEmulator {

@@ -1,38 +1,16 @@
 import type { EventRecorder } from './event-recorder.js';
-import { canonicalJson, deepClone, deepEqual } from './json-value.js';
+import { deepClone, deepEqual } from './json-value.js';
 import { kubeTime } from './kube-time.js';
-import type { PodTemplateSpec, ReplicaSet, Service } from './kube-types.js';
+import type { ReplicaSet, Service } from './kube-types.js';
 import { labelSelectorToString } from './label-selector.js';
-import { defaultPodTemplate } from './object-defaults.js';
 import type { ObjectStore } from './object-store.js';
-import { controllerOf, controllerRefTo } from './owner-references.js';
-import { POD_TEMPLATE_HASH_LABEL, podTemplateHash } from './pod-template-hash.js';
+import { controllerOf } from './owner-references.js';
+import { podTemplateHash } from './pod-template-hash.js';
+import { createRolloutReplicaSet, hashOf, revisionOf, sameTemplate } from './rollout-replica-sets.js';
 import { calculateRolloutPhase, durationMs, ROLLOUT_HASH_LABEL, ROLLOUT_REASON, ROLLOUT_REVISION_ANNOTATION, rolloutCondition, setRolloutCondition } from './rollout-phase.js';
 import type { Rollout, RolloutStatus } from './workload-types.js';
 
 const COMPONENT = 'rollouts-controller';
-
-function revisionOf(rs: ReplicaSet): number {
-  return Number(rs.metadata.annotations?.[ROLLOUT_REVISION_ANNOTATION] ?? '0') || 0;
-}
-
-function hashOf(rs: ReplicaSet | undefined): string | undefined {
-  return rs?.metadata.labels?.[ROLLOUT_HASH_LABEL];
-}
-
-/** PodTemplateEqualIgnoreHash: the Rollout's template is defaulted before it is compared with a ReplicaSet's. */
-function sameTemplate(rsTemplate: PodTemplateSpec, desired: PodTemplateSpec): boolean {
-  const strip = (t: PodTemplateSpec) => {
-    const copy = deepClone(t);
-    defaultPodTemplate(copy);
-    if (copy.metadata?.labels) {
-      delete copy.metadata.labels[ROLLOUT_HASH_LABEL];
-      delete copy.metadata.labels[POD_TEMPLATE_HASH_LABEL];
-    }
-    return canonicalJson(copy);
-  };
-  return strip(rsTemplate) === strip(desired);
-}
 
 /**
  * The Argo Rollouts controller for what a rollback uses: a ReplicaSet per template
@@ -68,7 +46,11 @@ export class RolloutController {
     const same = (a: ReplicaSet | undefined, b: ReplicaSet | undefined) => a !== undefined && b !== undefined && a.metadata.name === b.metadata.name;
     const old = all.filter((rs) => !same(rs, newRs));
     const maxOld = old.reduce((m, rs) => Math.max(m, revisionOf(rs)), 0);
-    if (!newRs) newRs = this.createReplicaSet(ro, hash, maxOld + 1, status, now);
+    if (!newRs) {
+      newRs = createRolloutReplicaSet(this.store, ro, hash, maxOld + 1);
+      setRolloutCondition(status, 'Progressing', 'True', ROLLOUT_REASON.newRsCreated, `Created new replica set "${newRs.metadata.name}"`, now);
+      this.lastProgressAt.set(ro.metadata.uid ?? '', now);
+    }
     else if (revisionOf(newRs) < maxOld + 1) newRs = this.store.update('replicasets', { ...newRs, metadata: { ...newRs.metadata, annotations: { ...newRs.metadata.annotations, [ROLLOUT_REVISION_ANNOTATION]: String(maxOld + 1) } } });
     const newHash = hashOf(newRs) ?? hash;
     const revision = revisionOf(newRs);
@@ -127,35 +109,6 @@ export class RolloutController {
     if (!deepEqual(latest.status, status) || !deepEqual(latest.metadata.annotations, annotations)) {
       this.store.update('rollouts', { ...latest, metadata: { ...latest.metadata, annotations }, status });
     }
-  }
-
-  private createReplicaSet(ro: Rollout, hash: string, revision: number, status: RolloutStatus, now: number): ReplicaSet {
-    const template = deepClone(ro.spec.template);
-    defaultPodTemplate(template);
-    template.metadata = { ...template.metadata, labels: { ...template.metadata?.labels, [ROLLOUT_HASH_LABEL]: hash } };
-    const rs: ReplicaSet = {
-      apiVersion: 'apps/v1',
-      kind: 'ReplicaSet',
-      metadata: {
-        name: `${ro.metadata.name}-${hash}`,
-        namespace: ro.metadata.namespace,
-        generation: 1,
-        labels: { ...template.metadata.labels },
-        annotations: { [ROLLOUT_REVISION_ANNOTATION]: String(revision), 'rollout.argoproj.io/desired-replicas': String(ro.spec.replicas ?? 1) },
-        ownerReferences: [controllerRefTo(ro)],
-      },
-      spec: {
-        replicas: 0,
-        minReadySeconds: ro.spec.minReadySeconds ?? 0,
-        selector: { ...deepClone(ro.spec.selector), matchLabels: { ...ro.spec.selector.matchLabels, [ROLLOUT_HASH_LABEL]: hash } },
-        template,
-      },
-      status: { replicas: 0 },
-    };
-    const created = this.store.create('replicasets', rs);
-    setRolloutCondition(status, 'Progressing', 'True', ROLLOUT_REASON.newRsCreated, `Created new replica set "${rs.metadata.name}"`, now);
-    this.lastProgressAt.set(ro.metadata.uid ?? '', now);
-    return created;
   }
 
   private scale(ro: Rollout, rs: ReplicaSet, replicas: number): void {
