@@ -51,7 +51,7 @@ describeWithTool({ command: 'kubectl', debianPackage: 'kubernetes-client' }, 'th
   });
 
   it('spreads the replicas across nodes (strictly) and zones (as far as there are zones)', () => {
-    const spread = Object.fromEntries((pod.topologySpreadConstraints as Manifest[]).map((c) => [c['topologyKey'], c]));
+    const spread: Record<string, Manifest> = Object.fromEntries((pod.topologySpreadConstraints as Manifest[]).map((c) => [c['topologyKey'], c]));
     expect(spread['kubernetes.io/hostname']).toMatchObject({ maxSkew: 1, whenUnsatisfiable: 'DoNotSchedule' });
     expect(spread['topology.kubernetes.io/zone']).toMatchObject({ maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway' });
     for (const constraint of Object.values(spread)) expect(podLabels).toMatchObject(constraint['labelSelector'].matchLabels);
