@@ -3,7 +3,10 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeClients } from '../../src/adapters/kubernetes/kube-clients.js';
+import { discoverDeployments } from '../../src/adapters/kubernetes/history-discovery.js';
 import { readServiceState } from '../../src/adapters/kubernetes/kubernetes-state.js';
+import type { KubernetesTarget } from '../../src/core/service.js';
+import { makeService } from '../support/services.js';
 import { startKubernetesEmulator, type KubernetesEmulator } from '../../sandbox/kubernetes/kubernetes-emulator.js';
 
 let emulator: KubernetesEmulator;
@@ -49,5 +52,16 @@ describe('readServiceState for other workloads', () => {
     });
     expect(byName['agent']?.history.map((h) => h.revision)).toEqual([3, 2, 1]);
     expect(byName['web']).toMatchObject({ revision: 2, rolloutInProgress: false, gitOps: { tool: 'Argo CD', app: 'shop-web' }, history: [{ revision: 2, images: [img('web', 'v2')] }, { revision: 1, images: [img('web', 'v1')] }] });
+  });
+
+  it('discovers the deployments of a service without Deployments from its primary workload\'s revisions', async () => {
+    emulator.seedStatefulSet({ namespace: 'found', name: 'db', replicas: 2, containers: [{ name: 'db', image: img('db', 'v2') }], history: history('db', ['v1', 'v2']) });
+    emulator.seedDaemonSet({ namespace: 'found', name: 'agent', containers: [{ name: 'agent', image: img('agent', 'v7') }], history: history('agent', ['v6', 'v7']) });
+    const target: KubernetesTarget = { kind: 'kubernetes', namespace: 'found', deployments: [], core: ['db'], workloads: [{ name: 'agent', kind: 'DaemonSet' }, { name: 'db', kind: 'StatefulSet' }] };
+    const found = await discoverDeployments(clients, makeService({ name: 'ledger', target }), target, AbortSignal.timeout(10_000));
+    expect(found.map((d) => [d.id, d.version, d.status, d.createdBy, d.components])).toEqual([
+      ['ledger@r2', 'v2', 'succeeded', 'cluster (StatefulSet history)', { agent: { image: img('agent', 'v7') }, db: { image: img('db', 'v2') } }],
+      ['ledger@r1', 'v1', 'unverified', 'cluster (StatefulSet history)', { agent: { image: img('agent', 'v6') }, db: { image: img('db', 'v1') } }],
+    ]);
   });
 });

@@ -10,6 +10,7 @@ import { withRetry } from './kube-retry.js';
 import { ownedReplicaSets } from './replica-set-history.js';
 import { readDeploymentOrUndefined } from './kubernetes-state.js';
 import { revisionOf, rolloutState, templateImages } from './rollout-status.js';
+import { discoverWorkloadDeployments } from './workload-discovery.js';
 
 export async function discoverDeployments(clients: ClusterClients, service: Service, target: KubernetesTarget, signal: AbortSignal): Promise<Deployment[]> {
   const histories = new Map<string, V1ReplicaSet[]>();
@@ -22,9 +23,9 @@ export async function discoverDeployments(clients: ClusterClients, service: Serv
     }
   }
   // The primary component's revisions name the deployments; the others are matched by time.
-  // Services of StatefulSets, DaemonSets or Rollouts only are not discovered (yet): record their deployments.
   const primary = target.core.find((c) => target.deployments.includes(c)) ?? target.deployments[0];
-  if (primary === undefined) return [];
+  // Services of StatefulSets, DaemonSets or Rollouts only: their revisions name the deployments.
+  if (primary === undefined) return discoverWorkloadDeployments(clients, service, target, signal);
   const revisions = histories.get(primary) ?? [];
   return revisions.flatMap((rs) => {
     const revision = revisionOf(rs);
