@@ -169,3 +169,34 @@ describe('an approval left waiting by a stopped process', () => {
     expect(world.log.of('interrupted', run.id)[0]).toMatchObject({ was: 'approved', found: [`the plan expired at ${run.plan.expiresAt} before its execution could start`] });
   });
 });
+
+describe('bounded concurrency', () => {
+  it('drives at most maxConcurrent runs at once; the others start as slots free up', async () => {
+    const { RunCoordinator } = await import('../../src/core/coordinator/run-coordinator.js');
+    const coordinator = new RunCoordinator(world.deps, { owner: 'replica-c', leaseMs: LEASE_MS, pollMs: 60_000, maxConcurrent: 1 });
+    const gate = world.cluster.hold(1);
+    const first = await world.createRun({ status: 'approved', plan: { service: 'svc-1' } });
+    const second = await world.createRun({ status: 'approved', plan: { service: 'svc-2' } });
+    for (const name of ['svc-1', 'svc-2']) world.deps.catalog.services.set(name, { ...world.service, name });
+    await coordinator.tick();
+    expect(coordinator.activeRuns()).toEqual([first.id]);
+    await gate.started;
+    gate.release();
+    await eventuallyIdle(coordinator);
+    expect((await world.store.getRun(first.id))?.status).toBe('succeeded');
+    // The second started only once the first had finished (here it then finds the cluster moved by the first).
+    const order = world.log.events.map((e) => `${e.runId}:${e.type}`);
+    expect(order.indexOf(`${first.id}:succeeded`)).toBeLessThan(order.findIndex((e) => e.startsWith(`${second.id}:`)));
+    expect((await world.store.getRun(second.id))?.status).not.toBe('approved');
+    await coordinator.stop(1_000);
+  });
+});
+
+async function eventuallyIdle(coordinator: { idle(): Promise<void>; activeRuns(): string[] }): Promise<void> {
+  // A finished drive nudges the next pass, which may start another drive: wait until none is left.
+  for (let i = 0; i < 50; i++) {
+    await coordinator.idle();
+    await new Promise((resolve) => setImmediate(resolve));
+    if (coordinator.activeRuns().length === 0) return;
+  }
+}

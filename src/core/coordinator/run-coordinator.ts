@@ -10,12 +10,16 @@ import { PeriodicWork, type PeriodicJob } from './periodic-work.js';
 /** Runs a coordinator moves forward. */
 export const DRIVABLE_STATUSES = ['approved', 'executing', 'verifying'] as const;
 
+const DEFAULT_MAX_CONCURRENT = 32;
+
 export interface CoordinatorOptions {
   /** This replica, as stored in leases (host name and process, or a random id). */
   owner: string;
   leaseMs: number;
   /** How often to look for work when nobody nudges; a run without owner is found within this plus a lease. */
   pollMs: number;
+  /** Runs driven at once by this process (default 32); more wait for a free slot, in age order. */
+  maxConcurrent?: number;
   /** Runs one run's drive in a context whose log lines carry its runId (the composition root's correlation). */
   scope?: <T>(runId: string, drive: () => Promise<T>) => Promise<T>;
 }
@@ -107,13 +111,17 @@ export class RunCoordinator {
     const candidates = await this.deps.store.claimableRuns(now, DRIVABLE_STATUSES);
     for (const candidate of candidates) {
       if (this.shutdown.signal.aborted) return;
+      if (this.driving.size >= (this.options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT)) return; // the next free slot looks again
       if (this.driving.has(candidate.id)) continue;
       const lease = await this.deps.store.claimRun(candidate.id, this.options.owner, this.deps.clock.now().toISOString(), this.options.leaseMs);
       if (!lease) continue; // another replica was quicker
       const held = new HeldLease(lease, { store: this.deps.store, clock: this.deps.clock, logger: this.deps.logger, leaseMs: this.options.leaseMs });
       held.startRenewing();
       const scope = this.options.scope ?? ((_runId, work) => work());
-      const drive = scope(candidate.id, () => this.drive(held, candidate.id)).finally(() => this.driving.delete(candidate.id));
+      const drive = scope(candidate.id, () => this.drive(held, candidate.id)).finally(() => {
+        this.driving.delete(candidate.id);
+        this.nudge(); // a slot is free: a run waiting for one starts now rather than at the next poll
+      });
       this.driving.set(candidate.id, drive);
     }
   }
