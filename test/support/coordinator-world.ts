@@ -37,6 +37,7 @@ export class FakeCluster implements DeployProvider {
   readonly writes: Array<{ runId: string; step: number; component: string }> = [];
   verification: Verification['phase'] = 'Succeeded';
   unreadable = false;
+  verifyStarted: (() => void) | undefined;
   private readonly gates = new Map<number, { started: () => void; released: Promise<void>; release: () => void }>();
   private readonly failures = new Map<number, string>();
 
@@ -103,7 +104,14 @@ export class FakeCluster implements DeployProvider {
 
   async discoverHistory(): Promise<Deployment[]> { return []; }
 
-  async verify(): Promise<Verification> {
+  /** Verification waits until the caller's signal aborts (a stop) — for "stopped mid-verification". */
+  verifyUntilAborted = false;
+
+  async verify(_run: Run, _service: Service, signal: AbortSignal): Promise<Verification> {
+    if (this.verifyUntilAborted) {
+      this.verifyStarted?.();
+      await new Promise<void>((resolve) => { if (signal.aborted) resolve(); else signal.addEventListener('abort', () => resolve(), { once: true }); });
+    }
     const phase = this.verification;
     return { phase, startedAt: T0, finishedAt: T0, checks: [{ name: 'rollout', phase: phase === 'Succeeded' ? 'passed' : 'failed', durationMs: 1, detail: phase === 'Succeeded' ? 'ready' : '0/2 ready' }] };
   }

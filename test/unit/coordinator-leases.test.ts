@@ -200,3 +200,24 @@ async function eventuallyIdle(coordinator: { idle(): Promise<void>; activeRuns()
     if (coordinator.activeRuns().length === 0) return;
   }
 }
+
+describe('a stop during verification', () => {
+  it('records nothing, releases the run, and the next owner verifies again', async () => {
+    world.cluster.verifyUntilAborted = true;
+    const verifying = new Promise<void>((resolve) => { world.cluster.verifyStarted = resolve; });
+    const first = world.coordinator('replica-a');
+    const run = await world.createRun({ status: 'approved' });
+    void first.tick();
+    await verifying;
+    await first.stop(5_000);
+    const left = await world.store.getRun(run.id);
+    expect(left?.status).toBe('verifying');
+    expect(left?.verification).toBeUndefined();
+    expect(await world.store.runLease(run.id)).toBeUndefined(); // released: claimable at once
+    world.cluster.verifyUntilAborted = false;
+    await world.settle(world.coordinator('replica-b'));
+    expect((await world.store.getRun(run.id))?.status).toBe('succeeded');
+    expect(world.log.types(run.id).slice(-5)).toEqual(['verifying', 'resumed', 'verified', 'reports_ready', 'succeeded']);
+    expect(world.cluster.calls.map((c) => c.step)).toEqual([1, 2]);
+  });
+});

@@ -31,8 +31,7 @@ export async function driveRun(deps: UseCaseDeps, held: HeldLease, claimed: Run,
     if (claimed.status === 'verifying') {
       await w.note('resumed', 'the previous owner stopped during verification: verifying again');
       await w.emit({ type: 'resumed', was: 'verifying', stepsDone: stepsDone(claimed), components: [] });
-      await verifyAndFinish(w, service, undefined);
-      return 'finished';
+      return await verifyAndFinish(w, service, undefined, stop);
     }
     return 'finished';
   } catch (error) {
@@ -120,27 +119,28 @@ async function runSteps(w: RunWriter, run: Run, service: Service, evidence: Evid
     await w.emit({ type: 'step_done', step: stepRef(step), of, detail: result.detail });
   }
   if (stop.aborted) return 'left';
-  await verifyAndFinish(w, service, evidence);
-  return 'finished';
+  return verifyAndFinish(w, service, evidence, stop);
 }
 
-async function verifyAndFinish(w: RunWriter, service: Service, evidence: Evidence | undefined): Promise<void> {
+async function verifyAndFinish(w: RunWriter, service: Service, evidence: Evidence | undefined, stop: AbortSignal): Promise<DriveEnd> {
   const { deps } = w;
   const moved = await w.move(['executing'], 'verifying', 'verifying', 'verification started');
-  if (!moved && (await w.run()).status !== 'verifying') return;
+  if (!moved && (await w.run()).status !== 'verifying') return 'finished';
   if (moved) await w.emit({ type: 'verifying' });
   const run = await w.run();
-  const verification = await verify(deps, run, service);
+  const verification = await verify(deps, run, service, stop);
+  if (stop.aborted) return 'left'; // cut short by a stop: the next owner verifies again
   await w.verification(verification);
   const failed = verification.checks.filter((c) => c.phase === 'failed').length;
   await w.emit({ type: 'verified', phase: verification.phase, passed: verification.checks.filter((c) => c.phase === 'passed').length, failed });
   const ok = verification.phase === 'Succeeded';
-  if (!(await w.move(['verifying'], ok ? 'succeeded' : 'failed', ok ? 'succeeded' : 'failed', ok ? 'verification passed' : 'verification failed'))) return;
+  if (!(await w.move(['verifying'], ok ? 'succeeded' : 'failed', ok ? 'succeeded' : 'failed', ok ? 'verification passed' : 'verification failed'))) return 'finished';
   if (ok) await deps.store.markRolledBack(run.plan.failedDeploymentId, run.id);
   await w.rootCause(analyseRootCause(await completeEvidence(deps, run, evidence)));
   await w.emit({ type: 'reports_ready', verification: true, rootCause: true });
   if (ok) await w.emit({ type: 'succeeded', toVersion: run.plan.toVersion });
   else await w.emit({ type: 'failed', cause: 'verification_failed', error: `${failed} verification check(s) failed`, components: await componentPlaces(w, run, service) });
+  return 'finished';
 }
 
 async function failStep(w: RunWriter, run: Run, service: Service, index: number, result: StepResult, evidence: Evidence | undefined): Promise<void> {

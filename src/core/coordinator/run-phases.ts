@@ -55,9 +55,11 @@ export async function executeStep(deps: UseCaseDeps, run: Run, step: Step, servi
   }
 }
 
-export async function verify(deps: UseCaseDeps, run: Run, service: Service): Promise<Verification> {
+/** `stop` cuts it short when the process stops or the lease is lost; the caller then records nothing. */
+export async function verify(deps: UseCaseDeps, run: Run, service: Service, stop?: AbortSignal): Promise<Verification> {
   const startedAt = deps.clock.now().toISOString();
-  const signal = AbortSignal.timeout(service.verification.timeoutSeconds * 1000);
+  const timeout = AbortSignal.timeout(service.verification.timeoutSeconds * 1000);
+  const signal = stop ? AbortSignal.any([stop, timeout]) : timeout;
   const rollout = await deps.provider.verify(run, service, signal);
   const health = await deps.health.run(service.verification, { service: service.name, version: run.plan.toVersion, runId: run.id }, signal);
   const checks = [...rollout.checks, ...health];
