@@ -6,6 +6,7 @@ import { afterEach, expect, it } from 'vitest';
 import { startFakeAlertmanager, type FakeAlertmanager } from '../../sandbox/alertmanager/fake-alertmanager.js';
 import { startFakePrometheus, type FakePrometheus } from '../../sandbox/prometheus/fake-prometheus.js';
 import { CHANNEL, DEFAULT_CATALOG, recordStandardHistory, startHarness, USERS, type Harness } from '../support/bot-harness.js';
+import { eventually } from '../support/eventually.js';
 import { click, command, runIdOf, waitForPlan, waitForThread } from './flow-helpers.js';
 
 let h: Harness | undefined;
@@ -48,8 +49,12 @@ async function start(options: { verificationErrorRate?: number; silenceSweepMs?:
   return h;
 }
 
+/** The run's timeline once it records the silence's end (Alertmanager ends it a moment before the bot records it). */
 async function timelineTypes(harness: Harness, runId: string): Promise<string[]> {
-  return (await harness.api('GET', `/api/v1/rollbacks/${runId}`)).json.timeline.map((e: { type: string }) => e.type);
+  return eventually(async () => {
+    const types: string[] = (await harness.api('GET', `/api/v1/rollbacks/${runId}`)).json.timeline.map((e: { type: string }) => e.type);
+    return types.includes('silence_expired') ? types : undefined;
+  }, 10_000, 'the silence_expired record');
 }
 
 it('silences the service while the rollback runs and ends the silence once it is verified', async () => {
@@ -123,7 +128,10 @@ it('a silence the run could not end (Alertmanager refused the DELETE) is ended b
   await waitForThread(harness, plan, /Verification passed/);
   await am!.waitFor(() => am!.silences().length === 1 && am!.silences()[0]!.state === 'expired', 15_000, 'the sweep ended the silence');
   expect(am!.requests.filter((r) => r.method === 'DELETE').map((r) => r.status)).toEqual([503, 200]);
-  const timeline = (await harness.api('GET', `/api/v1/rollbacks/${runId}`)).json.timeline as Array<{ type: string; detail: string }>;
+  const timeline = await eventually(async () => {
+    const events = (await harness.api('GET', `/api/v1/rollbacks/${runId}`)).json.timeline as Array<{ type: string; detail: string }>;
+    return events.some((e) => e.type === 'silence_expired') ? events : undefined;
+  }, 10_000, 'the silence_expired record');
   expect(timeline.filter((e) => e.type === 'silence_expired').map((e) => e.detail)).toEqual([expect.stringMatching(/ended: the run is succeeded$/)]);
 });
 

@@ -64,7 +64,11 @@ it('SIGKILL mid-rollout with the silence active: the resumed run reuses it and e
   await am.waitFor(() => am.silences().every((s) => s.state === 'expired'), 10_000, 'the silence ended after the resumed run');
   expect(am.silences()).toHaveLength(1); // reused on resume, never duplicated
   expect(am.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
-  const timeline = peekRun(world.databasePath, runId)!.timeline.map((e) => e.type);
+  // Alertmanager ends the silence a moment before the bot records that it did: wait for the record.
+  const timeline = await eventually(async () => {
+    const types = peekRun(world.databasePath, runId)!.timeline.map((e) => e.type);
+    return types.includes('silence_expired') ? types : undefined;
+  }, 10_000, 'the silence_expired record');
   expect(timeline).toEqual(expect.arrayContaining(['silence_created', 'resumed', 'succeeded', 'silence_expired']));
   expect(timeline.indexOf('silence_expired')).toBeGreaterThan(timeline.indexOf('succeeded'));
   for (const component of S.components) expect(realWritesTo(world.k8s, S.namespace, component)).toHaveLength(1);
