@@ -1,5 +1,6 @@
 import type { DaemonSetController } from './daemonset-controller.js';
 import type { DeploymentController } from './deployment-controller.js';
+import type { HttpRouteController } from './httproute-controller.js';
 import type { KubeObject, Pod, ResourceName } from './kube-types.js';
 import { kubeTime } from './kube-time.js';
 import type { ObjectStore } from './object-store.js';
@@ -16,6 +17,7 @@ export interface ClusterControllerParts {
   statefulSets: StatefulSetController;
   daemonSets: DaemonSetController;
   rollouts: RolloutController;
+  httpRoutes: HttpRouteController;
   kubelet: PodKubelet;
   tickMs: number;
   now: () => number;
@@ -69,6 +71,7 @@ export class ClusterController {
       this.parts.rollouts.syncAll(now);
       this.parts.statefulSets.syncAll(now);
       this.parts.daemonSets.syncAll(now);
+      this.parts.httpRoutes.syncAll(now);
       // A second pass creates the pods of sets the deployment controller just scaled.
       this.parts.replicaSets.syncAll(now);
     } catch (err) {

@@ -7,6 +7,7 @@ import { DaemonSetController } from './daemonset-controller.js';
 import { DeploymentController } from './deployment-controller.js';
 import { getCondition, REASON } from './deployment-status.js';
 import { EventRecorder } from './event-recorder.js';
+import { HttpRouteController } from './httproute-controller.js';
 import { FaultInjector, type FaultHandle, type FaultSpec } from './fault-injector.js';
 import { ImageBehaviours, type ImageBehaviour, type ImageBehaviourOptions } from './image-behaviours.js';
 import type { Deployment, KubeEvent, KubeObject, Pod, ReplicaSet, ResourceName, Service } from './kube-types.js';
@@ -77,6 +78,7 @@ export class KubernetesEmulator {
       statefulSets: new StatefulSetController(store, events),
       daemonSets: new DaemonSetController(store, events),
       rollouts: new RolloutController(store, events),
+      httpRoutes: new HttpRouteController(store),
       tickMs,
       now,
     });

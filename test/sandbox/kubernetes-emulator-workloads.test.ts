@@ -118,6 +118,15 @@ describe('emulated ConfigMaps, Secrets and HTTPRoutes', () => {
     const bad = await failure(custom.patchNamespacedCustomObject({ ...api, name: 'web', body: [{ op: 'replace', path: '/spec/rules/0/backendRefs/1/weight', value: -5 }] }, setHeaderOptions('Content-Type', PatchStrategy.JsonPatch)));
     expect(bad.code).toBe(422);
     expect(bad.body).toContain('spec.rules[0].backendRefs[1].weight');
+
+    // The route's status, as a Gateway controller reports it: accepted; its backends resolved once they exist.
+    type Parents = { status?: { parents?: Array<{ conditions: Array<{ type: string; status: string; reason: string }> }> } };
+    const conditions = () => emulator.getObject<Parents & { apiVersion: string; kind: string; metadata: { name: string } }>('httproutes', 'config', 'web')?.status?.parents?.[0]?.conditions.map((c) => `${c.type}=${c.status}/${c.reason}`);
+    await emulator.waitFor(() => conditions() !== undefined, 5_000, 'route status');
+    expect(conditions()).toEqual(['Accepted=True/Accepted', 'ResolvedRefs=False/BackendNotFound']);
+    emulator.seedService({ namespace: 'config', name: 'blue', selector: { app: 'web' } });
+    emulator.seedService({ namespace: 'config', name: 'green', selector: { app: 'web' } });
+    await emulator.waitFor(() => conditions()?.[1] === 'ResolvedRefs=True/ResolvedRefs', 5_000, 'backends resolved');
   });
 });
 
