@@ -264,3 +264,21 @@ describe('decisions only record intent', () => {
     expect((await world.store.getRun(run.id))?.status).toBe('expired');
   });
 });
+
+describe('cancel during the last step', () => {
+  it('stops before verifying: cancelled, every step done, components at their target', async () => {
+    const coordinator = world.coordinator();
+    const gate = world.cluster.hold(2);
+    const runId = await approved();
+    const settled = world.settle(coordinator);
+    await gate.started;
+    expect(await requestCancel(world.deps, runId, APPROVER)).toEqual({ kind: 'stopping', runId });
+    gate.release();
+    await settled;
+    expect((await world.store.getRun(runId))?.status).toBe('cancelled');
+    const [cancelled] = world.log.of('cancelled', runId);
+    expect(cancelled?.stepsNotDone).toEqual([]);
+    expect(cancelled?.components.map((c) => c.at)).toEqual(['target', 'target']);
+    expect(world.log.types(runId)).not.toContain('verifying');
+  });
+});

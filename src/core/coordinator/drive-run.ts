@@ -119,6 +119,12 @@ async function runSteps(w: RunWriter, run: Run, service: Service, evidence: Evid
     await w.emit({ type: 'step_done', step: stepRef(step), of, detail: result.detail });
   }
   if (stop.aborted) return 'left';
+  // Asked to stop during the last step: honour it rather than verify (people were told it stops).
+  const cancel = await cancelRequest(w);
+  if (cancel) {
+    await cancelExecuting(w, service, cancel);
+    return 'finished';
+  }
   return verifyAndFinish(w, service, evidence, stop);
 }
 
