@@ -18,6 +18,7 @@ import { catalogContexts, clusterChecks } from './adapters/kubernetes/cluster-pr
 import { instrumentDependency, instrumentIncidents, instrumentProvider } from './adapters/metrics/instrument-ports.js';
 import { instrumentStore } from './adapters/metrics/instrument-store.js';
 import { Metrics } from './adapters/metrics/metrics.js';
+import { instrumentAlertmanager, instrumentPrometheus } from './adapters/metrics/instrument-peers.js';
 import { PagerDutyIncidentService } from './adapters/pagerduty/pagerduty-incident-service.js';
 import type { Clock } from './core/ports.js';
 import type { Catalog } from './core/service.js';
@@ -131,12 +132,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   exposeReadiness(board, metrics);
   const rehearsal: RehearsalDeps = { store, provider, clock, logger, catalog: options.catalog, board };
   const built = buildApp(
-    {
-      botToken: options.botToken, signingSecret: options.signingSecret, slackApiUrl: options.slackApiUrl, apiToken: options.apiToken,
-      pagerDutyWebhookSecret: options.pagerDuty?.webhookSecret,
-      ...(options.appToken ? { appToken: options.appToken } : {}),
-      ...(options.socketModeApiUrl ? { socketModeApiUrl: options.socketModeApiUrl } : {}),
-    },
+    // BotOptions carries AppConfig's settings itself (it extends it): handed over, not copied field by field.
+    { ...options, pagerDutyWebhookSecret: options.pagerDuty?.webhookSecret },
     {
       store,
       provider,
@@ -149,7 +146,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       events,
       correlate: addCorrelation,
       ...(incidents ? { incidents } : {}),
-      prometheus: new PrometheusHttpQuerier(),
+      prometheus: instrumentPrometheus(new PrometheusHttpQuerier(), metrics),
     },
     logger,
     { metrics, readiness, routes: rehearsalRoutes({ rehearsal, catalog: options.catalog, logger, apiToken: options.apiToken, newErrorId }) },
@@ -158,7 +155,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   if (incidents) events.subscribe(new IncidentNotesSubscriber({ incidents, chat: built.deps.chat, catalog: options.catalog, logger }));
   // Alertmanager silences while a run changes production; services without `alertmanager` are skipped.
   const silences = new SilenceKeeper({
-    store, catalog: options.catalog, clock, logger, alertmanager: new AlertmanagerHttpClient(),
+    store, catalog: options.catalog, clock, logger, alertmanager: instrumentAlertmanager(new AlertmanagerHttpClient(), metrics),
     runLink: (run) => built.deps.chat.permalink(run),
     tell: (run, text) => built.deps.chat.postThreadNote(run, text),
   });
