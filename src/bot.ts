@@ -18,7 +18,6 @@ import { catalogContexts, clusterChecks } from './adapters/kubernetes/cluster-pr
 import { instrumentDependency, instrumentIncidents, instrumentProvider } from './adapters/metrics/instrument-ports.js';
 import { instrumentStore } from './adapters/metrics/instrument-store.js';
 import { Metrics } from './adapters/metrics/metrics.js';
-import { instrumentAlertmanager, instrumentPrometheus } from './adapters/metrics/instrument-peers.js';
 import { PagerDutyIncidentService } from './adapters/pagerduty/pagerduty-incident-service.js';
 import type { Clock } from './core/ports.js';
 import type { Catalog } from './core/service.js';
@@ -146,7 +145,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       events,
       correlate: addCorrelation,
       ...(incidents ? { incidents } : {}),
-      prometheus: instrumentPrometheus(new PrometheusHttpQuerier(), metrics),
+      prometheus: new PrometheusHttpQuerier(),
     },
     logger,
     { metrics, readiness, routes: rehearsalRoutes({ rehearsal, catalog: options.catalog, logger, apiToken: options.apiToken, newErrorId }) },
@@ -155,7 +154,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   if (incidents) events.subscribe(new IncidentNotesSubscriber({ incidents, chat: built.deps.chat, catalog: options.catalog, logger }));
   // Alertmanager silences while a run changes production; services without `alertmanager` are skipped.
   const silences = new SilenceKeeper({
-    store, catalog: options.catalog, clock, logger, alertmanager: instrumentAlertmanager(new AlertmanagerHttpClient(), metrics),
+    store, catalog: options.catalog, clock, logger, alertmanager: new AlertmanagerHttpClient(),
     runLink: (run) => built.deps.chat.permalink(run),
     tell: (run, text) => built.deps.chat.postThreadNote(run, text),
   });
