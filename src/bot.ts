@@ -18,6 +18,7 @@ import { catalogContexts, clusterChecks } from './adapters/kubernetes/cluster-pr
 import { instrumentDependency, instrumentIncidents, instrumentProvider } from './adapters/metrics/instrument-ports.js';
 import { instrumentStore } from './adapters/metrics/instrument-store.js';
 import { Metrics } from './adapters/metrics/metrics.js';
+import { instrumentAlertmanager, instrumentPrometheus } from './adapters/metrics/instrument-peers.js';
 import { PagerDutyIncidentService } from './adapters/pagerduty/pagerduty-incident-service.js';
 import type { Clock } from './core/ports.js';
 import type { Catalog } from './core/service.js';
@@ -145,7 +146,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       events,
       correlate: addCorrelation,
       ...(incidents ? { incidents } : {}),
-      prometheus: new PrometheusHttpQuerier(),
+      prometheus: instrumentPrometheus(new PrometheusHttpQuerier(), metrics),
     },
     logger,
     { metrics, readiness, routes: rehearsalRoutes({ rehearsal, catalog: options.catalog, logger, apiToken: options.apiToken, newErrorId }) },
@@ -154,7 +155,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   if (incidents) events.subscribe(new IncidentNotesSubscriber({ incidents, chat: built.deps.chat, catalog: options.catalog, logger }));
   // Alertmanager silences while a run changes production; services without `alertmanager` are skipped.
   const silences = new SilenceKeeper({
-    store, catalog: options.catalog, clock, logger, alertmanager: new AlertmanagerHttpClient(),
+    store, catalog: options.catalog, clock, logger, alertmanager: instrumentAlertmanager(new AlertmanagerHttpClient(), metrics),
     runLink: (run) => built.deps.chat.permalink(run),
     tell: (run, text) => built.deps.chat.postThreadNote(run, text),
   });

@@ -5,7 +5,7 @@ import type { RunStatus } from '../../core/model.js';
 import { LeaseMetrics } from './lease-metrics.js';
 
 /** What a failing call went to: deploy providers by kind (a Helm failure is not a Kubernetes one). */
-export type Dependency = 'slack' | 'kubernetes' | 'helm' | 'command' | 'database' | 'pagerduty';
+export type Dependency = 'slack' | 'kubernetes' | 'helm' | 'command' | 'database' | 'pagerduty' | 'alertmanager' | 'prometheus';
 
 /** Terminal statuses, pre-created at 0 so a dashboard shows "no failures" rather than "no data". */
 const RUN_OUTCOMES: readonly RunStatus[] = ['succeeded', 'failed', 'rejected', 'expired', 'blocked', 'interrupted', 'cancelled'];
@@ -62,7 +62,7 @@ export class Metrics {
     });
     this.dependencyErrors = new Counter({
       name: 'smartspec_dependency_errors_total',
-      help: 'Errors thrown by calls to Slack, the deploy providers (kubernetes, helm, command, database steps) and PagerDuty, by dependency and operation.',
+      help: 'Errors thrown by calls to Slack, the deploy providers (kubernetes, helm, command, database steps), PagerDuty, Alertmanager (silences) and Prometheus (detection queries), by dependency and operation.',
       labelNames: ['dependency', 'operation'],
       registers,
     });
