@@ -1,6 +1,6 @@
 // What the core needs from the outside world. Adapters implement these; the core never imports adapters.
 import type {
-  Actor, Approval, Deployment, DeployState, Evidence, MessageRef, RollbackPlan, Run, RunStatus,
+  Approval, Deployment, DeployState, Evidence, MessageRef, Run, RunStatus,
   Step, StepResult, TimelineEvent, Verification,
 } from './model.js';
 import type { Service } from './service.js';
