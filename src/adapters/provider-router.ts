@@ -1,6 +1,6 @@
 // The core talks to one DeployProvider; the catalog says per service which system deploys it.
 // Every call goes to the provider of `service.target.kind`, so one bot serves all three kinds.
-import type { Deployment, DeployState, Evidence, Run, Step, StepResult, Verification } from '../core/model.js';
+import type { ConfigSnapshot, Deployment, DeployState, Evidence, Run, Step, StepResult, Verification } from '../core/model.js';
 import type { AccessCheck, DeployProvider } from '../core/ports.js';
 import type { DeployTarget, Service } from '../core/service.js';
 import { isDatabaseStep } from '../core/database-steps.js';
@@ -51,6 +51,10 @@ export class ProviderRouter implements DeployProvider {
   private databaseSteps(step: Step): DatabaseSteps {
     if (!this.database) throw new Error(`step ${step.index} is a database step, and this bot has no database step runner`);
     return this.database;
+  }
+
+  async snapshotConfig(service: Service, deployment: Deployment, signal: AbortSignal): Promise<ConfigSnapshot | undefined> {
+    return this.for(service).snapshotConfig?.(service, deployment, signal);
   }
 
   discoverHistory(service: Service, signal: AbortSignal): Promise<Deployment[]> {

@@ -15,6 +15,18 @@ const namespace = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: '
 const objectName = z.string().regex(/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, { error: 'must be a Kubernetes object name' });
 const labelKey = z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, { error: 'must be a label key' });
 
+const gradualSchema = z.strictObject({
+  steps: z.array(z.number().int().min(1).max(100)).min(1).default([25, 50, 75, 100])
+    .refine((s) => s.every((p, i) => i === 0 || p > s[i - 1]!) && s[s.length - 1] === 100, { error: 'must be ascending percentages ending at 100, e.g. [25, 50, 75, 100]' }),
+  pauseSeconds: z.number().min(0).max(3600).default(30),
+  gateSeconds: z.number().min(1).max(3600).default(120),
+  httpRoute: z.strictObject({
+    name: objectName,
+    rule: z.number().int().min(0).max(63).default(0),
+    backends: z.record(objectName, objectName).optional(),
+  }).optional(),
+});
+
 const kubernetesSchema = z.strictObject({
   context: z.string().min(1).optional(),
   namespace,
@@ -26,12 +38,18 @@ const kubernetesSchema = z.strictObject({
   core: z.array(z.string()).default([]),
   blueGreen: z.strictObject({ service: objectName, label: labelKey }).optional(),
   progressDeadlineSeconds: z.number().int().min(1).max(24 * 3600).optional(),
+  gradual: gradualSchema.optional(),
+  configSnapshot: z.strictObject({ maxBytes: z.number().int().min(1).max(1_000_000, { error: 'must be at most 1000000: the snapshot is stored with every deployment record' }).default(65_536) }).optional(),
 }).superRefine((k, ctx) => {
   const names = [...k.deployments, ...k.statefulSets, ...k.daemonSets, ...k.rollouts];
   if (names.length === 0) ctx.addIssue({ code: 'custom', path: ['deployments'], message: 'must list at least one Deployment (or statefulSets, daemonSets, rollouts)' });
   const twice = names.find((n, i) => names.indexOf(n) !== i);
   if (twice) ctx.addIssue({ code: 'custom', path: [], message: `names ${twice} twice: a component is one workload of one kind` });
   if (k.blueGreen && names.length !== k.deployments.length) ctx.addIssue({ code: 'custom', path: ['blueGreen'], message: 'works with two Deployments only, not with statefulSets, daemonSets or rollouts' });
+  if (k.gradual && !k.blueGreen) ctx.addIssue({ code: 'custom', path: ['gradual'], message: 'needs kubernetes.blueGreen: traffic shifts between two sides' });
+  for (const side of Object.keys(k.gradual?.httpRoute?.backends ?? {})) {
+    if (!k.deployments.includes(side)) ctx.addIssue({ code: 'custom', path: ['gradual', 'httpRoute', 'backends'], message: `names ${side}, which is not in kubernetes.deployments` });
+  }
 });
 
 const helmSchema = z.strictObject({

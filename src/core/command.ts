@@ -1,11 +1,12 @@
 // Slash-command text → a typed request, or a UserError that says what was wrong and shows usage.
 import { UserError } from './errors.js';
+import type { RequestedStrategy } from './model.js';
 
 export const ID_PATTERN = /^[A-Za-z0-9._@/:+-]{1,128}$/;
 
 export const USAGE = [
   '*Usage*',
-  '`/smartspec_rollback --failed-deployment-id <id> [--target-version <version>] [--component <name>]… [--environment <env>] [--incident <pagerduty-id>] [--dry-run] [--auto-approve | --force] [--reason "<text>"]`',
+  '`/smartspec_rollback --failed-deployment-id <id> [--target-version <version>] [--component <name>]… [--environment <env>] [--incident <pagerduty-id>] [--dry-run] [--strategy gradual|instant] [--auto-approve | --force] [--reason "<text>"]`',
   '`/smartspec_rollback <service> [--environment <env>] [same flags]` (the service\'s newest deployment is the failed one)',
   '`/smartspec_rollback status [<run-id>]`',
   '`/smartspec_rollback history <service>`',
@@ -31,6 +32,8 @@ export interface RollbackRequest {
   components?: string[];
   /** Must match the failed deployment's environment: a guard against rolling back the wrong one. */
   environment?: string;
+  /** `--strategy gradual|instant` (blue-green services only; checked against the catalog when planning). */
+  strategy?: RequestedStrategy;
 }
 
 export type CommandRequest =
@@ -55,7 +58,11 @@ const FLAGS: Record<string, FlagSpec> = {
   component: { takesValue: true, validateAsId: true, repeatable: true },
   environment: { takesValue: true, validateAsId: true },
   incident: { takesValue: true, validateAsId: true },
+  strategy: { takesValue: true, validateAsId: true },
 };
+
+/** `--strategy`: gradual shifts traffic step by step; instant switches at once (when the catalog makes gradual the default). */
+const STRATEGIES: readonly RequestedStrategy[] = ['gradual', 'instant'];
 
 const MAX_COMPONENTS = 20;
 
@@ -137,6 +144,11 @@ function parseRollbackFlags(words: string[], service?: string): RollbackRequest 
   if (components.length > 0) request.components = components;
   const environment = values.get('environment');
   if (typeof environment === 'string') request.environment = environment;
+  const strategy = values.get('strategy');
+  if (typeof strategy === 'string') {
+    if (!(STRATEGIES as readonly string[]).includes(strategy)) throw usageError(`\`--strategy ${preview(strategy)}\` is not known: use \`gradual\` or \`instant\`.`);
+    request.strategy = strategy as RequestedStrategy;
+  }
   const reason = values.get('reason');
   if (typeof reason === 'string') {
     if (reason.length > MAX_REASON) throw usageError(`\`--reason\` is longer than ${MAX_REASON} characters.`);

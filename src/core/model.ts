@@ -40,6 +40,27 @@ export interface Deployment {
   components: Record<string, ComponentSpec>;
   migrations: Migration[];
   verification?: RecordedVerification;
+  /** The configuration this deployment ran with, read from the cluster when it was recorded or discovered. */
+  config?: ConfigSnapshot;
+}
+
+/**
+ * ConfigMaps the pod templates referenced (their data, up to the catalog's size limit) and a hash of
+ * each referenced Secret's data: Secrets themselves are never stored.
+ */
+export interface ConfigSnapshot {
+  takenAt: string;
+  configMaps: Record<string, Record<string, string>>;
+  /** Referenced but not kept, with why (larger than configSnapshot.maxBytes, missing, not readable). */
+  skipped?: Array<{ name: string; why: string }>;
+  /** sha256 (hex) of each referenced Secret's data; 'missing' when the Secret did not exist. */
+  secrets: Record<string, string>;
+}
+
+/** The configuration a service's pods reference now: ConfigMap data (with resourceVersion, the restore's precondition) and Secret hashes. */
+export interface ConfigState {
+  configMaps: Record<string, { data: Record<string, string>; resourceVersion: string }>;
+  secrets: Record<string, string>;
 }
 
 export type RunStatus =
@@ -105,7 +126,30 @@ export type StepAction =
   /** Abort an Argo Rollout's update in progress: its stable ReplicaSet takes every replica back. */
   | { kind: 'argo_abort' }
   /** Put back an Argo Rollout's template from the ReplicaSet revision that ran `image`, then wait until it is Healthy. */
-  | { kind: 'argo_undo'; target: { image: string; revision?: number } };
+  | { kind: 'argo_undo'; target: { image: string; revision?: number } }
+  /**
+   * Gradual: move `percent` of traffic to the side `to` (replica ratio behind one Service, or HTTPRoute
+   * weights), then gate on readiness, the HTTP checks and the Prometheus queries; a failed gate puts
+   * `previous` back. `component` is the side traffic moves to.
+   */
+  | { kind: 'gradual_shift'; via: 'replicas' | 'http_route'; percent: number; from: string; to: string; replicas?: GradualSplit; previous: GradualSplit; route?: GradualRoute; pauseSeconds: number; gateSeconds: number }
+  /** Put back a ConfigMap's data as the target deployment ran with it, only if it is still at `resourceVersion`. */
+  | { kind: 'config_restore'; configMap: string; data: Record<string, string>; resourceVersion: string };
+
+/** One point of a gradual shift: replicas (replica ratio) or backend weights (HTTPRoute) per side. */
+export interface GradualSplit {
+  percent: number;
+  from: number;
+  to: number;
+}
+
+export interface GradualRoute {
+  name: string;
+  rule: number;
+  /** The backend Service of each side. */
+  fromBackend: string;
+  toBackend: string;
+}
 
 export type Step = {
   index: number;
@@ -147,10 +191,17 @@ export interface DeployState {
   components: ComponentState[];
   /** Blue-green: the side the Service's selector points at now. */
   liveSlot?: string;
+  /** Gradual by HTTPRoute: the route's backend weight per component (kubernetes.gradual.httpRoute). */
+  routeWeights?: Record<string, number>;
+  /** The configuration the components reference now (kubernetes.configSnapshot). */
+  config?: ConfigState;
 }
 
+/** What a person may ask for (`--strategy`); the catalog's `kubernetes.gradual` makes gradual the default. */
+export type RequestedStrategy = 'gradual' | 'instant';
+
 /** full: every component · partial: the named ones · instant: blue-green switch of the Service selector. */
-export type RollbackStrategy = 'full' | 'partial' | 'instant';
+export type RollbackStrategy = 'full' | 'partial' | 'instant' | 'gradual';
 
 export interface RollbackPlan {
   service: string;
@@ -180,7 +231,7 @@ export interface RollbackPlan {
   /** This plan asks again what an earlier run asked: a retry, or a refreshed plan after drift. */
   supersedes?: { runId: string; why: 'retry' | 'drift' };
   /** The request as asked, so a refreshed plan asks the same thing. */
-  request?: { targetVersion?: string; components?: string[]; force?: boolean };
+  request?: { targetVersion?: string; components?: string[]; force?: boolean; strategy?: RequestedStrategy };
   /** `--force`: the overridable blockers became warnings; CRITICAL, high-risk approvals, a reason. */
   forced?: boolean;
   /** Asked to run without people (--auto-approve, API auto-approve, PagerDuty autoRollback): whether the risk allows it, and why. */

@@ -3,8 +3,9 @@ import { databaseSteps, describeDatabaseSteps } from './database-steps.js';
 import type { DetectionReport } from './detection-report.js';
 import { fingerprintState, observe } from './fingerprint.js';
 import { automationVerdict } from './automation-policy.js';
+import { configRestore } from './config-restore.js';
 import { applyForce } from './force.js';
-import type { AutomationVerdict, Deployment, DeployState, IncidentRef, RollbackPlan, SafetyCheck, Step } from './model.js';
+import type { AutomationVerdict, Deployment, DeployState, IncidentRef, RequestedStrategy, RollbackPlan, SafetyCheck, Step } from './model.js';
 import { assessRisk, requiredApprovals } from './risk.js';
 import type { Service } from './service.js';
 import { planSteps } from './steps.js';
@@ -29,11 +30,16 @@ export interface PlanInput {
   force?: boolean;
   /** The request asks to run without people: the plan records whether its risk allows that, and why. */
   automation?: AutomationVerdict['via'];
+  /** `--strategy`: gradual or instant instead of the catalog's default (blue-green services only). */
+  strategy?: RequestedStrategy;
 }
 
 export function buildPlan(input: PlanInput): RollbackPlan {
   const { service, failed, target, state, now } = input;
-  const { strategy, steps, checks: strategyChecks } = planSteps(service, target, state, input.components);
+  const { strategy, steps, checks: planChecks } = planSteps(service, target, state, input.components, input.strategy);
+  // Configuration first: the template's new pods must start with the contents the target ran with.
+  const config = steps.length > 0 ? configRestore(target, state.config, steps[0]!.component) : { steps: [], checks: [] };
+  const strategyChecks = [...planChecks, ...config.checks];
   // Database steps go first: a failed down migration stops the run before the application is touched.
   const dbSteps = input.checks.some((c) => c.id === 'migrations' && c.outcome === 'block') ? [] : databaseSteps(service, input.undone ?? []);
   let checks = [...describeDatabaseSteps(input.checks, dbSteps, input.undone ?? []), ...strategyChecks];
@@ -55,13 +61,13 @@ export function buildPlan(input: PlanInput): RollbackPlan {
     checks,
     risk,
     requiredApprovals: requiredApprovals(risk, service.approvals),
-    steps: [...dbSteps, ...steps].map((s, i) => ({ ...s, index: i + 1 }) as Step),
+    steps: [...dbSteps, ...config.steps, ...steps].map((s, i) => ({ ...s, index: i + 1 }) as Step),
     dryRun: input.dryRun,
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + service.planExpiryMinutes * 60_000).toISOString(),
     fingerprint: fingerprintState(state),
     observed: observe(state),
-    request: { targetVersion: target.version, ...(input.components ? { components: input.components } : {}), ...(input.force ? { force: true } : {}) },
+    request: { targetVersion: target.version, ...(input.components ? { components: input.components } : {}), ...(input.force ? { force: true } : {}), ...(input.strategy ? { strategy: input.strategy } : {}) },
     ...(input.incident ? { incident: input.incident } : {}),
     ...(input.detection ? { detection: input.detection } : {}),
     ...(input.force ? { forced: true } : {}),

@@ -1,6 +1,6 @@
 // What the core needs from the outside world. Adapters implement these; the core never imports adapters.
 import type {
-  Approval, Deployment, DeployState, Evidence, MessageRef, Run, RunStatus,
+  Approval, ConfigSnapshot, Deployment, DeployState, Evidence, MessageRef, Run, RunStatus,
   Step, StepResult, TimelineEvent, Verification,
 } from './model.js';
 import type { Service } from './service.js';
@@ -110,6 +110,11 @@ export interface DeployProvider {
    * anything. Absent, or undefined: the provider cannot tell, and readiness says "unchecked".
    */
   checkAccess?(service: Service, steps: Step[], signal: AbortSignal): Promise<AccessCheck[] | undefined>;
+  /**
+   * The configuration `deployment` runs with, if the system runs it now (Kubernetes: referenced ConfigMaps'
+   * data, Secrets only as hashes), for the record. Undefined: nothing to snapshot (not configured, not running).
+   */
+  snapshotConfig?(service: Service, deployment: Deployment, signal: AbortSignal): Promise<ConfigSnapshot | undefined>;
 }
 
 /** One permission the bot needs, as the target system answered. */

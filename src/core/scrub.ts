@@ -33,6 +33,11 @@ function keyValuePatterns(value: string): Array<[RegExp, string]> {
   ];
 }
 
+/** A configuration key whose value must not be shown (ConfigMap diffs): DB_PASSWORD, apiKey, client-secret… */
+export function looksSecret(key: string, value = ''): boolean {
+  return new RegExp(KEY, 'i').test(key) || scrubSecrets(value) !== value;
+}
+
 const RAW = [...PATTERNS, ...keyValuePatterns('')];
 const RENDERED = [...PATTERNS, ...keyValuePatterns('`')];
 

@@ -15,7 +15,25 @@ export interface KubernetesTarget {
   workloads?: WorkloadRef[];
   /** StatefulSets, DaemonSets and Rollouts: a rollout that makes no progress for this long fails its step. */
   progressDeadlineSeconds?: number;
+  /** Blue-green services: shift traffic step by step (the default strategy when set; `--strategy gradual` otherwise). */
+  gradual?: GradualSpec;
+  /** Record the ConfigMaps (data) and Secrets (a hash) the pod templates reference, and restore the ConfigMaps on rollback. */
+  configSnapshot?: { maxBytes: number };
 }
+
+export interface GradualSpec {
+  /** Percentages of traffic on the target side, ascending, ending at 100. */
+  steps: number[];
+  /** Wait this long after each shift before the gate's checks. */
+  pauseSeconds: number;
+  /** How long each gate's checks may take before the step counts as failed. */
+  gateSeconds: number;
+  /** Shift Gateway API HTTPRoute backend weights instead of replicas; `backends` maps a side (Deployment) to its backend Service when the names differ. */
+  httpRoute?: { name: string; rule: number; backends?: Record<string, string> };
+}
+
+/** What `--strategy gradual` uses when the catalog has no `kubernetes.gradual`. */
+export const DEFAULT_GRADUAL: GradualSpec = { steps: [25, 50, 75, 100], pauseSeconds: 30, gateSeconds: 120 };
 
 export interface WorkloadRef {
   name: string;

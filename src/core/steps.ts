@@ -1,7 +1,8 @@
 // The steps of a plan, by target kind and strategy. Pure: decided from the catalog, the two
 // deployment records and the observed state; the provider later does exactly these.
-import type { Deployment, DeployState, RollbackStrategy, SafetyCheck, Step, StepAction } from './model.js';
-import { kubernetesComponents, type HelmTarget, type KubernetesTarget, type Service } from './service.js';
+import { gradualSteps } from './gradual-steps.js';
+import type { Deployment, DeployState, RequestedStrategy, RollbackStrategy, SafetyCheck, Step, StepAction } from './model.js';
+import { DEFAULT_GRADUAL, kubernetesComponents, type HelmTarget, type KubernetesTarget, type Service } from './service.js';
 
 // Estimates shown to people; a rollout of a handful of replicas usually settles within these.
 const SECONDS = { rolloutUndo: 60, scaleUp: 45, switchTraffic: 2, scaleDown: 10, helm: 120 } as const;
@@ -15,8 +16,12 @@ export interface StepPlan {
 
 type Draft = StepAction & { component: string; description: string; expectedSeconds: number };
 
-export function planSteps(service: Service, target: Deployment, state: DeployState, components: string[] | undefined): StepPlan {
+export function planSteps(service: Service, target: Deployment, state: DeployState, components: string[] | undefined, strategy?: RequestedStrategy): StepPlan {
   const t = service.target;
+  if (strategy !== undefined && (t.kind !== 'kubernetes' || !t.blueGreen || components)) {
+    const why = components ? 'a partial rollback (--component) is not' : `${service.name} is not a blue-green service (kubernetes.blueGreen)`;
+    return numbered('full', [], [{ id: 'strategy', outcome: 'block', message: `\`--strategy ${strategy}\` moves traffic between two sides, and ${why}: ask again without it.` }]);
+  }
   if (t.kind === 'helm') {
     const step = helmStep(t, target, state);
     return typeof step === 'string' ? numbered('full', [], [{ id: 'helm_revision', outcome: 'block', message: step }]) : numbered('full', [step], []);
@@ -26,9 +31,12 @@ export function planSteps(service: Service, target: Deployment, state: DeploySta
   }
   if (components) return numbered('partial', undoSteps(t, target, state, components), rolloutChecks(state, components));
   if (t.blueGreen) {
+    const gradualSpec = strategy === 'instant' ? undefined : t.gradual ?? (strategy === 'gradual' ? DEFAULT_GRADUAL : undefined);
+    const gradual = gradualSpec ? gradualSteps(t, gradualSpec, target, state) : { checks: [] };
+    if (gradual.steps) return numbered('gradual', gradual.steps, gradual.checks);
     const instant = blueGreenSteps(t, target, state);
-    if (instant.steps) return numbered('instant', instant.steps, instant.checks);
-    return numbered('full', undoSteps(t, target, state, t.deployments), instant.checks);
+    if (instant.steps) return numbered('instant', instant.steps, [...gradual.checks, ...instant.checks]);
+    return numbered('full', undoSteps(t, target, state, t.deployments), [...gradual.checks, ...instant.checks]);
   }
   return numbered('full', undoSteps(t, target, state, kubernetesComponents(t)), rolloutChecks(state, kubernetesComponents(t)));
 }

@@ -51,6 +51,9 @@ const API_METHOD_PERMISSIONS: Record<string, Permission | 'none'> = {
   listNamespacedService: { group: '', resource: 'services', verb: 'list' },
   patchNamespacedService: { group: '', resource: 'services', verb: 'patch' },
   replaceNamespacedService: { group: '', resource: 'services', verb: 'update' },
+  readNamespacedConfigMap: { group: '', resource: 'configmaps', verb: 'get' },
+  patchNamespacedConfigMap: { group: '', resource: 'configmaps', verb: 'patch' },
+  readNamespacedSecret: { group: '', resource: 'secrets', verb: 'get' },
   // GET /version: system:public-info-viewer lets every client read it.
   getCode: 'none',
   // "May I?": system:basic-user lets every authenticated client review its own access.
@@ -64,6 +67,13 @@ const CUSTOM_OBJECT_VERBS: Record<string, { verb: string; subresource?: string }
   patchNamespacedCustomObject: { verb: 'patch' },
   patchNamespacedCustomObjectStatus: { verb: 'patch', subresource: 'status' },
 };
+
+/**
+ * What the code may call but the base deliberately does not grant: reading Secrets (to hash them,
+ * kubernetes.configSnapshot) is opt-in through deploy/kubernetes/components/secret-hashes.
+ */
+const OPT_IN = new Set(['core/secrets:get']);
+const OPT_IN_RBAC = 'deploy/kubernetes/components/secret-hashes/rbac.yaml';
 
 const key = (p: Permission) => `${p.group || 'core'}/${p.resource}:${p.verb}`;
 
@@ -172,8 +182,15 @@ describe('deploy/kubernetes RBAC', () => {
     const { needed } = neededPermissions();
     const granted = grantedPermissions(roles);
     const extra = [...granted].filter((p) => !needed.has(p)).sort();
-    const missing = [...needed].filter((p) => !granted.has(p)).sort();
+    const missing = [...needed].filter((p) => !granted.has(p) && !OPT_IN.has(p)).sort();
     expect({ extra, missing }).toEqual({ extra: [], missing: [] });
+  });
+
+  it('grants Secret reads only in the opt-in component, and exactly what the code reads', () => {
+    const optIn = parseAllDocuments(readFileSync(OPT_IN_RBAC, 'utf8')).map((d) => d.toJS() as Manifest).filter((d) => d['kind'] === 'ClusterRole');
+    const { needed } = neededPermissions();
+    expect([...grantedPermissions(optIn)].sort()).toEqual([...OPT_IN].filter((p) => needed.has(p)).sort());
+    expect([...OPT_IN]).toEqual(['core/secrets:get']);
   });
 
   it('has no wildcards, nothing on secrets, no non-resource URLs and no privilege verbs', () => {

@@ -76,7 +76,7 @@ export function apiRoutes(deps: ApiRouteDeps): CustomRoute[] {
       throw new HttpError(400, `Service ${deployment.service} is not in the catalog.`, [{ path: 'service', message: `unknown service; known: ${[...deps.catalog.services.keys()].join(', ')}` }]);
     }
     requireScope(principalOf(req), 'record', service.name);
-    const outcome = await recordDeployment(deps, deployment);
+    const outcome = await recordDeployment({ ...deps, provider: deps.useCases().provider }, deployment);
     if (outcome === 'conflict') throw new HttpError(409, `Deployment ${deployment.id} is already recorded with a different body; ids are immutable.`);
     sendJson(res, outcome === 'created' ? 201 : 200, { id: deployment.id, outcome });
   };

@@ -89,6 +89,23 @@ function attributesFor(steps: Step[]): Attributes[] {
           { verb: 'list', group: 'apps', resource: 'controllerrevisions' },
         ];
       }
+      case 'gradual_shift':
+        return step.via === 'http_route'
+          ? [
+            { verb: 'get', group: 'gateway.networking.k8s.io', resource: 'httproutes', name: step.route!.name },
+            { verb: 'patch', group: 'gateway.networking.k8s.io', resource: 'httproutes', name: step.route!.name },
+            { verb: 'get', group: 'apps', resource: 'deployments' },
+          ]
+          : [
+            { verb: 'patch', group: 'apps', resource: 'deployments', subresource: 'scale', name: step.to },
+            { verb: 'patch', group: 'apps', resource: 'deployments', subresource: 'scale', name: step.from },
+            { verb: 'watch', group: 'apps', resource: 'deployments' },
+          ];
+      case 'config_restore':
+        return [
+          { verb: 'get', group: '', resource: 'configmaps', name: step.configMap },
+          { verb: 'patch', group: '', resource: 'configmaps', name: step.configMap },
+        ];
       case 'argo_abort':
       case 'argo_undo':
         return [

@@ -1,9 +1,13 @@
 // DeployProvider for services deployed as Kubernetes Deployments: full, partial and blue-green
 // rollbacks, each step watched to completion, server-side dry runs, history discovery.
-import type { Deployment, DeployState, Evidence, Run, Step, StepResult, Verification } from '../../core/model.js';
+import type { ConfigSnapshot, Deployment, DeployState, Evidence, Run, Step, StepResult, Verification } from '../../core/model.js';
 import type { Clock, DeployProvider } from '../../core/ports.js';
 import type { KubernetesTarget, Service } from '../../core/service.js';
+import { restoreConfigMap } from './config-restore-step.js';
+import { readConfigState, snapshotConfig } from './config-state.js';
+import { dryRunGradualStep, executeGradualStep } from './gradual-shift-step.js';
 import { discoverDeployments } from './history-discovery.js';
+import { readRouteWeights } from './http-route.js';
 import type { KubeClients } from './kube-clients.js';
 import { describeKubeError } from './kube-retry.js';
 import { readServiceState } from './kubernetes-state.js';
@@ -20,7 +24,18 @@ export class KubernetesProvider implements DeployProvider {
 
   async currentState(service: Service, signal: AbortSignal): Promise<DeployState> {
     const target = kubernetesTarget(service);
-    return untilAborted(readServiceState(this.clients.for(target.context), target), signal);
+    const clients = this.clients.for(target.context);
+    const state = await untilAborted(readServiceState(clients, target), signal);
+    const route = target.gradual?.httpRoute;
+    if (route) state.routeWeights = await untilAborted(readRouteWeights(clients, target.namespace, route, target.deployments, signal), signal);
+    if (target.configSnapshot) state.config = await untilAborted(readConfigState(clients, target, signal), signal);
+    return state;
+  }
+
+  async snapshotConfig(service: Service, deployment: Deployment, signal: AbortSignal): Promise<ConfigSnapshot | undefined> {
+    const target = kubernetesTarget(service);
+    if (!target.configSnapshot) return undefined;
+    return untilAborted(snapshotConfig(this.clients.for(target.context), target, deployment, target.configSnapshot.maxBytes, this.clock.now(), signal), signal);
   }
 
   async execute(run: Run, step: Step, service: Service, signal: AbortSignal): Promise<StepResult> {
@@ -45,6 +60,14 @@ export class KubernetesProvider implements DeployProvider {
           return outcome.state.phase === 'complete'
             ? finish(true, `${step.component} scaled to ${step.replicas}; ${outcome.state.message} after ${elapsed()} s`)
             : finish(false, `${step.component} did not become ready: ${outcome.state.message}`);
+        }
+        case 'gradual_shift': {
+          const outcome = await executeGradualStep(clients, step, target.namespace, service.verification, signal);
+          return finish(outcome.ok, outcome.ok ? `${outcome.detail} after ${elapsed()} s` : outcome.detail);
+        }
+        case 'config_restore': {
+          const outcome = await restoreConfigMap(clients, step, target.namespace, signal);
+          return finish(outcome.ok, outcome.detail);
         }
         case 'switch_traffic': {
           const result = await switchTraffic(clients, step, target.namespace, signal);
@@ -71,6 +94,11 @@ export class KubernetesProvider implements DeployProvider {
       if (step.kind === 'rollout_undo') await applyRollbackTemplate(clients, run, step, target.namespace, signal, true);
       else if (step.kind === 'scale') await scaleDeployment(clients, step, target.namespace, signal, true);
       else if (step.kind === 'switch_traffic') await switchTraffic(clients, step, target.namespace, signal, true);
+      else if (step.kind === 'gradual_shift') await dryRunGradualStep(clients, step, target.namespace, signal);
+      else if (step.kind === 'config_restore') {
+        const outcome = await restoreConfigMap(clients, step, target.namespace, signal, true);
+        if (!outcome.ok) return result(false, outcome.detail);
+      }
       else if (isWorkloadStep(step)) await dryRunWorkloadStep(clients, run, step, target.namespace, signal);
       else return result(false, `a ${step.kind} step cannot run on a Kubernetes service`);
       return result(true, 'the API server accepted this write (dryRun=All); nothing was changed');

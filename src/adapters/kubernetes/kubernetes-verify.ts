@@ -5,6 +5,8 @@ import type { ClusterClients } from './kube-clients.js';
 import { withRetry } from './kube-retry.js';
 import { revisionOf, rolloutState, templateImages } from './rollout-status.js';
 import { isWorkloadStep, verifyWorkloadStep } from './workload-steps.js';
+import { verifyConfigMap } from './config-restore-step.js';
+import { verifyGradualStep } from './gradual-shift-step.js';
 
 export async function verifySteps(clients: ClusterClients, run: Run, target: KubernetesTarget, signal: AbortSignal): Promise<VerificationCheck[]> {
   const checks: VerificationCheck[] = [];
@@ -23,6 +25,8 @@ async function verifyStep(clients: ClusterClients, step: Step, namespace: string
     return { name: `traffic ${step.service}`, phase: now === step.to ? 'passed' : 'failed', measured: `${step.label}=${now ?? 'none'}`, threshold: `${step.label}=${step.to}`, detail: now === step.to ? `Service ${step.service} sends traffic to ${step.to}` : `Service ${step.service} was changed after the switch` };
   }
   if (isWorkloadStep(step)) return verifyWorkloadStep(clients, step, namespace, signal);
+  if (step.kind === 'gradual_shift') return verifyGradualStep(clients, step, namespace, signal);
+  if (step.kind === 'config_restore') return verifyConfigMap(clients, step, namespace, signal);
   if (step.kind !== 'rollout_undo' && step.kind !== 'scale') return undefined;
   const d = await withRetry(() => clients.apps.readNamespacedDeployment({ name: step.component, namespace }), signal);
   const desired = d.spec?.replicas ?? 1;

@@ -45,6 +45,8 @@ export const deploymentSchema: z.ZodType<Deployment> = z.looseObject({
 
 const stepBase = { index: z.number().int(), component: z.string(), description: z.string(), expectedSeconds: z.number() };
 
+const splitSchema = z.looseObject({ percent: z.number(), from: z.number(), to: z.number() });
+
 const stepSchema = z.discriminatedUnion('kind', [
   z.looseObject({ ...stepBase, kind: z.literal('rollout_undo'), target: z.looseObject({ image: z.string(), revision: z.number().int().optional() }) }),
   z.looseObject({ ...stepBase, kind: z.literal('scale'), replicas: z.number().int(), waitReady: z.boolean() }),
@@ -56,6 +58,12 @@ const stepSchema = z.discriminatedUnion('kind', [
   z.looseObject({ ...stepBase, kind: z.literal('workload_undo'), workload: z.enum(['StatefulSet', 'DaemonSet']), target: z.looseObject({ image: z.string(), revision: z.number().int().optional() }) }),
   z.looseObject({ ...stepBase, kind: z.literal('argo_abort') }),
   z.looseObject({ ...stepBase, kind: z.literal('argo_undo'), target: z.looseObject({ image: z.string(), revision: z.number().int().optional() }) }),
+  z.looseObject({
+    ...stepBase, kind: z.literal('gradual_shift'), via: z.enum(['replicas', 'http_route']), percent: z.number(), from: z.string(), to: z.string(),
+    replicas: splitSchema.optional(), previous: splitSchema, pauseSeconds: z.number(), gateSeconds: z.number(),
+    route: z.looseObject({ name: z.string(), rule: z.number().int(), fromBackend: z.string(), toBackend: z.string() }).optional(),
+  }),
+  z.looseObject({ ...stepBase, kind: z.literal('config_restore'), configMap: z.string(), data: z.record(z.string(), z.string()), resourceVersion: z.string() }),
 ]);
 
 export const planSchema: z.ZodType<RollbackPlan> = z.looseObject({
@@ -66,7 +74,7 @@ export const planSchema: z.ZodType<RollbackPlan> = z.looseObject({
   fromVersion: z.string(),
   toVersion: z.string(),
   reason: z.string(),
-  strategy: z.enum(['full', 'partial', 'instant']),
+  strategy: z.enum(['full', 'partial', 'instant', 'gradual']),
   components: z.array(z.string()),
   checks: z.array(z.looseObject({ id: z.string(), outcome: z.enum(['pass', 'warn', 'block']), message: z.string() })),
   risk: z.enum(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']),

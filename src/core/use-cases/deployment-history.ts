@@ -8,12 +8,32 @@ const DISCOVERY_TIMEOUT_MS = 15_000;
 const RUNS_CONSIDERED = 200;
 const DISCOVERED_ID = /^(?<service>[A-Za-z0-9._-]+)@r\d+$/;
 
-/** Records a deployment and keeps only the newest `history.keep` of its service and environment. */
-export async function recordDeployment(deps: Pick<UseCaseDeps, 'store' | 'catalog'>, deployment: Deployment) {
+const SNAPSHOT_TIMEOUT_MS = 10_000;
+
+/**
+ * Records a deployment and keeps only the newest `history.keep` of its service and environment. With a
+ * provider, the configuration it runs with is snapshotted into the record (the same record posted
+ * again keeps its first snapshot, so a retry is not a conflict); a failed snapshot never loses the record.
+ */
+export async function recordDeployment(deps: Pick<UseCaseDeps, 'store' | 'catalog'> & Partial<Pick<UseCaseDeps, 'provider' | 'logger'>>, input: Deployment) {
+  const service = deps.catalog.services.get(input.service);
+  const deployment = service ? await withConfig(deps, service, input) : input;
   const outcome = await deps.store.saveDeployment(deployment);
-  const service = deps.catalog.services.get(deployment.service);
   if (outcome === 'created' && service) await deps.store.pruneDeployments(service.name, service.environment, service.historyKeep);
   return outcome;
+}
+
+async function withConfig(deps: Partial<Pick<UseCaseDeps, 'provider' | 'logger' | 'store'>>, service: Service, deployment: Deployment): Promise<Deployment> {
+  if (!deps.provider?.snapshotConfig || deployment.config) return deployment;
+  const existing = await deps.store?.getDeployment(deployment.id);
+  if (existing) return existing.config ? { ...deployment, config: existing.config } : deployment;
+  try {
+    const config = await deps.provider.snapshotConfig(service, deployment, AbortSignal.timeout(SNAPSHOT_TIMEOUT_MS));
+    return config ? { ...deployment, config } : deployment;
+  } catch (error) {
+    deps.logger?.warn({ err: error, service: service.name, deploymentId: deployment.id }, 'the configuration snapshot failed; the deployment is recorded without it');
+    return deployment;
+  }
 }
 
 /**
@@ -35,7 +55,8 @@ export async function discoverHistory(deps: UseCaseDeps, service: Service): Prom
   const discovered = await deps.provider.discoverHistory(service, AbortSignal.timeout(DISCOVERY_TIMEOUT_MS));
   let saved = 0;
   for (const deployment of discovered) {
-    if ((await deps.store.saveDeployment(deployment)) === 'created') saved++;
+    // Only the revision running now can be snapshotted (withConfig checks); older ones stay without.
+    if ((await deps.store.saveDeployment(await withConfig(deps, service, deployment))) === 'created') saved++;
   }
   if (saved > 0) await deps.store.pruneDeployments(service.name, service.environment, service.historyKeep);
   return saved;

@@ -17,6 +17,7 @@ export async function replan(deps: UseCaseDeps, old: Run, why: 'retry' | 'drift'
         reason: old.plan.reason,
         ...(old.plan.request?.targetVersion ? { targetVersion: old.plan.request.targetVersion } : {}),
         ...(old.plan.request?.components ? { components: old.plan.request.components } : {}),
+        ...(old.plan.request?.strategy ? { strategy: old.plan.request.strategy } : {}),
       },
       requester,
       channel: old.channel,

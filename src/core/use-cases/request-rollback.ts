@@ -125,7 +125,7 @@ async function createRun(deps: UseCaseDeps, input: RollbackInput, service: Servi
     const checks = [...choice.checks, ...evaluateSafety({ service, failed, target, undone, state, activeRun })];
     if (request.service !== undefined) checks.unshift(newestDeploymentCheck(failed, deps.clock.now()));
     const now = deps.clock.now();
-    const plan = buildPlan({ service, failed, target, state, checks, undone, reason: request.reason, dryRun: request.dryRun, now, force: request.force === true, ...(request.autoApprove ? { automation: automationVia(requester) } : {}), ...(components ? { components } : {}), ...(input.incident ? { incident: input.incident } : {}), ...(input.detection ? { detection: input.detection } : {}) });
+    const plan = buildPlan({ service, failed, target, state, checks, undone, reason: request.reason, dryRun: request.dryRun, now, force: request.force === true, ...(request.autoApprove ? { automation: automationVia(requester) } : {}), ...(components ? { components } : {}), ...(input.incident ? { incident: input.incident } : {}), ...(input.detection ? { detection: input.detection } : {}), ...(request.strategy ? { strategy: request.strategy } : {}) });
     const status = request.dryRun ? 'planned' as const : isBlocked(plan) ? 'blocked' as const : 'awaiting_approval' as const;
     const run: Run = { id: deps.newRunId(), status, plan, requestedBy: requester, channel: input.channel, approvals: [], stepResults: [], createdAt: now.toISOString(), updatedAt: now.toISOString() };
     if (input.supersedes) plan.supersedes = input.supersedes;

@@ -3,6 +3,7 @@ import type { ApproverRef } from '../../../core/coordinator/run-events.js';
 import type { Actor, CheckOutcome, Run, StepResult } from '../../../core/model.js';
 import { context, divider, escapeMrkdwn, fields, formatSeconds, header, inlineCode, section, type Block } from './block-kit.js';
 import { detectionBlocks } from './detection-blocks.js';
+import { trafficShiftLine } from './gradual-blocks.js';
 import { planButtons } from './plan-buttons.js';
 import { actorText, approverList, clockTime } from './slack-words.js';
 
@@ -37,6 +38,7 @@ export function renderPlanBlocks(run: Run, now: Date, planContext: PlanContext =
     ]),
     section(['*Safety checks*', ...p.checks.map((c) => `${CHECK_ICON[c.outcome]} ${c.message}`)].join('\n')),
     section(['*Steps*', ...p.steps.map((s) => `${s.index}. ${s.description}`), `${p.steps.length + 1}. Verify the rollout and health checks.`].join('\n')),
+    ...(trafficShiftLine(run) ? [section(trafficShiftLine(run)!)] : []),
     divider(),
     section(statusText(run, planContext)),
   ];

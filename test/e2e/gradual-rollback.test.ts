@@ -1,0 +1,180 @@
+// Gradual rollback of a blue-green service over the emulated cluster: traffic moves to the side that
+// runs the target in gated steps, by replica ratio behind one Service or by HTTPRoute weights; a gate
+// that fails at 50 % puts 25 % back and stops the run, naming the step.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../sandbox/kubernetes/kube-types.js';
+import type { KubernetesEmulator } from '../../sandbox/kubernetes/kubernetes-emulator.js';
+import { CHANNEL, IMAGE, NAMESPACE, startHarness, USERS, type Harness } from '../support/bot-harness.js';
+import { eventually } from '../support/eventually.js';
+import { click, command, runIdOf, waitForPlan, waitForThread } from './flow-helpers.js';
+
+let h: Harness | undefined;
+let health: Server | undefined;
+afterEach(async () => {
+  await h?.close();
+  await new Promise<void>((resolve) => (health ? health.close(() => resolve()) : resolve()));
+  h = undefined;
+  health = undefined;
+});
+
+interface Route { spec: { rules: Array<{ backendRefs: Array<{ name: string; weight?: number }> }> } }
+
+/** The service's health endpoint: unhealthy while `sick()` says so (e.g. while half the traffic is on the target side). */
+async function startHealth(sick: () => boolean): Promise<string> {
+  health = createServer((_req, res) => {
+    res.writeHead(sick() ? 503 : 200).end();
+  });
+  await new Promise<void>((resolve) => health!.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(health.address() as AddressInfo).port}/healthz`;
+}
+
+function catalog(healthUrl: string, gradual: string): string {
+  return `
+services:
+  checkout:
+    environment: production
+    channel: ${CHANNEL}
+    kubernetes:
+      namespace: ${NAMESPACE}
+      deployments: [checkout-blue, checkout-green]
+      blueGreen: { service: checkout, label: slot }
+${gradual}
+    verification:
+      http: [{ url: "${healthUrl}" }]
+      timeoutSeconds: 20
+    approvals:
+      approvers: [${USERS.approver}, ${USERS.second}]
+      required: 1
+requireReasonIn: []
+`;
+}
+
+const seed = (selector: Record<string, string>, route = false) => (k8s: KubernetesEmulator) => {
+  k8s.seedDeployment({ namespace: NAMESPACE, name: 'checkout-blue', labels: { app: 'checkout', slot: 'blue' }, replicas: route ? 4 : 0, containers: [{ name: 'app', image: IMAGE('checkout', 'v1.2.0') }] });
+  k8s.seedDeployment({ namespace: NAMESPACE, name: 'checkout-green', labels: { app: 'checkout', slot: 'green' }, replicas: 4, containers: [{ name: 'app', image: IMAGE('checkout', 'v1.2.1') }] });
+  k8s.seedService({ namespace: NAMESPACE, name: 'checkout', selector });
+  if (!route) return;
+  k8s.seedService({ namespace: NAMESPACE, name: 'checkout-blue', selector: { app: 'checkout', slot: 'blue' } });
+  k8s.seedService({ namespace: NAMESPACE, name: 'checkout-green', selector: { app: 'checkout', slot: 'green' } });
+  k8s.seedObject('httproutes', {
+    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'checkout', namespace: NAMESPACE },
+    spec: { parentRefs: [{ name: 'public' }], rules: [{ backendRefs: [{ name: 'checkout-blue', port: 80, weight: 0 }, { name: 'checkout-green', port: 80, weight: 100 }] }] },
+  });
+};
+
+async function recordHistory(harness: Harness): Promise<void> {
+  const body = (id: string, version: string, side: string, createdAt: string, status: string) => ({
+    id, service: 'checkout', environment: 'production', version, status, createdAt, createdBy: 'ci',
+    components: { [side]: { image: IMAGE('checkout', version), replicas: 4 } }, migrations: [], verification: { smoke: true },
+  });
+  expect((await harness.api('POST', '/api/v1/deployments', body('bg-1', 'v1.2.0', 'checkout-blue', '2026-11-19T09:00:00Z', 'succeeded'))).status).toBe(201);
+  expect((await harness.api('POST', '/api/v1/deployments', body('bg-2', 'v1.2.1', 'checkout-green', '2026-11-20T10:30:00Z', 'failed'))).status).toBe(201);
+}
+
+const replicas = (k8s: KubernetesEmulator, name: string) => k8s.getDeployment(NAMESPACE, name)?.spec?.replicas;
+const weights = (k8s: KubernetesEmulator) => Object.fromEntries(k8s.getObject<Route & KubeObject>('httproutes', NAMESPACE, 'checkout')!.spec.rules[0]!.backendRefs.map((r) => [r.name, r.weight]));
+
+async function failedRun(harness: Harness, runId: string) {
+  return eventually(async () => {
+    const run = (await harness.api('GET', `/api/v1/rollbacks/${runId}`)).json as { status: string; steps: Array<{ kind: string; status: string; detail: string | null }> };
+    return run.status === 'failed' ? run : undefined;
+  }, 30_000, `run ${runId} failed`);
+}
+
+describe('gradual rollback by replica ratio', () => {
+  it('moves the pods behind one Service to the target side 25 → 50 → 75 → 100 %, gating each step', async () => {
+    // Each gate sees the ratio it is gating: remember every split the health endpoint was asked under.
+    const seen: string[] = [];
+    const url = await startHealth(() => {
+      if (h) seen.push(`${replicas(h.k8s, 'checkout-blue')}/${replicas(h.k8s, 'checkout-green')}`);
+      return false;
+    });
+    h = await startHarness({ catalog: catalog(url, '      gradual: { steps: [25, 50, 75, 100], pauseSeconds: 0, gateSeconds: 10 }'), seedCluster: seed({ app: 'checkout' }) });
+    await recordHistory(h);
+    await command(h, '--failed-deployment-id bg-2');
+    const plan = await waitForPlan(h);
+    const text = JSON.stringify(plan.blocks);
+    expect(text).toMatch(/25 %: `checkout-blue` \(blue\) to 1 and `checkout-green` \(green\) to 3 replicas[\s\S]*50 %[\s\S]*75 %[\s\S]*100 %: `checkout-blue` \(blue\) to 4 and `checkout-green` \(green\) to 0/);
+    expect(text).toContain('*Traffic to `checkout-blue`:* 25 % → 50 % → 75 % → 100 %');
+    await click(h, plan, 'rollback_approve', USERS.approver);
+    await waitForThread(h, plan, /Verification passed/);
+
+    expect(replicas(h.k8s, 'checkout-blue')).toBe(4);
+    expect(replicas(h.k8s, 'checkout-green')).toBe(0);
+    expect(h.k8s.getDeployment(NAMESPACE, 'checkout-blue')?.status?.readyReplicas).toBe(4);
+    expect(seen).toEqual(expect.arrayContaining(['1/3', '2/2', '3/1', '4/0']));
+    const run = (await h.api('GET', `/api/v1/rollbacks/${runIdOf(plan)}`)).json as { strategy: string };
+    expect(run.strategy).toBe('gradual');
+    const updated = await h.slack.waitFor(() => h!.slack.messagesIn(CHANNEL).find((m) => m.ts === plan.ts && /Rolled back/.test(JSON.stringify(m.blocks))), 10_000, 'the plan message says rolled back');
+    expect(JSON.stringify(updated.blocks)).toContain('25 % :white_check_mark: → 50 % :white_check_mark: → 75 % :white_check_mark: → 100 % :white_check_mark:');
+  });
+
+  it('fails its gate at 50 %, puts 25 % back and stops, naming the step', async () => {
+    // The target side breaks once it carries half the traffic.
+    const url = await startHealth(() => h !== undefined && replicas(h.k8s, 'checkout-blue') === 2);
+    h = await startHarness({ catalog: catalog(url, '      gradual: { steps: [25, 50, 75, 100], pauseSeconds: 0, gateSeconds: 2 }'), seedCluster: seed({ app: 'checkout' }) });
+    await recordHistory(h);
+    await command(h, '--failed-deployment-id bg-2');
+    const plan = await waitForPlan(h);
+    await click(h, plan, 'rollback_approve', USERS.approver);
+    const run = await failedRun(h, runIdOf(plan));
+
+    expect(run.steps.map((s) => s.status)).toEqual(['done', 'failed', 'pending', 'pending']);
+    expect(run.steps[1]!.detail).toMatch(/the gate at 50 % failed: http .*healthz.*; traffic restored to 25 % \(checkout-blue 1 \/ checkout-green 3 replicas\)/);
+    await h.k8s.waitFor(() => h!.k8s.getDeployment(NAMESPACE, 'checkout-green')?.status?.readyReplicas === 3, 10_000, 'the failed side back at 3 ready');
+    expect(replicas(h.k8s, 'checkout-blue')).toBe(1);
+    expect(replicas(h.k8s, 'checkout-green')).toBe(3);
+    const updated = await h.slack.waitFor(() => h!.slack.messagesIn(CHANNEL).find((m) => m.ts === plan.ts && /Rollback failed/.test(JSON.stringify(m.blocks))), 10_000, 'the plan message says failed');
+    expect(JSON.stringify(updated.blocks)).toContain('25 % :white_check_mark: → 50 % :x: → 75 % → 100 %');
+  });
+
+  it('asks for a Service that selects both sides when it selects one', async () => {
+    const url = await startHealth(() => false);
+    h = await startHarness({ catalog: catalog(url, '      gradual: { pauseSeconds: 0 }'), seedCluster: seed({ app: 'checkout', slot: 'green' }) });
+    await recordHistory(h);
+    await command(h, '--failed-deployment-id bg-2');
+    const plan = await waitForPlan(h);
+    const text = JSON.stringify(plan.blocks);
+    expect(text).toContain('Service checkout selects `slot=green` only, so replicas cannot shift its traffic');
+    expect(text).toContain('Switch Service `checkout`');
+  });
+});
+
+describe('gradual rollback by HTTPRoute weights', () => {
+  it('shifts the route weights step by step with --strategy gradual, then scales the failed side down', async () => {
+    const seen: string[] = [];
+    const url = await startHealth(() => {
+      if (h) seen.push(JSON.stringify(weights(h.k8s)));
+      return false;
+    });
+    const gradual = '      gradual: { steps: [25, 50, 75, 100], pauseSeconds: 0, gateSeconds: 10, httpRoute: { name: checkout } }';
+    h = await startHarness({ catalog: catalog(url, gradual), seedCluster: seed({ app: 'checkout' }, true) });
+    await recordHistory(h);
+    await command(h, '--failed-deployment-id bg-2 --strategy gradual');
+    const plan = await waitForPlan(h);
+    expect(JSON.stringify(plan.blocks)).toMatch(/25 %: HTTPRoute `checkout` weights `checkout-blue` 25 \/ `checkout-green` 75[\s\S]*100 %: HTTPRoute `checkout` weights `checkout-blue` 100 \/ `checkout-green` 0[\s\S]*Scale the failed side `checkout-green`/);
+    h.k8s.clearRequests();
+    await click(h, plan, 'rollback_approve', USERS.approver);
+    await waitForThread(h, plan, /Verification passed/);
+
+    expect(weights(h.k8s)).toEqual({ 'checkout-blue': 100, 'checkout-green': 0 });
+    expect(seen).toEqual(expect.arrayContaining([25, 50, 75, 100].map((p) => JSON.stringify({ 'checkout-blue': p, 'checkout-green': 100 - p }))));
+    expect(replicas(h.k8s, 'checkout-green')).toBe(0);
+    // Every weight change was a JSON patch whose first operation tests the resourceVersion just read.
+    const patches = h.k8s.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/httproutes/checkout') && r.query['dryRun'] === undefined);
+    expect(patches).toHaveLength(4);
+    for (const p of patches) expect((p.body as unknown[])[0]).toMatchObject({ op: 'test', path: '/metadata/resourceVersion' });
+  });
+
+  it('refuses --strategy gradual on a service without two sides', async () => {
+    h = await startHarness();
+    await h.recordDeployment({ id: 'deploy-200', version: 'v1.2.0', createdAt: '2026-11-19T09:00:00Z' });
+    await h.recordDeployment({ id: 'deploy-12345', version: 'v1.2.1', createdAt: '2026-11-20T10:30:00Z', status: 'failed' });
+    await command(h, '--failed-deployment-id deploy-12345 --strategy gradual');
+    const plan = await waitForPlan(h);
+    expect(JSON.stringify(plan.blocks)).toContain('checkout is not a blue-green service (kubernetes.blueGreen): ask again without it');
+    expect(JSON.stringify(plan.blocks)).not.toContain('rollback_approve');
+  });
+});
