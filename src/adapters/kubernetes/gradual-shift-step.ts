@@ -65,10 +65,15 @@ async function applySplit(clients: ClusterClients, step: GradualStep, namespace:
     await setRouteWeights(clients, namespace, step.route!.name, step.route!.rule, weights(step, split.percent), signal);
     return undefined;
   }
-  // Grow the target side first and wait for it: capacity never drops below the total while shifting.
-  const grown = await scaleAndWait(clients, step.to, split.to, namespace, signal);
-  if (grown) return grown;
-  return scaleAndWait(clients, step.from, split.from, namespace, signal);
+  // Grow the side that gains first and wait for it: capacity never drops below the total, whether
+  // shifting forward or restoring after a failed gate.
+  const current = await withRetry(() => clients.apps.readNamespacedDeployment({ name: step.to, namespace }), signal);
+  const order: Array<[string, number]> = (current.spec?.replicas ?? 0) <= split.to ? [[step.to, split.to], [step.from, split.from]] : [[step.from, split.from], [step.to, split.to]];
+  for (const [name, replicas] of order) {
+    const problem = await scaleAndWait(clients, name, replicas, namespace, signal);
+    if (problem) return problem;
+  }
+  return undefined;
 }
 
 async function scaleAndWait(clients: ClusterClients, name: string, replicas: number, namespace: string, signal: AbortSignal): Promise<string | undefined> {
