@@ -10,6 +10,7 @@ import { buildBot } from './build.js';
 import { currentLoad, machineInfo } from './machine.js';
 import { renderTable, writeResults, type BenchResults, type Row } from './report.js';
 import { benchBlueGreen } from './scenarios/blue-green.js';
+import { benchGradual } from './scenarios/gradual.js';
 import { benchKubectlCompare } from './scenarios/kubectl-compare.js';
 import { benchMemory } from './scenarios/memory.js';
 import { benchPlanning } from './scenarios/planning.js';
@@ -33,6 +34,7 @@ const settings = {
     : { services: 100, deploymentsPerService: 100, runsPerService: 50, clusterServices: 60, planSamples: 50, ackRounds: { 1: 50, 50: 6, 200: 3 } },
   rollback: { cycles: quick ? 3 : 20, podStartMs: 200, tickMs: 10 },
   blueGreen: { cycles: quick ? 3 : 20, podStartMs: 200, tickMs: 10 },
+  gradual: { cycles: quick ? 3 : 10, podStartMs: 200, tickMs: 10 },
   kubectl: { pairs: quick ? 2 : 10, replicas: 3, podStartMs: 200, tickMs: 10 },
   startup: { starts: quick ? 2 : 10 },
   takeover: { cycles: quick ? 2 : 10, leaseSeconds: [3, 15], podStartMs: 300, tickMs: 10 },
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
     ['planning', () => benchPlanning(entry, settings.planning, log)],
     ['rollback', () => benchRollbackPath(entry, settings.rollback, log)],
     ['blue-green', () => benchBlueGreen(entry, settings.blueGreen, log)],
+    ['gradual', () => benchGradual(entry, settings.gradual, log)],
     ['kubectl', () => benchKubectlCompare(settings.kubectl, log)],
     ['memory', () => benchMemory(entry, settings.memory, log)],
     // The same with V8's heap capped: tells a leak (it would fail or grow) from a lazy collector (it stays flat).
