@@ -3,6 +3,7 @@ import type { Catalog } from '../../src/core/service.js';
 import { parseCatalog } from '../../src/config/catalog.js';
 import { DEMO_CHANNEL } from './demo-workspace.js';
 import { DEMO_PAGERDUTY_SERVICE } from './pagerduty-trigger.js';
+import { storefrontCatalogYaml } from './storefront.js';
 
 export const DEMO_SERVICE = 'checkout';
 export const DEMO_ENVIRONMENT = 'production';
@@ -39,6 +40,6 @@ services:
       required: 1
       highRiskRequired: 2
       allowSelfApproval: false
-`;
+${storefrontCatalogYaml(DEMO_CHANNEL.id)}`;
   return parseCatalog(yaml, 'demo catalog (sandbox/demo/demo-catalog.ts)');
 }

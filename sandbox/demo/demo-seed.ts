@@ -4,6 +4,7 @@
 import type { KubernetesEmulator } from '../kubernetes/kubernetes-emulator.js';
 import { DEMO_COMPONENTS, DEMO_ENVIRONMENT, DEMO_NAMESPACE, DEMO_SERVICE, demoImage } from './demo-catalog.js';
 import type { DemoState } from './demo-state-file.js';
+import { initialStorefrontState, storefrontFirstDeployment } from './storefront.js';
 
 export const SEED_FAILED_DEPLOYMENT_ID = 'deploy-12345';
 
@@ -61,7 +62,11 @@ export function initialDemoState(now: Date): DemoState {
         logLines: ['starting checkout-api v1.2.1', 'connecting to postgres://checkout:hunter2@db.shop.svc:5432/shop', 'FATAL: relation "orders_v2" does not exist'],
       },
     ],
-    deployments: history.map((d) => ({ recorded: false, body: deploymentBody(d) })),
+    deployments: [
+      { recorded: false, body: storefrontFirstDeployment(at(30)) },
+      ...history.map((d) => ({ recorded: false, body: deploymentBody(d) })),
+    ],
+    storefront: initialStorefrontState(),
     badDeploys: 0,
     slackMessages: [],
   };

@@ -19,9 +19,10 @@ import { startFakeSlack, type FakeSlack } from '../slack/fake-slack-web-api.js';
 import { badDeployTrigger } from './bad-deploy-trigger.js';
 import { checkoutHealth } from './checkout-health.js';
 import { clusterSnapshot } from './cluster-snapshot.js';
-import { DEMO_COMPONENTS, DEMO_NAMESPACE, demoCatalog } from './demo-catalog.js';
+import { DEMO_COMPONENTS, DEMO_NAMESPACE, DEMO_SERVICE, demoCatalog } from './demo-catalog.js';
 import { createDemoRequestHandler } from './demo-http.js';
-import { initialDemoState, recordPendingDeployments, seedCluster } from './demo-seed.js';
+import { initialDemoState, postDeployment, recordPendingDeployments, seedCluster } from './demo-seed.js';
+import { captureStorefront, initialStorefrontState, seedStorefront, storefrontFirstDeployment, storefrontTrigger } from './storefront.js';
 import { captureCluster, loadDemoState, resetDemoFiles, saveDemoState, type DemoState } from './demo-state-file.js';
 import type { DemoTrigger } from './demo-trigger.js';
 import { DEMO_API_TOKEN, DEMO_BOT_TOKEN, DEMO_CHANNEL, DEMO_COMMAND, DEMO_GROUPS, DEMO_SIGNING_SECRET, DEMO_USERS } from './demo-workspace.js';
@@ -110,6 +111,12 @@ async function start(options: DemoServerOptions, state: DemoState, fresh: boolea
   const k8s = await startKubernetesEmulator({ tickMs: options.tickMs ?? 100, podStartMs: options.podStartMs ?? 1_500 });
   closers.push(() => k8s.close());
   seedCluster(k8s, state);
+  if (!state.storefront) {
+    // A state file from before storefront existed: add it, and the record CI would have sent.
+    state.storefront = initialStorefrontState();
+    state.deployments.push({ recorded: false, body: storefrontFirstDeployment(now().toISOString().replace(/\.\d{3}Z$/, 'Z')) });
+  }
+  seedStorefront(k8s, state.storefront);
 
   const componentNames = DEMO_COMPONENTS.map((c) => c.name);
   const snapshotCluster = () => clusterSnapshot(k8s, DEMO_NAMESPACE, componentNames);
@@ -123,6 +130,18 @@ async function start(options: DemoServerOptions, state: DemoState, fresh: boolea
   const triggers: DemoTrigger[] = [
     badDeployTrigger({ k8s, botUrl: () => bot?.url ?? '', apiToken: DEMO_API_TOKEN, state, save, now }),
     pagerDutyTrigger({ pagerDuty, botUrl: () => bot?.url ?? '', webhookSecret: DEMO_PAGERDUTY_WEBHOOK_SECRET, now }),
+    storefrontTrigger({
+      k8s, now,
+      state: () => state.storefront!,
+      record: async (body) => {
+        const entry = { recorded: false, body };
+        state.deployments.push(entry);
+        save();
+        await postDeployment(bot?.url ?? '', DEMO_API_TOKEN, body);
+        entry.recorded = true;
+        save();
+      },
+    }),
   ];
   let authority = '';
   const page: Server = createServer(
@@ -177,6 +196,7 @@ async function start(options: DemoServerOptions, state: DemoState, fresh: boolea
   let persistTimer: NodeJS.Timeout | undefined;
   const persist = () => {
     state.cluster = captureCluster(k8s, DEMO_NAMESPACE);
+    state.storefront = captureStorefront(k8s, state.storefront?.ships ?? 0);
     state.slackMessages = captureSlackMessages(slack);
     save();
   };
@@ -208,7 +228,7 @@ async function start(options: DemoServerOptions, state: DemoState, fresh: boolea
 
 /** The command for the newest failed deploy: what the composer offers to send. */
 function suggestedCommand(state: DemoState): string {
-  const failed = state.deployments.filter((d) => d.body.status === 'failed').at(-1);
+  const failed = state.deployments.filter((d) => d.body.status === 'failed' && d.body.service === DEMO_SERVICE).at(-1);
   // Production rollbacks need a reason (the catalog's requireReasonIn defaults to [production]).
   return failed ? `${DEMO_COMMAND} --failed-deployment-id ${String(failed.body.id)} --reason "checkout ${String(failed.body.version)} is crash-looping"` : `${DEMO_COMMAND} help`;
 }

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { KubernetesEmulator } from '../kubernetes/kubernetes-emulator.js';
+import { storefrontStateSchema } from './storefront.js';
 
 const IMAGE_BEHAVIOURS = ['healthy', 'crash', 'oom', 'never-ready', 'image-pull-error', 'unschedulable'] as const;
 
@@ -23,6 +24,8 @@ const demoStateSchema = z.object({
   badDeploys: z.number().int().min(0),
   /** The channel's messages (fake Slack records); checked one by one when restored. */
   slackMessages: z.array(z.unknown()).default([]),
+  /** The second service (storefront.ts); absent in state files from before it existed. */
+  storefront: storefrontStateSchema.optional(),
 });
 
 export type DemoState = z.infer<typeof demoStateSchema>;
