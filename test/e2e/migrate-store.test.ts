@@ -21,6 +21,9 @@ let file: string;
 let database: TestDatabase;
 const runIds: string[] = [];
 
+/** As PostgreSQL stores it: NUL as U+FFFD. */
+const storable = (value: unknown) => JSON.parse(JSON.stringify(value).replaceAll('\\u0000', '\\ufffd')) as unknown;
+
 function cli(args: string[], env: Record<string, string> = {}) {
   return execa(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'migrate-store', ...args], { cwd: PROJECT_ROOT, reject: false, env, extendEnv: false, timeout: 60_000 });
 }
@@ -46,6 +49,8 @@ async function populate(store: Store): Promise<void> {
       await store.appendTimeline(makeEvent({ runId: id, type: `note-${e}`, at: at(20 + i - e), detail: `event ${e} of ${id}`, actor: makeActor({ id: `U${e}` }) }));
     }
   }
+  // SQLite keeps a NUL character PostgreSQL cannot store (pod logs, command output): copied as U+FFFD.
+  await store.appendTimeline(makeEvent({ runId: 'rb-001', type: 'step_failed', at: at(90), detail: 'stderr: \u0000garbage' }));
   await store.markRolledBack('deploy-5', 'rb-000');
   await store.rememberEvent('pagerduty', 'evt-1', at(1));
   await store.rememberEvent('pagerduty', 'evt-2', at(2));
@@ -91,7 +96,7 @@ describe('migrate-store', () => {
       deployments: [6, 6, 'equal'],
       approvals: [28, 28, 'equal'],
       step_results: [RUNS / 2, RUNS / 2, 'equal'],
-      timeline: [RUNS * 4, RUNS * 4, 'equal'],
+      timeline: [RUNS * 4 + 1, RUNS * 4 + 1, 'equal'],
       webhook_events: [2, 2, 'equal'],
     });
 
@@ -100,7 +105,7 @@ describe('migrate-store', () => {
     try {
       for (const id of runIds) {
         expect(await postgres.getRun(id)).toEqual(await sqlite.getRun(id));
-        expect(await postgres.timeline(id)).toEqual(await sqlite.timeline(id));
+        expect(await postgres.timeline(id)).toEqual(storable(await sqlite.timeline(id)));
       }
       for (const service of ['checkout', 'search']) {
         expect(await postgres.listDeployments(service, 'production', 10)).toEqual(await sqlite.listDeployments(service, 'production', 10));
@@ -119,6 +124,6 @@ describe('migrate-store', () => {
   it('refuses a target that already has data, with exit code 3, and changes nothing', async () => {
     const result = await cli(['--from', file, '--to', database.url]);
     expect(result.exitCode).toBe(3);
-    expect(result.stderr).toMatch(/already has data \(runs: 40, deployments: 6, approvals: 28, step_results: 20, timeline: 161, webhook_events: 2\); migrate-store copies only into an empty database/);
+    expect(result.stderr).toMatch(/already has data \(runs: 40, deployments: 6, approvals: 28, step_results: 20, timeline: 162, webhook_events: 2\); migrate-store copies only into an empty database/);
   });
 });

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { readSchemaVersion as readSqliteVersion } from '../sqlite/migrate.js';
 import { SqliteStore } from '../sqlite/sqlite-store.js';
 import { describeDatabase } from './create-pool.js';
+import { pgJson, pgParams } from './pg-text.js';
 import { readSchemaVersion as readPostgresVersion } from './migrate.js';
 import { PostgresStore } from './postgres-store.js';
 
@@ -67,6 +68,12 @@ export async function copySqliteToPostgres(sqliteFile: string, postgresUrl: stri
 
 async function copyTable(source: Database.Database, target: pg.Client, table: CopiedTable): Promise<void> {
   const columns = await copiedColumns(source, target, table);
+  const jsonColumns = new Set((await target.query<{ name: string }>(
+    `SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND data_type = 'jsonb'`,
+    [table],
+  )).rows.map((r) => r.name));
+  // SQLite keeps NUL characters that PostgreSQL cannot: stored as U+FFFD, as PostgresStore stores them.
+  const storable = (row: unknown[]) => pgParams(row.map((value, i) => (typeof value === 'string' && jsonColumns.has(columns[i]!) ? pgJson(JSON.parse(value)) : value)));
   const list = columns.map((c) => pg.escapeIdentifier(c)).join(', ');
   // rowid order is insertion order: the target's own insertion counters (seq) then keep it too.
   const rows = source.prepare(`SELECT ${columns.map((c) => `"${c}"`).join(', ')} FROM ${table} ORDER BY rowid`).raw().iterate() as IterableIterator<unknown[]>;
@@ -80,7 +87,7 @@ async function copyTable(source: Database.Database, target: pg.Client, table: Co
     batch = [];
   };
   for (const row of rows) {
-    batch.push(row);
+    batch.push(storable(row));
     if (batch.length === ROWS_PER_INSERT) await flush();
   }
   await flush();

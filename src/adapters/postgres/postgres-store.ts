@@ -20,6 +20,7 @@ import { decodeFirstRun, decodeRuns, RUN_SELECT } from './run-rows.js';
 import {
   insertTimeline, jsonOrNull, mustChange, requireRun, touchRun, uniqueViolation, upsertStepResult,
 } from './statement-helpers.js';
+import { pgJson } from './pg-text.js';
 import { inTransaction, selectWithRetry } from './transaction.js';
 import { assertEventFor, assertLegal, sameRecording } from './write-rules.js';
 
@@ -72,13 +73,14 @@ export class PostgresStore implements Store {
       const inserted = await c.query(
         `INSERT INTO deployments (id, service, environment, version, created_at, status, body)
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
-        [d.id, d.service, d.environment, d.version, createdAt, d.status, JSON.stringify(d)],
+        [d.id, d.service, d.environment, d.version, createdAt, d.status, pgJson(d)],
       );
       if (inserted.rowCount === 1) return 'created';
       const stored = await c.query<{ body: string }>('SELECT body FROM deployments WHERE id = $1', [d.id]);
       const body = stored.rows[0]?.body;
       if (typeof body !== 'string') throw new Error(`deployment ${d.id} vanished during saveDeployment`);
-      return sameRecording(JSON.parse(body), d) ? 'identical' : 'conflict';
+      // Compared as it would be stored: a NUL in the incoming body is stored as U+FFFD (pg-text.ts).
+      return sameRecording(JSON.parse(body), JSON.parse(pgJson(d)) as Deployment) ? 'identical' : 'conflict';
     });
   }
 
@@ -131,8 +133,8 @@ export class PostgresStore implements Store {
           `INSERT INTO runs (id, status, service, environment, channel, plan, requested_by, message_channel, message_ts,
                              verification, root_cause, created_at, updated_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-          [run.id, run.status, run.plan.service, run.plan.environment, run.channel, JSON.stringify(run.plan),
-            JSON.stringify(run.requestedBy), run.message?.channel ?? null, run.message?.ts ?? null,
+          [run.id, run.status, run.plan.service, run.plan.environment, run.channel, pgJson(run.plan),
+            pgJson(run.requestedBy), run.message?.channel ?? null, run.message?.ts ?? null,
             jsonOrNull(run.verification), jsonOrNull(run.rootCause), run.createdAt, run.updatedAt],
         );
         for (const approval of run.approvals) {
@@ -207,7 +209,7 @@ export class PostgresStore implements Store {
   async saveVerification(runId: string, verification: Verification, lease?: RunLease): Promise<void> {
     await this.write(async (c) => {
       await assertFence(c, lease, runId);
-      mustChange((await c.query('UPDATE runs SET verification = $2 WHERE id = $1', [runId, JSON.stringify(verification)])).rowCount, runId);
+      mustChange((await c.query('UPDATE runs SET verification = $2 WHERE id = $1', [runId, pgJson(verification)])).rowCount, runId);
       await touchRun(c, runId, verification.finishedAt);
     });
   }
@@ -215,7 +217,7 @@ export class PostgresStore implements Store {
   async saveRootCause(runId: string, rootCause: RootCause, lease?: RunLease): Promise<void> {
     await this.write(async (c) => {
       await assertFence(c, lease, runId);
-      mustChange((await c.query('UPDATE runs SET root_cause = $2 WHERE id = $1', [runId, JSON.stringify(rootCause)])).rowCount, runId);
+      mustChange((await c.query('UPDATE runs SET root_cause = $2 WHERE id = $1', [runId, pgJson(rootCause)])).rowCount, runId);
     });
   }
 

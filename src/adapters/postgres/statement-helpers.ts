@@ -1,6 +1,7 @@
 // The small statements several store methods share, each inside the caller's transaction.
 import type pg from 'pg';
 import type { StepResult, TimelineEvent } from '../../core/model.js';
+import { pgJson } from './pg-text.js';
 
 export async function requireRun(c: pg.ClientBase, runId: string): Promise<void> {
   if ((await c.query('SELECT 1 FROM runs WHERE id = $1', [runId])).rowCount === 0) throw new Error(`run ${runId} does not exist`);
@@ -24,11 +25,11 @@ export async function upsertStepResult(c: pg.ClientBase, runId: string, r: StepR
 }
 
 export async function insertTimeline(c: pg.ClientBase, e: TimelineEvent): Promise<void> {
-  await c.query('INSERT INTO timeline (run_id, at, actor, type, detail) VALUES ($1, $2, $3, $4, $5)', [e.runId, e.at, JSON.stringify(e.actor), e.type, e.detail]);
+  await c.query('INSERT INTO timeline (run_id, at, actor, type, detail) VALUES ($1, $2, $3, $4, $5)', [e.runId, e.at, pgJson(e.actor), e.type, e.detail]);
 }
 
 export function jsonOrNull(value: unknown): string | null {
-  return value === undefined ? null : JSON.stringify(value);
+  return value === undefined ? null : pgJson(value);
 }
 
 /** The constraint a unique violation (23505) hit, if that is what the error is. */

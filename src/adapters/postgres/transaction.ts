@@ -3,6 +3,7 @@
 // is what lets a replica ride out a PostgreSQL restart or failover without losing a write. A
 // connection that breaks *during* COMMIT leaves the outcome unknown, which is reported, not guessed.
 import type pg from 'pg';
+import { pgParams } from './pg-text.js';
 
 export interface TransactionOptions {
   /** How long to keep retrying a transaction the server could not run (restart, failover, deadlock). */
@@ -35,7 +36,7 @@ export async function selectWithRetry(pool: pg.Pool, retryForMs: number, sql: st
   const deadline = Date.now() + retryForMs;
   for (let delay = 25; ; delay = Math.min(delay * 2, 1_000)) {
     try {
-      return (await pool.query(sql, params)).rows as unknown[];
+      return (await pool.query(sql, pgParams(params))).rows as unknown[];
     } catch (error) {
       if (!isRetryable(error) || Date.now() + delay > deadline) throw error;
     }
@@ -53,7 +54,7 @@ export async function inTransaction<T>(pool: pg.Pool, options: TransactionOption
     try {
       client = await pool.connect();
       await client.query('BEGIN');
-      const value = await work(client);
+      const value = await work(withTextParams(client));
       committing = true;
       await client.query('COMMIT');
       outcome = { value };
@@ -72,4 +73,17 @@ export async function inTransaction<T>(pool: pg.Pool, options: TransactionOption
     if (!isRetryable(error) || Date.now() + delay > deadline) throw error;
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
+}
+
+/** The client, with every query's parameters made storable (pg-text.ts); everything else untouched. */
+function withTextParams(client: pg.PoolClient): pg.PoolClient {
+  return new Proxy(client, {
+    get(target, property) {
+      if (property === 'query') {
+        return (sql: string, params?: unknown[]) => target.query(sql, params === undefined ? undefined : pgParams(params));
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }

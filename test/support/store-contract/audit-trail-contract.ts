@@ -1,7 +1,7 @@
 // The audit trail is enforced by the database, not only by the store's code: whatever connects to
 // it (a bug, a migration script, a person with a SQL prompt) cannot delete runs or rewrite history.
 import { describe, expect, it } from 'vitest';
-import { makeEvent, makeRun } from '../builders.js';
+import { makeEvent, makeRun, T0 } from '../builders.js';
 import type { StoreHarness } from './store-harness.js';
 
 export function describeAuditTrailContract(name: string, h: StoreHarness): void {
@@ -14,6 +14,22 @@ export function describeAuditTrailContract(name: string, h: StoreHarness): void 
       await expect(h.exec('DELETE FROM runs')).rejects.toThrow(/never deleted/);
       expect(await store.timeline('run-1')).toEqual([makeEvent()]);
       expect((await store.getRun('run-1'))?.id).toBe('run-1');
+    });
+
+    it('records text with a NUL character in it (binary garbage in a pod log) instead of failing the write', async () => {
+      const store = await h.open();
+      // PostgreSQL cannot store U+0000 and keeps U+FFFD in its place; SQLite keeps it. Either way nothing is lost but that one character.
+      const storable = (value: unknown) => JSON.parse(JSON.stringify(value).replaceAll('\\u0000', '\\ufffd')) as unknown;
+      await store.createRun(makeRun({ status: 'verifying', plan: { service: 'nul' } }), makeEvent());
+      const event = makeEvent({ type: 'step_done', detail: 'exit 1: \u0000\u0001garbage' });
+      await store.appendTimeline(event);
+      await store.saveStepResult('run-1', { index: 1, status: 'failed', startedAt: T0, finishedAt: T0, detail: 'stderr: \u0000oops' });
+      const rootCause = { causes: [], pods: [], warnings: [], lastLogLines: [{ pod: 'p', container: 'c', lines: ['bin\u0000ary'] }] };
+      await store.saveRootCause('run-1', rootCause);
+      const run = await store.getRun('run-1');
+      expect(storable(run?.rootCause)).toEqual(storable(rootCause));
+      expect(storable(run?.stepResults[0]?.detail)).toBe('stderr: \ufffdoops');
+      expect(storable((await store.timeline('run-1')).at(-1))).toEqual(storable(event));
     });
 
     it('remembers a webhook event once, across stores on the same database', async () => {
