@@ -2,7 +2,8 @@
 // Prints one table and writes bench/results.json. Figures are measured here and nowhere asserted.
 //
 //   BENCH_QUICK=1                 small counts, to check the benchmark itself works (about a minute)
-//   BENCH_ONLY=planning,memory    run only these scenarios (planning, rollback, blue-green, kubectl, startup, memory, postgres, takeover)
+//   BENCH_ONLY=planning,memory    run only these scenarios (planning, planning-postgres, rollback, blue-green, kubectl, startup, memory, postgres, takeover)
+//   npm run bench -- --only planning   the same, as an argument
 //   BENCH_ROLLBACKS=1000          rollbacks for the memory figure
 //   BENCH_MEMORY_MINUTES=10       stop the memory run there, and say how many it reached
 import { join } from 'node:path';
@@ -21,7 +22,8 @@ import { benchPostgres } from './postgres-server.js';
 import { createTestDatabase } from '../test/support/postgres-database.js';
 
 const quick = process.env['BENCH_QUICK'] === '1';
-const only = process.env['BENCH_ONLY']?.split(',').map((s) => s.trim()).filter(Boolean);
+const onlyArg = process.argv.indexOf('--only');
+const only = (onlyArg >= 0 ? process.argv[onlyArg + 1] : process.env['BENCH_ONLY'])?.split(',').map((s) => s.trim()).filter(Boolean);
 const envNumber = (name: string, fallback: number) => {
   const value = Number(process.env[name]);
   return Number.isFinite(value) && value > 0 ? value : fallback;
@@ -30,8 +32,8 @@ const envNumber = (name: string, fallback: number) => {
 const settings = {
   quick,
   planning: quick
-    ? { services: 20, deploymentsPerService: 50, runsPerService: 25, clusterServices: 12, planSamples: 5, ackRounds: { 1: 5, 50: 1, 200: 1 } }
-    : { services: 100, deploymentsPerService: 100, runsPerService: 50, clusterServices: 60, planSamples: 50, ackRounds: { 1: 50, 50: 6, 200: 3 } },
+    ? { services: 20, deploymentsPerService: 50, runsPerService: 25, clusterServices: 12, planSamples: 5, ackRounds: { 1: 5, 50: 1, 200: 1, 500: 1 } }
+    : { services: 100, deploymentsPerService: 100, runsPerService: 50, clusterServices: 60, planSamples: 50, ackRounds: { 1: 50, 50: 6, 200: 3, 500: 2 } },
   rollback: { cycles: quick ? 3 : 20, podStartMs: 200, tickMs: 10 },
   blueGreen: { cycles: quick ? 3 : 20, podStartMs: 200, tickMs: 10 },
   gradual: { cycles: quick ? 3 : 10, podStartMs: 200, tickMs: 10 },
@@ -53,6 +55,8 @@ async function main(): Promise<void> {
   const entry = await buildBot();
   const scenarios: Array<[string, () => Promise<Row[]>]> = [
     ['planning', () => benchPlanning(entry, settings.planning, log)],
+    // Command → plan again with the same store on PostgreSQL (DATABASE_URL), next to the SQLite rows.
+    ['planning-postgres', () => onPostgres((databaseUrl) => benchPlanning(entry, { ...settings.planning, ackRounds: {}, databaseUrl, store: 'PostgreSQL' }, log))],
     ['rollback', () => benchRollbackPath(entry, settings.rollback, log)],
     ['blue-green', () => benchBlueGreen(entry, settings.blueGreen, log)],
     ['gradual', () => benchGradual(entry, settings.gradual, log)],
@@ -83,12 +87,17 @@ async function main(): Promise<void> {
   process.stdout.write(`${renderTable(results)}\n\nWritten to ${path}\n`);
 }
 
-async function rollbackOnPostgres(entry: string): Promise<Row[]> {
+function rollbackOnPostgres(entry: string): Promise<Row[]> {
+  return onPostgres((databaseUrl) => benchRollbackPath(entry, { ...settings.rollback, databaseUrl, store: 'PostgreSQL' }, log));
+}
+
+/** A fresh database on the benchmark's PostgreSQL server for one scenario, dropped after it. */
+async function onPostgres(scenario: (databaseUrl: string) => Promise<Row[]>): Promise<Row[]> {
   const postgres = await benchPostgres();
   try {
     const database = await createTestDatabase(postgres.adminUrl);
     try {
-      return await benchRollbackPath(entry, { ...settings.rollback, databaseUrl: database.url, store: 'PostgreSQL' }, log);
+      return await scenario(database.url);
     } finally {
       await database.drop();
     }

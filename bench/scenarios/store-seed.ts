@@ -1,10 +1,12 @@
 // A store that has seen a lot: thousands of recorded deployments and finished runs, written through the
 // real SqliteStore with plans built by the real planner, so rows have their production size and shape.
+import { PostgresStore } from '../../src/adapters/postgres/postgres-store.js';
 import { SqliteStore } from '../../src/adapters/sqlite/sqlite-store.js';
 import { newRunId } from '../../src/bot.js';
 import type { Deployment, DeployState, Run, RunStatus } from '../../src/core/model.js';
 import { buildPlan } from '../../src/core/plan.js';
 import { evaluateSafety } from '../../src/core/safety.js';
+import type { Store } from '../../src/core/ports.js';
 import type { Catalog, Service } from '../../src/core/service.js';
 import { CHANNEL, IMAGE, USERS } from '../../test/support/bot-harness.js';
 import { createPrng } from '../../test/support/prng.js';
@@ -56,8 +58,8 @@ const FINAL: RunStatus[] = ['succeeded', 'succeeded', 'succeeded', 'succeeded', 
  * `deploymentsPerService` deployments for each service (the last one failed and live) and
  * `runsPerService` finished runs, each with the timeline a real run leaves.
  */
-export async function seedStore(databasePath: string, catalog: Catalog, deploymentsPerService: number, runsPerService: number): Promise<{ deployments: number; runs: number; events: number }> {
-  const store = SqliteStore.open(databasePath);
+export async function seedStore(database: { path: string } | { url: string }, catalog: Catalog, deploymentsPerService: number, runsPerService: number): Promise<{ deployments: number; runs: number; events: number }> {
+  const store: Store = 'url' in database ? await PostgresStore.open(database.url) : SqliteStore.open(database.path);
   const prng = createPrng(4_242);
   let deployments = 0;
   let runs = 0;
