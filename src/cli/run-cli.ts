@@ -12,7 +12,7 @@ export const CLI_USAGE = `smartspec-rollback — talks to a running bot (SMARTSP
   record-deployment --file deploy.json | --id <id> --service <s> --version <v> --component name=image…
   plan --failed-deployment-id <id> [--target-version <v>] [--component <c>]… [--json]
   rollback --failed-deployment-id <id> | --service <name> [--environment <env>] [--incident <id>]
-           [--target-version <v>] [--auto-approve] [--dry-run] [--json] [--timeout <s>]
+           [--target-version <v>] [--strategy gradual|instant] [--auto-approve] [--dry-run] [--json] [--timeout <s>]
   rehearse [--service <name>] [--json]   plan, dry-run and access-check each rollback; execute nothing
   status <run-id>
   report <run-id>

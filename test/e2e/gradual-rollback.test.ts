@@ -168,6 +168,18 @@ describe('gradual rollback by HTTPRoute weights', () => {
     for (const p of patches) expect((p.body as unknown[])[0]).toMatchObject({ op: 'test', path: '/metadata/resourceVersion' });
   });
 
+  it('takes the strategy from the API too, and refuses an unknown one naming the field', async () => {
+    h = await startHarness();
+    await h.recordDeployment({ id: 'deploy-200', version: 'v1.2.0', createdAt: '2026-11-19T09:00:00Z' });
+    await h.recordDeployment({ id: 'deploy-12345', version: 'v1.2.1', createdAt: '2026-11-20T10:30:00Z', status: 'failed' });
+    const bad = await h.api('POST', '/api/v1/rollbacks', { failedDeploymentId: 'deploy-12345', strategy: 'canary' });
+    expect(bad.status).toBe(400);
+    expect(bad.json.issues).toEqual([expect.objectContaining({ path: 'strategy', message: expect.stringContaining('must be gradual or instant') })]);
+    const blocked = await h.api('POST', '/api/v1/rollbacks', { failedDeploymentId: 'deploy-12345', strategy: 'gradual', dryRun: true });
+    expect(blocked.status).toBe(201);
+    expect(blocked.json.checks).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'strategy', outcome: 'block' })]));
+  });
+
   it('refuses --strategy gradual on a service without two sides', async () => {
     h = await startHarness();
     await h.recordDeployment({ id: 'deploy-200', version: 'v1.2.0', createdAt: '2026-11-19T09:00:00Z' });

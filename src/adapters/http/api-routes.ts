@@ -38,6 +38,7 @@ const rollbackRequestSchema = z.strictObject({
   autoApprove: z.boolean().default(false),
   dryRun: z.boolean().default(false),
   reason: z.string().min(1).max(500).optional(),
+  strategy: z.enum(['gradual', 'instant'], { error: 'must be gradual or instant (blue-green services only)' }).optional(),
 }).refine((b) => (b.failedDeploymentId === undefined) !== (b.service === undefined), { error: 'give exactly one of failedDeploymentId and service', path: ['failedDeploymentId'] });
 
 const USER_ERROR_STATUS: Record<UserErrorKind, number> = { invalid: 422, not_found: 404, policy: 403 };
@@ -98,6 +99,7 @@ export function apiRoutes(deps: ApiRouteDeps): CustomRoute[] {
       ...(body.environment ? { environment: body.environment } : {}),
       ...(body.components ? { components: body.components } : {}),
       ...(body.reason ? { reason: body.reason } : {}),
+      ...(body.strategy ? { strategy: body.strategy } : {}),
     };
     try {
       const run = await requestRollback(deps2, { request, requester: actorFor(principalOf(req)), channel: service?.channel ?? '' });

@@ -26,6 +26,7 @@ export function parseRollbackArgs(args: string[], forPlan: boolean) {
       component: { type: 'string', multiple: true },
       environment: { type: 'string' },
       reason: { type: 'string' },
+      strategy: { type: 'string' },
       'auto-approve': { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: forPlan },
       json: { type: 'boolean', default: false },
@@ -37,6 +38,7 @@ export function parseRollbackArgs(args: string[], forPlan: boolean) {
   const service = values.service;
   if (!id && !service) throw new CliError('--failed-deployment-id is required, or --service <name> (its newest deployment is the failed one).', EXIT.usage);
   if (id && service) throw new CliError('Give either --failed-deployment-id or --service, not both.', EXIT.usage);
+  if (values.strategy !== undefined && values.strategy !== 'gradual' && values.strategy !== 'instant') throw new CliError(`--strategy takes gradual or instant, not "${values.strategy}".`, EXIT.usage);
   const timeout = Number(values.timeout);
   const poll = Number(values['poll-interval']);
   if (!Number.isFinite(timeout) || timeout <= 0 || !Number.isFinite(poll) || poll <= 0) throw new CliError('--timeout and --poll-interval take a number of seconds.', EXIT.usage);
@@ -50,6 +52,7 @@ export function parseRollbackArgs(args: string[], forPlan: boolean) {
       ...(values.component ? { components: values.component } : {}),
       ...(values.environment ? { environment: values.environment } : {}),
       ...(values.reason ? { reason: values.reason } : {}),
+      ...(values.strategy ? { strategy: values.strategy } : {}),
     },
     json: values.json,
     timeoutMs: timeout * 1000,
