@@ -4,8 +4,9 @@
 // the holder is SIGSTOPped past its lease, another finishes the run, and the woken one records and
 // writes nothing (fencing). Each case has its own service, so the cases cannot disturb each other.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildIncidentWebhook, sendWebhook } from '../../sandbox/pagerduty/webhook-sender.js';
 import type { BotProcess } from '../support/bot-process.js';
-import { USERS } from '../support/bot-harness.js';
+import { CHANNEL, PD_WEBHOOK_SECRET, USERS } from '../support/bot-harness.js';
 import { eventually } from '../support/eventually.js';
 import { deploymentRecords, failedDeploymentId, realWritesTo, seedServices, servicesCatalog, type ServiceFixture } from '../support/multi-service.js';
 import { startReplicaWorld, type ReplicaWorld } from '../support/replica-world.js';
@@ -23,14 +24,17 @@ const S = {
   race: service('rep-race', 'rx'),
   kill: service('rep-kill', 'rk'),
   stop: service('rep-stop', 'rs'),
+  pd: service('rep-pd', 'rp'),
 };
+/** rep-pd is mapped to a PagerDuty service: its incidents prompt a plan. */
+const catalog = servicesCatalog(Object.values(S)).replace('  rep-pd:\n    environment: production\n', '  rep-pd:\n    environment: production\n    pagerduty: { services: [PREPPD1] }\n');
 const LEASE_SECONDS = 2;
 
 let rw: ReplicaWorld;
 
 beforeAll(async () => {
   // Pods take 300 ms to start, so a two-replica rollout lasts about a second: long enough to act midway.
-  rw = await startReplicaWorld(3, { catalog: servicesCatalog(Object.values(S)), podStartMs: 300, tickMs: 10, leaseSeconds: LEASE_SECONDS });
+  rw = await startReplicaWorld(3, { catalog, podStartMs: 300, tickMs: 10, leaseSeconds: LEASE_SECONDS });
   seedServices(rw.world.k8s, Object.values(S));
   for (const s of Object.values(S)) {
     for (const body of deploymentRecords(s)) expect((await rw.api('POST', '/api/v1/deployments', body)).status).toBe(201);
@@ -80,6 +84,21 @@ describe('three replicas on one PostgreSQL', () => {
     }
     // Every replica answered some of it (round robin over 18 deployment records, 3 commands, 3 clicks, 3 API reads).
     for (const replica of rw.replicas) expect(rw.proxy.answered.get(replica.url) ?? 0).toBeGreaterThan(0);
+  });
+
+  it('act once on a PagerDuty webhook delivered to every replica at the same moment (redeliveries)', async () => {
+    rw.world.pagerDuty.addIncident({ id: 'PINCREP', title: 'rep-pd 5xx', serviceId: 'PREPPD1' });
+    const body = buildIncidentWebhook({
+      eventId: 'evt-rep-1', type: 'incident.triggered', occurredAt: '2026-11-12T09:30:00Z',
+      incident: { id: 'PINCREP', title: 'rep-pd error rate above 5%', serviceId: 'PREPPD1', htmlUrl: 'https://example.pagerduty.com/incidents/PINCREP' },
+    });
+    const answers = await Promise.all(rw.replicas.map((r) => sendWebhook({ url: `${r.url}/pagerduty/webhook`, secret: PD_WEBHOOK_SECRET, body })));
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202]);
+    await waitForPlanFor(rw.world.slack, failedDeploymentId(S.pd));
+    // Every replica has answered its delivery: one acted on it, the others recognised it in the database.
+    await eventually(async () => (await rw.store.runsForIncident('PINCREP')).length === 1 && rw.replicas.every((r) => r.lines.some((l) => l.includes('PagerDuty event handled') && l.includes('evt-rep-1'))), 15_000, 'all three deliveries handled');
+    expect(rw.world.slack.messagesIn(CHANNEL).filter((m) => JSON.stringify(m.blocks ?? []).includes(failedDeploymentId(S.pd)))).toHaveLength(1);
+    expect(await rw.store.runsForIncident('PINCREP')).toHaveLength(1);
   });
 
   it('settle 20 simultaneous approve and reject clicks, spread across replicas, into one decision, executed at most once', async () => {
