@@ -69,4 +69,4 @@ it('loses nothing when PostgreSQL restarts mid-rollout: the run completes, each 
   for (const component of ['checkout-api', 'checkout-worker']) {
     expect(realClusterWrites(h).filter((r) => r.path.endsWith(`/namespaces/${NAMESPACE}/deployments/${component}`))).toHaveLength(1);
   }
-});
+}, 90_000);

@@ -84,7 +84,7 @@ describe('three replicas on one PostgreSQL', () => {
     }
     // Every replica answered some of it (round robin over 18 deployment records, 3 commands, 3 clicks, 3 API reads).
     for (const replica of rw.replicas) expect(rw.proxy.answered.get(replica.url) ?? 0).toBeGreaterThan(0);
-  });
+  }, 90_000);
 
   it('act once on a PagerDuty webhook delivered to every replica at the same moment (redeliveries)', async () => {
     rw.world.pagerDuty.addIncident({ id: 'PINCREP', title: 'rep-pd 5xx', serviceId: 'PREPPD1' });
@@ -99,7 +99,7 @@ describe('three replicas on one PostgreSQL', () => {
     await eventually(async () => (await rw.store.runsForIncident('PINCREP')).length === 1 && rw.replicas.every((r) => r.lines.some((l) => l.includes('PagerDuty event handled') && l.includes('evt-rep-1'))), 15_000, 'all three deliveries handled');
     expect(rw.world.slack.messagesIn(CHANNEL).filter((m) => JSON.stringify(m.blocks ?? []).includes(failedDeploymentId(S.pd)))).toHaveLength(1);
     expect(await rw.store.runsForIncident('PINCREP')).toHaveLength(1);
-  });
+  }, 90_000);
 
   it('settle 20 simultaneous approve and reject clicks, spread across replicas, into one decision, executed at most once', async () => {
     const plan = await planFor(S.race);
@@ -118,7 +118,7 @@ describe('three replicas on one PostgreSQL', () => {
     const writes = S.race.components.map((c) => realWritesTo(rw.world.k8s, S.race.namespace, c).length);
     expect(writes).toEqual(final.status === 'succeeded' ? [1, 1] : [0, 0]);
     if (final.status === 'succeeded') expect(decisions).toEqual(['approved']);
-  });
+  }, 90_000);
 
   it('finish a rollback on another replica when the one holding it is SIGKILLed mid-rollout, no step rewritten', async () => {
     const plan = await planFor(S.kill);
@@ -142,7 +142,7 @@ describe('three replicas on one PostgreSQL', () => {
     for (const component of S.kill.components) expect(realWritesTo(rw.world.k8s, S.kill.namespace, component)).toHaveLength(1);
     expect(run.stepResults.map((r) => r.status)).toEqual(run.plan.steps.map(() => 'done'));
     await waitForPlanState(rw.world.slack, plan, /Rolled back/, 15_000);
-  });
+  }, 90_000);
 
   it('let nothing through from a replica paused past its lease: another finishes the run, the woken one writes nothing', async () => {
     const plan = await planFor(S.stop);
@@ -171,5 +171,5 @@ describe('three replicas on one PostgreSQL', () => {
     expect(S.stop.components.map((c) => realWritesTo(rw.world.k8s, S.stop.namespace, c).length)).toEqual([1, 1]);
     expect((await rw.store.getRun(runId))?.status).toBe('succeeded');
     rw.proxy.backends.push(holder.url);
-  });
+  }, 90_000);
 });
