@@ -3,6 +3,7 @@
 // the template, showing the key-level diff with secret-looking values masked; a Secret that changed
 // since is a warning naming it, and no Secret data is ever stored.
 import { existsSync, readFileSync } from 'node:fs';
+import { policyFromRoleManifest } from '../../sandbox/kubernetes/kubernetes-emulator.js';
 import { AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConfigMap } from '../../sandbox/kubernetes/workload-types.js';
@@ -138,5 +139,39 @@ describe('configuration rolled back with the code', () => {
       expect(stored).not.toContain(SECRET_VALUE); // … the Secret's data is not
       expect(stored).not.toContain('s3cr3t-db-password-v1');
     }
+  });
+
+  it('works with the shipped RBAC, which grants nothing on Secrets: the Secret is said to be uncompared, the ConfigMap restored', async () => {
+    h = await startAtV120();
+    const shipped = policyFromRoleManifest(readFileSync('deploy/kubernetes/base/rbac.yaml', 'utf8'), 'system:serviceaccount:smartspec:smartspec-rollback', [NAMESPACE]);
+    h.k8s.setRbacPolicy(shipped);
+    await recordV120(h);
+    // CI deploys with its own rights.
+    h.k8s.setRbacPolicy(undefined);
+    await deployV121(h, { config: true, secret: true });
+    h.k8s.setRbacPolicy(shipped);
+    await command(h, '--failed-deployment-id deploy-12345');
+    const plan = await waitForPlan(h);
+    const text = JSON.stringify(plan.blocks);
+    expect(text).toContain('Secret checkout-db could not be compared with what `v1.2.0` ran with: the bot may not read Secrets (deploy/kubernetes/components/secret-hashes)');
+    expect(text).toContain('Restore ConfigMap `checkout-config`');
+    await click(h, plan, 'rollback_approve', USERS.approver);
+    await waitForThread(h, plan, /Verification passed/);
+    expect(h.k8s.getObject<ConfigMap>('configmaps', NAMESPACE, 'checkout-config')?.data).toEqual(CONFIG_V1);
+  });
+
+  it('compares Secrets with the opt-in component\'s rule added to the shipped RBAC', async () => {
+    h = await startAtV120();
+    const shipped = policyFromRoleManifest(readFileSync('deploy/kubernetes/base/rbac.yaml', 'utf8'), 'system:serviceaccount:smartspec:smartspec-rollback', [NAMESPACE]);
+    const optIn = policyFromRoleManifest(readFileSync('deploy/kubernetes/components/secret-hashes/rbac.yaml', 'utf8'), 'system:serviceaccount:smartspec:smartspec-rollback', [NAMESPACE]);
+    const both = { ...shipped, rules: [...shipped.rules, ...optIn.rules] };
+    h.k8s.setRbacPolicy(both);
+    await recordV120(h);
+    h.k8s.setRbacPolicy(undefined);
+    await deployV121(h, { secret: true });
+    h.k8s.setRbacPolicy(both);
+    await command(h, '--failed-deployment-id deploy-12345');
+    const plan = await waitForPlan(h);
+    expect(JSON.stringify(plan.blocks)).toContain('Secret checkout-db changed since `v1.2.0` was recorded');
   });
 });

@@ -1,11 +1,12 @@
 // Gradual rollback of a blue-green service over the emulated cluster: traffic moves to the side that
 // runs the target in gated steps, by replica ratio behind one Service or by HTTPRoute weights; a gate
 // that fails at 50 % puts 25 % back and stops the run, naming the step.
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../sandbox/kubernetes/kube-types.js';
-import type { KubernetesEmulator } from '../../sandbox/kubernetes/kubernetes-emulator.js';
+import { policyFromRoleManifest, type KubernetesEmulator } from '../../sandbox/kubernetes/kubernetes-emulator.js';
 import { CHANNEL, IMAGE, NAMESPACE, startHarness, USERS, type Harness } from '../support/bot-harness.js';
 import { eventually } from '../support/eventually.js';
 import { click, command, runIdOf, waitForPlan, waitForThread } from './flow-helpers.js';
@@ -143,7 +144,7 @@ describe('gradual rollback by replica ratio', () => {
 });
 
 describe('gradual rollback by HTTPRoute weights', () => {
-  it('shifts the route weights step by step with --strategy gradual, then scales the failed side down', async () => {
+  it('shifts the route weights step by step with --strategy gradual, then scales the failed side down, with the shipped RBAC', async () => {
     const seen: string[] = [];
     const url = await startHealth(() => {
       if (h) seen.push(JSON.stringify(weights(h.k8s)));
@@ -151,6 +152,8 @@ describe('gradual rollback by HTTPRoute weights', () => {
     });
     const gradual = '      gradual: { steps: [25, 50, 75, 100], pauseSeconds: 0, gateSeconds: 10, httpRoute: { name: checkout } }';
     h = await startHarness({ catalog: catalog(url, gradual), seedCluster: seed({ app: 'checkout' }, true) });
+    // Only what deploy/kubernetes grants: the rules the code needs are all there.
+    h.k8s.setRbacPolicy(policyFromRoleManifest(readFileSync('deploy/kubernetes/base/rbac.yaml', 'utf8'), 'system:serviceaccount:smartspec:smartspec-rollback', [NAMESPACE]));
     await recordHistory(h);
     await command(h, '--failed-deployment-id bg-2 --strategy gradual');
     const plan = await waitForPlan(h);
