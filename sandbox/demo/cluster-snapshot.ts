@@ -52,6 +52,8 @@ export interface ClusterSnapshot {
   deployments: DeploymentView[];
   /** The latest Warning events, newest first. */
   warnings: EventView[];
+  /** Other namespaces the demo shows below this one (the storefront service), without their events. */
+  others?: ClusterSnapshot[];
 }
 
 const MAX_WARNINGS = 6;

@@ -22,7 +22,7 @@ import { clusterSnapshot } from './cluster-snapshot.js';
 import { DEMO_COMPONENTS, DEMO_NAMESPACE, DEMO_SERVICE, demoCatalog } from './demo-catalog.js';
 import { createDemoRequestHandler } from './demo-http.js';
 import { initialDemoState, postDeployment, recordPendingDeployments, seedCluster } from './demo-seed.js';
-import { captureStorefront, initialStorefrontState, seedStorefront, storefrontFirstDeployment, storefrontTrigger } from './storefront.js';
+import { captureStorefront, initialStorefrontState, seedStorefront, STOREFRONT_NAMESPACE, STOREFRONT_SIDES, storefrontFirstDeployment, storefrontTrigger } from './storefront.js';
 import { captureCluster, loadDemoState, resetDemoFiles, saveDemoState, type DemoState } from './demo-state-file.js';
 import type { DemoTrigger } from './demo-trigger.js';
 import { DEMO_API_TOKEN, DEMO_BOT_TOKEN, DEMO_CHANNEL, DEMO_COMMAND, DEMO_GROUPS, DEMO_SIGNING_SECRET, DEMO_USERS } from './demo-workspace.js';
@@ -119,7 +119,7 @@ async function start(options: DemoServerOptions, state: DemoState, fresh: boolea
   seedStorefront(k8s, state.storefront);
 
   const componentNames = DEMO_COMPONENTS.map((c) => c.name);
-  const snapshotCluster = () => clusterSnapshot(k8s, DEMO_NAMESPACE, componentNames);
+  const snapshotCluster = () => ({ ...clusterSnapshot(k8s, DEMO_NAMESPACE, componentNames), others: [{ ...clusterSnapshot(k8s, STOREFRONT_NAMESPACE, STOREFRONT_SIDES), warnings: [] }] });
   const live = new LiveEvents({ clusterSnapshot: snapshotCluster, clusterThrottleMs: options.clusterThrottleMs ?? 250 });
   closers.push(() => live.close());
 

@@ -10,7 +10,8 @@ import { DEMO_COMMAND } from './demo-workspace.js';
 export const STOREFRONT = 'storefront';
 export const STOREFRONT_NAMESPACE = 'web';
 export const STOREFRONT_CONFIG = 'storefront-config';
-const SIDES = ['storefront-blue', 'storefront-green'] as const;
+export const STOREFRONT_SIDES = ['storefront-blue', 'storefront-green'] as const;
+const SIDES = STOREFRONT_SIDES;
 const REPLICAS = 4;
 const GOOD_VERSION = 'v2.0.0';
 

@@ -122,6 +122,10 @@ export function checkCapacity({ target, state, service }: SafetyInput): SafetyCh
   if (severe.length > 0) {
     return { id: 'capacity', outcome: 'block', overridable: true, message: `Capacity: ${severe.map((s) => s.text).join('; ')}, less than half. Scale up first and plan again, or add \`--force\` and a \`--reason\`.` };
   }
+  // Blue-green sides are sized by the strategy's own steps, not kept as they are: say that instead.
+  if (short.length > 0 && warmsItself) {
+    return { id: 'capacity', outcome: 'warn', message: `Capacity: ${short.map((s) => s.text).join('; ')}. The plan scales the side that takes the traffic up before moving it.` };
+  }
   if (short.length > 0) {
     return { id: 'capacity', outcome: 'warn', message: `Capacity: ${short.map((s) => s.text).join('; ')}. The rollback keeps today's replica count: scale up if the old version needs more.` };
   }

@@ -32,7 +32,7 @@ export function planSteps(service: Service, target: Deployment, state: DeploySta
   if (components) return numbered('partial', undoSteps(t, target, state, components), rolloutChecks(state, components));
   if (t.blueGreen) {
     const gradualSpec = strategy === 'instant' ? undefined : t.gradual ?? (strategy === 'gradual' ? DEFAULT_GRADUAL : undefined);
-    const gradual = gradualSpec ? gradualSteps(t, gradualSpec, target, state) : { checks: [] };
+    const gradual = gradualSpec ? gradualSteps(t, gradualSpec, target, state, service.verification) : { checks: [] };
     if (gradual.steps) return numbered('gradual', gradual.steps, gradual.checks);
     const instant = blueGreenSteps(t, target, state);
     if (instant.steps) return numbered('instant', instant.steps, [...gradual.checks, ...instant.checks]);

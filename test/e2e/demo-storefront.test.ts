@@ -51,13 +51,17 @@ describe('the demo\'s storefront', () => {
     expect(text).toContain('`CHECKOUT_TIMEOUT_MS`: `30` → `3000`');
     expect(text).toContain('`PAYMENT_API_KEY`: (masked) → (masked)');
     expect(text).not.toContain('pk-demo');
-    expect(text).toContain('*Traffic to `storefront-blue`:* 25 % → 50 % → 75 % → 100 %');
+    expect(text).toContain('*Traffic* to `storefront-blue`: 25 % → 50 % → 75 % → 100 %');
 
     await clickDecision(demo.slack, plan, 'rollback_approve', USERS.approver);
     const done = await waitForPlanState(demo.slack, plan, /Rolled back/, 60_000);
     expect(JSON.stringify(done.blocks)).toContain('25 % :white_check_mark: → 50 % :white_check_mark: → 75 % :white_check_mark: → 100 % :white_check_mark:');
     expect(config()).toEqual(before);
     expect([replicas('storefront-blue'), replicas('storefront-green')]).toEqual([4, 0]);
+    // The page's cluster panel shows storefront's namespace below checkout's.
+    const state = (await (await fetch(`${demo.url}/state?user=U0REQUEST`)).json()) as { cluster: { deployments: Array<{ name: string }>; others: Array<{ namespace: string; deployments: Array<{ name: string; desired: number }> }> } };
+    expect(state.cluster.deployments.map((d) => d.name)).toEqual(['checkout-api', 'checkout-worker']);
+    expect(state.cluster.others.map((o) => [o.namespace, o.deployments.map((d) => [d.name, d.desired])])).toEqual([['web', [['storefront-blue', 4], ['storefront-green', 0]]]]);
   });
 
   it('picks the storefront up as it was left after a restart', async () => {

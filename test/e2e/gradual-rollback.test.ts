@@ -98,7 +98,7 @@ describe('gradual rollback by replica ratio', () => {
     const plan = await waitForPlan(h);
     const text = JSON.stringify(plan.blocks);
     expect(text).toMatch(/25 %: `checkout-blue` \(blue\) to 1 and `checkout-green` \(green\) to 3 replicas[\s\S]*50 %[\s\S]*75 %[\s\S]*100 %: `checkout-blue` \(blue\) to 4 and `checkout-green` \(green\) to 0/);
-    expect(text).toContain('*Traffic to `checkout-blue`:* 25 % → 50 % → 75 % → 100 %');
+    expect(text).toContain('*Traffic* to `checkout-blue`: 25 % → 50 % → 75 % → 100 %');
     await click(h, plan, 'rollback_approve', USERS.approver);
     await waitForThread(h, plan, /Verification passed/);
 

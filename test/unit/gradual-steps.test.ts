@@ -2,6 +2,7 @@
 // where a split already is, and why gradual falls back (the Service selects one side, the route lacks a side).
 import { describe, expect, it } from 'vitest';
 import type { ComponentState, DeployState, Step } from '../../src/core/model.js';
+import { gateWords } from '../../src/core/gradual-steps.js';
 import { planSteps } from '../../src/core/steps.js';
 import type { GradualSpec, KubernetesTarget } from '../../src/core/service.js';
 import { makeDeployment } from '../support/builders.js';
@@ -77,5 +78,18 @@ describe('gradual by HTTPRoute weights', () => {
     const plan = planSteps(service(route), target, state, undefined);
     expect(plan.strategy).not.toBe('gradual');
     expect(plan.checks[0]?.message).toContain('HTTPRoute web rule 0 does not send to both `web-green` and `web-blue`');
+  });
+});
+
+describe('gateWords', () => {
+  const http = { url: 'http://web/healthz', status: 200 };
+  const query = { name: 'errors', url: 'http://prometheus:9090', query: 'x', max: 1, samples: 1, intervalSeconds: 1 };
+  it.each([
+    [[], [], 'readiness'],
+    [[http], [], 'readiness and 1 HTTP check'],
+    [[http, http], [query], 'readiness, 2 HTTP checks and 1 Prometheus query'],
+    [[], [query, query], 'readiness and 2 Prometheus queries'],
+  ] as const)('%j %j → %s', (h, p, words) => {
+    expect(gateWords({ http: [...h], prometheus: [...p] })).toBe(words);
   });
 });

@@ -13,6 +13,11 @@ export function renderCluster(el, snapshot) {
   seenPods = new Set();
   el.replaceChildren(
     ...snapshot.deployments.map((d) => deployment(d, previous)),
+    // Other namespaces (the demo's storefront service), each under its name.
+    ...(snapshot.others ?? []).flatMap((other) => [
+      h('h3', { class: 'namespace', dataset: { namespace: other.namespace } }, `namespace ${other.namespace}`),
+      ...other.deployments.map((d) => deployment(d, previous)),
+    ]),
     warnings(snapshot.warnings ?? []),
   );
 }

@@ -23,15 +23,15 @@ describe('gradual plan blocks', () => {
       plan: { strategy: 'gradual', steps, components: ['web-blue'] },
       stepResults: [result(1, 'done'), result(2, 'failed', 'the gate at 50 % failed: http http://web/healthz: no 200; traffic restored to 25 % (web-blue 1 / web-green 3 replicas)')],
     });
-    expect(trafficShiftLine(run)).toBe('*Traffic to `web-blue`:* 25 % :white_check_mark: → 50 % :x: → 75 % → 100 %');
+    expect(trafficShiftLine(run)).toBe('*Traffic* to `web-blue`: 25 % :white_check_mark: → 50 % :x: → 75 % → 100 %');
     const blocks = renderPlanBlocks(run, new Date(at(2)));
     expectGolden('plan-gradual-failed-gate.json', blocks);
     expect(validateBlocks(blocks, 'message')).toEqual([]);
   });
 
   it('shows a running step, no marks on a dry run, and no line for other strategies', () => {
-    expect(trafficShiftLine(makeRun({ status: 'executing', plan: { steps }, stepResults: [result(1, 'done'), result(2, 'running')] }))).toBe('*Traffic to `web-blue`:* 25 % :white_check_mark: → 50 % :hourglass_flowing_sand: → 75 % → 100 %');
-    expect(trafficShiftLine(makeRun({ status: 'planned', plan: { steps, dryRun: true }, stepResults: [result(1, 'done')] }))).toBe('*Traffic to `web-blue`:* 25 % → 50 % → 75 % → 100 %');
+    expect(trafficShiftLine(makeRun({ status: 'executing', plan: { steps }, stepResults: [result(1, 'done'), result(2, 'running')] }))).toBe('*Traffic* to `web-blue`: 25 % :white_check_mark: → 50 % :hourglass_flowing_sand: → 75 % → 100 %');
+    expect(trafficShiftLine(makeRun({ status: 'planned', plan: { steps, dryRun: true }, stepResults: [result(1, 'done')] }))).toBe('*Traffic* to `web-blue`: 25 % → 50 % → 75 % → 100 %');
     expect(trafficShiftLine(makeRun())).toBeUndefined();
   });
 });

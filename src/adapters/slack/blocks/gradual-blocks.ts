@@ -13,5 +13,5 @@ export function trafficShiftLine(run: Run): string | undefined {
     const result = run.stepResults.find((r) => r.index === s.index);
     return `${s.percent} %${result && !run.plan.dryRun ? MARK[result.status] : ''}`;
   });
-  return `*Traffic to \`${shifts[0]!.to}\`:* ${points.join(' → ')}`;
+  return `*Traffic* to \`${shifts[0]!.to}\`: ${points.join(' → ')}`;
 }
