@@ -10,7 +10,9 @@ export function observe(state: DeployState): ObservedComponent[] {
 
 export function fingerprintState(state: DeployState): string {
   const canonical = observe(state).map((c) => [c.name, c.images, c.revision ?? null, c.desiredReplicas]);
-  return createHash('sha256').update(JSON.stringify([canonical, state.liveSlot ?? null])).digest('hex').slice(0, 16);
+  // HTTPRoute weights (gradual) only when read, so every other service keeps its digest.
+  const weights = state.routeWeights ? [Object.entries(state.routeWeights).sort(([a], [b]) => a.localeCompare(b))] : [];
+  return createHash('sha256').update(JSON.stringify([canonical, state.liveSlot ?? null, ...weights])).digest('hex').slice(0, 16);
 }
 
 /** One line per difference, in words an on-call engineer reads at a glance. */
@@ -26,5 +28,6 @@ export function describeDrift(before: ObservedComponent[] | undefined, after: De
     if (was.desiredReplicas !== is.desiredReplicas) lines.push(`${was.name} wants ${is.desiredReplicas} replicas (was ${was.desiredReplicas})`);
   }
   for (const is of now) if (!before.some((c) => c.name === is.name)) lines.push(`${is.name} appeared`);
-  return lines.length > 0 ? lines : ['the blue-green side receiving traffic changed'];
+  if (lines.length > 0) return lines;
+  return [after.routeWeights ? 'the HTTPRoute weights (or the blue-green side receiving traffic) changed' : 'the blue-green side receiving traffic changed'];
 }

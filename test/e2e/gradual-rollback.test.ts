@@ -129,6 +129,8 @@ describe('gradual rollback by replica ratio', () => {
     expect(replicas(h.k8s, 'checkout-green')).toBe(3);
     const updated = await h.slack.waitFor(() => h!.slack.messagesIn(CHANNEL).find((m) => m.ts === plan.ts && /Rollback failed/.test(JSON.stringify(m.blocks))), 10_000, 'the plan message says failed');
     expect(JSON.stringify(updated.blocks)).toContain('25 % :white_check_mark: → 50 % :x: → 75 % → 100 %');
+    // The thread says which step failed and where traffic was left.
+    await waitForThread(h, plan, /the gate at 50 % failed[\s\S]*traffic restored to 25 %/);
   });
 
   it('asks for a Service that selects both sides when it selects one', async () => {
