@@ -17,3 +17,15 @@ export async function expireStalePlans(deps: Pick<UseCaseDeps, 'store' | 'events
   }
   return expired;
 }
+
+/**
+ * Before planning a service: its plan past its deadline expires now rather than at the next sweep,
+ * so it cannot block the new one. A plan waiting for approval holds the service, so it is the
+ * service's active run: one indexed read, not every waiting plan of every service.
+ */
+export async function expireStalePlanOf(deps: Pick<UseCaseDeps, 'store' | 'events' | 'clock'>, service: { name: string; environment: string }): Promise<void> {
+  const active = await deps.store.activeRunFor(service.name, service.environment);
+  if (active?.status !== 'awaiting_approval' || active.plan.expiresAt >= deps.clock.now().toISOString()) return;
+  const won = await deps.store.transition(active.id, ['awaiting_approval'], 'expired', timelineEvent(deps, active.id, SYSTEM, 'expired', `plan expired at ${active.plan.expiresAt} without enough approvals`));
+  if (won) await publish(deps, { type: 'expired', runId: active.id, at: deps.clock.now().toISOString(), expiresAt: active.plan.expiresAt });
+}

@@ -13,7 +13,7 @@ import { approveAutomatically } from './decide.js';
 import { approverRefs } from './approval-policy.js';
 import { publish, SYSTEM, timelineEvent, type UseCaseDeps } from './deps.js';
 import { discoverHistory, findDeployment, versionHistoryOf } from './deployment-history.js';
-import { expireStalePlans } from './expire-plans.js';
+import { expireStalePlanOf } from './expire-plans.js';
 import { detectionFor } from './measure-detection.js';
 import { linkedIncident, namedIncident } from './named-incident.js';
 import { newestDeployment, newestDeploymentCheck } from './newest-deployment.js';
@@ -37,7 +37,18 @@ export interface RollbackInput {
   detection?: DetectionReport;
 }
 
-export async function requestRollback(deps: UseCaseDeps, input: RollbackInput): Promise<Run> {
+/** What a request is about and whether its requester may ask: the failed deployment and its service. */
+export interface AdmittedRequest {
+  failed: Deployment;
+  service: Service;
+  components: string[] | undefined;
+}
+
+/**
+ * The cheap part of a request (records and catalog, no cluster): which deployment failed, which
+ * service it is, and whether this requester may ask for it here. Throws UserError otherwise.
+ */
+export async function admitRequest(deps: UseCaseDeps, input: RollbackInput): Promise<AdmittedRequest> {
   const { request, requester } = input;
   const failed = request.service !== undefined ? await newestDeployment(deps, request.service, request.environment) : await findDeployment(deps, request.failedDeploymentId ?? '');
   if (!failed) {
@@ -51,7 +62,13 @@ export async function requestRollback(deps: UseCaseDeps, input: RollbackInput): 
     throw new UserError(`\`${failed.id}\` was deployed to ${failed.environment}, not ${request.environment}. Nothing was planned.`);
   }
   authorizeRequest(service, request, requester, requester.kind === 'slack_user' ? input.channel : undefined);
-  const components = checkPartial(service, request.components);
+  return { failed, service, components: checkPartial(service, request.components) };
+}
+
+/** Plans, records and shows a rollback (`admitted`: the request as admitRequest found it, when the caller already did). */
+export async function requestRollback(deps: UseCaseDeps, input: RollbackInput, admitted?: AdmittedRequest): Promise<Run> {
+  const { request, requester } = input;
+  const { failed, service, components } = admitted ?? (await admitRequest(deps, input));
   if (!input.incident && request.incident !== undefined) input = { ...input, incident: await namedIncident(deps, request.incident) };
   if (!input.incident && request.incident === undefined && input.workspace && requester.kind === 'slack_user') {
     const linked = await linkedIncident(deps, service, input.workspace, input.channel);
@@ -64,7 +81,7 @@ export async function requestRollback(deps: UseCaseDeps, input: RollbackInput): 
     const detection = await detectionFor(deps, service, choice.failed, choice.target);
     if (detection) input = { ...input, detection };
   }
-  await expireStalePlans(deps, service.name);
+  await expireStalePlanOf(deps, service);
   const run = await createRun(deps, input, service, choice, state, components);
   deps.correlate?.({ runId: run.id });
   run.message = await showPlan(deps, run);

@@ -5,11 +5,15 @@ import { UserError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/ports.js';
 import type { UseCaseDeps } from '../../../core/use-cases/deps.js';
 import { describeActiveRuns, describeHistory, describeRun } from '../../../core/use-cases/queries.js';
-import { requestRollback } from '../../../core/use-cases/request-rollback.js';
+import type { Run } from '../../../core/model.js';
+import { PlanningQueue } from '../../../core/use-cases/planning-queue.js';
+import { escapeMrkdwn } from '../blocks/block-kit.js';
+import { actorText } from '../blocks/slack-words.js';
 
 export const SLASH_COMMAND = '/smartspec_rollback';
 
-export function registerRollbackCommand(app: App, deps: UseCaseDeps, newErrorId: () => string): void {
+/** `planning`: where plans wait for a slot after their ack (one per app, so duplicates meet there). */
+export function registerRollbackCommand(app: App, deps: UseCaseDeps, newErrorId: () => string, planning = new PlanningQueue()): void {
   app.command(SLASH_COMMAND, async ({ command, ack, respond }) => {
     let request;
     try {
@@ -27,12 +31,19 @@ export function registerRollbackCommand(app: App, deps: UseCaseDeps, newErrorId:
         await reply(respond, await describeHistory(deps, request.service));
       } else {
         const requester = { kind: 'slack_user' as const, id: command.user_id, name: command.user_name };
-        await requestRollback(deps, { request, requester, channel: command.channel_id, workspace: command.team_id });
+        const outcome = await planning.request(deps, { request, requester, channel: command.channel_id, workspace: command.team_id });
+        if (outcome.kind === 'in_progress') await reply(respond, alreadyPlanning(outcome.run));
       }
     } catch (error) {
       await reply(respond, explain(error, deps.logger, newErrorId));
     }
   });
+}
+
+/** A duplicate of a request being planned: where that plan is, instead of a second plan. */
+export function alreadyPlanning(run: Run): string {
+  const state = run.status === 'awaiting_approval' ? 'waiting for approval' : run.status.replace('_', ' ');
+  return `:hourglass_flowing_sand: ${actorText(run.requestedBy)} asked for this a moment ago: the plan for *${escapeMrkdwn(run.plan.service)}* (${escapeMrkdwn(run.plan.fromVersion)} → ${escapeMrkdwn(run.plan.toVersion)}, run \`${run.id}\`) is in this channel, ${state}. No second plan was made; \`/smartspec_rollback status ${run.id}\` shows where it is.`;
 }
 
 export function userErrorText(error: UserError): string {
