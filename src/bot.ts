@@ -188,6 +188,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     stop: async () => {
       await built.stop();
       await coordinator.stop(SHUTDOWN_GRACE_MS);
+      // Chat updates and notes still queued (delivered in the background, each bounded) go out first.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([events.delivered(), new Promise((resolve) => { timer = setTimeout(resolve, SHUTDOWN_GRACE_MS); })]);
+      clearTimeout(timer);
       await store.close();
     },
   };

@@ -66,8 +66,28 @@ describe('EventFanout', () => {
       { type: 'step_started', runId: run.id, at: run.createdAt, step: { index: 1, component: 'a', description: 'd' }, of: 1 },
       { type: 'step_done', runId: run.id, at: run.createdAt, step: { index: 1, component: 'a', description: 'd' }, of: 1, detail: 'ok' },
     ];
-    for (const event of events) await fanout.publish(event, run);
+    for (const event of events) void fanout.publish(event, run);
+    await fanout.delivered(run.id);
     expect(fast).toEqual(['execution_started', 'step_started', 'step_done']);
     expect(slow).toEqual(['execution_started', 'step_started', 'step_done']);
+  });
+
+  it('lets the publisher go on while a chat subscriber is still busy, and waits for a subscriber that holds the run', async () => {
+    const fanout = new EventFanout(quietLogger, 60_000);
+    let releaseChat!: () => void;
+    const chatBusy = new Promise<void>((resolve) => { releaseChat = resolve; });
+    const chat: string[] = [];
+    const silences: string[] = [];
+    fanout.subscribe({ name: 'chat', handle: async (e) => { await chatBusy; chat.push(e.type); } });
+    fanout.subscribe({ name: 'silences', holdsRun: (e) => e.type === 'execution_started', handle: async (e) => { silences.push(e.type); } });
+    const run = makeRun();
+    // Resolves although the chat subscriber has not handled it: only the holding subscriber is awaited.
+    await fanout.publish({ type: 'execution_started', runId: run.id, at: run.createdAt, components: [], steps: [] }, run);
+    expect(silences).toEqual(['execution_started']);
+    await fanout.publish({ type: 'step_started', runId: run.id, at: run.createdAt, step: { index: 1, component: 'a', description: 'd' }, of: 1 }, run);
+    releaseChat();
+    await fanout.delivered();
+    expect(chat).toEqual(['execution_started', 'step_started']);
+    expect(silences).toEqual(['execution_started', 'step_started']);
   });
 });

@@ -54,19 +54,30 @@ async function startApproved(w: RunWriter, approved: Run, service: Service, stop
     await w.emit({ type: 'interrupted', was: 'approved', found, stepsDone: [], stepsNotDone: approved.plan.steps.map(stepRef), components: [] });
     return 'finished';
   }
+  // The failed pods' evidence is read alongside the drift re-read (both only read, both before the
+  // first write, which replaces those pods); a drifted run drops it.
+  const collecting = collectEvidence(deps, approved, service).catch((error: unknown) => {
+    deps.logger.warn({ err: error, runId: approved.id }, 'collecting evidence failed');
+    return undefined;
+  });
   const { state, error } = await readState(deps, service, approved.id);
   if (!state || fingerprintState(state) !== approved.plan.fingerprint) {
+    await collecting;
     const changes = state ? describeDrift(approved.plan.observed, state) : [`the cluster could not be read to confirm the plan still holds (${error ?? 'error'})`];
     if (!(await w.move(['approved'], 'cancelled', 'drift', `not executed: ${changes.join('; ')}`))) return 'finished';
-    await w.emit({ type: 'drifted', changes });
-    await replan(deps, await w.run(), 'drift', approved.requestedBy);
+    const cancelled = await w.run();
+    await w.emit({ type: 'drifted', changes }, cancelled);
+    await replan(deps, cancelled, 'drift', approved.requestedBy);
     return 'finished';
   }
   await w.held.confirm();
-  if (!(await w.move(['approved'], 'executing', 'executing', 'execution started'))) return 'finished'; // cancelled meanwhile
+  if (!(await w.move(['approved'], 'executing', 'executing', 'execution started'))) {
+    await collecting;
+    return 'finished'; // cancelled meanwhile
+  }
   const run = await w.run();
-  await w.emit({ type: 'execution_started', components: run.plan.components, steps: run.plan.steps.map(stepRef) });
-  const evidence = await collectEvidence(deps, run, service);
+  await w.emit({ type: 'execution_started', components: run.plan.components, steps: run.plan.steps.map(stepRef) }, run);
+  const evidence = await collecting;
   if (!evidence) await w.note('evidence_failed', 'evidence of the failed version could not be collected');
   return runSteps(w, run, service, evidence, stop);
 }

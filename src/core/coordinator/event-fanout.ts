@@ -1,15 +1,20 @@
 // Hands each run event to every subscriber. A subscriber that throws or hangs is logged and left
-// behind: telling people about a rollback must never stop the rollback.
+// behind: telling people about a rollback must never stop the rollback — nor slow it. Deliveries
+// run in the background, one queue per subscriber and run (so each sees one run's events in order
+// while another run's slow chat.update delays nobody else); the publisher waits only for the
+// subscribers that must act before the run goes on (an Alertmanager silence before the first write).
 import type { Logger } from '../ports.js';
 import type { RunEvent, RunEventSink, RunEventSubscriber } from './run-events.js';
 import type { Run } from '../model.js';
 
 // Long enough for Slack's retries (3 tries, ≤ 2 s apart) and PagerDuty's 10 s timeout; short enough
-// that a stuck subscriber cannot hold a run's next step for long.
+// that a stuck subscriber cannot hold a run (or its later events) for long.
 const DEFAULT_SUBSCRIBER_TIMEOUT_MS = 20_000;
 
 export class EventFanout implements RunEventSink {
   private readonly subscribers: RunEventSubscriber[] = [];
+  /** The last delivery queued per subscriber and run; removed once it is the last and done. */
+  private readonly tails = new Map<string, { runId: string; done: Promise<void> }>();
 
   constructor(
     private readonly logger: Logger,
@@ -21,9 +26,32 @@ export class EventFanout implements RunEventSink {
     this.subscribers.push(subscriber);
   }
 
-  /** All subscribers in parallel, each awaited (bounded), so each sees one run's events in order. */
-  async publish(event: RunEvent, run: Run): Promise<void> {
-    await Promise.all(this.subscribers.map((s) => this.deliver(s, event, run)));
+  /**
+   * Queues the event for every subscriber at once (synchronously: an event published before another
+   * is delivered before it). Resolves when the subscribers that hold the run for this event
+   * (`holdsRun`) have handled it (bounded); the others are delivered in the background — see `delivered`.
+   */
+  publish(event: RunEvent, run: Run): Promise<void> {
+    const holding: Promise<void>[] = [];
+    this.subscribers.forEach((subscriber, i) => {
+      const key = `${i}\u0000${run.id}`;
+      const previous = this.tails.get(key)?.done ?? Promise.resolve();
+      const done = previous.then(() => this.deliver(subscriber, event, run));
+      const tail = { runId: run.id, done };
+      this.tails.set(key, tail);
+      void done.then(() => { if (this.tails.get(key) === tail) this.tails.delete(key); });
+      if (subscriber.holdsRun?.(event)) holding.push(done);
+    });
+    return Promise.all(holding).then(() => undefined);
+  }
+
+  /** Resolves when every event queued so far (for `runId`, or for every run) has been delivered (each bounded). */
+  async delivered(runId?: string): Promise<void> {
+    for (;;) {
+      const pending = [...this.tails.values()].filter((t) => runId === undefined || t.runId === runId).map((t) => t.done);
+      if (pending.length === 0) return;
+      await Promise.all(pending);
+    }
   }
 
   private async deliver(subscriber: RunEventSubscriber, event: RunEvent, run: Run): Promise<void> {

@@ -99,8 +99,10 @@ export class RunCoordinator {
   private async reconcile(): Promise<void> {
     if (this.shutdown.signal.aborted) return;
     try {
-      await this.periodic.runDue();
+      // Claim first: a nudge after an approval must not wait behind due periodic work (the drives
+      // it starts run in the background meanwhile).
       await this.claimRuns();
+      await this.periodic.runDue();
     } catch (error) {
       this.deps.logger.error({ err: error }, 'coordinator pass failed; trying again at the next one');
     }
@@ -137,8 +139,11 @@ export class RunCoordinator {
     } catch (error) {
       this.deps.logger.error({ err: error, runId }, 'driving the run failed; its next owner takes it after the lease expires');
       held.abandon();
+      await this.deps.events.delivered?.(runId);
       return;
     }
     await held.release();
+    // The drive is over once people were told (each delivery bounded): idle() and stop() wait for it.
+    await this.deps.events.delivered?.(runId);
   }
 }

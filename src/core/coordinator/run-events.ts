@@ -269,9 +269,18 @@ export const TERMINAL_EVENT_TYPES: readonly RunEventType[] = ['succeeded', 'fail
 export interface RunEventSubscriber {
   readonly name: string;
   handle(event: RunEvent, run: Run): Promise<void>;
+  /**
+   * True for the events the run must not go past before this subscriber has handled them (an
+   * Alertmanager silence before the first cluster write). Everything else is delivered in the
+   * background: a chat.update never delays a rollback.
+   */
+  holdsRun?(event: RunEvent): boolean;
 }
 
 /** Where the core sends run events. Never throws. Subscribers see events of one run in order. */
 export interface RunEventSink {
+  /** Resolves once the subscribers that hold the run for this event have handled it; the rest follows in the background. */
   publish(event: RunEvent, run: Run): Promise<void>;
+  /** Resolves when every event published so far (for `runId`, or for all runs) has reached every subscriber. */
+  delivered?(runId?: string): Promise<void>;
 }

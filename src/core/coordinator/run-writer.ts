@@ -46,9 +46,13 @@ export class RunWriter {
     return run;
   }
 
-  /** Publishes after the write it reports; subscribers never fail the run (see EventFanout). */
-  async emit(body: EventBody): Promise<void> {
+  /**
+   * Publishes after the write it reports, with the run as stored after it (`stored` when the caller
+   * has just read it, to save a read); waits only for subscribers that hold the run (EventFanout):
+   * chat updates follow in the background and never fail or delay the run.
+   */
+  async emit(body: EventBody, stored?: Run): Promise<void> {
     const event = { ...body, runId: this.runId, at: this.now() } as RunEvent;
-    await this.deps.events.publish(event, await this.run());
+    await this.deps.events.publish(event, stored ?? (await this.run()));
   }
 }

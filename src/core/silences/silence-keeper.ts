@@ -36,10 +36,19 @@ export class SilenceKeeper implements RunEventSubscriber {
 
   constructor(private readonly deps: SilenceKeeperDeps) {}
 
+  /**
+   * The run waits for this subscriber whenever it silences or un-silences: the silence covers every
+   * cluster write (it exists before the first step), and a failure lets real alerts fire again before
+   * the run goes on to its reports.
+   */
+  holdsRun(event: RunEvent): boolean {
+    return startsSilence(event) || endsSilence(event);
+  }
+
   async handle(event: RunEvent, run: Run): Promise<void> {
-    if (event.type === 'execution_started' || event.type === 'resumed') {
+    if (startsSilence(event)) {
       await this.silence(run);
-    } else if (TERMINAL_EVENT_TYPES.includes(event.type) || event.type === 'step_failed' || (event.type === 'verified' && event.phase === 'Failed')) {
+    } else if (endsSilence(event)) {
       // A failed step or verification ends the silence at once: real alerts must fire again while
       // the run still collects evidence and writes its reports.
       await this.end(run, event.type);
@@ -144,4 +153,12 @@ function describeMatchers(matchers: SilenceMatcher[]): string {
 
 function message(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).slice(0, 300);
+}
+
+function startsSilence(event: RunEvent): boolean {
+  return event.type === 'execution_started' || event.type === 'resumed';
+}
+
+function endsSilence(event: RunEvent): boolean {
+  return TERMINAL_EVENT_TYPES.includes(event.type) || event.type === 'step_failed' || (event.type === 'verified' && event.phase === 'Failed');
 }
