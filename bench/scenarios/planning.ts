@@ -33,12 +33,15 @@ export async function benchPlanning(entry: string, o: PlanningOptions, log: (lin
     return { name, namespace: 'bench', components: [`${name}-api`, `${name}-worker`], versions: [versionOf(last - 2), versionOf(last - 1), versionOf(last)], replicas: 1 };
   });
   const catalogYaml = servicesCatalog(fixtures);
-  const world = await startProcessWorld({ catalog: catalogYaml, tickMs: 25, podStartMs: 100, logLevel: 'info', ...(o.databaseUrl ? { env: { DATABASE_URL: o.databaseUrl } } : {}) });
+  // BENCH_BOT_NODE_FLAGS (say `--cpu-prof --cpu-prof-dir=/tmp/prof`) go to the bot's node, to profile what is measured.
+  const nodeFlags = process.env['BENCH_BOT_NODE_FLAGS']?.split(' ').filter(Boolean) ?? [];
+  const env: Record<string, string> = o.databaseUrl ? { DATABASE_URL: o.databaseUrl } : {};
+  const world = await startProcessWorld({ catalog: catalogYaml, tickMs: 25, podStartMs: 100, logLevel: 'info', env });
   try {
     seedServices(world.k8s, fixtures.slice(0, o.clusterServices));
     const seeded = await seedStore(o.databaseUrl ? { url: o.databaseUrl } : { path: world.databasePath }, parseCatalog(catalogYaml, 'bench'), o.deploymentsPerService, o.runsPerService);
     log(`  store seeded: ${seeded.deployments} deployments, ${seeded.runs} runs, ${seeded.events} timeline events`);
-    await world.start({ entry });
+    await world.start({ entry, nodeFlags });
 
     const planMs: number[] = [];
     for (let i = 0; i < o.planSamples; i++) {
@@ -102,6 +105,8 @@ export async function benchPlanning(entry: string, o: PlanningOptions, log: (lin
     });
     return rows;
   } finally {
+    // A profile is written at a clean exit only (close() SIGKILLs).
+    if (nodeFlags.includes('--cpu-prof')) await world.kill('SIGTERM');
     await world.close();
   }
 }

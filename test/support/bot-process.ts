@@ -20,6 +20,8 @@ export interface BotProcessOptions {
   fileSizeLimitBytes?: number;
   /** Run compiled JavaScript (dist/main.mjs or any built entry) instead of the TypeScript source. */
   entry?: string;
+  /** Node flags before the entry (`--cpu-prof`, which NODE_OPTIONS does not take). */
+  nodeFlags?: string[];
   startTimeoutMs?: number;
 }
 
@@ -38,7 +40,7 @@ export interface BotProcess {
 }
 
 export async function startBotProcess(options: BotProcessOptions): Promise<BotProcess> {
-  const nodeArgs = options.entry ? [options.entry] : ['--import', 'tsx', MAIN];
+  const nodeArgs = [...(options.nodeFlags ?? []), ...(options.entry ? [options.entry] : ['--import', 'tsx', MAIN])];
   const child = options.fileSizeLimitBytes === undefined
     ? spawn(process.execPath, nodeArgs, { cwd: PROJECT_ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] })
     : spawn('/bin/sh', ['-c', 'ulimit -f "$1" && shift && exec "$@"', 'sh', String(Math.ceil(options.fileSizeLimitBytes / 512)), process.execPath, ...nodeArgs], { cwd: PROJECT_ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
