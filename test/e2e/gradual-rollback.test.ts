@@ -8,13 +8,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../sandbox/kubernetes/kube-types.js';
 import { policyFromRoleManifest, type KubernetesEmulator } from '../../sandbox/kubernetes/kubernetes-emulator.js';
 import { CHANNEL, IMAGE, NAMESPACE, startHarness, USERS, type Harness } from '../support/bot-harness.js';
+import { startFakePrometheus, type FakePrometheus } from '../../sandbox/prometheus/fake-prometheus.js';
 import { eventually } from '../support/eventually.js';
 import { click, command, runIdOf, waitForPlan, waitForThread } from './flow-helpers.js';
 
 let h: Harness | undefined;
 let health: Server | undefined;
+let prometheus: FakePrometheus | undefined;
 afterEach(async () => {
   await h?.close();
+  await prometheus?.close();
+  prometheus = undefined;
   await new Promise<void>((resolve) => (health ? health.close(() => resolve()) : resolve()));
   h = undefined;
   health = undefined;
@@ -31,7 +35,7 @@ async function startHealth(sick: () => boolean): Promise<string> {
   return `http://127.0.0.1:${(health.address() as AddressInfo).port}/healthz`;
 }
 
-function catalog(healthUrl: string, gradual: string): string {
+function catalog(healthUrl: string, gradual: string, verification = `      http: [{ url: "${healthUrl}" }]`): string {
   return `
 services:
   checkout:
@@ -43,7 +47,7 @@ services:
       blueGreen: { service: checkout, label: slot }
 ${gradual}
     verification:
-      http: [{ url: "${healthUrl}" }]
+${verification}
       timeoutSeconds: 20
     approvals:
       approvers: [${USERS.approver}, ${USERS.second}]
@@ -171,6 +175,26 @@ describe('gradual rollback by HTTPRoute weights', () => {
     const patches = h.k8s.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/httproutes/checkout') && r.query['dryRun'] === undefined);
     expect(patches).toHaveLength(4);
     for (const p of patches) expect((p.body as unknown[])[0]).toMatchObject({ op: 'test', path: '/metadata/resourceVersion' });
+  });
+
+  it('fails the gate at 50 % on a Prometheus query and puts the route back to 25 %', async () => {
+    prometheus = await startFakePrometheus();
+    // The error rate is fine with a quarter of the traffic on blue, then breaks.
+    prometheus.set('sum(rate(http_errors_total{service="checkout"}[1m]))', [0.1, 9]);
+    const verification = `      prometheus: [{ name: error rate, url: "${prometheus.url}", query: 'sum(rate(http_errors_total{service="checkout"}[1m]))', max: 1, samples: 1, intervalSeconds: 0.05 }]`;
+    const gradual = '      gradual: { steps: [25, 50, 75, 100], pauseSeconds: 0, gateSeconds: 10, httpRoute: { name: checkout } }';
+    h = await startHarness({ catalog: catalog('', gradual, verification), seedCluster: seed({ app: 'checkout' }, true) });
+    await recordHistory(h);
+    await command(h, '--failed-deployment-id bg-2');
+    const plan = await waitForPlan(h);
+    expect(JSON.stringify(plan.blocks)).toContain('then gate on readiness and 1 Prometheus query');
+    await click(h, plan, 'rollback_approve', USERS.approver);
+    const run = await failedRun(h, runIdOf(plan));
+    expect(run.steps.map((s) => s.status)).toEqual(['done', 'failed', 'pending', 'pending', 'pending']);
+    expect(run.steps[1]!.detail).toMatch(/the gate at 50 % failed: prometheus error rate: .*; traffic restored to 25 % \(weights checkout-blue 25 \/ checkout-green 75\)/);
+    expect(weights(h.k8s)).toEqual({ 'checkout-blue': 25, 'checkout-green': 75 });
+    // The failed side was never scaled down: the last step did not run.
+    expect(replicas(h.k8s, 'checkout-green')).toBe(4);
   });
 
   it('takes the strategy from the API too, and refuses an unknown one naming the field', async () => {
