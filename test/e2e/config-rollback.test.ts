@@ -51,7 +51,7 @@ function clients(harness: Harness) {
 }
 
 /** What CI does for v1.2.1: new ConfigMap contents, new images, and the record. */
-async function deployV121(harness: Harness, change: { config?: boolean; secret?: boolean }): Promise<void> {
+async function deployV121(harness: Harness, change: { config?: boolean; secret?: boolean; record?: boolean }): Promise<void> {
   const { apps, core } = clients(harness);
   const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
   if (change.config) {
@@ -67,6 +67,7 @@ async function deployV121(harness: Harness, change: { config?: boolean; secret?:
     );
     await harness.k8s.waitForRolloutComplete(NAMESPACE, component, 10_000);
   }
+  if (change.record === false) return;
   expect(await harness.recordDeployment({ id: 'deploy-12345', version: 'v1.2.1', createdAt: '2026-11-20T10:30:00Z', status: 'failed' })).toBe(201);
 }
 
@@ -173,5 +174,20 @@ describe('configuration rolled back with the code', () => {
     await command(h, '--failed-deployment-id deploy-12345');
     const plan = await waitForPlan(h);
     expect(JSON.stringify(plan.blocks)).toContain('Secret checkout-db changed since `v1.2.0` was recorded');
+  });
+
+  it('snapshots the revision that runs when history is discovered, and restores it when that revision is the target', async () => {
+    h = await startAtV120();
+    // Nobody recorded anything: a dry run by service name makes the bot learn the history from the
+    // cluster, and the revision running now (v1.2.0) is snapshotted as it is discovered.
+    await command(h, 'checkout --dry-run');
+    await waitForPlan(h);
+    await deployV121(h, { config: true, record: false });
+    // The new revision is discovered when it is named; the one before it is the target.
+    await command(h, '--failed-deployment-id checkout@r3 --dry-run');
+    const plan = await waitForPlan(h, 2);
+    const text = JSON.stringify(plan.blocks);
+    expect(text).toContain('Restore ConfigMap `checkout-config` to what `v1.2.0` ran with');
+    expect(text).toContain('`MODE`: `turbo` → `stable`');
   });
 });
