@@ -14,6 +14,20 @@ export function describeDeploymentContract(name: string, h: StoreHarness): void 
       expect(await store.getDeployment('deploy-unknown')).toBeUndefined();
     });
 
+    it('keeps a configuration snapshot inside the record (no schema of its own) and prunes it with the record', async () => {
+      const store = await h.open();
+      const config = { takenAt: '2026-11-20T10:31:00.000Z', configMaps: { 'checkout-config': { MODE: 'stable', 'nested.json': '{"a":[1,2]}' } }, secrets: { 'checkout-db': 'f'.repeat(64) }, skipped: [{ name: 'huge', why: 'too large' }] };
+      const old = makeDeployment({ id: 'deploy-config-old', createdAt: '2026-11-19T10:30:00.000Z', config });
+      const d = makeDeployment({ id: 'deploy-config', config });
+      await store.saveDeployment(old);
+      await store.saveDeployment(d);
+      expect((await store.getDeployment(d.id))?.config).toEqual(config);
+      expect(await store.saveDeployment({ ...d, config: { ...config, configMaps: {} } })).toBe('conflict');
+      await store.pruneDeployments(d.service, d.environment, 1);
+      expect(await store.getDeployment(old.id)).toBeUndefined();
+      expect((await store.getDeployment(d.id))?.config).toEqual(config);
+    });
+
     it('says identical for the same body again, whatever its key order or timestamp spelling', async () => {
       const store = await h.open();
       const d = makeDeployment({ createdAt: '2026-11-20T11:30:00+01:00' });
