@@ -84,8 +84,8 @@ describe('resume', () => {
     await eventually(async () => (await h.bot.store.getRun(runId))?.message, 5_000, 'the plan message recorded');
     await h.bot.stop(); // the process goes away …
     // … and, as a killed one would, left the run executing with nothing done (nobody holds its lease now).
-    const { SqliteStore } = await import('../../src/adapters/sqlite/sqlite-store.js');
-    const store = SqliteStore.open(h.databasePath);
+    // Through the Store port, on whichever store the harness runs (SQLite, or PostgreSQL with SMARTSPEC_TEST_STORE=postgres).
+    const store = await h.openStore();
     const event = (type: string) => ({ runId, at: new Date().toISOString(), actor: SYSTEM, type, detail: type });
     expect(await store.transition(runId, ['awaiting_approval'], 'approved', event('approved'))).toBe(true);
     expect(await store.transition(runId, ['approved'], 'executing', event('executing'))).toBe(true);

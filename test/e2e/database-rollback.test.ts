@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { DEFAULT_CATALOG, IMAGE, NAMESPACE, startHarness, USERS, type Harness } from '../support/bot-harness.js';
+import { eventually } from '../support/eventually.js';
 import { click, command, realClusterWrites, runIdOf, waitForPlan, waitForThread } from './flow-helpers.js';
 
 const FAKE_DB = join(import.meta.dirname, '..', 'fixtures', 'bin', 'fake-db');
@@ -47,8 +48,11 @@ it('backs up, reverts the newest migration, stops at the second one that fails, 
   const failure = await waitForThread(h, plan, /cannot drop column/);
   expect(failure.text ?? JSON.stringify(failure.blocks)).toContain('exit 3');
 
-  const run = await h.api('GET', `/api/v1/rollbacks/${runIdOf(plan)}`);
-  expect(run.json.status).toBe('failed');
+  // The thread note is posted before the failure is recorded: wait for the recorded status.
+  const run = await eventually(async () => {
+    const view = await h.api('GET', `/api/v1/rollbacks/${runIdOf(plan)}`);
+    return view.json.status === 'failed' ? view : undefined;
+  }, 10_000, 'the run recorded as failed');
   expect(run.json.steps.map((s: { status?: string }) => s.status)).toEqual(['done', 'done', 'failed', 'pending', 'pending']);
   const calls = readFileSync(log, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { argv: string[] }).argv);
   expect(calls).toEqual([

@@ -3,7 +3,6 @@
 // failed version), it stops as interrupted, says what it found, writes nothing, and frees the service.
 // (Resuming when the cluster allows it: test/e2e/coordinator-flows.test.ts and the SIGKILL suite.)
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { SqliteStore } from '../../src/adapters/sqlite/sqlite-store.js';
 import { SYSTEM } from '../../src/core/use-cases/deps.js';
 import { eventually } from '../support/eventually.js';
 import { recordStandardHistory, startHarness, USERS, type Harness } from '../support/bot-harness.js';
@@ -25,7 +24,8 @@ it('stops an orphaned executing run as interrupted when the cluster moved, says 
   await eventually(async () => (await h.bot.store.getRun(runId))?.message, 5_000, 'the plan message recorded');
   await h.bot.stop();
   // What a process that died mid-run leaves behind: the run approved and executing, step 1 done.
-  const store = SqliteStore.open(h.databasePath);
+  // Through the Store port, on whichever store the harness runs (SQLite, or PostgreSQL with SMARTSPEC_TEST_STORE=postgres).
+  const store = await h.openStore();
   const event = (type: string) => ({ runId, at: new Date().toISOString(), actor: SYSTEM, type, detail: type });
   expect(await store.transition(runId, ['awaiting_approval'], 'approved', event('approved'))).toBe(true);
   expect(await store.transition(runId, ['approved'], 'executing', event('executing'))).toBe(true);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { KubeConfig } from '@kubernetes/client-node';
 import { startBot, type BotOptions, type RunningBot } from '../../src/bot.js';
+import { openStore, type OpenedStore } from '../../src/adapters/open-store.js';
 import { createTestDatabase } from './postgres-database.js';
 import { parseCatalog } from '../../src/config/catalog.js';
 import { createLogger } from '../../src/adapters/logging/create-logger.js';
@@ -72,9 +73,13 @@ export interface Harness {
   k8s: KubernetesEmulator;
   bot: RunningBot;
   databasePath: string;
+  /** Set when the bot runs on PostgreSQL (SMARTSPEC_TEST_STORE=postgres or bot.databaseUrl). */
+  databaseUrl: string | undefined;
   logLines: string[];
   api(method: 'GET' | 'POST', path: string, body?: unknown, token?: string | null): Promise<{ status: number; json: any }>;
   recordDeployment(d: DeploymentInput): Promise<number>;
+  /** The bot's store opened from outside the bot, through the Store port, whichever engine it is. */
+  openStore(): Promise<OpenedStore>;
   restartBot(): Promise<void>;
   close(): Promise<void>;
 }
@@ -155,6 +160,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   const harness: Harness = {
     slack, k8s, pagerDuty, databasePath, logLines,
+    databaseUrl: options.bot?.databaseUrl ?? database?.url,
     get bot() { return bot; },
     async api(method, path, body, token = API_TOKEN) {
       const response = await fetch(`${bot.url}${path}`, {
@@ -170,6 +176,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async recordDeployment(d) {
       return (await harness.api('POST', '/api/v1/deployments', deploymentBody(d))).status;
+    },
+    openStore() {
+      return openStore({ databasePath, databaseUrl: harness.databaseUrl });
     },
     async restartBot() {
       await bot.stop();
