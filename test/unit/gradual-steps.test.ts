@@ -34,7 +34,7 @@ describe('gradual by replica ratio', () => {
     expect(shifts(plan.steps).map((s) => [s.percent, s.replicas!.to, s.replicas!.from])).toEqual(expected);
     // Each step restores exactly the split before it.
     const all = shifts(plan.steps);
-    all.slice(1).forEach((s, i) => expect(s.previous).toEqual(all[i]!.replicas));
+    for (const [i, s] of all.slice(1).entries()) expect(s.previous).toEqual(all[i]!.replicas);
   });
 
   it('falls back to the instant switch, saying why, when the Service selects one side', () => {

@@ -2,6 +2,7 @@
 // text it does not control: pod log lines, command output, error messages. A NUL in them would fail
 // the write — and with it the report of a rollback — so it is stored as U+FFFD, the replacement
 // character, instead.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching NUL is the point: PostgreSQL text cannot hold it
 const NUL = /\u0000/g;
 
 export function pgText(value: string): string {
