@@ -103,7 +103,7 @@ describe('configuration rolled back with the code', () => {
     expect(template).toBeGreaterThan(restore);
     // The restore carried the resourceVersion the plan saw.
     const patch = h.k8s.requests.find((r) => r.method === 'PATCH' && r.path.endsWith('/configmaps/checkout-config') && r.query['dryRun'] === undefined);
-    expect((patch?.body as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion).toMatch(/^\d+$/);
+    expect((patch?.body as { metadata?: { resourceVersion?: string } } | undefined)?.metadata?.resourceVersion).toMatch(/^\d+$/);
   });
 
   it('does not overwrite a ConfigMap changed after the plan: the step fails and says so', async () => {
