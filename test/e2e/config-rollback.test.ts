@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { policyFromRoleManifest } from '../../sandbox/kubernetes/kubernetes-emulator.js';
 import { AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConfigMap } from '../../sandbox/kubernetes/workload-types.js';
+import type { ConfigMap, StatefulSet } from '../../sandbox/kubernetes/workload-types.js';
 import { DEFAULT_CATALOG, IMAGE, NAMESPACE, startHarness, USERS, type Harness } from '../support/bot-harness.js';
 import { eventually } from '../support/eventually.js';
 import { click, command, realClusterWrites, runIdOf, waitForPlan, waitForThread } from './flow-helpers.js';
@@ -189,5 +189,44 @@ describe('configuration rolled back with the code', () => {
     const text = JSON.stringify(plan.blocks);
     expect(text).toContain('Restore ConfigMap `checkout-config` to what `v1.2.0` ran with');
     expect(text).toContain('`MODE`: `turbo` → `stable`');
+  });
+
+  it('restores the ConfigMap of a StatefulSet before its template, reading its ControllerRevisions', async () => {
+    const catalog = `
+services:
+  ledger:
+    environment: production
+    kubernetes:
+      namespace: ${NAMESPACE}
+      statefulSets: [ledger-db]
+      configSnapshot: {}
+    verification: { timeoutSeconds: 20 }
+    approvals: { approvers: [${USERS.approver}], required: 1 }
+requireReasonIn: []
+`;
+    const ledgerEnv = [{ name: 'MODE', valueFrom: { configMapKeyRef: { name: 'ledger-config', key: 'MODE' } } }];
+    h = await startHarness({
+      catalog,
+      seedCluster: (k8s) => {
+        k8s.seedObject('configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ledger-config', namespace: NAMESPACE }, data: { MODE: 'safe' } });
+        k8s.seedStatefulSet({ namespace: NAMESPACE, name: 'ledger-db', replicas: 2, containers: [{ name: 'ledger-db', image: IMAGE('ledger-db', 'v1.2.0'), env: ledgerEnv }] });
+      },
+    });
+    const record = (version: string, status: string, day: number) => h.api('POST', '/api/v1/deployments', {
+      id: `ledger-${version}`, service: 'ledger', environment: 'production', version, status, createdAt: `2026-11-${day}T09:00:00Z`, createdBy: 'ci',
+      components: { 'ledger-db': { image: IMAGE('ledger-db', version) } }, migrations: [], verification: { smoke: true },
+    });
+    await h.k8s.waitFor(() => h.k8s.getObject<StatefulSet>('statefulsets', NAMESPACE, 'ledger-db')?.status?.readyReplicas === 2, 10_000, 'ledger-db ready');
+    expect((await record('v1.2.0', 'succeeded', 19)).status).toBe(201);
+    const { apps, core } = clients(h);
+    await core.patchNamespacedConfigMap({ name: 'ledger-config', namespace: NAMESPACE, body: { data: { MODE: 'fast' } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    await apps.patchNamespacedStatefulSet({ name: 'ledger-db', namespace: NAMESPACE, body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: IMAGE('ledger-db', 'v1.2.1') }] }, setHeaderOptions('Content-Type', PatchStrategy.JsonPatch));
+    expect((await record('v1.2.1', 'failed', 20)).status).toBe(201);
+    await command(h, '--failed-deployment-id ledger-v1.2.1');
+    const plan = await waitForPlan(h);
+    expect(JSON.stringify(plan.blocks)).toMatch(/1\. Restore ConfigMap `ledger-config` to what `v1\.2\.0` ran with[^"]*`MODE`: `fast` → `safe`[\s\S]*2\. Restore StatefulSet `ledger-db`/);
+    await click(h, plan, 'rollback_approve', USERS.approver);
+    await waitForThread(h, plan, /Verification passed/);
+    expect(h.k8s.getObject<ConfigMap>('configmaps', NAMESPACE, 'ledger-config')?.data).toEqual({ MODE: 'safe' });
   });
 });

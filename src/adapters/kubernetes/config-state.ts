@@ -1,8 +1,8 @@
-// What a service's Deployments are configured with: the ConfigMaps their templates (now and in their
-// ReplicaSet history) reference, with data and resourceVersion, and a hash of each referenced Secret.
+// What a service's workloads are configured with: the ConfigMaps their templates (now and in their
+// history: ReplicaSets, ControllerRevisions) reference, with data and resourceVersion, and a hash of each referenced Secret.
 // Secret data is read only to hash it here; it is never returned, stored or logged.
 import { createHash } from 'node:crypto';
-import { ApiException } from '@kubernetes/client-node';
+import { ApiException, type V1PodTemplateSpec } from '@kubernetes/client-node';
 import type { ConfigSnapshot, ConfigState, Deployment } from '../../core/model.js';
 import type { KubernetesTarget } from '../../core/service.js';
 import { addTemplateRefs, emptyRefs, type ConfigRefs } from './config-refs.js';
@@ -11,6 +11,8 @@ import { withRetry } from './kube-retry.js';
 import { readDeploymentOrUndefined } from './kubernetes-state.js';
 import { ownedReplicaSets } from './replica-set-history.js';
 import { templateImages } from './rollout-status.js';
+import { controllerRevisions, imagesOf, rolloutReplicaSets } from './workload-history.js';
+import { readWorkload } from './workload-watch.js';
 
 const UNREADABLE = 'unreadable';
 
@@ -22,6 +24,13 @@ export async function readConfigState(clients: ClusterClients, target: Kubernete
     if (!d) continue;
     addTemplateRefs(refs, d.spec?.template);
     for (const rs of await withRetry(() => ownedReplicaSets(clients, d), signal)) addTemplateRefs(refs, rs.spec?.template);
+  }
+  for (const { kind, name } of target.workloads ?? []) {
+    const obj = await readOrMissing(() => readWorkload(clients, kind, target.namespace, name), signal);
+    if (!obj) continue;
+    addTemplateRefs(refs, obj.spec?.template as V1PodTemplateSpec | undefined);
+    const history = kind === 'Rollout' ? await withRetry(() => rolloutReplicaSets(clients, obj), signal) : await withRetry(() => controllerRevisions(clients, obj), signal);
+    for (const revision of history) addTemplateRefs(refs, revision.template);
   }
   const state: ConfigState = { configMaps: {}, secrets: {} };
   for (const name of [...refs.configMaps].sort()) {
@@ -40,11 +49,20 @@ export async function snapshotConfig(clients: ClusterClients, target: Kubernetes
   const refs: ConfigRefs = emptyRefs();
   let running = 0;
   for (const [name, spec] of Object.entries(deployment.components)) {
-    if (!target.deployments.includes(name)) continue;
+    if (!target.deployments.includes(name)) continue; // StatefulSets, DaemonSets and Rollouts below
     const d = await readDeploymentOrUndefined(clients, target.namespace, name);
     if (!d || !templateImages(d).includes(spec.image)) continue;
     running++;
     addTemplateRefs(refs, d.spec?.template);
+  }
+  for (const { kind, name } of target.workloads ?? []) {
+    const image = deployment.components[name]?.image;
+    if (image === undefined) continue;
+    const obj = await readOrMissing(() => readWorkload(clients, kind, target.namespace, name), signal);
+    const template = obj?.spec?.template as V1PodTemplateSpec | undefined;
+    if (!template || !imagesOf(template).includes(image)) continue;
+    running++;
+    addTemplateRefs(refs, template);
   }
   if (running === 0) return undefined;
   const snapshot: ConfigSnapshot = { takenAt: now.toISOString(), configMaps: {}, secrets: {} };
