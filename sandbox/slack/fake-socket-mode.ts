@@ -17,11 +17,27 @@ export interface FakeSocketMode {
   /** Resolves once the app holds an open connection (bounded). */
   connected(timeoutMs?: number): Promise<void>;
   readonly connectionsOpened: number;
+  /** Connections open now (one per app process holding Socket Mode). */
+  readonly openConnections: number;
+  /** Each envelope sent so far and the connection it went to (numbered 1, 2, … in the order they opened). */
+  readonly deliveries: ReadonlyArray<{ envelopeId: string; type: string; connection: number }>;
   close(): Promise<void>;
 }
 
-export async function startFakeSocketMode(opts: { appToken: string }): Promise<FakeSocketMode> {
+export interface FakeSocketModeOptions {
+  appToken: string;
+  /**
+   * Which open connection gets each envelope. Slack spreads an app's envelopes across its open
+   * connections (several replicas, one connection each); 'first' (the default) always uses the oldest.
+   */
+  spread?: 'first' | 'round-robin';
+}
+
+export async function startFakeSocketMode(opts: FakeSocketModeOptions): Promise<FakeSocketMode> {
   const sockets = new Set<WebSocket>();
+  const numbers = new WeakMap<WebSocket, number>();
+  const deliveries: Array<{ envelopeId: string; type: string; connection: number }> = [];
+  let turn = 0;
   const pending = new Map<string, (ack: Record<string, unknown>) => void>();
   let opened = 0;
   const wss = new WebSocketServer({ noServer: true });
@@ -39,6 +55,7 @@ export async function startFakeSocketMode(opts: { appToken: string }): Promise<F
     if (!req.url?.startsWith('/link/')) return socket.destroy();
     wss.handleUpgrade(req, socket, head, (ws) => {
       opened++;
+      numbers.set(ws, opened);
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
       ws.on('message', (data) => {
@@ -58,10 +75,12 @@ export async function startFakeSocketMode(opts: { appToken: string }): Promise<F
   const port = () => (server.address() as AddressInfo).port;
 
   const transport: AppTransport = async (_rawBody, payload, deliveryOpts) => {
-    const socket = [...sockets][0];
+    const open = [...sockets];
+    const socket = opts.spread === 'round-robin' ? open[turn++ % Math.max(open.length, 1)] : open[0];
     if (!socket) throw new Error('no Socket Mode connection is open: did the app start?');
     const envelopeId = randomUUID();
     const type = typeof payload['command'] === 'string' ? 'slash_commands' : 'interactive';
+    deliveries.push({ envelopeId, type, connection: numbers.get(socket) ?? 0 });
     const started = performance.now();
     const ack = await new Promise<Record<string, unknown>>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -84,6 +103,8 @@ export async function startFakeSocketMode(opts: { appToken: string }): Promise<F
     apiUrl: `http://127.0.0.1:${port()}/api/`,
     transport,
     get connectionsOpened() { return opened; },
+    get openConnections() { return sockets.size; },
+    deliveries,
     async connected(timeoutMs = 5_000) {
       const deadline = Date.now() + timeoutMs;
       while (sockets.size === 0) {

@@ -7,8 +7,10 @@ import { join } from 'node:path';
 import { startFakePagerDuty, type FakePagerDuty } from '../../sandbox/pagerduty/fake-pagerduty.js';
 import { startKubernetesEmulator, type KubernetesEmulator } from '../../sandbox/kubernetes/kubernetes-emulator.js';
 import { startFakeSlack, type FakeSlack } from '../../sandbox/slack/fake-slack-web-api.js';
+import { startFakeSocketMode, type FakeSocketMode } from '../../sandbox/slack/fake-socket-mode.js';
+import { startSlackApiFront } from './slack-api-front.js';
 import {
-  API_TOKEN, BOT_TOKEN, CHANNEL, DEFAULT_CATALOG, IMAGE, NAMESPACE, PD_TOKEN, PD_WEBHOOK_SECRET, SIGNING_SECRET, USERS,
+  API_TOKEN, APP_TOKEN, BOT_TOKEN, CHANNEL, DEFAULT_CATALOG, IMAGE, NAMESPACE, PD_TOKEN, PD_WEBHOOK_SECRET, SIGNING_SECRET, USERS,
   deploymentBody, type DeploymentInput,
 } from './bot-harness.js';
 import { startBotProcess, type BotProcess, type BotProcessOptions } from './bot-process.js';
@@ -22,6 +24,8 @@ export interface ProcessWorldOptions {
   logLevel?: string;
   /** More environment for the bot (NODE_OPTIONS, say). */
   env?: Record<string, string>;
+  /** Slack over Socket Mode (SLACK_APP_TOKEN): each bot process opens its own connection, and envelopes are spread across them. */
+  socketMode?: boolean;
 }
 
 export interface ProcessWorld {
@@ -29,6 +33,8 @@ export interface ProcessWorld {
   readonly slack: FakeSlack;
   readonly k8s: KubernetesEmulator;
   readonly pagerDuty: FakePagerDuty;
+  /** The fake Socket Mode endpoint, with `socketMode`. */
+  readonly socketMode: FakeSocketMode | undefined;
   readonly databasePath: string;
   readonly env: Record<string, string>;
   /** The running bot; undefined before start and after a kill. */
@@ -55,6 +61,9 @@ export async function startProcessWorld(options: ProcessWorldOptions = {}): Prom
   });
   const k8s = await startKubernetesEmulator({ tickMs: options.tickMs ?? 10, podStartMs: options.podStartMs ?? 40 });
   const pagerDuty = await startFakePagerDuty({ token: PD_TOKEN, from: 'oncall@example.com' });
+  const socketMode = options.socketMode ? await startFakeSocketMode({ appToken: APP_TOKEN, spread: 'round-robin' }) : undefined;
+  const slackApiFront = socketMode ? await startSlackApiFront(slack.apiUrl, socketMode.apiUrl) : undefined;
+  if (socketMode) slack.setTransport(socketMode.transport);
   const live = versions[versions.length - 1]!;
   for (const [component, replicas] of [['checkout-api', 3], ['checkout-worker', 2]] as const) {
     k8s.seedDeployment({
@@ -87,6 +96,7 @@ export async function startProcessWorld(options: ProcessWorldOptions = {}): Prom
     PAGERDUTY_FROM: 'oncall@example.com',
     PAGERDUTY_API_URL: pagerDuty.restUrl,
     PAGERDUTY_EVENTS_URL: pagerDuty.eventsUrl,
+    ...(slackApiFront ? { SLACK_API_URL: slackApiFront.apiUrl, SLACK_APP_TOKEN: APP_TOKEN } : {}),
     ...options.env,
   };
 
@@ -99,7 +109,7 @@ export async function startProcessWorld(options: ProcessWorldOptions = {}): Prom
     seen = bot.lines.length;
   };
   const world: ProcessWorld = {
-    dir, slack, k8s, pagerDuty, databasePath, env,
+    dir, slack, k8s, pagerDuty, socketMode, databasePath, env,
     get bot() { return bot; },
     allLines: () => [...earlierLines, ...(bot ? bot.lines.slice(seen) : [])],
     async start(startOptions = {}) {
@@ -141,6 +151,8 @@ export async function startProcessWorld(options: ProcessWorldOptions = {}): Prom
       await slack.close();
       await k8s.close();
       await pagerDuty.close();
+      await slackApiFront?.close();
+      await socketMode?.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
