@@ -10,7 +10,7 @@ import { policyFromRoleManifest, type KubernetesEmulator } from '../../sandbox/k
 import { CHANNEL, IMAGE, NAMESPACE, startHarness, USERS, type Harness } from '../support/bot-harness.js';
 import { startFakePrometheus, type FakePrometheus } from '../../sandbox/prometheus/fake-prometheus.js';
 import { eventually } from '../support/eventually.js';
-import { click, command, runIdOf, waitForPlan, waitForThread } from './flow-helpers.js';
+import { click, command, realClusterWrites, runIdOf, waitForPlan, waitForThread } from './flow-helpers.js';
 
 let h: Harness | undefined;
 let health: Server | undefined;
@@ -195,6 +195,22 @@ describe('gradual rollback by HTTPRoute weights', () => {
     expect(weights(h.k8s)).toEqual({ 'checkout-blue': 25, 'checkout-green': 75 });
     // The failed side was never scaled down: the last step did not run.
     expect(replicas(h.k8s, 'checkout-green')).toBe(4);
+  });
+
+  it.each([
+    ['replica ratio', '      gradual: { pauseSeconds: 0 }', false],
+    ['HTTPRoute weights', '      gradual: { pauseSeconds: 0, httpRoute: { name: checkout } }', true],
+  ] as const)('--dry-run by %s: the API server accepts every write, and nothing changes', async (_name, gradual, route) => {
+    const url = await startHealth(() => false);
+    h = await startHarness({ catalog: catalog(url, gradual), seedCluster: seed({ app: 'checkout' }, route) });
+    await recordHistory(h);
+    await command(h, '--failed-deployment-id bg-2 --dry-run');
+    const plan = await waitForPlan(h);
+    const settled = await h.slack.waitFor(() => h!.slack.messagesIn(CHANNEL).find((m) => m.ts === plan.ts && /accepted every write/.test(JSON.stringify(m.blocks))), 10_000, 'the dry run verdict');
+    expect(JSON.stringify(settled.blocks)).toContain('*Traffic* to `checkout-blue`: 25 % → 50 % → 75 % → 100 %');
+    expect(realClusterWrites(h)).toEqual([]);
+    expect(replicas(h.k8s, 'checkout-green')).toBe(4);
+    if (route) expect(weights(h.k8s)).toEqual({ 'checkout-blue': 0, 'checkout-green': 100 });
   });
 
   it('takes the strategy from the API too, and refuses an unknown one naming the field', async () => {
