@@ -4,6 +4,7 @@ import type {
   Step, StepResult, TimelineEvent, Verification,
 } from './model.js';
 import type { Service } from './service.js';
+import type { RunOutcome } from './version-history.js';
 
 export type SaveDeploymentOutcome = 'created' | 'identical' | 'conflict';
 /** 'locked': another run is active on the service (the store enforces one at a time, atomically). */
@@ -54,6 +55,8 @@ export interface Store {
   activeRunFor(service: string, environment: string): Promise<Run | undefined>;
   /** The audit export: runs matching `filter`, newest first (createdAt, then id, descending). */
   listRuns(filter: RunFilter): Promise<Run[]>;
+  /** What the newest `limit` runs of a service proved about its versions (planning), newest first like listRuns. */
+  runOutcomes(service: string, environment: string, limit: number): Promise<RunOutcome[]>;
 
   // --- Leases (see RunLease). `now` is the caller's clock (ISO 8601 UTC), so tests control time.
   /**

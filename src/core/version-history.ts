@@ -1,7 +1,32 @@
 // One history per version. A version is what ran (its images), whichever source told the bot about
 // it: a deployment CI recorded and a ReplicaSet revision the cluster remembers, with the same images,
 // are one version, and what was recorded wins. Bad versions are remembered by version, not by id.
-import type { Deployment, Run } from './model.js';
+import type { Deployment, Run, RunStatus } from './model.js';
+
+/**
+ * What one past run proves about versions: the few facts the history reads. Stores answer these
+ * directly (Store.runOutcomes), so planning does not decode hundreds of whole runs.
+ */
+export interface RunOutcome {
+  id: string;
+  status: RunStatus;
+  updatedAt: string;
+  failedDeploymentId: string;
+  targetDeploymentId: string;
+  /** Not a dry run, and at least one step done: the service moved away from its failed version. */
+  changedSomething: boolean;
+  /** Verification Succeeded with at least one check passed. */
+  checkedSomething: boolean;
+}
+
+export function outcomeOf(run: Run): RunOutcome {
+  return {
+    id: run.id, status: run.status, updatedAt: run.updatedAt,
+    failedDeploymentId: run.plan.failedDeploymentId, targetDeploymentId: run.plan.targetDeploymentId,
+    changedSomething: !run.plan.dryRun && run.stepResults.some((s) => s.status === 'done'),
+    checkedSomething: run.verification?.phase === 'Succeeded' && run.verification.checks.some((c) => c.phase === 'passed'),
+  };
+}
 
 /** healthy: something proved it ran well · failed: a record says it did not · unverified: nothing says either. */
 export type VersionHealth = 'healthy' | 'failed' | 'unverified';
@@ -48,7 +73,8 @@ function sameImages(discovered: Deployment, recorded: Deployment): boolean {
  * Groups `deployments` (one service and environment) into versions, newest last-seen first, and
  * marks each with what the deployments and `runs` prove about it.
  */
-export function buildVersionHistory(deployments: Deployment[], runs: Run[]): VersionEntry[] {
+export function buildVersionHistory(deployments: Deployment[], given: ReadonlyArray<Run | RunOutcome>): VersionEntry[] {
+  const runs = given.map((r) => ('plan' in r ? outcomeOf(r) : r));
   const groups: Deployment[][] = [];
   const recorded = deployments.filter((d) => !isDiscovered(d));
   const discovered = deployments.filter(isDiscovered);
@@ -75,7 +101,7 @@ export function versionOf(history: VersionEntry[], deployment: Deployment): Vers
   return history.find((v) => v.deployments.some((d) => d.id === deployment.id));
 }
 
-function describeVersion(group: Deployment[], runs: Run[]): VersionEntry {
+function describeVersion(group: Deployment[], runs: RunOutcome[]): VersionEntry {
   const deployments = [...group].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   const recorded = deployments.filter((d) => !isDiscovered(d));
   // Recorded facts win: the cluster's timestamps only count for versions nobody recorded.
@@ -89,7 +115,7 @@ function describeVersion(group: Deployment[], runs: Run[]): VersionEntry {
     const failedChecks = Object.entries(d.verification ?? {}).filter(([, ok]) => ok === false).map(([name]) => name);
     if (failedChecks.length > 0) suspicion.push(`${d.id} failed its recorded ${failedChecks.join(', ')} verification`);
   }
-  const rollers = runs.filter((r) => ids.has(r.plan.failedDeploymentId) && rolledAway(r));
+  const rollers = runs.filter((r) => ids.has(r.failedDeploymentId) && r.changedSomething);
   for (const r of rollers) suspicion.push(`run ${r.id} rolled it back (${r.updatedAt})`);
   if (rollers.length === 0 && deployments.some((d) => d.status === 'rolled_back')) {
     suspicion.push(`${deployments.filter((d) => d.status === 'rolled_back').map((d) => d.id).join(', ')} was rolled back`);
@@ -98,7 +124,7 @@ function describeVersion(group: Deployment[], runs: Run[]): VersionEntry {
   // Not `rolled_back`: marking a deployment rolled back overwrites whether its deploy had succeeded.
   const succeededRecords = recorded.filter((d) => d.status === 'succeeded');
   const succeeded = succeededRecords.find((d) => Object.values(d.verification ?? {}).includes(true)) ?? succeededRecords[0];
-  const provenByRun = runs.find((r) => ids.has(r.plan.targetDeploymentId) && r.status === 'succeeded' && checkedSomething(r));
+  const provenByRun = runs.find((r) => ids.has(r.targetDeploymentId) && r.status === 'succeeded' && r.checkedSomething);
   const provenByCluster = deployments.find((d) => isDiscovered(d) && d.status === 'succeeded');
   let healthyBecause: string | undefined;
   if (succeeded) healthyBecause = passedText(succeeded);
@@ -118,15 +144,6 @@ function describeVersion(group: Deployment[], runs: Run[]): VersionEntry {
     suspicion,
     neverFinished: recorded.length > 0 && recorded.every((d) => d.status === 'in_progress'),
   };
-}
-
-/** A run that changed something moved the service away from its failed version, whatever came after. */
-function rolledAway(run: Run): boolean {
-  return !run.plan.dryRun && run.stepResults.some((s) => s.status === 'done');
-}
-
-function checkedSomething(run: Run): boolean {
-  return run.verification?.phase === 'Succeeded' && run.verification.checks.some((c) => c.phase === 'passed');
 }
 
 function passedText(d: Deployment): string {

@@ -8,9 +8,11 @@ import type {
   Approval, Deployment, MessageRef, RootCause, Run, RunStatus, StepResult, TimelineEvent, Verification,
 } from '../../core/model.js';
 import type { CreateRunOutcome, RunFilter, RunLease, SaveDeploymentOutcome, Store } from '../../core/ports.js';
+import type { RunOutcome } from '../../core/version-history.js';
 import { ACTIVE_STATUSES } from '../../core/run-machine.js';
 import { toIsoUtc } from '../sqlite/iso-utc.js';
 import { listRunsParams } from '../sqlite/list-runs-query.js';
+import { decodeOutcome } from '../sqlite/run-outcomes-query.js';
 import { decodeDeployment, decodeTimelineEvent } from '../sqlite/row-decoding.js';
 import { createPool, describeDatabase, type PoolOptions } from './create-pool.js';
 import { assertFence, decodeLease, LEASE_SQL, leaseWindow } from './leases.js';
@@ -247,6 +249,20 @@ export class PostgresStore implements Store {
        ORDER BY created_at DESC, seq DESC LIMIT 1`,
       [service, environment, [...ACTIVE_STATUSES]],
     ));
+  }
+
+  async runOutcomes(service: string, environment: string, limit: number): Promise<RunOutcome[]> {
+    const rows = await this.select(
+      `SELECT r.id, r.status, r.updated_at, r.plan->>'failedDeploymentId' AS failed_id, r.plan->>'targetDeploymentId' AS target_id,
+         (coalesce((r.plan->>'dryRun')::boolean, false) = false
+           AND EXISTS (SELECT 1 FROM step_results s WHERE s.run_id = r.id AND s.status = 'done')) AS changed,
+         (coalesce(r.verification->>'phase', '') = 'Succeeded'
+           AND EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(r.verification->'checks', '[]'::jsonb)) c WHERE c->>'phase' = 'passed')) AS checked
+       FROM runs r WHERE r.service = $1 AND r.environment = $2
+       ORDER BY r.created_at DESC, r.id DESC LIMIT $3`,
+      [service, environment, Math.max(0, Math.trunc(limit))],
+    );
+    return rows.map(decodeOutcome);
   }
 
   async listRuns(filter: RunFilter): Promise<Run[]> {

@@ -7,11 +7,13 @@ import type {
   Approval, Deployment, MessageRef, RootCause, Run, RunStatus, StepResult, TimelineEvent, Verification,
 } from '../../core/model.js';
 import type { CreateRunOutcome, RunFilter, RunLease, SaveDeploymentOutcome, Store } from '../../core/ports.js';
+import type { RunOutcome } from '../../core/version-history.js';
 import { ACTIVE_STATUSES, canTransition } from '../../core/run-machine.js';
 import { canonicalJson } from './canonical-json.js';
 import { toIsoUtc } from './iso-utc.js';
 import { assertFence, decodeLease, leaseWindow, prepareLeaseStatements, type LeaseStatements } from './lease-statements.js';
 import { listRunsParams, prepareListRuns } from './list-runs-query.js';
+import { decodeOutcome, prepareRunOutcomes } from './run-outcomes-query.js';
 import { migrate, readSchemaVersion } from './migrate.js';
 import { SCHEMA_MIGRATIONS } from './migrations/index.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase, type OpenOptions } from './open-database.js';
@@ -25,11 +27,13 @@ export class SqliteStore implements Store {
   private readonly sql: Statements;
   private readonly leases: LeaseStatements;
   private readonly listRunsStatement: ReturnType<typeof prepareListRuns>;
+  private readonly runOutcomesStatement: ReturnType<typeof prepareRunOutcomes>;
 
   private constructor(private readonly db: Database, private readonly lockWaitMs: number) {
     this.sql = prepareStatements(db);
     this.leases = prepareLeaseStatements(db);
     this.listRunsStatement = prepareListRuns(db);
+    this.runOutcomesStatement = prepareRunOutcomes(db);
   }
 
   /** Opens (creating the file and its directory if needed) and migrates. `:memory:` is for tests. */
@@ -200,6 +204,10 @@ export class SqliteStore implements Store {
   async listRuns(filter: RunFilter): Promise<Run[]> {
     const params = listRunsParams(filter);
     return this.read(() => this.listRunsStatement.all(params).map((row) => this.mustLoadRun(row)));
+  }
+
+  async runOutcomes(service: string, environment: string, limit: number): Promise<RunOutcome[]> {
+    return this.read(() => this.runOutcomesStatement.all({ service, environment, limit: Math.max(0, Math.trunc(limit)) }).map(decodeOutcome));
   }
 
   async claimRun(runId: string, owner: string, now: string, leaseMs: number): Promise<RunLease | undefined> {

@@ -64,6 +64,5 @@ export async function discoverHistory(deps: UseCaseDeps, service: Service): Prom
 
 /** `deployments` as versions, with what past runs of the service proved (rolled away from, verified). */
 export async function versionHistoryOf(deps: Pick<UseCaseDeps, 'store'>, service: Service, deployments: Deployment[]): Promise<VersionEntry[]> {
-  const runs = await deps.store.listRuns({ service: service.name, limit: RUNS_CONSIDERED });
-  return buildVersionHistory(deployments, runs.filter((r) => r.plan.environment === service.environment));
+  return buildVersionHistory(deployments, await deps.store.runOutcomes(service.name, service.environment, RUNS_CONSIDERED));
 }

@@ -5,6 +5,7 @@ import { describeDeploymentContract } from './deployment-contract.js';
 import { describeLeaseContract } from './lease-contract.js';
 import { describeListRunsContract } from './list-runs-contract.js';
 import { describeRunContract } from './run-contract.js';
+import { describeRunOutcomesContract } from './run-outcomes-contract.js';
 import type { StoreHarness } from './store-harness.js';
 
 export type { StoreHarness } from './store-harness.js';
@@ -13,6 +14,7 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
   describeDeploymentContract(name, harness);
   describeRunContract(name, harness);
   describeListRunsContract(name, harness);
+  describeRunOutcomesContract(name, harness);
   describeAuditTrailContract(name, harness);
   describeLeaseContract(name, () => harness.open());
 }
