@@ -143,8 +143,8 @@ async function verifyAndFinish(w: RunWriter, service: Service, evidence: Evidenc
   const { deps } = w;
   const moved = await w.move(['executing'], 'verifying', 'verifying', 'verification started');
   if (!moved && (await w.run()).status !== 'verifying') return 'finished';
-  if (moved) await w.emit({ type: 'verifying' });
   const run = await w.run();
+  if (moved) await w.emit({ type: 'verifying' }, run);
   const verification = await verify(deps, run, service, stop);
   if (stop.aborted) return 'left'; // cut short by a stop: the next owner verifies again
   await w.verification(verification);
@@ -154,9 +154,11 @@ async function verifyAndFinish(w: RunWriter, service: Service, evidence: Evidenc
   if (!(await w.move(['verifying'], ok ? 'succeeded' : 'failed', ok ? 'succeeded' : 'failed', ok ? 'verification passed' : 'verification failed'))) return 'finished';
   if (ok) await deps.store.markRolledBack(run.plan.failedDeploymentId, run.id);
   await w.rootCause(analyseRootCause(await completeEvidence(deps, run, evidence)));
-  await w.emit({ type: 'reports_ready', verification: true, rootCause: true });
-  if (ok) await w.emit({ type: 'succeeded', toVersion: run.plan.toVersion });
-  else await w.emit({ type: 'failed', cause: 'verification_failed', error: `${failed} verification check(s) failed`, components: await componentPlaces(w, run, service) });
+  // Both events report the same writes: one read of the run serves both.
+  const reported = await w.run();
+  await w.emit({ type: 'reports_ready', verification: true, rootCause: true }, reported);
+  if (ok) await w.emit({ type: 'succeeded', toVersion: run.plan.toVersion }, reported);
+  else await w.emit({ type: 'failed', cause: 'verification_failed', error: `${failed} verification check(s) failed`, components: await componentPlaces(w, run, service) }, reported);
   return 'finished';
 }
 
