@@ -34,7 +34,7 @@ export async function executeGradualStep(clients: ClusterClients, step: GradualS
 
 export async function dryRunGradualStep(clients: ClusterClients, step: GradualStep, namespace: string, signal: AbortSignal): Promise<void> {
   if (step.via === 'http_route') {
-    await setRouteWeights(clients, namespace, step.route!.name, step.route!.rule, weights(step, step.percent), signal, true);
+    await setRouteWeights(clients, namespace, step.route!.name, step.route!.rule, weights(step, { percent: step.percent, from: 100 - step.percent, to: step.percent }), signal, true);
     return;
   }
   await scaleDeployment(clients, { ...step, kind: 'scale', component: step.to, replicas: step.replicas!.to, waitReady: false }, namespace, signal, true);
@@ -62,7 +62,7 @@ export async function verifyGradualStep(clients: ClusterClients, step: GradualSt
 /** Moves to `split`; a message when it could not (the caller restores), undefined when done. */
 async function applySplit(clients: ClusterClients, step: GradualStep, namespace: string, split: GradualSplit, signal: AbortSignal): Promise<string | undefined> {
   if (step.via === 'http_route') {
-    await setRouteWeights(clients, namespace, step.route!.name, step.route!.rule, weights(step, split.percent), signal);
+    await setRouteWeights(clients, namespace, step.route!.name, step.route!.rule, weights(step, split), signal);
     return undefined;
   }
   // Grow the side that gains first and wait for it: capacity never drops below the total, whether
@@ -106,8 +106,9 @@ async function restore(clients: ClusterClients, step: GradualStep, namespace: st
   }
 }
 
-function weights(step: GradualStep, percent: number): Record<string, number> {
-  return { [step.route!.toBackend]: percent, [step.route!.fromBackend]: 100 - percent };
+/** The backends' weights of a split: a restore puts back the route's own numbers, not a percentage of them. */
+function weights(step: GradualStep, split: GradualSplit): Record<string, number> {
+  return { [step.route!.toBackend]: split.to, [step.route!.fromBackend]: split.from };
 }
 
 function describe(step: GradualStep, split: GradualSplit): string {
