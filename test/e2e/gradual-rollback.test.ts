@@ -96,7 +96,12 @@ describe('gradual rollback by replica ratio', () => {
       if (h) seen.push(`${replicas(h.k8s, 'checkout-blue')}/${replicas(h.k8s, 'checkout-green')}`);
       return false;
     });
-    h = await startHarness({ catalog: catalog(url, '      gradual: { steps: [25, 50, 75, 100], pauseSeconds: 0, gateSeconds: 10 }'), seedCluster: seed({ app: 'checkout' }) });
+    // The failed version crash-loops: its side is never gated on, only scaled down.
+    const crashing = (k8s: KubernetesEmulator) => {
+      k8s.setImageBehaviour(IMAGE('checkout', 'v1.2.1'), 'crash', { logLines: ['starting checkout v1.2.1', 'FATAL: payments endpoint missing'] });
+      seed({ app: 'checkout' })(k8s);
+    };
+    h = await startHarness({ catalog: catalog(url, '      gradual: { steps: [25, 50, 75, 100], pauseSeconds: 0, gateSeconds: 10 }'), seedCluster: crashing });
     await recordHistory(h);
     await command(h, '--failed-deployment-id bg-2');
     const plan = await waitForPlan(h);
@@ -114,6 +119,8 @@ describe('gradual rollback by replica ratio', () => {
     expect(run.strategy).toBe('gradual');
     const updated = await h.slack.waitFor(() => h!.slack.messagesIn(CHANNEL).find((m) => m.ts === plan.ts && /Rolled back/.test(JSON.stringify(m.blocks))), 10_000, 'the plan message says rolled back');
     expect(JSON.stringify(updated.blocks)).toContain('25 % :white_check_mark: → 50 % :white_check_mark: → 75 % :white_check_mark: → 100 % :white_check_mark:');
+    // The root cause comes from the failed side's pods, which the steps never named as their component.
+    await waitForThread(h, plan, /Root cause[\s\S]*payments endpoint missing/);
   });
 
   it('fails its gate at 50 %, puts 25 % back and stops, naming the step', async () => {

@@ -65,31 +65,35 @@ async function applySplit(clients: ClusterClients, step: GradualStep, namespace:
     await setRouteWeights(clients, namespace, step.route!.name, step.route!.rule, weights(step, split), signal);
     return undefined;
   }
-  // Grow the side that gains first and wait for it: capacity never drops below the total, whether
-  // shifting forward or restoring after a failed gate.
+  // The target side grows first and is waited for, so capacity never drops while shifting; the failed
+  // side is only scaled, never waited for (it is what is broken). A restore shrinks the target side last.
   const current = await withRetry(() => clients.apps.readNamespacedDeployment({ name: step.to, namespace }), signal);
-  const order: Array<[string, number]> = (current.spec?.replicas ?? 0) <= split.to ? [[step.to, split.to], [step.from, split.from]] : [[step.from, split.from], [step.to, split.to]];
-  for (const [name, replicas] of order) {
-    const problem = await scaleAndWait(clients, name, replicas, namespace, signal);
-    if (problem) return problem;
+  const growing = (current.spec?.replicas ?? 0) <= split.to;
+  if (growing) {
+    await scale(clients, step.to, split.to, namespace, signal);
+    const outcome = await waitForRollout(clients, namespace, step.to, signal);
+    if (outcome.state.phase !== 'complete') return `${step.to} did not become ready at ${split.to} replica(s): ${outcome.state.message}`;
+    await scale(clients, step.from, split.from, namespace, signal);
+    return undefined;
   }
+  await scale(clients, step.from, split.from, namespace, signal);
+  await scale(clients, step.to, split.to, namespace, signal);
   return undefined;
 }
 
-async function scaleAndWait(clients: ClusterClients, name: string, replicas: number, namespace: string, signal: AbortSignal): Promise<string | undefined> {
-  await scaleDeployment(clients, { kind: 'scale', component: name, replicas, waitReady: true, index: 0, description: '', expectedSeconds: 0 }, namespace, signal);
-  const outcome = await waitForRollout(clients, namespace, name, signal);
-  return outcome.state.phase === 'complete' ? undefined : `${name} did not become ready at ${replicas} replica(s): ${outcome.state.message}`;
+function scale(clients: ClusterClients, name: string, replicas: number, namespace: string, signal: AbortSignal): Promise<void> {
+  return scaleDeployment(clients, { kind: 'scale', component: name, replicas, waitReady: false, index: 0, description: '', expectedSeconds: 0 }, namespace, signal);
 }
 
-/** Readiness of both sides, then the HTTP checks and the Prometheus queries; the first failure's words, or undefined. */
+/**
+ * Readiness of the side traffic moves to (the failed side's is why we roll back, so it is not
+ * gated on), then the HTTP checks and the Prometheus queries; the first failure's words, or undefined.
+ */
 async function gate(clients: ClusterClients, step: GradualStep, namespace: string, verification: VerificationSpec, signal: AbortSignal): Promise<string | undefined> {
-  for (const name of [step.to, step.from]) {
-    const d = await withRetry(() => clients.apps.readNamespacedDeployment({ name, namespace }), signal);
-    const desired = d.spec?.replicas ?? 1;
-    const ready = d.status?.readyReplicas ?? 0;
-    if (ready < desired) return `readiness: ${name} has ${ready}/${desired} ready replicas`;
-  }
+  const d = await withRetry(() => clients.apps.readNamespacedDeployment({ name: step.to, namespace }), signal);
+  const desired = d.spec?.replicas ?? 1;
+  const ready = d.status?.readyReplicas ?? 0;
+  if (ready < desired) return `readiness: ${step.to} has ${ready}/${desired} ready replicas`;
   const checks = await Promise.all([...verification.http.map((h) => runHttpCheck(h, signal)), ...verification.prometheus.map((p) => runPrometheusCheck(p, signal))]);
   const bad = checks.find((c) => c.phase === 'failed');
   return bad ? `${bad.name}: ${bad.detail}` : undefined;

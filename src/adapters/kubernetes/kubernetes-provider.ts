@@ -116,7 +116,9 @@ export class KubernetesProvider implements DeployProvider {
 
   async evidence(run: Run, service: Service, failedImages: string[], signal: AbortSignal): Promise<Evidence> {
     const target = kubernetesTarget(service);
-    const deployments = run.plan.components.filter((c) => target.deployments.includes(c));
+    // A gradual step names the side traffic moves to; the failed pods are on the side it moves from.
+    const shiftedFrom = run.plan.steps.flatMap((s) => (s.kind === 'gradual_shift' ? [s.from] : []));
+    const deployments = [...new Set([...run.plan.components, ...shiftedFrom])].filter((c) => target.deployments.includes(c));
     const workloads = (target.workloads ?? []).filter((w) => run.plan.components.includes(w.name));
     const all = deployments.length + workloads.length === 0;
     return untilAborted(collectEvidence(this.clients.for(target.context), target.namespace, all ? target.deployments : deployments, failedImages, signal, evidenceTargets(run), all ? target.workloads : workloads), signal);
