@@ -1,9 +1,11 @@
 // The domain vocabulary. Plain data only: everything here can be stored, rendered and compared.
 import type { RootCause } from './evidence.js';
 import type { DetectionReport } from './detection-report.js';
+import type { ConfigSnapshot, ConfigState, GradualRoute, GradualSplit } from './config-and-traffic.js';
 
 export type { EventEvidence, Evidence, LogEvidence, PodEvidence, ProbableCause, RootCause } from './evidence.js';
 export type { DetectionReport, Measurement, Reading } from './detection-report.js';
+export type { ConfigSnapshot, ConfigState, GradualRoute, GradualSplit } from './config-and-traffic.js';
 
 /** `unverified`: discovered in the cluster's history; nothing proved it ran healthy. */
 export type DeploymentStatus = 'succeeded' | 'failed' | 'in_progress' | 'rolled_back' | 'unverified';
@@ -42,25 +44,6 @@ export interface Deployment {
   verification?: RecordedVerification;
   /** The configuration this deployment ran with, read from the cluster when it was recorded or discovered. */
   config?: ConfigSnapshot;
-}
-
-/**
- * ConfigMaps the pod templates referenced (their data, up to the catalog's size limit) and a hash of
- * each referenced Secret's data: Secrets themselves are never stored.
- */
-export interface ConfigSnapshot {
-  takenAt: string;
-  configMaps: Record<string, Record<string, string>>;
-  /** Referenced but not kept, with why (larger than configSnapshot.maxBytes, missing, not readable). */
-  skipped?: Array<{ name: string; why: string }>;
-  /** sha256 (hex) of each referenced Secret's data; 'missing' when the Secret did not exist. */
-  secrets: Record<string, string>;
-}
-
-/** The configuration a service's pods reference now: ConfigMap data (with resourceVersion, the restore's precondition) and Secret hashes. */
-export interface ConfigState {
-  configMaps: Record<string, { data: Record<string, string>; resourceVersion: string }>;
-  secrets: Record<string, string>;
 }
 
 export type RunStatus =
@@ -135,21 +118,6 @@ export type StepAction =
   | { kind: 'gradual_shift'; via: 'replicas' | 'http_route'; percent: number; from: string; to: string; replicas?: GradualSplit; previous: GradualSplit; route?: GradualRoute; pauseSeconds: number; gateSeconds: number }
   /** Put back a ConfigMap's data as the target deployment ran with it, only if it is still at `resourceVersion`. */
   | { kind: 'config_restore'; configMap: string; data: Record<string, string>; resourceVersion: string };
-
-/** One point of a gradual shift: replicas (replica ratio) or backend weights (HTTPRoute) per side. */
-export interface GradualSplit {
-  percent: number;
-  from: number;
-  to: number;
-}
-
-export interface GradualRoute {
-  name: string;
-  rule: number;
-  /** The backend Service of each side. */
-  fromBackend: string;
-  toBackend: string;
-}
 
 export type Step = {
   index: number;
