@@ -176,9 +176,11 @@ export class PostgresStore implements Store {
   async addApproval(runId: string, approval: Approval, event: TimelineEvent): Promise<boolean> {
     assertEventFor(runId, event);
     return this.write(async (c) => {
-      // FOR SHARE waits for a concurrent transition of the run, then re-checks its status: an
-      // approval never lands on a run that was rejected or expired in the meantime.
-      const open = await c.query(`SELECT 1 FROM runs WHERE id = $1 AND status = 'awaiting_approval' FOR SHARE`, [runId]);
+      // The row lock waits for a concurrent transition of the run, then re-checks its status: an
+      // approval never lands on a run that was rejected or expired in the meantime. It is the lock the
+      // UPDATE below takes anyway (FOR NO KEY UPDATE), taken first: with FOR SHARE, two approvals at
+      // once each held a share lock the other's UPDATE waited on, and PostgreSQL killed one as a deadlock.
+      const open = await c.query(`SELECT 1 FROM runs WHERE id = $1 AND status = 'awaiting_approval' FOR NO KEY UPDATE`, [runId]);
       if (open.rowCount === 0) return false;
       const added = (await c.query(
         'INSERT INTO approvals (run_id, user_id, at) VALUES ($1, $2, $3) ON CONFLICT (run_id, user_id) DO NOTHING',

@@ -165,6 +165,21 @@ export function describeRunContract(name: string, h: StoreHarness): void {
       expect((await store.timeline('run-1')).map((e) => e.type)).toEqual(['requested', 'approval', 'approval']);
     });
 
+    // On PostgreSQL concurrent approvals once deadlocked on the run row (seen reliably through 20 approve
+    // clicks at once in test/e2e/rollback-flow.test.ts with SMARTSPEC_TEST_STORE=postgres; here the
+    // interleaving is rarer): whatever the timing, each user's approval lands once and no call throws.
+    it('takes approvals arriving at the same moment, the same user many times and several users, without an error', async () => {
+      const store = await h.open();
+      await store.createRun(makeRun(), makeEvent());
+      const users = ['U0BOB', 'U0CAROL', 'U0DAVE'];
+      const clicks = Array.from({ length: 24 }, (_, i) => users[i % users.length]!).map((userId, i) =>
+        store.addApproval('run-1', { userId, at: at(2) }, makeEvent({ type: 'approval', at: at(2 + i), actor: makeActor({ id: userId }) })));
+      const added = await Promise.all(clicks);
+      expect(added.filter(Boolean)).toHaveLength(users.length);
+      expect((await store.getRun('run-1'))?.approvals.map((a) => a.userId).sort()).toEqual(users);
+      expect((await store.timeline('run-1')).filter((e) => e.type === 'approval')).toHaveLength(users.length);
+    });
+
     it('records nothing once the run is no longer awaiting approval', async () => {
       const store = await h.open();
       await store.createRun(makeRun(), makeEvent());
