@@ -20,6 +20,14 @@ export interface KeyChange {
 }
 
 /** Key-level differences, sorted by key: what the restore changes. */
+/**
+ * A ConfigMap value is anyone's text: shown as look-alikes, it can neither close the code span it is
+ * shown in nor become markup (a mention, a link) wherever the plan is rendered.
+ */
+function inert(value: string): string {
+  return value.replace(/[<>&`\n\r]/g, (c) => ({ '<': '‹', '>': '›', '&': '＆', '`': 'ʹ', '\n': ' ', '\r': ' ' })[c] ?? c);
+}
+
 export function configDiff(now: Record<string, string>, then: Record<string, string>): KeyChange[] {
   const keys = [...new Set([...Object.keys(now), ...Object.keys(then)])].sort();
   return keys.filter((k) => now[k] !== then[k]).map((key) => ({ key, ...(now[key] !== undefined ? { now: now[key] } : {}), ...(then[key] !== undefined ? { then: then[key] } : {}) }));
@@ -28,7 +36,7 @@ export function configDiff(now: Record<string, string>, then: Record<string, str
 /** One line per change; values of keys (or values) that look secret are never shown. */
 export function describeChange(c: KeyChange): string {
   const secret = looksSecret(c.key, c.now ?? '') || looksSecret(c.key, c.then ?? '');
-  const show = (v: string) => (secret ? '(masked)' : `\`${v.length > MAX_SHOWN_VALUE ? `${v.slice(0, MAX_SHOWN_VALUE)}…` : v}\``.replaceAll('\n', ' '));
+  const show = (v: string) => (secret ? '(masked)' : `\`${inert(v.length > MAX_SHOWN_VALUE ? `${v.slice(0, MAX_SHOWN_VALUE)}…` : v)}\``);
   if (c.now === undefined) return `\`${c.key}\` added back: ${show(c.then!)}`;
   if (c.then === undefined) return `\`${c.key}\` removed (now ${show(c.now)})`;
   return `\`${c.key}\`: ${show(c.now)} → ${show(c.then)}`;

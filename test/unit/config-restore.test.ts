@@ -42,6 +42,7 @@ describe('describeChange', () => {
     [{ key: 'DB_PASSWORD', now: 'a', then: 'b' }, '`DB_PASSWORD`: (masked) → (masked)'],
     [{ key: 'api-key', then: 'k' }, '`api-key` added back: (masked)'],
     [{ key: 'URL', now: 'postgres://u:hunter2@db/x', then: 'postgres://db/x' }, '`URL`: (masked) → (masked)'],
+    [{ key: 'BANNER', now: '<!channel> `x` & <https://e.vil|click>', then: 'a\nb' }, '`BANNER`: `‹!channel› ʹxʹ ＆ ‹https://e.vil|click›` → `a b`'],
   ])('%j', (change, line) => {
     expect(describeChange(change)).toBe(line);
   });
