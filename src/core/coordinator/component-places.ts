@@ -9,12 +9,15 @@ export function targetImages(run: Run, target: Deployment | undefined): Map<stri
   const images = new Map<string, string[]>();
   for (const [name, spec] of Object.entries(target?.components ?? {})) images.set(name, [spec.image]);
   for (const step of run.plan.steps) if (isUndo(step)) images.set(step.component, [step.target.image]);
+  for (const step of run.plan.steps) if (step.kind === 'switch_traffic') images.set(step.component, [`${step.label}=${step.to}`]);
   return images;
 }
 
 export function placeComponents(run: Run, state: DeployState | undefined, targets: Map<string, string[]>): ComponentPlace[] {
   return run.plan.components.map((name) => {
     if (!state) return { component: name, images: [], at: 'unknown' as const };
+    const selector = run.plan.steps.find((s): s is SwitchStep => s.kind === 'switch_traffic' && s.component === name);
+    if (selector) return placeSelector(selector, state);
     const now = state.components.find((c) => c.name === name);
     if (!now) return { component: name, images: [], at: 'elsewhere' as const };
     const images = [...now.images].sort();
@@ -31,6 +34,19 @@ export function placeComponents(run: Run, state: DeployState | undefined, target
   });
 }
 
+type SwitchStep = Extract<Step, { kind: 'switch_traffic' }>;
+
+/**
+ * A blue-green Service is no workload: it is placed by the side its selector points at, written as
+ * `label=value` where a workload has its images (without this it read as "gone", and every blue-green
+ * run resumed after a kill was interrupted although nobody had moved anything).
+ */
+function placeSelector(step: SwitchStep, state: DeployState): ComponentPlace {
+  const images = state.liveSlot === undefined ? [] : [`${step.label}=${state.liveSlot}`];
+  const at = state.liveSlot === step.to ? 'target' as const : state.liveSlot === step.from ? 'start' as const : 'elsewhere' as const;
+  return { component: step.component, images, at };
+}
+
 export type ResumeVerdict = { resumable: true } | { resumable: false; found: string[] };
 
 /**
@@ -39,7 +55,7 @@ export type ResumeVerdict = { resumable: true } | { resumable: false; found: str
  */
 export function judgeResume(run: Run, places: ComponentPlace[], targets: Map<string, string[]>): ResumeVerdict {
   const doneUndo = new Set(run.plan.steps
-    .filter((s) => isUndo(s) && run.stepResults.some((r) => r.index === s.index && r.status === 'done'))
+    .filter((s) => (isUndo(s) || s.kind === 'switch_traffic') && run.stepResults.some((r) => r.index === s.index && r.status === 'done'))
     .map((s) => s.component));
   const found: string[] = [];
   for (const place of places) {
