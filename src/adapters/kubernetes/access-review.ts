@@ -1,7 +1,8 @@
 // "May the bot do this?" asked of the API server itself (SelfSubjectAccessReview, what `kubectl auth
 // can-i` sends), for every verb a plan's steps and the watching and evidence around them use. The
 // answer comes from the cluster's real RBAC, so a Role edited last week shows up in a rehearsal.
-import { AuthorizationV1Api, KubeConfig } from '@kubernetes/client-node';
+import { AuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { ReusingKubeConfig } from './reusing-kube-config.js';
 import type { Step } from '../../core/model.js';
 import type { AccessCheck } from '../../core/ports.js';
 import type { Service } from '../../core/service.js';
@@ -47,7 +48,7 @@ export class KubernetesAccessReview {
     const name = context ?? this.base.getCurrentContext();
     const cached = this.byContext.get(name);
     if (cached) return cached;
-    const config = new KubeConfig();
+    const config = new ReusingKubeConfig(); // one connection pool per cluster, not one per review
     config.loadFromOptions({ clusters: this.base.clusters, users: this.base.users, contexts: this.base.contexts, currentContext: name });
     const api = config.makeApiClient(AuthorizationV1Api);
     this.byContext.set(name, api);

@@ -1,5 +1,6 @@
 // One bot, many clusters: a set of API clients per kubeconfig context, made once and reused.
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, VersionApi, Watch } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig, VersionApi, Watch } from '@kubernetes/client-node';
+import { ReusingKubeConfig } from './reusing-kube-config.js';
 
 export interface ClusterClients {
   apps: AppsV1Api;
@@ -25,7 +26,8 @@ export class KubeClients {
     if (!this.base.getContextObject(name)) {
       throw new Error(`kubeconfig has no context "${name}" (known: ${this.base.getContexts().map((c) => c.name).join(', ') || 'none'})`);
     }
-    const config = new KubeConfig();
+    // One connection pool per cluster for every client of this context (the library would make one per request).
+    const config = new ReusingKubeConfig();
     config.loadFromOptions({ clusters: this.base.clusters, users: this.base.users, contexts: this.base.contexts, currentContext: name });
     const clients = { apps: config.makeApiClient(AppsV1Api), core: config.makeApiClient(CoreV1Api), custom: config.makeApiClient(CustomObjectsApi), watch: new Watch(config), version: config.makeApiClient(VersionApi), context: name };
     this.byContext.set(name, clients);
