@@ -40,9 +40,9 @@ ENV NODE_ENV=production \
 WORKDIR /app
 # package.json carries "type": "module", which dist/ needs to load as ESM.
 COPY --from=prod-deps /app/node_modules ./node_modules
-# The bundles hold every pure-JavaScript dependency; node_modules is here for the native
-# better-sqlite3 (and anything else scripts/bundle.ts keeps external).
-COPY --from=build /app/dist/main.mjs /app/dist/cli.mjs ./dist/
+# The bundles hold every pure-JavaScript dependency (their license notices in main.mjs.LEGAL.txt);
+# node_modules is here for the native better-sqlite3 (and anything else scripts/bundle.ts keeps external).
+COPY --from=build /app/dist/main.mjs /app/dist/cli.mjs /app/dist/main.mjs.LEGAL.txt ./dist/
 COPY package.json ./
 # The image's `node` user (uid 1000). Numeric, so Kubernetes can verify runAsNonRoot.
 RUN mkdir -p /data /config && chown 1000:1000 /data

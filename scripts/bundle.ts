@@ -3,7 +3,7 @@
 // (@kubernetes/client-node alone is over a thousand files), which is most of the bot's start-up.
 // Native addons and optional drivers stay external: they are loaded from node_modules at run time.
 // The metafile is kept (dist/meta.json) so a test can prove which sources went in.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 
@@ -35,12 +35,28 @@ export async function bundleProduct(options: BundleOptions): Promise<Metafile> {
     outExtension: { '.js': '.mjs' },
     external: EXTERNAL_PACKAGES,
     sourcemap: options.sourcemap ?? true,
+    // Whitespace and comments out: V8 keeps the whole source text of the module in the heap for as
+    // long as the process lives, and parses all of it at start (11.4 MB → 6.6 MB). Names are kept, so
+    // stack traces still say which function (the source map, when built, gives the line).
+    minifyWhitespace: true,
+    // License comments go to <entry>.mjs.LEGAL.txt (shipped beside the bundle): one non-ASCII
+    // character in them would make V8 hold the whole source as a two-byte string, twice the memory.
+    legalComments: 'external',
+    charset: 'ascii',
     metafile: true,
     logLevel: 'warning',
     // Some dependencies are CommonJS and call require(): give the ES module bundle one.
     banner: { js: "import { createRequire as __smartspecRequire } from 'node:module'; const require = __smartspecRequire(import.meta.url);" },
   });
+  for (const file of Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.mjs'))) assertAscii(join(options.root, file));
   return result.metafile;
+}
+
+/** A single non-ASCII byte doubles what V8 keeps of the bundle's source (UTF-16 instead of Latin-1). */
+function assertAscii(path: string): void {
+  const bytes = readFileSync(path);
+  const at = bytes.findIndex((b) => b > 0x7f);
+  if (at >= 0) throw new Error(`${path}: non-ASCII byte at offset ${at} ("…${bytes.subarray(Math.max(0, at - 40), at + 10).toString('utf8')}…"); V8 would keep the whole bundle as a two-byte string`);
 }
 
 // `npm run build`: dist/main.mjs, dist/cli.mjs and dist/meta.json.
