@@ -9,6 +9,7 @@ import type { KubeObject } from '../../sandbox/kubernetes/kube-types.js';
 import { policyFromRoleManifest, type KubernetesEmulator } from '../../sandbox/kubernetes/kubernetes-emulator.js';
 import { CHANNEL, IMAGE, NAMESPACE, startHarness, USERS, type Harness } from '../support/bot-harness.js';
 import { startFakePrometheus, type FakePrometheus } from '../../sandbox/prometheus/fake-prometheus.js';
+import { SYSTEM } from '../../src/core/use-cases/deps.js';
 import { eventually } from '../support/eventually.js';
 import { click, command, realClusterWrites, runIdOf, waitForPlan, waitForThread } from './flow-helpers.js';
 
@@ -142,6 +143,38 @@ describe('gradual rollback by replica ratio', () => {
     expect(JSON.stringify(updated.blocks)).toContain('25 % :white_check_mark: → 50 % :x: → 75 % → 100 %');
     // The thread says which step failed and where traffic was left.
     await waitForThread(h, plan, /the gate at 50 % failed[\s\S]*traffic restored to 25 %/);
+  });
+
+  it('resumes after the bot stopped with 25 % shifted: goes on from 50 % without redoing 25 %', async () => {
+    const url = await startHealth(() => false);
+    h = await startHarness({ catalog: catalog(url, '      gradual: { steps: [25, 50, 75, 100], pauseSeconds: 0, gateSeconds: 10 }'), seedCluster: seed({ app: 'checkout' }) });
+    await recordHistory(h);
+    await command(h, '--failed-deployment-id bg-2');
+    const plan = await waitForPlan(h);
+    const runId = runIdOf(plan);
+    await eventually(async () => (await h!.bot.store.getRun(runId))?.message, 5_000, 'the plan message recorded');
+    await h.bot.stop();
+    // What a process that died after step 1 leaves: the run executing, step 1 done, the cluster at 25 %.
+    const store = await h.openStore();
+    const event = (type: string) => ({ runId, at: new Date().toISOString(), actor: SYSTEM, type, detail: type });
+    expect(await store.transition(runId, ['awaiting_approval'], 'approved', event('approved'))).toBe(true);
+    expect(await store.transition(runId, ['approved'], 'executing', event('executing'))).toBe(true);
+    await store.saveStepResult(runId, { index: 1, status: 'done', startedAt: new Date().toISOString(), finishedAt: new Date().toISOString(), detail: '25 %' });
+    await store.close();
+    for (const [name, count] of [['checkout-blue', 1], ['checkout-green', 3]] as const) {
+      const response = await fetch(`${h.k8s.url}/apis/apps/v1/namespaces/${NAMESPACE}/deployments/${name}/scale`, { method: 'PATCH', headers: { authorization: `Bearer ${h.k8s.token}`, 'content-type': 'application/merge-patch+json' }, body: JSON.stringify({ spec: { replicas: count } }) });
+      expect(response.status).toBe(200);
+    }
+    await h.k8s.waitForRolloutComplete(NAMESPACE, 'checkout-blue', 10_000);
+
+    h.k8s.clearRequests();
+    await h.restartBot();
+    await eventually(async () => (await h!.bot.store.getRun(runId))?.status === 'succeeded', 30_000, 'the run succeeded');
+    expect((await h.bot.store.timeline(runId)).map((e) => e.type)).toContain('resumed');
+    expect([replicas(h.k8s, 'checkout-blue'), replicas(h.k8s, 'checkout-green')]).toEqual([4, 0]);
+    // 25 % was not shifted again: the first scale after the restart is blue to 2 (50 %).
+    const firstScale = h.k8s.requests.find((r) => r.method === 'PATCH' && r.path.endsWith('/scale') && r.query['dryRun'] === undefined);
+    expect(firstScale).toMatchObject({ path: expect.stringContaining('/deployments/checkout-blue/scale'), body: { spec: { replicas: 2 } } });
   });
 
   it('asks for a Service that selects both sides when it selects one', async () => {
