@@ -6,7 +6,7 @@ import type { Summary } from './stats.js';
 export interface Row {
   id: string;
   metric: string;
-  unit: 'ms' | 'MB' | 'x';
+  unit: 'ms' | 'MB' | 'x' | '/s';
   summary: Summary;
   /** The issue's target, as text; empty when there is none. */
   target: string;
@@ -52,5 +52,6 @@ function fmt(value: number, unit: Row['unit']): string {
   if (Number.isNaN(value)) return '—';
   if (unit === 'x') return `${value.toFixed(2)}×`;
   if (unit === 'MB') return `${value.toFixed(1)} MB`;
+  if (unit === '/s') return `${value.toFixed(1)}/s`;
   return value >= 100 ? `${Math.round(value)} ms` : `${value.toFixed(1)} ms`;
 }
