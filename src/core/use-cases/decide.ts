@@ -1,6 +1,6 @@
 // Approve or reject a plan. Every decision is a compare-and-set: clicks, retries and replicas race
 // safely. Deciding only records intent; the coordinator executes an approved run.
-import type { Actor, Run } from '../model.js';
+import type { Actor, MessageRef, Run } from '../model.js';
 import { isApprover, mayApprove } from './approval-policy.js';
 import { withheldFromAutomation } from './automation-gate.js';
 import { isHighRisk } from '../risk.js';
@@ -12,9 +12,17 @@ export type DecisionOutcome =
   | { kind: 'approved' }
   | { kind: 'rejected' };
 
-export async function approveRun(deps: UseCaseDeps, runId: string, actor: Actor): Promise<DecisionOutcome> {
+/**
+ * `shownIn`: the plan message the click came from. If a stop between posting the plan and recording
+ * it left the run without its message, the click says where it is (read once with the decision).
+ */
+export async function approveRun(deps: UseCaseDeps, runId: string, actor: Actor, shownIn?: MessageRef): Promise<DecisionOutcome> {
   const run = await deps.store.getRun(runId);
   if (!run) return { kind: 'refused', message: `There is no rollback run ${runId}.` };
+  if (shownIn && !run.message && run.channel === shownIn.channel) {
+    await deps.store.setMessage(run.id, shownIn);
+    run.message = shownIn;
+  }
   const closed = await refusalForClosedRun(deps, run, actor);
   if (closed) return closed;
   const service = deps.catalog.services.get(run.plan.service);

@@ -3,7 +3,7 @@
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, RespondFn, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import { ID_PATTERN } from '../../../core/command.js';
-import type { Run } from '../../../core/model.js';
+import type { MessageRef, Run } from '../../../core/model.js';
 import { approveRun, refusalToReject, rejectRun, type DecisionOutcome } from '../../../core/use-cases/decide.js';
 import type { UseCaseDeps } from '../../../core/use-cases/deps.js';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from '../blocks/plan-blocks.js';
@@ -22,9 +22,8 @@ export function registerDecisionActions(app: App, deps: UseCaseDeps, newErrorId:
     const id = runId.safeParse(action.value);
     if (!id.success) return tell(respond, ':warning: This button does not carry a valid run id. Nothing was done.');
     try {
-      await rememberPlanMessage(deps, id.data, body);
       // An approval only records intent: the coordinator executes, and the plan message and thread show it.
-      await answer(respond, await approveRun(deps, id.data, actorOf(body.user)));
+      await answer(respond, await approveRun(deps, id.data, actorOf(body.user), planMessageOf(body)));
     } catch (error) {
       await tell(respond, explain(error, deps.logger, newErrorId));
     }
@@ -68,11 +67,18 @@ export function registerDecisionActions(app: App, deps: UseCaseDeps, newErrorId:
  * left the run without its message, the click says where it is, so progress and reports can follow.
  */
 async function rememberPlanMessage(deps: UseCaseDeps, runId: string, body: BlockAction<ButtonAction>): Promise<void> {
+  const shownIn = planMessageOf(body);
+  if (!shownIn) return;
+  const run = await deps.store.getRun(runId);
+  if (run && !run.message && run.channel === shownIn.channel) await deps.store.setMessage(runId, shownIn);
+}
+
+/** The (non-ephemeral) message a button was clicked in. */
+function planMessageOf(body: BlockAction<ButtonAction>): MessageRef | undefined {
   const ts = body.container?.message_ts ?? body.message?.ts;
   const channel = body.channel?.id ?? body.container?.channel_id;
-  if (typeof ts !== 'string' || typeof channel !== 'string' || body.container?.is_ephemeral) return;
-  const run = await deps.store.getRun(runId);
-  if (run && !run.message && run.channel === channel) await deps.store.setMessage(runId, { channel, ts });
+  if (typeof ts !== 'string' || typeof channel !== 'string' || body.container?.is_ephemeral) return undefined;
+  return { channel, ts };
 }
 
 /** Slack's trigger ids are single-use and live 3 s: a redelivered click or a slow moment is not an error. */
