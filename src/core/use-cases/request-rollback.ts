@@ -75,13 +75,22 @@ export async function requestRollback(deps: UseCaseDeps, input: RollbackInput, a
     if (linked) input = { ...input, incident: linked };
   }
 
-  const choice = chooseTarget(failed, await versionHistoryOf(deps, service, await historyOf(deps, service)), request.targetVersion);
-  const state = await readState(deps, service);
+  // The records (history, what past runs proved), the cluster and the service's stale plan are read at
+  // once: none needs another. A records error is reported before a cluster error, as when sequential.
+  const [chosen, read, expired] = await Promise.allSettled([
+    (async () => chooseTarget(failed, await versionHistoryOf(deps, service, await historyOf(deps, service)), request.targetVersion))(),
+    readState(deps, service),
+    expireStalePlanOf(deps, service),
+  ]);
+  if (chosen.status === 'rejected') throw chosen.reason;
+  if (read.status === 'rejected') throw read.reason;
+  if (expired.status === 'rejected') throw expired.reason;
+  const choice = chosen.value;
+  const state = read.value;
   if (!input.detection) {
     const detection = await detectionFor(deps, service, choice.failed, choice.target);
     if (detection) input = { ...input, detection };
   }
-  await expireStalePlanOf(deps, service);
   const run = await createRun(deps, input, service, choice, state, components);
   deps.correlate?.({ runId: run.id });
   run.message = await showPlan(deps, run);
