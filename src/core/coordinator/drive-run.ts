@@ -116,10 +116,14 @@ async function runSteps(w: RunWriter, run: Run, service: Service, evidence: Evid
     }
     await w.held.confirm(); // the last check before the cluster write
     const startedAt = w.now();
-    await w.step({ index: step.index, status: 'running', startedAt, detail: step.description });
-    await w.note('step_started', `step ${step.index}: ${step.description}`);
-    await w.emit({ type: 'step_started', step: stepRef(step), of });
+    // Both recorded (fenced) before the write, so a next owner knows the step may have begun.
+    await Promise.all([w.step({ index: step.index, status: 'running', startedAt, detail: step.description }), w.note('step_started', `step ${step.index}: ${step.description}`)]);
+    // Announced while the step runs: the write does not wait for the read of the run the event carries.
+    // Awaited before anything else is recorded or told, so events keep their order.
+    const announced = w.emit({ type: 'step_started', step: stepRef(step), of });
+    announced.catch(() => undefined); // its failure is rethrown below, once the step has returned
     const result = await executeStep(deps, run, step, service, startedAt, stop);
+    await announced;
     if (stop.aborted) return 'left'; // cut short by a stop: not a failed step, the next owner judges it
     await w.step(result);
     await w.note(result.status === 'done' ? 'step_done' : 'step_failed', `step ${step.index}: ${result.detail}`);
