@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     // The same without them (plain `node dist/main.mjs` on this 24 GiB machine): V8 then sizes its heap to
     // the machine, not to the live objects — the difference is the heap settings' doing.
     ['memory', () => benchMemory(entry, { ...settings.memory, label: 'no heap settings' }, log)],
-    ['startup', () => benchStartup(entry, settings.startup, log)],
+    ['startup', () => benchStartup(entry, { ...settings.startup, env: settings.imageRuntime }, log)],
     // The execution path again, on PostgreSQL (DATABASE_URL), next to the SQLite rows above.
     ['postgres', () => rollbackOnPostgres(entry)],
     ['takeover', () => benchTakeover(entry, settings.takeover, log)],

@@ -7,7 +7,13 @@ import { startProcessWorld } from '../../test/support/process-world.js';
 import type { Row } from '../report.js';
 import { summarize } from '../stats.js';
 
-export async function benchStartup(entry: string, o: { starts: number }, log: (line: string) => void): Promise<Row[]> {
+export interface StartupOptions {
+  starts: number;
+  /** Runtime environment for the bot (NODE_OPTIONS…): the image's defaults, as production starts it. */
+  env?: Record<string, string>;
+}
+
+export async function benchStartup(entry: string, o: StartupOptions, log: (line: string) => void): Promise<Row[]> {
   const world = await startProcessWorld({ logLevel: 'info' });
   const healthz: number[] = [];
   const readyz: number[] = [];
@@ -15,7 +21,7 @@ export async function benchStartup(entry: string, o: { starts: number }, log: (l
     for (let i = 0; i < o.starts; i++) {
       const port = await freePort();
       const t0 = performance.now();
-      const child = spawn(process.execPath, [entry], { cwd: PROJECT_ROOT, env: { ...world.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, [entry], { cwd: PROJECT_ROOT, env: { ...world.env, ...o.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
       try {
@@ -33,7 +39,7 @@ export async function benchStartup(entry: string, o: { starts: number }, log: (l
   }
   const h = summarize(healthz);
   return [
-    { id: 'start-healthz', metric: 'start → /healthz ready', unit: 'ms', summary: h, target: '< 1.5 s', verdict: h.p99 < 1_500 ? 'met' : 'missed', note: 'node <bundle>/main.mjs, as npm start', samples: healthz },
+    { id: 'start-healthz', metric: 'start → /healthz ready', unit: 'ms', summary: h, target: 'p50 < 0.5 s', verdict: h.p50 < 500 ? 'met' : 'missed', note: `node <bundle>/main.mjs, as npm start${o.env?.['NODE_OPTIONS'] ? `; NODE_OPTIONS=${o.env['NODE_OPTIONS']}` : ''}`, samples: healthz },
     { id: 'start-readyz', metric: 'start → /readyz ready', unit: 'ms', summary: summarize(readyz), target: '', verdict: '', note: 'database, Slack auth.test and the cluster checked', samples: readyz },
   ];
 }
