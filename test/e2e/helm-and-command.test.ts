@@ -29,7 +29,10 @@ it('rolls a Helm release back to the revision that ran the target, discovered fr
   await command(h, '--failed-deployment-id checkout@r3');
   const plan = await waitForPlan(h);
   expect(JSON.stringify(plan.blocks)).toContain('helm rollback checkout 2 --wait');
+  // Helm only says r2 was installed, not that 1.2.0 ran healthy: an unverified target, HIGH risk, two approvers.
+  expect(plan.text).toContain('risk HIGH');
   await click(h, plan, 'rollback_approve', USERS.approver);
+  await click(h, plan, 'rollback_approve', USERS.second);
   await waitForThread(h, plan, /Verification passed/);
   const calls = readFileSync(log, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { argv: string[] }).argv);
   const rollbacks = calls.filter((a) => a[0] === 'rollback');

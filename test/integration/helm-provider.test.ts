@@ -289,13 +289,14 @@ describe('HelmProvider.discoverHistory and evidence', () => {
 
     expect(deployments.map((d) => [d.id, d.version, d.status])).toEqual([
       ['checkout@r5', 'checkout-1.5.1', 'failed'],
-      ['checkout@r4', '1.5.0', 'succeeded'],
-      ['checkout@r3', '1.4.2', 'succeeded'],
-      ['checkout@r2', '1.4.1', 'succeeded'],
-      ['checkout@r1', '1.4.0', 'succeeded'],
+      // deployed / superseded: installed, not proven healthy.
+      ['checkout@r4', '1.5.0', 'unverified'],
+      ['checkout@r3', '1.4.2', 'unverified'],
+      ['checkout@r2', '1.4.1', 'unverified'],
+      ['checkout@r1', '1.4.0', 'unverified'],
     ]);
     expect(deployments[2]).toEqual({
-      id: 'checkout@r3', service: 'checkout', environment: 'production', version: '1.4.2', status: 'succeeded',
+      id: 'checkout@r3', service: 'checkout', environment: 'production', version: '1.4.2', status: 'unverified',
       createdAt: '2026-11-20T09:00:00.000Z', createdBy: 'cluster (Helm release history)', components: { checkout: { image: 'checkout-1.4.2' } }, migrations: [],
     });
     expect(await provider().discoverHistory(helmService({ release: 'payments' }), never())).toEqual([]);

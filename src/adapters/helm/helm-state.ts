@@ -27,9 +27,12 @@ export function releaseComponent(target: HelmTarget, history: HelmRevision[]): C
   };
 }
 
+// Helm's "deployed" and "superseded" say the release was installed (its hooks and, with --wait, its
+// readiness passed), not that the version then ran healthy: like every discovered revision they are
+// unverified, and choosing one as a target is a warning that raises the risk.
 const STATUS: Record<string, DeploymentStatus> = {
-  'deployed': 'succeeded',
-  'superseded': 'succeeded',
+  'deployed': 'unverified',
+  'superseded': 'unverified',
   'failed': 'failed',
   'pending-install': 'in_progress',
   'pending-upgrade': 'in_progress',
