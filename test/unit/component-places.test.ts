@@ -50,3 +50,45 @@ describe('judgeResume for a blue-green run', () => {
     expect(places.find((p) => p.component === 'shop')).toEqual({ component: 'shop', images: ['slot=green'], at: 'start' });
   });
 });
+
+describe('judgeResume for a run with database steps', () => {
+  const api = (images: string[]): ComponentState => ({ name: 'checkout-api', images, desiredReplicas: 3, readyReplicas: 3, updatedReplicas: 3, rolloutInProgress: false, history: [] });
+  const failed = 'registry.example/checkout-api:v1.2.1';
+  const good = 'registry.example/checkout-api:v1.2.0';
+  function databaseRun(results: Array<'done' | 'running'>): Run {
+    const steps = [
+      makeStep({ index: 1, component: 'database', kind: 'database_backup', argv: ['backup'], description: 'Back up the database' }),
+      makeStep({ index: 2, component: 'database', kind: 'database_migrate_down', migration: '20261120_x', argv: ['down'], description: 'Migrate down 20261120_x' }),
+      makeStep({ index: 3, component: 'checkout-api' }),
+    ];
+    return makeRun({
+      status: 'executing',
+      plan: { components: ['database', 'checkout-api'], steps, observed: [{ name: 'checkout-api', images: [failed], desiredReplicas: 3 }] },
+      stepResults: results.map((status, i) => ({ index: i + 1, status, startedAt: '', detail: status })),
+    });
+  }
+  const judge = (run: Run, images: string[]) => {
+    const targets = targetImages(run, makeDeployment());
+    return judgeResume(run, placeComponents(run, { components: [api(images)] }, targets), targets);
+  };
+
+  it.each([
+    { case: 'killed before any step', results: [] as Array<'done' | 'running'> },
+    { case: 'killed after the backup was recorded', results: ['done'] as Array<'done' | 'running'> },
+    { case: 'killed after both database steps were recorded', results: ['done', 'done'] as Array<'done' | 'running'> },
+  ])('$case: resumable (the database is not judged as a workload)', ({ results }) => {
+    expect(judge(databaseRun(results), [failed])).toEqual({ resumable: true });
+  });
+
+  it('killed while a migration ran: not resumable, and says that step is not run again', () => {
+    expect(judge(databaseRun(['done', 'running']), [failed])).toEqual({
+      resumable: false,
+      found: ['step 2 (Migrate down 20261120_x) was running when the previous owner stopped; whether it finished cannot be read back, so it is not run again'],
+    });
+  });
+
+  it('leaves the database out of where the components are', () => {
+    const run = databaseRun(['done']);
+    expect(placeComponents(run, { components: [api([good])] }, targetImages(run, makeDeployment())).map((p) => p.component)).toEqual(['checkout-api']);
+  });
+});

@@ -14,7 +14,7 @@ export function targetImages(run: Run, target: Deployment | undefined): Map<stri
 }
 
 export function placeComponents(run: Run, state: DeployState | undefined, targets: Map<string, string[]>): ComponentPlace[] {
-  return run.plan.components.map((name) => {
+  return run.plan.components.filter((name) => !offCluster(run, name)).map((name) => {
     if (!state) return { component: name, images: [], at: 'unknown' as const };
     const selector = run.plan.steps.find((s): s is SwitchStep => s.kind === 'switch_traffic' && s.component === name);
     if (selector) return placeSelector(selector, state);
@@ -35,6 +35,19 @@ export function placeComponents(run: Run, state: DeployState | undefined, target
 }
 
 type SwitchStep = Extract<Step, { kind: 'switch_traffic' }>;
+
+/** Steps whose effect is outside anything the bot reads back: the database, a rollback command. */
+const OFF_CLUSTER: ReadonlySet<Step['kind']> = new Set(['database_backup', 'database_migrate_down', 'command']);
+
+/**
+ * A component only off-cluster steps act on ("database", or the service of a command rollback) has no
+ * place to compare: left out of the places (it used to read as "gone", which stopped every such run
+ * on resume). Whether its step may be run again is judged from the step results instead.
+ */
+function offCluster(run: Run, name: string): boolean {
+  const steps = run.plan.steps.filter((s) => s.component === name);
+  return steps.length > 0 && steps.every((s) => OFF_CLUSTER.has(s.kind));
+}
 
 /**
  * A blue-green Service is no workload: it is placed by the side its selector points at, written as
@@ -63,6 +76,13 @@ export function judgeResume(run: Run, places: ComponentPlace[], targets: Map<str
     if (place.at === 'unknown') found.push(`${place.component}: the cluster could not be read`);
     else if (place.at === 'elsewhere') found.push(place.images.length === 0 ? `${place.component} is gone` : `${place.component} runs ${place.images.join(', ')}: neither what the plan found nor the target (${expected})`);
     else if (place.at === 'start' && doneUndo.has(place.component)) found.push(`${place.component} is back at ${place.images.join(', ')} although its rollback step was done`);
+  }
+  // An off-cluster step cut short may or may not have finished, and nothing can tell: it is not run again.
+  for (const step of run.plan.steps) {
+    const result = run.stepResults.find((r) => r.index === step.index);
+    if (OFF_CLUSTER.has(step.kind) && result?.status === 'running') {
+      found.push(`step ${step.index} (${step.description}) was running when the previous owner stopped; whether it finished cannot be read back, so it is not run again`);
+    }
   }
   return found.length === 0 ? { resumable: true } : { resumable: false, found };
 }
