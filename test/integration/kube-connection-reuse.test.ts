@@ -18,7 +18,7 @@ afterEach(async () => {
 /** An API server that answers GET /version and counts the TCP connections it accepted. */
 async function versionServer(): Promise<{ url: string; connections: () => number }> {
   let connections = 0;
-  server = createServer((req, res) => {
+  server = createServer((_req, res) => {
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ major: '1', minor: '31', gitVersion: 'v1.31.0', platform: 'linux/amd64' }));
   });
