@@ -116,8 +116,9 @@ async function runSteps(w: RunWriter, run: Run, service: Service, evidence: Evid
     }
     await w.held.confirm(); // the last check before the cluster write
     const startedAt = w.now();
-    // Both recorded (fenced) before the write, so a next owner knows the step may have begun.
-    await Promise.all([w.step({ index: step.index, status: 'running', startedAt, detail: step.description }), w.note('step_started', `step ${step.index}: ${step.description}`)]);
+    // One after the other: two fenced writes of one run at once contend for its row (PostgreSQL).
+    await w.step({ index: step.index, status: 'running', startedAt, detail: step.description });
+    await w.note('step_started', `step ${step.index}: ${step.description}`);
     // Announced while the step runs: the write does not wait for the read of the run the event carries.
     // Awaited before anything else is recorded or told, so events keep their order.
     const announced = w.emit({ type: 'step_started', step: stepRef(step), of });
