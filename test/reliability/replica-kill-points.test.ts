@@ -1,11 +1,14 @@
 // The replica holding a run is SIGKILLed at each step of it, with three bot processes on one
 // PostgreSQL behind one address (test/support/replica-world.ts): approved before the first write,
-// between two steps of a blue-green plan, during verification, and mid-rollout while someone changes
-// the cluster. Another replica claims the run once the lease expires (RUN_LEASE_SECONDS=2) and
+// between two steps of a blue-green plan, during verification, mid-rollout while someone changes
+// the cluster, and while a database migration runs (its effect cannot be read back: not run again). Another replica claims the run once the lease expires (RUN_LEASE_SECONDS=2) and
 // finishes it without rewriting a step (each cluster object written once, nothing recorded before the
 // kill changed) — or, when the cluster moved, stops it as interrupted and says what it found. A
 // replacement replica is started after each kill, as Kubernetes would, so three stay in rotation.
 // (Killed mid-rollout with an untouched cluster: test/reliability/replicas-postgres.test.ts.)
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BotProcess } from '../support/bot-process.js';
 import { IMAGE, USERS } from '../support/bot-harness.js';
@@ -24,12 +27,24 @@ const service = (name: string, namespace: string, components = [`${namespace}-ap
 
 let rw: ReplicaWorld;
 let hold: HoldServer;
-let S: Record<'approved' | 'between' | 'verifying' | 'moved', ServiceFixture>;
+let S: Record<'approved' | 'between' | 'verifying' | 'moved' | 'database', ServiceFixture>;
+/** kp-database's database tool (test/fixtures/bin/fake-db): its calls are logged, and a down migration waits for the hold file. */
+const FAKE_DB = join(import.meta.dirname, '..', 'fixtures', 'bin', 'fake-db');
+let dbDir: string;
+const dbLog = () => join(dbDir, 'db.log');
+const dbHold = () => join(dbDir, 'release');
 
 /** kp-between is blue-green: the idle blue side is cold, so the plan is scale blue up → switch the Service → scale green down. */
 function blueGreen(catalog: string, s: ServiceFixture): string {
   const [blue, green] = s.components as [string, string];
   return catalog.replace(`      deployments: [${blue}, ${green}]\n      core: [${blue}]\n`, `      deployments: [${blue}, ${green}]\n      blueGreen: { service: ${s.name}, label: slot }\n`);
+}
+
+/** kp-database backs up the database and migrates down before rolling the application back. */
+function withDatabase(catalog: string, s: ServiceFixture): string {
+  const tool = (...args: string[]) => `[${[FAKE_DB, `--log=${dbLog()}`, ...args].map((a) => JSON.stringify(a)).join(', ')}]`;
+  const block = `    database:\n      backup: ${tool('backup', '{service}', '{runId}')}\n      migrateDown: ${tool(`--hold=${dbHold()}`, 'down', '{migration}')}\n      timeoutSeconds: 60\n`;
+  return catalog.replace(`  ${s.name}:\n    environment: production\n`, `  ${s.name}:\n    environment: production\n${block}`);
 }
 
 function seedBlueGreen(s: ServiceFixture): void {
@@ -56,19 +71,30 @@ beforeAll(async () => {
     between: service('kp-between', 'pb', ['pb-blue', 'pb-green']),
     verifying: service('kp-verifying', 'pv', undefined, `    verification:\n      http: [{ url: "${hold.url}/healthz", status: 200 }]\n      timeoutSeconds: 60`),
     moved: service('kp-moved', 'pm'),
+    // A reversible migration in the failed deploy: a database step, and HIGH risk (two approvers).
+    database: { ...service('kp-database', 'pd'), highRisk: true },
   };
-  const plain = [S.approved, S.verifying, S.moved];
+  dbDir = mkdtempSync(join(tmpdir(), 'kill-points-db-'));
+  const plain = [S.approved, S.verifying, S.moved, S.database];
   // Pods take 300 ms to start, so a two-replica rollout lasts about a second: long enough to act midway.
-  rw = await startReplicaWorld(3, { catalog: blueGreen(servicesCatalog(Object.values(S)), S.between), podStartMs: 300, tickMs: 10, leaseSeconds: LEASE_SECONDS });
+  rw = await startReplicaWorld(3, { catalog: withDatabase(blueGreen(servicesCatalog(Object.values(S)), S.between), S.database), podStartMs: 300, tickMs: 10, leaseSeconds: LEASE_SECONDS });
   seedServices(rw.world.k8s, plain);
   seedBlueGreen(S.between);
   for (const body of [...plain.flatMap(deploymentRecords), ...blueGreenRecords(S.between)]) expect((await rw.api('POST', '/api/v1/deployments', body)).status).toBe(201);
 }, 120_000);
 
 afterAll(async () => {
+  // A migration the killed replica left waiting ends now, so no process outlives the test.
+  if (dbDir) writeFileSync(dbHold(), '');
   await rw?.close();
   await hold?.close();
+  if (dbDir) rmSync(dbDir, { recursive: true, force: true });
 });
+
+/** The database tool's calls so far, each as its arguments. */
+function dbCalls(): string[][] {
+  return existsSync(dbLog()) ? readFileSync(dbLog(), 'utf8').trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { argv: string[] }).argv) : [];
+}
 
 async function planFor(s: ServiceFixture): Promise<FakeSlackMessage> {
   const id = s === S.between ? `${s.name}-deploy-2` : failedDeploymentId(s);
@@ -236,6 +262,28 @@ describe('SIGKILL the replica holding the run at each step, three replicas on on
     expect(realWritesTo(rw.world.k8s, S.moved.namespace)).toHaveLength(writesAfterHand);
     expect(realWritesTo(rw.world.k8s, S.moved.namespace, api)).toHaveLength(1);
     await waitForPlanState(rw.world.slack, plan, /Interrupted:/, 15_000);
+    await replacement;
+  }, 90_000);
+  it('during a database migration (its command still running): interrupted, the migration not run again, the application untouched', async () => {
+    const plan = await planFor(S.database);
+    const runId = runIdOf(plan);
+    expect((await clickDecision(rw.world.slack, plan, 'rollback_approve', USERS.approver)).status).toBe(200);
+    expect((await clickDecision(rw.world.slack, plan, 'rollback_approve', USERS.second)).status).toBe(200);
+    await eventually(async () => dbCalls().some((argv) => argv[0] === 'down'), 30_000, 'the down migration running');
+    const atKill = (await rw.store.getRun(runId))!;
+    expect(atKill.plan.steps.map((s) => s.kind)).toEqual(['database_backup', 'database_migrate_down', 'rollout_undo', 'rollout_undo']);
+    expect(atKill.stepResults.map((r) => `${r.index} ${r.status}`)).toEqual(['1 done', '2 running']);
+    const before = await timelineTypes(runId);
+    await killHolder(runId);
+    const replacement = rw.addReplica();
+
+    await eventually(async () => (await rw.store.getRun(runId))?.status === 'interrupted', 30_000, 'the run interrupted by another replica');
+    const timeline = await rw.store.timeline(runId);
+    expect(timeline.map((e) => e.type)).toEqual([...before, 'interrupted']);
+    expect(timeline.at(-1)?.detail).toContain(`step 2 (Migrate down \`${S.database.name}_add_column\``);
+    expect(timeline.at(-1)?.detail).toContain('was running when the previous owner stopped; whether it finished cannot be read back, so it is not run again');
+    expect(dbCalls().map((argv) => argv[0])).toEqual(['backup', 'down']);
+    expect(realWritesTo(rw.world.k8s, S.database.namespace)).toEqual([]);
     await replacement;
   }, 90_000);
 });
