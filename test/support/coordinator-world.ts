@@ -144,6 +144,8 @@ export class FakeIncidents implements IncidentService {
 export class EventLog implements RunEventSubscriber {
   readonly name = 'test-log';
   readonly events: RunEvent[] = [];
+  /** Tests read the log right after a use case returns: every event is recorded before its publisher goes on. */
+  holdsRun(): boolean { return true; }
   async handle(event: RunEvent): Promise<void> { this.events.push(event); }
   types(runId?: string): string[] { return this.events.filter((e) => !runId || e.runId === runId).map((e) => e.type); }
   of<T extends RunEvent['type']>(type: T, runId?: string): Extract<RunEvent, { type: T }>[] {
@@ -169,7 +171,7 @@ export interface World {
   coordinator(owner?: string): RunCoordinator;
   /** A run as it would be after planning against the cluster as it is now. */
   createRun(overrides?: Parameters<typeof makeRun>[0]): Promise<Run>;
-  /** One coordinator pass, then wait until every run it claimed has stopped moving. */
+  /** One coordinator pass, then wait until every run it claimed has stopped moving and every event was delivered. */
   settle(coordinator: RunCoordinator): Promise<void>;
   close(): Promise<void>;
 }
@@ -226,6 +228,7 @@ export async function makeWorld(service: Service = makeService()): Promise<World
     async settle(coordinator) {
       await coordinator.tick();
       await coordinator.idle();
+      await fanout.delivered(); // what periodic work published too (chat, PagerDuty notes)
     },
     async close() {
       for (const c of coordinators) await c.stop(1_000);

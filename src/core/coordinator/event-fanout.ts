@@ -36,11 +36,14 @@ export class EventFanout implements RunEventSink {
     this.subscribers.forEach((subscriber, i) => {
       const key = `${i}\u0000${run.id}`;
       const previous = this.tails.get(key)?.done ?? Promise.resolve();
-      const done = previous.then(() => this.deliver(subscriber, event, run));
+      const holds = subscriber.holdsRun?.(event) === true;
+      // A background delivery starts after the publisher's own continuation (its next write or
+      // cluster call), not before it: rendering a chat update must not delay the step it reports.
+      const done = previous.then(() => (holds ? undefined : yieldToPublisher())).then(() => this.deliver(subscriber, event, run));
       const tail = { runId: run.id, done };
       this.tails.set(key, tail);
       void done.then(() => { if (this.tails.get(key) === tail) this.tails.delete(key); });
-      if (subscriber.holdsRun?.(event)) holding.push(done);
+      if (holds) holding.push(done);
     });
     return Promise.all(holding).then(() => undefined);
   }
@@ -66,4 +69,8 @@ export class EventFanout implements RunEventSink {
       clearTimeout(timer);
     }
   }
+}
+
+function yieldToPublisher(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
