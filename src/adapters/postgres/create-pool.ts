@@ -47,6 +47,10 @@ export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
     types,
   });
   pool.on('error', (error) => options.onIdleError?.(error));
+  // A connection cut while checked out but between queries (the server restarting, a failover)
+  // emits 'error' on the client, not the pool: without a listener that is an uncaught exception
+  // that would take the whole bot down with the database. The query in flight, if any, still fails.
+  pool.on('connect', (client) => client.on('error', (error) => options.onIdleError?.(error)));
   return pool;
 }
 

@@ -63,9 +63,13 @@ export class PostgresStore implements Store {
   async schemaVersion(): Promise<number> {
     const client = await this.pool.connect();
     try {
-      return await readSchemaVersion(client);
-    } finally {
+      const version = await readSchemaVersion(client);
       client.release();
+      return version;
+    } catch (error) {
+      // Destroy, never reuse, a connection that failed: the next probe must see the database as it is now.
+      client.release(error instanceof Error ? error : true);
+      throw error;
     }
   }
 
