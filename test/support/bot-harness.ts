@@ -121,6 +121,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const k8s = await startKubernetesEmulator({ tickMs: 10, podStartMs: 40 });
   const pagerDuty = await startFakePagerDuty({ token: PD_TOKEN, from: 'oncall@example.com' });
+  // Behaviours before the pods: the first container of a seeded pod must already misbehave (and log
+  // what the failed version logs), not start healthy and only crash from its first restart on.
+  const failedVersion = versions[versions.length - 1]!;
+  if (options.failedBehaviour && options.failedBehaviour !== 'healthy') {
+    k8s.setImageBehaviour(IMAGE('checkout-api', failedVersion), options.failedBehaviour, { logLines: ['starting checkout-api', 'connecting to postgres://checkout:hunter2@db:5432/shop', 'FATAL: relation "orders_v2" does not exist'] });
+  }
   if (options.seedCluster) options.seedCluster(k8s);
   else for (const [component, replicas] of [['checkout-api', 3], ['checkout-worker', 2]] as const) {
     k8s.seedDeployment({
@@ -130,10 +136,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       containers: [{ name: component, image: IMAGE(component, versions[versions.length - 1]!) }],
       history: versions.map((v) => ({ images: { [component]: IMAGE(component, v) } })),
     });
-  }
-  const failedVersion = versions[versions.length - 1]!;
-  if (options.failedBehaviour && options.failedBehaviour !== 'healthy') {
-    k8s.setImageBehaviour(IMAGE('checkout-api', failedVersion), options.failedBehaviour, { logLines: ['starting checkout-api', 'connecting to postgres://checkout:hunter2@db:5432/shop', 'FATAL: relation "orders_v2" does not exist'] });
   }
 
   const catalog = parseCatalog(options.catalog ?? DEFAULT_CATALOG, 'smartspec.yml');

@@ -32,11 +32,41 @@ export interface ArgoRollout {
 }
 
 /** What counts as progress: any of these changing restarts the bot's own deadline. */
-export function progressMark(obj: V1StatefulSet | V1DaemonSet | ArgoRollout): string {
-  const s = (obj.status ?? {}) as Record<string, unknown>;
-  const keys = ['observedGeneration', 'replicas', 'readyReplicas', 'updatedReplicas', 'availableReplicas', 'currentReplicas', 'updatedNumberScheduled', 'numberReady', 'numberAvailable', 'currentStepIndex', 'phase'];
-  return keys.map((k) => String(s[k] ?? '')).join('/');
+/**
+ * Progress toward the restored revision, as a high-water mark. A count only counts as progress when
+ * it passes the best seen so far: a crash-looping pod that flips Ready and back would otherwise look
+ * like progress forever and the no-progress deadline would never fire. A new generation observed,
+ * a new canary step or a new phase are progress too.
+ */
+export class ProgressMark {
+  private readonly best = new Map<string, number>();
+  private labels = '';
+
+  constructor(obj: V1StatefulSet | V1DaemonSet | ArgoRollout) {
+    this.advance(obj);
+  }
+
+  /** True when `obj` shows progress beyond anything seen before. */
+  advance(obj: V1StatefulSet | V1DaemonSet | ArgoRollout): boolean {
+    const s = (obj.status ?? {}) as Record<string, unknown>;
+    let advanced = false;
+    for (const key of COUNTED) {
+      const value = Number(s[key] ?? 0);
+      if (Number.isFinite(value) && value > (this.best.get(key) ?? -1)) {
+        this.best.set(key, value);
+        advanced = true;
+      }
+    }
+    const labels = ['observedGeneration', 'currentStepIndex', 'phase'].map((k) => String(s[k] ?? '')).join('/');
+    if (labels !== this.labels) {
+      this.labels = labels;
+      advanced = true;
+    }
+    return advanced;
+  }
 }
+
+const COUNTED = ['replicas', 'readyReplicas', 'updatedReplicas', 'availableReplicas', 'currentReplicas', 'updatedNumberScheduled', 'numberReady', 'numberAvailable'];
 
 export function statefulSetState(sts: V1StatefulSet): RolloutState {
   const name = sts.metadata?.name ?? '?';

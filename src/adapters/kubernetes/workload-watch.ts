@@ -7,7 +7,7 @@ import { abortableSleep } from '../abortable-sleep.js';
 import type { ClusterClients } from './kube-clients.js';
 import { withRetry } from './kube-retry.js';
 import type { RolloutState } from './rollout-status.js';
-import { argoRolloutState, daemonSetState, progressMark, statefulSetState, type ArgoRollout, type WorkloadKind } from './workload-status.js';
+import { argoRolloutState, daemonSetState, ProgressMark, statefulSetState, type ArgoRollout, type WorkloadKind } from './workload-status.js';
 
 const MAX_WATCH_RESTARTS = 50;
 
@@ -48,7 +48,7 @@ export async function waitForWorkload(
   settled: (obj: Workload) => RolloutState = (obj) => workloadState(kind, obj),
 ): Promise<WorkloadOutcome> {
   let object = await withRetry(() => readWorkload(clients, kind, namespace, name), signal);
-  let mark = progressMark(object);
+  const mark = new ProgressMark(object);
   let progressedAt = Date.now();
   for (let restart = 0; restart <= MAX_WATCH_RESTARTS; restart++) {
     const state = settled(object);
@@ -59,19 +59,11 @@ export async function waitForWorkload(
     if (restart > 0) await abortableSleep(Math.min(100 * restart, 2_000, left), signal);
     const window = AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, left))]);
     const seen = await watchOnce(clients, kind, namespace, name, object.metadata?.resourceVersion, window, (obj) => {
-      const next = progressMark(obj);
-      if (next !== mark) {
-        mark = next;
-        progressedAt = Date.now();
-      }
+      if (mark.advance(obj)) progressedAt = Date.now();
       return settled(obj).phase !== 'progressing';
     });
     object = seen ?? (await withRetry(() => readWorkload(clients, kind, namespace, name), signal));
-    const next = progressMark(object);
-    if (next !== mark) {
-      mark = next;
-      progressedAt = Date.now();
-    }
+    if (mark.advance(object)) progressedAt = Date.now();
   }
   return { state: { phase: 'failed', message: `the watch on ${name} dropped ${MAX_WATCH_RESTARTS} times; check the API server` }, object };
 }
