@@ -55,6 +55,10 @@ function key(d: Deployment): string {
 export function isComplete(d: Deployment): boolean {
   const s = d.status ?? {};
   const desired = d.spec.replicas ?? 1;
-  return (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 1)
-    && (s.updatedReplicas ?? 0) === desired && (s.replicas ?? 0) === desired && (s.availableReplicas ?? 0) === desired;
+  return (
+    (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 1) &&
+    (s.updatedReplicas ?? 0) === desired &&
+    (s.replicas ?? 0) === desired &&
+    (s.availableReplicas ?? 0) === desired
+  );
 }

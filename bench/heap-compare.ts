@@ -41,13 +41,18 @@ export function totalsByKind(path: string): Map<string, KindTotals> {
   return totals;
 }
 
-export function compareTotals(before: Map<string, KindTotals>, after: Map<string, KindTotals>): Array<{ kind: string; count: number; countDelta: number; bytes: number; bytesDelta: number }> {
+export function compareTotals(
+  before: Map<string, KindTotals>,
+  after: Map<string, KindTotals>,
+): Array<{ kind: string; count: number; countDelta: number; bytes: number; bytesDelta: number }> {
   const kinds = new Set([...before.keys(), ...after.keys()]);
-  return [...kinds].map((kind) => {
-    const b = before.get(kind) ?? { count: 0, selfBytes: 0 };
-    const a = after.get(kind) ?? { count: 0, selfBytes: 0 };
-    return { kind, count: a.count, countDelta: a.count - b.count, bytes: a.selfBytes, bytesDelta: a.selfBytes - b.selfBytes };
-  }).sort((x, y) => y.bytesDelta - x.bytesDelta);
+  return [...kinds]
+    .map((kind) => {
+      const b = before.get(kind) ?? { count: 0, selfBytes: 0 };
+      const a = after.get(kind) ?? { count: 0, selfBytes: 0 };
+      return { kind, count: a.count, countDelta: a.count - b.count, bytes: a.selfBytes, bytesDelta: a.selfBytes - b.selfBytes };
+    })
+    .sort((x, y) => y.bytesDelta - x.bytesDelta);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -63,6 +68,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   process.stdout.write(`heap: ${mb(sum(before))} MB → ${mb(sum(after))} MB\n`);
   process.stdout.write(`${'Δ bytes'.padStart(12)} ${'Δ count'.padStart(9)} ${'count'.padStart(9)}  kind\n`);
   for (const row of compareTotals(before, after).slice(0, Number(rows))) {
-    process.stdout.write(`${String(row.bytesDelta).padStart(12)} ${String(row.countDelta).padStart(9)} ${String(row.count).padStart(9)}  ${row.kind}\n`);
+    process.stdout.write(
+      `${String(row.bytesDelta).padStart(12)} ${String(row.countDelta).padStart(9)} ${String(row.count).padStart(9)}  ${row.kind}\n`,
+    );
   }
 }

@@ -14,7 +14,10 @@ export async function heapSnapshot(bot: BotProcess, world: ProcessWorld, dir: st
   for (;;) {
     const written = readdirSync(dir).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
     if (written) {
-      const answered = await world.api('GET', '/healthz', undefined, null).then((r) => r.status === 200, () => false);
+      const answered = await world.api('GET', '/healthz', undefined, null).then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (answered) {
         const target = join(dir, `after-${label}.heapsnapshot`);
         renameSync(join(dir, written), target);

@@ -29,7 +29,14 @@ export function renderTable(results: BenchResults): string {
   const m = results.machine;
   const header = ['metric', 'n', 'p50', 'p99', 'max', 'target', '', 'note'];
   const lines = results.rows.map((r) => [
-    r.metric, String(r.summary.n), fmt(r.summary.p50, r.unit), fmt(r.summary.p99, r.unit), fmt(r.summary.max, r.unit), r.target, r.verdict, r.note,
+    r.metric,
+    String(r.summary.n),
+    fmt(r.summary.p50, r.unit),
+    fmt(r.summary.p99, r.unit),
+    fmt(r.summary.max, r.unit),
+    r.target,
+    r.verdict,
+    r.note,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const row = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;

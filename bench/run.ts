@@ -27,7 +27,10 @@ import { PROJECT_ROOT } from '../test/support/bot-process.js';
 const quick = process.env['BENCH_QUICK'] === '1';
 const onlyArg = process.argv.indexOf('--only');
 const onlyInline = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
-const only = (onlyInline ?? (onlyArg >= 0 ? process.argv[onlyArg + 1] : process.env['BENCH_ONLY']))?.split(',').map((s) => s.trim()).filter(Boolean);
+const only = (onlyInline ?? (onlyArg >= 0 ? process.argv[onlyArg + 1] : process.env['BENCH_ONLY']))
+  ?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const envNumber = (name: string, fallback: number) => {
   const value = Number(process.env[name]);
   return Number.isFinite(value) && value > 0 ? value : fallback;
@@ -37,7 +40,14 @@ const settings = {
   quick,
   planning: quick
     ? { services: 20, deploymentsPerService: 50, runsPerService: 25, clusterServices: 12, planSamples: 5, ackRounds: { 1: 5, 50: 1, 200: 1, 500: 1 } }
-    : { services: 100, deploymentsPerService: 100, runsPerService: 50, clusterServices: 60, planSamples: 50, ackRounds: { 1: 50, 50: 6, 200: 3, 500: 2 } },
+    : {
+        services: 100,
+        deploymentsPerService: 100,
+        runsPerService: 50,
+        clusterServices: 60,
+        planSamples: 50,
+        ackRounds: { 1: 50, 50: 6, 200: 3, 500: 2 },
+      },
   rollback: { cycles: quick ? 3 : 20, podStartMs: 200, tickMs: 10 },
   blueGreen: { cycles: quick ? 3 : 20, podStartMs: 200, tickMs: 10 },
   gradual: { cycles: quick ? 3 : 10, podStartMs: 200, tickMs: 10 },
@@ -45,7 +55,12 @@ const settings = {
   startup: { starts: quick ? 2 : 10 },
   takeover: { cycles: quick ? 2 : 10, leaseSeconds: [3, 15], podStartMs: 300, tickMs: 10 },
   throughput: { batch: quick ? 6 : 24, rounds: quick ? 1 : 3, podStartMs: 100, tickMs: 10 },
-  memory: { rollbacks: envNumber('BENCH_ROLLBACKS', quick ? 20 : 1_000), maxMinutes: envNumber('BENCH_MEMORY_MINUTES', quick ? 2 : 10), services: 8, concurrency: 4 },
+  memory: {
+    rollbacks: envNumber('BENCH_ROLLBACKS', quick ? 20 : 1_000),
+    maxMinutes: envNumber('BENCH_MEMORY_MINUTES', quick ? 2 : 10),
+    services: 8,
+    concurrency: 4,
+  },
   // NODE_OPTIONS and the like as the Dockerfile and deploy/kubernetes set them: the memory target's row runs with exactly these.
   imageRuntime: defaultRuntimeEnv(PROJECT_ROOT),
 };
@@ -62,7 +77,10 @@ async function main(): Promise<void> {
   const scenarios: Array<[string, () => Promise<Row[]>]> = [
     ['planning', () => benchPlanning(entry, settings.planning, log)],
     // Command → plan again with the same store on PostgreSQL (DATABASE_URL), next to the SQLite rows.
-    ['planning-postgres', () => onPostgres((databaseUrl) => benchPlanning(entry, { ...settings.planning, ackRounds: {}, databaseUrl, store: 'PostgreSQL' }, log))],
+    [
+      'planning-postgres',
+      () => onPostgres((databaseUrl) => benchPlanning(entry, { ...settings.planning, ackRounds: {}, databaseUrl, store: 'PostgreSQL' }, log)),
+    ],
     ['rollback', () => benchRollbackPath(entry, settings.rollback, log)],
     ['blue-green', () => benchBlueGreen(entry, settings.blueGreen, log)],
     ['gradual', () => benchGradual(entry, settings.gradual, log)],
@@ -118,7 +136,7 @@ async function onPostgres(scenario: (databaseUrl: string) => Promise<Row[]>): Pr
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    log(`bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    log(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     process.exit(1);
   },
 );

@@ -6,7 +6,8 @@ import type { FakeSlack } from '../sandbox/slack/fake-slack-web-api.js';
 export function planPosted(slack: FakeSlack, failedDeploymentId: string, timeoutMs = 60_000): Promise<{ at: number; ts: string }> {
   const header = `Rollback plan: ${failedDeploymentId}"`;
   return awaitChange(slack, timeoutMs, `the plan for ${failedDeploymentId}`, (change) =>
-    change.type === 'message_posted' && JSON.stringify(change.message.blocks).includes(header) ? change.message.ts : undefined);
+    change.type === 'message_posted' && JSON.stringify(change.message.blocks).includes(header) ? change.message.ts : undefined,
+  );
 }
 
 /** performance.now() when the plan message `ts` is updated to a final state (rolled back or failed). */
@@ -18,7 +19,12 @@ export function planSettled(slack: FakeSlack, ts: string, timeoutMs = 120_000): 
   }).then(({ at, ts: outcome }) => ({ at, outcome }));
 }
 
-function awaitChange(slack: FakeSlack, timeoutMs: number, what: string, match: (change: Parameters<Parameters<FakeSlack['onChange']>[0]>[0]) => string | undefined): Promise<{ at: number; ts: string }> {
+function awaitChange(
+  slack: FakeSlack,
+  timeoutMs: number,
+  what: string,
+  match: (change: Parameters<Parameters<FakeSlack['onChange']>[0]>[0]) => string | undefined,
+): Promise<{ at: number; ts: string }> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       stop();

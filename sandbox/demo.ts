@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     logStream.end();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') fail(`port ${port} is in use. Pick another: npm run demo -- --port ${port + 1}`, 1);
-    fail(`could not start: ${error instanceof Error ? error.stack ?? error.message : String(error)}`, 1);
+    fail(`could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, 1);
   }
 
   process.stdout.write(

@@ -56,7 +56,10 @@ export async function bundleProduct(options: BundleOptions): Promise<Metafile> {
 function assertAscii(path: string): void {
   const bytes = readFileSync(path);
   const at = bytes.findIndex((b) => b > 0x7f);
-  if (at >= 0) throw new Error(`${path}: non-ASCII byte at offset ${at} ("…${bytes.subarray(Math.max(0, at - 40), at + 10).toString('utf8')}…"); V8 would keep the whole bundle as a two-byte string`);
+  if (at >= 0)
+    throw new Error(
+      `${path}: non-ASCII byte at offset ${at} ("…${bytes.subarray(Math.max(0, at - 40), at + 10).toString('utf8')}…"); V8 would keep the whole bundle as a two-byte string`,
+    );
 }
 
 // `npm run build`: dist/main.mjs, dist/cli.mjs and dist/meta.json.
@@ -66,6 +69,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   rmSync(outDir, { recursive: true, force: true });
   const metafile = await bundleProduct({ root, outDir });
   writeFileSync(join(outDir, 'meta.json'), JSON.stringify(metafile));
-  const sizes = Object.entries(metafile.outputs).filter(([file]) => file.endsWith('.mjs')).map(([file, out]) => `${file} ${(out.bytes / 1024 / 1024).toFixed(1)} MiB`);
+  const sizes = Object.entries(metafile.outputs)
+    .filter(([file]) => file.endsWith('.mjs'))
+    .map(([file, out]) => `${file} ${(out.bytes / 1024 / 1024).toFixed(1)} MiB`);
   process.stdout.write(`built ${sizes.join(', ')}\n`);
 }

@@ -31,12 +31,14 @@ const cycles = [];
 const state = new Map();
 const stack = [];
 function dfs(v) {
-  state.set(v, 1); stack.push(v);
+  state.set(v, 1);
+  stack.push(v);
   for (const w of edges.get(v) ?? []) {
     if (state.get(w) === 1) cycles.push(stack.slice(stack.indexOf(w)).concat(w));
     else if (!state.has(w)) dfs(w);
   }
-  stack.pop(); state.set(v, 2);
+  stack.pop();
+  state.set(v, 2);
 }
 for (const f of files) if (!state.has(f)) dfs(f);
 for (const c of cycles) console.log('cycle: ' + c.map((p) => relative(process.cwd(), p)).join(' -> '));

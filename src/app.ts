@@ -52,11 +52,20 @@ export interface BuiltApp {
 // An incident tool must not sit in Slack's default 30-minute retry schedule: fail fast, say so, move on.
 const SLACK_RETRY: webApi.RetryOptions = { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 2_000 };
 
-export function buildApp(config: AppConfig, core: CoreDeps, logger: PinoLogger, observability: { metrics: Metrics; readiness: ReadinessCheck[]; routes?: CustomRoute[] }): BuiltApp {
+export function buildApp(
+  config: AppConfig,
+  core: CoreDeps,
+  logger: PinoLogger,
+  observability: { metrics: Metrics; readiness: ReadinessCheck[]; routes?: CustomRoute[] },
+): BuiltApp {
   const newErrorId = core.newErrorId;
   const { metrics } = observability;
   const receiver: Receiver & { requestListener?: HTTPReceiver['requestListener'] } = config.appToken
-    ? new SocketModeReceiver({ appToken: config.appToken, logger: boltLogger(logger), installerOptions: { clientOptions: { slackApiUrl: config.socketModeApiUrl ?? config.slackApiUrl } } })
+    ? new SocketModeReceiver({
+        appToken: config.appToken,
+        logger: boltLogger(logger),
+        installerOptions: { clientOptions: { slackApiUrl: config.socketModeApiUrl ?? config.slackApiUrl } },
+      })
     : new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: ['/slack/events'], logger: boltLogger(logger) });
   const app = new App({
     token: config.botToken,

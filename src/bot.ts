@@ -112,21 +112,45 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const events = new EventFanout(logger);
   const leaseMs = (options.runLeaseSeconds ?? DEFAULT_RUN_LEASE_SECONDS) * 1000;
   const owner = options.replicaId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const store = instrumentStore(await openStore(options, {
-    onConnectionError: (err) => logger.warn({ err }, 'an idle database connection broke; the next call reconnects'),
-  }), metrics);
+  const store = instrumentStore(
+    await openStore(options, {
+      onConnectionError: (err) => logger.warn({ err }, 'an idle database connection broke; the next call reconnects'),
+    }),
+    metrics,
+  );
   const pd = options.pagerDuty;
   const incidents = pd?.token
-    ? instrumentIncidents(new PagerDutyIncidentService({ token: pd.token, restUrl: pd.restUrl, ...(pd.from ? { from: pd.from } : {}), ...(pd.eventsUrl ? { eventsUrl: pd.eventsUrl } : {}), ...(pd.appUrl ? { appUrl: pd.appUrl } : {}) }), metrics)
+    ? instrumentIncidents(
+        new PagerDutyIncidentService({
+          token: pd.token,
+          restUrl: pd.restUrl,
+          ...(pd.from ? { from: pd.from } : {}),
+          ...(pd.eventsUrl ? { eventsUrl: pd.eventsUrl } : {}),
+          ...(pd.appUrl ? { appUrl: pd.appUrl } : {}),
+        }),
+        metrics,
+      )
     : undefined;
   const kubeClients = new KubeClients(options.kubeConfig);
   const readiness = [databaseCheck(store), ...clusterChecks(kubeClients, catalogContexts(options.catalog, kubeClients))];
   // Each provider is counted under its own kind, so a Helm failure is not reported as Kubernetes.
-  const provider = new ProviderRouter({
-    kubernetes: instrumentProvider(new KubernetesProvider(kubeClients, clock), metrics, 'kubernetes'),
-    helm: instrumentProvider(new HelmProvider({ clock, ...(options.helm?.binary ? { helmBinary: options.helm.binary } : {}), ...(options.helm?.env ? { env: options.helm.env } : {}) }), metrics, 'helm'),
-    command: instrumentProvider(new CommandProvider({ clock }), metrics, 'command'),
-  }, instrumentDependency(new DatabaseStepRunner({ clock }), metrics, 'database'), instrumentDependency(new KubernetesAccessReview(options.kubeConfig), metrics, 'kubernetes'));
+  const provider = new ProviderRouter(
+    {
+      kubernetes: instrumentProvider(new KubernetesProvider(kubeClients, clock), metrics, 'kubernetes'),
+      helm: instrumentProvider(
+        new HelmProvider({
+          clock,
+          ...(options.helm?.binary ? { helmBinary: options.helm.binary } : {}),
+          ...(options.helm?.env ? { env: options.helm.env } : {}),
+        }),
+        metrics,
+        'helm',
+      ),
+      command: instrumentProvider(new CommandProvider({ clock }), metrics, 'command'),
+    },
+    instrumentDependency(new DatabaseStepRunner({ clock }), metrics, 'database'),
+    instrumentDependency(new KubernetesAccessReview(options.kubeConfig), metrics, 'kubernetes'),
+  );
   // Rollback readiness: rehearsals record here; the Slack notifier is set once the app exists.
   const board = new ReadinessBoard();
   exposeReadiness(board, metrics);
@@ -155,15 +179,34 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   if (incidents) events.subscribe(new IncidentNotesSubscriber({ incidents, chat: built.deps.chat, catalog: options.catalog, logger }));
   // Alertmanager silences while a run changes production; services without `alertmanager` are skipped.
   const silences = new SilenceKeeper({
-    store, catalog: options.catalog, clock, logger, alertmanager: instrumentAlertmanager(new AlertmanagerHttpClient(), metrics),
+    store,
+    catalog: options.catalog,
+    clock,
+    logger,
+    alertmanager: instrumentAlertmanager(new AlertmanagerHttpClient(), metrics),
     runLink: (run) => built.deps.chat.permalink(run),
     tell: (run, text) => built.deps.chat.postThreadNote(run, text),
   });
   events.subscribe(silences);
   events.subscribe(new DatabaseStepNotes(built.deps.chat));
-  if (options.github) events.subscribe(new FollowUpIssueSubscriber({ tracker: new GitHubIssues(options.github), store, chat: built.deps.chat, catalog: options.catalog, clock, logger }));
+  if (options.github)
+    events.subscribe(
+      new FollowUpIssueSubscriber({
+        tracker: new GitHubIssues(options.github),
+        store,
+        chat: built.deps.chat,
+        catalog: options.catalog,
+        clock,
+        logger,
+      }),
+    );
   // Every line logged while a run is driven carries its runId, whoever started it (Slack, API, PagerDuty).
-  const coordinator = new RunCoordinator(built.deps, { owner, leaseMs, pollMs: Math.max(200, Math.floor(leaseMs / 3)), scope: (runId, drive) => withCorrelation({ runId }, drive) });
+  const coordinator = new RunCoordinator(built.deps, {
+    owner,
+    leaseMs,
+    pollMs: Math.max(200, Math.floor(leaseMs / 3)),
+    scope: (runId, drive) => withCorrelation({ runId }, drive),
+  });
   coordinator.register(expiryJob(built.deps));
   coordinator.register(reminderJob(built.deps));
   coordinator.register(reshowJob(built.deps, owner, leaseMs));
@@ -190,7 +233,12 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       await coordinator.stop(SHUTDOWN_GRACE_MS);
       // Chat updates and notes still queued (delivered in the background, each bounded) go out first.
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([events.delivered(), new Promise((resolve) => { timer = setTimeout(resolve, SHUTDOWN_GRACE_MS); })]);
+      await Promise.race([
+        events.delivered(),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, SHUTDOWN_GRACE_MS);
+        }),
+      ]);
       clearTimeout(timer);
       await store.close();
     },

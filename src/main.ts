@@ -22,10 +22,13 @@ async function main(): Promise<void> {
     if (bot) stopAndExit(bot);
   };
   const stopAndExit = (running: RunningBot) => {
-    running.stop().then(() => process.exit(0), (error: unknown) => {
-      logger.error({ err: error }, 'shutdown failed');
-      process.exit(1);
-    });
+    running.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
@@ -35,7 +38,14 @@ async function main(): Promise<void> {
   for (const service of catalog.services.values()) {
     const context = service.target.kind === 'command' ? undefined : service.target.context;
     if (context && !kubeConfig.getContextObject(context)) {
-      throw new ConfigError(`${env.SMARTSPEC_CONFIG}: services.${service.name}.kubernetes.context: "${context}" is not a context in the kubeconfig (known: ${kubeConfig.getContexts().map((c) => c.name).join(', ') || 'none'})`);
+      throw new ConfigError(
+        `${env.SMARTSPEC_CONFIG}: services.${service.name}.kubernetes.context: "${context}" is not a context in the kubeconfig (known: ${
+          kubeConfig
+            .getContexts()
+            .map((c) => c.name)
+            .join(', ') || 'none'
+        })`,
+      );
     }
   }
   bot = await startBot({
@@ -70,6 +80,6 @@ main().catch((error: unknown) => {
     process.stderr.write(`smartspec-rollback: configuration error\n${error.message}\n`);
     process.exit(error.exitCode);
   }
-  process.stderr.write(`smartspec-rollback: failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`smartspec-rollback: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

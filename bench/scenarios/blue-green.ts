@@ -34,11 +34,24 @@ services:
       required: 1
 `;
 
-export async function benchBlueGreen(entry: string, o: { cycles: number; podStartMs: number; tickMs: number }, log: (line: string) => void): Promise<Row[]> {
+export async function benchBlueGreen(
+  entry: string,
+  o: { cycles: number; podStartMs: number; tickMs: number },
+  log: (line: string) => void,
+): Promise<Row[]> {
   const world = await startProcessWorld({ catalog: CATALOG, tickMs: o.tickMs, podStartMs: o.podStartMs, logLevel: 'info' });
   try {
-    for (const [side, version] of [['blue', GOOD], ['green', BAD]] as const) {
-      world.k8s.seedDeployment({ namespace: NS, name: `shop-${side}`, labels: { app: 'shop', slot: side }, replicas: REPLICAS, containers: [{ name: 'shop', image: IMAGE('shop', version) }] });
+    for (const [side, version] of [
+      ['blue', GOOD],
+      ['green', BAD],
+    ] as const) {
+      world.k8s.seedDeployment({
+        namespace: NS,
+        name: `shop-${side}`,
+        labels: { app: 'shop', slot: side },
+        replicas: REPLICAS,
+        containers: [{ name: 'shop', image: IMAGE('shop', version) }],
+      });
     }
     world.k8s.seedService({ namespace: NS, name: 'shop', selector: { app: 'shop', slot: 'green' } });
     await world.start({ entry });
@@ -47,7 +60,17 @@ export async function benchBlueGreen(entry: string, o: { cycles: number; podStar
     const core = kc.makeApiClient(CoreV1Api);
     const apps = appsClient(world.k8s);
     const record = async (id: string, version: string, side: string, status: string, minutes: number) => {
-      const answer = await world.api('POST', '/api/v1/deployments', { id, service: 'shop', environment: 'production', version, status, createdAt: new Date(Date.parse('2026-11-21T00:00:00Z') + minutes * 60_000).toISOString(), createdBy: 'bench', components: { [`shop-${side}`]: { image: IMAGE('shop', version), replicas: REPLICAS } }, migrations: [] });
+      const answer = await world.api('POST', '/api/v1/deployments', {
+        id,
+        service: 'shop',
+        environment: 'production',
+        version,
+        status,
+        createdAt: new Date(Date.parse('2026-11-21T00:00:00Z') + minutes * 60_000).toISOString(),
+        createdBy: 'bench',
+        components: { [`shop-${side}`]: { image: IMAGE('shop', version), replicas: REPLICAS } },
+        migrations: [],
+      });
       if (answer.status !== 201) throw new Error(`recording ${id}: ${answer.status}`);
     };
     await record('shop-good', GOOD, 'blue', 'succeeded', 0);
@@ -56,8 +79,14 @@ export async function benchBlueGreen(entry: string, o: { cycles: number; podStar
     const verified: number[] = [];
     for (let i = 0; i < o.cycles; i++) {
       // Back to the incident: traffic on green (the bad version), blue idle but warm with the good one.
-      await core.patchNamespacedService({ name: 'shop', namespace: NS, body: { spec: { selector: { app: 'shop', slot: 'green' } } } }, setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch));
-      await apps.patchNamespacedDeploymentScale({ name: 'shop-green', namespace: NS, body: { spec: { replicas: REPLICAS } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+      await core.patchNamespacedService(
+        { name: 'shop', namespace: NS, body: { spec: { selector: { app: 'shop', slot: 'green' } } } },
+        setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+      );
+      await apps.patchNamespacedDeploymentScale(
+        { name: 'shop-green', namespace: NS, body: { spec: { replicas: REPLICAS } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
       await world.k8s.waitForRolloutComplete(NS, 'shop-green', 60_000);
       await world.k8s.waitForRolloutComplete(NS, 'shop-blue', 60_000);
       const id = `shop-bad-${i}`;
@@ -67,7 +96,8 @@ export async function benchBlueGreen(entry: string, o: { cycles: number; podStar
       const plan = await posted;
       const blocks = JSON.stringify(world.slack.findMessage(CHANNEL, plan.ts)?.blocks);
       const runId = /Run `(rb-[a-z0-9]+)`/.exec(blocks)?.[1];
-      if (!runId || !blocks.includes('rollback_approve') || !blocks.includes('Switch Service')) throw new Error(`the plan for ${id} is not an approvable instant switch`);
+      if (!runId || !blocks.includes('rollback_approve') || !blocks.includes('Switch Service'))
+        throw new Error(`the plan for ${id} is not an approvable instant switch`);
       const switchedAt = new Promise<number>((resolve) => {
         const stop = world.k8s.onChange((c) => {
           if (c.resource === 'services' && (c.object as KubeService).spec?.selector?.['slot'] === 'blue') {
@@ -79,7 +109,14 @@ export async function benchBlueGreen(entry: string, o: { cycles: number; podStar
       const settled = planSettled(world.slack, plan.ts);
       const clickAt = performance.now();
       const clickEpoch = Date.now();
-      await world.slack.clickButton({ userId: USERS.approver, channelId: CHANNEL, messageTs: plan.ts, actionId: 'rollback_approve', value: runId, force: true });
+      await world.slack.clickButton({
+        userId: USERS.approver,
+        channelId: CHANNEL,
+        messageTs: plan.ts,
+        actionId: 'rollback_approve',
+        value: runId,
+        force: true,
+      });
       switched.push((await switchedAt) - clickAt);
       if ((await settled).outcome !== 'succeeded') throw new Error(`blue-green rollback ${runId} did not succeed`);
       const view = await world.api('GET', `/api/v1/rollbacks/${runId}`);
@@ -90,8 +127,26 @@ export async function benchBlueGreen(entry: string, o: { cycles: number; podStar
     const s = summarize(switched);
     const v = summarize(verified);
     return [
-      { id: 'bg-switched', metric: 'blue-green: click → traffic switched', unit: 'ms', summary: s, target: '', verdict: '', note: 'the Service selector changed in the API server', samples: switched },
-      { id: 'bg-verified', metric: 'blue-green: click → switched and verified', unit: 'ms', summary: v, target: '< 1 s', verdict: v.p99 < 1_000 ? 'met' : 'missed', note: 'run recorded succeeded (bot clock, ms)', samples: verified },
+      {
+        id: 'bg-switched',
+        metric: 'blue-green: click → traffic switched',
+        unit: 'ms',
+        summary: s,
+        target: '',
+        verdict: '',
+        note: 'the Service selector changed in the API server',
+        samples: switched,
+      },
+      {
+        id: 'bg-verified',
+        metric: 'blue-green: click → switched and verified',
+        unit: 'ms',
+        summary: v,
+        target: '< 1 s',
+        verdict: v.p99 < 1_000 ? 'met' : 'missed',
+        note: 'run recorded succeeded (bot clock, ms)',
+        samples: verified,
+      },
     ];
   } finally {
     await world.close();

@@ -36,19 +36,46 @@ services:
       required: 1
 `;
 
-export async function benchGradual(entry: string, o: { cycles: number; podStartMs: number; tickMs: number }, log: (line: string) => void): Promise<Row[]> {
+export async function benchGradual(
+  entry: string,
+  o: { cycles: number; podStartMs: number; tickMs: number },
+  log: (line: string) => void,
+): Promise<Row[]> {
   const world = await startProcessWorld({ catalog: CATALOG, tickMs: o.tickMs, podStartMs: o.podStartMs, logLevel: 'info' });
   try {
-    for (const [side, version, replicas] of [['blue', GOOD, 0], ['green', BAD, REPLICAS]] as const) {
-      world.k8s.seedDeployment({ namespace: NS, name: `shop-${side}`, labels: { app: 'shop', slot: side }, replicas, containers: [{ name: 'shop', image: IMAGE('shop', version) }] });
+    for (const [side, version, replicas] of [
+      ['blue', GOOD, 0],
+      ['green', BAD, REPLICAS],
+    ] as const) {
+      world.k8s.seedDeployment({
+        namespace: NS,
+        name: `shop-${side}`,
+        labels: { app: 'shop', slot: side },
+        replicas,
+        containers: [{ name: 'shop', image: IMAGE('shop', version) }],
+      });
     }
     // One Service over both sides' pods: the replica ratio is the traffic ratio.
     world.k8s.seedService({ namespace: NS, name: 'shop', selector: { app: 'shop' } });
     await world.start({ entry });
     const apps = appsClient(world.k8s);
-    const scale = (name: string, replicas: number) => apps.patchNamespacedDeploymentScale({ name, namespace: NS, body: { spec: { replicas } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    const scale = (name: string, replicas: number) =>
+      apps.patchNamespacedDeploymentScale(
+        { name, namespace: NS, body: { spec: { replicas } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
     const record = async (id: string, version: string, side: string, status: string, minutes: number) => {
-      const answer = await world.api('POST', '/api/v1/deployments', { id, service: 'shop', environment: 'production', version, status, createdAt: new Date(Date.parse('2026-11-21T00:00:00Z') + minutes * 60_000).toISOString(), createdBy: 'bench', components: { [`shop-${side}`]: { image: IMAGE('shop', version), replicas: REPLICAS } }, migrations: [] });
+      const answer = await world.api('POST', '/api/v1/deployments', {
+        id,
+        service: 'shop',
+        environment: 'production',
+        version,
+        status,
+        createdAt: new Date(Date.parse('2026-11-21T00:00:00Z') + minutes * 60_000).toISOString(),
+        createdBy: 'bench',
+        components: { [`shop-${side}`]: { image: IMAGE('shop', version), replicas: REPLICAS } },
+        migrations: [],
+      });
       if (answer.status !== 201) throw new Error(`recording ${id}: ${answer.status}`);
     };
     await record('shop-good', GOOD, 'blue', 'succeeded', 0);
@@ -68,13 +95,14 @@ export async function benchGradual(entry: string, o: { cycles: number; podStartM
       const plan = await posted;
       const blocks = JSON.stringify(world.slack.findMessage(CHANNEL, plan.ts)?.blocks);
       const runId = /Run `(rb-[a-z0-9]+)`/.exec(blocks)?.[1];
-      if (!runId || !blocks.includes('rollback_approve') || !blocks.includes('100 %:')) throw new Error(`the plan for ${id} is not an approvable gradual shift`);
+      if (!runId || !blocks.includes('rollback_approve') || !blocks.includes('100 %:'))
+        throw new Error(`the plan for ${id} is not an approvable gradual shift`);
       const shiftedAt = new Promise<number>((resolve) => {
         const sides = new Map<string, number>();
         const stop = world.k8s.onChange((c) => {
           if (c.resource !== 'deployments' || c.object.metadata.namespace !== NS) return;
           const d = c.object as Deployment;
-          sides.set(d.metadata.name, d.metadata.name === 'shop-blue' ? d.status?.readyReplicas ?? 0 : d.spec?.replicas ?? 1);
+          sides.set(d.metadata.name, d.metadata.name === 'shop-blue' ? (d.status?.readyReplicas ?? 0) : (d.spec?.replicas ?? 1));
           if (sides.get('shop-blue') === REPLICAS && sides.get('shop-green') === 0) {
             stop();
             resolve(performance.now());
@@ -84,7 +112,14 @@ export async function benchGradual(entry: string, o: { cycles: number; podStartM
       const settled = planSettled(world.slack, plan.ts);
       const clickAt = performance.now();
       const clickEpoch = Date.now();
-      await world.slack.clickButton({ userId: USERS.approver, channelId: CHANNEL, messageTs: plan.ts, actionId: 'rollback_approve', value: runId, force: true });
+      await world.slack.clickButton({
+        userId: USERS.approver,
+        channelId: CHANNEL,
+        messageTs: plan.ts,
+        actionId: 'rollback_approve',
+        value: runId,
+        force: true,
+      });
       shifted.push((await shiftedAt) - clickAt);
       if ((await settled).outcome !== 'succeeded') throw new Error(`gradual rollback ${runId} did not succeed`);
       const view = await world.api('GET', `/api/v1/rollbacks/${runId}`);
@@ -95,8 +130,26 @@ export async function benchGradual(entry: string, o: { cycles: number; podStartM
     const s = summarize(shifted);
     const v = summarize(verified);
     return [
-      { id: 'gradual-shifted', metric: 'gradual: click → 100 % shifted', unit: 'ms', summary: s, target: '', verdict: '', note: `4 steps, each waits for ${o.podStartMs} ms pod starts and its gate`, samples: shifted },
-      { id: 'gradual-verified', metric: 'gradual: click → 100 % shifted and verified', unit: 'ms', summary: v, target: '', verdict: '', note: 'run recorded succeeded (bot clock, ms)', samples: verified },
+      {
+        id: 'gradual-shifted',
+        metric: 'gradual: click → 100 % shifted',
+        unit: 'ms',
+        summary: s,
+        target: '',
+        verdict: '',
+        note: `4 steps, each waits for ${o.podStartMs} ms pod starts and its gate`,
+        samples: shifted,
+      },
+      {
+        id: 'gradual-verified',
+        metric: 'gradual: click → 100 % shifted and verified',
+        unit: 'ms',
+        summary: v,
+        target: '',
+        verdict: '',
+        note: 'run recorded succeeded (bot clock, ms)',
+        samples: verified,
+      },
     ];
   } finally {
     await world.close();

@@ -26,11 +26,24 @@ const VERSIONS = ['v1.0.0', 'v1.1.0', 'v1.2.0'];
 
 const KUBECTL = { command: 'kubectl', debianPackage: 'kubernetes-client' };
 
-export async function benchKubectlCompare(o: { pairs: number; replicas: number; podStartMs: number; tickMs: number }, log: (line: string) => void): Promise<Row[]> {
+export async function benchKubectlCompare(
+  o: { pairs: number; replicas: number; podStartMs: number; tickMs: number },
+  log: (line: string) => void,
+): Promise<Row[]> {
   const kubectl = requiredTool(KUBECTL);
   if (!kubectl) {
     log(`  comparison skipped: ${missingToolMessage(KUBECTL)}`);
-    return [{ id: 'kubectl-ratio', metric: 'kubectl undo+status ÷ bot provider', unit: 'x', summary: summarize([]), target: '', verdict: '', note: 'kubectl not installed' }];
+    return [
+      {
+        id: 'kubectl-ratio',
+        metric: 'kubectl undo+status ÷ bot provider',
+        unit: 'x',
+        summary: summarize([]),
+        target: '',
+        verdict: '',
+        note: 'kubectl not installed',
+      },
+    ];
   }
   const k8s = await startKubernetesEmulator({ allowAnonymous: true, tickMs: o.tickMs, podStartMs: o.podStartMs });
   const dir = mkdtempSync(join(tmpdir(), 'bench-kubectl-'));
@@ -39,21 +52,58 @@ export async function benchKubectlCompare(o: { pairs: number; replicas: number; 
     writeFileSync(kubeconfig, k8s.kubeConfigYaml(), { mode: 0o600 });
     const names = Array.from({ length: o.pairs }, (_, i) => [`kc-${i}`, `pv-${i}`]).flat();
     for (const name of names) {
-      k8s.seedDeployment({ namespace: NS, name, replicas: o.replicas, containers: [{ name: 'app', image: IMAGE(name, VERSIONS[2]!) }], history: VERSIONS.map((v) => ({ images: { app: IMAGE(name, v) } })) });
+      k8s.seedDeployment({
+        namespace: NS,
+        name,
+        replicas: o.replicas,
+        containers: [{ name: 'app', image: IMAGE(name, VERSIONS[2]!) }],
+        history: VERSIONS.map((v) => ({ images: { app: IMAGE(name, v) } })),
+      });
     }
-    const catalog = parseCatalog(`services:\n  compare:\n    kubernetes:\n      namespace: ${NS}\n      deployments: [${names.filter((n) => n.startsWith('pv-')).join(', ')}]\n    approvals:\n      approvers: [${USERS.approver}]\n`, 'bench');
+    const catalog = parseCatalog(
+      `services:\n  compare:\n    kubernetes:\n      namespace: ${NS}\n      deployments: [${names.filter((n) => n.startsWith('pv-')).join(', ')}]\n    approvals:\n      approvers: [${USERS.approver}]\n`,
+      'bench',
+    );
     const service = catalog.services.get('compare')!;
     const kc = new KubeConfig();
     kc.loadFromString(k8s.kubeConfigYaml());
     const provider = new KubernetesProvider(new KubeClients(kc), systemClock);
     const record = (version: string, status: Deployment['status']): Deployment => ({
-      id: `compare-${version}`, service: 'compare', environment: 'production', version, status, createdAt: '2026-11-20T10:00:00.000Z', createdBy: 'bench',
-      components: Object.fromEntries(service.target.kind === 'kubernetes' ? service.target.deployments.map((d) => [d, { image: IMAGE(d, version) }]) : []), migrations: [],
+      id: `compare-${version}`,
+      service: 'compare',
+      environment: 'production',
+      version,
+      status,
+      createdAt: '2026-11-20T10:00:00.000Z',
+      createdBy: 'bench',
+      components: Object.fromEntries(
+        service.target.kind === 'kubernetes' ? service.target.deployments.map((d) => [d, { image: IMAGE(d, version) }]) : [],
+      ),
+      migrations: [],
     });
     // The plan the bot would make: every pv-* back to revision 2, read from the cluster as the bot reads it.
     const state = await provider.currentState(service, AbortSignal.timeout(30_000));
-    const plan = buildPlan({ service, failed: record(VERSIONS[2]!, 'failed'), target: record(VERSIONS[1]!, 'succeeded'), state, checks: [], reason: 'bench', dryRun: false, now: new Date() });
-    const runObject: Run = { id: 'rb-benchcompare1', status: 'executing', plan, requestedBy: { kind: 'system', id: 'bench' }, channel: CHANNEL, approvals: [], stepResults: [], createdAt: plan.createdAt, updatedAt: plan.createdAt };
+    const plan = buildPlan({
+      service,
+      failed: record(VERSIONS[2]!, 'failed'),
+      target: record(VERSIONS[1]!, 'succeeded'),
+      state,
+      checks: [],
+      reason: 'bench',
+      dryRun: false,
+      now: new Date(),
+    });
+    const runObject: Run = {
+      id: 'rb-benchcompare1',
+      status: 'executing',
+      plan,
+      requestedBy: { kind: 'system', id: 'bench' },
+      channel: CHANNEL,
+      approvals: [],
+      stepResults: [],
+      createdAt: plan.createdAt,
+      updatedAt: plan.createdAt,
+    };
 
     const kubectlMs: number[] = [];
     const providerMs: number[] = [];
@@ -85,9 +135,35 @@ export async function benchKubectlCompare(o: { pairs: number; replicas: number; 
     log(`  ${o.pairs} pairs of ${o.replicas}-replica rollbacks (pods start in ${o.podStartMs} ms)`);
     const ratio = median(kubectlMs) / median(providerMs);
     return [
-      { id: 'kubectl', metric: 'kubectl rollout undo + rollout status', unit: 'ms', summary: summarize(kubectlMs), target: '', verdict: '', note: `${kubectl}, warm discovery cache`, samples: kubectlMs },
-      { id: 'provider', metric: 'bot provider, same rollback', unit: 'ms', summary: summarize(providerMs), target: '', verdict: '', note: 'KubernetesProvider.execute(rollout_undo), in-process', samples: providerMs },
-      { id: 'kubectl-ratio', metric: 'kubectl ÷ bot provider (p50 over p50)', unit: 'x', summary: { n: o.pairs, p50: ratio, p99: NaN, max: NaN }, target: '', verdict: '', note: '>1: the provider is faster' },
+      {
+        id: 'kubectl',
+        metric: 'kubectl rollout undo + rollout status',
+        unit: 'ms',
+        summary: summarize(kubectlMs),
+        target: '',
+        verdict: '',
+        note: `${kubectl}, warm discovery cache`,
+        samples: kubectlMs,
+      },
+      {
+        id: 'provider',
+        metric: 'bot provider, same rollback',
+        unit: 'ms',
+        summary: summarize(providerMs),
+        target: '',
+        verdict: '',
+        note: 'KubernetesProvider.execute(rollout_undo), in-process',
+        samples: providerMs,
+      },
+      {
+        id: 'kubectl-ratio',
+        metric: 'kubectl ÷ bot provider (p50 over p50)',
+        unit: 'x',
+        summary: { n: o.pairs, p50: ratio, p99: NaN, max: NaN },
+        target: '',
+        verdict: '',
+        note: '>1: the provider is faster',
+      },
     ];
   } finally {
     await k8s.close();

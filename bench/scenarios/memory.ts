@@ -35,10 +35,29 @@ const MB = 1024 * 1024;
 const WINDOW = 10;
 
 export async function benchMemory(entry: string, o: MemoryOptions, log: (line: string) => void): Promise<Row[]> {
-  const fixtures: ServiceFixture[] = Array.from({ length: o.services }, (_, i) => ({ name: `mem-${i}`, namespace: 'mem', components: [`mem-${i}-api`], versions: ['v1.0.0', 'v1.1.0'], replicas: 1 }));
+  const fixtures: ServiceFixture[] = Array.from({ length: o.services }, (_, i) => ({
+    name: `mem-${i}`,
+    namespace: 'mem',
+    components: [`mem-${i}-api`],
+    versions: ['v1.0.0', 'v1.1.0'],
+    replicas: 1,
+  }));
   const catalog = servicesCatalog(fixtures).replaceAll('    approvals:', '    history: { keep: 1000 }\n    approvals:');
-  const nodeOptions = [o.env?.['NODE_OPTIONS'] ?? '', o.nodeOptions ?? '', o.heapLimitMb ? `--max-old-space-size=${o.heapLimitMb}` : '', o.heapSnapshots ? `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${o.heapSnapshots.dir}` : ''].filter(Boolean).join(' ');
-  const world = await startProcessWorld({ catalog, tickMs: 5, podStartMs: 5, logLevel: 'info', env: { ...o.env, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) } });
+  const nodeOptions = [
+    o.env?.['NODE_OPTIONS'] ?? '',
+    o.nodeOptions ?? '',
+    o.heapLimitMb ? `--max-old-space-size=${o.heapLimitMb}` : '',
+    o.heapSnapshots ? `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${o.heapSnapshots.dir}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  const world = await startProcessWorld({
+    catalog,
+    tickMs: 5,
+    podStartMs: 5,
+    logLevel: 'info',
+    env: { ...o.env, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) },
+  });
   const clock = new ClusterClock(world.k8s);
   const samples: Array<{ count: number; rss: number }> = [];
   const started = performance.now();
@@ -47,7 +66,17 @@ export async function benchMemory(entry: string, o: MemoryOptions, log: (line: s
     const bot = await world.start({ entry });
     const base = Date.parse('2026-11-01T00:00:00Z');
     for (const f of fixtures) {
-      const good = await world.api('POST', '/api/v1/deployments', { id: `${f.name}-good`, service: f.name, environment: 'production', version: 'v1.0.0', status: 'succeeded', createdAt: new Date(base).toISOString(), createdBy: 'bench', components: { [f.components[0]!]: { image: IMAGE(f.components[0]!, 'v1.0.0') } }, migrations: [] });
+      const good = await world.api('POST', '/api/v1/deployments', {
+        id: `${f.name}-good`,
+        service: f.name,
+        environment: 'production',
+        version: 'v1.0.0',
+        status: 'succeeded',
+        createdAt: new Date(base).toISOString(),
+        createdBy: 'bench',
+        components: { [f.components[0]!]: { image: IMAGE(f.components[0]!, 'v1.0.0') } },
+        migrations: [],
+      });
       if (good.status !== 201) throw new Error(`recording ${f.name}-good: ${good.status}`);
     }
     samples.push({ count: 0, rss: bot.rssBytes() });
@@ -67,13 +96,21 @@ export async function benchMemory(entry: string, o: MemoryOptions, log: (line: s
         claimed++;
         if (snapshotAt.has(claimed)) {
           let open = () => {};
-          const done = new Promise<void>((resolve) => { open = resolve; });
+          const done = new Promise<void>((resolve) => {
+            open = resolve;
+          });
           gate = { done, open };
         }
         const f = fixtures[(w + turn * o.concurrency) % fixtures.length]!;
         const index = perService.get(f.name) ?? 0;
         perService.set(f.name, index + 1);
-        const c = await rollbackCycle(world, clock, apps, { service: f.name, namespace: 'mem', components: f.components, failedVersion: 'v1.1.0', baseTime: base }, index);
+        const c = await rollbackCycle(
+          world,
+          clock,
+          apps,
+          { service: f.name, namespace: 'mem', components: f.components, failedVersion: 'v1.1.0', baseTime: base },
+          index,
+        );
         if (c.outcome !== 'succeeded') throw new Error(`rollback ${c.runId} ended ${c.outcome}`);
         count++;
         samples.push({ count, rss: bot.rssBytes() });
@@ -109,8 +146,33 @@ export async function benchMemory(entry: string, o: MemoryOptions, log: (line: s
   const settingsNote = o.env?.['NODE_OPTIONS'] ? `; NODE_OPTIONS=${o.env['NODE_OPTIONS']}` : '';
   log(`  ${count} rollbacks in ${minutes.toFixed(1)} min${stoppedEarly}${how}`);
   return [
-    { id: `rss${suffix}`, metric: `RSS after ${count} rollbacks${how}`, unit: 'MB', summary: { n: count, p50: end, p99: NaN, max: peak }, target: targeted ? '< 150 MB' : '', verdict: targeted ? (end < 150 ? 'met' : 'missed') : '', note: `p50 = median of the last ${WINDOW} samples; max = peak; ${o.concurrency} at a time${stoppedEarly}${settingsNote}`, samples: samples.map((x) => x.rss / MB) },
-    { id: `rss-growth${suffix}`, metric: `RSS growth over the last ${count - samples[halfway]!.count} rollbacks${how}`, unit: 'MB', summary: { n: count - samples[halfway]!.count, p50: growth, p99: NaN, max: NaN }, target: targeted ? 'flat (< 5% of RSS)' : '', verdict: targeted ? (growth < end * 0.05 ? 'met' : 'missed') : '', note: `from ${middle.toFixed(1)} MB at ${samples[halfway]!.count} to ${end.toFixed(1)} MB` },
-    { id: `rss-start${suffix}`, metric: `RSS of the idle bot after start${how}`, unit: 'MB', summary: summarize([samples[0]!.rss / MB]), target: '', verdict: '', note: `throughput ${(count / (minutes * 60)).toFixed(1)} rollbacks/s` },
+    {
+      id: `rss${suffix}`,
+      metric: `RSS after ${count} rollbacks${how}`,
+      unit: 'MB',
+      summary: { n: count, p50: end, p99: NaN, max: peak },
+      target: targeted ? '< 150 MB' : '',
+      verdict: targeted ? (end < 150 ? 'met' : 'missed') : '',
+      note: `p50 = median of the last ${WINDOW} samples; max = peak; ${o.concurrency} at a time${stoppedEarly}${settingsNote}`,
+      samples: samples.map((x) => x.rss / MB),
+    },
+    {
+      id: `rss-growth${suffix}`,
+      metric: `RSS growth over the last ${count - samples[halfway]!.count} rollbacks${how}`,
+      unit: 'MB',
+      summary: { n: count - samples[halfway]!.count, p50: growth, p99: NaN, max: NaN },
+      target: targeted ? 'flat (< 5% of RSS)' : '',
+      verdict: targeted ? (growth < end * 0.05 ? 'met' : 'missed') : '',
+      note: `from ${middle.toFixed(1)} MB at ${samples[halfway]!.count} to ${end.toFixed(1)} MB`,
+    },
+    {
+      id: `rss-start${suffix}`,
+      metric: `RSS of the idle bot after start${how}`,
+      unit: 'MB',
+      summary: summarize([samples[0]!.rss / MB]),
+      target: '',
+      verdict: '',
+      note: `throughput ${(count / (minutes * 60)).toFixed(1)} rollbacks/s`,
+    },
   ];
 }

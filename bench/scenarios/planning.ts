@@ -30,7 +30,13 @@ export async function benchPlanning(entry: string, o: PlanningOptions, log: (lin
   const last = o.deploymentsPerService - 1;
   const fixtures: ServiceFixture[] = Array.from({ length: o.services }, (_, i) => {
     const name = `svc-${String(i).padStart(3, '0')}`;
-    return { name, namespace: 'bench', components: [`${name}-api`, `${name}-worker`], versions: [versionOf(last - 2), versionOf(last - 1), versionOf(last)], replicas: 1 };
+    return {
+      name,
+      namespace: 'bench',
+      components: [`${name}-api`, `${name}-worker`],
+      versions: [versionOf(last - 2), versionOf(last - 1), versionOf(last)],
+      replicas: 1,
+    };
   });
   const catalogYaml = servicesCatalog(fixtures);
   // BENCH_BOT_NODE_FLAGS (say `--cpu-prof --cpu-prof-dir=/tmp/prof`) go to the bot's node, to profile what is measured.
@@ -39,7 +45,12 @@ export async function benchPlanning(entry: string, o: PlanningOptions, log: (lin
   const world = await startProcessWorld({ catalog: catalogYaml, tickMs: 25, podStartMs: 100, logLevel: 'info', env });
   try {
     seedServices(world.k8s, fixtures.slice(0, o.clusterServices));
-    const seeded = await seedStore(o.databaseUrl ? { url: o.databaseUrl } : { path: world.databasePath }, parseCatalog(catalogYaml, 'bench'), o.deploymentsPerService, o.runsPerService);
+    const seeded = await seedStore(
+      o.databaseUrl ? { url: o.databaseUrl } : { path: world.databasePath },
+      parseCatalog(catalogYaml, 'bench'),
+      o.deploymentsPerService,
+      o.runsPerService,
+    );
     log(`  store seeded: ${seeded.deployments} deployments, ${seeded.runs} runs, ${seeded.events} timeline events`);
     await world.start({ entry, nodeFlags });
 
@@ -69,7 +80,11 @@ export async function benchPlanning(entry: string, o: PlanningOptions, log: (lin
         });
         try {
           // Slack gives up after 3 s; the simulator after 10 s: such an ack is recorded as 10 s (a lower bound).
-          const sent = await Promise.all(Array.from({ length: concurrency }, () => sendCommand(world.slack, `--failed-deployment-id ${deploymentIdOf(pool[k++ % pool.length]!.name, last)}`).catch(() => undefined)));
+          const sent = await Promise.all(
+            Array.from({ length: concurrency }, () =>
+              sendCommand(world.slack, `--failed-deployment-id ${deploymentIdOf(pool[k++ % pool.length]!.name, last)}`).catch(() => undefined),
+            ),
+          );
           const deliveries = sent.filter((d) => d !== undefined);
           unanswered[concurrency] = (unanswered[concurrency] ?? 0) + sent.length - deliveries.length;
           for (const d of deliveries) {
@@ -78,7 +93,11 @@ export async function benchPlanning(entry: string, o: PlanningOptions, log: (lin
           }
           for (let i = deliveries.length; i < sent.length; i++) ack[concurrency]!.push(ACK_GIVEN_UP_MS);
           const urls = deliveries.map((d) => d.responseUrl);
-          const answered = () => world.slack.messagesIn(CHANNEL).slice(before).filter((m) => JSON.stringify(m.blocks ?? []).includes('Rollback plan: ')).length + urls.filter((u) => answeredUrls.has(u)).length;
+          const answered = () =>
+            world.slack
+              .messagesIn(CHANNEL)
+              .slice(before)
+              .filter((m) => JSON.stringify(m.blocks ?? []).includes('Rollback plan: ')).length + urls.filter((u) => answeredUrls.has(u)).length;
           // Let the work behind the acks finish, so each round starts from a quiet bot.
           await world.slack.waitFor(() => answered() >= deliveries.length, 300_000, `${concurrency} commands answered`);
         } finally {
@@ -95,13 +114,28 @@ export async function benchPlanning(entry: string, o: PlanningOptions, log: (lin
       const target = c === 50 ? 'p99 < 50 ms' : 'max < 3,000 ms (Slack)';
       const met = c === 50 ? s.p99 < 50 : s.max < 3_000;
       const lost = unanswered[c] ? `; ${unanswered[c]} not answered within 10 s (counted as 10 s)` : '';
-      rows.push({ id: `ack-${c}`, metric: `slash-command ack, ${c} concurrent`, unit: 'ms', summary: s, target, verdict: met ? 'met' : 'missed', note: `signed HTTP request → ack body; planning continues after the ack${lost}`, samples });
+      rows.push({
+        id: `ack-${c}`,
+        metric: `slash-command ack, ${c} concurrent`,
+        unit: 'ms',
+        summary: s,
+        target,
+        verdict: met ? 'met' : 'missed',
+        note: `signed HTTP request → ack body; planning continues after the ack${lost}`,
+        samples,
+      });
     }
     const plan = summarize(planMs);
     const on = o.store ? ` (${o.store})` : '';
     rows.push({
-      id: o.store ? `plan-${o.store}` : 'plan', metric: `command → plan posted (${(seeded.deployments / 1000).toFixed(0)}k deployments, ${(seeded.runs / 1000).toFixed(0)}k runs stored)${on}`, unit: 'ms', summary: plan,
-      target: 'p99 < 150 ms', verdict: plan.p99 < 150 ? 'met' : 'missed', note: 'includes 2 Deployment + ReplicaSet reads and chat.postMessage', samples: planMs,
+      id: o.store ? `plan-${o.store}` : 'plan',
+      metric: `command → plan posted (${(seeded.deployments / 1000).toFixed(0)}k deployments, ${(seeded.runs / 1000).toFixed(0)}k runs stored)${on}`,
+      unit: 'ms',
+      summary: plan,
+      target: 'p99 < 150 ms',
+      verdict: plan.p99 < 150 ? 'met' : 'missed',
+      note: 'includes 2 Deployment + ReplicaSet reads and chat.postMessage',
+      samples: planMs,
     });
     return rows;
   } finally {

@@ -52,9 +52,15 @@ export async function rollbackCycle(world: ProcessWorld, clock: ClusterClock, ap
   await redeployFailed(world.k8s, apps, t);
   const id = `${t.service}-bench-${index}`;
   const recorded = await world.api('POST', '/api/v1/deployments', {
-    id, service: t.service, environment: 'production', version: t.failedVersion, status: 'failed',
-    createdAt: new Date(t.baseTime + (index + 1) * 60_000).toISOString(), createdBy: 'bench',
-    components: Object.fromEntries(t.components.map((c) => [c, { image: IMAGE(c, t.failedVersion) }])), migrations: [],
+    id,
+    service: t.service,
+    environment: 'production',
+    version: t.failedVersion,
+    status: 'failed',
+    createdAt: new Date(t.baseTime + (index + 1) * 60_000).toISOString(),
+    createdBy: 'bench',
+    components: Object.fromEntries(t.components.map((c) => [c, { image: IMAGE(c, t.failedVersion) }])),
+    migrations: [],
   });
   if (recorded.status !== 201) throw new Error(`recording ${id}: ${recorded.status} ${JSON.stringify(recorded.json)}`);
 
@@ -68,7 +74,14 @@ export async function rollbackCycle(world: ProcessWorld, clock: ClusterClock, ap
 
   const settled = planSettled(world.slack, plan.ts);
   const clickAt = performance.now();
-  await world.slack.clickButton({ userId: USERS.approver, channelId: CHANNEL, messageTs: plan.ts, actionId: 'rollback_approve', value: runId, force: true });
+  await world.slack.clickButton({
+    userId: USERS.approver,
+    channelId: CHANNEL,
+    messageTs: plan.ts,
+    actionId: 'rollback_approve',
+    value: runId,
+    force: true,
+  });
   const end = await settled;
   const view = await world.api('GET', `/api/v1/rollbacks/${runId}`);
   const steps = (view.json.steps as Array<{ component: string; finishedAt: string | null }>).map((s) => ({

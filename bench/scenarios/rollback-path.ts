@@ -20,7 +20,13 @@ export interface RollbackPathOptions {
 export async function benchRollbackPath(entry: string, o: RollbackPathOptions, log: (line: string) => void): Promise<Row[]> {
   // The standard service (checkout-api ×3, checkout-worker ×2), keeping every recorded deploy.
   const catalog = DEFAULT_CATALOG.replace('    approvals:', '    history: { keep: 1000 }\n    approvals:');
-  const world = await startProcessWorld({ catalog, tickMs: o.tickMs, podStartMs: o.podStartMs, logLevel: 'info', ...(o.databaseUrl ? { env: { DATABASE_URL: o.databaseUrl } } : {}) });
+  const world = await startProcessWorld({
+    catalog,
+    tickMs: o.tickMs,
+    podStartMs: o.podStartMs,
+    logLevel: 'info',
+    ...(o.databaseUrl ? { env: { DATABASE_URL: o.databaseUrl } } : {}),
+  });
   const clock = new ClusterClock(world.k8s);
   try {
     await world.start({ entry });
@@ -31,7 +37,19 @@ export async function benchRollbackPath(entry: string, o: RollbackPathOptions, l
     const overhead: number[] = [];
     const clusterShare: number[] = [];
     for (let i = 0; i < o.cycles; i++) {
-      const c = await rollbackCycle(world, clock, apps, { service: 'checkout', namespace: NAMESPACE, components: ['checkout-api', 'checkout-worker'], failedVersion: 'v1.2.1', baseTime: Date.parse('2026-11-21T00:00:00Z') }, i);
+      const c = await rollbackCycle(
+        world,
+        clock,
+        apps,
+        {
+          service: 'checkout',
+          namespace: NAMESPACE,
+          components: ['checkout-api', 'checkout-worker'],
+          failedVersion: 'v1.2.1',
+          baseTime: Date.parse('2026-11-21T00:00:00Z'),
+        },
+        i,
+      );
       if (c.outcome !== 'succeeded') throw new Error(`rollback ${c.runId} ended ${c.outcome}`);
       if (c.firstWriteAt !== undefined) toWrite.push(c.firstWriteAt - c.clickAt);
       let cluster = 0;
@@ -48,9 +66,36 @@ export async function benchRollbackPath(entry: string, o: RollbackPathOptions, l
     const b = summarize(overhead);
     const p = summarize(clusterShare);
     const rows: Row[] = [
-      { id: 'approve-to-write', metric: 'approve click → first Kubernetes write', unit: 'ms', summary: w, target: 'p99 < 50 ms', verdict: w.p99 < 50 ? 'met' : 'missed', note: 'approval, drift re-read, evidence of the failed pods, then the PATCH', samples: toWrite },
-      { id: 'rollout-noticed', metric: 'rollout complete in the cluster → bot noticed', unit: 'ms', summary: n, target: 'p99 < 100 ms', verdict: n.p99 < 100 ? 'met' : 'missed', note: 'watch event → step result; wall clocks of two processes, 1 ms resolution', samples: noticed },
-      { id: 'overhead', metric: 'whole rollback, bot overhead', unit: 'ms', summary: b, target: 'p99 < 300 ms', verdict: b.p99 < 300 ? 'met' : 'missed', note: `click → final plan update, minus the cluster's rollout time (p50 ${Math.round(p.p50)} ms)`, samples: overhead },
+      {
+        id: 'approve-to-write',
+        metric: 'approve click → first Kubernetes write',
+        unit: 'ms',
+        summary: w,
+        target: 'p99 < 50 ms',
+        verdict: w.p99 < 50 ? 'met' : 'missed',
+        note: 'approval, drift re-read, evidence of the failed pods, then the PATCH',
+        samples: toWrite,
+      },
+      {
+        id: 'rollout-noticed',
+        metric: 'rollout complete in the cluster → bot noticed',
+        unit: 'ms',
+        summary: n,
+        target: 'p99 < 100 ms',
+        verdict: n.p99 < 100 ? 'met' : 'missed',
+        note: 'watch event → step result; wall clocks of two processes, 1 ms resolution',
+        samples: noticed,
+      },
+      {
+        id: 'overhead',
+        metric: 'whole rollback, bot overhead',
+        unit: 'ms',
+        summary: b,
+        target: 'p99 < 300 ms',
+        verdict: b.p99 < 300 ? 'met' : 'missed',
+        note: `click → final plan update, minus the cluster's rollout time (p50 ${Math.round(p.p50)} ms)`,
+        samples: overhead,
+      },
     ];
     // On another store: the same rows, named for it.
     return o.store ? rows.map((r) => ({ ...r, id: `${r.id}-${o.store}`, metric: `${r.metric} (${o.store})` })) : rows;

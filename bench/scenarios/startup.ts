@@ -21,9 +21,15 @@ export async function benchStartup(entry: string, o: StartupOptions, log: (line:
     for (let i = 0; i < o.starts; i++) {
       const port = await freePort();
       const t0 = performance.now();
-      const child = spawn(process.execPath, [entry], { cwd: PROJECT_ROOT, env: { ...world.env, ...o.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, [entry], {
+        cwd: PROJECT_ROOT,
+        env: { ...world.env, ...o.env, PORT: String(port) },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
       try {
         healthz.push(await until200(`http://127.0.0.1:${port}/healthz`, t0, () => stderr));
         readyz.push(await until200(`http://127.0.0.1:${port}/readyz`, t0, () => stderr));
@@ -39,8 +45,26 @@ export async function benchStartup(entry: string, o: StartupOptions, log: (line:
   }
   const h = summarize(healthz);
   return [
-    { id: 'start-healthz', metric: 'start → /healthz ready', unit: 'ms', summary: h, target: 'p50 < 0.5 s', verdict: h.p50 < 500 ? 'met' : 'missed', note: `node <bundle>/main.mjs, as npm start${o.env?.['NODE_OPTIONS'] ? `; NODE_OPTIONS=${o.env['NODE_OPTIONS']}` : ''}`, samples: healthz },
-    { id: 'start-readyz', metric: 'start → /readyz ready', unit: 'ms', summary: summarize(readyz), target: '', verdict: '', note: 'database, Slack auth.test and the cluster checked', samples: readyz },
+    {
+      id: 'start-healthz',
+      metric: 'start → /healthz ready',
+      unit: 'ms',
+      summary: h,
+      target: 'p50 < 0.5 s',
+      verdict: h.p50 < 500 ? 'met' : 'missed',
+      note: `node <bundle>/main.mjs, as npm start${o.env?.['NODE_OPTIONS'] ? `; NODE_OPTIONS=${o.env['NODE_OPTIONS']}` : ''}`,
+      samples: healthz,
+    },
+    {
+      id: 'start-readyz',
+      metric: 'start → /readyz ready',
+      unit: 'ms',
+      summary: summarize(readyz),
+      target: '',
+      verdict: '',
+      note: 'database, Slack auth.test and the cluster checked',
+      samples: readyz,
+    },
   ];
 }
 

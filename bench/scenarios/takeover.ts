@@ -24,10 +24,20 @@ export async function benchTakeover(entry: string, o: TakeoverOptions, log: (lin
   try {
     for (const lease of o.leaseSeconds) {
       const services: ServiceFixture[] = Array.from({ length: o.cycles }, (_, i) => ({
-        name: `takeover-${i}`, namespace: `to${i}`, components: [`to${i}-api`, `to${i}-worker`], versions: ['v1.0.0', 'v1.1.0'], replicas: 2,
+        name: `takeover-${i}`,
+        namespace: `to${i}`,
+        components: [`to${i}-api`, `to${i}-worker`],
+        versions: ['v1.0.0', 'v1.1.0'],
+        replicas: 2,
       }));
       const rw = await startReplicaWorld(2, {
-        catalog: servicesCatalog(services), podStartMs: o.podStartMs, tickMs: o.tickMs, leaseSeconds: lease, adminUrl: postgres.adminUrl, entry, logLevel: 'info',
+        catalog: servicesCatalog(services),
+        podStartMs: o.podStartMs,
+        tickMs: o.tickMs,
+        leaseSeconds: lease,
+        adminUrl: postgres.adminUrl,
+        entry,
+        logLevel: 'info',
       });
       try {
         seedServices(rw.world.k8s, services);
@@ -37,9 +47,14 @@ export async function benchTakeover(entry: string, o: TakeoverOptions, log: (lin
         const summary = summarize(samples);
         log(`  RUN_LEASE_SECONDS=${lease}: ${samples.length} takeovers`);
         rows.push({
-          id: `takeover-lease-${lease}`, metric: `SIGKILL → resumed on another replica (RUN_LEASE_SECONDS=${lease})`, unit: 'ms', summary,
-          target: `≤ 2 leases (${2 * lease} s)`, verdict: summary.max <= 2 * lease * 1000 ? 'met' : 'missed',
-          note: `2 replicas, ${postgres.label}; kill at half the first rollout`, samples,
+          id: `takeover-lease-${lease}`,
+          metric: `SIGKILL → resumed on another replica (RUN_LEASE_SECONDS=${lease})`,
+          unit: 'ms',
+          summary,
+          target: `≤ 2 leases (${2 * lease} s)`,
+          verdict: summary.max <= 2 * lease * 1000 ? 'met' : 'missed',
+          note: `2 replicas, ${postgres.label}; kill at half the first rollout`,
+          samples,
         });
       } finally {
         await rw.close();
@@ -52,7 +67,8 @@ export async function benchTakeover(entry: string, o: TakeoverOptions, log: (lin
 }
 
 async function killHolderOnce(rw: ReplicaWorld, s: ServiceFixture): Promise<number> {
-  if ((await sendCommand(rw.world.slack, `--failed-deployment-id ${failedDeploymentId(s)}`)).status !== 200) throw new Error('the command was refused');
+  if ((await sendCommand(rw.world.slack, `--failed-deployment-id ${failedDeploymentId(s)}`)).status !== 200)
+    throw new Error('the command was refused');
   const plan = await waitForPlanFor(rw.world.slack, failedDeploymentId(s));
   const runId = runIdOf(plan);
   const api = s.components[0]!;
@@ -60,16 +76,19 @@ async function killHolderOnce(rw: ReplicaWorld, s: ServiceFixture): Promise<numb
     let done = false;
     const stop = rw.world.k8s.onChange((c) => {
       const status = (c.object as { status?: { updatedReplicas?: number; replicas?: number } }).status;
-      if (done || c.resource !== 'deployments' || c.object.metadata.name !== api || status?.updatedReplicas !== 1 || (status.replicas ?? 0) <= 1) return;
+      if (done || c.resource !== 'deployments' || c.object.metadata.name !== api || status?.updatedReplicas !== 1 || (status.replicas ?? 0) <= 1)
+        return;
       done = true;
       stop();
-      rw.holderOf(runId).then((holder) => {
-        if (!holder) throw new Error(`no live replica holds ${runId}`);
-        process.kill(holder.pid, 'SIGKILL');
-        const at = Date.now();
-        rw.remove(holder);
-        resolve(at);
-      }).catch(reject);
+      rw.holderOf(runId)
+        .then((holder) => {
+          if (!holder) throw new Error(`no live replica holds ${runId}`);
+          process.kill(holder.pid, 'SIGKILL');
+          const at = Date.now();
+          rw.remove(holder);
+          resolve(at);
+        })
+        .catch(reject);
     });
   });
   await clickDecision(rw.world.slack, plan, 'rollback_approve', USERS.approver);

@@ -44,15 +44,26 @@ export async function benchThroughput(entry: string, o: ThroughputOptions, log: 
   try {
     for (const setup of SETUPS) {
       const services: ServiceFixture[] = Array.from({ length: o.batch * o.rounds }, (_, i) => ({
-        name: `tp-${i}`, namespace: `tp${i}`, components: [`tp${i}-api`, `tp${i}-worker`], versions: ['v1.0.0', 'v1.1.0'], replicas: 2,
+        name: `tp-${i}`,
+        namespace: `tp${i}`,
+        components: [`tp${i}-api`, `tp${i}-worker`],
+        versions: ['v1.0.0', 'v1.1.0'],
+        replicas: 2,
       }));
       const world = { catalog: servicesCatalog(services), podStartMs: o.podStartMs, tickMs: o.tickMs, logLevel: 'info' };
       const measure = (w: ProcessWorld, api: Api) => rounds(w, api, services, o, log);
-      const rates = setup.store === 'SQLite' ? await onSqlite(entry, world, measure) : await onPostgres(entry, postgres.adminUrl, setup.replicas, world, measure);
+      const rates =
+        setup.store === 'SQLite' ? await onSqlite(entry, world, measure) : await onPostgres(entry, postgres.adminUrl, setup.replicas, world, measure);
       log(`  ${setup.label}: ${rates.map((r) => r.toFixed(1)).join(', ')} rollbacks/s`);
       rows.push({
-        id: setup.id, metric: `rollbacks per second, ${o.batch} approved at once (${setup.label})`, unit: '/s', summary: summarize(rates),
-        target: '', verdict: '', note: `2 components each, pods start in ${o.podStartMs} ms; one figure per round of ${o.batch}${setup.store === 'PostgreSQL' ? `; ${postgres.label}` : ''}`, samples: rates,
+        id: setup.id,
+        metric: `rollbacks per second, ${o.batch} approved at once (${setup.label})`,
+        unit: '/s',
+        summary: summarize(rates),
+        target: '',
+        verdict: '',
+        note: `2 components each, pods start in ${o.podStartMs} ms; one figure per round of ${o.batch}${setup.store === 'PostgreSQL' ? `; ${postgres.label}` : ''}`,
+        samples: rates,
       });
     }
   } finally {
@@ -61,7 +72,11 @@ export async function benchThroughput(entry: string, o: ThroughputOptions, log: 
   return rows;
 }
 
-async function onSqlite(entry: string, options: Parameters<typeof startProcessWorld>[0], measure: (w: ProcessWorld, api: Api) => Promise<number[]>): Promise<number[]> {
+async function onSqlite(
+  entry: string,
+  options: Parameters<typeof startProcessWorld>[0],
+  measure: (w: ProcessWorld, api: Api) => Promise<number[]>,
+): Promise<number[]> {
   const world = await startProcessWorld(options);
   try {
     await world.start({ entry });
@@ -71,7 +86,13 @@ async function onSqlite(entry: string, options: Parameters<typeof startProcessWo
   }
 }
 
-async function onPostgres(entry: string, adminUrl: string, replicas: number, options: Parameters<typeof startProcessWorld>[0], measure: (w: ProcessWorld, api: Api) => Promise<number[]>): Promise<number[]> {
+async function onPostgres(
+  entry: string,
+  adminUrl: string,
+  replicas: number,
+  options: Parameters<typeof startProcessWorld>[0],
+  measure: (w: ProcessWorld, api: Api) => Promise<number[]>,
+): Promise<number[]> {
   const rw = await startReplicaWorld(replicas, { ...options, leaseSeconds: 15, adminUrl, entry });
   try {
     return await measure(rw.world, (method, path, body) => rw.api(method, path, body));
@@ -80,7 +101,13 @@ async function onPostgres(entry: string, adminUrl: string, replicas: number, opt
   }
 }
 
-async function rounds(world: ProcessWorld, api: Api, services: ServiceFixture[], o: ThroughputOptions, log: (line: string) => void): Promise<number[]> {
+async function rounds(
+  world: ProcessWorld,
+  api: Api,
+  services: ServiceFixture[],
+  o: ThroughputOptions,
+  log: (line: string) => void,
+): Promise<number[]> {
   seedServices(world.k8s, services);
   for (const s of services) {
     for (const body of deploymentRecords(s)) {
@@ -93,7 +120,8 @@ async function rounds(world: ProcessWorld, api: Api, services: ServiceFixture[],
     const batch = services.slice(round * o.batch, (round + 1) * o.batch);
     const plans: FakeSlackMessage[] = [];
     for (const s of batch) {
-      if ((await sendCommand(world.slack, `--failed-deployment-id ${failedDeploymentId(s)}`)).status !== 200) throw new Error('the command was refused');
+      if ((await sendCommand(world.slack, `--failed-deployment-id ${failedDeploymentId(s)}`)).status !== 200)
+        throw new Error('the command was refused');
       plans.push(await waitForPlanFor(world.slack, failedDeploymentId(s), 1, 60_000));
     }
     const ids = new Set(plans.map(runIdOf));
@@ -102,11 +130,18 @@ async function rounds(world: ProcessWorld, api: Api, services: ServiceFixture[],
     // The plan message says "Rolled back" once the run is recorded succeeded: watched in the fake Slack, so
     // waiting adds no load to the bots.
     const pending = new Set(plans);
-    await eventually(async () => {
-      for (const plan of pending) if (/Rolled back/.test(JSON.stringify(world.slack.findMessage(CHANNEL, plan.ts)?.blocks ?? []))) pending.delete(plan);
-      return pending.size === 0;
-    }, 300_000, `${ids.size} rollbacks to succeed`).catch(async (error: unknown) => {
-      const stuck = await Promise.all([...pending].map(async (plan) => `${runIdOf(plan)}: ${(await api('GET', `/api/v1/rollbacks/${runIdOf(plan)}`)).json.status}`));
+    await eventually(
+      async () => {
+        for (const plan of pending)
+          if (/Rolled back/.test(JSON.stringify(world.slack.findMessage(CHANNEL, plan.ts)?.blocks ?? []))) pending.delete(plan);
+        return pending.size === 0;
+      },
+      300_000,
+      `${ids.size} rollbacks to succeed`,
+    ).catch(async (error: unknown) => {
+      const stuck = await Promise.all(
+        [...pending].map(async (plan) => `${runIdOf(plan)}: ${(await api('GET', `/api/v1/rollbacks/${runIdOf(plan)}`)).json.status}`),
+      );
       throw new Error(`${String(error)}; not rolled back: ${stuck.join(', ')}`);
     });
     const seconds = (performance.now() - started) / 1000;

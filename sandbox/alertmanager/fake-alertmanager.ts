@@ -7,8 +7,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { type WaitForValue, waitForChange } from '../slack/wait-for-change.js';
 import {
-  parseFilter, parsePostable, type Refusal, type SilenceMatcher, silenceMatchesFilter, type SilenceState,
-  stateOf, type StoredSilence, validateSilence,
+  parseFilter,
+  parsePostable,
+  type Refusal,
+  type SilenceMatcher,
+  silenceMatchesFilter,
+  type SilenceState,
+  stateOf,
+  type StoredSilence,
+  validateSilence,
 } from './silence-rules.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -60,12 +67,23 @@ export async function startFakeAlertmanager(options: StartFakeAlertmanagerOption
   };
 
   const view = (s: StoredSilence): FakeSilenceView => ({
-    id: s.id, state: stateOf(s, now()), matchers: s.matchers.map((m) => ({ ...m })),
-    startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString(), createdBy: s.createdBy, comment: s.comment,
+    id: s.id,
+    state: stateOf(s, now()),
+    matchers: s.matchers.map((m) => ({ ...m })),
+    startsAt: s.startsAt.toISOString(),
+    endsAt: s.endsAt.toISOString(),
+    createdBy: s.createdBy,
+    comment: s.comment,
   });
   const gettable = (s: StoredSilence) => ({
-    id: s.id, status: { state: stateOf(s, now()) }, updatedAt: s.updatedAt.toISOString(), comment: s.comment,
-    createdBy: s.createdBy, endsAt: s.endsAt.toISOString(), matchers: s.matchers, startsAt: s.startsAt.toISOString(),
+    id: s.id,
+    status: { state: stateOf(s, now()) },
+    updatedAt: s.updatedAt.toISOString(),
+    comment: s.comment,
+    createdBy: s.createdBy,
+    endsAt: s.endsAt.toISOString(),
+    matchers: s.matchers,
+    startsAt: s.startsAt.toISOString(),
   });
 
   const route = async (req: IncomingMessage, url: URL): Promise<Refusal> => {
@@ -105,12 +123,16 @@ export async function startFakeAlertmanager(options: StartFakeAlertmanagerOption
 
   const postSilence = async (req: IncomingMessage): Promise<Refusal> => {
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
-    if (type !== 'application/json') return { status: 415, body: { code: 415, message: `unsupported media type "${type}", only [application/json] are allowed` } };
+    if (type !== 'application/json')
+      return { status: 415, body: { code: 415, message: `unsupported media type "${type}", only [application/json] are allowed` } };
     let body: unknown;
     try {
       body = JSON.parse(await readBody(req));
     } catch (error) {
-      return { status: 400, body: { code: 400, message: `parsing silence body from "" failed, because ${error instanceof Error ? error.message : String(error)}` } };
+      return {
+        status: 400,
+        body: { code: 400, message: `parsing silence body from "" failed, because ${error instanceof Error ? error.message : String(error)}` },
+      };
     }
     const postable = parsePostable(body);
     if ('status' in postable) return postable;
@@ -132,7 +154,15 @@ export async function startFakeAlertmanager(options: StartFakeAlertmanagerOption
       }
       expire(previous);
     }
-    const silence: StoredSilence = { id: randomUUID(), matchers: postable.matchers, startsAt, endsAt: postable.endsAt, updatedAt: at, createdBy: postable.createdBy, comment: postable.comment };
+    const silence: StoredSilence = {
+      id: randomUUID(),
+      matchers: postable.matchers,
+      startsAt,
+      endsAt: postable.endsAt,
+      updatedAt: at,
+      createdBy: postable.createdBy,
+      comment: postable.comment,
+    };
     store.set(silence.id, silence);
     return { status: 200, body: { silenceID: silence.id } };
   };
@@ -161,11 +191,14 @@ export async function startFakeAlertmanager(options: StartFakeAlertmanagerOption
     requests,
     silences: () => [...store.values()].map(view),
     waitFor: (predicate, timeoutMs = 5000, label) => waitForChange(events, predicate, timeoutMs, describe, label),
-    failNext: (times = 1, method) => { failures.push({ method: method?.toUpperCase(), remaining: times }); },
-    close: () => new Promise((resolve, reject) => {
-      server.close((error) => (error ? reject(error) : resolve()));
-      server.closeAllConnections();
-    }),
+    failNext: (times = 1, method) => {
+      failures.push({ method: method?.toUpperCase(), remaining: times });
+    },
+    close: () =>
+      new Promise((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
   };
 }
 

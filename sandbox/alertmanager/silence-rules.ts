@@ -60,17 +60,31 @@ export function parsePostable(body: unknown): PostableSilence | Refusal {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const path = issue.path.join('.');
-    const message = issue.message.includes(' in body ') && path.includes('.') ? `${path.replace(/\.(name|value|isRegex)$/, '')}.${issue.message}` : issue.message;
+    const message =
+      issue.message.includes(' in body ') && path.includes('.') ? `${path.replace(/\.(name|value|isRegex)$/, '')}.${issue.message}` : issue.message;
     return { status: 422, body: { code: issue.code === 'too_small' ? 612 : 602, message } };
   }
   const startsAt = new Date(parsed.data.startsAt);
   const endsAt = new Date(parsed.data.endsAt);
-  for (const [field, date] of [['startsAt', startsAt], ['endsAt', endsAt]] as const) {
+  for (const [field, date] of [
+    ['startsAt', startsAt],
+    ['endsAt', endsAt],
+  ] as const) {
     if (Number.isNaN(date.getTime())) {
-      return { status: 400, body: { code: 400, message: `parsing silence body from "" failed, because parsing time "${parsed.data[field]}": not an RFC 3339 date-time` } };
+      return {
+        status: 400,
+        body: { code: 400, message: `parsing silence body from "" failed, because parsing time "${parsed.data[field]}": not an RFC 3339 date-time` },
+      };
     }
   }
-  return { ...(parsed.data.id ? { id: parsed.data.id } : {}), matchers: parsed.data.matchers, startsAt, endsAt, createdBy: parsed.data.createdBy, comment: parsed.data.comment };
+  return {
+    ...(parsed.data.id ? { id: parsed.data.id } : {}),
+    matchers: parsed.data.matchers,
+    startsAt,
+    endsAt,
+    createdBy: parsed.data.createdBy,
+    comment: parsed.data.comment,
+  };
 }
 
 /** silence.validateSilence: every matcher valid, and not all of them matching the empty string. */

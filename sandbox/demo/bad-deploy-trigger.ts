@@ -50,8 +50,14 @@ async function deployBadVersion(ctx: BadDeployContext): Promise<TriggerResult> {
     await patchImage(ctx.k8s, component.name, demoImage(component.name, version), `CI release ${version} (${id})`);
   }
 
-  const createdAt = ctx.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const entry = { recorded: false, body: deploymentBody({ id, version, status: 'failed', createdAt, gitSha: gitShaFor(n), verification: { smoke: false } }) };
+  const createdAt = ctx
+    .now()
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z');
+  const entry = {
+    recorded: false,
+    body: deploymentBody({ id, version, status: 'failed', createdAt, gitSha: gitShaFor(n), verification: { smoke: false } }),
+  };
   ctx.state.deployments.push(entry);
   ctx.state.badDeploys = n;
   ctx.save();

@@ -84,9 +84,7 @@ function deploymentView(d: Deployment, allSets: ReplicaSet[], allPods: Pod[]): D
   const desired = d.spec.replicas ?? 1;
   const currentImages = (d.spec.template.spec?.containers ?? []).map((c) => c.image);
   const sets = allSets.filter((rs) => ownedBy(rs, d.metadata.uid));
-  const replicaSets = sets
-    .map((rs) => replicaSetView(rs, allPods, sameImages(imagesOf(rs), currentImages)))
-    .sort((a, b) => b.revision - a.revision);
+  const replicaSets = sets.map((rs) => replicaSetView(rs, allPods, sameImages(imagesOf(rs), currentImages))).sort((a, b) => b.revision - a.revision);
   const conditions = (status.conditions ?? []).map((c) => ({ type: c.type, status: c.status, reason: c.reason ?? '' }));
   const progressing = conditions.find((c) => c.type === 'Progressing');
   const complete =
@@ -112,7 +110,10 @@ function deploymentView(d: Deployment, allSets: ReplicaSet[], allPods: Pod[]): D
 function replicaSetView(rs: ReplicaSet, allPods: Pod[], current: boolean): ReplicaSetView {
   const pods = allPods
     .filter((p) => ownedBy(p, rs.metadata.uid))
-    .sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') || a.metadata.name.localeCompare(b.metadata.name))
+    .sort(
+      (a, b) =>
+        (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') || a.metadata.name.localeCompare(b.metadata.name),
+    )
     .map(podView);
   return {
     name: rs.metadata.name,
@@ -140,7 +141,13 @@ export function podView(pod: Pod): PodView {
 }
 
 function eventView(e: KubeEvent): EventView {
-  return { object: `${e.involvedObject.kind.toLowerCase()}/${e.involvedObject.name}`, reason: e.reason, message: e.message, count: e.count, lastTimestamp: e.lastTimestamp };
+  return {
+    object: `${e.involvedObject.kind.toLowerCase()}/${e.involvedObject.name}`,
+    reason: e.reason,
+    message: e.message,
+    count: e.count,
+    lastTimestamp: e.lastTimestamp,
+  };
 }
 
 function ownedBy(obj: { metadata: { ownerReferences?: Array<{ uid: string; controller?: boolean }> } }, uid: string | undefined): boolean {

@@ -24,7 +24,8 @@ export interface DemoPageContext {
 const PAGE_DIR = new URL('./page/', import.meta.url);
 const CONTENT_TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
 // Everything runs from our own origin; the page never needs inline script or a third party.
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 const MAX_BODY_BYTES = 64 * 1024;
 
 const userId = z.enum(DEMO_USERS.map((u) => u.id) as [string, ...string[]]);
@@ -41,7 +42,10 @@ const submitBody = z.strictObject({ userId, viewId: z.string().min(1).max(64), v
 const closeBody = z.strictObject({ userId, viewId: z.string().min(1).max(64) });
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -167,6 +171,10 @@ function serveFile(res: ServerResponse, name: string): void {
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
   res.end(text);
 }

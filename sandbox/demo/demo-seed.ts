@@ -59,7 +59,11 @@ export function initialDemoState(now: Date): DemoState {
         image: demoImage('checkout-api', 'v1.2.1'),
         behaviour: 'crash',
         // The password is there on purpose: the root-cause report must scrub it.
-        logLines: ['starting checkout-api v1.2.1', 'connecting to postgres://checkout:hunter2@db.shop.svc:5432/shop', 'FATAL: relation "orders_v2" does not exist'],
+        logLines: [
+          'starting checkout-api v1.2.1',
+          'connecting to postgres://checkout:hunter2@db.shop.svc:5432/shop',
+          'FATAL: relation "orders_v2" does not exist',
+        ],
       },
     ],
     deployments: [

@@ -22,7 +22,15 @@ import { clusterSnapshot } from './cluster-snapshot.js';
 import { DEMO_COMPONENTS, DEMO_NAMESPACE, DEMO_SERVICE, demoCatalog } from './demo-catalog.js';
 import { createDemoRequestHandler } from './demo-http.js';
 import { initialDemoState, postDeployment, recordPendingDeployments, seedCluster } from './demo-seed.js';
-import { captureStorefront, initialStorefrontState, seedStorefront, STOREFRONT_NAMESPACE, STOREFRONT_SIDES, storefrontFirstDeployment, storefrontTrigger } from './storefront.js';
+import {
+  captureStorefront,
+  initialStorefrontState,
+  seedStorefront,
+  STOREFRONT_NAMESPACE,
+  STOREFRONT_SIDES,
+  storefrontFirstDeployment,
+  storefrontTrigger,
+} from './storefront.js';
 import { captureCluster, loadDemoState, resetDemoFiles, saveDemoState, type DemoState } from './demo-state-file.js';
 import type { DemoTrigger } from './demo-trigger.js';
 import { DEMO_API_TOKEN, DEMO_BOT_TOKEN, DEMO_CHANNEL, DEMO_COMMAND, DEMO_GROUPS, DEMO_SIGNING_SECRET, DEMO_USERS } from './demo-workspace.js';
@@ -90,7 +98,9 @@ class Closers {
   async closeAll(): Promise<void> {
     while (this.stack.length > 0) {
       const close = this.stack.pop() as () => unknown;
-      await Promise.resolve().then(close).catch(() => undefined);
+      await Promise.resolve()
+        .then(close)
+        .catch(() => undefined);
     }
   }
 }
@@ -114,12 +124,22 @@ async function start(options: DemoServerOptions, state: DemoState, fresh: boolea
   if (!state.storefront) {
     // A state file from before storefront existed: add it, and the record CI would have sent.
     state.storefront = initialStorefrontState();
-    state.deployments.push({ recorded: false, body: storefrontFirstDeployment(now().toISOString().replace(/\.\d{3}Z$/, 'Z')) });
+    state.deployments.push({
+      recorded: false,
+      body: storefrontFirstDeployment(
+        now()
+          .toISOString()
+          .replace(/\.\d{3}Z$/, 'Z'),
+      ),
+    });
   }
   seedStorefront(k8s, state.storefront);
 
   const componentNames = DEMO_COMPONENTS.map((c) => c.name);
-  const snapshotCluster = () => ({ ...clusterSnapshot(k8s, DEMO_NAMESPACE, componentNames), others: [{ ...clusterSnapshot(k8s, STOREFRONT_NAMESPACE, STOREFRONT_SIDES), warnings: [] }] });
+  const snapshotCluster = () => ({
+    ...clusterSnapshot(k8s, DEMO_NAMESPACE, componentNames),
+    others: [{ ...clusterSnapshot(k8s, STOREFRONT_NAMESPACE, STOREFRONT_SIDES), warnings: [] }],
+  });
   const live = new LiveEvents({ clusterSnapshot: snapshotCluster, clusterThrottleMs: options.clusterThrottleMs ?? 250 });
   closers.push(() => live.close());
 
@@ -131,7 +151,8 @@ async function start(options: DemoServerOptions, state: DemoState, fresh: boolea
     badDeployTrigger({ k8s, botUrl: () => bot?.url ?? '', apiToken: DEMO_API_TOKEN, state, save, now }),
     pagerDutyTrigger({ pagerDuty, botUrl: () => bot?.url ?? '', webhookSecret: DEMO_PAGERDUTY_WEBHOOK_SECRET, now }),
     storefrontTrigger({
-      k8s, now,
+      k8s,
+      now,
       state: () => state.storefront!,
       record: async (body) => {
         const entry = { recorded: false, body };
@@ -184,7 +205,13 @@ async function start(options: DemoServerOptions, state: DemoState, fresh: boolea
     logger: createLogger(options.logLevel ?? 'info', options.logStream ?? discard()),
     port: 0,
     host: '127.0.0.1',
-    pagerDuty: { webhookSecret: DEMO_PAGERDUTY_WEBHOOK_SECRET, token: DEMO_PAGERDUTY_TOKEN, from: 'oncall@example.com', restUrl: pagerDuty.restUrl, eventsUrl: pagerDuty.eventsUrl },
+    pagerDuty: {
+      webhookSecret: DEMO_PAGERDUTY_WEBHOOK_SECRET,
+      token: DEMO_PAGERDUTY_TOKEN,
+      from: 'oncall@example.com',
+      restUrl: pagerDuty.restUrl,
+      eventsUrl: pagerDuty.eventsUrl,
+    },
   });
   const running = bot;
   closers.push(() => running.stop());
@@ -230,7 +257,9 @@ async function start(options: DemoServerOptions, state: DemoState, fresh: boolea
 function suggestedCommand(state: DemoState): string {
   const failed = state.deployments.filter((d) => d.body.status === 'failed' && d.body.service === DEMO_SERVICE).at(-1);
   // Production rollbacks need a reason (the catalog's requireReasonIn defaults to [production]).
-  return failed ? `${DEMO_COMMAND} --failed-deployment-id ${String(failed.body.id)} --reason "checkout ${String(failed.body.version)} is crash-looping"` : `${DEMO_COMMAND} help`;
+  return failed
+    ? `${DEMO_COMMAND} --failed-deployment-id ${String(failed.body.id)} --reason "checkout ${String(failed.body.version)} is crash-looping"`
+    : `${DEMO_COMMAND} help`;
 }
 
 function listen(server: Server, port: number): Promise<void> {

@@ -11,12 +11,14 @@ const IMAGE_BEHAVIOURS = ['healthy', 'crash', 'oom', 'never-ready', 'image-pull-
 
 const demoStateSchema = z.object({
   format: z.literal(1),
-  cluster: z.array(z.object({
-    name: z.string(),
-    replicas: z.number().int().min(0),
-    /** container → image per revision, oldest first; the last one is what runs now. */
-    revisions: z.array(z.record(z.string(), z.string())).min(1),
-  })),
+  cluster: z.array(
+    z.object({
+      name: z.string(),
+      replicas: z.number().int().min(0),
+      /** container → image per revision, oldest first; the last one is what runs now. */
+      revisions: z.array(z.record(z.string(), z.string())).min(1),
+    }),
+  ),
   behaviours: z.array(z.object({ image: z.string(), behaviour: z.enum(IMAGE_BEHAVIOURS), logLines: z.array(z.string()) })),
   /** Deployment records (the /api/v1/deployments body) in the order they were made, and whether the bot has them. */
   deployments: z.array(z.object({ recorded: z.boolean(), body: z.record(z.string(), z.unknown()) })),

@@ -19,7 +19,7 @@ export function pagerDutyTrigger(ctx: PagerDutyTriggerContext): DemoTrigger {
   return {
     id: 'trigger-pagerduty-incident',
     label: 'Trigger a PagerDuty incident',
-    description: 'checkout\'s error-rate alert fires; PagerDuty sends a signed webhook to the bot.',
+    description: "checkout's error-rate alert fires; PagerDuty sends a signed webhook to the bot.",
     path: '/trigger-pagerduty-incident',
     async run(): Promise<TriggerResult> {
       count++;
@@ -27,12 +27,18 @@ export function pagerDutyTrigger(ctx: PagerDutyTriggerContext): DemoTrigger {
       const title = 'checkout: error rate above 5% for 5 minutes';
       ctx.pagerDuty.addIncident({ id, title, serviceId: DEMO_PAGERDUTY_SERVICE });
       const body = buildIncidentWebhook({
-        eventId: randomUUID(), type: 'incident.triggered',
+        eventId: randomUUID(),
+        type: 'incident.triggered',
         incident: { id, title, serviceId: DEMO_PAGERDUTY_SERVICE, urgency: 'high', htmlUrl: `https://example.pagerduty.com/incidents/${id}` },
         occurredAt: ctx.now().toISOString(),
       });
       const delivery = await sendWebhook({ url: `${ctx.botUrl()}/pagerduty/webhook`, secret: ctx.webhookSecret, body });
-      return { message: delivery.status === 202 ? `PagerDuty incident ${id} fired; the bot answered 202 and is looking for the suspect deploy.` : `The bot answered ${delivery.status} to the webhook.` };
+      return {
+        message:
+          delivery.status === 202
+            ? `PagerDuty incident ${id} fired; the bot answered 202 and is looking for the suspect deploy.`
+            : `The bot answered ${delivery.status} to the webhook.`,
+      };
     },
   };
 }

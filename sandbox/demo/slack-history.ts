@@ -8,7 +8,10 @@ const KEEP_MESSAGES = 300;
 
 export function captureSlackMessages(slack: FakeSlack): FakeSlackMessage[] {
   // Earlier versions only feed the fake's own bookkeeping; the page needs the current one.
-  return slack.messages.filter((m) => !m.deleted).slice(-KEEP_MESSAGES).map((m) => ({ ...m, history: [] }));
+  return slack.messages
+    .filter((m) => !m.deleted)
+    .slice(-KEEP_MESSAGES)
+    .map((m) => ({ ...m, history: [] }));
 }
 
 /** Before the bot starts, so what it says at start (an interrupted run, say) lands in the right thread. */
@@ -21,5 +24,12 @@ export function restoreSlackMessages(slack: FakeSlack, saved: unknown[]): void {
 function isMessage(value: unknown): value is FakeSlackMessage {
   if (typeof value !== 'object' || value === null) return false;
   const m = value as Record<string, unknown>;
-  return typeof m.channel === 'string' && typeof m.ts === 'string' && /^\d+\.\d{6}$/.test(m.ts) && typeof m.text === 'string' && Array.isArray(m.blocks) && typeof m.reply_count === 'number';
+  return (
+    typeof m.channel === 'string' &&
+    typeof m.ts === 'string' &&
+    /^\d+\.\d{6}$/.test(m.ts) &&
+    typeof m.text === 'string' &&
+    Array.isArray(m.blocks) &&
+    typeof m.reply_count === 'number'
+  );
 }

@@ -43,9 +43,7 @@ export function slackSnapshot(slack: FakeSlack, channel: string, userId: string)
     // An ephemeral in a thread whose parent is gone still belongs on screen somewhere.
     ...ephemerals.filter((e) => e.thread_ts === undefined || !slack.findMessage(channel, e.thread_ts)).map(ephemeralView),
   ]);
-  const views = slack.views
-    .filter((v) => v.user === userId && !v.closed)
-    .map((v) => ({ id: v.id, view: v.view, version: v.history.length }));
+  const views = slack.views.filter((v) => v.user === userId && !v.closed).map((v) => ({ id: v.id, view: v.view, version: v.history.length }));
   return { timeline, views };
 }
 

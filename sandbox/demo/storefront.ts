@@ -54,7 +54,10 @@ export function storefrontCatalogYaml(channelId: string): string {
 
 export function initialStorefrontState(): StorefrontState {
   return {
-    sides: [{ name: SIDES[0], replicas: REPLICAS, image: storefrontImage(GOOD_VERSION) }, { name: SIDES[1], replicas: 0, image: storefrontImage(GOOD_VERSION) }],
+    sides: [
+      { name: SIDES[0], replicas: REPLICAS, image: storefrontImage(GOOD_VERSION) },
+      { name: SIDES[1], replicas: 0, image: storefrontImage(GOOD_VERSION) },
+    ],
     config: { ...GOOD_CONFIG },
     ships: 0,
   };
@@ -67,17 +70,31 @@ export function storefrontFirstDeployment(createdAt: string): Record<string, unk
 
 function deploymentBody(id: string, version: string, side: string, status: 'succeeded' | 'failed', createdAt: string): Record<string, unknown> {
   return {
-    id, service: STOREFRONT, environment: 'production', version, status, createdAt, createdBy: 'ci',
-    components: { [side]: { image: storefrontImage(version), replicas: REPLICAS } }, migrations: [],
+    id,
+    service: STOREFRONT,
+    environment: 'production',
+    version,
+    status,
+    createdAt,
+    createdBy: 'ci',
+    components: { [side]: { image: storefrontImage(version), replicas: REPLICAS } },
+    migrations: [],
     verification: status === 'succeeded' ? { smoke: true } : { smoke: false },
   };
 }
 
 export function seedStorefront(k8s: KubernetesEmulator, state: StorefrontState): void {
-  k8s.seedObject('configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: STOREFRONT_CONFIG, namespace: STOREFRONT_NAMESPACE }, data: state.config });
+  k8s.seedObject('configmaps', {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: STOREFRONT_CONFIG, namespace: STOREFRONT_NAMESPACE },
+    data: state.config,
+  });
   for (const side of state.sides) {
     k8s.seedDeployment({
-      namespace: STOREFRONT_NAMESPACE, name: side.name, replicas: side.replicas,
+      namespace: STOREFRONT_NAMESPACE,
+      name: side.name,
+      replicas: side.replicas,
       labels: { app: STOREFRONT, slot: side.name.replace(`${STOREFRONT}-`, '') },
       containers: [{ name: STOREFRONT, image: side.image, env: configEnv() }],
     });
@@ -87,7 +104,12 @@ export function seedStorefront(k8s: KubernetesEmulator, state: StorefrontState):
 
 /** The storefront as it is now, for the demo's state file. */
 export function captureStorefront(k8s: KubernetesEmulator, ships: number): StorefrontState {
-  const config = k8s.getObject<{ apiVersion: string; kind: string; metadata: { name: string }; data?: Record<string, string> }>('configmaps', STOREFRONT_NAMESPACE, STOREFRONT_CONFIG)?.data ?? {};
+  const config =
+    k8s.getObject<{ apiVersion: string; kind: string; metadata: { name: string }; data?: Record<string, string> }>(
+      'configmaps',
+      STOREFRONT_NAMESPACE,
+      STOREFRONT_CONFIG,
+    )?.data ?? {};
   const sides = SIDES.map((name) => {
     const d = k8s.getDeployment(STOREFRONT_NAMESPACE, name);
     return { name, replicas: d?.spec?.replicas ?? 0, image: d?.spec?.template?.spec?.containers?.[0]?.image ?? storefrontImage(GOOD_VERSION) };
@@ -108,7 +130,8 @@ export function storefrontTrigger(ctx: StorefrontTriggerContext): DemoTrigger {
   return {
     id: 'ship-storefront',
     label: 'Ship storefront (code and config)',
-    description: 'storefront v2.1 goes out on its green side with a ConfigMap change; its smoke test fails. Its rollback restores the ConfigMap, then shifts the pods back 25 → 50 → 75 → 100 %.',
+    description:
+      'storefront v2.1 goes out on its green side with a ConfigMap change; its smoke test fails. Its rollback restores the ConfigMap, then shifts the pods back 25 → 50 → 75 → 100 %.',
     path: '/ship-storefront',
     run() {
       const result = queue.then(() => ship(ctx));
@@ -123,12 +146,27 @@ async function ship(ctx: StorefrontTriggerContext): Promise<TriggerResult> {
   const n = state.ships + 1;
   const version = `v2.1.${n - 1}`;
   const id = `storefront-${100 + n}`;
-  await patch(ctx.k8s, `/api/v1/namespaces/${STOREFRONT_NAMESPACE}/configmaps/${STOREFRONT_CONFIG}`, { data: { CHECKOUT_TIMEOUT_MS: '30', THEME: 'summer', PAYMENT_API_KEY: `pk-demo-${1000 + n}-summer` } });
-  await patch(ctx.k8s, `/apis/apps/v1/namespaces/${STOREFRONT_NAMESPACE}/deployments/${SIDES[1]}`, { spec: { replicas: REPLICAS, template: { spec: { containers: [{ name: STOREFRONT, image: storefrontImage(version) }] } } } });
+  await patch(ctx.k8s, `/api/v1/namespaces/${STOREFRONT_NAMESPACE}/configmaps/${STOREFRONT_CONFIG}`, {
+    data: { CHECKOUT_TIMEOUT_MS: '30', THEME: 'summer', PAYMENT_API_KEY: `pk-demo-${1000 + n}-summer` },
+  });
+  await patch(ctx.k8s, `/apis/apps/v1/namespaces/${STOREFRONT_NAMESPACE}/deployments/${SIDES[1]}`, {
+    spec: { replicas: REPLICAS, template: { spec: { containers: [{ name: STOREFRONT, image: storefrontImage(version) }] } } },
+  });
   await ctx.k8s.waitForRolloutComplete(STOREFRONT_NAMESPACE, SIDES[1], 60_000);
   await patch(ctx.k8s, `/apis/apps/v1/namespaces/${STOREFRONT_NAMESPACE}/deployments/${SIDES[0]}`, { spec: { replicas: 0 } });
   state.ships = n;
-  await ctx.record(deploymentBody(id, version, SIDES[1], 'failed', ctx.now().toISOString().replace(/\.\d{3}Z$/, 'Z')));
+  await ctx.record(
+    deploymentBody(
+      id,
+      version,
+      SIDES[1],
+      'failed',
+      ctx
+        .now()
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z'),
+    ),
+  );
   return {
     message: `CI shipped storefront ${version} (${id}) on green with new settings (CHECKOUT_TIMEOUT_MS 3000 → 30); its smoke test failed: checkouts time out.`,
     command: `${DEMO_COMMAND} --failed-deployment-id ${id} --reason "storefront ${version}: checkouts time out"`,

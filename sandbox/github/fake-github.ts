@@ -77,7 +77,13 @@ export async function startFakeGitHub(options: StartFakeGitHubOptions): Promise<
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const text = await readText(req);
-    const record: FakeGitHubRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), authorization: req.headers.authorization, body: text };
+    const record: FakeGitHubRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      authorization: req.headers.authorization,
+      body: text,
+    };
     requests.push(record);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       record.status = status;
@@ -85,7 +91,8 @@ export async function startFakeGitHub(options: StartFakeGitHubOptions): Promise<
       res.end(JSON.stringify(body));
     };
     const failure = failures.shift();
-    if (failure !== undefined) return send(failure, { message: failure === 403 ? 'API rate limit exceeded' : 'Server Error', documentation_url: DOCS });
+    if (failure !== undefined)
+      return send(failure, { message: failure === 403 ? 'API rate limit exceeded' : 'Server Error', documentation_url: DOCS });
     const auth = req.headers.authorization ?? '';
     if (auth !== `Bearer ${options.token}` && auth !== `token ${options.token}`) {
       return send(401, { message: auth ? 'Bad credentials' : 'Requires authentication', documentation_url: DOCS, status: '401' });
@@ -115,24 +122,47 @@ export async function startFakeGitHub(options: StartFakeGitHubOptions): Promise<
     const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
     const errors: Array<Record<string, string>> = [];
     if (b['title'] === undefined) errors.push({ resource: 'Issue', code: 'missing_field', field: 'title' });
-    else if (typeof b['title'] !== 'string' || b['title'].trim() === '' || b['title'].length > MAX_TITLE) errors.push({ resource: 'Issue', code: 'invalid', field: 'title' });
-    if (b['body'] !== undefined && b['body'] !== null && (typeof b['body'] !== 'string' || b['body'].length > MAX_BODY)) errors.push({ resource: 'Issue', code: 'invalid', field: 'body' });
+    else if (typeof b['title'] !== 'string' || b['title'].trim() === '' || b['title'].length > MAX_TITLE)
+      errors.push({ resource: 'Issue', code: 'invalid', field: 'title' });
+    if (b['body'] !== undefined && b['body'] !== null && (typeof b['body'] !== 'string' || b['body'].length > MAX_BODY))
+      errors.push({ resource: 'Issue', code: 'invalid', field: 'body' });
     const labels = b['labels'];
-    if (labels !== undefined && (!Array.isArray(labels) || !labels.every((l) => typeof l === 'string' && l.length > 0 && l.length <= 50))) errors.push({ resource: 'Label', code: 'invalid', field: 'labels' });
+    if (labels !== undefined && (!Array.isArray(labels) || !labels.every((l) => typeof l === 'string' && l.length > 0 && l.length <= 50)))
+      errors.push({ resource: 'Label', code: 'invalid', field: 'labels' });
     const unknown = Object.keys(b).filter((k) => !['title', 'body', 'labels', 'assignees', 'milestone', 'type'].includes(k));
     if (errors.length > 0 || unknown.length > 0) {
-      return send(422, { message: 'Validation Failed', errors: errors.length > 0 ? errors : unknown.map((field) => ({ resource: 'Issue', code: 'invalid', field })), documentation_url: DOCS, status: '422' });
+      return send(422, {
+        message: 'Validation Failed',
+        errors: errors.length > 0 ? errors : unknown.map((field) => ({ resource: 'Issue', code: 'invalid', field })),
+        documentation_url: DOCS,
+        status: '422',
+      });
     }
     const number = issues.filter((i) => i.owner === owner && i.repo === repo).length + 1;
-    const issue: FakeGitHubIssue = { id: nextId++, number, owner, repo, title: b['title'] as string, body: (b['body'] as string | undefined) ?? null, labels: (labels as string[] | undefined) ?? [], state: 'open', createdAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), author: login };
+    const issue: FakeGitHubIssue = {
+      id: nextId++,
+      number,
+      owner,
+      repo,
+      title: b['title'] as string,
+      body: (b['body'] as string | undefined) ?? null,
+      labels: (labels as string[] | undefined) ?? [],
+      state: 'open',
+      createdAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      author: login,
+    };
     issues.push(issue);
     send(201, issueJson(issue), { location: `${baseUrl}/repos/${owner}/${repo}/issues/${number}` });
   }
 
   function list(owner: string, repo: string, query: URLSearchParams, send: Send): void {
     const state = query.get('state') ?? 'open';
-    if (!['open', 'closed', 'all'].includes(state)) return send(422, { message: 'Validation Failed', errors: [{ resource: 'Issue', code: 'invalid', field: 'state' }], documentation_url: DOCS });
-    const wanted = (query.get('labels') ?? '').split(',').map((l) => l.trim()).filter(Boolean);
+    if (!['open', 'closed', 'all'].includes(state))
+      return send(422, { message: 'Validation Failed', errors: [{ resource: 'Issue', code: 'invalid', field: 'state' }], documentation_url: DOCS });
+    const wanted = (query.get('labels') ?? '')
+      .split(',')
+      .map((l) => l.trim())
+      .filter(Boolean);
     const perPage = Math.min(Math.max(Number(query.get('per_page') ?? 30) || 30, 1), 100);
     const page = Math.max(Number(query.get('page') ?? 1) || 1, 1);
     const matching = issues
@@ -140,24 +170,32 @@ export async function startFakeGitHub(options: StartFakeGitHubOptions): Promise<
       .sort((a, b) => b.number - a.number);
     const slice = matching.slice((page - 1) * perPage, page * perPage);
     const last = Math.max(1, Math.ceil(matching.length / perPage));
-    const link = page < last ? { link: `<${baseUrl}/repos/${owner}/${repo}/issues?${new URLSearchParams({ ...Object.fromEntries(query), page: String(page + 1) })}>; rel="next", <${baseUrl}/repos/${owner}/${repo}/issues?${new URLSearchParams({ ...Object.fromEntries(query), page: String(last) })}>; rel="last"` } : undefined;
+    const link =
+      page < last
+        ? {
+            link: `<${baseUrl}/repos/${owner}/${repo}/issues?${new URLSearchParams({ ...Object.fromEntries(query), page: String(page + 1) })}>; rel="next", <${baseUrl}/repos/${owner}/${repo}/issues?${new URLSearchParams({ ...Object.fromEntries(query), page: String(last) })}>; rel="last"`,
+          }
+        : undefined;
     send(200, slice.map(issueJson), link);
   }
 
   /** `repo:o/r`, `label:x`, `is:issue`, `in:body`, and "quoted" or bare words matched in title or body. */
   function search(query: URLSearchParams, send: Send): void {
     const q = query.get('q');
-    if (!q) return send(422, { message: 'Validation Failed', errors: [{ resource: 'Search', field: 'q', code: 'missing' }], documentation_url: DOCS });
+    if (!q)
+      return send(422, { message: 'Validation Failed', errors: [{ resource: 'Search', field: 'q', code: 'missing' }], documentation_url: DOCS });
     const terms = [...q.matchAll(/(\w+):("[^"]*"|\S+)|"([^"]*)"|(\S+)/g)];
-    const found = issues.filter((i) => terms.every((t) => {
-      const [, key, value, quoted, bare] = t;
-      if (key === 'repo') return `${i.owner}/${i.repo}` === value;
-      if (key === 'label') return i.labels.includes(value!.replace(/"/g, ''));
-      if (key === 'is') return value === 'issue' || value === i.state;
-      if (key === 'in') return true;
-      const word = (quoted ?? bare ?? `${key}:${value}`).toLowerCase();
-      return `${i.title}\n${i.body ?? ''}`.toLowerCase().includes(word);
-    }));
+    const found = issues.filter((i) =>
+      terms.every((t) => {
+        const [, key, value, quoted, bare] = t;
+        if (key === 'repo') return `${i.owner}/${i.repo}` === value;
+        if (key === 'label') return i.labels.includes(value!.replace(/"/g, ''));
+        if (key === 'is') return value === 'issue' || value === i.state;
+        if (key === 'in') return true;
+        const word = (quoted ?? bare ?? `${key}:${value}`).toLowerCase();
+        return `${i.title}\n${i.body ?? ''}`.toLowerCase().includes(word);
+      }),
+    );
     send(200, { total_count: found.length, incomplete_results: false, items: found.map(issueJson) });
   }
 
@@ -176,12 +214,17 @@ export async function startFakeGitHub(options: StartFakeGitHubOptions): Promise<
     apiUrl: baseUrl,
     issues,
     requests,
-    addRepo: (fullName) => { repos.add(fullName); },
-    failNext: (status, times = 1) => { for (let n = 0; n < times; n++) failures.push(status); },
-    close: () => new Promise((resolve, reject) => {
-      server.close((error) => (error ? reject(error) : resolve()));
-      server.closeAllConnections();
-    }),
+    addRepo: (fullName) => {
+      repos.add(fullName);
+    },
+    failNext: (status, times = 1) => {
+      for (let n = 0; n < times; n++) failures.push(status);
+    },
+    close: () =>
+      new Promise((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -16,7 +16,10 @@ export function reviewSelfAccess(authorizer: RbacAuthorizer, body: unknown): Rec
   const nonResource = spec['nonResourceAttributes'];
   if ((attrs === undefined) === (nonResource === undefined)) {
     throw invalid('SelfSubjectAccessReview', 'authorization.k8s.io', '', [
-      { field: 'spec.resourceAttributes', message: `Invalid value: ${JSON.stringify(spec)}: exactly one of nonResourceAttributes or resourceAttributes must be specified` },
+      {
+        field: 'spec.resourceAttributes',
+        message: `Invalid value: ${JSON.stringify(spec)}: exactly one of nonResourceAttributes or resourceAttributes must be specified`,
+      },
     ]);
   }
   let allowed = true;

@@ -130,7 +130,11 @@ export function gone(message: string): ApiError {
 export function injectedFailure(code: 409 | 429 | 500 | 503): ApiError {
   switch (code) {
     case 409:
-      return new ApiError(409, 'Conflict', 'Operation cannot be fulfilled: the object has been modified; please apply your changes to the latest version and try again');
+      return new ApiError(
+        409,
+        'Conflict',
+        'Operation cannot be fulfilled: the object has been modified; please apply your changes to the latest version and try again',
+      );
     case 429:
       return new ApiError(429, 'TooManyRequests', 'the server has received too many requests and has asked us to try again later', {
         retryAfterSeconds: 1,

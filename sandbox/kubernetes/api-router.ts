@@ -93,7 +93,10 @@ export function createApiRouter(deps: ApiRouterDeps): (req: IncomingMessage, res
   return (req, res) => {
     handle(deps, req, res).catch((err: unknown) => {
       if (res.destroyed) return;
-      const apiError = err instanceof ApiError ? err : new ApiError(500, 'InternalError', `Internal error occurred: ${err instanceof Error ? err.message : String(err)}`);
+      const apiError =
+        err instanceof ApiError
+          ? err
+          : new ApiError(500, 'InternalError', `Internal error occurred: ${err instanceof Error ? err.message : String(err)}`);
       sendError(res, apiError);
     });
   };
@@ -165,7 +168,12 @@ async function handle(deps: ApiRouterDeps, req: IncomingMessage, res: ServerResp
 /** The RBAC verb and resource of a request, as the API server's request-info resolver derives them. */
 function requestAttributes(method: string, target: ResourcePath, query: URLSearchParams): ResourceAttributes {
   const watch = query.get('watch') === 'true' || query.get('watch') === '1';
-  const verbs: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: target.name === undefined ? 'deletecollection' : 'delete' };
+  const verbs: Record<string, string> = {
+    POST: 'create',
+    PUT: 'update',
+    PATCH: 'patch',
+    DELETE: target.name === undefined ? 'deletecollection' : 'delete',
+  };
   const verb = method === 'GET' ? (target.name === undefined ? (watch ? 'watch' : 'list') : 'get') : (verbs[method] ?? method.toLowerCase());
   return {
     verb,
@@ -195,7 +203,15 @@ function discoveryDocument(path: string, host: string): unknown {
   }
 }
 
-function route(deps: ApiRouterDeps, method: string, target: ResourcePath, query: URLSearchParams, contentType: string, body: unknown, res: ServerResponse): void {
+function route(
+  deps: ApiRouterDeps,
+  method: string,
+  target: ResourcePath,
+  query: URLSearchParams,
+  contentType: string,
+  body: unknown,
+  res: ServerResponse,
+): void {
   const { def, namespace, name, sub } = target;
   const { handlers } = deps;
   if (name === undefined) {
@@ -238,7 +254,8 @@ function serveWatch(deps: ApiRouterDeps, def: ResourceDefinition, namespace: str
   if (rv !== undefined && rv !== '' && !/^\d+$/.test(rv)) throw badRequest(`invalid resource version: ${rv}`);
   const timeout = query.get('timeoutSeconds');
   const timeoutSeconds = timeout === null ? undefined : Number(timeout);
-  if (timeoutSeconds !== undefined && (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 0)) throw badRequest(`invalid timeoutSeconds: ${timeout}`);
+  if (timeoutSeconds !== undefined && (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 0))
+    throw badRequest(`invalid timeoutSeconds: ${timeout}`);
   deps.watches.serve(res, {
     resource: def.resource,
     kind: def.kind,

@@ -121,7 +121,13 @@ export class ClusterSeeder {
     const status = calculateStatus(deployment, sets, newRs, lastDeployAt + 60_000);
     status.conditions = [
       newCondition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.', lastDeployAt + 60_000),
-      newCondition('Progressing', 'True', REASON.newRsAvailable, `ReplicaSet "${newRs.metadata.name}" has successfully progressed.`, lastDeployAt + 60_000),
+      newCondition(
+        'Progressing',
+        'True',
+        REASON.newRsAvailable,
+        `ReplicaSet "${newRs.metadata.name}" has successfully progressed.`,
+        lastDeployAt + 60_000,
+      ),
     ];
     deployment.status = status;
     for (const rs of sets) this.store.create('replicasets', rs);
@@ -174,9 +180,10 @@ export class ClusterSeeder {
         selector: { matchLabels: { ...d.spec.selector.matchLabels, [POD_TEMPLATE_HASH_LABEL]: hash } },
         template: rsTemplate,
       },
-      status: isCurrent && replicas > 0
-        ? { replicas, fullyLabeledReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas, observedGeneration: 1 }
-        : { replicas: 0, observedGeneration: isCurrent ? 1 : 2 },
+      status:
+        isCurrent && replicas > 0
+          ? { replicas, fullyLabeledReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas, observedGeneration: 1 }
+          : { replicas: 0, observedGeneration: isCurrent ? 1 : 2 },
     };
   }
 

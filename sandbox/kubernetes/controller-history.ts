@@ -22,7 +22,11 @@ interface Parent extends KubeObject {
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (!isPlainObject(value)) return value;
-  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys(value[k])]));
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, sortKeys(value[k])]),
+  );
 }
 
 /** getPatch of both controllers; keys sorted as Go's encoding/json sorts map keys. */
@@ -98,9 +102,18 @@ export function revisionHash(cr: ControllerRevision): string {
 }
 
 /** Truncates history to revisionHistoryLimit, never deleting a revision that live pods or `keep` still use. */
-export function truncateHistory(store: ObjectStore, parent: Parent, pods: Pod[], keep: Set<string>, podRevision: (pod: Pod) => string | undefined): void {
+export function truncateHistory(
+  store: ObjectStore,
+  parent: Parent,
+  pods: Pod[],
+  keep: Set<string>,
+  podRevision: (pod: Pod) => string | undefined,
+): void {
   const limit = parent.spec.revisionHistoryLimit ?? 10;
   const live = new Set(pods.map(podRevision));
-  const candidates = ownedRevisions(store, parent).filter((cr) => !keep.has(cr.metadata.name) && !live.has(cr.metadata.name) && !live.has(revisionHash(cr)));
-  for (const cr of candidates.slice(0, Math.max(0, candidates.length - limit))) store.delete('controllerrevisions', cr.metadata.namespace, cr.metadata.name);
+  const candidates = ownedRevisions(store, parent).filter(
+    (cr) => !keep.has(cr.metadata.name) && !live.has(cr.metadata.name) && !live.has(revisionHash(cr)),
+  );
+  for (const cr of candidates.slice(0, Math.max(0, candidates.length - limit)))
+    store.delete('controllerrevisions', cr.metadata.namespace, cr.metadata.name);
 }

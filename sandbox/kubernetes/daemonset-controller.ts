@@ -52,12 +52,18 @@ export class DaemonSetController {
     // manage: a node without a pod gets one at the update revision.
     for (const node of NODE_NAMES) {
       if ((byNode.get(node) ?? []).length > 0) continue;
-      createOwnedPod(this.store, this.events, ds, {
-        name: this.podName(ds),
-        template: ds.spec.template,
-        labels: { [CONTROLLER_REVISION_HASH_LABEL]: hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) },
-        nodeName: node,
-      }, COMPONENT);
+      createOwnedPod(
+        this.store,
+        this.events,
+        ds,
+        {
+          name: this.podName(ds),
+          template: ds.spec.template,
+          labels: { [CONTROLLER_REVISION_HASH_LABEL]: hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) },
+          nodeName: node,
+        },
+        COMPONENT,
+      );
     }
     if (ds.spec.updateStrategy?.type !== 'OnDelete') this.rollingUpdate(ds, byNode, hash, now);
 

@@ -98,7 +98,13 @@ export function deploymentProgressing(d: Deployment, s: DeploymentStatus): boole
  * The Progressing condition. `lastProgressAt` is the precise time of the last update (the
  * condition's own timestamp has whole seconds, too coarse for short test deadlines).
  */
-export function syncProgressing(d: Deployment, status: DeploymentStatus, newRs: ReplicaSet | undefined, now: number, lastProgressAt: number): { progressedAt: number } {
+export function syncProgressing(
+  d: Deployment,
+  status: DeploymentStatus,
+  newRs: ReplicaSet | undefined,
+  now: number,
+  lastProgressAt: number,
+): { progressedAt: number } {
   const deadline = d.spec.progressDeadlineSeconds;
   if (deadline === undefined || deadline >= 2147483647) {
     status.conditions = (status.conditions ?? []).filter((c) => c.type !== 'Progressing');

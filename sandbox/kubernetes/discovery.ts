@@ -23,7 +23,17 @@ export function apiVersions(serverAddress: string): Record<string, unknown> {
 
 /** Resources served outside the store: only `create`, answered at once (access reviews). */
 export const VIRTUAL_RESOURCES = [
-  { group: 'authorization.k8s.io', version: 'v1', entry: { name: 'selfsubjectaccessreviews', singularName: 'selfsubjectaccessreview', namespaced: false, kind: 'SelfSubjectAccessReview', verbs: ['create'] } },
+  {
+    group: 'authorization.k8s.io',
+    version: 'v1',
+    entry: {
+      name: 'selfsubjectaccessreviews',
+      singularName: 'selfsubjectaccessreview',
+      namespaced: false,
+      kind: 'SelfSubjectAccessReview',
+      verbs: ['create'],
+    },
+  },
 ];
 
 interface GroupVersion {

@@ -150,11 +150,12 @@ export const EXTENDED_RESOURCES: readonly ResourceDefinition[] = [
     applyDefaults: (obj: KubeObject) => {
       // The Gateway API CRD defaults: backendRef kind Service, weight 1.
       const rules = (obj['spec'] as { rules?: Array<{ backendRefs?: Array<Record<string, unknown>> }> } | undefined)?.rules ?? [];
-      for (const rule of rules) for (const ref of rule.backendRefs ?? []) {
-        ref['kind'] ??= 'Service';
-        ref['group'] ??= '';
-        ref['weight'] ??= 1;
-      }
+      for (const rule of rules)
+        for (const ref of rule.backendRefs ?? []) {
+          ref['kind'] ??= 'Service';
+          ref['group'] ??= '';
+          ref['weight'] ??= 1;
+        }
     },
   },
 ];

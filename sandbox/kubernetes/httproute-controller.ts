@@ -29,8 +29,14 @@ export class HttpRouteController {
     const parents = (route.spec.parentRefs ?? []).map((ref, i) => {
       const keep = (type: string, status: Condition['status'], reason: string, message: string): Condition => {
         const old = previous[i]?.conditions?.find((c) => c.type === type);
-        const same = old?.status === status && old.reason === reason && old.message === message && (old as { observedGeneration?: number }).observedGeneration === generation;
-        return same && old ? old : ({ type, status, reason, message, lastTransitionTime: kubeTime(now), observedGeneration: generation } as Condition);
+        const same =
+          old?.status === status &&
+          old.reason === reason &&
+          old.message === message &&
+          (old as { observedGeneration?: number }).observedGeneration === generation;
+        return same && old
+          ? old
+          : ({ type, status, reason, message, lastTransitionTime: kubeTime(now), observedGeneration: generation } as Condition);
       };
       return {
         parentRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway', ...ref },

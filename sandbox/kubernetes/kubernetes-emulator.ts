@@ -114,7 +114,22 @@ export class KubernetesEmulator {
       server.listen(0, '127.0.0.1', () => resolve());
     });
     const { port } = server.address() as AddressInfo;
-    const emulator = new KubernetesEmulator(`http://127.0.0.1:${port}`, token, requests, server, store, controller, seeder, workloads, handlers, rbac, behaviours, faults, watches, abort);
+    const emulator = new KubernetesEmulator(
+      `http://127.0.0.1:${port}`,
+      token,
+      requests,
+      server,
+      store,
+      controller,
+      seeder,
+      workloads,
+      handlers,
+      rbac,
+      behaviours,
+      faults,
+      watches,
+      abort,
+    );
     controller.start();
     return emulator;
   }
@@ -251,21 +266,25 @@ export class KubernetesEmulator {
   async waitForRolloutComplete(namespace: string, name: string, timeoutMs: number): Promise<Deployment> {
     let last: Deployment | undefined;
     try {
-      await this.waitFor(() => {
-        last = this.getDeployment(namespace, name);
-        if (!last) return false;
-        const s = last.status ?? {};
-        if (getCondition(s, 'Progressing')?.reason === REASON.timedOut) {
-          throw new Error(`deployment "${name}" exceeded its progress deadline`);
-        }
-        const desired = last.spec.replicas ?? 1;
-        return (
-          (s.observedGeneration ?? 0) >= (last.metadata.generation ?? 1) &&
-          (s.updatedReplicas ?? 0) === desired &&
-          (s.replicas ?? 0) === desired &&
-          (s.availableReplicas ?? 0) === desired
-        );
-      }, timeoutMs, `rollout of ${namespace}/${name}`);
+      await this.waitFor(
+        () => {
+          last = this.getDeployment(namespace, name);
+          if (!last) return false;
+          const s = last.status ?? {};
+          if (getCondition(s, 'Progressing')?.reason === REASON.timedOut) {
+            throw new Error(`deployment "${name}" exceeded its progress deadline`);
+          }
+          const desired = last.spec.replicas ?? 1;
+          return (
+            (s.observedGeneration ?? 0) >= (last.metadata.generation ?? 1) &&
+            (s.updatedReplicas ?? 0) === desired &&
+            (s.replicas ?? 0) === desired &&
+            (s.availableReplicas ?? 0) === desired
+          );
+        },
+        timeoutMs,
+        `rollout of ${namespace}/${name}`,
+      );
     } catch (err) {
       const status = last ? JSON.stringify(last.status) : 'not found';
       throw new Error(`${err instanceof Error ? err.message : String(err)}; status: ${status}`);

@@ -119,23 +119,25 @@ export function matchesLabelSelector(labels: Record<string, string> | undefined,
 
 /** `app=web,tier in (a,b)` — the text form, as the scale subresource reports in `status.selector`. */
 export function labelSelectorToString(selector: LabelSelector | undefined): string {
-  return selectorToRequirements(selector)
-    // biome-ignore lint/suspicious/useIterableCallbackReturn: the switch is exhaustive over Operator; TypeScript checks that every case returns
-    .map((r) => {
-      switch (r.operator) {
-        case 'In':
-          return r.values.length === 1 ? `${r.key}=${r.values[0]}` : `${r.key} in (${r.values.join(',')})`;
-        case 'NotIn':
-          return `${r.key} notin (${r.values.join(',')})`;
-        case 'Exists':
-          return r.key;
-        case 'DoesNotExist':
-          return `!${r.key}`;
-        case 'Gt':
-          return `${r.key}>${r.values[0]}`;
-        case 'Lt':
-          return `${r.key}<${r.values[0]}`;
-      }
-    })
-    .join(',');
+  return (
+    selectorToRequirements(selector)
+      // biome-ignore lint/suspicious/useIterableCallbackReturn: the switch is exhaustive over Operator; TypeScript checks that every case returns
+      .map((r) => {
+        switch (r.operator) {
+          case 'In':
+            return r.values.length === 1 ? `${r.key}=${r.values[0]}` : `${r.key} in (${r.values.join(',')})`;
+          case 'NotIn':
+            return `${r.key} notin (${r.values.join(',')})`;
+          case 'Exists':
+            return r.key;
+          case 'DoesNotExist':
+            return `!${r.key}`;
+          case 'Gt':
+            return `${r.key}>${r.values[0]}`;
+          case 'Lt':
+            return `${r.key}<${r.values[0]}`;
+        }
+      })
+      .join(',')
+  );
 }

@@ -25,7 +25,13 @@ export function validateName(name: unknown, field = 'metadata.name', label = fal
   if (typeof name !== 'string' || name === '') return [required(field)];
   const ok = label ? DNS_LABEL.test(name) && name.length <= 63 : DNS_SUBDOMAIN.test(name) && name.length <= 253;
   if (ok) return [];
-  return [badValue(field, name, `a lowercase RFC 1123 ${label ? 'label' : 'subdomain'} must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`)];
+  return [
+    badValue(
+      field,
+      name,
+      `a lowercase RFC 1123 ${label ? 'label' : 'subdomain'} must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
+    ),
+  ];
 }
 
 function validateStringMap(value: unknown, field: string): StatusCause[] {
@@ -56,10 +62,12 @@ function validateContainers(spec: JsonObject, field: string): StatusCause[] {
     const env = c['env'];
     if (env !== undefined) {
       if (!Array.isArray(env)) causes.push(badValue(`${at}.env`, env, 'must be a list'));
-      else env.forEach((e, j) => {
-        if (!isPlainObject(e) || typeof e['name'] !== 'string' || e['name'] === '') causes.push(required(`${at}.env[${j}].name`));
-        else if (e['value'] !== undefined && typeof e['value'] !== 'string') causes.push(badValue(`${at}.env[${j}].value`, e['value'], 'must be a string'));
-      });
+      else
+        env.forEach((e, j) => {
+          if (!isPlainObject(e) || typeof e['name'] !== 'string' || e['name'] === '') causes.push(required(`${at}.env[${j}].name`));
+          else if (e['value'] !== undefined && typeof e['value'] !== 'string')
+            causes.push(badValue(`${at}.env[${j}].value`, e['value'], 'must be a string'));
+        });
     }
   });
   return causes;
@@ -94,7 +102,7 @@ function validateIntOrPercent(value: unknown, field: string): StatusCause[] {
   if (value === undefined) return [];
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return [];
   if (typeof value === 'string' && INT_OR_PERCENT.test(value)) return [];
-  return [badValue(field, value, 'must be an integer or percentage (e.g \'5%\')')];
+  return [badValue(field, value, "must be an integer or percentage (e.g '5%')")];
 }
 
 /** Deployments and ReplicaSets share selector/template rules; the strategy is checked by kind. */
@@ -127,11 +135,19 @@ function validateDeploymentStrategy(spec: JsonObject): StatusCause[] {
   if (!isPlainObject(strategy)) return [...causes, badValue('spec.strategy', strategy, 'must be an object')];
   const type = strategy['type'];
   if (type !== undefined && type !== 'RollingUpdate' && type !== 'Recreate') {
-    causes.push({ field: 'spec.strategy.type', reason: 'FieldValueNotSupported', message: `Unsupported value: ${JSON.stringify(type)}: supported values: "Recreate", "RollingUpdate"` });
+    causes.push({
+      field: 'spec.strategy.type',
+      reason: 'FieldValueNotSupported',
+      message: `Unsupported value: ${JSON.stringify(type)}: supported values: "Recreate", "RollingUpdate"`,
+    });
   }
   const rolling = strategy['rollingUpdate'];
   if (type === 'Recreate' && rolling !== undefined) {
-    causes.push({ field: 'spec.strategy.rollingUpdate', reason: 'FieldValueForbidden', message: 'Forbidden: may not be specified when strategy `type` is \'Recreate\'' });
+    causes.push({
+      field: 'spec.strategy.rollingUpdate',
+      reason: 'FieldValueForbidden',
+      message: "Forbidden: may not be specified when strategy `type` is 'Recreate'",
+    });
   }
   if (isPlainObject(rolling)) {
     causes.push(...validateIntOrPercent(rolling['maxSurge'], 'spec.strategy.rollingUpdate.maxSurge'));

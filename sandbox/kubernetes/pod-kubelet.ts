@@ -126,7 +126,13 @@ export class PodKubelet {
       // The scheduler retries, and says so again now and then (the recorder counts repeats).
       if (sim.lastSchedulingEventAt === undefined || now - sim.lastSchedulingEventAt >= this.half * 10) {
         sim.lastSchedulingEventAt = now;
-        this.events.record({ involved: pod, type: 'Warning', reason: 'FailedScheduling', message: UNSCHEDULABLE_MESSAGE, source: { component: 'default-scheduler' } });
+        this.events.record({
+          involved: pod,
+          type: 'Warning',
+          reason: 'FailedScheduling',
+          message: UNSCHEDULABLE_MESSAGE,
+          source: { component: 'default-scheduler' },
+        });
       }
       return false;
     }
@@ -146,7 +152,14 @@ export class PodKubelet {
   private stepContainer(pod: Pod, sim: SimPod, c: SimContainer, now: number): void {
     const b = this.behaviours.get(c.image);
     const event = (type: 'Normal' | 'Warning', reason: string, message: string) =>
-      this.events.record({ involved: pod, type, reason, message, fieldPath: `spec.containers{${c.name}}`, source: { component: 'kubelet', host: sim.nodeName } });
+      this.events.record({
+        involved: pod,
+        type,
+        reason,
+        message,
+        fieldPath: `spec.containers{${c.name}}`,
+        source: { component: 'kubelet', host: sim.nodeName },
+      });
     switch (c.phase) {
       case 'creating':
       case 'pull-backoff':
@@ -154,7 +167,11 @@ export class PodKubelet {
         if (b.behaviour === 'image-pull-error') {
           c.pullFailures += 1;
           event('Normal', 'Pulling', `Pulling image "${c.image}"`);
-          event('Warning', 'Failed', `Failed to pull image "${c.image}": rpc error: code = NotFound desc = failed to pull and unpack image "${c.image}": failed to resolve reference "${c.image}": not found`);
+          event(
+            'Warning',
+            'Failed',
+            `Failed to pull image "${c.image}": rpc error: code = NotFound desc = failed to pull and unpack image "${c.image}": failed to resolve reference "${c.image}": not found`,
+          );
           event('Warning', 'Failed', 'Error: ErrImagePull');
           c.phase = 'pull-error';
           c.nextAt = now + this.half;
@@ -188,7 +205,14 @@ export class PodKubelet {
     }
   }
 
-  private stepRunning(pod: Pod, sim: SimPod, c: SimContainer, b: ResolvedBehaviour, now: number, event: (type: 'Normal' | 'Warning', reason: string, message: string) => void): void {
+  private stepRunning(
+    pod: Pod,
+    sim: SimPod,
+    c: SimContainer,
+    b: ResolvedBehaviour,
+    now: number,
+    event: (type: 'Normal' | 'Warning', reason: string, message: string) => void,
+  ): void {
     const startedAt = c.startedAt ?? now;
     if (b.behaviour === 'crash' || b.behaviour === 'oom') {
       if (now < startedAt + this.half) return;

@@ -41,7 +41,8 @@ function matches(list: string[], value: string): boolean {
 function ruleAllows(rule: RbacRule, a: ResourceAttributes): boolean {
   const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
   if (!matches(rule.apiGroups, a.group) || !matches(rule.verbs, a.verb)) return false;
-  if (!rule.resources.includes('*') && !rule.resources.includes(resource) && !(a.subresource && rule.resources.includes(`${a.resource}/*`))) return false;
+  if (!rule.resources.includes('*') && !rule.resources.includes(resource) && !(a.subresource && rule.resources.includes(`${a.resource}/*`)))
+    return false;
   // resourceNames never match a request without a name (list, watch, create), as in RBAC.
   if (rule.resourceNames && rule.resourceNames.length > 0 && (!a.name || !rule.resourceNames.includes(a.name))) return false;
   if (rule.namespaces && (!a.namespace || !rule.namespaces.includes(a.namespace))) return false;
@@ -71,10 +72,15 @@ export class RbacAuthorizer {
     const target = a.name ? `${qualified} "${a.name}"` : qualified;
     const full = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
     const scope = a.namespace ? ` in the namespace "${a.namespace}"` : ' at the cluster scope';
-    throw new ApiError(403, 'Forbidden', `${target} is forbidden: User "${user}" cannot ${a.verb} resource "${full}" in API group "${a.group}"${scope}`, {
-      ...(a.name ? { name: a.name } : {}),
-      group: a.group,
-      kind: a.resource,
-    });
+    throw new ApiError(
+      403,
+      'Forbidden',
+      `${target} is forbidden: User "${user}" cannot ${a.verb} resource "${full}" in API group "${a.group}"${scope}`,
+      {
+        ...(a.name ? { name: a.name } : {}),
+        group: a.group,
+        kind: a.resource,
+      },
+    );
   }
 }

@@ -114,7 +114,13 @@ export class ReplicaSetController {
       status: { phase: 'Pending', qosClass: 'BestEffort' },
     };
     const created = this.store.create('pods', pod);
-    this.events.record({ involved: rs, type: 'Normal', reason: 'SuccessfulCreate', message: `Created pod: ${name}`, source: { component: 'replicaset-controller' } });
+    this.events.record({
+      involved: rs,
+      type: 'Normal',
+      reason: 'SuccessfulCreate',
+      message: `Created pod: ${name}`,
+      source: { component: 'replicaset-controller' },
+    });
     return created;
   }
 
@@ -123,6 +129,12 @@ export class ReplicaSetController {
     marked.metadata.deletionTimestamp = kubeTime(now + 30_000);
     marked.metadata.deletionGracePeriodSeconds = 30;
     this.store.update('pods', marked);
-    this.events.record({ involved: rs, type: 'Normal', reason: 'SuccessfulDelete', message: `Deleted pod: ${pod.metadata.name}`, source: { component: 'replicaset-controller' } });
+    this.events.record({
+      involved: rs,
+      type: 'Normal',
+      reason: 'SuccessfulDelete',
+      message: `Deleted pod: ${pod.metadata.name}`,
+      source: { component: 'replicaset-controller' },
+    });
   }
 }

@@ -123,7 +123,14 @@ export class ResourceHandlers {
     return this.commitUpdate(def, namespace, name, obj, existing, dryRun);
   }
 
-  patch(def: ResourceDefinition, namespace: string | undefined, name: string, contentType: string, body: unknown, query: URLSearchParams): KubeObject {
+  patch(
+    def: ResourceDefinition,
+    namespace: string | undefined,
+    name: string,
+    contentType: string,
+    body: unknown,
+    query: URLSearchParams,
+  ): KubeObject {
     const dryRun = isDryRun(query);
     const existing = this.get(def, namespace, name);
     const patched = applyPatch(contentType, existing, body);
@@ -132,7 +139,14 @@ export class ResourceHandlers {
   }
 
   /** PUT or PATCH on `/status`: only the status of the submitted object is taken. */
-  writeStatus(def: ResourceDefinition, namespace: string | undefined, name: string, contentType: string | undefined, body: unknown, query: URLSearchParams): KubeObject {
+  writeStatus(
+    def: ResourceDefinition,
+    namespace: string | undefined,
+    name: string,
+    contentType: string | undefined,
+    body: unknown,
+    query: URLSearchParams,
+  ): KubeObject {
     const dryRun = isDryRun(query);
     const existing = this.get(def, namespace, name);
     const submitted = asObject(def, contentType === undefined ? body : applyPatch(contentType, existing, body));
@@ -179,7 +193,14 @@ export class ResourceHandlers {
     };
   }
 
-  private commitUpdate(def: ResourceDefinition, namespace: string | undefined, name: string, obj: KubeObject, existing: KubeObject, dryRun: boolean): KubeObject {
+  private commitUpdate(
+    def: ResourceDefinition,
+    namespace: string | undefined,
+    name: string,
+    obj: KubeObject,
+    existing: KubeObject,
+    dryRun: boolean,
+  ): KubeObject {
     if (obj.metadata.name !== name) {
       throw badRequest(`the name of the object (${String(obj.metadata.name)}) does not match the name on the URL (${name})`);
     }
@@ -190,7 +211,11 @@ export class ResourceHandlers {
       obj.metadata.namespace = namespace;
     }
     if (obj.metadata.uid !== undefined && obj.metadata.uid !== existing.metadata.uid) {
-      throw new ApiError(409, 'Conflict', `Precondition failed: UID in precondition: ${obj.metadata.uid}, UID in object meta: ${existing.metadata.uid}`);
+      throw new ApiError(
+        409,
+        'Conflict',
+        `Precondition failed: UID in precondition: ${obj.metadata.uid}, UID in object meta: ${existing.metadata.uid}`,
+      );
     }
     this.admit(def, obj, existing);
     // Only the /status subresource (and the controllers) change status.

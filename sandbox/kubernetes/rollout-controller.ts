@@ -7,7 +7,15 @@ import type { ObjectStore } from './object-store.js';
 import { controllerOf } from './owner-references.js';
 import { podTemplateHash } from './pod-template-hash.js';
 import { createRolloutReplicaSet, hashOf, revisionOf, sameTemplate } from './rollout-replica-sets.js';
-import { calculateRolloutPhase, durationMs, ROLLOUT_HASH_LABEL, ROLLOUT_REASON, ROLLOUT_REVISION_ANNOTATION, rolloutCondition, setRolloutCondition } from './rollout-phase.js';
+import {
+  calculateRolloutPhase,
+  durationMs,
+  ROLLOUT_HASH_LABEL,
+  ROLLOUT_REASON,
+  ROLLOUT_REVISION_ANNOTATION,
+  rolloutCondition,
+  setRolloutCondition,
+} from './rollout-phase.js';
 import type { Rollout, RolloutStatus } from './workload-types.js';
 
 const COMPONENT = 'rollouts-controller';
@@ -33,7 +41,9 @@ export class RolloutController {
   }
 
   private owned(ro: Rollout): ReplicaSet[] {
-    return this.store.scan<ReplicaSet>('replicasets', ro.metadata.namespace).filter((rs) => controllerOf(rs)?.uid === ro.metadata.uid && !rs.metadata.deletionTimestamp);
+    return this.store
+      .scan<ReplicaSet>('replicasets', ro.metadata.namespace)
+      .filter((rs) => controllerOf(rs)?.uid === ro.metadata.uid && !rs.metadata.deletionTimestamp);
   }
 
   private sync(ro: Rollout, now: number): void {
@@ -50,8 +60,11 @@ export class RolloutController {
       newRs = createRolloutReplicaSet(this.store, ro, hash, maxOld + 1);
       setRolloutCondition(status, 'Progressing', 'True', ROLLOUT_REASON.newRsCreated, `Created new replica set "${newRs.metadata.name}"`, now);
       this.lastProgressAt.set(ro.metadata.uid ?? '', now);
-    }
-    else if (revisionOf(newRs) < maxOld + 1) newRs = this.store.update('replicasets', { ...newRs, metadata: { ...newRs.metadata, annotations: { ...newRs.metadata.annotations, [ROLLOUT_REVISION_ANNOTATION]: String(maxOld + 1) } } });
+    } else if (revisionOf(newRs) < maxOld + 1)
+      newRs = this.store.update('replicasets', {
+        ...newRs,
+        metadata: { ...newRs.metadata, annotations: { ...newRs.metadata.annotations, [ROLLOUT_REVISION_ANNOTATION]: String(maxOld + 1) } },
+      });
     const newHash = hashOf(newRs) ?? hash;
     const revision = revisionOf(newRs);
 
@@ -118,7 +131,13 @@ export class RolloutController {
     latest.spec.replicas = replicas;
     latest.metadata.generation = (latest.metadata.generation ?? 1) + 1;
     this.store.update('replicasets', latest);
-    this.events.record({ involved: ro, type: 'Normal', reason: 'ScalingReplicaSet', message: `Scaled ${replicas > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${replicas}`, source: { component: COMPONENT } });
+    this.events.record({
+      involved: ro,
+      type: 'Normal',
+      reason: 'ScalingReplicaSet',
+      message: `Scaled ${replicas > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${replicas}`,
+      source: { component: COMPONENT },
+    });
   }
 
   private available(rs: ReplicaSet): number {
@@ -180,7 +199,9 @@ export class RolloutController {
       index += 1;
     }
     status.currentStepIndex = index;
-    status.canary = { weights: { canary: { weight, podTemplateHash: hashOf(newRs) }, stable: { weight: 100 - weight, podTemplateHash: hashOf(stable) } } };
+    status.canary = {
+      weights: { canary: { weight, podTemplateHash: hashOf(newRs) }, stable: { weight: 100 - weight, podTemplateHash: hashOf(stable) } },
+    };
     if (index < steps.length) return;
     // Every step done: the canary takes all replicas, then becomes the stable ReplicaSet.
     this.scale(ro, newRs, replicas);
@@ -199,7 +220,8 @@ export class RolloutController {
     for (const rs of old) if (rs.metadata.name !== stable.metadata.name) this.scale(ro, rs, 0);
     status.blueGreen = { ...status.blueGreen, previewSelector: hash };
     if (this.available(newRs) < replicas) return;
-    if (ro.spec.strategy.blueGreen?.autoPromotionEnabled === false && !status.promoteFull && this.paused(status, 'BlueGreenPause', undefined, now)) return;
+    if (ro.spec.strategy.blueGreen?.autoPromotionEnabled === false && !status.promoteFull && this.paused(status, 'BlueGreenPause', undefined, now))
+      return;
     this.switchActive(ro, status, hash);
     status.stableRS = hash;
     this.scale(ro, stable, 0);
@@ -219,7 +241,11 @@ export class RolloutController {
     const replicas = ro.spec.replicas ?? 1;
     const name = current?.metadata.name ?? ro.metadata.name;
     const paused = ro.spec.paused === true || (status.pauseConditions?.length ?? 0) > 0;
-    const complete = status.stableRS === status.currentPodHash && (status.updatedReplicas ?? 0) === replicas && (status.availableReplicas ?? 0) >= replicas && (status.replicas ?? 0) === replicas;
+    const complete =
+      status.stableRS === status.currentPodHash &&
+      (status.updatedReplicas ?? 0) === replicas &&
+      (status.availableReplicas ?? 0) >= replicas &&
+      (status.replicas ?? 0) === replicas;
     const progressing = rolloutCondition(status, 'Progressing');
     if (status.abort) {
       // Set when the abort is handled.
@@ -234,7 +260,8 @@ export class RolloutController {
       (status.availableReplicas ?? 0) !== (previous.availableReplicas ?? 0) ||
       (status.currentStepIndex ?? 0) !== (previous.currentStepIndex ?? 0)
     ) {
-      if (progressing?.reason !== ROLLOUT_REASON.timedOut) setRolloutCondition(status, 'Progressing', 'True', ROLLOUT_REASON.rsUpdated, `ReplicaSet "${name}" is progressing.`, now);
+      if (progressing?.reason !== ROLLOUT_REASON.timedOut)
+        setRolloutCondition(status, 'Progressing', 'True', ROLLOUT_REASON.rsUpdated, `ReplicaSet "${name}" is progressing.`, now);
       this.lastProgressAt.set(uid, now);
     } else {
       const since = this.lastProgressAt.get(uid) ?? now;
@@ -246,10 +273,31 @@ export class RolloutController {
       }
     }
     const available = (status.availableReplicas ?? 0) >= replicas;
-    setRolloutCondition(status, 'Available', available ? 'True' : 'False', 'AvailableReason', available ? 'Rollout has minimum availability' : 'Rollout does not have minimum availability', now);
+    setRolloutCondition(
+      status,
+      'Available',
+      available ? 'True' : 'False',
+      'AvailableReason',
+      available ? 'Rollout has minimum availability' : 'Rollout does not have minimum availability',
+      now,
+    );
     setRolloutCondition(status, 'Paused', paused ? 'True' : 'False', ROLLOUT_REASON.paused, 'Rollout is paused', now);
     const healthy = calculateRolloutPhase(ro, status).phase === 'Healthy';
-    setRolloutCondition(status, 'Healthy', healthy ? 'True' : 'False', 'RolloutHealthy', healthy ? 'Rollout is healthy' : 'Rollout is not healthy', now);
-    setRolloutCondition(status, 'Completed', complete ? 'True' : 'False', complete ? 'RolloutCompleted' : 'RolloutNotCompleted', complete ? 'Rollout is completed' : 'Rollout not completed', now);
+    setRolloutCondition(
+      status,
+      'Healthy',
+      healthy ? 'True' : 'False',
+      'RolloutHealthy',
+      healthy ? 'Rollout is healthy' : 'Rollout is not healthy',
+      now,
+    );
+    setRolloutCondition(
+      status,
+      'Completed',
+      complete ? 'True' : 'False',
+      complete ? 'RolloutCompleted' : 'RolloutNotCompleted',
+      complete ? 'Rollout is completed' : 'Rollout not completed',
+      now,
+    );
   }
 }

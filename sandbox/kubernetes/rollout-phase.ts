@@ -22,29 +22,46 @@ export function rolloutCondition(status: RolloutStatus, type: string): Condition
 }
 
 /** SetRolloutCondition: same status and reason is no change; a new reason with the same status keeps lastTransitionTime. */
-export function setRolloutCondition(status: RolloutStatus, type: string, value: Condition['status'], reason: string, message: string, now: number): void {
+export function setRolloutCondition(
+  status: RolloutStatus,
+  type: string,
+  value: Condition['status'],
+  reason: string,
+  message: string,
+  now: number,
+): void {
   const conditions = status.conditions ?? [];
   const current = conditions.find((c) => c.type === type);
   if (current && current.status === value && current.reason === reason && current.message === message) return;
   const t = kubeTime(now);
-  const next: Condition = { type, status: value, reason, message, lastUpdateTime: t, lastTransitionTime: current && current.status === value ? current.lastTransitionTime : t };
+  const next: Condition = {
+    type,
+    status: value,
+    reason,
+    message,
+    lastUpdateTime: t,
+    lastTransitionTime: current && current.status === value ? current.lastTransitionTime : t,
+  };
   status.conditions = current ? conditions.map((c) => (c.type === type ? next : c)) : [...conditions, next];
 }
 
 export function calculateRolloutPhase(ro: Rollout, s: RolloutStatus): { phase: NonNullable<RolloutStatus['phase']>; message: string } {
   for (const c of s.conditions ?? []) {
     if (c.type === 'InvalidSpec') return { phase: 'Degraded', message: `InvalidSpec: ${c.message ?? ''}` };
-    if (c.reason === ROLLOUT_REASON.aborted || c.reason === ROLLOUT_REASON.timedOut) return { phase: 'Degraded', message: `${c.reason}: ${c.message ?? ''}` };
+    if (c.reason === ROLLOUT_REASON.aborted || c.reason === ROLLOUT_REASON.timedOut)
+      return { phase: 'Degraded', message: `${c.reason}: ${c.message ?? ''}` };
   }
   if (ro.spec.paused) return { phase: 'Paused', message: 'manually paused' };
   const pause = s.pauseConditions?.[0];
   if (pause) return { phase: 'Paused', message: pause.reason };
   const replicas = ro.spec.replicas ?? 1;
   if ((s.updatedReplicas ?? 0) < replicas) return { phase: 'Progressing', message: 'more replicas need to be updated' };
-  if ((s.availableReplicas ?? 0) < (s.updatedReplicas ?? 0)) return { phase: 'Progressing', message: 'updated replicas are still becoming available' };
+  if ((s.availableReplicas ?? 0) < (s.updatedReplicas ?? 0))
+    return { phase: 'Progressing', message: 'updated replicas are still becoming available' };
   const promoted = s.stableRS !== undefined && s.stableRS === s.currentPodHash;
   if (ro.spec.strategy.blueGreen) {
-    if (!s.blueGreen?.activeSelector || s.blueGreen.activeSelector !== s.currentPodHash) return { phase: 'Progressing', message: 'active service cutover pending' };
+    if (!s.blueGreen?.activeSelector || s.blueGreen.activeSelector !== s.currentPodHash)
+      return { phase: 'Progressing', message: 'active service cutover pending' };
     if (!promoted) return { phase: 'Progressing', message: 'waiting for post-promotion verification to complete' };
   } else {
     if ((s.replicas ?? 0) > (s.updatedReplicas ?? 0)) return { phase: 'Progressing', message: 'old replicas are pending termination' };

@@ -41,7 +41,14 @@ export class ScaleSubresource {
   }
 
   /** PUT (contentType undefined) or PATCH of a Scale. */
-  update(def: ResourceDefinition, namespace: string | undefined, name: string, contentType: string | undefined, body: unknown, query: URLSearchParams): Scale {
+  update(
+    def: ResourceDefinition,
+    namespace: string | undefined,
+    name: string,
+    contentType: string | undefined,
+    body: unknown,
+    query: URLSearchParams,
+  ): Scale {
     const dryRun = isDryRun(query);
     const existing = this.handlers.get(def, namespace, name) as Scalable;
     const current = toScale(existing);

@@ -37,7 +37,10 @@ export class StatefulSetController {
   }
 
   private sync(set: StatefulSet, now: number): void {
-    const { revision: update, collisionCount } = ensureRevision(this.store, set, { labels: { ...set.spec.template.metadata?.labels }, annotations: set.metadata.annotations });
+    const { revision: update, collisionCount } = ensureRevision(this.store, set, {
+      labels: { ...set.spec.template.metadata?.labels },
+      annotations: set.metadata.annotations,
+    });
     const revisions = ownedRevisions(this.store, set);
     const current = revisions.find((cr) => cr.metadata.name === set.status?.currentRevision) ?? update;
     const pods = podsOf(this.store, set);
@@ -60,7 +63,12 @@ export class StatefulSetController {
       collisionCount,
     };
     // completeRollingUpdate: once every pod runs the update revision and is ready, it becomes current.
-    if (set.spec.updateStrategy?.type !== 'OnDelete' && status.updatedReplicas === replicas && status.replicas === replicas && status.readyReplicas === replicas) {
+    if (
+      set.spec.updateStrategy?.type !== 'OnDelete' &&
+      status.updatedReplicas === replicas &&
+      status.replicas === replicas &&
+      status.readyReplicas === replicas
+    ) {
       status.currentRevision = update.metadata.name;
       status.currentReplicas = status.updatedReplicas;
     }
@@ -69,7 +77,12 @@ export class StatefulSetController {
     if (latest && !deepEqual(latest.status, status)) this.store.update('statefulsets', { ...latest, status });
   }
 
-  private templateFor(set: StatefulSet, current: ControllerRevision, update: ControllerRevision, ordinal: number): { template: PodTemplateSpec; revision: string } {
+  private templateFor(
+    set: StatefulSet,
+    current: ControllerRevision,
+    update: ControllerRevision,
+    ordinal: number,
+  ): { template: PodTemplateSpec; revision: string } {
     const strategy = set.spec.updateStrategy;
     const partition = strategy?.type === 'RollingUpdate' ? (strategy.rollingUpdate?.partition ?? 0) : 0;
     const useCurrent = strategy?.type === 'RollingUpdate' && ordinal < partition;
@@ -87,12 +100,22 @@ export class StatefulSetController {
       if (!pod) {
         const { template, revision } = this.templateFor(set, current, update, i);
         const name = `${set.metadata.name}-${i}`;
-        createOwnedPod(this.store, this.events, set, {
-          name,
-          template,
-          labels: { [CONTROLLER_REVISION_HASH_LABEL]: revision, 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(i) },
-          extraSpec: { hostname: name, ...(set.spec.serviceName ? { subdomain: set.spec.serviceName } : {}) },
-        }, COMPONENT);
+        createOwnedPod(
+          this.store,
+          this.events,
+          set,
+          {
+            name,
+            template,
+            labels: {
+              [CONTROLLER_REVISION_HASH_LABEL]: revision,
+              'statefulset.kubernetes.io/pod-name': name,
+              'apps.kubernetes.io/pod-index': String(i),
+            },
+            extraSpec: { hostname: name, ...(set.spec.serviceName ? { subdomain: set.spec.serviceName } : {}) },
+          },
+          COMPONENT,
+        );
         if (monotonic) return;
         continue;
       }

@@ -97,9 +97,7 @@ export class WatchHub {
 
     const unsubscribe = this.store.subscribe(deliver);
     const timer =
-      spec.timeoutSeconds !== undefined && spec.timeoutSeconds > 0
-        ? setTimeout(() => res.end(), spec.timeoutSeconds * 1000).unref()
-        : undefined;
+      spec.timeoutSeconds !== undefined && spec.timeoutSeconds > 0 ? setTimeout(() => res.end(), spec.timeoutSeconds * 1000).unref() : undefined;
     // Changes are delivered synchronously, so the current resourceVersion is always safe to resume from.
     const bookmarks = spec.allowBookmarks
       ? setInterval(

@@ -59,7 +59,13 @@ export function createOwnedPod(store: ObjectStore, events: EventRecorder, owner:
     status: { phase: 'Pending', qosClass: 'BestEffort' },
   };
   const created = store.create('pods', pod);
-  events.record({ involved: owner, type: 'Normal', reason: 'SuccessfulCreate', message: `create Pod ${input.name} in ${owner.kind} ${owner.metadata.name} successful`, source: { component } });
+  events.record({
+    involved: owner,
+    type: 'Normal',
+    reason: 'SuccessfulCreate',
+    message: `create Pod ${input.name} in ${owner.kind} ${owner.metadata.name} successful`,
+    source: { component },
+  });
   return created;
 }
 
@@ -70,5 +76,11 @@ export function deleteOwnedPod(store: ObjectStore, events: EventRecorder, owner:
   marked.metadata.deletionTimestamp = kubeTime(now + 30_000);
   marked.metadata.deletionGracePeriodSeconds = 30;
   store.update('pods', marked);
-  events.record({ involved: owner, type: 'Normal', reason: 'SuccessfulDelete', message: `delete Pod ${pod.metadata.name} in ${owner.kind} ${owner.metadata.name} successful`, source: { component } });
+  events.record({
+    involved: owner,
+    type: 'Normal',
+    reason: 'SuccessfulDelete',
+    message: `delete Pod ${pod.metadata.name} in ${owner.kind} ${owner.metadata.name} successful`,
+    source: { component },
+  });
 }

@@ -101,7 +101,14 @@ export class WorkloadSeeder {
     });
   }
 
-  private runningPod(owner: KubeObject, name: string, template: PodTemplateSpec, labels: Record<string, string>, startedAt: number, nodeName?: string): void {
+  private runningPod(
+    owner: KubeObject,
+    name: string,
+    template: PodTemplateSpec,
+    labels: Record<string, string>,
+    startedAt: number,
+    nodeName?: string,
+  ): void {
     const pod: Pod = {
       apiVersion: 'v1',
       kind: 'Pod',
@@ -113,7 +120,13 @@ export class WorkloadSeeder {
         labels: { ...template.metadata?.labels, ...labels },
         ownerReferences: [controllerRefTo(owner)],
       },
-      spec: { ...deepClone(template.spec), ...(nodeName ? { nodeName } : {}), serviceAccountName: 'default', serviceAccount: 'default', enableServiceLinks: true },
+      spec: {
+        ...deepClone(template.spec),
+        ...(nodeName ? { nodeName } : {}),
+        serviceAccountName: 'default',
+        serviceAccount: 'default',
+        enableServiceLinks: true,
+      },
     };
     this.store.create('pods', this.kubelet.seedRunning(pod, startedAt));
   }
@@ -126,7 +139,15 @@ export class WorkloadSeeder {
     const set: StatefulSet = {
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',
-      metadata: { name: input.name, namespace: input.namespace, uid: randomUUID(), labels: { ...labels }, annotations: { ...input.annotations }, generation: templates.length, creationTimestamp: kubeTime(base) },
+      metadata: {
+        name: input.name,
+        namespace: input.namespace,
+        uid: randomUUID(),
+        labels: { ...labels },
+        annotations: { ...input.annotations },
+        generation: templates.length,
+        creationTimestamp: kubeTime(base),
+      },
       spec: {
         replicas: input.replicas,
         serviceName: input.name,
@@ -143,10 +164,30 @@ export class WorkloadSeeder {
     const deployedAt = base + (templates.length - 1) * SPACING_MS;
     for (let i = 0; i < input.replicas; i++) {
       const name = `${input.name}-${i}`;
-      this.runningPod(set, name, set.spec.template, { [CONTROLLER_REVISION_HASH_LABEL]: current.metadata.name, 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(i) }, deployedAt + 5000 + i * 1000);
+      this.runningPod(
+        set,
+        name,
+        set.spec.template,
+        {
+          [CONTROLLER_REVISION_HASH_LABEL]: current.metadata.name,
+          'statefulset.kubernetes.io/pod-name': name,
+          'apps.kubernetes.io/pod-index': String(i),
+        },
+        deployedAt + 5000 + i * 1000,
+      );
     }
     const n = input.replicas;
-    set.status = { observedGeneration: templates.length, replicas: n, readyReplicas: n, availableReplicas: n, currentReplicas: n, updatedReplicas: n, currentRevision: current.metadata.name, updateRevision: current.metadata.name, collisionCount: 0 };
+    set.status = {
+      observedGeneration: templates.length,
+      replicas: n,
+      readyReplicas: n,
+      availableReplicas: n,
+      currentReplicas: n,
+      updatedReplicas: n,
+      currentRevision: current.metadata.name,
+      updateRevision: current.metadata.name,
+      collisionCount: 0,
+    };
     return this.store.create('statefulsets', set);
   }
 
@@ -158,8 +199,20 @@ export class WorkloadSeeder {
     const ds: DaemonSet = {
       apiVersion: 'apps/v1',
       kind: 'DaemonSet',
-      metadata: { name: input.name, namespace: input.namespace, uid: randomUUID(), labels: { ...labels }, annotations: { ...input.annotations, 'deprecated.daemonset.template.generation': String(templates.length) }, generation: templates.length, creationTimestamp: kubeTime(base) },
-      spec: { selector: { matchLabels: { ...labels } }, template: deepClone(templates[templates.length - 1] as PodTemplateSpec), ...(input.updateStrategy ? { updateStrategy: deepClone(input.updateStrategy) } : {}) },
+      metadata: {
+        name: input.name,
+        namespace: input.namespace,
+        uid: randomUUID(),
+        labels: { ...labels },
+        annotations: { ...input.annotations, 'deprecated.daemonset.template.generation': String(templates.length) },
+        generation: templates.length,
+        creationTimestamp: kubeTime(base),
+      },
+      spec: {
+        selector: { matchLabels: { ...labels } },
+        template: deepClone(templates[templates.length - 1] as PodTemplateSpec),
+        ...(input.updateStrategy ? { updateStrategy: deepClone(input.updateStrategy) } : {}),
+      },
     };
     this.check('DaemonSet', 'daemonsets', ds);
     defaultDaemonSet(ds);
@@ -168,10 +221,27 @@ export class WorkloadSeeder {
     const deployedAt = base + (templates.length - 1) * SPACING_MS;
     NODE_NAMES.forEach((node, i) => {
       const name = `${input.name}-${nameSuffix(`${ds.metadata.uid}/seed/${i}`)}`;
-      this.runningPod(ds, name, ds.spec.template, { [CONTROLLER_REVISION_HASH_LABEL]: hash, 'pod-template-generation': String(templates.length) }, deployedAt + 5000 + i * 1000, node);
+      this.runningPod(
+        ds,
+        name,
+        ds.spec.template,
+        { [CONTROLLER_REVISION_HASH_LABEL]: hash, 'pod-template-generation': String(templates.length) },
+        deployedAt + 5000 + i * 1000,
+        node,
+      );
     });
     const n = NODE_NAMES.length;
-    ds.status = { currentNumberScheduled: n, numberMisscheduled: 0, desiredNumberScheduled: n, numberReady: n, observedGeneration: templates.length, updatedNumberScheduled: n, numberAvailable: n, numberUnavailable: 0, collisionCount: 0 };
+    ds.status = {
+      currentNumberScheduled: n,
+      numberMisscheduled: 0,
+      desiredNumberScheduled: n,
+      numberReady: n,
+      observedGeneration: templates.length,
+      updatedNumberScheduled: n,
+      numberAvailable: n,
+      numberUnavailable: 0,
+      collisionCount: 0,
+    };
     return this.store.create('daemonsets', ds);
   }
 
@@ -185,7 +255,15 @@ export class WorkloadSeeder {
     const ro: Rollout = {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Rollout',
-      metadata: { name: input.name, namespace: input.namespace, uid: randomUUID(), labels: { ...labels }, annotations: { ...input.annotations, [ROLLOUT_REVISION_ANNOTATION]: String(templates.length) }, generation: templates.length, creationTimestamp: kubeTime(base) },
+      metadata: {
+        name: input.name,
+        namespace: input.namespace,
+        uid: randomUUID(),
+        labels: { ...labels },
+        annotations: { ...input.annotations, [ROLLOUT_REVISION_ANNOTATION]: String(templates.length) },
+        generation: templates.length,
+        creationTimestamp: kubeTime(base),
+      },
       spec: {
         replicas: input.replicas,
         selector: { matchLabels: { ...labels } },
@@ -213,20 +291,33 @@ export class WorkloadSeeder {
           generation: isCurrent ? 1 : 2,
           creationTimestamp: kubeTime(base + i * SPACING_MS),
           labels: { ...rsTemplate.metadata.labels },
-          annotations: { ...input.history?.[i]?.annotations, [ROLLOUT_REVISION_ANNOTATION]: String(i + 1), 'rollout.argoproj.io/desired-replicas': String(input.replicas) },
+          annotations: {
+            ...input.history?.[i]?.annotations,
+            [ROLLOUT_REVISION_ANNOTATION]: String(i + 1),
+            'rollout.argoproj.io/desired-replicas': String(input.replicas),
+          },
           ownerReferences: [controllerRefTo(ro)],
         },
         spec: { replicas, minReadySeconds: 0, selector: { matchLabels: { ...labels, [ROLLOUT_HASH_LABEL]: hash } }, template: rsTemplate },
-        status: replicas > 0
-          ? { replicas, fullyLabeledReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas, observedGeneration: 1 }
-          : { replicas: 0, observedGeneration: isCurrent ? 1 : 2 },
+        status:
+          replicas > 0
+            ? { replicas, fullyLabeledReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas, observedGeneration: 1 }
+            : { replicas: 0, observedGeneration: isCurrent ? 1 : 2 },
       });
       if (!isCurrent) return;
-      for (let p = 0; p < replicas; p++) this.runningPod(rs, `${rs.metadata.name}-${nameSuffix(`${rs.metadata.uid}/seed/${p}`)}`, rsTemplate, {}, deployedAt + 5000 + p * 1000);
+      for (let p = 0; p < replicas; p++)
+        this.runningPod(rs, `${rs.metadata.name}-${nameSuffix(`${rs.metadata.uid}/seed/${p}`)}`, rsTemplate, {}, deployedAt + 5000 + p * 1000);
     });
     const hash = hashes[hashes.length - 1] as string;
     const t = kubeTime(deployedAt + 60_000);
-    const condition = (type: string, reason: string, message: string) => ({ type, status: 'True' as const, reason, message, lastUpdateTime: t, lastTransitionTime: t });
+    const condition = (type: string, reason: string, message: string) => ({
+      type,
+      status: 'True' as const,
+      reason,
+      message,
+      lastUpdateTime: t,
+      lastTransitionTime: t,
+    });
     const steps = input.strategy.canary?.steps?.length;
     ro.status = {
       phase: 'Healthy',

@@ -44,7 +44,13 @@ export function handleEnqueue(state: FakePagerDutyState, json: unknown, jsonOk: 
   if (action === 'trigger') errors.push(...payloadErrors(payload));
   // Events API v2: top-level `links`, each `{ href, text? }`, shown on the alert.
   const links = json.links;
-  if (links !== undefined && (!Array.isArray(links) || !links.every((l) => isObject(l) && typeof l.href === 'string' && /^https?:\/\//.test(l.href) && (l.text === undefined || typeof l.text === 'string')))) {
+  if (
+    links !== undefined &&
+    (!Array.isArray(links) ||
+      !links.every(
+        (l) => isObject(l) && typeof l.href === 'string' && /^https?:\/\//.test(l.href) && (l.text === undefined || typeof l.text === 'string'),
+      ))
+  ) {
     errors.push("'links' must be an array of { href, text } with http(s) hrefs");
   }
   if (errors.length > 0) return invalid(errors);

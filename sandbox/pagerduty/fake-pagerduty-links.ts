@@ -17,7 +17,11 @@ export interface FakeSlackConnection {
 
 const PAGE_MAX = 100;
 
-export function handleLinks(req: RestRequest, incidents: Map<string, FakeIncident>, connections: readonly FakeSlackConnection[]): FakeAnswer | undefined {
+export function handleLinks(
+  req: RestRequest,
+  incidents: Map<string, FakeIncident>,
+  connections: readonly FakeSlackConnection[],
+): FakeAnswer | undefined {
   const conn = /^\/integration-slack\/workspaces\/([^/]+)\/connections$/.exec(req.path);
   if (conn && req.method === 'GET') {
     const workspace = decodeURIComponent(conn[1]!);
@@ -28,8 +32,20 @@ export function handleLinks(req: RestRequest, incidents: Map<string, FakeInciden
     return {
       status: 200,
       body: {
-        slack_connections: slice.map((c) => ({ id: c.id, source_id: c.sourceId, source_name: c.sourceId, source_type: c.sourceType, channel_id: c.channelId, channel_name: c.channelName, notification_type: 'responder', config: { events: ['incident.triggered', 'incident.resolved'], priorities: ['*'], urgency: null } })),
-        limit: paged.limit, offset: paged.offset, more: paged.offset + slice.length < all.length, total: all.length,
+        slack_connections: slice.map((c) => ({
+          id: c.id,
+          source_id: c.sourceId,
+          source_name: c.sourceId,
+          source_type: c.sourceType,
+          channel_id: c.channelId,
+          channel_name: c.channelName,
+          notification_type: 'responder',
+          config: { events: ['incident.triggered', 'incident.resolved'], priorities: ['*'], urgency: null },
+        })),
+        limit: paged.limit,
+        offset: paged.offset,
+        more: paged.offset + slice.length < all.length,
+        total: all.length,
       },
     };
   }
@@ -41,14 +57,30 @@ export function handleLinks(req: RestRequest, incidents: Map<string, FakeInciden
     const bad = statuses.find((s) => !['triggered', 'acknowledged', 'resolved'].includes(s));
     if (bad) return restError(400, 'Invalid Input Provided', 2001, [`Statuses must be one of triggered, acknowledged, resolved (got ${bad}).`]);
     const all = [...incidents.values()]
-      .filter((i) => (services.length === 0 || services.includes(i.serviceId)) && (statuses.length === 0 ? i.status !== 'resolved' : statuses.includes(i.status)))
+      .filter(
+        (i) =>
+          (services.length === 0 || services.includes(i.serviceId)) &&
+          (statuses.length === 0 ? i.status !== 'resolved' : statuses.includes(i.status)),
+      )
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     const slice = all.slice(paged.offset, paged.offset + paged.limit);
     return {
       status: 200,
       body: {
-        incidents: slice.map((i) => ({ id: i.id, type: 'incident', title: i.title, status: i.status, urgency: i.urgency, created_at: i.createdAt, html_url: `https://fake.pagerduty.test/incidents/${i.id}`, service: { id: i.serviceId, type: 'service_reference' } })),
-        limit: paged.limit, offset: paged.offset, more: paged.offset + slice.length < all.length, total: null,
+        incidents: slice.map((i) => ({
+          id: i.id,
+          type: 'incident',
+          title: i.title,
+          status: i.status,
+          urgency: i.urgency,
+          created_at: i.createdAt,
+          html_url: `https://fake.pagerduty.test/incidents/${i.id}`,
+          service: { id: i.serviceId, type: 'service_reference' },
+        })),
+        limit: paged.limit,
+        offset: paged.offset,
+        more: paged.offset + slice.length < all.length,
+        total: null,
       },
     };
   }

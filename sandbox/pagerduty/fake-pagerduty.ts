@@ -122,7 +122,14 @@ class FakePagerDutyServer implements FakePagerDuty {
     return this.state.incidents.get(id);
   }
   addSlackConnection(c: { workspaceId: string; channelId: string; serviceId: string }): void {
-    this.state.slackConnections.push({ id: `PSC${this.state.slackConnections.length + 1}`, workspaceId: c.workspaceId, channelId: c.channelId, channelName: c.channelId.toLowerCase(), sourceId: c.serviceId, sourceType: 'service_reference' });
+    this.state.slackConnections.push({
+      id: `PSC${this.state.slackConnections.length + 1}`,
+      workspaceId: c.workspaceId,
+      channelId: c.channelId,
+      channelName: c.channelId.toLowerCase(),
+      sourceId: c.serviceId,
+      sourceType: 'service_reference',
+    });
   }
   addLogEntry(incidentId: string, entry: FakeLogEntrySeed): void {
     const incident = this.state.incidents.get(incidentId);

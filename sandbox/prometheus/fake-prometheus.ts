@@ -58,8 +58,13 @@ export async function startFakePrometheus(): Promise<FakePrometheus> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    set: (query, values) => { sequences.set(query, values); calls.set(query, 0); },
-    setSeries: (query, series, options = {}) => { labelled.set(query, { series, since: options.since?.getTime() ?? 0 }); },
+    set: (query, values) => {
+      sequences.set(query, values);
+      calls.set(query, 0);
+    },
+    setSeries: (query, series, options = {}) => {
+      labelled.set(query, { series, since: options.since?.getTime() ?? 0 });
+    },
     queries,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

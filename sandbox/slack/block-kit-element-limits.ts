@@ -1,22 +1,11 @@
-import {
-  BLOCK_KIT_LIMITS as L,
-  type BlockKitProblems,
-  KNOWN_ELEMENT_TYPES,
-  checkMaxLength,
-  checkTextObject,
-  isRecord,
-} from './block-kit-rules.js';
+import { BLOCK_KIT_LIMITS as L, type BlockKitProblems, KNOWN_ELEMENT_TYPES, checkMaxLength, checkTextObject, isRecord } from './block-kit-rules.js';
 
 /**
  * Checks one interactive/input element (button, select, overflow …) wherever it sits: an actions
  * block, a section accessory or an input block. Returns its action_id (if any) so the caller can
  * reject duplicates within the block, as Slack does.
  */
-export function checkElement(
-  problems: BlockKitProblems,
-  pointer: string,
-  element: unknown,
-): string | undefined {
+export function checkElement(problems: BlockKitProblems, pointer: string, element: unknown): string | undefined {
   if (!isRecord(element)) {
     problems.add(pointer, 'must provide an object');
     return undefined;
@@ -55,34 +44,20 @@ export function checkElement(
   return typeof element.action_id === 'string' ? element.action_id : undefined;
 }
 
-function checkButton(
-  problems: BlockKitProblems,
-  pointer: string,
-  button: Record<string, unknown>,
-): void {
+function checkButton(problems: BlockKitProblems, pointer: string, button: Record<string, unknown>): void {
   checkTextObject(problems, `${pointer}/text`, button.text, {
     max: L.buttonText,
     plainTextOnly: true,
   });
   checkMaxLength(problems, `${pointer}/value`, button.value, L.buttonValue);
   checkMaxLength(problems, `${pointer}/url`, button.url, L.buttonUrl);
-  checkMaxLength(
-    problems,
-    `${pointer}/accessibility_label`,
-    button.accessibility_label,
-    L.buttonAccessibilityLabel,
-  );
+  checkMaxLength(problems, `${pointer}/accessibility_label`, button.accessibility_label, L.buttonAccessibilityLabel);
   if (button.style !== undefined && button.style !== 'primary' && button.style !== 'danger') {
     problems.add(`${pointer}/style`, 'must be one of primary, danger');
   }
 }
 
-function checkOptions(
-  problems: BlockKitProblems,
-  pointer: string,
-  element: Record<string, unknown>,
-  maxOptions: number,
-): void {
+function checkOptions(problems: BlockKitProblems, pointer: string, element: Record<string, unknown>, maxOptions: number): void {
   const options = element.options;
   if (options === undefined) return; // option_groups / external data sources are not modelled
   if (!Array.isArray(options)) {

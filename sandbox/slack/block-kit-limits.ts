@@ -51,12 +51,7 @@ export function validateModalView(view: unknown): string[] {
   return problems.messages;
 }
 
-function checkBlocks(
-  problems: BlockKitProblems,
-  pointer: string,
-  blocks: unknown,
-  surface: BlockSurface,
-): void {
+function checkBlocks(problems: BlockKitProblems, pointer: string, blocks: unknown, surface: BlockSurface): void {
   if (!Array.isArray(blocks)) {
     problems.add(pointer, 'must provide an array');
     return;
@@ -129,11 +124,7 @@ function checkBlock(problems: BlockKitProblems, pointer: string, block: unknown)
   }
 }
 
-function checkSection(
-  problems: BlockKitProblems,
-  pointer: string,
-  block: Record<string, unknown>,
-): void {
+function checkSection(problems: BlockKitProblems, pointer: string, block: Record<string, unknown>): void {
   if (block.text === undefined && block.fields === undefined) {
     problems.add(pointer, 'must provide text or fields');
   }
@@ -155,11 +146,7 @@ function checkSection(
   if (block.accessory !== undefined) checkElement(problems, `${pointer}/accessory`, block.accessory);
 }
 
-function checkActions(
-  problems: BlockKitProblems,
-  pointer: string,
-  block: Record<string, unknown>,
-): void {
+function checkActions(problems: BlockKitProblems, pointer: string, block: Record<string, unknown>): void {
   const elements = block.elements;
   if (!Array.isArray(elements) || elements.length === 0) {
     problems.add(`${pointer}/elements`, 'must provide a non-empty array');
@@ -178,11 +165,7 @@ function checkActions(
   });
 }
 
-function checkContext(
-  problems: BlockKitProblems,
-  pointer: string,
-  block: Record<string, unknown>,
-): void {
+function checkContext(problems: BlockKitProblems, pointer: string, block: Record<string, unknown>): void {
   const elements = block.elements;
   if (!Array.isArray(elements) || elements.length === 0) {
     problems.add(`${pointer}/elements`, 'must provide a non-empty array');

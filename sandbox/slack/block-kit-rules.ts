@@ -115,12 +115,7 @@ export function charLength(text: string): number {
   return n;
 }
 
-export function checkMaxLength(
-  problems: BlockKitProblems,
-  pointer: string,
-  value: unknown,
-  max: number,
-): void {
+export function checkMaxLength(problems: BlockKitProblems, pointer: string, value: unknown, max: number): void {
   if (value === undefined) return;
   if (typeof value !== 'string') {
     problems.add(pointer, 'must be a string');
@@ -135,12 +130,7 @@ export interface TextRule {
 }
 
 /** A text composition object: {type: plain_text|mrkdwn, text: 1..max chars}. */
-export function checkTextObject(
-  problems: BlockKitProblems,
-  pointer: string,
-  value: unknown,
-  rule: TextRule,
-): void {
+export function checkTextObject(problems: BlockKitProblems, pointer: string, value: unknown, rule: TextRule): void {
   if (!isRecord(value)) {
     problems.add(pointer, 'must provide an object');
     return;

@@ -1,12 +1,5 @@
 import { isMessageTextTooLong, validateBlocks } from './block-kit-limits.js';
-import {
-  type ApiArgs,
-  type ApiBody,
-  ApiError,
-  blocksArg,
-  optionalString,
-  problemsError,
-} from './fake-slack-api-args.js';
+import { type ApiArgs, type ApiBody, ApiError, blocksArg, optionalString, problemsError } from './fake-slack-api-args.js';
 import type { FakeSlackMessage, SlackBlock } from './fake-slack-types.js';
 import type { FakeSlackWorkspace } from './fake-slack-workspace.js';
 import { withGeneratedIds } from './slack-block-ids.js';

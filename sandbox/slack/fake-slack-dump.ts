@@ -37,24 +37,15 @@ export function describeRecorded(ws: FakeSlackWorkspace): string {
     ),
     section(
       'Ephemerals',
-      ws.ephemerals.map(
-        (e) => `  ${e.channel} → ${e.user} ${e.ts} via ${e.via}: ${clip(e.text)}${blockTypes(e.blocks)}`,
-      ),
+      ws.ephemerals.map((e) => `  ${e.channel} → ${e.user} ${e.ts} via ${e.via}: ${clip(e.text)}${blockTypes(e.blocks)}`),
     ),
     section(
       'Response URLs',
-      ws.responses.map(
-        (r) =>
-          `  ${r.kind} ${r.channel}/${r.user}: ` +
-          (r.posts.map((p) => (p.ok ? 'ok' : p.error)).join(', ') || 'unused'),
-      ),
+      ws.responses.map((r) => `  ${r.kind} ${r.channel}/${r.user}: ` + (r.posts.map((p) => (p.ok ? 'ok' : p.error)).join(', ') || 'unused')),
     ),
     section(
       'Views',
-      ws.views.map(
-        (v) =>
-          `  ${v.id} for ${v.user} callback_id=${String(v.view.callback_id)}${v.closed ? ' (closed)' : ''}`,
-      ),
+      ws.views.map((v) => `  ${v.id} for ${v.user} callback_id=${String(v.view.callback_id)}${v.closed ? ' (closed)' : ''}`),
     ),
   ].join('\n');
 }

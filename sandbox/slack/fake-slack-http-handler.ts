@@ -9,12 +9,7 @@ import type { FakeSlackWorkspace } from './fake-slack-workspace.js';
  * Routes one HTTP request to the fake: `/api/<method>` (Slack's Web API) or
  * `POST /response/<id>` (a response_url). Everything else is 404.
  */
-export async function handleFakeSlackRequest(
-  ws: FakeSlackWorkspace,
-  botToken: string,
-  req: IncomingMessage,
-  res: ServerResponse,
-): Promise<void> {
+export async function handleFakeSlackRequest(ws: FakeSlackWorkspace, botToken: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   if (url.pathname.startsWith('/api/')) {
     await handleApi(ws, botToken, url.pathname.slice('/api/'.length), url.searchParams, req, res);
@@ -69,10 +64,7 @@ async function handleApi(
 
   const failure = ws.takeFailure(method);
   if (failure) {
-    const headers =
-      failure.retryAfterSeconds !== undefined
-        ? { 'retry-after': String(failure.retryAfterSeconds) }
-        : undefined;
+    const headers = failure.retryAfterSeconds !== undefined ? { 'retry-after': String(failure.retryAfterSeconds) } : undefined;
     return answer(failure.httpStatus, { ok: false, error: failure.error }, headers);
   }
   try {
@@ -83,12 +75,7 @@ async function handleApi(
   }
 }
 
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: Record<string, unknown>,
-  headers: Record<string, string> = {},
-): void {
+function sendJson(res: ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
 }

@@ -23,20 +23,14 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-export type ParsedApiRequest =
-  | { ok: true; args: ApiArgs; token: string | undefined }
-  | { ok: false; error: string };
+export type ParsedApiRequest = { ok: true; args: ApiArgs; token: string | undefined } | { ok: false; error: string };
 
 /**
  * Reads Web API arguments the ways Slack accepts them: query string, form-encoded body (what
  * WebClient sends, objects as JSON strings), JSON body (token only in the Authorization header,
  * as Slack requires for JSON) and multipart (file uploads; file parts are summarised).
  */
-export async function parseApiRequest(
-  req: IncomingMessage,
-  raw: Buffer,
-  query: URLSearchParams,
-): Promise<ParsedApiRequest> {
+export async function parseApiRequest(req: IncomingMessage, raw: Buffer, query: URLSearchParams): Promise<ParsedApiRequest> {
   const args: ApiArgs = Object.fromEntries(query);
   const rawContentType = String(req.headers['content-type'] ?? '');
   const contentType = rawContentType.toLowerCase();
@@ -67,8 +61,7 @@ export async function parseApiRequest(
         body: raw,
       }).formData();
       for (const [key, value] of form) {
-        args[key] =
-          typeof value === 'string' ? value : { filename: value.name, size: value.size, type: value.type };
+        args[key] = typeof value === 'string' ? value : { filename: value.name, size: value.size, type: value.type };
       }
       bodyToken = typeof args.token === 'string' ? args.token : bodyToken;
     } else {

@@ -1,16 +1,7 @@
 import { ApiError, blocksArg, optionalBoolean, optionalString } from './fake-slack-api-args.js';
 import { checkMessageContent } from './fake-slack-chat-methods.js';
-import type {
-  FakeSlackEphemeral,
-  FakeSlackMessage,
-  FakeSlackResponseUrl,
-  ResponseUrlPost,
-} from './fake-slack-types.js';
-import {
-  type FakeSlackWorkspace,
-  RESPONSE_URL_MAX_USES,
-  RESPONSE_URL_TTL_MS,
-} from './fake-slack-workspace.js';
+import type { FakeSlackEphemeral, FakeSlackMessage, FakeSlackResponseUrl, ResponseUrlPost } from './fake-slack-types.js';
+import { type FakeSlackWorkspace, RESPONSE_URL_MAX_USES, RESPONSE_URL_TTL_MS } from './fake-slack-workspace.js';
 
 export interface HttpAnswer {
   status: number;
@@ -49,9 +40,7 @@ function answerPost(ws: FakeSlackWorkspace, record: FakeSlackResponseUrl, body: 
     return {
       status: failure.httpStatus,
       body: { ok: false, error: failure.error },
-      ...(failure.retryAfterSeconds !== undefined
-        ? { headers: { 'retry-after': String(failure.retryAfterSeconds) } }
-        : {}),
+      ...(failure.retryAfterSeconds !== undefined ? { headers: { 'retry-after': String(failure.retryAfterSeconds) } } : {}),
     };
   }
   if (ws.now() - record.issuedAt > RESPONSE_URL_TTL_MS) {
@@ -108,9 +97,7 @@ function apply(ws: FakeSlackWorkspace, record: FakeSlackResponseUrl, args: Recor
   record.lastEphemeralTs = ephemeral.ts;
 }
 
-type Original =
-  | { kind: 'message'; message: FakeSlackMessage }
-  | { kind: 'ephemeral'; ephemeral: FakeSlackEphemeral };
+type Original = { kind: 'message'; message: FakeSlackMessage } | { kind: 'ephemeral'; ephemeral: FakeSlackEphemeral };
 
 /** A button's message for block_actions; for a slash command, the last ephemeral it showed. */
 function findOriginal(ws: FakeSlackWorkspace, record: FakeSlackResponseUrl): Original | undefined {

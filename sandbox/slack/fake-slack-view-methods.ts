@@ -1,13 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { validateModalView } from './block-kit-limits.js';
-import {
-  type ApiArgs,
-  type ApiBody,
-  ApiError,
-  jsonArg,
-  optionalString,
-  problemsError,
-} from './fake-slack-api-args.js';
+import { type ApiArgs, type ApiBody, ApiError, jsonArg, optionalString, problemsError } from './fake-slack-api-args.js';
 import type { FakeSlackView, SlackBlock } from './fake-slack-types.js';
 import type { FakeSlackWorkspace } from './fake-slack-workspace.js';
 import { withGeneratedIds } from './slack-block-ids.js';
@@ -25,12 +18,7 @@ function newHash(ws: FakeSlackWorkspace): string {
 }
 
 /** The view object as Slack returns it and later sends back in view_submission payloads. */
-function renderView(
-  ws: FakeSlackWorkspace,
-  id: string,
-  input: Record<string, unknown>,
-  previous?: Record<string, unknown>,
-): Record<string, unknown> {
+function renderView(ws: FakeSlackWorkspace, id: string, input: Record<string, unknown>, previous?: Record<string, unknown>): Record<string, unknown> {
   return {
     id,
     team_id: ws.identity.teamId,
@@ -79,9 +67,7 @@ export function viewsUpdate(ws: FakeSlackWorkspace, args: ApiArgs): ApiBody {
   const input = viewArg(args);
   const viewId = optionalString(args, 'view_id');
   const externalId = optionalString(args, 'external_id');
-  const record = ws.views.find(
-    (v) => !v.closed && (v.id === viewId || (externalId && v.view.external_id === externalId)),
-  );
+  const record = ws.views.find((v) => !v.closed && (v.id === viewId || (externalId && v.view.external_id === externalId)));
   if (!record) throw new ApiError('not_found');
   const hash = optionalString(args, 'hash');
   if (hash !== undefined && hash !== record.view.hash) throw new ApiError('hash_conflict');
@@ -90,11 +76,7 @@ export function viewsUpdate(ws: FakeSlackWorkspace, args: ApiArgs): ApiBody {
 }
 
 /** Also used when an app acks a view_submission with response_action "update". */
-export function applyViewUpdate(
-  ws: FakeSlackWorkspace,
-  record: FakeSlackView,
-  input: Record<string, unknown>,
-): void {
+export function applyViewUpdate(ws: FakeSlackWorkspace, record: FakeSlackView, input: Record<string, unknown>): void {
   record.history.push({ view: record.view, replacedAt: ws.now() });
   record.view = renderView(ws, record.id, input, record.view);
   ws.emit({ type: 'view_updated', view: record });

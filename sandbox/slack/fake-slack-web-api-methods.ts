@@ -1,11 +1,5 @@
 import type { ApiArgs, ApiBody } from './fake-slack-api-args.js';
-import {
-  chatDelete,
-  chatGetPermalink,
-  chatPostEphemeral,
-  chatPostMessage,
-  chatUpdate,
-} from './fake-slack-chat-methods.js';
+import { chatDelete, chatGetPermalink, chatPostEphemeral, chatPostMessage, chatUpdate } from './fake-slack-chat-methods.js';
 import { authTest, usergroupsUsersList, usersInfo } from './fake-slack-directory-methods.js';
 import { viewsOpen, viewsUpdate } from './fake-slack-view-methods.js';
 import type { FakeSlackWorkspace } from './fake-slack-workspace.js';

@@ -68,11 +68,7 @@ export interface FakeSlack {
   findMessage(channel: string, ts: string): FakeSlackMessage | undefined;
   callsTo(method: string): RecordedCall[];
   /** Resolves with the first value that is not undefined/null/false; rejects with a dump on timeout. */
-  waitFor<T>(
-    predicate: () => T | undefined | null | false,
-    timeoutMs?: number,
-    label?: string,
-  ): Promise<WaitForValue<T>>;
+  waitFor<T>(predicate: () => T | undefined | null | false, timeoutMs?: number, label?: string): Promise<WaitForValue<T>>;
   failNext(method: string, error: string, timesOrOptions?: number | FailNextOptions): void;
   reset(): void;
   describe(): string;
@@ -101,10 +97,7 @@ class FakeSlackServer implements FakeSlack {
   private readonly simulatorContext: simulator.SimulatorContext;
 
   constructor(opts: StartFakeSlackOptions) {
-    const ws = new FakeSlackWorkspace(
-      { ...DEFAULT_IDENTITY, ...opts.identity },
-      opts.now ?? (() => Date.now()),
-    );
+    const ws = new FakeSlackWorkspace({ ...DEFAULT_IDENTITY, ...opts.identity }, opts.now ?? (() => Date.now()));
     const bot = ws.identity;
     ws.users.set(bot.botUserId, { id: bot.botUserId, name: bot.botName, isBot: true });
     for (const user of opts.users ?? []) ws.users.set(user.id, user);

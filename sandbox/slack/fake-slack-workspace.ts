@@ -148,10 +148,7 @@ export class FakeSlackWorkspace {
   }
 
   /** chat.update semantics: an omitted field keeps its previous value. */
-  updateMessage(
-    message: FakeSlackMessage,
-    change: { text?: string; blocks?: SlackBlock[] },
-  ): FakeSlackMessage {
+  updateMessage(message: FakeSlackMessage, change: { text?: string; blocks?: SlackBlock[] }): FakeSlackMessage {
     const previous: MessageVersion = {
       text: message.text,
       blocks: message.blocks,
@@ -173,17 +170,12 @@ export class FakeSlackWorkspace {
   /** Top-level messages of a channel (what the channel view shows), oldest first. */
   messagesIn(channel: string, opts: { includeReplies?: boolean } = {}): FakeSlackMessage[] {
     return this.messages.filter(
-      (m) =>
-        m.channel === channel &&
-        !m.deleted &&
-        (opts.includeReplies || m.thread_ts === undefined || m.thread_ts === m.ts),
+      (m) => m.channel === channel && !m.deleted && (opts.includeReplies || m.thread_ts === undefined || m.thread_ts === m.ts),
     );
   }
 
   threadReplies(channel: string, parentTs: string): FakeSlackMessage[] {
-    return this.messages.filter(
-      (m) => m.channel === channel && !m.deleted && m.thread_ts === parentTs && m.ts !== parentTs,
-    );
+    return this.messages.filter((m) => m.channel === channel && !m.deleted && m.thread_ts === parentTs && m.ts !== parentTs);
   }
 
   // ---- ephemerals -----------------------------------------------------------------------------
@@ -228,9 +220,7 @@ export class FakeSlackWorkspace {
   }
 
   ephemeralsFor(user: string, channel?: string): FakeSlackEphemeral[] {
-    return this.ephemerals.filter(
-      (e) => e.user === user && !e.deleted && (channel === undefined || e.channel === channel),
-    );
+    return this.ephemerals.filter((e) => e.user === user && !e.deleted && (channel === undefined || e.channel === channel));
   }
 
   // ---- interactions: trigger ids and response urls --------------------------------------------

@@ -68,7 +68,14 @@ export async function startFakeSocketMode(opts: FakeSocketModeOptions): Promise<
         const resolve = typeof message['envelope_id'] === 'string' ? pending.get(message['envelope_id']) : undefined;
         resolve?.(message);
       });
-      ws.send(JSON.stringify({ type: 'hello', num_connections: sockets.size, debug_info: { host: 'fake-socket-mode' }, connection_info: { app_id: 'A0FAKEAPP' } }));
+      ws.send(
+        JSON.stringify({
+          type: 'hello',
+          num_connections: sockets.size,
+          debug_info: { host: 'fake-socket-mode' },
+          connection_info: { app_id: 'A0FAKEAPP' },
+        }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -92,18 +99,37 @@ export async function startFakeSocketMode(opts: FakeSocketModeOptions): Promise<
         pending.delete(envelopeId);
         resolve(message);
       });
-      socket.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type === 'slash_commands', retry_attempt: deliveryOpts.retryNum ?? 0, retry_reason: deliveryOpts.retryReason ?? '' }));
+      socket.send(
+        JSON.stringify({
+          envelope_id: envelopeId,
+          type,
+          payload,
+          accepts_response_payload: type === 'slash_commands',
+          retry_attempt: deliveryOpts.retryNum ?? 0,
+          retry_reason: deliveryOpts.retryReason ?? '',
+        }),
+      );
     });
     const body = ack['payload'] === undefined ? '' : JSON.stringify(ack['payload']);
-    const answer: DeliveryResponse = { status: 200, body, headers: {}, elapsedMs: performance.now() - started, ...(ack['payload'] === undefined ? {} : { json: ack['payload'] }) };
+    const answer: DeliveryResponse = {
+      status: 200,
+      body,
+      headers: {},
+      elapsedMs: performance.now() - started,
+      ...(ack['payload'] === undefined ? {} : { json: ack['payload'] }),
+    };
     return answer;
   };
 
   return {
     apiUrl: `http://127.0.0.1:${port()}/api/`,
     transport,
-    get connectionsOpened() { return opened; },
-    get openConnections() { return sockets.size; },
+    get connectionsOpened() {
+      return opened;
+    },
+    get openConnections() {
+      return sockets.size;
+    },
     deliveries,
     async connected(timeoutMs = 5_000) {
       const deadline = Date.now() + timeoutMs;

@@ -37,18 +37,11 @@ export interface SlackDelivery {
 export type DeliveryResponse = Omit<SlackDelivery, 'rawBody' | 'payload'>;
 
 /** Signs and POSTs a form body to the app, as Slack's servers do. Never hangs past timeoutMs. */
-export function deliverToApp(
-  signingSecret: string,
-  appUrl: string,
-  rawBody: string,
-  opts: DeliveryOptions,
-): Promise<DeliveryResponse> {
+export function deliverToApp(signingSecret: string, appUrl: string, rawBody: string, opts: DeliveryOptions): Promise<DeliveryResponse> {
   const url = new URL(opts.path ?? '/slack/events', appUrl);
   const secret = opts.badSignature ? `${signingSecret}-wrong` : signingSecret;
   const signed = signSlackRequest(secret, rawBody, opts.timestampSeconds);
-  const headers: Record<string, string> = opts.unsigned
-    ? { 'content-type': signed['content-type'] }
-    : { ...signed };
+  const headers: Record<string, string> = opts.unsigned ? { 'content-type': signed['content-type'] } : { ...signed };
   headers['content-length'] = String(Buffer.byteLength(rawBody));
   headers['user-agent'] = 'Slackbot 1.0 (+https://api.slack.com/robots)';
   if (opts.retryNum !== undefined) {

@@ -80,9 +80,7 @@ export function buildViewState(
     }
     for (const actionId of Object.keys(byAction)) {
       if (actionId !== input.actionId) {
-        throw new Error(
-          `input block "${blockId}" has action_id "${input.actionId}", not "${actionId}"`,
-        );
+        throw new Error(`input block "${blockId}" has action_id "${input.actionId}", not "${actionId}"`);
       }
     }
   }
@@ -90,9 +88,7 @@ export function buildViewState(
   for (const [blockId, input] of inputs) {
     const provided = given[blockId]?.[input.actionId];
     if (provided === undefined && !input.optional) {
-      throw new Error(
-        `required input "${blockId}" of view ${view.id} has no value; Slack would not submit`,
-      );
+      throw new Error(`required input "${blockId}" of view ${view.id} has no value; Slack would not submit`);
     }
     values[blockId] = { [input.actionId]: stateValue(input.element, provided) };
   }
@@ -104,9 +100,7 @@ function stateValue(element: Record<string, unknown>, provided: ViewInputValue |
   if (provided !== undefined && typeof provided === 'object' && !Array.isArray(provided)) {
     return { type, ...provided };
   }
-  const options = Array.isArray(element.options)
-    ? (element.options as Record<string, unknown>[])
-    : [];
+  const options = Array.isArray(element.options) ? (element.options as Record<string, unknown>[]) : [];
   const option = (value: string) => {
     const match = options.find((o) => o.value === value);
     if (!match) throw new Error(`"${value}" is not an option of ${String(element.action_id)}`);

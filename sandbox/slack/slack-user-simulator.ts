@@ -3,19 +3,8 @@ import { apiMessage, checkMessageContent } from './fake-slack-chat-methods.js';
 import type { FakeSlackResponseUrl, FakeSlackView, SlackBlock } from './fake-slack-types.js';
 import { applyViewUpdate, closeView } from './fake-slack-view-methods.js';
 import type { FakeSlackWorkspace } from './fake-slack-workspace.js';
-import {
-  type DeliveryOptions,
-  type SlackDelivery,
-  deliverToApp,
-} from './slack-app-delivery.js';
-import {
-  type ViewInputValue,
-  buildViewState,
-  buttonsIn,
-  describeButtons,
-  payloadTeam,
-  payloadUser,
-} from './slack-interaction-payloads.js';
+import { type DeliveryOptions, type SlackDelivery, deliverToApp } from './slack-app-delivery.js';
+import { type ViewInputValue, buildViewState, buttonsIn, describeButtons, payloadTeam, payloadUser } from './slack-interaction-payloads.js';
 
 export type { DeliveryOptions, SlackDelivery } from './slack-app-delivery.js';
 import type { DeliveryResponse } from './slack-app-delivery.js';
@@ -82,12 +71,7 @@ function appUrlOf(ctx: SimulatorContext, opts: DeliveryOptions): string {
   return url;
 }
 
-async function send(
-  ctx: SimulatorContext,
-  opts: DeliveryOptions,
-  rawBody: string,
-  payload: Record<string, unknown>,
-): Promise<SlackDelivery> {
+async function send(ctx: SimulatorContext, opts: DeliveryOptions, rawBody: string, payload: Record<string, unknown>): Promise<SlackDelivery> {
   const transport = ctx.transport?.();
   const answer = transport ? await transport(rawBody, payload, opts) : await deliverToApp(ctx.signingSecret, appUrlOf(ctx, opts), rawBody, opts);
   return { ...answer, rawBody, payload };
@@ -98,10 +82,7 @@ function formOf(fields: Record<string, string>): string {
 }
 
 /** Types a slash command: the exact form body Slack posts, signed, plus the ack it got back. */
-export async function sendSlashCommand(
-  ctx: SimulatorContext,
-  opts: SlashCommandOptions,
-): Promise<SlashCommandDelivery> {
+export async function sendSlashCommand(ctx: SimulatorContext, opts: SlashCommandOptions): Promise<SlashCommandDelivery> {
   const ws = ctx.workspace;
   const response = ws.issueResponseUrl(ctx.baseUrl(), 'slash_command', opts.channelId, opts.userId);
   const triggerId = ws.issueTriggerId(opts.userId);
@@ -134,11 +115,7 @@ export async function sendSlashCommand(
  * Slack shows a slash command's ack body to the user: ephemeral by default, in the channel with
  * response_type in_channel. Invalid content is not shown; the problems are returned instead.
  */
-function showAck(
-  ws: FakeSlackWorkspace,
-  response: FakeSlackResponseUrl,
-  delivery: SlackDelivery,
-): string[] | undefined {
+function showAck(ws: FakeSlackWorkspace, response: FakeSlackResponseUrl, delivery: SlackDelivery): string[] | undefined {
   if (delivery.status !== 200 || delivery.body === '') return undefined;
   const ack = (delivery.json ?? { text: delivery.body }) as Record<string, unknown>;
   const text = typeof ack.text === 'string' ? ack.text : undefined;
@@ -160,17 +137,12 @@ function showAck(
 }
 
 /** Clicks a button the user can see, sending Slack's block_actions payload. */
-export async function clickButton(
-  ctx: SimulatorContext,
-  opts: ClickButtonOptions,
-): Promise<InteractionDelivery> {
+export async function clickButton(ctx: SimulatorContext, opts: ClickButtonOptions): Promise<InteractionDelivery> {
   const ws = ctx.workspace;
   const message = ws.findMessage(opts.channelId, opts.messageTs);
   const ephemeral = message ? undefined : ws.findEphemeral(opts.channelId, opts.messageTs);
   if (ephemeral && ephemeral.user !== opts.userId && !opts.force) {
-    throw new Error(
-      `ephemeral ${opts.messageTs} is visible only to ${ephemeral.user}, not ${opts.userId}`,
-    );
+    throw new Error(`ephemeral ${opts.messageTs} is visible only to ${ephemeral.user}, not ${opts.userId}`);
   }
   const blocks = message?.blocks ?? ephemeral?.blocks ?? [];
   const buttons = buttonsIn(blocks);
@@ -233,10 +205,7 @@ export async function clickButton(
 }
 
 /** Submits an open modal, then applies the app's response_action as Slack's client would. */
-export async function submitView(
-  ctx: SimulatorContext,
-  opts: SubmitViewOptions,
-): Promise<InteractionDelivery> {
+export async function submitView(ctx: SimulatorContext, opts: SubmitViewOptions): Promise<InteractionDelivery> {
   const ws = ctx.workspace;
   const record = ws.findView(opts.viewId);
   if (!record || record.closed) throw new Error(`view ${opts.viewId} is not open`);
@@ -263,11 +232,7 @@ export async function submitView(
   return { ...delivery, triggerId };
 }
 
-function applyViewAck(
-  ws: FakeSlackWorkspace,
-  record: FakeSlackView,
-  ack: unknown,
-): void {
+function applyViewAck(ws: FakeSlackWorkspace, record: FakeSlackView, ack: unknown): void {
   const action = typeof ack === 'object' && ack !== null ? (ack as Record<string, unknown>) : {};
   if (action.response_action === 'errors') return; // the modal stays open showing the errors
   if (action.response_action === 'update' && typeof action.view === 'object' && action.view !== null) {
@@ -288,11 +253,7 @@ function applyViewAck(
  * Slack does when the first attempt timed out. (Slack retries Events API deliveries; for slash
  * commands and interactivity it does not, but a proxy or a double click can produce the same.)
  */
-export async function redeliver(
-  ctx: SimulatorContext,
-  previous: SlackDelivery,
-  opts: DeliveryOptions = {},
-): Promise<SlackDelivery> {
+export async function redeliver(ctx: SimulatorContext, previous: SlackDelivery, opts: DeliveryOptions = {}): Promise<SlackDelivery> {
   const retry = { retryNum: 1, retryReason: 'http_timeout', ...opts };
   return send(ctx, retry, previous.rawBody, previous.payload);
 }

@@ -41,10 +41,7 @@ export function waitForChange<T>(
       if (settled || check()) return;
       finish();
       const what = label ? ` for ${label}` : '';
-      const why =
-        lastError === undefined
-          ? ''
-          : `\nLast predicate error: ${lastError instanceof Error ? lastError.message : String(lastError)}`;
+      const why = lastError === undefined ? '' : `\nLast predicate error: ${lastError instanceof Error ? lastError.message : String(lastError)}`;
       reject(new Error(`waitFor timed out after ${timeoutMs} ms${what}.${why}\n${describeState()}`));
     }, timeoutMs);
     function finish(): void {

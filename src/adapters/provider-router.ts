@@ -19,7 +19,11 @@ export interface AccessReviewer {
 }
 
 export class ProviderRouter implements DeployProvider {
-  constructor(private readonly providers: ProvidersByKind, private readonly database?: DatabaseSteps, private readonly access?: AccessReviewer) {}
+  constructor(
+    private readonly providers: ProvidersByKind,
+    private readonly database?: DatabaseSteps,
+    private readonly access?: AccessReviewer,
+  ) {}
 
   /** The provider a service's catalog entry selects. */
   for(service: Service): DeployProvider {

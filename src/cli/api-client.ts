@@ -26,7 +26,11 @@ export class ApiClient {
     }
     if (raw.status >= 400) throw errorFor(raw.status, json);
     const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new CliError(`The bot's answer to ${method} ${path} has an unexpected shape: ${parsed.error.issues[0]?.message ?? ''}. Is the CLI the same version as the bot?`, EXIT.failed);
+    if (!parsed.success)
+      throw new CliError(
+        `The bot's answer to ${method} ${path} has an unexpected shape: ${parsed.error.issues[0]?.message ?? ''}. Is the CLI the same version as the bot?`,
+        EXIT.failed,
+      );
     return { status: raw.status, body: parsed.data };
   }
 
@@ -34,7 +38,11 @@ export class ApiClient {
     const raw = await this.send('GET', path, undefined, 'text/markdown');
     if (raw.status >= 400) {
       let json: unknown;
-      try { json = JSON.parse(raw.text); } catch { json = { error: raw.text.slice(0, 200) }; }
+      try {
+        json = JSON.parse(raw.text);
+      } catch {
+        json = { error: raw.text.slice(0, 200) };
+      }
       throw errorFor(raw.status, json);
     }
     return raw.text;

@@ -31,7 +31,11 @@ export function renderPlanMarkdown(view: RunViewJson): string {
     lines.push('**Blocked:** this plan cannot be executed until the blockers above are resolved.');
   } else if (view.dryRun) {
     const refused = view.steps.filter((s) => s.status === 'failed');
-    lines.push(refused.length === 0 ? '**Dry run:** the target system accepted every write of this plan; nothing was changed.' : `**Dry run:** ${refused.length} step(s) would be refused: ${refused.map((s) => `step ${s.index}: ${s.detail ?? ''}`).join('; ')}`);
+    lines.push(
+      refused.length === 0
+        ? '**Dry run:** the target system accepted every write of this plan; nothing was changed.'
+        : `**Dry run:** ${refused.length} step(s) would be refused: ${refused.map((s) => `step ${s.index}: ${s.detail ?? ''}`).join('; ')}`,
+    );
   } else {
     lines.push(`**Approve this plan? (yes/no)** — in Slack, before ${view.expiresAt}.`);
   }

@@ -32,12 +32,22 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     }
     // Talks to the databases, not to a running bot: needs no SMARTSPEC_URL.
     if (command === 'migrate-store') return await migrateStoreCommand(args, env, io);
-    const handler = { 'record-deployment': recordDeploymentCommand, plan: planCommand, rollback: rollbackCommand, rehearse: rehearseCommand, status: statusCommand, report: reportCommand, cancel: cancelCommand, retry: retryCommand }[command];
+    const handler = {
+      'record-deployment': recordDeploymentCommand,
+      plan: planCommand,
+      rollback: rollbackCommand,
+      rehearse: rehearseCommand,
+      status: statusCommand,
+      report: reportCommand,
+      cancel: cancelCommand,
+      retry: retryCommand,
+    }[command];
     if (!handler) throw new CliError(`Unknown command "${command}".\n\n${CLI_USAGE}`, EXIT.usage);
     const baseUrl = env['SMARTSPEC_URL'];
     const token = env['SMARTSPEC_API_TOKEN'];
-    if (!baseUrl || !URL.canParse(baseUrl)) throw new CliError('SMARTSPEC_URL must be the bot\'s base URL, e.g. https://rollback.example.com', EXIT.usage);
-    if (!token) throw new CliError('SMARTSPEC_API_TOKEN must be set to the bot\'s API token.', EXIT.usage);
+    if (!baseUrl || !URL.canParse(baseUrl))
+      throw new CliError("SMARTSPEC_URL must be the bot's base URL, e.g. https://rollback.example.com", EXIT.usage);
+    if (!token) throw new CliError("SMARTSPEC_API_TOKEN must be set to the bot's API token.", EXIT.usage);
     return await handler(new ApiClient({ baseUrl, token }), args, io);
   } catch (error) {
     if (error instanceof CliError) {

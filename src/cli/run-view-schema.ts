@@ -11,11 +11,24 @@ const detection = z.object({
   versionLabel: z.string().optional(),
   failedVersion: z.string(),
   targetVersion: z.string(),
-  measurements: z.array(z.object({
-    name: z.string(), kind: z.enum(['error_rate', 'latency', 'saturation']), severity: z.enum(['critical', 'high', 'medium', 'low']),
-    query: z.string(), threshold: z.string(), unit: z.string().optional(), now: reading, before: reading, status: z.enum(['breached', 'ok', 'unknown']),
-  })),
-  decision: z.object({ severity: z.enum(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']), response: z.enum(['rollback_immediately', 'prompt', 'log']), why: z.string() }),
+  measurements: z.array(
+    z.object({
+      name: z.string(),
+      kind: z.enum(['error_rate', 'latency', 'saturation']),
+      severity: z.enum(['critical', 'high', 'medium', 'low']),
+      query: z.string(),
+      threshold: z.string(),
+      unit: z.string().optional(),
+      now: reading,
+      before: reading,
+      status: z.enum(['breached', 'ok', 'unknown']),
+    }),
+  ),
+  decision: z.object({
+    severity: z.enum(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']),
+    response: z.enum(['rollback_immediately', 'prompt', 'log']),
+    why: z.string(),
+  }),
 });
 
 export const runViewSchema = z.object({
@@ -40,11 +53,20 @@ export const runViewSchema = z.object({
   automation: z.object({ via: z.string(), allowed: z.boolean(), reason: z.string() }).nullable().optional(),
   // Older bots do not send it.
   detection: detection.nullable().optional(),
-  steps: z.array(z.object({
-    index: z.number(), kind: z.string(), component: z.string(), description: z.string(), expectedSeconds: z.number(),
-    status: z.string(), detail: z.string().nullable(),
-  })),
-  timeline: z.array(z.object({ at: z.string(), type: z.string(), detail: z.string(), actor: z.object({ kind: z.string(), id: z.string() }).loose() })),
+  steps: z.array(
+    z.object({
+      index: z.number(),
+      kind: z.string(),
+      component: z.string(),
+      description: z.string(),
+      expectedSeconds: z.number(),
+      status: z.string(),
+      detail: z.string().nullable(),
+    }),
+  ),
+  timeline: z.array(
+    z.object({ at: z.string(), type: z.string(), detail: z.string(), actor: z.object({ kind: z.string(), id: z.string() }).loose() }),
+  ),
 });
 
 export type RunViewJson = z.infer<typeof runViewSchema>;

@@ -7,7 +7,7 @@ export const ID_PATTERN = /^[A-Za-z0-9._@/:+-]{1,128}$/;
 export const USAGE = [
   '*Usage*',
   '`/smartspec_rollback --failed-deployment-id <id> [--target-version <version>] [--component <name>]… [--environment <env>] [--incident <pagerduty-id>] [--dry-run] [--strategy gradual|instant] [--auto-approve | --force] [--reason "<text>"]`',
-  '`/smartspec_rollback <service> [--environment <env>] [same flags]` (the service\'s newest deployment is the failed one)',
+  "`/smartspec_rollback <service> [--environment <env>] [same flags]` (the service's newest deployment is the failed one)",
   '`/smartspec_rollback status [<run-id>]`',
   '`/smartspec_rollback history <service>`',
   '`/smartspec_rollback help`',
@@ -36,11 +36,7 @@ export interface RollbackRequest {
   strategy?: RequestedStrategy;
 }
 
-export type CommandRequest =
-  | RollbackRequest
-  | { kind: 'help' }
-  | { kind: 'status'; runId?: string }
-  | { kind: 'history'; service: string };
+export type CommandRequest = RollbackRequest | { kind: 'help' } | { kind: 'status'; runId?: string } | { kind: 'history'; service: string };
 
 interface FlagSpec {
   takesValue: boolean;
@@ -128,8 +124,10 @@ function parseRollbackFlags(words: string[], service?: string): RollbackRequest 
     values.set(name, value);
   }
   const failed = values.get('failed-deployment-id');
-  if (service !== undefined && typeof failed === 'string') throw usageError(`Name either a service (\`${service}\`) or \`--failed-deployment-id\`, not both.`);
-  if (service === undefined && typeof failed !== 'string') throw usageError('`--failed-deployment-id` is required, or name a service: `/smartspec_rollback <service>`.');
+  if (service !== undefined && typeof failed === 'string')
+    throw usageError(`Name either a service (\`${service}\`) or \`--failed-deployment-id\`, not both.`);
+  if (service === undefined && typeof failed !== 'string')
+    throw usageError('`--failed-deployment-id` is required, or name a service: `/smartspec_rollback <service>`.');
   const request: RollbackRequest = {
     kind: 'rollback',
     ...(service !== undefined ? { service } : { failedDeploymentId: failed as string }),
@@ -146,7 +144,8 @@ function parseRollbackFlags(words: string[], service?: string): RollbackRequest 
   if (typeof environment === 'string') request.environment = environment;
   const strategy = values.get('strategy');
   if (typeof strategy === 'string') {
-    if (!(STRATEGIES as readonly string[]).includes(strategy)) throw usageError(`\`--strategy ${preview(strategy)}\` is not known: use \`gradual\` or \`instant\`.`);
+    if (!(STRATEGIES as readonly string[]).includes(strategy))
+      throw usageError(`\`--strategy ${preview(strategy)}\` is not known: use \`gradual\` or \`instant\`.`);
     request.strategy = strategy as RequestedStrategy;
   }
   const reason = values.get('reason');
@@ -159,9 +158,7 @@ function parseRollbackFlags(words: string[], service?: string): RollbackRequest 
 
 export function assertId(what: string, value: string): void {
   if (!ID_PATTERN.test(value)) {
-    throw usageError(
-      `${what} \`${preview(value)}\` is not valid: use 1–128 characters of letters, digits and \`. _ @ / : + -\`.`,
-    );
+    throw usageError(`${what} \`${preview(value)}\` is not valid: use 1–128 characters of letters, digits and \`. _ @ / : + -\`.`);
   }
 }
 

@@ -30,7 +30,9 @@ function inert(value: string): string {
 
 export function configDiff(now: Record<string, string>, then: Record<string, string>): KeyChange[] {
   const keys = [...new Set([...Object.keys(now), ...Object.keys(then)])].sort();
-  return keys.filter((k) => now[k] !== then[k]).map((key) => ({ key, ...(now[key] !== undefined ? { now: now[key] } : {}), ...(then[key] !== undefined ? { then: then[key] } : {}) }));
+  return keys
+    .filter((k) => now[k] !== then[k])
+    .map((key) => ({ key, ...(now[key] !== undefined ? { now: now[key] } : {}), ...(then[key] !== undefined ? { then: then[key] } : {}) }));
 }
 
 /** One line per change; values of keys (or values) that look secret are never shown. */
@@ -50,7 +52,11 @@ export function configRestore(target: Deployment, config: ConfigState | undefine
   for (const [name, then] of Object.entries(snapshot.configMaps).sort(([a], [b]) => a.localeCompare(b))) {
     const now = config.configMaps[name];
     if (!now) {
-      checks.push({ id: `config_${name}`, outcome: 'warn', message: `ConfigMap ${name}, which \`${target.version}\` ran with, does not exist now: the rollback cannot restore it; recreate it by hand.` });
+      checks.push({
+        id: `config_${name}`,
+        outcome: 'warn',
+        message: `ConfigMap ${name}, which \`${target.version}\` ran with, does not exist now: the rollback cannot restore it; recreate it by hand.`,
+      });
       continue;
     }
     const changes = configDiff(now.data, then);
@@ -58,24 +64,44 @@ export function configRestore(target: Deployment, config: ConfigState | undefine
     const lines = changes.slice(0, MAX_DIFF_LINES).map(describeChange);
     if (changes.length > MAX_DIFF_LINES) lines.push(`and ${changes.length - MAX_DIFF_LINES} more key(s)`);
     steps.push({
-      kind: 'config_restore', configMap: name, data: then, resourceVersion: now.resourceVersion, component,
+      kind: 'config_restore',
+      configMap: name,
+      data: then,
+      resourceVersion: now.resourceVersion,
+      component,
       description: `Restore ConfigMap \`${name}\` to what \`${target.version}\` ran with (only if still at resourceVersion ${now.resourceVersion}): ${lines.join('; ')}.`,
       expectedSeconds: RESTORE_SECONDS,
     });
-    checks.push({ id: `config_${name}`, outcome: 'warn', message: `ConfigMap ${name} changed since \`${target.version}\` (${changes.length} key(s)): the plan restores it before the template.` });
+    checks.push({
+      id: `config_${name}`,
+      outcome: 'warn',
+      message: `ConfigMap ${name} changed since \`${target.version}\` (${changes.length} key(s)): the plan restores it before the template.`,
+    });
   }
   for (const { name, why } of snapshot.skipped ?? []) {
-    checks.push({ id: `config_${name}`, outcome: 'warn', message: `ConfigMap ${name} was not snapshotted when \`${target.version}\` was recorded (${why}): its contents are not restored.` });
+    checks.push({
+      id: `config_${name}`,
+      outcome: 'warn',
+      message: `ConfigMap ${name} was not snapshotted when \`${target.version}\` was recorded (${why}): its contents are not restored.`,
+    });
   }
   for (const [name, hash] of Object.entries(snapshot.secrets).sort(([a], [b]) => a.localeCompare(b))) {
     const now = config.secrets[name];
     if (now === undefined) continue;
     if (now === 'unreadable' || hash === 'unreadable') {
-      checks.push({ id: `secret_${name}`, outcome: 'warn', message: `Secret ${name} could not be compared with what \`${target.version}\` ran with: the bot may not read Secrets (deploy/kubernetes/components/secret-hashes).` });
+      checks.push({
+        id: `secret_${name}`,
+        outcome: 'warn',
+        message: `Secret ${name} could not be compared with what \`${target.version}\` ran with: the bot may not read Secrets (deploy/kubernetes/components/secret-hashes).`,
+      });
       continue;
     }
     if (now === hash) continue;
-    checks.push({ id: `secret_${name}`, outcome: 'warn', message: `Secret ${name} changed since \`${target.version}\` was recorded: the rollback does not restore Secrets; check it by hand.` });
+    checks.push({
+      id: `secret_${name}`,
+      outcome: 'warn',
+      message: `Secret ${name} changed since \`${target.version}\` was recorded: the rollback does not restore Secrets; check it by hand.`,
+    });
   }
   return { steps, checks };
 }

@@ -15,6 +15,9 @@ export class DatabaseStepNotes implements RunEventSubscriber {
     if (event.type !== 'step_done') return;
     const step = run.plan.steps.find((s) => s.index === event.step.index);
     if (!step || !isDatabaseStep(step)) return;
-    await this.chat.postThreadNote(run, `Step ${event.step.index} of ${event.of} done (${step.kind === 'database_backup' ? 'database backup' : `migrate down ${step.migration}`}): ${event.detail}`);
+    await this.chat.postThreadNote(
+      run,
+      `Step ${event.step.index} of ${event.of} done (${step.kind === 'database_backup' ? 'database backup' : `migrate down ${step.migration}`}): ${event.detail}`,
+    );
   }
 }

@@ -32,11 +32,23 @@ export function databaseSteps(service: Service, undone: readonly Deployment[]): 
   if (!db || migrations.length === 0) return [];
   const seconds = db.timeoutSeconds;
   return [
-    { kind: 'database_backup', argv: db.backup, component: DATABASE_COMPONENT, description: `Back up the database: \`${db.backup.join(' ')}\`.`, expectedSeconds: Math.min(seconds, 300) },
-    ...migrations.map((m): DatabaseDraft => ({
-      kind: 'database_migrate_down', migration: m.id, argv: db.migrateDown, component: DATABASE_COMPONENT,
-      description: `Migrate down \`${m.id}\`: \`${db.migrateDown.join(' ').replaceAll('{migration}', m.id)}\`.`, expectedSeconds: Math.min(seconds, 120),
-    })),
+    {
+      kind: 'database_backup',
+      argv: db.backup,
+      component: DATABASE_COMPONENT,
+      description: `Back up the database: \`${db.backup.join(' ')}\`.`,
+      expectedSeconds: Math.min(seconds, 300),
+    },
+    ...migrations.map(
+      (m): DatabaseDraft => ({
+        kind: 'database_migrate_down',
+        migration: m.id,
+        argv: db.migrateDown,
+        component: DATABASE_COMPONENT,
+        description: `Migrate down \`${m.id}\`: \`${db.migrateDown.join(' ').replaceAll('{migration}', m.id)}\`.`,
+        expectedSeconds: Math.min(seconds, 120),
+      }),
+    ),
   ];
 }
 
@@ -52,6 +64,11 @@ export function describeDatabaseSteps(checks: SafetyCheck[], steps: readonly Dat
   const lossy = migrationsToUndo(undone).some((m) => m.mayLoseData);
   return checks.map((c) => {
     if (c.id !== 'migrations' || c.outcome !== 'warn') return c;
-    return { ...c, message: lossy ? `${c.message} With the catalog's database steps, ${what}` : `${downs.length} reversible migration(s) after the target: ${what}` };
+    return {
+      ...c,
+      message: lossy
+        ? `${c.message} With the catalog's database steps, ${what}`
+        : `${downs.length} reversible migration(s) after the target: ${what}`,
+    };
   });
 }

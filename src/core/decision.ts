@@ -5,8 +5,12 @@ import type { Measurement } from './detection-report.js';
 import type { Risk } from './model.js';
 
 export type FailureSignal =
-  | 'smoke_tests_failed' | 'health_check_failed' | 'security_vulnerability'
-  | 'acceptance_tests_failed' | 'error_rate_high' | 'latency_high'
+  | 'smoke_tests_failed'
+  | 'health_check_failed'
+  | 'security_vulnerability'
+  | 'acceptance_tests_failed'
+  | 'error_rate_high'
+  | 'latency_high'
   | 'performance_degraded'
   | 'cosmetic';
 
@@ -53,19 +57,26 @@ const SEVERITY_ORDER: Measurement['severity'][] = ['critical', 'high', 'medium',
  * measured within its threshold do the metrics say the deploy looks healthy.
  */
 export function decideFromMeasurements(measurements: Measurement[]): Decision {
-  const breached = measurements.filter((m) => m.status === 'breached')
+  const breached = measurements
+    .filter((m) => m.status === 'breached')
     .sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
   const worst = breached[0];
   if (worst) {
     const others = breached.length - 1;
     const value = 'value' in worst.now ? `${formatValue(worst.now.value)}${worst.unit ?? ''}` : '?';
-    return { ...BY_SEVERITY[worst.severity], why: `${worst.name} is ${value}, outside ${worst.threshold}${worst.unit ?? ''} (${worst.severity})${others > 0 ? ` and ${others} more breached` : ''}` };
+    return {
+      ...BY_SEVERITY[worst.severity],
+      why: `${worst.name} is ${value}, outside ${worst.threshold}${worst.unit ?? ''} (${worst.severity})${others > 0 ? ` and ${others} more breached` : ''}`,
+    };
   }
   const unknown = measurements.filter((m) => m.status === 'unknown');
   if (unknown.length > 0) {
     return { severity: 'HIGH', response: 'prompt', why: `${unknown.map((m) => m.name).join(', ')} could not be measured: a person decides` };
   }
-  const all = measurements.length === 1 ? 'the detection query is within its threshold' : `all ${measurements.length} detection queries are within their thresholds`;
+  const all =
+    measurements.length === 1
+      ? 'the detection query is within its threshold'
+      : `all ${measurements.length} detection queries are within their thresholds`;
   return { severity: 'LOW', response: 'log', why: all };
 }
 

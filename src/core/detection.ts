@@ -29,21 +29,26 @@ export interface DetectionInput {
 export async function measureDetection(querier: InstantQuerier, input: DetectionInput, signal: AbortSignal): Promise<DetectionReport> {
   const { spec, failed, target, now } = input;
   const beforeAt = new Date(failed.createdAt);
-  const measurements = await Promise.all(spec.queries.map(async (q): Promise<Measurement> => {
-    const [nowAnswer, beforeAnswer] = await Promise.all([
-      querier.instant(spec.url, q.query, now, signal),
-      querier.instant(spec.url, q.query, beforeAt, signal),
-    ]);
-    const current = pick(nowAnswer, q, spec.versionLabel, failed.version);
-    return {
-      name: q.name, kind: q.kind, severity: q.severity, query: q.query,
-      threshold: q.max !== undefined ? `≤ ${formatValue(q.max)}` : `≥ ${formatValue(q.min!)}`,
-      ...(q.unit ? { unit: q.unit } : {}),
-      now: current,
-      before: pick(beforeAnswer, q, spec.versionLabel, target.version),
-      status: 'error' in current ? 'unknown' : within(current.value, q) ? 'ok' : 'breached',
-    };
-  }));
+  const measurements = await Promise.all(
+    spec.queries.map(async (q): Promise<Measurement> => {
+      const [nowAnswer, beforeAnswer] = await Promise.all([
+        querier.instant(spec.url, q.query, now, signal),
+        querier.instant(spec.url, q.query, beforeAt, signal),
+      ]);
+      const current = pick(nowAnswer, q, spec.versionLabel, failed.version);
+      return {
+        name: q.name,
+        kind: q.kind,
+        severity: q.severity,
+        query: q.query,
+        threshold: q.max !== undefined ? `≤ ${formatValue(q.max)}` : `≥ ${formatValue(q.min!)}`,
+        ...(q.unit ? { unit: q.unit } : {}),
+        now: current,
+        before: pick(beforeAnswer, q, spec.versionLabel, target.version),
+        status: 'error' in current ? 'unknown' : within(current.value, q) ? 'ok' : 'breached',
+      };
+    }),
+  );
   return {
     measuredAt: now.toISOString(),
     beforeAt: beforeAt.toISOString(),

@@ -17,7 +17,10 @@ export class UserError extends Error {
 /** A fenced store write was refused: another owner claimed the run since this lease was taken. */
 export class LeaseLostError extends Error {
   override readonly name = 'LeaseLostError';
-  constructor(readonly runId: string, readonly fence: number) {
+  constructor(
+    readonly runId: string,
+    readonly fence: number,
+  ) {
     super(`lease on run ${runId} (fence ${fence}) was lost: another owner claimed the run; nothing was written`);
   }
 }

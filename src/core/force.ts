@@ -8,13 +8,25 @@ import type { Actor, SafetyCheck } from './model.js';
 export function forceRefusal(request: Pick<RollbackRequest, 'force' | 'autoApprove' | 'reason'>, requester: Actor): UserError | undefined {
   if (!request.force) return undefined;
   if (requester.kind !== 'slack_user') {
-    return new UserError('`--force` is for people in Slack, never for automation: ask without it, or have an on-call engineer force it in Slack.', undefined, 'policy');
+    return new UserError(
+      '`--force` is for people in Slack, never for automation: ask without it, or have an on-call engineer force it in Slack.',
+      undefined,
+      'policy',
+    );
   }
   if (request.autoApprove) {
-    return new UserError('`--force` never combines with `--auto-approve`: a forced plan always needs approvers. Drop `--auto-approve`.', undefined, 'policy');
+    return new UserError(
+      '`--force` never combines with `--auto-approve`: a forced plan always needs approvers. Drop `--auto-approve`.',
+      undefined,
+      'policy',
+    );
   }
   if (!request.reason?.trim()) {
-    return new UserError('`--force` needs a `--reason` that says why the checks may be overridden, e.g. `--force --reason "auto-sync suspended in Argo CD"`.', undefined, 'invalid');
+    return new UserError(
+      '`--force` needs a `--reason` that says why the checks may be overridden, e.g. `--force --reason "auto-sync suspended in Argo CD"`.',
+      undefined,
+      'invalid',
+    );
   }
   return undefined;
 }
@@ -26,7 +38,9 @@ export function forceRefusal(request: Pick<RollbackRequest, 'force' | 'autoAppro
 export function applyForce(checks: SafetyCheck[], reason: string): SafetyCheck[] {
   const overridden = checks.filter((c) => c.outcome === 'block' && c.overridable).map((c) => c.id);
   const kept = checks.filter((c) => c.outcome === 'block' && !c.overridable).map((c) => c.id);
-  const out = checks.map((c) => (c.outcome === 'block' && c.overridable ? { ...c, outcome: 'warn' as const, forced: true, message: `Forced: ${c.message}` } : c));
+  const out = checks.map((c) =>
+    c.outcome === 'block' && c.overridable ? { ...c, outcome: 'warn' as const, forced: true, message: `Forced: ${c.message}` } : c,
+  );
   const what = overridden.length > 0 ? `overrides ${overridden.join(', ')}` : 'overrides nothing (no overridable blocker)';
   const still = kept.length > 0 ? ` Still blocked by ${kept.join(', ')}: --force never overrides those.` : '';
   out.push({ id: 'forced', outcome: 'warn', forced: true, message: `Forced rollback: ${what}. Reason: ${reason}.${still}` });

@@ -23,19 +23,30 @@ export function gateWords(v: Pick<VerificationSpec, 'http' | 'prometheus'>): str
   return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)!}`;
 }
 
-export function gradualSteps(t: KubernetesTarget, spec: GradualSpec, target: Deployment, state: DeployState, verification: Pick<VerificationSpec, 'http' | 'prometheus'>): GradualOutcome {
+export function gradualSteps(
+  t: KubernetesTarget,
+  spec: GradualSpec,
+  target: Deployment,
+  state: DeployState,
+  verification: Pick<VerificationSpec, 'http' | 'prometheus'>,
+): GradualOutcome {
   const gate = gateWords(verification);
   const bg = t.blueGreen!;
   const sides = state.components.filter((c) => c.slot !== undefined && t.deployments.includes(c.name));
   const targetImages = Object.values(target.components).map((c) => c.image);
   const to = sides.find((c) => c.images.some((i) => targetImages.includes(i)));
   const from = sides.find((c) => c !== to);
-  const fallback = (message: string): GradualOutcome => ({ checks: [{ id: 'gradual', outcome: 'warn', message: `${message}: gradual rollback is not possible` }] });
-  if (sides.length !== 2 || !to || !from) return fallback(`Neither of the two sides of ${bg.service} (by \`${bg.label}\`) runs the target \`${target.version}\` next to the failed one`);
+  const fallback = (message: string): GradualOutcome => ({
+    checks: [{ id: 'gradual', outcome: 'warn', message: `${message}: gradual rollback is not possible` }],
+  });
+  if (sides.length !== 2 || !to || !from)
+    return fallback(`Neither of the two sides of ${bg.service} (by \`${bg.label}\`) runs the target \`${target.version}\` next to the failed one`);
   if (spec.httpRoute) return routeSteps(spec, spec.httpRoute, from, to, state, gate);
   // By replica ratio: only meaningful when one Service spreads requests over both sides' pods.
   if (state.liveSlot !== undefined) {
-    return fallback(`Service ${bg.service} selects \`${bg.label}=${state.liveSlot}\` only, so replicas cannot shift its traffic (let it select both sides, or set kubernetes.gradual.httpRoute)`);
+    return fallback(
+      `Service ${bg.service} selects \`${bg.label}=${state.liveSlot}\` only, so replicas cannot shift its traffic (let it select both sides, or set kubernetes.gradual.httpRoute)`,
+    );
   }
   return replicaSteps(spec, from, to, gate);
 }
@@ -49,46 +60,109 @@ function replicaSteps(spec: GradualSpec, from: ComponentState, to: ComponentStat
     const toReplicas = percent === 100 ? total : Math.min(total, Math.max(previous.to, Math.ceil((total * percent) / 100)));
     const split: GradualSplit = { percent, from: total - toReplicas, to: toReplicas };
     drafts.push({
-      kind: 'gradual_shift', via: 'replicas', percent, from: from.name, to: to.name, replicas: split, previous, pauseSeconds: spec.pauseSeconds, gateSeconds: spec.gateSeconds,
+      kind: 'gradual_shift',
+      via: 'replicas',
+      percent,
+      from: from.name,
+      to: to.name,
+      replicas: split,
+      previous,
+      pauseSeconds: spec.pauseSeconds,
+      gateSeconds: spec.gateSeconds,
       component: to.name,
       description: `${percent} %: \`${to.name}\` (${to.slot}) to ${split.to} and \`${from.name}\` (${from.slot}) to ${split.from} replicas, then gate on ${gate}${gatePause(spec)}; a failed gate restores ${previous.percent} %.`,
       expectedSeconds: SHIFT_SECONDS + spec.pauseSeconds,
     });
     previous = split;
   }
-  const checks: SafetyCheck[] = [{ id: 'gradual', outcome: 'pass', message: `Traffic moves to ${to.name} by replica ratio (${total} pods behind one Service) in ${drafts.length} gated step(s): ${spec.steps.join(' → ')} %.` }];
+  const checks: SafetyCheck[] = [
+    {
+      id: 'gradual',
+      outcome: 'pass',
+      message: `Traffic moves to ${to.name} by replica ratio (${total} pods behind one Service) in ${drafts.length} gated step(s): ${spec.steps.join(' → ')} %.`,
+    },
+  ];
   return { steps: drafts, checks };
 }
 
 /** Warm the target side to the failed side's size, move the route's weights step by step, then scale the failed side down. */
-function routeSteps(spec: GradualSpec, route: NonNullable<GradualSpec['httpRoute']>, from: ComponentState, to: ComponentState, state: DeployState, gate: string): GradualOutcome {
+function routeSteps(
+  spec: GradualSpec,
+  route: NonNullable<GradualSpec['httpRoute']>,
+  from: ComponentState,
+  to: ComponentState,
+  state: DeployState,
+  gate: string,
+): GradualOutcome {
   const weights = state.routeWeights;
   const backend = (side: string) => route.backends?.[side] ?? side;
   if (!weights || weights[from.name] === undefined || weights[to.name] === undefined) {
-    return { checks: [{ id: 'gradual', outcome: 'warn', message: `HTTPRoute ${route.name} rule ${route.rule} does not send to both \`${backend(from.name)}\` and \`${backend(to.name)}\`: gradual rollback is not possible` }] };
+    return {
+      checks: [
+        {
+          id: 'gradual',
+          outcome: 'warn',
+          message: `HTTPRoute ${route.name} rule ${route.rule} does not send to both \`${backend(from.name)}\` and \`${backend(to.name)}\`: gradual rollback is not possible`,
+        },
+      ],
+    };
   }
   const sum = weights[from.name]! + weights[to.name]!;
-  let previous: GradualSplit = { percent: sum === 0 ? 0 : Math.round((weights[to.name]! / sum) * 100), from: weights[from.name]!, to: weights[to.name]! };
+  let previous: GradualSplit = {
+    percent: sum === 0 ? 0 : Math.round((weights[to.name]! / sum) * 100),
+    from: weights[from.name]!,
+    to: weights[to.name]!,
+  };
   const drafts: Draft[] = [];
   const checks: SafetyCheck[] = [];
   const needed = Math.max(from.desiredReplicas, 1);
   if (to.readyReplicas < needed || to.desiredReplicas < needed) {
-    checks.push({ id: 'capacity', outcome: 'warn', message: `The target side ${to.name} has ${to.readyReplicas}/${needed} ready replicas: the plan scales it up and waits before moving traffic.` });
-    drafts.push({ kind: 'scale', replicas: needed, waitReady: true, component: to.name, description: `Scale \`${to.name}\` (${to.slot}) to ${needed} replicas and wait until all are ready.`, expectedSeconds: WARM_SECONDS });
+    checks.push({
+      id: 'capacity',
+      outcome: 'warn',
+      message: `The target side ${to.name} has ${to.readyReplicas}/${needed} ready replicas: the plan scales it up and waits before moving traffic.`,
+    });
+    drafts.push({
+      kind: 'scale',
+      replicas: needed,
+      waitReady: true,
+      component: to.name,
+      description: `Scale \`${to.name}\` (${to.slot}) to ${needed} replicas and wait until all are ready.`,
+      expectedSeconds: WARM_SECONDS,
+    });
   }
   const routeRef = { name: route.name, rule: route.rule, fromBackend: backend(from.name), toBackend: backend(to.name) };
   for (const percent of spec.steps.filter((p) => p > previous.percent)) {
     const split: GradualSplit = { percent, from: 100 - percent, to: percent };
     drafts.push({
-      kind: 'gradual_shift', via: 'http_route', percent, from: from.name, to: to.name, route: routeRef, previous, pauseSeconds: spec.pauseSeconds, gateSeconds: spec.gateSeconds,
+      kind: 'gradual_shift',
+      via: 'http_route',
+      percent,
+      from: from.name,
+      to: to.name,
+      route: routeRef,
+      previous,
+      pauseSeconds: spec.pauseSeconds,
+      gateSeconds: spec.gateSeconds,
       component: to.name,
       description: `${percent} %: HTTPRoute \`${route.name}\` weights \`${routeRef.toBackend}\` ${split.to} / \`${routeRef.fromBackend}\` ${split.from}, then gate on ${gate}${gatePause(spec)}; a failed gate restores ${previous.percent} %.`,
       expectedSeconds: 2 + spec.pauseSeconds,
     });
     previous = split;
   }
-  drafts.push({ kind: 'scale', replicas: 0, waitReady: false, component: from.name, description: `Scale the failed side \`${from.name}\` (${from.slot}) down to 0.`, expectedSeconds: 10 });
-  checks.push({ id: 'gradual', outcome: 'pass', message: `Traffic moves to ${to.name} by HTTPRoute ${route.name} weights in gated steps: ${spec.steps.join(' → ')} %.` });
+  drafts.push({
+    kind: 'scale',
+    replicas: 0,
+    waitReady: false,
+    component: from.name,
+    description: `Scale the failed side \`${from.name}\` (${from.slot}) down to 0.`,
+    expectedSeconds: 10,
+  });
+  checks.push({
+    id: 'gradual',
+    outcome: 'pass',
+    message: `Traffic moves to ${to.name} by HTTPRoute ${route.name} weights in gated steps: ${spec.steps.join(' → ')} %.`,
+  });
   return { steps: drafts, checks };
 }
 

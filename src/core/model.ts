@@ -61,8 +61,18 @@ export type RunStatus =
   | 'cancelled';
 
 export const RUN_STATUSES: readonly RunStatus[] = [
-  'planned', 'awaiting_approval', 'approved', 'executing', 'verifying', 'succeeded', 'failed',
-  'rejected', 'expired', 'blocked', 'interrupted', 'cancelled',
+  'planned',
+  'awaiting_approval',
+  'approved',
+  'executing',
+  'verifying',
+  'succeeded',
+  'failed',
+  'rejected',
+  'expired',
+  'blocked',
+  'interrupted',
+  'cancelled',
 ];
 
 export type Risk = 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
@@ -115,7 +125,18 @@ export type StepAction =
    * weights), then gate on readiness, the HTTP checks and the Prometheus queries; a failed gate puts
    * `previous` back. `component` is the side traffic moves to.
    */
-  | { kind: 'gradual_shift'; via: 'replicas' | 'http_route'; percent: number; from: string; to: string; replicas?: GradualSplit; previous: GradualSplit; route?: GradualRoute; pauseSeconds: number; gateSeconds: number }
+  | {
+      kind: 'gradual_shift';
+      via: 'replicas' | 'http_route';
+      percent: number;
+      from: string;
+      to: string;
+      replicas?: GradualSplit;
+      previous: GradualSplit;
+      route?: GradualRoute;
+      pauseSeconds: number;
+      gateSeconds: number;
+    }
   /** Put back a ConfigMap's data as the target deployment ran with it, only if it is still at `resourceVersion`. */
   | { kind: 'config_restore'; configMap: string; data: Record<string, string>; resourceVersion: string };
 

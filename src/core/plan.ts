@@ -44,7 +44,11 @@ export function buildPlan(input: PlanInput): RollbackPlan {
   const dbSteps = input.checks.some((c) => c.id === 'migrations' && c.outcome === 'block') ? [] : databaseSteps(service, input.undone ?? []);
   let checks = [...describeDatabaseSteps(input.checks, dbSteps, input.undone ?? []), ...strategyChecks];
   if (steps.length === 0 && !checks.some((c) => c.outcome === 'block')) {
-    checks.push({ id: 'steps', outcome: 'block', message: `Nothing to do: no component of ${service.name} has a recorded image for \`${target.version}\`.` });
+    checks.push({
+      id: 'steps',
+      outcome: 'block',
+      message: `Nothing to do: no component of ${service.name} has a recorded image for \`${target.version}\`.`,
+    });
   }
   if (input.force) checks = applyForce(checks, input.reason ?? '');
   const risk = assessRisk(checks);
@@ -67,7 +71,12 @@ export function buildPlan(input: PlanInput): RollbackPlan {
     expiresAt: new Date(now.getTime() + service.planExpiryMinutes * 60_000).toISOString(),
     fingerprint: fingerprintState(state),
     observed: observe(state),
-    request: { targetVersion: target.version, ...(input.components ? { components: input.components } : {}), ...(input.force ? { force: true } : {}), ...(input.strategy ? { strategy: input.strategy } : {}) },
+    request: {
+      targetVersion: target.version,
+      ...(input.components ? { components: input.components } : {}),
+      ...(input.force ? { force: true } : {}),
+      ...(input.strategy ? { strategy: input.strategy } : {}),
+    },
     ...(input.incident ? { incident: input.incident } : {}),
     ...(input.detection ? { detection: input.detection } : {}),
     ...(input.force ? { forced: true } : {}),

@@ -1,7 +1,17 @@
 // What the core needs from the outside world. Adapters implement these; the core never imports adapters.
 import type {
-  Approval, ConfigSnapshot, Deployment, DeployState, Evidence, MessageRef, Run, RunStatus,
-  Step, StepResult, TimelineEvent, Verification,
+  Approval,
+  ConfigSnapshot,
+  Deployment,
+  DeployState,
+  Evidence,
+  MessageRef,
+  Run,
+  RunStatus,
+  Step,
+  StepResult,
+  TimelineEvent,
+  Verification,
 } from './model.js';
 import type { Service } from './service.js';
 import type { RunOutcome } from './version-history.js';

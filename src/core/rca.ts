@@ -2,7 +2,13 @@
 // and "no cause identified" (an empty list) is an honest answer, never filled with a guess.
 import type { CauseKind, EventEvidence, Evidence, PodEvidence, ProbableCause, RootCause } from './evidence.js';
 import {
-  configChange, memoryLimitLines, migration, probeChangeLines, raisedRequestLines, resourcesLowered, type ChangeCause,
+  configChange,
+  memoryLimitLines,
+  migration,
+  probeChangeLines,
+  raisedRequestLines,
+  resourcesLowered,
+  type ChangeCause,
 } from './report/change-causes.js';
 import { bounded, eventLine, logLine, podLine } from './report/evidence-lines.js';
 import { scrubDeep } from './scrub.js';
@@ -14,8 +20,18 @@ type Ranked = ProbableCause & { linked?: boolean };
 
 // Ties in confidence: the specific explanation before the symptom it explains.
 const ORDER: Array<CauseKind | 'config_change_linked'> = [
-  'oom', 'image_pull', 'container_config', 'unschedulable', 'config_change_linked', 'crash_loop', 'liveness_probe', 'killed',
-  'readiness_probe', 'config_change', 'resources_lowered', 'migration',
+  'oom',
+  'image_pull',
+  'container_config',
+  'unschedulable',
+  'config_change_linked',
+  'crash_loop',
+  'liveness_probe',
+  'killed',
+  'readiness_probe',
+  'config_change',
+  'resources_lowered',
+  'migration',
 ];
 const CONFIDENCE = { high: 0, medium: 1, low: 2 } as const;
 
@@ -34,8 +50,17 @@ export function analyseRootCause(raw: Evidence): RootCause {
     probeFailing: liveness !== undefined || readiness !== undefined,
   };
   const causes: Ranked[] = [
-    oom, imagePull(evidence), containerConfig(evidence), unschedulable(evidence), crash, liveness, killed, readiness,
-    configChange(evidence, symptoms), resourcesLowered(evidence, symptoms), migration(evidence),
+    oom,
+    imagePull(evidence),
+    containerConfig(evidence),
+    unschedulable(evidence),
+    crash,
+    liveness,
+    killed,
+    readiness,
+    configChange(evidence, symptoms),
+    resourcesLowered(evidence, symptoms),
+    migration(evidence),
   ].filter((c): c is Ranked => c !== undefined && c.evidence.length > 0);
   causes.sort((a, b) => CONFIDENCE[a.confidence] - CONFIDENCE[b.confidence] || rank(a) - rank(b));
   return {
@@ -126,18 +151,24 @@ function unschedulable(evidence: Evidence): ProbableCause | undefined {
   const raised = raisedRequestLines(evidence);
   return {
     kind: 'unschedulable',
-    summary: raised.length > 0
-      ? 'Pods of the new version never scheduled: they ask for more than any node has free, and this deploy raised their requests.'
-      : 'Pods of the new version never scheduled: the cluster lacks capacity or the pods ask for what no node has.',
+    summary:
+      raised.length > 0
+        ? 'Pods of the new version never scheduled: they ask for more than any node has free, and this deploy raised their requests.'
+        : 'Pods of the new version never scheduled: the cluster lacks capacity or the pods ask for what no node has.',
     confidence: 'high',
-    evidence: [...hit.slice(0, MAX_POD_LINES).map((p) => bounded(`pod ${p.name}: Pending, ${p.scheduledFailure ?? ''}`)), ...raised, ...events].slice(0, 6),
+    evidence: [...hit.slice(0, MAX_POD_LINES).map((p) => bounded(`pod ${p.name}: Pending, ${p.scheduledFailure ?? ''}`)), ...raised, ...events].slice(
+      0,
+      6,
+    ),
   };
 }
 
 function crashLoop(evidence: Evidence): ProbableCause | undefined {
   // Between two restarts a crashing pod shows Running: the restart count and last exit are the proof.
-  const hit = evidence.pods.filter((p) => !isOom(p) && p.lastExitCode !== 137
-    && (p.waitingReason === 'CrashLoopBackOff' || (p.restarts > 0 && p.lastTerminationReason !== undefined)));
+  const hit = evidence.pods.filter(
+    (p) =>
+      !isOom(p) && p.lastExitCode !== 137 && (p.waitingReason === 'CrashLoopBackOff' || (p.restarts > 0 && p.lastTerminationReason !== undefined)),
+  );
   if (hit.length === 0) return undefined;
   const logs = logsOf(evidence, hit);
   // Caught between two crashes a pod shows Running; restarting again and again is the loop all the same.

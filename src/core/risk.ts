@@ -9,7 +9,9 @@ const HIGH_WARNINGS = new Set(['migrations', 'drift', 'target_suspect', 'target_
 
 export function assessRisk(checks: SafetyCheck[]): Risk {
   let risk: Risk = 'LOW';
-  const raise = (to: Risk) => { if (RANK[to] > RANK[risk]) risk = to; };
+  const raise = (to: Risk) => {
+    if (RANK[to] > RANK[risk]) risk = to;
+  };
   for (const check of checks) {
     // A forced blocker stays as risky as a blocker: people, not the bot, decided to go through it.
     if (check.outcome === 'block' || check.forced) raise('CRITICAL');

@@ -29,21 +29,41 @@ export function checkMigrations({ undone, service }: SafetyInput): SafetyCheck {
   const migrations = undone.flatMap((d) => d.migrations);
   const irreversible = migrations.filter((m) => !m.reversible).map((m) => m.id);
   if (irreversible.length > 0) {
-    return { id: 'migrations', outcome: 'block', message: `Migration ${irreversible.join(', ')} has no down migration: roll the schema back by hand first, or roll forward.` };
+    return {
+      id: 'migrations',
+      outcome: 'block',
+      message: `Migration ${irreversible.join(', ')} has no down migration: roll the schema back by hand first, or roll forward.`,
+    };
   }
   const destructive = migrations.filter((m) => m.destructive).map((m) => m.id);
   if (destructive.length > 0) {
-    return { id: 'migrations', outcome: 'block', message: `Migration ${destructive.join(', ')} is destructive: the old version may not run on the new schema. Roll forward instead.` };
+    return {
+      id: 'migrations',
+      outcome: 'block',
+      message: `Migration ${destructive.join(', ')} is destructive: the old version may not run on the new schema. Roll forward instead.`,
+    };
   }
   const lossy = migrations.filter((m) => m.mayLoseData).map((m) => m.id);
   if (lossy.length > 0) {
     // preserveDataMigrations: false is the service owner saying this data may be lost in a rollback.
     return service.preserveDataMigrations
-      ? { id: 'migrations', outcome: 'block', message: `Undoing migration ${lossy.join(', ')} may lose data written since the deploy. Back up and revert by hand.` }
-      : { id: 'migrations', outcome: 'warn', message: `Undoing migration ${lossy.join(', ')} may lose data written since the deploy (allowed: preserveDataMigrations is false). Back up first.` };
+      ? {
+          id: 'migrations',
+          outcome: 'block',
+          message: `Undoing migration ${lossy.join(', ')} may lose data written since the deploy. Back up and revert by hand.`,
+        }
+      : {
+          id: 'migrations',
+          outcome: 'warn',
+          message: `Undoing migration ${lossy.join(', ')} may lose data written since the deploy (allowed: preserveDataMigrations is false). Back up first.`,
+        };
   }
   if (migrations.length > 0) {
-    return { id: 'migrations', outcome: 'warn', message: `${migrations.length} reversible migration(s) after the target (${migrations.map((m) => m.id).join(', ')}): run their down migrations if the old version needs the old schema.` };
+    return {
+      id: 'migrations',
+      outcome: 'warn',
+      message: `${migrations.length} reversible migration(s) after the target (${migrations.map((m) => m.id).join(', ')}): run their down migrations if the old version needs the old schema.`,
+    };
   }
   return { id: 'migrations', outcome: 'pass', message: 'No database migrations since the target version.' };
 }
@@ -51,7 +71,11 @@ export function checkMigrations({ undone, service }: SafetyInput): SafetyCheck {
 export function checkDrift({ failed, state, service }: SafetyInput): SafetyCheck {
   if (service.target.kind === 'command') {
     // A rollback script's world is invisible to the bot: say so rather than claim a pass or block.
-    return { id: 'drift_unchecked', outcome: 'warn', message: 'The bot cannot see what a command-deployed service runs: drift was not checked. Confirm the live version before approving.' };
+    return {
+      id: 'drift_unchecked',
+      outcome: 'warn',
+      message: 'The bot cannot see what a command-deployed service runs: drift was not checked. Confirm the live version before approving.',
+    };
   }
   const drifted: string[] = [];
   for (const component of state.components) {
@@ -65,7 +89,11 @@ export function checkDrift({ failed, state, service }: SafetyInput): SafetyCheck
     return { id: 'drift', outcome: 'block', message: `Deployment ${missing.join(', ')} is not in the cluster: check the catalog and the namespace.` };
   }
   if (drifted.length > 0) {
-    return { id: 'drift', outcome: 'warn', message: `Drift: what runs is not the failed deploy — ${drifted.join('; ')}. Someone may have changed it already.` };
+    return {
+      id: 'drift',
+      outcome: 'warn',
+      message: `Drift: what runs is not the failed deploy — ${drifted.join('; ')}. Someone may have changed it already.`,
+    };
   }
   return { id: 'drift', outcome: 'pass', message: `The cluster runs exactly the failed deploy \`${failed.version}\`.` };
 }
@@ -81,17 +109,30 @@ export function checkRolloutInProgress({ state, failed }: SafetyInput): SafetyCh
     return expected !== undefined && !c.images.includes(expected);
   });
   if (foreign.length > 0) {
-    return { id: 'rollout_in_progress', outcome: 'block', overridable: true, message: `A rollout of something other than the failed deploy is in progress on ${foreign.map((c) => `${c.name} (${c.images.join(', ')})`).join(', ')}: someone is deploying now. Let it finish and plan again, or add \`--force\` and a \`--reason\`.` };
+    return {
+      id: 'rollout_in_progress',
+      outcome: 'block',
+      overridable: true,
+      message: `A rollout of something other than the failed deploy is in progress on ${foreign.map((c) => `${c.name} (${c.images.join(', ')})`).join(', ')}: someone is deploying now. Let it finish and plan again, or add \`--force\` and a \`--reason\`.`,
+    };
   }
   if (moving.length > 0) {
-    return { id: 'rollout_in_progress', outcome: 'warn', message: `The failed deploy's rollout is still in progress on ${moving.map((c) => c.name).join(', ')}: the rollback will supersede it.` };
+    return {
+      id: 'rollout_in_progress',
+      outcome: 'warn',
+      message: `The failed deploy's rollout is still in progress on ${moving.map((c) => c.name).join(', ')}: the rollback will supersede it.`,
+    };
   }
   return { id: 'rollout_in_progress', outcome: 'pass', message: 'No rollout in progress.' };
 }
 
 export function checkActiveRun({ activeRun }: SafetyInput): SafetyCheck {
   if (activeRun) {
-    return { id: 'active_run', outcome: 'block', message: `Run ${activeRun.id} (${activeRun.status}) is already active on this service: let it finish or reject it first.` };
+    return {
+      id: 'active_run',
+      outcome: 'block',
+      message: `Run ${activeRun.id} (${activeRun.status}) is already active on this service: let it finish or reject it first.`,
+    };
   }
   return { id: 'active_run', outcome: 'pass', message: 'No other rollback is active on this service.' };
 }
@@ -105,7 +146,11 @@ export function checkTargetAvailable({ target, state, service }: SafetyInput): S
     if (!component.history.some((h) => h.images.includes(image))) gone.push(`${component.name} (${image})`);
   }
   if (gone.length > 0) {
-    return { id: 'target_available', outcome: 'warn', message: `The cluster no longer keeps the revision of ${gone.join(', ')}: only the recorded image is set back; environment and config stay as they are now.` };
+    return {
+      id: 'target_available',
+      outcome: 'warn',
+      message: `The cluster no longer keeps the revision of ${gone.join(', ')}: only the recorded image is set back; environment and config stay as they are now.`,
+    };
   }
   return { id: 'target_available', outcome: 'pass', message: 'Every component still has a revision running the target image.' };
 }
@@ -114,20 +159,35 @@ export function checkTargetAvailable({ target, state, service }: SafetyInput): S
 export function checkCapacity({ target, state, service }: SafetyInput): SafetyCheck | undefined {
   const short = state.components.flatMap((c) => {
     const wanted = target.components[c.name]?.replicas;
-    return wanted !== undefined && c.desiredReplicas < wanted ? [{ c, wanted, text: `${c.name} runs ${c.desiredReplicas} replica(s), the target ran with ${wanted}` }] : [];
+    return wanted !== undefined && c.desiredReplicas < wanted
+      ? [{ c, wanted, text: `${c.name} runs ${c.desiredReplicas} replica(s), the target ran with ${wanted}` }]
+      : [];
   });
   // Blue-green: the plan itself warms the idle side to full size before moving traffic (steps.ts).
   const warmsItself = service.target.kind === 'kubernetes' && service.target.blueGreen !== undefined;
   const severe = warmsItself ? [] : short.filter((s) => s.c.desiredReplicas * 2 < s.wanted);
   if (severe.length > 0) {
-    return { id: 'capacity', outcome: 'block', overridable: true, message: `Capacity: ${severe.map((s) => s.text).join('; ')}, less than half. Scale up first and plan again, or add \`--force\` and a \`--reason\`.` };
+    return {
+      id: 'capacity',
+      outcome: 'block',
+      overridable: true,
+      message: `Capacity: ${severe.map((s) => s.text).join('; ')}, less than half. Scale up first and plan again, or add \`--force\` and a \`--reason\`.`,
+    };
   }
   // Blue-green sides are sized by the strategy's own steps, not kept as they are: say that instead.
   if (short.length > 0 && warmsItself) {
-    return { id: 'capacity', outcome: 'warn', message: `Capacity: ${short.map((s) => s.text).join('; ')}. The plan scales the side that takes the traffic up before moving it.` };
+    return {
+      id: 'capacity',
+      outcome: 'warn',
+      message: `Capacity: ${short.map((s) => s.text).join('; ')}. The plan scales the side that takes the traffic up before moving it.`,
+    };
   }
   if (short.length > 0) {
-    return { id: 'capacity', outcome: 'warn', message: `Capacity: ${short.map((s) => s.text).join('; ')}. The rollback keeps today's replica count: scale up if the old version needs more.` };
+    return {
+      id: 'capacity',
+      outcome: 'warn',
+      message: `Capacity: ${short.map((s) => s.text).join('; ')}. The rollback keeps today's replica count: scale up if the old version needs more.`,
+    };
   }
   return undefined;
 }
@@ -137,11 +197,20 @@ export function checkGitOps({ state }: SafetyInput): SafetyCheck | undefined {
   if (managed.length === 0) return undefined;
   const names = managed.map((c) => `${c.name} (${c.gitOps!.tool} app ${c.gitOps!.app})`).join(', ');
   // Git would quietly undo the rollback: a blocker, until someone who suspended auto-sync says so with --force.
-  return { id: 'gitops', outcome: 'block', overridable: true, message: `${names} is managed by GitOps: with auto-sync on, Git will undo this rollback. Suspend auto-sync (or revert the change in Git instead), then add \`--force\` and a \`--reason\`.` };
+  return {
+    id: 'gitops',
+    outcome: 'block',
+    overridable: true,
+    message: `${names} is managed by GitOps: with auto-sync on, Git will undo this rollback. Suspend auto-sync (or revert the change in Git instead), then add \`--force\` and a \`--reason\`.`,
+  };
 }
 
 export function checkPendingRelease({ state }: SafetyInput): SafetyCheck | undefined {
   const stuck = state.components.filter((c) => c.pendingOperation);
   if (stuck.length === 0) return undefined;
-  return { id: 'helm_pending', outcome: 'block', message: `Release ${stuck.map((c) => `${c.name} is stuck in ${c.pendingOperation}`).join(', ')}: another Helm operation holds it. If nothing is running, \`helm rollback\` to the last deployed revision by hand, or delete the stuck release secret.` };
+  return {
+    id: 'helm_pending',
+    outcome: 'block',
+    message: `Release ${stuck.map((c) => `${c.name} is stuck in ${c.pendingOperation}`).join(', ')}: another Helm operation holds it. If nothing is running, \`helm rollback\` to the last deployed revision by hand, or delete the stuck release secret.`,
+  };
 }

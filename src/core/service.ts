@@ -198,9 +198,12 @@ export interface PagerDutyPolicy {
 /** The components a service is made of, whatever deploys it. */
 export function componentsOf(service: Service): string[] {
   switch (service.target.kind) {
-    case 'kubernetes': return kubernetesComponents(service.target);
-    case 'helm': return [service.target.release];
-    case 'command': return [service.name];
+    case 'kubernetes':
+      return kubernetesComponents(service.target);
+    case 'helm':
+      return [service.target.release];
+    case 'command':
+      return [service.name];
   }
 }
 

@@ -16,22 +16,50 @@ export interface StepPlan {
 
 type Draft = StepAction & { component: string; description: string; expectedSeconds: number };
 
-export function planSteps(service: Service, target: Deployment, state: DeployState, components: string[] | undefined, strategy?: RequestedStrategy): StepPlan {
+export function planSteps(
+  service: Service,
+  target: Deployment,
+  state: DeployState,
+  components: string[] | undefined,
+  strategy?: RequestedStrategy,
+): StepPlan {
   const t = service.target;
   if (strategy !== undefined && (t.kind !== 'kubernetes' || !t.blueGreen || components)) {
     const why = components ? 'a partial rollback (--component) is not' : `${service.name} is not a blue-green service (kubernetes.blueGreen)`;
-    return numbered('full', [], [{ id: 'strategy', outcome: 'block', message: `\`--strategy ${strategy}\` moves traffic between two sides, and ${why}: ask again without it.` }]);
+    return numbered(
+      'full',
+      [],
+      [
+        {
+          id: 'strategy',
+          outcome: 'block',
+          message: `\`--strategy ${strategy}\` moves traffic between two sides, and ${why}: ask again without it.`,
+        },
+      ],
+    );
   }
   if (t.kind === 'helm') {
     const step = helmStep(t, target, state);
     return typeof step === 'string' ? numbered('full', [], [{ id: 'helm_revision', outcome: 'block', message: step }]) : numbered('full', [step], []);
   }
   if (t.kind === 'command') {
-    return numbered('full', [{ kind: 'command', argv: t.rollback, component: service.name, description: `Run \`${t.rollback.join(' ')}\` with {version}=\`${target.version}\`.`, expectedSeconds: t.timeoutSeconds }], []);
+    return numbered(
+      'full',
+      [
+        {
+          kind: 'command',
+          argv: t.rollback,
+          component: service.name,
+          description: `Run \`${t.rollback.join(' ')}\` with {version}=\`${target.version}\`.`,
+          expectedSeconds: t.timeoutSeconds,
+        },
+      ],
+      [],
+    );
   }
   if (components) return numbered('partial', undoSteps(t, target, state, components), rolloutChecks(state, components));
   if (t.blueGreen) {
-    const gradualSpec = strategy === 'instant' ? undefined : t.gradual ?? (strategy === 'gradual' ? DEFAULT_GRADUAL : undefined);
+    const gradualSpec = strategy === 'instant' ? undefined : (t.gradual ?? (strategy === 'gradual' ? DEFAULT_GRADUAL : undefined));
     const gradual = gradualSpec ? gradualSteps(t, gradualSpec, target, state, service.verification) : { checks: [] };
     if (gradual.steps) return numbered('gradual', gradual.steps, gradual.checks);
     const instant = blueGreenSteps(t, target, state);
@@ -68,11 +96,21 @@ function undoSteps(t: KubernetesTarget, target: Deployment, state: DeployState, 
     }
     if (kind === 'StatefulSet' || kind === 'DaemonSet') {
       const action: StepAction = { kind: 'workload_undo', workload: kind, target: goal };
-      drafts.push({ ...action, component: component.name, description: `Restore ${kind} \`${component.name}\` to \`${image}\`${where} and wait as \`kubectl rollout status\` does (partitions and OnDelete are reported).`, expectedSeconds: SECONDS.rolloutUndo });
+      drafts.push({
+        ...action,
+        component: component.name,
+        description: `Restore ${kind} \`${component.name}\` to \`${image}\`${where} and wait as \`kubectl rollout status\` does (partitions and OnDelete are reported).`,
+        expectedSeconds: SECONDS.rolloutUndo,
+      });
       continue;
     }
     const action: StepAction = { kind: 'rollout_undo', target: goal };
-    drafts.push({ ...action, component: component.name, description: `Roll \`${component.name}\` back to \`${image}\`${where} and wait until every replica is ready.`, expectedSeconds: SECONDS.rolloutUndo });
+    drafts.push({
+      ...action,
+      component: component.name,
+      description: `Roll \`${component.name}\` back to \`${image}\`${where} and wait until every replica is ready.`,
+      expectedSeconds: SECONDS.rolloutUndo,
+    });
   }
   return drafts;
 }
@@ -80,8 +118,20 @@ function undoSteps(t: KubernetesTarget, target: Deployment, state: DeployState, 
 /** Argo Rollouts: abort what is in progress (the stable ReplicaSet takes over), then undo to the target. */
 function argoSteps(name: string, inProgress: boolean, goal: { image: string; revision?: number }, where: string): Draft[] {
   const drafts: Draft[] = [];
-  if (inProgress) drafts.push({ kind: 'argo_abort', component: name, description: `Abort the update in progress of Rollout \`${name}\`: its stable ReplicaSet takes every replica back.`, expectedSeconds: SECONDS.scaleUp });
-  drafts.push({ kind: 'argo_undo', target: goal, component: name, description: `Restore Rollout \`${name}\` to \`${goal.image}\`${where} and wait until it is Healthy.`, expectedSeconds: SECONDS.rolloutUndo });
+  if (inProgress)
+    drafts.push({
+      kind: 'argo_abort',
+      component: name,
+      description: `Abort the update in progress of Rollout \`${name}\`: its stable ReplicaSet takes every replica back.`,
+      expectedSeconds: SECONDS.scaleUp,
+    });
+  drafts.push({
+    kind: 'argo_undo',
+    target: goal,
+    component: name,
+    description: `Restore Rollout \`${name}\` to \`${goal.image}\`${where} and wait until it is Healthy.`,
+    expectedSeconds: SECONDS.rolloutUndo,
+  });
   return drafts;
 }
 
@@ -96,12 +146,21 @@ function helmStep(t: HelmTarget, target: Deployment, state: DeployState): Draft 
   const past = release.history.filter((h) => h.revision !== release.revision);
   const named = /@r(\d+)$/.exec(target.id)?.[1];
   const image = target.components[t.release]?.image;
-  const revision = named !== undefined ? past.find((h) => h.revision === Number(named))?.revision
-    : (image ? past.find((h) => h.images.includes(image)) : undefined)?.revision ?? past.find((h) => h.images.includes(target.version))?.revision;
+  const revision =
+    named !== undefined
+      ? past.find((h) => h.revision === Number(named))?.revision
+      : ((image ? past.find((h) => h.images.includes(image)) : undefined)?.revision ?? past.find((h) => h.images.includes(target.version))?.revision);
   if (revision === undefined) {
     return `No earlier revision of Helm release ${t.release} ran \`${target.version}\` (current revision ${release.revision ?? '?'}): roll back by hand with \`helm history ${t.release}\`.`;
   }
-  return { kind: 'helm_rollback', release: t.release, revision, component: t.release, description: `\`helm rollback ${t.release} ${revision} --wait\` (back to \`${target.version}\`).`, expectedSeconds: SECONDS.helm };
+  return {
+    kind: 'helm_rollback',
+    release: t.release,
+    revision,
+    component: t.release,
+    description: `\`helm rollback ${t.release} ${revision} --wait\` (back to \`${target.version}\`).`,
+    expectedSeconds: SECONDS.helm,
+  };
 }
 
 /**
@@ -115,21 +174,68 @@ function blueGreenSteps(t: KubernetesTarget, target: Deployment, state: DeploySt
   const idle = state.components.find((c) => c.slot !== undefined && c !== live);
   const targetImages = Object.values(target.components).map((c) => c.image);
   if (!live || !idle || !state.liveSlot || !idle.slot) {
-    return { checks: [{ id: 'blue_green', outcome: 'warn', message: `Service ${bg.service} does not select one of two sides by \`${bg.label}\`: instant rollback is not possible, rolling back in place.` }] };
+    return {
+      checks: [
+        {
+          id: 'blue_green',
+          outcome: 'warn',
+          message: `Service ${bg.service} does not select one of two sides by \`${bg.label}\`: instant rollback is not possible, rolling back in place.`,
+        },
+      ],
+    };
   }
   if (!idle.images.some((i) => targetImages.includes(i))) {
-    return { checks: [{ id: 'blue_green', outcome: 'warn', message: `The idle side ${idle.name} runs ${idle.images.join(', ')}, not the target: instant rollback is not possible, rolling back in place.` }] };
+    return {
+      checks: [
+        {
+          id: 'blue_green',
+          outcome: 'warn',
+          message: `The idle side ${idle.name} runs ${idle.images.join(', ')}, not the target: instant rollback is not possible, rolling back in place.`,
+        },
+      ],
+    };
   }
   const needed = Math.max(live.desiredReplicas, 1);
   const drafts: Draft[] = [];
   const checks: SafetyCheck[] = [];
   if (idle.readyReplicas < needed) {
-    checks.push({ id: 'capacity', outcome: 'warn', message: `The idle side ${idle.name} has ${idle.readyReplicas}/${needed} ready replicas: the plan scales it up and waits before moving traffic.` });
-    drafts.push({ kind: 'scale', replicas: needed, waitReady: true, component: idle.name, description: `Scale \`${idle.name}\` (${idle.slot}) to ${needed} replicas and wait until all are ready.`, expectedSeconds: SECONDS.scaleUp });
+    checks.push({
+      id: 'capacity',
+      outcome: 'warn',
+      message: `The idle side ${idle.name} has ${idle.readyReplicas}/${needed} ready replicas: the plan scales it up and waits before moving traffic.`,
+    });
+    drafts.push({
+      kind: 'scale',
+      replicas: needed,
+      waitReady: true,
+      component: idle.name,
+      description: `Scale \`${idle.name}\` (${idle.slot}) to ${needed} replicas and wait until all are ready.`,
+      expectedSeconds: SECONDS.scaleUp,
+    });
   } else {
-    checks.push({ id: 'capacity', outcome: 'pass', message: `The idle side ${idle.name} has ${idle.readyReplicas}/${needed} ready replicas: traffic can move at once.` });
+    checks.push({
+      id: 'capacity',
+      outcome: 'pass',
+      message: `The idle side ${idle.name} has ${idle.readyReplicas}/${needed} ready replicas: traffic can move at once.`,
+    });
   }
-  drafts.push({ kind: 'switch_traffic', service: bg.service, label: bg.label, from: state.liveSlot, to: idle.slot, component: bg.service, description: `Switch Service \`${bg.service}\` from \`${bg.label}=${state.liveSlot}\` to \`${bg.label}=${idle.slot}\`.`, expectedSeconds: SECONDS.switchTraffic });
-  drafts.push({ kind: 'scale', replicas: 0, waitReady: false, component: live.name, description: `Scale the failed side \`${live.name}\` (${live.slot}) down to 0.`, expectedSeconds: SECONDS.scaleDown });
+  drafts.push({
+    kind: 'switch_traffic',
+    service: bg.service,
+    label: bg.label,
+    from: state.liveSlot,
+    to: idle.slot,
+    component: bg.service,
+    description: `Switch Service \`${bg.service}\` from \`${bg.label}=${state.liveSlot}\` to \`${bg.label}=${idle.slot}\`.`,
+    expectedSeconds: SECONDS.switchTraffic,
+  });
+  drafts.push({
+    kind: 'scale',
+    replicas: 0,
+    waitReady: false,
+    component: live.name,
+    description: `Scale the failed side \`${live.name}\` (${live.slot}) down to 0.`,
+    expectedSeconds: SECONDS.scaleDown,
+  });
   return { steps: drafts, checks };
 }

@@ -26,13 +26,21 @@ export function chooseTarget(named: Deployment, history: VersionEntry[], targetV
   const failed = isDiscovered(named) && !isDiscovered(failedVersion.representative) ? failedVersion.representative : named;
   const checks: SafetyCheck[] = [];
   if (failed !== named) {
-    checks.push({ id: 'history', outcome: 'pass', message: `\`${named.id}\` runs the same images as \`${failed.id}\` (${failed.version}), recorded by ${failed.createdBy}: the plan uses the recorded facts.` });
+    checks.push({
+      id: 'history',
+      outcome: 'pass',
+      message: `\`${named.id}\` runs the same images as \`${failed.id}\` (${failed.version}), recorded by ${failed.createdBy}: the plan uses the recorded facts.`,
+    });
   }
   const older = history.filter((v) => v !== failedVersion && !newerThan(v, failedVersion));
-  const choice = targetVersion === undefined ? automaticChoice(failed, failedVersion, older, history) : namedChoice(failed, failedVersion, older, history, targetVersion);
+  const choice =
+    targetVersion === undefined
+      ? automaticChoice(failed, failedVersion, older, history)
+      : namedChoice(failed, failedVersion, older, history, targetVersion);
   checks.push(...targetChecks(choice));
   const target = choice.representative;
-  const undone = older.concat([failedVersion])
+  const undone = older
+    .concat([failedVersion])
     .flatMap((v) => v.deployments)
     .filter((d) => !isDiscovered(d) && d.createdAt > target.createdAt && d.createdAt <= failed.createdAt)
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
@@ -44,9 +52,10 @@ function refuseIfAlreadyRolledBack(named: Deployment, version: VersionEntry, his
   const rolledBack = named.status === 'rolled_back' || (isDiscovered(named) && version.deployments.some((d) => d.status === 'rolled_back'));
   if (!rolledBack) return;
   const newest = history[0]?.representative;
-  const next = newest && newest.id !== named.id && versionOf(history, newest) !== version
-    ? ` The newest deployment is \`${newest.id}\` (${newest.version}): if that is what failed, use \`--failed-deployment-id ${newest.id}\`.`
-    : ' If it was deployed again and failed again, record the new deploy and name that.';
+  const next =
+    newest && newest.id !== named.id && versionOf(history, newest) !== version
+      ? ` The newest deployment is \`${newest.id}\` (${newest.version}): if that is what failed, use \`--failed-deployment-id ${newest.id}\`.`
+      : ' If it was deployed again and failed again, record the new deploy and name that.';
   const why = version.suspicion.find((s) => s.startsWith('run ')) ?? 'it is recorded as rolled back';
   throw new UserError(`\`${named.id}\` (${named.version}) was already rolled back: ${why}. Nothing was planned.${next}`);
 }
@@ -69,7 +78,13 @@ function automaticChoice(failed: Deployment, failedVersion: VersionEntry, older:
   );
 }
 
-function namedChoice(failed: Deployment, failedVersion: VersionEntry, older: VersionEntry[], history: VersionEntry[], targetVersion: string): VersionEntry {
+function namedChoice(
+  failed: Deployment,
+  failedVersion: VersionEntry,
+  older: VersionEntry[],
+  history: VersionEntry[],
+  targetVersion: string,
+): VersionEntry {
   const named = history.find((v) => v.version === targetVersion || v.deployments.some((d) => d.version === targetVersion));
   if (named === failedVersion) {
     throw new UserError(`\`${targetVersion}\` is the failed version itself; choose an earlier version.${listCandidates(older)}`);
@@ -78,7 +93,9 @@ function namedChoice(failed: Deployment, failedVersion: VersionEntry, older: Ver
     throw new UserError(`Version \`${targetVersion}\` is not in the history of ${failed.service} (${failed.environment}).${listCandidates(older)}`);
   }
   if (!older.includes(named)) {
-    throw new UserError(`\`${targetVersion}\` is newer than the failed \`${failed.version}\` (first ran ${named.firstSeenAt}): a rollback never goes forward. Deploy it instead, or choose an earlier version.${listCandidates(older)}`);
+    throw new UserError(
+      `\`${targetVersion}\` is newer than the failed \`${failed.version}\` (first ran ${named.firstSeenAt}): a rollback never goes forward. Deploy it instead, or choose an earlier version.${listCandidates(older)}`,
+    );
   }
   return named;
 }
@@ -87,17 +104,36 @@ function targetChecks(v: VersionEntry): SafetyCheck[] {
   const checks: SafetyCheck[] = [];
   if (v.suspicion.length > 0 || v.health === 'failed') {
     const why = v.suspicion.length > 0 ? v.suspicion.join('; ') : 'a record says it failed';
-    checks.push({ id: 'target_suspect', outcome: 'warn', message: `\`${v.version}\` is suspect: ${why}. It was named with \`--target-version\`, so the plan is HIGH risk: confirm it is safe now.` });
+    checks.push({
+      id: 'target_suspect',
+      outcome: 'warn',
+      message: `\`${v.version}\` is suspect: ${why}. It was named with \`--target-version\`, so the plan is HIGH risk: confirm it is safe now.`,
+    });
   }
   if (v.neverFinished) {
-    checks.push({ id: 'target_unverified', outcome: 'block', overridable: true, message: `The only record of \`${v.version}\` (\`${v.representative.id}\`) says its deploy never finished: nothing shows it ever ran. Choose another version, or add \`--force\` and a \`--reason\`.` });
+    checks.push({
+      id: 'target_unverified',
+      outcome: 'block',
+      overridable: true,
+      message: `The only record of \`${v.version}\` (\`${v.representative.id}\`) says its deploy never finished: nothing shows it ever ran. Choose another version, or add \`--force\` and a \`--reason\`.`,
+    });
   } else if (v.health === 'healthy' && v.checked) {
     checks.push({ id: 'target_verification', outcome: 'pass', message: `\`${v.version}\` ran healthy: ${v.healthyBecause}.` });
   } else if (v.health === 'healthy') {
-    checks.push({ id: 'target_verification', outcome: 'warn', message: `No verification was recorded for \`${v.version}\`: it ran (${v.healthyBecause}), but nobody proved it healthy.` });
+    checks.push({
+      id: 'target_verification',
+      outcome: 'warn',
+      message: `No verification was recorded for \`${v.version}\`: it ran (${v.healthyBecause}), but nobody proved it healthy.`,
+    });
   } else if (v.health === 'unverified') {
-    const source = v.deployments.every(isDiscovered) ? ` it is known only from the cluster's history (\`${v.representative.id}\`)` : ' no deploy of it is recorded as succeeded';
-    checks.push({ id: 'target_unverified', outcome: 'warn', message: `Nothing recorded that \`${v.version}\` ever ran healthy:${source}. Check it before approving.` });
+    const source = v.deployments.every(isDiscovered)
+      ? ` it is known only from the cluster's history (\`${v.representative.id}\`)`
+      : ' no deploy of it is recorded as succeeded';
+    checks.push({
+      id: 'target_unverified',
+      outcome: 'warn',
+      message: `Nothing recorded that \`${v.version}\` ever ran healthy:${source}. Check it before approving.`,
+    });
   }
   return checks;
 }
@@ -119,7 +155,9 @@ function nextStep(failed: Deployment, failedVersion: VersionEntry, history: Vers
 
 function listCandidates(older: VersionEntry[]): string {
   if (older.length === 0) return ' There is no earlier version.';
-  const lines = older.slice(0, 5).map((v) => `\`${v.version}\` (${v.representative.id}${v.suspicion.length > 0 ? ', suspect' : v.health === 'unverified' ? ', unverified' : ''})`);
+  const lines = older
+    .slice(0, 5)
+    .map((v) => `\`${v.version}\` (${v.representative.id}${v.suspicion.length > 0 ? ', suspect' : v.health === 'unverified' ? ', unverified' : ''})`);
   return ` Earlier versions: ${lines.join(', ')}.`;
 }
 

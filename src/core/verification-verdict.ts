@@ -6,7 +6,10 @@ import type { Service, VerificationSpec } from './service.js';
 
 export const NOT_VERIFIED = 'not verified: no checks are configured';
 
-export function judgeVerification(verification: Verification, spec: Pick<VerificationSpec, 'required' | 'http' | 'commands' | 'prometheus'>): Verification {
+export function judgeVerification(
+  verification: Verification,
+  spec: Pick<VerificationSpec, 'required' | 'http' | 'commands' | 'prometheus'>,
+): Verification {
   const checked = verification.checks.some((c) => c.phase === 'passed' || c.phase === 'failed');
   if (checked) return verification;
   const configured = spec.http.length + spec.commands.length + spec.prometheus.length > 0;
@@ -26,9 +29,10 @@ export function uncheckedServiceWarnings(services: Iterable<Service>): string[] 
   for (const s of services) {
     const v = s.verification;
     if (v.http.length + v.commands.length + v.prometheus.length > 0) continue;
-    const proves = s.target.kind === 'command'
-      ? `its rollbacks end "${NOT_VERIFIED}"${v.required ? ' and, with verification.required, fail' : ''}`
-      : `its rollbacks are verified only by the ${s.target.kind === 'helm' ? 'Helm release status' : 'rollout becoming ready'}, not by the service answering`;
+    const proves =
+      s.target.kind === 'command'
+        ? `its rollbacks end "${NOT_VERIFIED}"${v.required ? ' and, with verification.required, fail' : ''}`
+        : `its rollbacks are verified only by the ${s.target.kind === 'helm' ? 'Helm release status' : 'rollout becoming ready'}, not by the service answering`;
     warnings.push(`service ${s.name} has no verification checks (verification.http, .commands, .prometheus): ${proves}`);
   }
   return warnings;

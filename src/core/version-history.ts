@@ -21,8 +21,11 @@ export interface RunOutcome {
 
 export function outcomeOf(run: Run): RunOutcome {
   return {
-    id: run.id, status: run.status, updatedAt: run.updatedAt,
-    failedDeploymentId: run.plan.failedDeploymentId, targetDeploymentId: run.plan.targetDeploymentId,
+    id: run.id,
+    status: run.status,
+    updatedAt: run.updatedAt,
+    failedDeploymentId: run.plan.failedDeploymentId,
+    targetDeploymentId: run.plan.targetDeploymentId,
     changedSomething: !run.plan.dryRun && run.stepResults.some((s) => s.status === 'done'),
     checkedSomething: run.verification?.phase === 'Succeeded' && run.verification.checks.some((c) => c.phase === 'passed'),
   };
@@ -60,7 +63,10 @@ export function isDiscovered(d: Deployment): boolean {
 
 /** `checkout-api=registry/checkout-api:v1.2.0,…`: the identity of a version. */
 export function imagesKey(d: Deployment): string {
-  return Object.entries(d.components).map(([name, c]) => `${name}=${c.image}`).sort().join(',');
+  return Object.entries(d.components)
+    .map(([name, c]) => `${name}=${c.image}`)
+    .sort()
+    .join(',');
 }
 
 /** A discovered revision may know fewer components (history is per Deployment): every one it knows must match. */
@@ -82,12 +88,16 @@ export function buildVersionHistory(deployments: Deployment[], given: ReadonlyAr
   for (const d of recorded) {
     const key = imagesKey(d);
     const group = byKey.get(key) ?? [];
-    if (group.length === 0) { byKey.set(key, group); groups.push(group); }
+    if (group.length === 0) {
+      byKey.set(key, group);
+      groups.push(group);
+    }
     group.push(d);
   }
   for (const d of discovered) {
-    const match = groups.find((g) => g.some((r) => !isDiscovered(r) && sameImages(d, r)))
-      ?? groups.find((g) => g.every(isDiscovered) && imagesKey(g[0]!) === imagesKey(d));
+    const match =
+      groups.find((g) => g.some((r) => !isDiscovered(r) && sameImages(d, r))) ??
+      groups.find((g) => g.every(isDiscovered) && imagesKey(g[0]!) === imagesKey(d));
     if (match) match.push(d);
     else groups.push([d]);
   }
@@ -112,13 +122,20 @@ function describeVersion(group: Deployment[], runs: RunOutcome[]): VersionEntry 
   const suspicion: string[] = [];
   for (const d of recorded) {
     if (d.status === 'failed') suspicion.push(`its deploy ${d.id} failed (${d.createdAt})`);
-    const failedChecks = Object.entries(d.verification ?? {}).filter(([, ok]) => ok === false).map(([name]) => name);
+    const failedChecks = Object.entries(d.verification ?? {})
+      .filter(([, ok]) => ok === false)
+      .map(([name]) => name);
     if (failedChecks.length > 0) suspicion.push(`${d.id} failed its recorded ${failedChecks.join(', ')} verification`);
   }
   const rollers = runs.filter((r) => ids.has(r.failedDeploymentId) && r.changedSomething);
   for (const r of rollers) suspicion.push(`run ${r.id} rolled it back (${r.updatedAt})`);
   if (rollers.length === 0 && deployments.some((d) => d.status === 'rolled_back')) {
-    suspicion.push(`${deployments.filter((d) => d.status === 'rolled_back').map((d) => d.id).join(', ')} was rolled back`);
+    suspicion.push(
+      `${deployments
+        .filter((d) => d.status === 'rolled_back')
+        .map((d) => d.id)
+        .join(', ')} was rolled back`,
+    );
   }
 
   // Not `rolled_back`: marking a deployment rolled back overwrites whether its deploy had succeeded.
@@ -140,13 +157,19 @@ function describeVersion(group: Deployment[], runs: RunOutcome[]): VersionEntry 
     lastSeenAt: representative.createdAt,
     health: failed ? 'failed' : healthyBecause ? 'healthy' : 'unverified',
     ...(healthyBecause ? { healthyBecause } : {}),
-    checked: !failed && ((succeeded !== undefined && Object.values(succeeded.verification ?? {}).includes(true)) || provenByRun !== undefined || provenByCluster !== undefined),
+    checked:
+      !failed &&
+      ((succeeded !== undefined && Object.values(succeeded.verification ?? {}).includes(true)) ||
+        provenByRun !== undefined ||
+        provenByCluster !== undefined),
     suspicion,
     neverFinished: recorded.length > 0 && recorded.every((d) => d.status === 'in_progress'),
   };
 }
 
 function passedText(d: Deployment): string {
-  const passed = Object.entries(d.verification ?? {}).filter(([, ok]) => ok === true).map(([name]) => name);
+  const passed = Object.entries(d.verification ?? {})
+    .filter(([, ok]) => ok === true)
+    .map(([name]) => name);
   return passed.length > 0 ? `${d.id} succeeded and passed ${passed.join(', ')}` : `${d.id} is recorded as succeeded (no verification recorded)`;
 }

@@ -19,15 +19,22 @@ afterEach(async () => {
   h = am = prom = undefined;
 });
 
-const ERRORS = 'sum by (version) (rate(http_requests_total{service="checkout",code=~"5.."}[5m])) / sum by (version) (rate(http_requests_total{service="checkout"}[5m]))';
+const ERRORS =
+  'sum by (version) (rate(http_requests_total{service="checkout",code=~"5.."}[5m])) / sum by (version) (rate(http_requests_total{service="checkout"}[5m]))';
 const LATENCY = 'histogram_quantile(0.99, sum by (version, le) (rate(http_request_duration_seconds_bucket{service="checkout"}[5m])))';
 const VERIFY = 'sum(rate(http_errors[1m]))';
 
 async function start(options: { verificationErrorRate?: number; silenceSweepMs?: number } = {}): Promise<Harness> {
   am = await startFakeAlertmanager();
   prom = await startFakePrometheus();
-  prom.setSeries(ERRORS, [{ labels: { version: 'v1.2.1' }, value: 0.124 }, { labels: { version: 'v1.2.0' }, value: 0.0002 }]);
-  prom.setSeries(LATENCY, [{ labels: { version: 'v1.2.1' }, value: 0.09 }, { labels: { version: 'v1.2.0' }, value: 0.08 }]);
+  prom.setSeries(ERRORS, [
+    { labels: { version: 'v1.2.1' }, value: 0.124 },
+    { labels: { version: 'v1.2.0' }, value: 0.0002 },
+  ]);
+  prom.setSeries(LATENCY, [
+    { labels: { version: 'v1.2.1' }, value: 0.09 },
+    { labels: { version: 'v1.2.0' }, value: 0.08 },
+  ]);
   prom.set(VERIFY, [options.verificationErrorRate ?? 0.001]);
   const extra = [
     '    alertmanager:',
@@ -41,9 +48,10 @@ async function start(options: { verificationErrorRate?: number; silenceSweepMs?:
     `        - { name: p99 latency, kind: latency, query: ${JSON.stringify(LATENCY)}, max: 0.3, unit: s, severity: high }`,
     '        - { name: CPU, kind: saturation, query: "max(container_cpu_ratio{service=\\"checkout\\"})", max: 0.8, severity: medium }',
   ].join('\n');
-  const catalog = DEFAULT_CATALOG
-    .replace('    verification:\n      timeoutSeconds: 20\n', `    verification:\n      timeoutSeconds: 20\n      prometheus: [{ name: error rate, url: "${prom.url}", query: "${VERIFY}", max: 0.05, samples: 2, intervalSeconds: 0.1 }]\n`)
-    .replace('    approvals:\n', `${extra}\n    approvals:\n`);
+  const catalog = DEFAULT_CATALOG.replace(
+    '    verification:\n      timeoutSeconds: 20\n',
+    `    verification:\n      timeoutSeconds: 20\n      prometheus: [{ name: error rate, url: "${prom.url}", query: "${VERIFY}", max: 0.05, samples: 2, intervalSeconds: 0.1 }]\n`,
+  ).replace('    approvals:\n', `${extra}\n    approvals:\n`);
   h = await startHarness({ catalog, failedBehaviour: 'crash', ...(options.silenceSweepMs ? { silenceSweepMs: options.silenceSweepMs } : {}) });
   await recordStandardHistory(h);
   return h;
@@ -51,10 +59,14 @@ async function start(options: { verificationErrorRate?: number; silenceSweepMs?:
 
 /** The run's timeline once it records the silence's end (Alertmanager ends it a moment before the bot records it). */
 async function timelineTypes(harness: Harness, runId: string): Promise<string[]> {
-  return eventually(async () => {
-    const types: string[] = (await harness.api('GET', `/api/v1/rollbacks/${runId}`)).json.timeline.map((e: { type: string }) => e.type);
-    return types.includes('silence_expired') ? types : undefined;
-  }, 10_000, 'the silence_expired record');
+  return eventually(
+    async () => {
+      const types: string[] = (await harness.api('GET', `/api/v1/rollbacks/${runId}`)).json.timeline.map((e: { type: string }) => e.type);
+      return types.includes('silence_expired') ? types : undefined;
+    },
+    10_000,
+    'the silence_expired record',
+  );
 }
 
 it('silences the service while the rollback runs and ends the silence once it is verified', async () => {
@@ -66,10 +78,20 @@ it('silences the service while the rollback runs and ends the silence once it is
   await click(harness, plan, 'rollback_approve', USERS.approver);
   await waitForThread(harness, plan, /Verification passed/);
 
-  const [silence] = await am!.waitFor(() => { const s = am!.silences(); return s.length === 1 && s[0]!.state === 'expired' ? s : undefined; }, 10_000, 'the silence ended');
+  const [silence] = await am!.waitFor(
+    () => {
+      const s = am!.silences();
+      return s.length === 1 && s[0]!.state === 'expired' ? s : undefined;
+    },
+    10_000,
+    'the silence ended',
+  );
   expect(silence).toMatchObject({
     createdBy: 'smartspec-rollback',
-    matchers: [{ name: 'service', value: 'checkout', isRegex: false, isEqual: true }, { name: 'severity', value: 'warning|critical', isRegex: true, isEqual: true }],
+    matchers: [
+      { name: 'service', value: 'checkout', isRegex: false, isEqual: true },
+      { name: 'severity', value: 'warning|critical', isRegex: true, isEqual: true },
+    ],
   });
   expect(silence!.comment).toContain(runId);
   expect(silence!.comment).toContain(`archives/${CHANNEL}/`); // the link to the plan's thread
@@ -93,7 +115,14 @@ it('ends the silence at once when the verification fails, so real alerts fire ag
   const plan = await waitForPlan(harness);
   await click(harness, plan, 'rollback_approve', USERS.approver);
   await waitForThread(harness, plan, /Verification failed/);
-  const [silence] = await am!.waitFor(() => { const s = am!.silences(); return s.length === 1 && s[0]!.state === 'expired' ? s : undefined; }, 10_000, 'the silence ended');
+  const [silence] = await am!.waitFor(
+    () => {
+      const s = am!.silences();
+      return s.length === 1 && s[0]!.state === 'expired' ? s : undefined;
+    },
+    10_000,
+    'the silence ended',
+  );
   expect(silence!.comment).toContain(runIdOf(plan));
   const types = await timelineTypes(harness, runIdOf(plan));
   // Ended by the run's own failure, not by the sweep (which runs once a minute here and says "the run
@@ -116,7 +145,12 @@ it('a plan asked for by service name opens with issue detection: the breached qu
   expect(text.indexOf('Issue detection')).toBeLessThan(text.indexOf('Safety checks'));
   // The "before" reading is the target version at the failed deploy's time (2026-11-20T10:30:00Z).
   const view = (await harness.api('GET', `/api/v1/rollbacks/${runIdOf(plan)}`)).json;
-  expect(view.detection).toMatchObject({ beforeAt: '2026-11-20T10:30:00.000Z', failedVersion: 'v1.2.1', targetVersion: 'v1.2.0', decision: { severity: 'CRITICAL' } });
+  expect(view.detection).toMatchObject({
+    beforeAt: '2026-11-20T10:30:00.000Z',
+    failedVersion: 'v1.2.1',
+    targetVersion: 'v1.2.0',
+    decision: { severity: 'CRITICAL' },
+  });
 });
 
 it('a silence the run could not end (Alertmanager refused the DELETE) is ended by the periodic sweep', async () => {
@@ -130,10 +164,14 @@ it('a silence the run could not end (Alertmanager refused the DELETE) is ended b
   await waitForThread(harness, plan, /Verification passed/);
   await am!.waitFor(() => am!.silences().length === 1 && am!.silences()[0]!.state === 'expired', 15_000, 'the sweep ended the silence');
   expect(am!.requests.filter((r) => r.method === 'DELETE').map((r) => r.status)).toEqual([503, 200]);
-  const timeline = await eventually(async () => {
-    const events = (await harness.api('GET', `/api/v1/rollbacks/${runId}`)).json.timeline as Array<{ type: string; detail: string }>;
-    return events.some((e) => e.type === 'silence_expired') ? events : undefined;
-  }, 10_000, 'the silence_expired record');
+  const timeline = await eventually(
+    async () => {
+      const events = (await harness.api('GET', `/api/v1/rollbacks/${runId}`)).json.timeline as Array<{ type: string; detail: string }>;
+      return events.some((e) => e.type === 'silence_expired') ? events : undefined;
+    },
+    10_000,
+    'the silence_expired record',
+  );
   expect(timeline.filter((e) => e.type === 'silence_expired').map((e) => e.detail)).toEqual([expect.stringMatching(/ended: the run is succeeded$/)]);
 });
 
@@ -143,7 +181,11 @@ it('an Alertmanager that refuses the silence never stops the rollback, and the t
   await command(harness, '--failed-deployment-id deploy-12345');
   const plan = await waitForPlan(harness);
   await click(harness, plan, 'rollback_approve', USERS.approver);
-  await waitForThread(harness, plan, /Alerts are NOT silenced during this rollback: Alertmanager at .* refused POST \/api\/v2\/silences \(HTTP 503\)/);
+  await waitForThread(
+    harness,
+    plan,
+    /Alerts are NOT silenced during this rollback: Alertmanager at .* refused POST \/api\/v2\/silences \(HTTP 503\)/,
+  );
   await waitForThread(harness, plan, /Verification passed/);
   expect((await harness.api('GET', `/api/v1/rollbacks/${runIdOf(plan)}`)).json.status).toBe('succeeded');
   expect(am!.silences()).toEqual([]);

@@ -12,7 +12,9 @@ const TOKENS = {
   reader: 'dashboard-reader-token-0123456789',
 };
 const sha = (t: string) => createHash('sha256').update(t).digest('hex');
-const CATALOG = DEFAULT_CATALOG.replace('# The flows here', `  search:
+const CATALOG = DEFAULT_CATALOG.replace(
+  '# The flows here',
+  `  search:
     environment: production
     channel: ${CHANNEL}
     kubernetes: { namespace: shop, deployments: [search] }
@@ -21,7 +23,8 @@ apiTokens:
   - { name: ci-checkout, sha256: ${sha(TOKENS.ciCheckout)}, scopes: [record, rollback], services: [checkout] }
   - { name: ci-search, sha256: ${sha(TOKENS.ciSearch)}, scopes: [record, rollback, read], services: [search] }
   - { name: dashboard, sha256: ${sha(TOKENS.reader)}, scopes: [read], services: ['*'] }
-# The flows here`);
+# The flows here`,
+);
 
 let h: Harness;
 beforeEach(async () => {
@@ -34,7 +37,12 @@ afterEach(async () => {
 
 describe('per-service API tokens', () => {
   it('a token acts within its scope, and the audit names it', async () => {
-    const recorded = await h.api('POST', '/api/v1/deployments', deploymentBody({ id: 'deploy-12346', version: 'v1.2.2', createdAt: '2026-11-20T11:00:00Z', status: 'failed' }), TOKENS.ciCheckout);
+    const recorded = await h.api(
+      'POST',
+      '/api/v1/deployments',
+      deploymentBody({ id: 'deploy-12346', version: 'v1.2.2', createdAt: '2026-11-20T11:00:00Z', status: 'failed' }),
+      TOKENS.ciCheckout,
+    );
     expect(recorded.status).toBe(201);
     const created = await h.api('POST', '/api/v1/rollbacks', { failedDeploymentId: 'deploy-12346', dryRun: true }, TOKENS.ciCheckout);
     expect(created.status).toBe(201);
@@ -45,10 +53,38 @@ describe('per-service API tokens', () => {
   });
 
   it.each([
-    ['record without the record scope', 'POST', '/api/v1/deployments', deploymentBody({ id: 'deploy-77', version: 'v9', createdAt: '2026-11-21T00:00:00Z' }), TOKENS.reader, /lacks the record scope/],
-    ['roll back without the rollback scope', 'POST', '/api/v1/rollbacks', { failedDeploymentId: 'deploy-12345' }, TOKENS.reader, /lacks the rollback scope/],
-    ['roll back another service', 'POST', '/api/v1/rollbacks', { failedDeploymentId: 'deploy-12345' }, TOKENS.ciSearch, /has the rollback scope for search, not for checkout/],
-    ['roll back a discovered revision of another service', 'POST', '/api/v1/rollbacks', { failedDeploymentId: 'checkout@r3' }, TOKENS.ciSearch, /not for checkout/],
+    [
+      'record without the record scope',
+      'POST',
+      '/api/v1/deployments',
+      deploymentBody({ id: 'deploy-77', version: 'v9', createdAt: '2026-11-21T00:00:00Z' }),
+      TOKENS.reader,
+      /lacks the record scope/,
+    ],
+    [
+      'roll back without the rollback scope',
+      'POST',
+      '/api/v1/rollbacks',
+      { failedDeploymentId: 'deploy-12345' },
+      TOKENS.reader,
+      /lacks the rollback scope/,
+    ],
+    [
+      'roll back another service',
+      'POST',
+      '/api/v1/rollbacks',
+      { failedDeploymentId: 'deploy-12345' },
+      TOKENS.ciSearch,
+      /has the rollback scope for search, not for checkout/,
+    ],
+    [
+      'roll back a discovered revision of another service',
+      'POST',
+      '/api/v1/rollbacks',
+      { failedDeploymentId: 'checkout@r3' },
+      TOKENS.ciSearch,
+      /not for checkout/,
+    ],
     ['list every service with a token for one', 'GET', '/api/v1/rollbacks', undefined, TOKENS.ciSearch, /only for search: name the service/],
   ] as const)('403 naming the scope: %s — and nothing happens', async (_name, method, path, body, token, message) => {
     const answer = await h.api(method, path, body, token);

@@ -19,19 +19,73 @@ describe('POST /api/v1/deployments', () => {
   ])('answers 401 with %s and stores nothing', async (_name, token) => {
     const response = await h.api('POST', '/api/v1/deployments', good(), token);
     expect(response.status).toBe(401);
-    expect((await h.bot.store.getDeployment('deploy-api-1'))).toBeUndefined();
+    expect(await h.bot.store.getDeployment('deploy-api-1')).toBeUndefined();
   });
 
   it.each([
-    ['a missing version', (b: any) => { delete b.version; }, 'version'],
-    ['a version with a space', (b: any) => { b.version = 'v 1'; }, 'version'],
-    ['an unknown status', (b: any) => { b.status = 'great'; }, 'status'],
-    ['a time without a zone', (b: any) => { b.createdAt = 'yesterday'; }, 'createdAt'],
-    ['an empty components map', (b: any) => { b.components = {}; }, 'components'],
-    ['a bad component name', (b: any) => { b.components = { 'Bad_Name': { image: 'x' } }; }, 'components.Bad_Name'],
-    ['a migration missing a flag', (b: any) => { b.migrations = [{ id: 'm1', reversible: true, destructive: false }]; }, 'migrations.0.mayLoseData'],
-    ['an unknown key', (b: any) => { b.extra = 1; }, ''],
-    ['a service not in the catalog', (b: any) => { b.service = 'payments'; }, 'service'],
+    [
+      'a missing version',
+      (b: any) => {
+        delete b.version;
+      },
+      'version',
+    ],
+    [
+      'a version with a space',
+      (b: any) => {
+        b.version = 'v 1';
+      },
+      'version',
+    ],
+    [
+      'an unknown status',
+      (b: any) => {
+        b.status = 'great';
+      },
+      'status',
+    ],
+    [
+      'a time without a zone',
+      (b: any) => {
+        b.createdAt = 'yesterday';
+      },
+      'createdAt',
+    ],
+    [
+      'an empty components map',
+      (b: any) => {
+        b.components = {};
+      },
+      'components',
+    ],
+    [
+      'a bad component name',
+      (b: any) => {
+        b.components = { Bad_Name: { image: 'x' } };
+      },
+      'components.Bad_Name',
+    ],
+    [
+      'a migration missing a flag',
+      (b: any) => {
+        b.migrations = [{ id: 'm1', reversible: true, destructive: false }];
+      },
+      'migrations.0.mayLoseData',
+    ],
+    [
+      'an unknown key',
+      (b: any) => {
+        b.extra = 1;
+      },
+      '',
+    ],
+    [
+      'a service not in the catalog',
+      (b: any) => {
+        b.service = 'payments';
+      },
+      'service',
+    ],
   ])('answers 400 naming the field for %s, and stores nothing', async (_name, mutate, path) => {
     const body = good();
     mutate(body);
@@ -44,7 +98,11 @@ describe('POST /api/v1/deployments', () => {
 
   it('answers 400 for a body that is not JSON, and 415 for another content type', async () => {
     expect((await h.api('POST', '/api/v1/deployments', '{not json')).status).toBe(400);
-    const response = await fetch(`${h.bot.url}/api/v1/deployments`, { method: 'POST', headers: { authorization: 'Bearer harness-api-token-0123456789abcdef', 'content-type': 'text/plain' }, body: 'x' });
+    const response = await fetch(`${h.bot.url}/api/v1/deployments`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer harness-api-token-0123456789abcdef', 'content-type': 'text/plain' },
+      body: 'x',
+    });
     expect(response.status).toBe(415);
   });
 

@@ -12,7 +12,12 @@ afterEach(async () => {
 it('needs two distinct approvers for a HIGH risk plan, and never counts the requester', async () => {
   h = await startHarness();
   await recordStandardHistory(h);
-  await h.recordDeployment({ id: 'deploy-12346', version: 'v1.2.2', createdAt: '2026-11-20T11:00:00Z', migrations: [{ id: 'm_add_column', reversible: true, destructive: false, mayLoseData: false }] });
+  await h.recordDeployment({
+    id: 'deploy-12346',
+    version: 'v1.2.2',
+    createdAt: '2026-11-20T11:00:00Z',
+    migrations: [{ id: 'm_add_column', reversible: true, destructive: false, mayLoseData: false }],
+  });
   await command(h, '--failed-deployment-id deploy-12346 --target-version v1.2.0', USERS.approver);
   const plan = await waitForPlan(h);
   expect(JSON.stringify(plan.blocks)).toContain('HIGH');
@@ -60,7 +65,14 @@ it('keeps the plan message truthful, in order: waiting, approved, rolling back, 
   const plan = await waitForPlan(h);
   await click(h, plan, 'rollback_approve', USERS.approver);
   await waitForThread(h, plan, /Root cause/);
-  const message = await h.slack.waitFor(() => { const m = h.slack.findMessage(CHANNEL, plan.ts); return m && /Rolled back/.test(JSON.stringify(m.blocks)) ? m : undefined; }, 10_000, 'final message');
+  const message = await h.slack.waitFor(
+    () => {
+      const m = h.slack.findMessage(CHANNEL, plan.ts);
+      return m && /Rolled back/.test(JSON.stringify(m.blocks)) ? m : undefined;
+    },
+    10_000,
+    'final message',
+  );
   const versions = [...message.history.map((v) => JSON.stringify(v.blocks)), JSON.stringify(message.blocks)];
   const stages = ['Approve this plan', 'Rolling back', 'Step 1 running', 'Step 1 done', 'Step 2 done', 'Verifying', 'Rolled back'];
   const firstSeen = stages.map((stage) => versions.findIndex((v) => v.includes(stage)));

@@ -12,8 +12,14 @@ beforeAll(async () => {
   h = await startHarness();
   await recordStandardHistory(h);
   // Runs of another service from last month, as an older database would hold them.
-  for (const [id, minutes, status] of [['rb-old1', 1, 'succeeded'], ['rb-old2', 2, 'cancelled']] as Array<[string, number, RunStatus]>) {
-    await h.bot.store.createRun(makeRun({ id, status, createdAt: at(minutes), updatedAt: at(minutes), plan: { service: 'payments' } }), makeEvent({ runId: id, at: at(minutes) }));
+  for (const [id, minutes, status] of [
+    ['rb-old1', 1, 'succeeded'],
+    ['rb-old2', 2, 'cancelled'],
+  ] as Array<[string, number, RunStatus]>) {
+    await h.bot.store.createRun(
+      makeRun({ id, status, createdAt: at(minutes), updatedAt: at(minutes), plan: { service: 'payments' } }),
+      makeEvent({ runId: id, at: at(minutes) }),
+    );
   }
   // Real requests through the API: three dry runs, then a plan that waits for approval in Slack.
   for (const dryRun of [true, true, true, false]) {
@@ -40,7 +46,14 @@ describe('GET /api/v1/rollbacks', () => {
     expect(ids(all.json)).toEqual([...made].reverse().concat(['rb-old2', 'rb-old1']));
     expect(all.json.nextCursor).toBeNull();
     const newest = all.json.runs[0];
-    expect(newest).toMatchObject({ id: made[3], status: 'awaiting_approval', service: 'checkout', fromVersion: 'v1.2.1', toVersion: 'v1.2.0', reason: 'audit export test' });
+    expect(newest).toMatchObject({
+      id: made[3],
+      status: 'awaiting_approval',
+      service: 'checkout',
+      fromVersion: 'v1.2.1',
+      toVersion: 'v1.2.0',
+      reason: 'audit export test',
+    });
     expect(newest.timeline.map((e: { type: string }) => e.type)).toContain('requested');
   });
 
@@ -49,7 +62,10 @@ describe('GET /api/v1/rollbacks', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page: { status: number; json: { runs: Array<{ id: string }>; nextCursor: string | null } } = await h.api('GET', `/api/v1/rollbacks?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: { status: number; json: { runs: Array<{ id: string }>; nextCursor: string | null } } = await h.api(
+        'GET',
+        `/api/v1/rollbacks?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(page.status).toBe(200);
       expect(page.json.runs.length).toBeLessThanOrEqual(2);
       seen.push(...ids(page.json));

@@ -8,9 +8,10 @@ import { eventually } from '../support/eventually.js';
 import { waitForHandledPagerDutyEvents } from '../support/pagerduty-outcomes.js';
 import { command, hasButtons, realClusterWrites, runIdOf, waitForPlan, waitForThread } from './flow-helpers.js';
 
-const CATALOG = DEFAULT_CATALOG
-  .replace('autoApprove: [U0CIBOT]', 'autoApprove: [U0CIBOT]\n      apiAutoApprove: true')
-  .replace('    approvals:', `    pagerduty: { services: [PCHECKOUT1], autoRollback: true, routingKey: ${PD_ROUTING_KEY} }\n    approvals:`);
+const CATALOG = DEFAULT_CATALOG.replace('autoApprove: [U0CIBOT]', 'autoApprove: [U0CIBOT]\n      apiAutoApprove: true').replace(
+  '    approvals:',
+  `    pagerduty: { services: [PCHECKOUT1], autoRollback: true, routingKey: ${PD_ROUTING_KEY} }\n    approvals:`,
+);
 
 let h: Harness;
 afterEach(async () => {
@@ -23,7 +24,10 @@ async function start(catalog = CATALOG) {
   await h.recordDeployment({ id: 'deploy-100', version: 'v1.1.0', createdAt: '2026-11-18T09:00:00Z' });
   await h.recordDeployment({ id: 'deploy-200', version: 'v1.2.0', createdAt: '2026-11-19T09:00:00Z' });
   await h.recordDeployment({
-    id: 'deploy-12345', version: 'v1.2.1', createdAt: '2026-11-20T10:30:00Z', status: 'failed',
+    id: 'deploy-12345',
+    version: 'v1.2.1',
+    createdAt: '2026-11-20T10:30:00Z',
+    status: 'failed',
     migrations: [{ id: '20261120_orders_v2', reversible: true, destructive: false, mayLoseData: false }],
   });
 }
@@ -41,7 +45,12 @@ describe('automatic approval above approvals.maxAutoRisk waits for people', () =
     await waitForThread(h, plan, /Not approved automatically \(auto-approve\): risk HIGH is above approvals.maxAutoRisk MEDIUM/);
     const runId = runIdOf(plan);
     const view = await h.api('GET', `/api/v1/rollbacks/${runId}`);
-    expect(view.json).toMatchObject({ status: 'awaiting_approval', risk: 'HIGH', requiredApprovals: 2, automation: { via: 'auto-approve', allowed: false } });
+    expect(view.json).toMatchObject({
+      status: 'awaiting_approval',
+      risk: 'HIGH',
+      requiredApprovals: 2,
+      automation: { via: 'auto-approve', allowed: false },
+    });
     expect(await timelineTypes(runId)).toContain('auto_approval_withheld');
     expect(JSON.stringify(plan.blocks)).toContain('Not approved automatically');
     expect(hasButtons(plan)).toBe(true);
@@ -61,7 +70,12 @@ describe('automatic approval above approvals.maxAutoRisk waits for people', () =
   it('PagerDuty autoRollback: an "immediately" incident on a HIGH plan only prompts', async () => {
     await start();
     h.pagerDuty.addIncident({ id: 'PINC001', title: 'x', serviceId: 'PCHECKOUT1' });
-    const body = buildIncidentWebhook({ eventId: 'evt-1', type: 'incident.triggered', incident: { id: 'PINC001', title: 'checkout health check failing', serviceId: 'PCHECKOUT1' }, occurredAt: '2026-11-20T11:00:00Z' });
+    const body = buildIncidentWebhook({
+      eventId: 'evt-1',
+      type: 'incident.triggered',
+      incident: { id: 'PINC001', title: 'checkout health check failing', serviceId: 'PCHECKOUT1' },
+      occurredAt: '2026-11-20T11:00:00Z',
+    });
     expect((await sendWebhook({ url: `${h.bot.url}/pagerduty/webhook`, secret: PD_WEBHOOK_SECRET, body })).status).toBe(202);
     expect(await waitForHandledPagerDutyEvents(h.logLines, 'evt-1', 1)).toEqual([expect.objectContaining({ kind: 'planned', auto: false })]);
     const plan = await waitForPlan(h);
@@ -75,10 +89,14 @@ describe('automatic approval above approvals.maxAutoRisk waits for people', () =
     await start(CATALOG.replace('apiAutoApprove: true', 'apiAutoApprove: true\n      maxAutoRisk: HIGH'));
     const created = await h.api('POST', '/api/v1/rollbacks', { failedDeploymentId: 'deploy-12345', autoApprove: true });
     expect(created.json.automation).toMatchObject({ allowed: true });
-    const status = await eventually(async () => {
-      const view = await h.api('GET', `/api/v1/rollbacks/${created.json.id}`);
-      return ['succeeded', 'failed'].includes(view.json.status) ? view.json.status : undefined;
-    }, 60_000, 'the auto-approved run to finish');
+    const status = await eventually(
+      async () => {
+        const view = await h.api('GET', `/api/v1/rollbacks/${created.json.id}`);
+        return ['succeeded', 'failed'].includes(view.json.status) ? view.json.status : undefined;
+      },
+      60_000,
+      'the auto-approved run to finish',
+    );
     expect(status).toBe('succeeded');
     expect(h.slack.messagesIn(CHANNEL)).toHaveLength(1);
   });

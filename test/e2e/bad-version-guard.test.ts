@@ -30,14 +30,26 @@ afterEach(async () => {
 async function runView(runId: string) {
   const view = await h.api('GET', `/api/v1/rollbacks/${runId}`);
   expect(view.status).toBe(200);
-  return view.json as { status: string; fromVersion: string; toVersion: string; risk: string; requiredApprovals: number; plan?: unknown; checks?: Array<{ id: string; outcome: string; message: string }> } & Record<string, unknown>;
+  return view.json as {
+    status: string;
+    fromVersion: string;
+    toVersion: string;
+    risk: string;
+    requiredApprovals: number;
+    plan?: unknown;
+    checks?: Array<{ id: string; outcome: string; message: string }>;
+  } & Record<string, unknown>;
 }
 
 async function settled(runId: string): Promise<string> {
-  return eventually(async () => {
-    const { status } = await runView(runId);
-    return ['succeeded', 'failed', 'interrupted'].includes(status) ? status : undefined;
-  }, 60_000, `run ${runId} to finish`);
+  return eventually(
+    async () => {
+      const { status } = await runView(runId);
+      return ['succeeded', 'failed', 'interrupted'].includes(status) ? status : undefined;
+    },
+    60_000,
+    `run ${runId} to finish`,
+  );
 }
 
 describe('demo sequence 1: a discovered revision id as the failed deployment', () => {
@@ -78,7 +90,14 @@ describe('demo sequence 2: after v1.2.1 was rolled back, the next bad deploy', (
     expect(planMessages(h)).toHaveLength(1);
     expect(realClusterWrites(h)).toHaveLength(writes);
 
-    const trigger = badDeployTrigger({ k8s: h.k8s, botUrl: () => h.bot.url, apiToken: API_TOKEN, state, save: () => undefined, now: () => new Date() });
+    const trigger = badDeployTrigger({
+      k8s: h.k8s,
+      botUrl: () => h.bot.url,
+      apiToken: API_TOKEN,
+      state,
+      save: () => undefined,
+      now: () => new Date(),
+    });
     await trigger.run();
     expect(realClusterWrites(h).length).toBeGreaterThan(writes); // CI's patches, not the bot's
 

@@ -24,10 +24,14 @@ it('plans the newest deployment of the named service, says so, and notes the nam
   await click(h, plan, 'rollback_approve', USERS.approver);
   await waitForThread(h, plan, /Verification/);
   const runId = runIdOf(plan);
-  const notes = await h.pagerDuty.waitFor(() => {
-    const texts = h.pagerDuty.notes.filter((n) => n.incidentId === 'Q1CHECKOUT5XX').map((n) => n.content);
-    return texts.some((t) => t.includes('succeeded')) ? texts : undefined;
-  }, 20_000, 'the success note on the named incident');
+  const notes = await h.pagerDuty.waitFor(
+    () => {
+      const texts = h.pagerDuty.notes.filter((n) => n.incidentId === 'Q1CHECKOUT5XX').map((n) => n.content);
+      return texts.some((t) => t.includes('succeeded')) ? texts : undefined;
+    },
+    20_000,
+    'the success note on the named incident',
+  );
   expect(notes.some((t) => t.includes(`(run ${runId}) started`))).toBe(true);
 });
 
@@ -53,10 +57,18 @@ it('the CLI path: POST /api/v1/rollbacks with a service name picks the newest de
   expect(created.status).toBe(201);
   expect(created.json).toMatchObject({ failedDeploymentId: 'deploy-12345', toVersion: 'v1.2.0' });
   const out: string[] = [];
-  const code = await runCli(['plan', '--service', 'checkout', '--reason', 'what would it do'], { SMARTSPEC_URL: h.bot.url, SMARTSPEC_API_TOKEN: API_TOKEN }, { out: (l) => out.push(l), err: (l) => out.push(l) });
+  const code = await runCli(
+    ['plan', '--service', 'checkout', '--reason', 'what would it do'],
+    { SMARTSPEC_URL: h.bot.url, SMARTSPEC_API_TOKEN: API_TOKEN },
+    { out: (l) => out.push(l), err: (l) => out.push(l) },
+  );
   expect(code).toBe(0);
   expect(out.join('\n')).toContain('newest deployment deploy-12345, v1.2.1');
-  const usage = await runCli(['plan'], { SMARTSPEC_URL: h.bot.url, SMARTSPEC_API_TOKEN: API_TOKEN }, { out: (l) => out.push(l), err: (l) => out.push(l) });
+  const usage = await runCli(
+    ['plan'],
+    { SMARTSPEC_URL: h.bot.url, SMARTSPEC_API_TOKEN: API_TOKEN },
+    { out: (l) => out.push(l), err: (l) => out.push(l) },
+  );
   expect(usage).toBe(2);
   expect(out.at(-1)).toContain('--failed-deployment-id is required, or --service <name>');
   const both = await h.api('POST', '/api/v1/rollbacks', { service: 'checkout', failedDeploymentId: 'deploy-12345' });
@@ -76,6 +88,10 @@ it('ties a command typed in the channel PagerDuty links to the service to its on
   expect(JSON.stringify(plan.blocks)).toContain('checkout latency p99 above 2 s');
   expect(JSON.stringify(plan.blocks)).not.toContain('search is down');
   await click(h, plan, 'rollback_approve', USERS.approver);
-  await h.pagerDuty.waitFor(() => h.pagerDuty.notes.find((n) => n.incidentId === 'Q2LINKED' && n.content.includes('started')), 20_000, 'a note on the linked incident');
+  await h.pagerDuty.waitFor(
+    () => h.pagerDuty.notes.find((n) => n.incidentId === 'Q2LINKED' && n.content.includes('started')),
+    20_000,
+    'a note on the linked incident',
+  );
   expect(h.pagerDuty.notes.filter((n) => n.incidentId === 'Q3OTHER')).toEqual([]);
 });

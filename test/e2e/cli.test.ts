@@ -41,7 +41,12 @@ describe('smartspec-rollback CLI', () => {
   });
 
   it('exit 1: the rollback ran but failed verification', async () => {
-    h = await startHarness({ catalog: apiAutoApprove.replace('    verification:\n      timeoutSeconds: 20\n', '    verification: { http: [{ url: "http://127.0.0.1:9/healthz", status: 200 }], timeoutSeconds: 5 }\n') });
+    h = await startHarness({
+      catalog: apiAutoApprove.replace(
+        '    verification:\n      timeoutSeconds: 20\n',
+        '    verification: { http: [{ url: "http://127.0.0.1:9/healthz", status: 200 }], timeoutSeconds: 5 }\n',
+      ),
+    });
     await recordStandardHistory(h);
     const result = await cli(['rollback', '--failed-deployment-id', 'deploy-12345', '--auto-approve', '--poll-interval', '0.1', '--timeout', '60']);
     expect(result.code).toBe(1);
@@ -71,8 +76,22 @@ describe('smartspec-rollback CLI', () => {
   it('exit 3: a blocked plan (irreversible migration) never runs, even with --auto-approve', async () => {
     h = await startHarness({ catalog: apiAutoApprove });
     await recordStandardHistory(h);
-    await h.recordDeployment({ id: 'deploy-12346', version: 'v1.2.2', createdAt: '2026-11-20T11:00:00Z', migrations: [{ id: 'm_drop', reversible: false, destructive: true, mayLoseData: true }] });
-    const result = await cli(['rollback', '--failed-deployment-id', 'deploy-12346', '--target-version', 'v1.2.0', '--auto-approve', '--poll-interval', '0.1']);
+    await h.recordDeployment({
+      id: 'deploy-12346',
+      version: 'v1.2.2',
+      createdAt: '2026-11-20T11:00:00Z',
+      migrations: [{ id: 'm_drop', reversible: false, destructive: true, mayLoseData: true }],
+    });
+    const result = await cli([
+      'rollback',
+      '--failed-deployment-id',
+      'deploy-12346',
+      '--target-version',
+      'v1.2.0',
+      '--auto-approve',
+      '--poll-interval',
+      '0.1',
+    ]);
     expect(result.code).toBe(3);
     expect(result.out).toContain('BLOCKED');
     expect((await cli(['plan', '--failed-deployment-id', 'deploy-12346', '--target-version', 'v1.2.0'])).code).toBe(3);

@@ -31,11 +31,26 @@ async function startAtV120(): Promise<Harness> {
   return startHarness({
     catalog: CATALOG,
     seedCluster: (k8s) => {
-      k8s.seedObject('configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'checkout-config', namespace: NAMESPACE }, data: CONFIG_V1 });
-      k8s.seedObject('secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'checkout-db', namespace: NAMESPACE }, data: { password: SECRET_VALUE } });
-      for (const [component, replicas] of [['checkout-api', 3], ['checkout-worker', 2]] as const) {
+      k8s.seedObject('configmaps', {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'checkout-config', namespace: NAMESPACE },
+        data: CONFIG_V1,
+      });
+      k8s.seedObject('secrets', {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'checkout-db', namespace: NAMESPACE },
+        data: { password: SECRET_VALUE },
+      });
+      for (const [component, replicas] of [
+        ['checkout-api', 3],
+        ['checkout-worker', 2],
+      ] as const) {
         k8s.seedDeployment({
-          namespace: NAMESPACE, name: component, replicas,
+          namespace: NAMESPACE,
+          name: component,
+          replicas,
           containers: [{ name: component, image: IMAGE(component, 'v1.2.0'), env }],
           history: ['v1.1.0', 'v1.2.0'].map((v) => ({ images: { [component]: IMAGE(component, v) } })),
         });
@@ -58,11 +73,18 @@ async function deployV121(harness: Harness, change: { config?: boolean; secret?:
     await core.patchNamespacedConfigMap({ name: 'checkout-config', namespace: NAMESPACE, body: { data: { ...CONFIG_V2 } } }, merge);
   }
   if (change.secret) {
-    await core.patchNamespacedSecret({ name: 'checkout-db', namespace: NAMESPACE, body: { data: { password: Buffer.from('rotated-password-v2').toString('base64') } } }, merge);
+    await core.patchNamespacedSecret(
+      { name: 'checkout-db', namespace: NAMESPACE, body: { data: { password: Buffer.from('rotated-password-v2').toString('base64') } } },
+      merge,
+    );
   }
   for (const component of ['checkout-api', 'checkout-worker']) {
     await apps.patchNamespacedDeployment(
-      { name: component, namespace: NAMESPACE, body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: IMAGE(component, 'v1.2.1') }] },
+      {
+        name: component,
+        namespace: NAMESPACE,
+        body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: IMAGE(component, 'v1.2.1') }],
+      },
       setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
     );
     await harness.k8s.waitForRolloutComplete(NAMESPACE, component, 10_000);
@@ -102,7 +124,9 @@ describe('configuration rolled back with the code', () => {
     expect(restore).toBeGreaterThanOrEqual(0);
     expect(template).toBeGreaterThan(restore);
     // The restore carried the resourceVersion the plan saw.
-    const patch = h.k8s.requests.find((r) => r.method === 'PATCH' && r.path.endsWith('/configmaps/checkout-config') && r.query['dryRun'] === undefined);
+    const patch = h.k8s.requests.find(
+      (r) => r.method === 'PATCH' && r.path.endsWith('/configmaps/checkout-config') && r.query['dryRun'] === undefined,
+    );
     expect((patch?.body as { metadata?: { resourceVersion?: string } } | undefined)?.metadata?.resourceVersion).toMatch(/^\d+$/);
   });
 
@@ -112,12 +136,22 @@ describe('configuration rolled back with the code', () => {
     await deployV121(h, { config: true });
     await command(h, '--failed-deployment-id deploy-12345');
     const plan = await waitForPlan(h);
-    await clients(h).core.patchNamespacedConfigMap({ name: 'checkout-config', namespace: NAMESPACE, body: { data: { MODE: 'hand-edited' } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    await clients(h).core.patchNamespacedConfigMap(
+      { name: 'checkout-config', namespace: NAMESPACE, body: { data: { MODE: 'hand-edited' } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
     await click(h, plan, 'rollback_approve', USERS.approver);
-    const run = await eventually(async () => {
-      const r = (await h.api('GET', `/api/v1/rollbacks/${runIdOf(plan)}`)).json as { status: string; steps: Array<{ kind: string; status: string; detail: string | null }> };
-      return r.status === 'failed' ? r : undefined;
-    }, 20_000, 'the run failed');
+    const run = await eventually(
+      async () => {
+        const r = (await h.api('GET', `/api/v1/rollbacks/${runIdOf(plan)}`)).json as {
+          status: string;
+          steps: Array<{ kind: string; status: string; detail: string | null }>;
+        };
+        return r.status === 'failed' ? r : undefined;
+      },
+      20_000,
+      'the run failed',
+    );
     expect(run.steps[0]).toMatchObject({ kind: 'config_restore', status: 'failed' });
     expect(run.steps[0]!.detail).toMatch(/ConfigMap checkout-config changed since the plan \(resourceVersion \d+ → \d+\): not overwritten; re-plan/);
     expect(h.k8s.getObject<ConfigMap>('configmaps', NAMESPACE, 'checkout-config')?.data?.['MODE']).toBe('hand-edited');
@@ -135,7 +169,10 @@ describe('configuration rolled back with the code', () => {
     expect(text).not.toContain('s3cr3t');
     if (existsSync(h.databasePath)) {
       // The database file and its write-ahead log: whatever SQLite has written so far.
-      const stored = [h.databasePath, `${h.databasePath}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f).toString('latin1')).join('');
+      const stored = [h.databasePath, `${h.databasePath}-wal`]
+        .filter((f) => existsSync(f))
+        .map((f) => readFileSync(f).toString('latin1'))
+        .join('');
       expect(stored).toContain('tok-live-0000-old'); // the ConfigMap snapshot is in the record …
       expect(stored).not.toContain(SECRET_VALUE); // … the Secret's data is not
       expect(stored).not.toContain('s3cr3t-db-password-v1');
@@ -144,7 +181,11 @@ describe('configuration rolled back with the code', () => {
 
   it('works with the shipped RBAC, which grants nothing on Secrets: the Secret is said to be uncompared, the ConfigMap restored', async () => {
     h = await startAtV120();
-    const shipped = policyFromRoleManifest(readFileSync('deploy/kubernetes/base/rbac.yaml', 'utf8'), 'system:serviceaccount:smartspec:smartspec-rollback', [NAMESPACE]);
+    const shipped = policyFromRoleManifest(
+      readFileSync('deploy/kubernetes/base/rbac.yaml', 'utf8'),
+      'system:serviceaccount:smartspec:smartspec-rollback',
+      [NAMESPACE],
+    );
     h.k8s.setRbacPolicy(shipped);
     await recordV120(h);
     // CI deploys with its own rights.
@@ -154,17 +195,27 @@ describe('configuration rolled back with the code', () => {
     await command(h, '--failed-deployment-id deploy-12345');
     const plan = await waitForPlan(h);
     const text = JSON.stringify(plan.blocks);
-    expect(text).toContain('Secret checkout-db could not be compared with what `v1.2.0` ran with: the bot may not read Secrets (deploy/kubernetes/components/secret-hashes)');
+    expect(text).toContain(
+      'Secret checkout-db could not be compared with what `v1.2.0` ran with: the bot may not read Secrets (deploy/kubernetes/components/secret-hashes)',
+    );
     expect(text).toContain('Restore ConfigMap `checkout-config`');
     await click(h, plan, 'rollback_approve', USERS.approver);
     await waitForThread(h, plan, /Verification passed/);
     expect(h.k8s.getObject<ConfigMap>('configmaps', NAMESPACE, 'checkout-config')?.data).toEqual(CONFIG_V1);
   });
 
-  it('compares Secrets with the opt-in component\'s rule added to the shipped RBAC', async () => {
+  it("compares Secrets with the opt-in component's rule added to the shipped RBAC", async () => {
     h = await startAtV120();
-    const shipped = policyFromRoleManifest(readFileSync('deploy/kubernetes/base/rbac.yaml', 'utf8'), 'system:serviceaccount:smartspec:smartspec-rollback', [NAMESPACE]);
-    const optIn = policyFromRoleManifest(readFileSync('deploy/kubernetes/components/secret-hashes/rbac.yaml', 'utf8'), 'system:serviceaccount:smartspec:smartspec-rollback', [NAMESPACE]);
+    const shipped = policyFromRoleManifest(
+      readFileSync('deploy/kubernetes/base/rbac.yaml', 'utf8'),
+      'system:serviceaccount:smartspec:smartspec-rollback',
+      [NAMESPACE],
+    );
+    const optIn = policyFromRoleManifest(
+      readFileSync('deploy/kubernetes/components/secret-hashes/rbac.yaml', 'utf8'),
+      'system:serviceaccount:smartspec:smartspec-rollback',
+      [NAMESPACE],
+    );
     const both = { ...shipped, rules: [...shipped.rules, ...optIn.rules] };
     h.k8s.setRbacPolicy(both);
     await recordV120(h);
@@ -208,23 +259,58 @@ requireReasonIn: []
     h = await startHarness({
       catalog,
       seedCluster: (k8s) => {
-        k8s.seedObject('configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ledger-config', namespace: NAMESPACE }, data: { MODE: 'safe' } });
-        k8s.seedStatefulSet({ namespace: NAMESPACE, name: 'ledger-db', replicas: 2, containers: [{ name: 'ledger-db', image: IMAGE('ledger-db', 'v1.2.0'), env: ledgerEnv }] });
+        k8s.seedObject('configmaps', {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'ledger-config', namespace: NAMESPACE },
+          data: { MODE: 'safe' },
+        });
+        k8s.seedStatefulSet({
+          namespace: NAMESPACE,
+          name: 'ledger-db',
+          replicas: 2,
+          containers: [{ name: 'ledger-db', image: IMAGE('ledger-db', 'v1.2.0'), env: ledgerEnv }],
+        });
       },
     });
-    const record = (version: string, status: string, day: number) => h.api('POST', '/api/v1/deployments', {
-      id: `ledger-${version}`, service: 'ledger', environment: 'production', version, status, createdAt: `2026-11-${day}T09:00:00Z`, createdBy: 'ci',
-      components: { 'ledger-db': { image: IMAGE('ledger-db', version) } }, migrations: [], verification: { smoke: true },
-    });
-    await h.k8s.waitFor(() => h.k8s.getObject<StatefulSet>('statefulsets', NAMESPACE, 'ledger-db')?.status?.readyReplicas === 2, 10_000, 'ledger-db ready');
+    const record = (version: string, status: string, day: number) =>
+      h.api('POST', '/api/v1/deployments', {
+        id: `ledger-${version}`,
+        service: 'ledger',
+        environment: 'production',
+        version,
+        status,
+        createdAt: `2026-11-${day}T09:00:00Z`,
+        createdBy: 'ci',
+        components: { 'ledger-db': { image: IMAGE('ledger-db', version) } },
+        migrations: [],
+        verification: { smoke: true },
+      });
+    await h.k8s.waitFor(
+      () => h.k8s.getObject<StatefulSet>('statefulsets', NAMESPACE, 'ledger-db')?.status?.readyReplicas === 2,
+      10_000,
+      'ledger-db ready',
+    );
     expect((await record('v1.2.0', 'succeeded', 19)).status).toBe(201);
     const { apps, core } = clients(h);
-    await core.patchNamespacedConfigMap({ name: 'ledger-config', namespace: NAMESPACE, body: { data: { MODE: 'fast' } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
-    await apps.patchNamespacedStatefulSet({ name: 'ledger-db', namespace: NAMESPACE, body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: IMAGE('ledger-db', 'v1.2.1') }] }, setHeaderOptions('Content-Type', PatchStrategy.JsonPatch));
+    await core.patchNamespacedConfigMap(
+      { name: 'ledger-config', namespace: NAMESPACE, body: { data: { MODE: 'fast' } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    await apps.patchNamespacedStatefulSet(
+      {
+        name: 'ledger-db',
+        namespace: NAMESPACE,
+        body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: IMAGE('ledger-db', 'v1.2.1') }],
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+    );
     expect((await record('v1.2.1', 'failed', 20)).status).toBe(201);
     await command(h, '--failed-deployment-id ledger-v1.2.1');
     const plan = await waitForPlan(h);
-    expect(JSON.stringify(plan.blocks)).toMatch(/1\. Restore ConfigMap `ledger-config` to what `v1\.2\.0` ran with[^"]*`MODE`: `fast` → `safe`[\s\S]*2\. Restore StatefulSet `ledger-db`/);
+    expect(JSON.stringify(plan.blocks)).toMatch(
+      /1\. Restore ConfigMap `ledger-config` to what `v1\.2\.0` ran with[^"]*`MODE`: `fast` → `safe`[\s\S]*2\. Restore StatefulSet `ledger-db`/,
+    );
     await click(h, plan, 'rollback_approve', USERS.approver);
     await waitForThread(h, plan, /Verification passed/);
     expect(h.k8s.getObject<ConfigMap>('configmaps', NAMESPACE, 'ledger-config')?.data).toEqual({ MODE: 'safe' });

@@ -44,7 +44,9 @@ describe('cancel while executing', () => {
     expect(cancelled).toMatchObject({ actor: { id: USERS.approver }, detail: 'stopped after step 1; not done: 2' });
     expect(writesTo('checkout-api')).toHaveLength(1);
     expect(writesTo('checkout-worker')).toEqual([]);
-    expect(h.k8s.getDeployment(NAMESPACE, 'checkout-worker')?.spec?.template.spec?.containers[0]?.image).toBe('registry.example/checkout-worker:v1.2.1');
+    expect(h.k8s.getDeployment(NAMESPACE, 'checkout-worker')?.spec?.template.spec?.containers[0]?.image).toBe(
+      'registry.example/checkout-worker:v1.2.1',
+    );
     // The audit says it in plain text, for the API and the report.
     const view = await h.api('GET', `/api/v1/rollbacks/${runId}`);
     expect(view.json.status).toBe('cancelled');

@@ -31,12 +31,20 @@ it('backs up, reverts the newest migration, stops at the second one that fails, 
   h = await startHarness({ catalog: withService(database) });
   await h.recordDeployment({ id: 'deploy-100', version: 'v1.1.0', createdAt: '2026-11-18T09:00:00Z' });
   await h.recordDeployment({ id: 'deploy-200', version: 'v1.2.0', createdAt: '2026-11-19T09:00:00Z' });
-  await h.recordDeployment({ id: 'deploy-12345', version: 'v1.2.1', createdAt: '2026-11-20T10:30:00Z', status: 'failed', migrations: [migration('20261120_add_orders_v2'), migration('20261120_add_status_index')] });
+  await h.recordDeployment({
+    id: 'deploy-12345',
+    version: 'v1.2.1',
+    createdAt: '2026-11-20T10:30:00Z',
+    status: 'failed',
+    migrations: [migration('20261120_add_orders_v2'), migration('20261120_add_status_index')],
+  });
 
   await command(h, '--failed-deployment-id deploy-12345');
   const plan = await waitForPlan(h);
   const blocks = JSON.stringify(plan.blocks);
-  expect(blocks).toMatch(/1\. Back up the database.*2\. Migrate down `20261120_add_status_index`.*3\. Migrate down `20261120_add_orders_v2`.*4\. Roll `checkout-api`/);
+  expect(blocks).toMatch(
+    /1\. Back up the database.*2\. Migrate down `20261120_add_status_index`.*3\. Migrate down `20261120_add_orders_v2`.*4\. Roll `checkout-api`/,
+  );
   expect(blocks).toContain('before it touches the application');
   // Reversible migrations make it HIGH risk: two approvers, the requester not among them.
   await click(h, plan, 'rollback_approve', USERS.approver);
@@ -49,12 +57,19 @@ it('backs up, reverts the newest migration, stops at the second one that fails, 
   expect(failure.text ?? JSON.stringify(failure.blocks)).toContain('exit 3');
 
   // The thread note is posted before the failure is recorded: wait for the recorded status.
-  const run = await eventually(async () => {
-    const view = await h.api('GET', `/api/v1/rollbacks/${runIdOf(plan)}`);
-    return view.json.status === 'failed' ? view : undefined;
-  }, 10_000, 'the run recorded as failed');
+  const run = await eventually(
+    async () => {
+      const view = await h.api('GET', `/api/v1/rollbacks/${runIdOf(plan)}`);
+      return view.json.status === 'failed' ? view : undefined;
+    },
+    10_000,
+    'the run recorded as failed',
+  );
   expect(run.json.steps.map((s: { status?: string }) => s.status)).toEqual(['done', 'done', 'failed', 'pending', 'pending']);
-  const calls = readFileSync(log, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { argv: string[] }).argv);
+  const calls = readFileSync(log, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { argv: string[] }).argv);
   expect(calls).toEqual([
     ['backup', 'checkout', runIdOf(plan)],
     ['down', '20261120_add_status_index'],

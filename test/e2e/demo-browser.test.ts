@@ -11,7 +11,16 @@ import { startDemoServer, type DemoServer } from '../../sandbox/demo/demo-server
 import { DEMO_API_TOKEN, DEMO_BOT_TOKEN } from '../../sandbox/demo/demo-workspace.js';
 import { describeWithTool } from '../support/required-tool.js';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const SCREENSHOT = fileURLToPath(new URL('../../docs/demo-thread.png', import.meta.url));
 const WAIT_MS = 20_000;
 // Any modal, not only the bot's own: the page renders what views.open recorded.
@@ -27,7 +36,8 @@ const REQUIRED_INPUT_VIEW = {
   ],
 };
 // What a crash log or a typed reason may contain, once escaped by the bot as Slack requires.
-const NASTY_MRKDWN = '*Bold* _it_ `<b>x</b>` &lt;img src=x onerror=alert(1)&gt; <@U0APPROVE> <!subteam^S0ONCALL> :white_check_mark: <javascript:alert(1)|click>';
+const NASTY_MRKDWN =
+  '*Bold* _it_ `<b>x</b>` &lt;img src=x onerror=alert(1)&gt; <@U0APPROVE> <!subteam^S0ONCALL> :white_check_mark: <javascript:alert(1)|click>';
 
 let dir: string;
 let demo: DemoServer | undefined;
@@ -125,7 +135,9 @@ describeWithTool({ command: 'chromium', debianPackage: 'chromium', pathVariable:
   it('deploys a bad version from the triggers area and offers the command to roll it back', async () => {
     await actAs(page, 'U0REQUEST');
     await page.click('[data-trigger-id="deploy-bad-version"]');
-    await expect.poll(() => page.inputValue('#composer-input')).toBe('/smartspec_rollback --failed-deployment-id deploy-12346 --reason "checkout v1.2.2 is crash-looping"');
+    await expect
+      .poll(() => page.inputValue('#composer-input'))
+      .toBe('/smartspec_rollback --failed-deployment-id deploy-12346 --reason "checkout v1.2.2 is crash-looping"');
     await page.locator('.deployment[data-name="checkout-api"] .pod[data-image$=":v1.2.2"][data-status="CrashLoopBackOff"]').first().waitFor();
     await page.press('#composer-input', 'Enter');
     const plan = page.locator('.timeline > .message', { hasText: 'Rollback plan: deploy-12346' });
@@ -181,13 +193,23 @@ describeWithTool({ command: 'chromium', debianPackage: 'chromium', pathVariable:
 
   it('picks up where it was left: same cluster, same channel, same database', async () => {
     const before = demo as DemoServer;
-    const runId = await page.locator('.timeline > .message', { hasText: 'Rollback plan: deploy-12345' }).locator('.bk-context code').first().innerText();
+    const runId = await page
+      .locator('.timeline > .message', { hasText: 'Rollback plan: deploy-12345' })
+      .locator('.bk-context code')
+      .first()
+      .innerText();
     await before.close();
     demo = await startDemoServer({ port: 0, databasePath: join(dir, 'demo.db'), tickMs: 25, podStartMs: 400, clusterThrottleMs: 100 });
     expect(demo.fresh).toBe(false);
-    const state = (await (await fetch(`${demo.url}/state?user=U0REQUEST`)).json()) as { suggestion: string; cluster: { deployments: Array<{ name: string; images: string[] }> } };
+    const state = (await (await fetch(`${demo.url}/state?user=U0REQUEST`)).json()) as {
+      suggestion: string;
+      cluster: { deployments: Array<{ name: string; images: string[] }> };
+    };
     expect(state.suggestion).toBe('/smartspec_rollback --failed-deployment-id deploy-12346 --reason "checkout v1.2.2 is crash-looping"');
-    expect(state.cluster.deployments.map((d) => d.images[0])).toEqual(['registry.example/checkout-api:v1.2.2', 'registry.example/checkout-worker:v1.2.2']);
+    expect(state.cluster.deployments.map((d) => d.images[0])).toEqual([
+      'registry.example/checkout-api:v1.2.2',
+      'registry.example/checkout-worker:v1.2.2',
+    ]);
     const run = await fetch(`${demo.bot.url}/api/v1/rollbacks/${runId}`, { headers: { authorization: `Bearer ${DEMO_API_TOKEN}` } });
     expect(((await run.json()) as { status: string }).status).toBe('succeeded');
 

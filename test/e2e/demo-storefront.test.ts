@@ -35,7 +35,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('the demo\'s storefront', () => {
+describe("the demo's storefront", () => {
   it('ships a version with a config change, then rolls back the configuration and the traffic gradually', async () => {
     const before = config();
     expect(before?.['CHECKOUT_TIMEOUT_MS']).toBe('3000');
@@ -55,13 +55,25 @@ describe('the demo\'s storefront', () => {
 
     await clickDecision(demo.slack, plan, 'rollback_approve', USERS.approver);
     const done = await waitForPlanState(demo.slack, plan, /Rolled back/, 60_000);
-    expect(JSON.stringify(done.blocks)).toContain('25 % :white_check_mark: → 50 % :white_check_mark: → 75 % :white_check_mark: → 100 % :white_check_mark:');
+    expect(JSON.stringify(done.blocks)).toContain(
+      '25 % :white_check_mark: → 50 % :white_check_mark: → 75 % :white_check_mark: → 100 % :white_check_mark:',
+    );
     expect(config()).toEqual(before);
     expect([replicas('storefront-blue'), replicas('storefront-green')]).toEqual([4, 0]);
     // The page's cluster panel shows storefront's namespace below checkout's.
-    const state = (await (await fetch(`${demo.url}/state?user=U0REQUEST`)).json()) as { cluster: { deployments: Array<{ name: string }>; others: Array<{ namespace: string; deployments: Array<{ name: string; desired: number }> }> } };
+    const state = (await (await fetch(`${demo.url}/state?user=U0REQUEST`)).json()) as {
+      cluster: { deployments: Array<{ name: string }>; others: Array<{ namespace: string; deployments: Array<{ name: string; desired: number }> }> };
+    };
     expect(state.cluster.deployments.map((d) => d.name)).toEqual(['checkout-api', 'checkout-worker']);
-    expect(state.cluster.others.map((o) => [o.namespace, o.deployments.map((d) => [d.name, d.desired])])).toEqual([['web', [['storefront-blue', 4], ['storefront-green', 0]]]]);
+    expect(state.cluster.others.map((o) => [o.namespace, o.deployments.map((d) => [d.name, d.desired])])).toEqual([
+      [
+        'web',
+        [
+          ['storefront-blue', 4],
+          ['storefront-green', 0],
+        ],
+      ],
+    ]);
   });
 
   it('picks the storefront up as it was left after a restart', async () => {

@@ -35,22 +35,20 @@ export async function click(h: Harness, message: FakeSlackMessage, actionId: 'ro
 export function threadHeaders(h: Harness, message: FakeSlackMessage): string[] {
   return h.slack.threadReplies(CHANNEL, message.ts).map((m) => {
     const first = (m.blocks ?? [])[0] as { type?: string; text?: { text?: string } } | undefined;
-    return first?.type === 'header' ? first.text?.text ?? '' : m.text ?? '';
+    return first?.type === 'header' ? (first.text?.text ?? '') : (m.text ?? '');
   });
 }
 
 export async function waitForThread(h: Harness, message: FakeSlackMessage, pattern: RegExp): Promise<FakeSlackMessage> {
   return h.slack.waitFor(
-    () => h.slack.threadReplies(CHANNEL, message.ts).find((m) => pattern.test(`${m.text ?? ""} ${JSON.stringify(m.blocks ?? [])}`)),
+    () => h.slack.threadReplies(CHANNEL, message.ts).find((m) => pattern.test(`${m.text ?? ''} ${JSON.stringify(m.blocks ?? [])}`)),
     20_000,
     `thread reply matching ${pattern}`,
   );
 }
 
 export function ephemeralTexts(h: Harness, userId: string): string[] {
-  return [
-    ...h.slack.ephemeralsFor(userId).map((e) => `${e.text ?? ''} ${JSON.stringify(e.blocks ?? '')}`),
-  ];
+  return [...h.slack.ephemeralsFor(userId).map((e) => `${e.text ?? ''} ${JSON.stringify(e.blocks ?? '')}`)];
 }
 
 export async function waitForEphemeral(h: Harness, userId: string, pattern: RegExp): Promise<string> {

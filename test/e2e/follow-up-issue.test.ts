@@ -51,14 +51,23 @@ it('opens one follow-up issue with the root-cause report, links it in the thread
 });
 
 it('a failed rollback raises an alert that links the runbook, and still leaves its follow-up issue', async () => {
-  const catalog = withService(`${followUp}    runbook: ${RUNBOOK}\n    pagerduty: { services: [PCHECKOUT1], routingKey: ${PD_ROUTING_KEY} }\n`,
-    DEFAULT_CATALOG.replace(/    kubernetes:\n(      .*\n)+?(?=    verification:)/, `    command: { rollback: ["${join(BIN, 'noisy-rollback')}", "3", "1"], timeoutSeconds: 30 }\n`));
+  const catalog = withService(
+    `${followUp}    runbook: ${RUNBOOK}\n    pagerduty: { services: [PCHECKOUT1], routingKey: ${PD_ROUTING_KEY} }\n`,
+    DEFAULT_CATALOG.replace(
+      /    kubernetes:\n(      .*\n)+?(?=    verification:)/,
+      `    command: { rollback: ["${join(BIN, 'noisy-rollback')}", "3", "1"], timeoutSeconds: 30 }\n`,
+    ),
+  );
   await start(catalog);
   await recordStandardHistory(h);
   await command(h, '--failed-deployment-id deploy-12345');
   const plan = await waitForPlan(h);
   await click(h, plan, 'rollback_approve', USERS.approver);
-  const alert = await h.pagerDuty.waitFor(() => h.pagerDuty.alerts.find((a) => a.dedupKey === `smartspec-rollback-${runIdOf(plan)}`), 20_000, 'the failure alert');
+  const alert = await h.pagerDuty.waitFor(
+    () => h.pagerDuty.alerts.find((a) => a.dedupKey === `smartspec-rollback-${runIdOf(plan)}`),
+    20_000,
+    'the failure alert',
+  );
   expect(alert.links).toEqual([{ href: RUNBOOK, text: 'Runbook: checkout' }]);
   expect(alert.customDetails).toMatchObject({ runbook: RUNBOOK, service: 'checkout' });
   await waitForThread(h, plan, /Follow-up issue with the root-cause report/);

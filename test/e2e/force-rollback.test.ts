@@ -18,10 +18,17 @@ afterEach(async () => {
 async function start(failedMigration?: { reversible: boolean }) {
   h = await startHarness({
     seedCluster: (k8s) => {
-      for (const [component, replicas] of [['checkout-api', 3], ['checkout-worker', 2]] as const) {
+      for (const [component, replicas] of [
+        ['checkout-api', 3],
+        ['checkout-worker', 2],
+      ] as const) {
         k8s.seedDeployment({
-          namespace: NAMESPACE, name: component, replicas,
-          ...(component === 'checkout-api' ? { annotations: { 'argocd.argoproj.io/tracking-id': 'checkout-prod:apps/Deployment:shop/checkout-api' } } : {}),
+          namespace: NAMESPACE,
+          name: component,
+          replicas,
+          ...(component === 'checkout-api'
+            ? { annotations: { 'argocd.argoproj.io/tracking-id': 'checkout-prod:apps/Deployment:shop/checkout-api' } }
+            : {}),
           containers: [{ name: component, image: IMAGE(component, 'v1.2.1') }],
           history: VERSIONS.map((v) => ({ images: { [component]: IMAGE(component, v) } })),
         });
@@ -31,8 +38,13 @@ async function start(failedMigration?: { reversible: boolean }) {
   await h.recordDeployment({ id: 'deploy-100', version: 'v1.1.0', createdAt: '2026-11-18T09:00:00Z' });
   await h.recordDeployment({ id: 'deploy-200', version: 'v1.2.0', createdAt: '2026-11-19T09:00:00Z' });
   await h.recordDeployment({
-    id: 'deploy-12345', version: 'v1.2.1', createdAt: '2026-11-20T10:30:00Z', status: 'failed',
-    ...(failedMigration ? { migrations: [{ id: '20261120_orders_v2', reversible: failedMigration.reversible, destructive: false, mayLoseData: false }] } : {}),
+    id: 'deploy-12345',
+    version: 'v1.2.1',
+    createdAt: '2026-11-20T10:30:00Z',
+    status: 'failed',
+    ...(failedMigration
+      ? { migrations: [{ id: '20261120_orders_v2', reversible: failedMigration.reversible, destructive: false, mayLoseData: false }] }
+      : {}),
   });
 }
 
@@ -70,16 +82,25 @@ describe('--force', () => {
     await waitForEphemeral(h, USERS.approver, /1 more approval/);
     expect(realClusterWrites(h)).toEqual([]);
     await click(h, plan, 'rollback_approve', USERS.second);
-    const status = await eventually(async () => {
-      const s = (await view(runId)).status;
-      return ['succeeded', 'failed'].includes(s) ? s : undefined;
-    }, 60_000, 'the forced run to finish');
+    const status = await eventually(
+      async () => {
+        const s = (await view(runId)).status;
+        return ['succeeded', 'failed'].includes(s) ? s : undefined;
+      },
+      60_000,
+      'the forced run to finish',
+    );
     expect(status).toBe('succeeded');
     expect(h.k8s.getDeployment(NAMESPACE, 'checkout-api')?.spec?.template?.spec?.containers?.[0]?.image).toBe(IMAGE('checkout-api', 'v1.2.0'));
   });
 
   it.each([
-    ['with --auto-approve', `--failed-deployment-id deploy-12345 --force --auto-approve --reason "x"`, USERS.ciBot, /never combines with `--auto-approve`/],
+    [
+      'with --auto-approve',
+      `--failed-deployment-id deploy-12345 --force --auto-approve --reason "x"`,
+      USERS.ciBot,
+      /never combines with `--auto-approve`/,
+    ],
     ['without a reason', '--failed-deployment-id deploy-12345 --force', USERS.requester, /`--force` needs a `--reason`/],
   ])('is refused %s, and nothing is planned or executed', async (_name, text, user, message) => {
     await start();

@@ -25,7 +25,9 @@ afterEach(async () => {
   health = undefined;
 });
 
-interface Route { spec: { rules: Array<{ backendRefs: Array<{ name: string; weight?: number }> }> } }
+interface Route {
+  spec: { rules: Array<{ backendRefs: Array<{ name: string; weight?: number }> }> };
+}
 
 /** The service's health endpoint: unhealthy while `sick()` says so (e.g. while half the traffic is on the target side). */
 async function startHealth(sick: () => boolean): Promise<string> {
@@ -57,36 +59,84 @@ requireReasonIn: []
 `;
 }
 
-const seed = (selector: Record<string, string>, route = false) => (k8s: KubernetesEmulator) => {
-  k8s.seedDeployment({ namespace: NAMESPACE, name: 'checkout-blue', labels: { app: 'checkout', slot: 'blue' }, replicas: route ? 4 : 0, containers: [{ name: 'app', image: IMAGE('checkout', 'v1.2.0') }] });
-  k8s.seedDeployment({ namespace: NAMESPACE, name: 'checkout-green', labels: { app: 'checkout', slot: 'green' }, replicas: 4, containers: [{ name: 'app', image: IMAGE('checkout', 'v1.2.1') }] });
-  k8s.seedService({ namespace: NAMESPACE, name: 'checkout', selector });
-  if (!route) return;
-  k8s.seedService({ namespace: NAMESPACE, name: 'checkout-blue', selector: { app: 'checkout', slot: 'blue' } });
-  k8s.seedService({ namespace: NAMESPACE, name: 'checkout-green', selector: { app: 'checkout', slot: 'green' } });
-  k8s.seedObject('httproutes', {
-    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'checkout', namespace: NAMESPACE },
-    spec: { parentRefs: [{ name: 'public' }], rules: [{ backendRefs: [{ name: 'checkout-blue', port: 80, weight: 0 }, { name: 'checkout-green', port: 80, weight: 100 }] }] },
-  });
-};
+const seed =
+  (selector: Record<string, string>, route = false) =>
+  (k8s: KubernetesEmulator) => {
+    k8s.seedDeployment({
+      namespace: NAMESPACE,
+      name: 'checkout-blue',
+      labels: { app: 'checkout', slot: 'blue' },
+      replicas: route ? 4 : 0,
+      containers: [{ name: 'app', image: IMAGE('checkout', 'v1.2.0') }],
+    });
+    k8s.seedDeployment({
+      namespace: NAMESPACE,
+      name: 'checkout-green',
+      labels: { app: 'checkout', slot: 'green' },
+      replicas: 4,
+      containers: [{ name: 'app', image: IMAGE('checkout', 'v1.2.1') }],
+    });
+    k8s.seedService({ namespace: NAMESPACE, name: 'checkout', selector });
+    if (!route) return;
+    k8s.seedService({ namespace: NAMESPACE, name: 'checkout-blue', selector: { app: 'checkout', slot: 'blue' } });
+    k8s.seedService({ namespace: NAMESPACE, name: 'checkout-green', selector: { app: 'checkout', slot: 'green' } });
+    k8s.seedObject('httproutes', {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'checkout', namespace: NAMESPACE },
+      spec: {
+        parentRefs: [{ name: 'public' }],
+        rules: [
+          {
+            backendRefs: [
+              { name: 'checkout-blue', port: 80, weight: 0 },
+              { name: 'checkout-green', port: 80, weight: 100 },
+            ],
+          },
+        ],
+      },
+    });
+  };
 
 async function recordHistory(harness: Harness): Promise<void> {
   const body = (id: string, version: string, side: string, createdAt: string, status: string) => ({
-    id, service: 'checkout', environment: 'production', version, status, createdAt, createdBy: 'ci',
-    components: { [side]: { image: IMAGE('checkout', version), replicas: 4 } }, migrations: [], verification: { smoke: true },
+    id,
+    service: 'checkout',
+    environment: 'production',
+    version,
+    status,
+    createdAt,
+    createdBy: 'ci',
+    components: { [side]: { image: IMAGE('checkout', version), replicas: 4 } },
+    migrations: [],
+    verification: { smoke: true },
   });
-  expect((await harness.api('POST', '/api/v1/deployments', body('bg-1', 'v1.2.0', 'checkout-blue', '2026-11-19T09:00:00Z', 'succeeded'))).status).toBe(201);
-  expect((await harness.api('POST', '/api/v1/deployments', body('bg-2', 'v1.2.1', 'checkout-green', '2026-11-20T10:30:00Z', 'failed'))).status).toBe(201);
+  expect(
+    (await harness.api('POST', '/api/v1/deployments', body('bg-1', 'v1.2.0', 'checkout-blue', '2026-11-19T09:00:00Z', 'succeeded'))).status,
+  ).toBe(201);
+  expect((await harness.api('POST', '/api/v1/deployments', body('bg-2', 'v1.2.1', 'checkout-green', '2026-11-20T10:30:00Z', 'failed'))).status).toBe(
+    201,
+  );
 }
 
 const replicas = (k8s: KubernetesEmulator, name: string) => k8s.getDeployment(NAMESPACE, name)?.spec?.replicas;
-const weights = (k8s: KubernetesEmulator) => Object.fromEntries(k8s.getObject<Route & KubeObject>('httproutes', NAMESPACE, 'checkout')!.spec.rules[0]!.backendRefs.map((r) => [r.name, r.weight]));
+const weights = (k8s: KubernetesEmulator) =>
+  Object.fromEntries(
+    k8s.getObject<Route & KubeObject>('httproutes', NAMESPACE, 'checkout')!.spec.rules[0]!.backendRefs.map((r) => [r.name, r.weight]),
+  );
 
 async function failedRun(harness: Harness, runId: string) {
-  return eventually(async () => {
-    const run = (await harness.api('GET', `/api/v1/rollbacks/${runId}`)).json as { status: string; steps: Array<{ kind: string; status: string; detail: string | null }> };
-    return run.status === 'failed' ? run : undefined;
-  }, 30_000, `run ${runId} failed`);
+  return eventually(
+    async () => {
+      const run = (await harness.api('GET', `/api/v1/rollbacks/${runId}`)).json as {
+        status: string;
+        steps: Array<{ kind: string; status: string; detail: string | null }>;
+      };
+      return run.status === 'failed' ? run : undefined;
+    },
+    30_000,
+    `run ${runId} failed`,
+  );
 }
 
 describe('gradual rollback by replica ratio', () => {
@@ -102,12 +152,17 @@ describe('gradual rollback by replica ratio', () => {
       k8s.setImageBehaviour(IMAGE('checkout', 'v1.2.1'), 'crash', { logLines: ['starting checkout v1.2.1', 'FATAL: payments endpoint missing'] });
       seed({ app: 'checkout' })(k8s);
     };
-    h = await startHarness({ catalog: catalog(url, '      gradual: { steps: [25, 50, 75, 100], pauseSeconds: 0, gateSeconds: 10 }'), seedCluster: crashing });
+    h = await startHarness({
+      catalog: catalog(url, '      gradual: { steps: [25, 50, 75, 100], pauseSeconds: 0, gateSeconds: 10 }'),
+      seedCluster: crashing,
+    });
     await recordHistory(h);
     await command(h, '--failed-deployment-id bg-2');
     const plan = await waitForPlan(h);
     const text = JSON.stringify(plan.blocks);
-    expect(text).toMatch(/25 %: `checkout-blue` \(blue\) to 1 and `checkout-green` \(green\) to 3 replicas[\s\S]*50 %[\s\S]*75 %[\s\S]*100 %: `checkout-blue` \(blue\) to 4 and `checkout-green` \(green\) to 0/);
+    expect(text).toMatch(
+      /25 %: `checkout-blue` \(blue\) to 1 and `checkout-green` \(green\) to 3 replicas[\s\S]*50 %[\s\S]*75 %[\s\S]*100 %: `checkout-blue` \(blue\) to 4 and `checkout-green` \(green\) to 0/,
+    );
     expect(text).toContain('*Traffic* to `checkout-blue`: 25 % → 50 % → 75 % → 100 %');
     await click(h, plan, 'rollback_approve', USERS.approver);
     await waitForThread(h, plan, /Verification passed/);
@@ -118,8 +173,14 @@ describe('gradual rollback by replica ratio', () => {
     expect(seen).toEqual(expect.arrayContaining(['1/3', '2/2', '3/1', '4/0']));
     const run = (await h.api('GET', `/api/v1/rollbacks/${runIdOf(plan)}`)).json as { strategy: string };
     expect(run.strategy).toBe('gradual');
-    const updated = await h.slack.waitFor(() => h!.slack.messagesIn(CHANNEL).find((m) => m.ts === plan.ts && /Rolled back/.test(JSON.stringify(m.blocks))), 10_000, 'the plan message says rolled back');
-    expect(JSON.stringify(updated.blocks)).toContain('25 % :white_check_mark: → 50 % :white_check_mark: → 75 % :white_check_mark: → 100 % :white_check_mark:');
+    const updated = await h.slack.waitFor(
+      () => h!.slack.messagesIn(CHANNEL).find((m) => m.ts === plan.ts && /Rolled back/.test(JSON.stringify(m.blocks))),
+      10_000,
+      'the plan message says rolled back',
+    );
+    expect(JSON.stringify(updated.blocks)).toContain(
+      '25 % :white_check_mark: → 50 % :white_check_mark: → 75 % :white_check_mark: → 100 % :white_check_mark:',
+    );
     // The root cause comes from the failed side's pods, which the steps never named as their component.
     await waitForThread(h, plan, /Root cause[\s\S]*payments endpoint missing/);
   });
@@ -127,7 +188,10 @@ describe('gradual rollback by replica ratio', () => {
   it('fails its gate at 50 %, puts 25 % back and stops, naming the step', async () => {
     // The target side breaks once it carries half the traffic.
     const url = await startHealth(() => h !== undefined && replicas(h.k8s, 'checkout-blue') === 2);
-    h = await startHarness({ catalog: catalog(url, '      gradual: { steps: [25, 50, 75, 100], pauseSeconds: 0, gateSeconds: 2 }'), seedCluster: seed({ app: 'checkout' }) });
+    h = await startHarness({
+      catalog: catalog(url, '      gradual: { steps: [25, 50, 75, 100], pauseSeconds: 0, gateSeconds: 2 }'),
+      seedCluster: seed({ app: 'checkout' }),
+    });
     await recordHistory(h);
     await command(h, '--failed-deployment-id bg-2');
     const plan = await waitForPlan(h);
@@ -135,11 +199,21 @@ describe('gradual rollback by replica ratio', () => {
     const run = await failedRun(h, runIdOf(plan));
 
     expect(run.steps.map((s) => s.status)).toEqual(['done', 'failed', 'pending', 'pending']);
-    expect(run.steps[1]!.detail).toMatch(/the gate at 50 % failed: http .*healthz.*; traffic restored to 25 % \(checkout-blue 1 \/ checkout-green 3 replicas\)/);
-    await h.k8s.waitFor(() => h!.k8s.getDeployment(NAMESPACE, 'checkout-green')?.status?.readyReplicas === 3, 10_000, 'the failed side back at 3 ready');
+    expect(run.steps[1]!.detail).toMatch(
+      /the gate at 50 % failed: http .*healthz.*; traffic restored to 25 % \(checkout-blue 1 \/ checkout-green 3 replicas\)/,
+    );
+    await h.k8s.waitFor(
+      () => h!.k8s.getDeployment(NAMESPACE, 'checkout-green')?.status?.readyReplicas === 3,
+      10_000,
+      'the failed side back at 3 ready',
+    );
     expect(replicas(h.k8s, 'checkout-blue')).toBe(1);
     expect(replicas(h.k8s, 'checkout-green')).toBe(3);
-    const updated = await h.slack.waitFor(() => h!.slack.messagesIn(CHANNEL).find((m) => m.ts === plan.ts && /Rollback failed/.test(JSON.stringify(m.blocks))), 10_000, 'the plan message says failed');
+    const updated = await h.slack.waitFor(
+      () => h!.slack.messagesIn(CHANNEL).find((m) => m.ts === plan.ts && /Rollback failed/.test(JSON.stringify(m.blocks))),
+      10_000,
+      'the plan message says failed',
+    );
     expect(JSON.stringify(updated.blocks)).toContain('25 % :white_check_mark: → 50 % :x: → 75 % → 100 %');
     // The thread says which step failed and where traffic was left.
     await waitForThread(h, plan, /the gate at 50 % failed[\s\S]*traffic restored to 25 %/);
@@ -147,7 +221,10 @@ describe('gradual rollback by replica ratio', () => {
 
   it('resumes after the bot stopped with 25 % shifted: goes on from 50 % without redoing 25 %', async () => {
     const url = await startHealth(() => false);
-    h = await startHarness({ catalog: catalog(url, '      gradual: { steps: [25, 50, 75, 100], pauseSeconds: 0, gateSeconds: 10 }'), seedCluster: seed({ app: 'checkout' }) });
+    h = await startHarness({
+      catalog: catalog(url, '      gradual: { steps: [25, 50, 75, 100], pauseSeconds: 0, gateSeconds: 10 }'),
+      seedCluster: seed({ app: 'checkout' }),
+    });
     await recordHistory(h);
     await command(h, '--failed-deployment-id bg-2');
     const plan = await waitForPlan(h);
@@ -159,10 +236,23 @@ describe('gradual rollback by replica ratio', () => {
     const event = (type: string) => ({ runId, at: new Date().toISOString(), actor: SYSTEM, type, detail: type });
     expect(await store.transition(runId, ['awaiting_approval'], 'approved', event('approved'))).toBe(true);
     expect(await store.transition(runId, ['approved'], 'executing', event('executing'))).toBe(true);
-    await store.saveStepResult(runId, { index: 1, status: 'done', startedAt: new Date().toISOString(), finishedAt: new Date().toISOString(), detail: '25 %' });
+    await store.saveStepResult(runId, {
+      index: 1,
+      status: 'done',
+      startedAt: new Date().toISOString(),
+      finishedAt: new Date().toISOString(),
+      detail: '25 %',
+    });
     await store.close();
-    for (const [name, count] of [['checkout-blue', 1], ['checkout-green', 3]] as const) {
-      const response = await fetch(`${h.k8s.url}/apis/apps/v1/namespaces/${NAMESPACE}/deployments/${name}/scale`, { method: 'PATCH', headers: { authorization: `Bearer ${h.k8s.token}`, 'content-type': 'application/merge-patch+json' }, body: JSON.stringify({ spec: { replicas: count } }) });
+    for (const [name, count] of [
+      ['checkout-blue', 1],
+      ['checkout-green', 3],
+    ] as const) {
+      const response = await fetch(`${h.k8s.url}/apis/apps/v1/namespaces/${NAMESPACE}/deployments/${name}/scale`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${h.k8s.token}`, 'content-type': 'application/merge-patch+json' },
+        body: JSON.stringify({ spec: { replicas: count } }),
+      });
       expect(response.status).toBe(200);
     }
     await h.k8s.waitForRolloutComplete(NAMESPACE, 'checkout-blue', 10_000);
@@ -199,11 +289,17 @@ describe('gradual rollback by HTTPRoute weights', () => {
     const gradual = '      gradual: { steps: [25, 50, 75, 100], pauseSeconds: 0, gateSeconds: 10, httpRoute: { name: checkout } }';
     h = await startHarness({ catalog: catalog(url, gradual), seedCluster: seed({ app: 'checkout' }, true) });
     // Only what deploy/kubernetes grants: the rules the code needs are all there.
-    h.k8s.setRbacPolicy(policyFromRoleManifest(readFileSync('deploy/kubernetes/base/rbac.yaml', 'utf8'), 'system:serviceaccount:smartspec:smartspec-rollback', [NAMESPACE]));
+    h.k8s.setRbacPolicy(
+      policyFromRoleManifest(readFileSync('deploy/kubernetes/base/rbac.yaml', 'utf8'), 'system:serviceaccount:smartspec:smartspec-rollback', [
+        NAMESPACE,
+      ]),
+    );
     await recordHistory(h);
     await command(h, '--failed-deployment-id bg-2 --strategy gradual');
     const plan = await waitForPlan(h);
-    expect(JSON.stringify(plan.blocks)).toMatch(/25 %: HTTPRoute `checkout` weights `checkout-blue` 25 \/ `checkout-green` 75[\s\S]*100 %: HTTPRoute `checkout` weights `checkout-blue` 100 \/ `checkout-green` 0[\s\S]*Scale the failed side `checkout-green`/);
+    expect(JSON.stringify(plan.blocks)).toMatch(
+      /25 %: HTTPRoute `checkout` weights `checkout-blue` 25 \/ `checkout-green` 75[\s\S]*100 %: HTTPRoute `checkout` weights `checkout-blue` 100 \/ `checkout-green` 0[\s\S]*Scale the failed side `checkout-green`/,
+    );
     h.k8s.clearRequests();
     await click(h, plan, 'rollback_approve', USERS.approver);
     await waitForThread(h, plan, /Verification passed/);
@@ -231,7 +327,9 @@ describe('gradual rollback by HTTPRoute weights', () => {
     await click(h, plan, 'rollback_approve', USERS.approver);
     const run = await failedRun(h, runIdOf(plan));
     expect(run.steps.map((s) => s.status)).toEqual(['done', 'failed', 'pending', 'pending', 'pending']);
-    expect(run.steps[1]!.detail).toMatch(/the gate at 50 % failed: prometheus error rate: .*; traffic restored to 25 % \(weights checkout-blue 25 \/ checkout-green 75\)/);
+    expect(run.steps[1]!.detail).toMatch(
+      /the gate at 50 % failed: prometheus error rate: .*; traffic restored to 25 % \(weights checkout-blue 25 \/ checkout-green 75\)/,
+    );
     expect(weights(h.k8s)).toEqual({ 'checkout-blue': 25, 'checkout-green': 75 });
     // The failed side was never scaled down: the last step did not run.
     expect(replicas(h.k8s, 'checkout-green')).toBe(4);
@@ -246,7 +344,11 @@ describe('gradual rollback by HTTPRoute weights', () => {
     await recordHistory(h);
     await command(h, '--failed-deployment-id bg-2 --dry-run');
     const plan = await waitForPlan(h);
-    const settled = await h.slack.waitFor(() => h!.slack.messagesIn(CHANNEL).find((m) => m.ts === plan.ts && /accepted every write/.test(JSON.stringify(m.blocks))), 10_000, 'the dry run verdict');
+    const settled = await h.slack.waitFor(
+      () => h!.slack.messagesIn(CHANNEL).find((m) => m.ts === plan.ts && /accepted every write/.test(JSON.stringify(m.blocks))),
+      10_000,
+      'the dry run verdict',
+    );
     expect(JSON.stringify(settled.blocks)).toContain('*Traffic* to `checkout-blue`: 25 % → 50 % → 75 % → 100 %');
     expect(realClusterWrites(h)).toEqual([]);
     expect(replicas(h.k8s, 'checkout-green')).toBe(4);

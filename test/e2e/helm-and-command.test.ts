@@ -21,11 +21,34 @@ it('rolls a Helm release back to the revision that ran the target, discovered fr
   dir = mkdtempSync(join(tmpdir(), 'helm-e2e-'));
   const state = join(dir, 'state.json');
   const log = join(dir, 'helm.log');
-  const revision = (n: number, app: string, status: string, description: string) => ({ revision: n, updated: `2026-11-2${n}T10:00:00Z`, status, chart: `checkout-${app}`, app_version: app, description });
-  writeFileSync(state, JSON.stringify({ releases: [{ name: 'checkout', namespace: 'shop', revisions: [
-    revision(1, '1.1.0', 'superseded', 'Install complete'), revision(2, '1.2.0', 'superseded', 'Upgrade complete'), revision(3, '1.2.1', 'deployed', 'Upgrade complete'),
-  ] }] }));
-  h = await startHarness({ catalog: withTarget('    helm: { release: checkout, namespace: shop, timeoutSeconds: 60 }\n'), helm: { binary: join(BIN, 'helm'), env: { FAKE_HELM_STATE: state, FAKE_HELM_LOG: log } } });
+  const revision = (n: number, app: string, status: string, description: string) => ({
+    revision: n,
+    updated: `2026-11-2${n}T10:00:00Z`,
+    status,
+    chart: `checkout-${app}`,
+    app_version: app,
+    description,
+  });
+  writeFileSync(
+    state,
+    JSON.stringify({
+      releases: [
+        {
+          name: 'checkout',
+          namespace: 'shop',
+          revisions: [
+            revision(1, '1.1.0', 'superseded', 'Install complete'),
+            revision(2, '1.2.0', 'superseded', 'Upgrade complete'),
+            revision(3, '1.2.1', 'deployed', 'Upgrade complete'),
+          ],
+        },
+      ],
+    }),
+  );
+  h = await startHarness({
+    catalog: withTarget('    helm: { release: checkout, namespace: shop, timeoutSeconds: 60 }\n'),
+    helm: { binary: join(BIN, 'helm'), env: { FAKE_HELM_STATE: state, FAKE_HELM_LOG: log } },
+  });
   await command(h, '--failed-deployment-id checkout@r3');
   const plan = await waitForPlan(h);
   expect(JSON.stringify(plan.blocks)).toContain('helm rollback checkout 2 --wait');
@@ -34,15 +57,20 @@ it('rolls a Helm release back to the revision that ran the target, discovered fr
   await click(h, plan, 'rollback_approve', USERS.approver);
   await click(h, plan, 'rollback_approve', USERS.second);
   await waitForThread(h, plan, /Verification passed/);
-  const calls = readFileSync(log, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { argv: string[] }).argv);
+  const calls = readFileSync(log, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { argv: string[] }).argv);
   const rollbacks = calls.filter((a) => a[0] === 'rollback');
   expect(rollbacks).toHaveLength(1);
   expect(rollbacks[0]?.slice(0, 7)).toEqual(['rollback', 'checkout', '2', '-n', 'shop', '--wait', '--timeout']);
 });
 
-it('runs a command-deployed service\'s rollback script with the argv template, never a shell', async () => {
+it("runs a command-deployed service's rollback script with the argv template, never a shell", async () => {
   dir = mkdtempSync(join(tmpdir(), 'cmd-e2e-'));
-  h = await startHarness({ catalog: withTarget(`    command: { rollback: ["${join(BIN, 'echo-argv')}", "{service}", "{version}", "$(rm -rf /)"], timeoutSeconds: 30 }\n`) });
+  h = await startHarness({
+    catalog: withTarget(`    command: { rollback: ["${join(BIN, 'echo-argv')}", "{service}", "{version}", "$(rm -rf /)"], timeoutSeconds: 30 }\n`),
+  });
   await h.recordDeployment({ id: 'deploy-100', version: 'v1.1.0', createdAt: '2026-11-18T09:00:00Z' });
   await h.recordDeployment({ id: 'deploy-12345', version: 'v1.2.1', createdAt: '2026-11-20T10:30:00Z', status: 'failed' });
   await command(h, '--failed-deployment-id deploy-12345');

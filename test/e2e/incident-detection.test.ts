@@ -21,7 +21,10 @@ afterEach(async () => {
 
 async function start(failedErrorRate: number): Promise<Harness> {
   prom = await startFakePrometheus();
-  prom.setSeries(ERRORS, [{ labels: { version: 'v1.2.1' }, value: failedErrorRate }, { labels: { version: 'v1.2.0' }, value: 0.0002 }]);
+  prom.setSeries(ERRORS, [
+    { labels: { version: 'v1.2.1' }, value: failedErrorRate },
+    { labels: { version: 'v1.2.0' }, value: 0.0002 },
+  ]);
   const blocks = [
     `    pagerduty: { services: [PCHECKOUT1], autoRollback: true, routingKey: ${PD_ROUTING_KEY} }`,
     '    detection:',
@@ -36,7 +39,12 @@ async function start(failedErrorRate: number): Promise<Harness> {
 }
 
 async function trigger(harness: Harness, title: string) {
-  const body = buildIncidentWebhook({ eventId: `evt-${title}`, type: 'incident.triggered', incident: { id: 'PINC001', title, serviceId: 'PCHECKOUT1' }, occurredAt: '2026-11-20T11:00:00Z' });
+  const body = buildIncidentWebhook({
+    eventId: `evt-${title}`,
+    type: 'incident.triggered',
+    incident: { id: 'PINC001', title, serviceId: 'PCHECKOUT1' },
+    occurredAt: '2026-11-20T11:00:00Z',
+  });
   expect((await sendWebhook({ url: `${harness.bot.url}/pagerduty/webhook`, secret: PD_WEBHOOK_SECRET, body })).status).toBe(202);
   return body.event.id;
 }
@@ -45,7 +53,9 @@ it('a measured critical breach rolls back by itself, though the title ("5xx rate
   const harness = await start(0.124);
   await trigger(harness, 'checkout 5xx rate above 5 %');
   const plan = await waitForPlan(harness);
-  expect(JSON.stringify(plan.blocks)).toContain('*Issue detection:* CRITICAL → rollback immediately: error rate is 0.124, outside ≤ 0.001 (critical)');
+  expect(JSON.stringify(plan.blocks)).toContain(
+    '*Issue detection:* CRITICAL → rollback immediately: error rate is 0.124, outside ≤ 0.001 (critical)',
+  );
   await waitForThread(harness, plan, /Verification passed/);
   const view = (await harness.api('GET', `/api/v1/rollbacks/${runIdOf(plan)}`)).json;
   expect(view.status).toBe('succeeded');

@@ -25,7 +25,13 @@ const runIds: string[] = [];
 const storable = (value: unknown) => JSON.parse(JSON.stringify(value).replaceAll('\\u0000', '\\ufffd')) as unknown;
 
 function cli(args: string[], env: Record<string, string> = {}) {
-  return execa(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'migrate-store', ...args], { cwd: PROJECT_ROOT, reject: false, env, extendEnv: false, timeout: 60_000 });
+  return execa(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'migrate-store', ...args], {
+    cwd: PROJECT_ROOT,
+    reject: false,
+    env,
+    extendEnv: false,
+    timeout: 60_000,
+  });
 }
 
 /** Runs with every kind of child row, deployments (one rolled back), webhooks: what a year of use leaves. */
@@ -38,15 +44,27 @@ async function populate(store: Store): Promise<void> {
     runIds.push(id);
     const status = STATUSES[i % STATUSES.length]!;
     const run: Run = makeRun({
-      id, status, createdAt: at(10 + i), updatedAt: at(10 + i), plan: { service: `svc-${i % 7}` },
-      approvals: i % 3 === 0 ? [{ userId: 'U0BOB', at: at(11 + i) }, { userId: 'U0CAROL', at: at(11 + i) }] : [],
+      id,
+      status,
+      createdAt: at(10 + i),
+      updatedAt: at(10 + i),
+      plan: { service: `svc-${i % 7}` },
+      approvals:
+        i % 3 === 0
+          ? [
+              { userId: 'U0BOB', at: at(11 + i) },
+              { userId: 'U0CAROL', at: at(11 + i) },
+            ]
+          : [],
       stepResults: i % 2 === 0 ? [{ index: 1, status: 'done', startedAt: at(12 + i), finishedAt: at(13 + i), detail: `step of ${id}` }] : [],
       ...(i % 4 === 0 ? { message: { channel: 'C0INCIDENTS', ts: `17636328${i}.000100` } } : {}),
       ...(status === 'failed' ? { verification: { phase: 'Failed' as const, checks: [], startedAt: at(14 + i), finishedAt: at(15 + i) } } : {}),
     });
     await store.createRun(run, makeEvent({ runId: id, at: at(10 + i) }));
     for (let e = 0; e < 3; e++) {
-      await store.appendTimeline(makeEvent({ runId: id, type: `note-${e}`, at: at(20 + i - e), detail: `event ${e} of ${id}`, actor: makeActor({ id: `U${e}` }) }));
+      await store.appendTimeline(
+        makeEvent({ runId: id, type: `note-${e}`, at: at(20 + i - e), detail: `event ${e} of ${id}`, actor: makeActor({ id: `U${e}` }) }),
+      );
     }
   }
   // SQLite keeps a NUL character PostgreSQL cannot store (pod logs, command output): copied as U+FFFD.
@@ -90,7 +108,12 @@ describe('migrate-store', () => {
     expect(result.exitCode, result.stderr).toBe(0);
     const lines = result.stdout.split('\n');
     expect(lines[0]).toMatch(/^table\s+sqlite\s+postgresql$/);
-    const counts = Object.fromEntries(lines.slice(1).map((l) => l.trim().split(/\s+/)).map(([table, a, b, verdict]) => [table, [Number(a), Number(b), verdict]]));
+    const counts = Object.fromEntries(
+      lines
+        .slice(1)
+        .map((l) => l.trim().split(/\s+/))
+        .map(([table, a, b, verdict]) => [table, [Number(a), Number(b), verdict]]),
+    );
     expect(counts).toEqual({
       runs: [RUNS, RUNS, 'equal'],
       deployments: [6, 6, 'equal'],
@@ -124,6 +147,8 @@ describe('migrate-store', () => {
   it('refuses a target that already has data, with exit code 3, and changes nothing', async () => {
     const result = await cli(['--from', file, '--to', database.url]);
     expect(result.exitCode).toBe(3);
-    expect(result.stderr).toMatch(/already has data \(runs: 40, deployments: 6, approvals: 28, step_results: 20, timeline: 162, webhook_events: 2\); migrate-store copies only into an empty database/);
+    expect(result.stderr).toMatch(
+      /already has data \(runs: 40, deployments: 6, approvals: 28, step_results: 20, timeline: 162, webhook_events: 2\); migrate-store copies only into an empty database/,
+    );
   });
 });

@@ -2,11 +2,20 @@
 // failure alert go back to PagerDuty. Webhooks are verified, deduplicated and answered at once.
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildIncidentWebhook, sendWebhook } from '../../sandbox/pagerduty/webhook-sender.js';
-import { CHANNEL, DEFAULT_CATALOG, PD_ROUTING_KEY, PD_WEBHOOK_SECRET, recordStandardHistory, startHarness, type Harness } from '../support/bot-harness.js';
+import {
+  CHANNEL,
+  DEFAULT_CATALOG,
+  PD_ROUTING_KEY,
+  PD_WEBHOOK_SECRET,
+  recordStandardHistory,
+  startHarness,
+  type Harness,
+} from '../support/bot-harness.js';
 import { waitForHandledPagerDutyEvents } from '../support/pagerduty-outcomes.js';
 import { clusterWrites, hasButtons, planMessages, runIdOf, waitForPlan, waitForThread } from './flow-helpers.js';
 
-const PAGERDUTY_BLOCK = (autoRollback: boolean) => `    pagerduty: { services: [PCHECKOUT1], autoRollback: ${autoRollback}, routingKey: ${PD_ROUTING_KEY} }\n`;
+const PAGERDUTY_BLOCK = (autoRollback: boolean) =>
+  `    pagerduty: { services: [PCHECKOUT1], autoRollback: ${autoRollback}, routingKey: ${PD_ROUTING_KEY} }\n`;
 const catalog = (autoRollback: boolean, verification?: string) => {
   const base = DEFAULT_CATALOG.replace('    approvals:', `${PAGERDUTY_BLOCK(autoRollback)}    approvals:`);
   return verification ? base.replace('    verification:\n      timeoutSeconds: 20\n', verification) : base;
@@ -24,7 +33,12 @@ async function start(autoRollback: boolean, verification?: string) {
 }
 
 function incident(type: 'incident.triggered' | 'incident.acknowledged' | 'incident.resolved', title: string, eventId = `evt-${type}`) {
-  return buildIncidentWebhook({ eventId, type, incident: { id: 'PINC001', title, serviceId: 'PCHECKOUT1', htmlUrl: 'https://example.pagerduty.com/incidents/PINC001' }, occurredAt: '2026-11-20T11:00:00Z' });
+  return buildIncidentWebhook({
+    eventId,
+    type,
+    incident: { id: 'PINC001', title, serviceId: 'PCHECKOUT1', htmlUrl: 'https://example.pagerduty.com/incidents/PINC001' },
+    occurredAt: '2026-11-20T11:00:00Z',
+  });
 }
 
 async function send(body: ReturnType<typeof incident>, signature?: 'wrong' | 'missing') {
@@ -37,7 +51,11 @@ describe('PagerDuty webhooks', () => {
     expect((await send(incident('incident.triggered', 'Checkout error rate above 5%'), 'missing')).status).toBe(401);
     expect((await send(incident('incident.triggered', 'Checkout error rate above 5%'), 'wrong')).status).toBe(401);
     const body = incident('incident.triggered', 'Checkout error rate above 5%');
-    const signed = await fetch(`${h.bot.url}/pagerduty/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-pagerduty-signature': 'v1=' + 'ab'.repeat(32) }, body: JSON.stringify(body) });
+    const signed = await fetch(`${h.bot.url}/pagerduty/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-pagerduty-signature': 'v1=' + 'ab'.repeat(32) },
+      body: JSON.stringify(body),
+    });
     expect(signed.status).toBe(401);
     expect(h.slack.messagesIn(CHANNEL)).toEqual([]);
     // The refused deliveries recorded nothing: the same event, genuinely signed, is acted on as new.
@@ -77,7 +95,7 @@ describe('PagerDuty webhooks', () => {
     const view = await h.api('GET', `/api/v1/rollbacks/${runIdOf(plan)}`);
     expect(view.json.status).toBe('succeeded');
     expect(view.json.timeline.find((e: { type: string }) => e.type === 'approved').actor).toMatchObject({ kind: 'pagerduty', id: 'PINC001' });
-    const notes = await h.pagerDuty.waitFor(() => h.pagerDuty.notes.length >= 2 ? h.pagerDuty.notes : undefined, 10_000, 'two notes');
+    const notes = await h.pagerDuty.waitFor(() => (h.pagerDuty.notes.length >= 2 ? h.pagerDuty.notes : undefined), 10_000, 'two notes');
     expect(notes.map((n) => n.content).join('\n')).toMatch(/started[\s\S]*succeeded and was verified/);
     expect(notes[0]?.content).toContain('Slack thread: ');
   });

@@ -40,13 +40,17 @@ describe('the bot on PostgreSQL', () => {
       const run = await store.getRun(runId);
       expect(run?.status).toBe('succeeded');
       expect(run?.verification?.phase).toBe('Succeeded');
-      expect((await store.timeline(runId)).map((e) => e.type)).toEqual(expect.arrayContaining(['requested', 'approved', 'executing', 'verifying', 'succeeded']));
+      expect((await store.timeline(runId)).map((e) => e.type)).toEqual(
+        expect.arrayContaining(['requested', 'approved', 'executing', 'verifying', 'succeeded']),
+      );
       expect((await store.getDeployment('deploy-12345'))?.status).toBe('rolled_back');
     } finally {
       await store.close();
     }
     expect(existsSync(h.databasePath)).toBe(false);
-    expect((await h.api('GET', '/api/v1/rollbacks?service=checkout')).json).toMatchObject({ runs: [expect.objectContaining({ id: runId, status: 'succeeded' })] });
+    expect((await h.api('GET', '/api/v1/rollbacks?service=checkout')).json).toMatchObject({
+      runs: [expect.objectContaining({ id: runId, status: 'succeeded' })],
+    });
   });
 
   it('keeps plans, decisions and history across a restart', async () => {

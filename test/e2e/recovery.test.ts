@@ -29,7 +29,13 @@ it('stops an orphaned executing run as interrupted when the cluster moved, says 
   const event = (type: string) => ({ runId, at: new Date().toISOString(), actor: SYSTEM, type, detail: type });
   expect(await store.transition(runId, ['awaiting_approval'], 'approved', event('approved'))).toBe(true);
   expect(await store.transition(runId, ['approved'], 'executing', event('executing'))).toBe(true);
-  await store.saveStepResult(runId, { index: 1, status: 'done', startedAt: new Date().toISOString(), finishedAt: new Date().toISOString(), detail: 'ok' });
+  await store.saveStepResult(runId, {
+    index: 1,
+    status: 'done',
+    startedAt: new Date().toISOString(),
+    finishedAt: new Date().toISOString(),
+    detail: 'ok',
+  });
   await store.close();
 
   h.k8s.clearRequests();

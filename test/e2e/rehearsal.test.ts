@@ -35,11 +35,28 @@ it('turns not-ready when the bot loses patch on its Deployment, says why once, a
 
   // The periodic rehearsal (registered from rehearsal.everyHours) runs at start: the gauge says ready.
   const metrics = async () => (await fetch(`${h.bot.url}/metrics`)).text();
-  await waitUntil(async () => /smartspec_rollback_ready\{service="checkout"\} 1/.test(await metrics()), 'the periodic rehearsal to report checkout ready');
+  await waitUntil(
+    async () => /smartspec_rollback_ready\{service="checkout"\} 1/.test(await metrics()),
+    'the periodic rehearsal to report checkout ready',
+  );
 
   const ready = await h.api('POST', '/api/v1/rehearsals', { service: 'checkout' });
   expect(ready.status).toBe(200);
-  expect(ready.json).toMatchObject({ ready: true, services: [{ service: 'checkout', ready: true, fromVersion: 'v1.2.1', toVersion: 'v1.2.0', dryRun: 'accepted', permissions: 'granted', targetRevision: 'present', problems: [] }] });
+  expect(ready.json).toMatchObject({
+    ready: true,
+    services: [
+      {
+        service: 'checkout',
+        ready: true,
+        fromVersion: 'v1.2.1',
+        toVersion: 'v1.2.0',
+        dryRun: 'accepted',
+        permissions: 'granted',
+        targetRevision: 'present',
+        problems: [],
+      },
+    ],
+  });
 
   h.k8s.setRbacPolicy(withoutPatchOnCheckoutApi);
   const first = await h.api('POST', '/api/v1/rehearsals', { service: 'checkout' });
@@ -53,7 +70,11 @@ it('turns not-ready when the bot loses patch on its Deployment, says why once, a
 
   // Rehearsed again (the CLI this time): still not ready, still one message.
   const out: string[] = [];
-  const code = await runCli(['rehearse', '--service', 'checkout'], { SMARTSPEC_URL: h.bot.url, SMARTSPEC_API_TOKEN: API_TOKEN }, { out: (l) => out.push(l), err: (l) => out.push(l) });
+  const code = await runCli(
+    ['rehearse', '--service', 'checkout'],
+    { SMARTSPEC_URL: h.bot.url, SMARTSPEC_API_TOKEN: API_TOKEN },
+    { out: (l) => out.push(l), err: (l) => out.push(l) },
+  );
   expect(code).toBe(1);
   expect(out.join('\n')).toMatch(/checkout\s+production\s+NOT READY\s+v1\.2\.1 → v1\.2\.0\s+refused\s+denied\s+present/);
   const table = await h.api('GET', '/api/v1/readiness');

@@ -2,7 +2,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CHANNEL, IMAGE, NAMESPACE, USERS, recordStandardHistory, startHarness, type Harness } from '../support/bot-harness.js';
 import { genuineRoundTrip } from '../support/round-trip.js';
-import { click, clusterWrites, realClusterWrites, command, ephemeralTexts, hasButtons, planMessages, runIdOf, threadHeaders, waitForEphemeral, waitForPlan, waitForThread } from './flow-helpers.js';
+import {
+  click,
+  clusterWrites,
+  realClusterWrites,
+  command,
+  ephemeralTexts,
+  hasButtons,
+  planMessages,
+  runIdOf,
+  threadHeaders,
+  waitForEphemeral,
+  waitForPlan,
+  waitForThread,
+} from './flow-helpers.js';
 
 let h: Harness;
 
@@ -43,7 +56,14 @@ describe('rolling back a failed deploy from Slack', () => {
     expect(rootCause).toContain('relation \\"orders_v2\\" does not exist');
     expect(rootCause).not.toContain('hunter2');
 
-    const final = await h.slack.waitFor(() => { const m = h.slack.findMessage(CHANNEL, plan.ts); return m && /Rolled back/.test(JSON.stringify(m.blocks)) ? m : undefined; }, 10_000, 'final plan message');
+    const final = await h.slack.waitFor(
+      () => {
+        const m = h.slack.findMessage(CHANNEL, plan.ts);
+        return m && /Rolled back/.test(JSON.stringify(m.blocks)) ? m : undefined;
+      },
+      10_000,
+      'final plan message',
+    );
     expect(hasButtons(final)).toBe(false);
 
     for (const component of ['checkout-api', 'checkout-worker']) {
@@ -55,7 +75,9 @@ describe('rolling back a failed deploy from Slack', () => {
     expect(view.status).toBe(200);
     expect(view.json).toMatchObject({ id: runId, status: 'succeeded', service: 'checkout', fromVersion: 'v1.2.1', toVersion: 'v1.2.0' });
     expect(view.json.steps.map((s: { status: string }) => s.status)).toEqual(['done', 'done']);
-    expect(view.json.timeline.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['requested', 'approval', 'approved', 'executing', 'step_done', 'verifying', 'succeeded']));
+    expect(view.json.timeline.map((e: { type: string }) => e.type)).toEqual(
+      expect.arrayContaining(['requested', 'approval', 'approved', 'executing', 'step_done', 'verifying', 'succeeded']),
+    );
   });
 
   it('executes once however many approve clicks arrive, and tells late clickers what happened', async () => {
@@ -99,12 +121,26 @@ describe('rolling back a failed deploy from Slack', () => {
 
     await click(h, plan, 'rollback_reject', USERS.approver);
     const view = await h.slack.waitFor(() => h.slack.views[0], 5_000, 'the reject modal');
-    const submitted = await h.slack.submitView({ viewId: view.id, userId: USERS.approver, values: { reason: { reason_input: 'the error rate recovered by itself' } } });
+    const submitted = await h.slack.submitView({
+      viewId: view.id,
+      userId: USERS.approver,
+      values: { reason: { reason_input: 'the error rate recovered by itself' } },
+    });
     expect(submitted.status).toBe(200);
-    const updated = await h.slack.waitFor(() => { const m = h.slack.findMessage(CHANNEL, plan.ts); return m && /Rejected/.test(JSON.stringify(m.blocks)) ? m : undefined; }, 10_000, 'rejected message');
+    const updated = await h.slack.waitFor(
+      () => {
+        const m = h.slack.findMessage(CHANNEL, plan.ts);
+        return m && /Rejected/.test(JSON.stringify(m.blocks)) ? m : undefined;
+      },
+      10_000,
+      'rejected message',
+    );
     expect(hasButtons(updated)).toBe(false);
     const run = await h.api('GET', `/api/v1/rollbacks/${runIdOf(plan)}`);
-    expect(run.json.timeline.find((e: { type: string }) => e.type === 'rejected')).toMatchObject({ actor: { id: USERS.approver }, detail: 'rejected: the error rate recovered by itself' });
+    expect(run.json.timeline.find((e: { type: string }) => e.type === 'rejected')).toMatchObject({
+      actor: { id: USERS.approver },
+      detail: 'rejected: the error rate recovered by itself',
+    });
     await click(h, plan, 'rollback_approve', USERS.second, true);
     await waitForEphemeral(h, USERS.second, /already rejected by approver \(U0APPROVE\)/);
     expect(clusterWrites(h)).toEqual([]);
@@ -115,7 +151,11 @@ describe('rolling back a failed deploy from Slack', () => {
     const plan = await waitForPlan(h);
     expect(JSON.stringify(plan.blocks)).toContain('Dry run');
     expect(hasButtons(plan)).toBe(false);
-    await h.slack.waitFor(() => /accepted every write/.test(JSON.stringify(h.slack.findMessage(CHANNEL, plan.ts)?.blocks)), 10_000, 'the dry run verdict');
+    await h.slack.waitFor(
+      () => /accepted every write/.test(JSON.stringify(h.slack.findMessage(CHANNEL, plan.ts)?.blocks)),
+      10_000,
+      'the dry run verdict',
+    );
     await click(h, plan, 'rollback_approve', USERS.approver, true);
     await waitForEphemeral(h, USERS.approver, /dry run/);
     expect(clusterWrites(h).map((r) => r.query['dryRun'])).toEqual(['All', 'All']);
@@ -157,7 +197,13 @@ describe('bad input is refused clearly, privately, and changes nothing', () => {
     ['no signature', { unsigned: true }],
     ['a stale timestamp', { timestampSeconds: Math.floor(Date.now() / 1000) - 6 * 60 }],
   ])('rejects a request with %s: 401 and nothing posted', async (_name, opts) => {
-    const delivery = await h.slack.sendSlashCommand({ command: '/smartspec_rollback', text: '--failed-deployment-id deploy-12345', userId: USERS.requester, channelId: CHANNEL, ...opts });
+    const delivery = await h.slack.sendSlashCommand({
+      command: '/smartspec_rollback',
+      text: '--failed-deployment-id deploy-12345',
+      userId: USERS.requester,
+      channelId: CHANNEL,
+      ...opts,
+    });
     expect(delivery.status).toBe(401);
     await genuineRoundTrip(h.slack);
     expect(h.slack.messagesIn(CHANNEL)).toEqual([]);
@@ -168,7 +214,14 @@ describe('bad input is refused clearly, privately, and changes nothing', () => {
     await command(h, '--failed-deployment-id deploy-12345');
     const plan = await waitForPlan(h);
     const forged = { ...plan, blocks: JSON.parse(JSON.stringify(plan.blocks).replaceAll(runIdOf(plan), 'rb-doesnotexist')) };
-    await h.slack.clickButton({ userId: USERS.approver, channelId: CHANNEL, messageTs: forged.ts, actionId: 'rollback_approve', value: 'rb-doesnotexist', force: true });
+    await h.slack.clickButton({
+      userId: USERS.approver,
+      channelId: CHANNEL,
+      messageTs: forged.ts,
+      actionId: 'rollback_approve',
+      value: 'rb-doesnotexist',
+      force: true,
+    });
     await waitForEphemeral(h, USERS.approver, /no rollback run rb-doesnotexist/);
     expect(clusterWrites(h)).toEqual([]);
     expect(ephemeralTexts(h, USERS.approver).join()).not.toContain('stack');
@@ -177,7 +230,12 @@ describe('bad input is refused clearly, privately, and changes nothing', () => {
 
 describe('blocked plans', () => {
   it('shows the blockers instead of an Approve button, and no click can execute it', async () => {
-    await h.recordDeployment({ id: 'deploy-12346', version: 'v1.2.2', createdAt: '2026-11-20T11:00:00Z', migrations: [{ id: '20261120_drop_orders', reversible: false, destructive: true, mayLoseData: true }] });
+    await h.recordDeployment({
+      id: 'deploy-12346',
+      version: 'v1.2.2',
+      createdAt: '2026-11-20T11:00:00Z',
+      migrations: [{ id: '20261120_drop_orders', reversible: false, destructive: true, mayLoseData: true }],
+    });
     await command(h, '--failed-deployment-id deploy-12346 --target-version v1.2.0');
     const plan = await waitForPlan(h);
     expect(JSON.stringify(plan.blocks)).toContain('has no down migration');
@@ -197,7 +255,11 @@ describe('re-checking the cluster at click time', () => {
     const kc = new KubeConfig();
     kc.loadFromString(h.k8s.kubeConfigYaml());
     await kc.makeApiClient(AppsV1Api).patchNamespacedDeployment(
-      { name: 'checkout-api', namespace: NAMESPACE, body: { spec: { template: { spec: { containers: [{ name: 'checkout-api', image: IMAGE('checkout-api', 'v1.2.1-hotfix') }] } } } } },
+      {
+        name: 'checkout-api',
+        namespace: NAMESPACE,
+        body: { spec: { template: { spec: { containers: [{ name: 'checkout-api', image: IMAGE('checkout-api', 'v1.2.1-hotfix') }] } } } },
+      },
       setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
     );
     // The hot-fix finished rolling out (one still in progress would rightly block the refreshed plan).
@@ -206,7 +268,9 @@ describe('re-checking the cluster at click time', () => {
 
     await click(h, plan, 'rollback_approve', USERS.approver);
     const note = await waitForThread(h, plan, /Not executed: the cluster changed/);
-    expect(`${note.text} ${JSON.stringify(note.blocks)}`).toContain('checkout-api runs registry.example/checkout-api:v1.2.1-hotfix (was registry.example/checkout-api:v1.2.1)');
+    expect(`${note.text} ${JSON.stringify(note.blocks)}`).toContain(
+      'checkout-api runs registry.example/checkout-api:v1.2.1-hotfix (was registry.example/checkout-api:v1.2.1)',
+    );
     const fresh = await waitForPlan(h, 2);
     expect(JSON.stringify(fresh.blocks)).toContain('Drift');
     expect(hasButtons(fresh)).toBe(true);

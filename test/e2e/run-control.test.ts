@@ -26,10 +26,14 @@ function actionIds(message: FakeSlackMessage | undefined): string[] {
 
 /** The plan message as it is now, once it matches. */
 function planNow(harness: Harness, plan: FakeSlackMessage, pattern: RegExp): Promise<FakeSlackMessage> {
-  return harness.slack.waitFor(() => {
-    const m = harness.slack.findMessage(CHANNEL, plan.ts);
-    return m && pattern.test(JSON.stringify(m.blocks)) ? m : undefined;
-  }, 20_000, `plan message matching ${pattern}`);
+  return harness.slack.waitFor(
+    () => {
+      const m = harness.slack.findMessage(CHANNEL, plan.ts);
+      return m && pattern.test(JSON.stringify(m.blocks)) ? m : undefined;
+    },
+    20_000,
+    `plan message matching ${pattern}`,
+  );
 }
 
 function press(harness: Harness, plan: FakeSlackMessage, actionId: string, userId: string, force = false) {
@@ -198,7 +202,11 @@ describe('a rollback whose bot stopped mid-step, seen in Slack', () => {
     const response = await fetch(`${w.k8s.url}/apis/apps/v1/namespaces/${NAMESPACE}/deployments/${components[1]}`, {
       method: 'PATCH',
       headers: { authorization: `Bearer ${w.k8s.token}`, 'content-type': 'application/strategic-merge-patch+json' },
-      body: JSON.stringify({ spec: { template: { spec: { containers: [{ name: second.spec!.template.spec!.containers[0]!.name, image: IMAGE(components[1]!, 'v9.9.9') }] } } } }),
+      body: JSON.stringify({
+        spec: {
+          template: { spec: { containers: [{ name: second.spec!.template.spec!.containers[0]!.name, image: IMAGE(components[1]!, 'v9.9.9') }] } },
+        },
+      }),
     });
     expect(response.status).toBe(200);
     await w.restartBot();

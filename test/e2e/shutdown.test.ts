@@ -23,14 +23,29 @@ beforeAll(async () => {
   // Slow pods: the rollout is still going when SIGTERM arrives.
   k8s = await startKubernetesEmulator({ tickMs: 20, podStartMs: 4_000 });
   for (const component of ['checkout-api', 'checkout-worker']) {
-    k8s.seedDeployment({ namespace: NAMESPACE, name: component, replicas: 2, containers: [{ name: component, image: IMAGE(component, 'v1.2.1') }], history: ['v1.2.0', 'v1.2.1'].map((v) => ({ images: { [component]: IMAGE(component, v) } })) });
+    k8s.seedDeployment({
+      namespace: NAMESPACE,
+      name: component,
+      replicas: 2,
+      containers: [{ name: component, image: IMAGE(component, 'v1.2.1') }],
+      history: ['v1.2.0', 'v1.2.1'].map((v) => ({ images: { [component]: IMAGE(component, v) } })),
+    });
   }
   writeFileSync(join(dir, 'kubeconfig'), k8s.kubeConfigYaml());
   writeFileSync(join(dir, 'smartspec.yml'), DEFAULT_CATALOG);
   env = {
-    PATH: process.env['PATH'] ?? '', HOME: dir, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl,
-    SMARTSPEC_CONFIG: join(dir, 'smartspec.yml'), DATABASE_PATH: join(dir, 'bot.db'), KUBECONFIG: join(dir, 'kubeconfig'),
-    SMARTSPEC_API_TOKEN: API_TOKEN, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info',
+    PATH: process.env['PATH'] ?? '',
+    HOME: dir,
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    SMARTSPEC_CONFIG: join(dir, 'smartspec.yml'),
+    DATABASE_PATH: join(dir, 'bot.db'),
+    KUBECONFIG: join(dir, 'kubeconfig'),
+    SMARTSPEC_API_TOKEN: API_TOKEN,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
   };
 });
 afterAll(async () => {
@@ -48,7 +63,11 @@ async function startChild(): Promise<BotProcess> {
 }
 
 const api = async (url: string, path: string, body?: unknown) => {
-  const response = await fetch(`${url}${path}`, { method: body ? 'POST' : 'GET', headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const response = await fetch(`${url}${path}`, {
+    method: body ? 'POST' : 'GET',
+    headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 };
 
@@ -59,14 +78,30 @@ it('leaves a run cut short by SIGTERM for the next start, which resumes it: each
     deploymentBody({ id: 'deploy-200', version: 'v1.2.0', createdAt: '2026-11-19T09:00:00Z' }),
     deploymentBody({ id: 'deploy-12345', version: 'v1.2.1', createdAt: '2026-11-20T10:30:00Z', status: 'failed' }),
   ]) {
-    d.components = { 'checkout-api': { image: IMAGE('checkout-api', d.version), replicas: 2 }, 'checkout-worker': { image: IMAGE('checkout-worker', d.version), replicas: 2 } };
+    d.components = {
+      'checkout-api': { image: IMAGE('checkout-api', d.version), replicas: 2 },
+      'checkout-worker': { image: IMAGE('checkout-worker', d.version), replicas: 2 },
+    };
     expect((await api(first.url, '/api/v1/deployments', d)).status).toBe(201);
   }
-  await slack.sendSlashCommand({ command: '/smartspec_rollback', text: '--failed-deployment-id deploy-12345', userId: USERS.requester, channelId: CHANNEL });
-  const plan = await slack.waitFor(() => slack.messagesIn(CHANNEL).find((m) => JSON.stringify(m.blocks).includes('rollback_approve')), 10_000, 'the plan');
+  await slack.sendSlashCommand({
+    command: '/smartspec_rollback',
+    text: '--failed-deployment-id deploy-12345',
+    userId: USERS.requester,
+    channelId: CHANNEL,
+  });
+  const plan = await slack.waitFor(
+    () => slack.messagesIn(CHANNEL).find((m) => JSON.stringify(m.blocks).includes('rollback_approve')),
+    10_000,
+    'the plan',
+  );
   const runId = /Run `(rb-[a-z0-9]+)`/.exec(JSON.stringify(plan.blocks))?.[1] ?? '';
   await slack.clickButton({ userId: USERS.approver, channelId: CHANNEL, messageTs: plan.ts, actionId: 'rollback_approve' });
-  await slack.waitFor(() => k8s.requests.some((r) => r.method === 'PATCH' && r.path.endsWith('/deployments/checkout-api')), 10_000, 'the first rollback write');
+  await slack.waitFor(
+    () => k8s.requests.some((r) => r.method === 'PATCH' && r.path.endsWith('/deployments/checkout-api')),
+    10_000,
+    'the first rollback write',
+  );
 
   expect(await first.kill('SIGTERM')).toEqual({ code: 0, signal: null });
 
@@ -84,8 +119,14 @@ it('leaves a run cut short by SIGTERM for the next start, which resumes it: each
   expect(types).not.toContain('interrupted');
   // The step cut short is done again idempotently: one template write per Deployment in all.
   for (const component of ['checkout-api', 'checkout-worker']) {
-    expect(k8s.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/deployments/${component}`) && r.query['dryRun'] === undefined)).toHaveLength(1);
+    expect(
+      k8s.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/deployments/${component}`) && r.query['dryRun'] === undefined),
+    ).toHaveLength(1);
   }
-  await slack.waitFor(() => slack.threadReplies(CHANNEL, plan.ts).find((m) => /Verification/.test(JSON.stringify(m.blocks ?? []))), 10_000, 'the verification report');
+  await slack.waitFor(
+    () => slack.threadReplies(CHANNEL, plan.ts).find((m) => /Verification/.test(JSON.stringify(m.blocks ?? []))),
+    10_000,
+    'the verification report',
+  );
   expect(await second.kill('SIGTERM')).toEqual({ code: 0, signal: null });
 });

@@ -24,10 +24,17 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'kubeconfig'), k8s.kubeConfigYaml());
   writeFileSync(join(dir, 'smartspec.yml'), DEFAULT_CATALOG);
   baseEnv = {
-    PATH: process.env['PATH'] ?? '', HOME: dir,
-    SLACK_BOT_TOKEN: 'xoxb-start-test', SLACK_SIGNING_SECRET: 'start-test-secret-123', SLACK_API_URL: slack.apiUrl,
-    SMARTSPEC_CONFIG: join(dir, 'smartspec.yml'), DATABASE_PATH: join(dir, 'data', 'bot.db'), KUBECONFIG: join(dir, 'kubeconfig'),
-    PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info',
+    PATH: process.env['PATH'] ?? '',
+    HOME: dir,
+    SLACK_BOT_TOKEN: 'xoxb-start-test',
+    SLACK_SIGNING_SECRET: 'start-test-secret-123',
+    SLACK_API_URL: slack.apiUrl,
+    SMARTSPEC_CONFIG: join(dir, 'smartspec.yml'),
+    DATABASE_PATH: join(dir, 'data', 'bot.db'),
+    KUBECONFIG: join(dir, 'kubeconfig'),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
   };
 });
 afterAll(async () => {
@@ -50,9 +57,27 @@ function runMain(env: Record<string, string>): Promise<{ code: number | null; st
 
 describe('starting the bot', () => {
   it.each([
-    ['a missing bot token', (e: Record<string, string>) => { delete e['SLACK_BOT_TOKEN']; }, /SLACK_BOT_TOKEN: is required/],
-    ['a malformed port', (e: Record<string, string>) => { e['PORT'] = 'http'; }, /PORT: must be a port number/],
-    ['a missing catalog', (e: Record<string, string>) => { e['SMARTSPEC_CONFIG'] = '/nonexistent/smartspec.yml'; }, /\/nonexistent\/smartspec.yml: cannot be read \(ENOENT\)/],
+    [
+      'a missing bot token',
+      (e: Record<string, string>) => {
+        delete e['SLACK_BOT_TOKEN'];
+      },
+      /SLACK_BOT_TOKEN: is required/,
+    ],
+    [
+      'a malformed port',
+      (e: Record<string, string>) => {
+        e['PORT'] = 'http';
+      },
+      /PORT: must be a port number/,
+    ],
+    [
+      'a missing catalog',
+      (e: Record<string, string>) => {
+        e['SMARTSPEC_CONFIG'] = '/nonexistent/smartspec.yml';
+      },
+      /\/nonexistent\/smartspec.yml: cannot be read \(ENOENT\)/,
+    ],
   ])('exits 2 on %s, naming it', async (_name, mutate, message) => {
     const env = { ...baseEnv };
     mutate(env);

@@ -51,17 +51,38 @@ it('sets the recorded image back when the target revision is no longer in the cl
 });
 
 describe('instant (blue-green) rollback', () => {
-  const catalog = DEFAULT_CATALOG
-    .replace('deployments: [checkout-api, checkout-worker]', 'deployments: [checkout-blue, checkout-green]\n      blueGreen: { service: checkout, label: slot }')
-    .replace('      core: [checkout-api]\n', '');
+  const catalog = DEFAULT_CATALOG.replace(
+    'deployments: [checkout-api, checkout-worker]',
+    'deployments: [checkout-blue, checkout-green]\n      blueGreen: { service: checkout, label: slot }',
+  ).replace('      core: [checkout-api]\n', '');
   const seed = (idleReplicas: number) => (k8s: Harness['k8s']) => {
-    k8s.seedDeployment({ namespace: NAMESPACE, name: 'checkout-blue', labels: { app: 'checkout', slot: 'blue' }, replicas: idleReplicas, containers: [{ name: 'app', image: IMAGE('checkout', 'v1.2.0') }] });
-    k8s.seedDeployment({ namespace: NAMESPACE, name: 'checkout-green', labels: { app: 'checkout', slot: 'green' }, replicas: 3, containers: [{ name: 'app', image: IMAGE('checkout', 'v1.2.1') }] });
+    k8s.seedDeployment({
+      namespace: NAMESPACE,
+      name: 'checkout-blue',
+      labels: { app: 'checkout', slot: 'blue' },
+      replicas: idleReplicas,
+      containers: [{ name: 'app', image: IMAGE('checkout', 'v1.2.0') }],
+    });
+    k8s.seedDeployment({
+      namespace: NAMESPACE,
+      name: 'checkout-green',
+      labels: { app: 'checkout', slot: 'green' },
+      replicas: 3,
+      containers: [{ name: 'app', image: IMAGE('checkout', 'v1.2.1') }],
+    });
     k8s.seedService({ namespace: NAMESPACE, name: 'checkout', selector: { app: 'checkout', slot: 'green' } });
   };
   const body = (id: string, version: string, side: string, createdAt: string, status = 'succeeded') => ({
-    id, service: 'checkout', environment: 'production', version, status, createdAt, createdBy: 'ci',
-    components: { [side]: { image: IMAGE('checkout', version), replicas: 3 } }, migrations: [], verification: { smoke: true },
+    id,
+    service: 'checkout',
+    environment: 'production',
+    version,
+    status,
+    createdAt,
+    createdBy: 'ci',
+    components: { [side]: { image: IMAGE('checkout', version), replicas: 3 } },
+    migrations: [],
+    verification: { smoke: true },
   });
 
   it('warms the cold idle side and waits for it before moving traffic, then scales the failed side down', async () => {

@@ -15,7 +15,10 @@ afterEach(async () => {
 it('fails the rollback when the error rate stays above its threshold after the rollout', async () => {
   prom = await startFakePrometheus();
   prom.set('sum(rate(http_errors[1m]))', [0.2]);
-  const catalog = DEFAULT_CATALOG.replace('    verification:\n      timeoutSeconds: 20\n', `    verification:\n      timeoutSeconds: 20\n      prometheus: [{ name: error rate, url: "${prom.url}", query: "sum(rate(http_errors[1m]))", max: 0.05, samples: 2, intervalSeconds: 0.1 }]\n`);
+  const catalog = DEFAULT_CATALOG.replace(
+    '    verification:\n      timeoutSeconds: 20\n',
+    `    verification:\n      timeoutSeconds: 20\n      prometheus: [{ name: error rate, url: "${prom.url}", query: "sum(rate(http_errors[1m]))", max: 0.05, samples: 2, intervalSeconds: 0.1 }]\n`,
+  );
   h = await startHarness({ catalog, failedBehaviour: 'crash' });
   await recordStandardHistory(h);
   await command(h, '--failed-deployment-id deploy-12345');
@@ -29,9 +32,13 @@ it('fails the rollback when the error rate stays above its threshold after the r
   const view = await h.api('GET', `/api/v1/rollbacks/${runIdOf(plan)}`);
   expect(view.json.status).toBe('failed');
   // The plan message itself, updated in place: it says the rollback failed and offers no decision.
-  const updated = await h.slack.waitFor(() => {
-    const message = h.slack.findMessage(CHANNEL, plan.ts);
-    return message && /Rollback failed/.test(JSON.stringify(message.blocks)) ? message : undefined;
-  }, 5_000, 'failed plan message');
+  const updated = await h.slack.waitFor(
+    () => {
+      const message = h.slack.findMessage(CHANNEL, plan.ts);
+      return message && /Rollback failed/.test(JSON.stringify(message.blocks)) ? message : undefined;
+    },
+    5_000,
+    'failed plan message',
+  );
   expect(JSON.stringify(updated.blocks)).not.toMatch(/rollback_approve|rollback_reject/);
 });

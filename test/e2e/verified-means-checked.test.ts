@@ -8,10 +8,13 @@ import { eventually } from '../support/eventually.js';
 import { threadHeaders, waitForPlan, waitForThread } from './flow-helpers.js';
 
 const BIN = join(import.meta.dirname, '..', 'fixtures', 'bin');
-const commandService = (verification: string) => DEFAULT_CATALOG
-  .replace(/    kubernetes:\n(      .*\n)+?(?=    verification:)/, `    command: { rollback: ["${join(BIN, 'echo-argv')}", "{service}", "{version}"], timeoutSeconds: 30 }\n`)
-  .replace('    verification:\n      timeoutSeconds: 20\n', verification)
-  .replace('autoApprove: [U0CIBOT]', 'autoApprove: [U0CIBOT]\n      apiAutoApprove: true');
+const commandService = (verification: string) =>
+  DEFAULT_CATALOG.replace(
+    /    kubernetes:\n(      .*\n)+?(?=    verification:)/,
+    `    command: { rollback: ["${join(BIN, 'echo-argv')}", "{service}", "{version}"], timeoutSeconds: 30 }\n`,
+  )
+    .replace('    verification:\n      timeoutSeconds: 20\n', verification)
+    .replace('autoApprove: [U0CIBOT]', 'autoApprove: [U0CIBOT]\n      apiAutoApprove: true');
 
 let h: Harness;
 afterEach(async () => {
@@ -40,7 +43,11 @@ it('an unchecked rollback succeeds "not verified" in the CLI (exit 0), the API, 
 
   const runId = /Rollback (rb-[a-z0-9]+)/.exec(result.out)?.[1];
   const view = await h.api('GET', `/api/v1/rollbacks/${runId}`);
-  expect(view.json).toMatchObject({ status: 'succeeded', verified: false, verification: { phase: 'Succeeded', notVerified: 'not verified: no checks are configured' } });
+  expect(view.json).toMatchObject({
+    status: 'succeeded',
+    verified: false,
+    verification: { phase: 'Succeeded', notVerified: 'not verified: no checks are configured' },
+  });
   const markdown = await h.api('GET', `/api/v1/rollbacks/${runId}/report`);
   expect(markdown.json).toContain('not verified: no checks are configured');
   expect(markdown.json).not.toContain('is healthy');
@@ -52,7 +59,14 @@ it('an unchecked rollback succeeds "not verified" in the CLI (exit 0), the API, 
   expect(JSON.stringify(h.slack.threadReplies(CHANNEL, plan.ts))).not.toContain('Verification passed');
   // Every "verified" in the verification message is a "not verified".
   expect(JSON.stringify(report.blocks).replace(/[Nn]ot verified/g, '')).not.toMatch(/verified/);
-  const final = await h.slack.waitFor(() => { const m = h.slack.findMessage(CHANNEL, plan.ts); return m && /Rolled back/.test(JSON.stringify(m.blocks)) ? m : undefined; }, 10_000, 'final plan message');
+  const final = await h.slack.waitFor(
+    () => {
+      const m = h.slack.findMessage(CHANNEL, plan.ts);
+      return m && /Rolled back/.test(JSON.stringify(m.blocks)) ? m : undefined;
+    },
+    10_000,
+    'final plan message',
+  );
   expect(JSON.stringify(final.blocks)).toContain('not verified: no checks are configured');
   expect(JSON.stringify(final.blocks)).not.toContain('and verified');
 });
@@ -64,10 +78,14 @@ it('with verification.required: true an unchecked rollback fails instead (CLI ex
   expect(result.code).toBe(1);
   expect(result.out).toContain('FAILED');
   const runId = /Rollback (rb-[a-z0-9]+)/.exec(result.out)?.[1];
-  const view = await eventually(async () => {
-    const v = await h.api('GET', `/api/v1/rollbacks/${runId}`);
-    return v.json.verification ? v : undefined;
-  }, 10_000, 'the verification recorded');
+  const view = await eventually(
+    async () => {
+      const v = await h.api('GET', `/api/v1/rollbacks/${runId}`);
+      return v.json.verification ? v : undefined;
+    },
+    10_000,
+    'the verification recorded',
+  );
   expect(view.json).toMatchObject({ status: 'failed', verified: false, verification: { phase: 'Failed' } });
   expect(view.json.verification.notVerified).toContain('verification.required is true');
 });

@@ -3,7 +3,13 @@
 import { CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { policyFromRoleManifest, type DaemonSet, type KubernetesEmulator, type Rollout, type StatefulSet } from '../../sandbox/kubernetes/kubernetes-emulator.js';
+import {
+  policyFromRoleManifest,
+  type DaemonSet,
+  type KubernetesEmulator,
+  type Rollout,
+  type StatefulSet,
+} from '../../sandbox/kubernetes/kubernetes-emulator.js';
 import { CHANNEL, IMAGE, NAMESPACE, startHarness, USERS, type Harness } from '../support/bot-harness.js';
 import { eventually } from '../support/eventually.js';
 import { click, command, hasButtons, realClusterWrites, runIdOf, waitForPlan, waitForThread } from './flow-helpers.js';
@@ -32,7 +38,8 @@ const VERSIONS = ['v1.1.0', 'v1.2.0', 'v1.2.1'];
 const history = (component: string, versions = VERSIONS) => versions.map((v) => ({ images: { [component]: IMAGE(component, v) } }));
 
 // The bot runs with exactly the permissions deploy/kubernetes grants it: a call it lacks is a 403.
-const shippedPolicy = () => policyFromRoleManifest(readFileSync('deploy/kubernetes/base/rbac.yaml', 'utf8'), 'system:serviceaccount:smartspec:smartspec-rollback', [NAMESPACE]);
+const shippedPolicy = () =>
+  policyFromRoleManifest(readFileSync('deploy/kubernetes/base/rbac.yaml', 'utf8'), 'system:serviceaccount:smartspec:smartspec-rollback', [NAMESPACE]);
 
 let h: Harness;
 afterEach(async () => {
@@ -42,8 +49,16 @@ afterEach(async () => {
 async function record(svc: string, component: string, version: string, status: 'succeeded' | 'failed', day: number): Promise<string> {
   const id = `${svc}-${version}`;
   const response = await h.api('POST', '/api/v1/deployments', {
-    id, service: svc, environment: 'production', version, status, createdAt: `2026-11-${String(day).padStart(2, '0')}T09:00:00Z`, createdBy: 'ci',
-    components: { [component]: { image: IMAGE(component, version) } }, migrations: [], verification: { smoke: true },
+    id,
+    service: svc,
+    environment: 'production',
+    version,
+    status,
+    createdAt: `2026-11-${String(day).padStart(2, '0')}T09:00:00Z`,
+    createdBy: 'ci',
+    components: { [component]: { image: IMAGE(component, version) } },
+    migrations: [],
+    verification: { smoke: true },
   });
   expect(response.status).toBe(201);
   return id;
@@ -59,17 +74,35 @@ async function approveAndAwait(failedId: string, pattern: RegExp): Promise<{ run
 }
 
 async function failedRun(runId: string): Promise<{ status: string; steps: Array<{ kind: string; status: string; detail: string | null }> }> {
-  return eventually(async () => {
-    const run = (await h.api('GET', `/api/v1/rollbacks/${runId}`)).json as { status: string; steps: Array<{ kind: string; status: string; detail: string | null }> };
-    return run.status === 'failed' ? run : undefined;
-  }, 20_000, `run ${runId} failed`);
+  return eventually(
+    async () => {
+      const run = (await h.api('GET', `/api/v1/rollbacks/${runId}`)).json as {
+        status: string;
+        steps: Array<{ kind: string; status: string; detail: string | null }>;
+      };
+      return run.status === 'failed' ? run : undefined;
+    },
+    20_000,
+    `run ${runId} failed`,
+  );
 }
 
 const podImages = (k8s: KubernetesEmulator, prefix: string) =>
-  k8s.listPods(NAMESPACE).filter((p) => p.metadata.name.startsWith(prefix) && !p.metadata.deletionTimestamp).map((p) => p.spec.containers[0]?.image).sort();
+  k8s
+    .listPods(NAMESPACE)
+    .filter((p) => p.metadata.name.startsWith(prefix) && !p.metadata.deletionTimestamp)
+    .map((p) => p.spec.containers[0]?.image)
+    .sort();
 
 describe('StatefulSet rollback', () => {
-  const seed = (k8s: KubernetesEmulator) => k8s.seedStatefulSet({ namespace: NAMESPACE, name: 'ledger-db', replicas: 3, containers: [{ name: 'ledger-db', image: IMAGE('ledger-db', 'v1.2.1') }], history: history('ledger-db') });
+  const seed = (k8s: KubernetesEmulator) =>
+    k8s.seedStatefulSet({
+      namespace: NAMESPACE,
+      name: 'ledger-db',
+      replicas: 3,
+      containers: [{ name: 'ledger-db', image: IMAGE('ledger-db', 'v1.2.1') }],
+      history: history('ledger-db'),
+    });
 
   it('restores the ControllerRevision that ran the target, with a resourceVersion precondition, and waits as kubectl rollout status does', async () => {
     h = await startHarness({ catalog: CATALOG, seedCluster: seed });
@@ -79,7 +112,10 @@ describe('StatefulSet rollback', () => {
     const { text } = await approveAndAwait(failed, /Verification passed/);
     expect(text).toContain('Restore StatefulSet `ledger-db` to `registry.example/ledger-db:v1.2.0` (revision 2)');
     const patch = h.k8s.requests.find((r) => r.method === 'PATCH' && r.path.endsWith('/statefulsets/ledger-db'));
-    expect(patch).toMatchObject({ contentType: 'application/strategic-merge-patch+json', body: { metadata: { resourceVersion: expect.any(String) } } });
+    expect(patch).toMatchObject({
+      contentType: 'application/strategic-merge-patch+json',
+      body: { metadata: { resourceVersion: expect.any(String) } },
+    });
     const sts = h.k8s.getObject<StatefulSet>('statefulsets', NAMESPACE, 'ledger-db');
     expect(sts?.status).toMatchObject({ readyReplicas: 3, updatedReplicas: 3 });
     expect(sts?.status?.currentRevision).toBe(sts?.status?.updateRevision);
@@ -87,10 +123,13 @@ describe('StatefulSet rollback', () => {
   });
 
   it('fails the step when the target revision never becomes ready, saying where it stopped', async () => {
-    h = await startHarness({ catalog: CATALOG, seedCluster: (k8s) => {
-      k8s.setImageBehaviour(IMAGE('ledger-db', 'v1.2.0'), 'never-ready');
-      seed(k8s);
-    } });
+    h = await startHarness({
+      catalog: CATALOG,
+      seedCluster: (k8s) => {
+        k8s.setImageBehaviour(IMAGE('ledger-db', 'v1.2.0'), 'never-ready');
+        seed(k8s);
+      },
+    });
     await record('ledger', 'ledger-db', 'v1.2.0', 'succeeded', 19);
     const failed = await record('ledger', 'ledger-db', 'v1.2.1', 'failed', 20);
     const { runId } = await approveAndAwait(failed, /failed/);
@@ -101,20 +140,31 @@ describe('StatefulSet rollback', () => {
   });
 });
 
-describe('StatefulSet stuck on pods of the failed revision (Kubernetes\' forced rollback)', () => {
+describe("StatefulSet stuck on pods of the failed revision (Kubernetes' forced rollback)", () => {
   it('names the pods to delete instead of waiting forever, and continues once a person deletes them', async () => {
-    h = await startHarness({ catalog: CATALOG, seedCluster: (k8s) => {
-      k8s.setImageBehaviour(IMAGE('ledger-db', 'v1.2.1'), 'crash');
-      k8s.seedStatefulSet({ namespace: NAMESPACE, name: 'ledger-db', replicas: 2, containers: [{ name: 'ledger-db', image: IMAGE('ledger-db', 'v1.2.1') }], history: history('ledger-db') });
-    } });
+    h = await startHarness({
+      catalog: CATALOG,
+      seedCluster: (k8s) => {
+        k8s.setImageBehaviour(IMAGE('ledger-db', 'v1.2.1'), 'crash');
+        k8s.seedStatefulSet({
+          namespace: NAMESPACE,
+          name: 'ledger-db',
+          replicas: 2,
+          containers: [{ name: 'ledger-db', image: IMAGE('ledger-db', 'v1.2.1') }],
+          history: history('ledger-db'),
+        });
+      },
+    });
     await record('ledger', 'ledger-db', 'v1.2.0', 'succeeded', 19);
     const failed = await record('ledger', 'ledger-db', 'v1.2.1', 'failed', 20);
     const { runId, text } = await approveAndAwait(failed, /failed/);
     // The plan said so before anyone approved.
-    expect(text).toMatch(/StatefulSet ledger-db has [01]\/2 ready pods: with podManagementPolicy OrderedReady its controller waits on pods that are not ready/);
+    expect(text).toMatch(
+      /StatefulSet ledger-db has [01]\/2 ready pods: with podManagementPolicy OrderedReady its controller waits on pods that are not ready/,
+    );
     const run = await failedRun(runId);
     expect(run.steps.find((s) => s.kind === 'workload_undo')?.detail).toContain(
-      'pod ledger-db-0, ledger-db-1 still run the previous revision and are not ready; with podManagementPolicy OrderedReady the StatefulSet controller waits for them (Kubernetes\' forced rollback): delete them to continue (kubectl delete pod ledger-db-0 ledger-db-1 -n shop)',
+      "pod ledger-db-0, ledger-db-1 still run the previous revision and are not ready; with podManagementPolicy OrderedReady the StatefulSet controller waits for them (Kubernetes' forced rollback): delete them to continue (kubectl delete pod ledger-db-0 ledger-db-1 -n shop)",
     );
     // The evidence names the crashing pods of the failed revision.
     const report = (await h.api('GET', `/api/v1/rollbacks/${runId}/report`)).json;
@@ -126,12 +176,24 @@ describe('StatefulSet stuck on pods of the failed revision (Kubernetes\' forced 
     kc.loadFromString(h.k8s.kubeConfigYaml());
     const core = kc.makeApiClient(CoreV1Api);
     for (const name of ['ledger-db-0', 'ledger-db-1']) await core.deleteNamespacedPod({ name, namespace: NAMESPACE });
-    await h.k8s.waitFor(() => h.k8s.getObject<StatefulSet>('statefulsets', NAMESPACE, 'ledger-db')?.status?.readyReplicas === 2 && podImages(h.k8s, 'ledger-db-').every((i) => i === IMAGE('ledger-db', 'v1.2.0')), 10_000, 'recreated on v1.2.0');
+    await h.k8s.waitFor(
+      () =>
+        h.k8s.getObject<StatefulSet>('statefulsets', NAMESPACE, 'ledger-db')?.status?.readyReplicas === 2 &&
+        podImages(h.k8s, 'ledger-db-').every((i) => i === IMAGE('ledger-db', 'v1.2.0')),
+      10_000,
+      'recreated on v1.2.0',
+    );
   });
 });
 
 describe('DaemonSet rollback', () => {
-  const seed = (k8s: KubernetesEmulator) => k8s.seedDaemonSet({ namespace: NAMESPACE, name: 'node-agent', containers: [{ name: 'node-agent', image: IMAGE('node-agent', 'v1.2.1') }], history: history('node-agent') });
+  const seed = (k8s: KubernetesEmulator) =>
+    k8s.seedDaemonSet({
+      namespace: NAMESPACE,
+      name: 'node-agent',
+      containers: [{ name: 'node-agent', image: IMAGE('node-agent', 'v1.2.1') }],
+      history: history('node-agent'),
+    });
 
   it('restores the ControllerRevision that ran the target on every node', async () => {
     h = await startHarness({ catalog: CATALOG, seedCluster: seed });
@@ -146,15 +208,20 @@ describe('DaemonSet rollback', () => {
   });
 
   it('fails the step when the target revision never becomes ready', async () => {
-    h = await startHarness({ catalog: CATALOG, seedCluster: (k8s) => {
-      k8s.setImageBehaviour(IMAGE('node-agent', 'v1.2.0'), 'never-ready');
-      seed(k8s);
-    } });
+    h = await startHarness({
+      catalog: CATALOG,
+      seedCluster: (k8s) => {
+        k8s.setImageBehaviour(IMAGE('node-agent', 'v1.2.0'), 'never-ready');
+        seed(k8s);
+      },
+    });
     await record('agent', 'node-agent', 'v1.2.0', 'succeeded', 19);
     const failed = await record('agent', 'node-agent', 'v1.2.1', 'failed', 20);
     const { runId } = await approveAndAwait(failed, /failed/);
     const run = await failedRun(runId);
-    expect(run.steps.find((s) => s.kind === 'workload_undo')?.detail).toMatch(/^DaemonSet node-agent: no progress for 2 s: \d of 3 updated pods of node-agent available|^DaemonSet node-agent: no progress for 2 s: \d of 3 pods of node-agent updated/);
+    expect(run.steps.find((s) => s.kind === 'workload_undo')?.detail).toMatch(
+      /^DaemonSet node-agent: no progress for 2 s: \d of 3 updated pods of node-agent available|^DaemonSet node-agent: no progress for 2 s: \d of 3 pods of node-agent updated/,
+    );
   });
 });
 
@@ -163,21 +230,38 @@ describe('Argo Rollout rollback', () => {
   const rollout = () => h.k8s.getObject<Rollout>('rollouts', NAMESPACE, 'web');
 
   it('aborts the canary in progress, restores the stable revision and waits until Healthy', async () => {
-    h = await startHarness({ catalog: CATALOG, seedCluster: (k8s) => {
-      k8s.seedRollout({ namespace: NAMESPACE, name: 'web', replicas: 4, containers: [{ name: 'web', image: IMAGE('web', 'v1.2.0') }], history: history('web', ['v1.1.0', 'v1.2.0']), strategy: { canary: { steps: [{ setWeight: 25 }, { pause: {} }] } } });
-    } });
+    h = await startHarness({
+      catalog: CATALOG,
+      seedCluster: (k8s) => {
+        k8s.seedRollout({
+          namespace: NAMESPACE,
+          name: 'web',
+          replicas: 4,
+          containers: [{ name: 'web', image: IMAGE('web', 'v1.2.0') }],
+          history: history('web', ['v1.1.0', 'v1.2.0']),
+          strategy: { canary: { steps: [{ setWeight: 25 }, { pause: {} }] } },
+        });
+      },
+    });
     const stable = rollout()?.status?.stableRS;
     // The failed deploy: a canary of v1.2.1 paused at 25 %.
     const kc = new KubeConfig();
     kc.loadFromString(h.k8s.kubeConfigYaml());
-    await kc.makeApiClient(CustomObjectsApi).patchNamespacedCustomObject({ ...ARGO, body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: IMAGE('web', 'v1.2.1') }] }, setHeaderOptions('Content-Type', PatchStrategy.JsonPatch));
+    await kc
+      .makeApiClient(CustomObjectsApi)
+      .patchNamespacedCustomObject(
+        { ...ARGO, body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: IMAGE('web', 'v1.2.1') }] },
+        setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+      );
     await h.k8s.waitFor(() => rollout()?.status?.phase === 'Paused', 5_000, 'the canary paused');
     h.k8s.setRbacPolicy(shippedPolicy());
     await record('web', 'web', 'v1.2.0', 'succeeded', 19);
     const failed = await record('web', 'web', 'v1.2.1', 'failed', 20);
 
     const { text } = await approveAndAwait(failed, /Verification passed/);
-    expect(text).toMatch(/Abort the update in progress of Rollout `web`[\s\S]*Restore Rollout `web` to `registry.example\/web:v1.2.0` \(revision 2\)/);
+    expect(text).toMatch(
+      /Abort the update in progress of Rollout `web`[\s\S]*Restore Rollout `web` to `registry.example\/web:v1.2.0` \(revision 2\)/,
+    );
     const abort = h.k8s.requests.findIndex((r) => r.method === 'PATCH' && r.path.endsWith('/rollouts/web/status'));
     const undo = h.k8s.requests.findLastIndex((r) => r.method === 'PATCH' && r.path.endsWith('/rollouts/web'));
     expect(h.k8s.requests[abort]).toMatchObject({ contentType: 'application/merge-patch+json', body: { status: { abort: true } } });
@@ -188,9 +272,20 @@ describe('Argo Rollout rollback', () => {
   });
 
   it('blocks a Rollout that Argo CD manages, as for a Deployment, and writes nothing', async () => {
-    h = await startHarness({ catalog: CATALOG, seedCluster: (k8s) => {
-      k8s.seedRollout({ namespace: NAMESPACE, name: 'web', replicas: 2, annotations: { 'argocd.argoproj.io/tracking-id': 'shop-web:argoproj.io/Rollout:shop/web' }, containers: [{ name: 'web', image: IMAGE('web', 'v1.2.1') }], history: history('web', ['v1.2.0', 'v1.2.1']), strategy: { canary: { steps: [{ setWeight: 50 }] } } });
-    } });
+    h = await startHarness({
+      catalog: CATALOG,
+      seedCluster: (k8s) => {
+        k8s.seedRollout({
+          namespace: NAMESPACE,
+          name: 'web',
+          replicas: 2,
+          annotations: { 'argocd.argoproj.io/tracking-id': 'shop-web:argoproj.io/Rollout:shop/web' },
+          containers: [{ name: 'web', image: IMAGE('web', 'v1.2.1') }],
+          history: history('web', ['v1.2.0', 'v1.2.1']),
+          strategy: { canary: { steps: [{ setWeight: 50 }] } },
+        });
+      },
+    });
     await record('web', 'web', 'v1.2.0', 'succeeded', 19);
     const failed = await record('web', 'web', 'v1.2.1', 'failed', 20);
     await command(h, `--failed-deployment-id ${failed}`);
@@ -201,15 +296,28 @@ describe('Argo Rollout rollback', () => {
   });
 
   it('fails the step when the restored revision never becomes ready: Argo reports the rollout Degraded', async () => {
-    h = await startHarness({ catalog: CATALOG, seedCluster: (k8s) => {
-      k8s.setImageBehaviour(IMAGE('web', 'v1.1.0'), 'never-ready');
-      k8s.seedRollout({ namespace: NAMESPACE, name: 'web', replicas: 2, progressDeadlineSeconds: 1, containers: [{ name: 'web', image: IMAGE('web', 'v1.2.1') }], history: history('web', ['v1.1.0', 'v1.2.1']), strategy: { canary: { steps: [{ setWeight: 50 }] } } });
-    } });
+    h = await startHarness({
+      catalog: CATALOG,
+      seedCluster: (k8s) => {
+        k8s.setImageBehaviour(IMAGE('web', 'v1.1.0'), 'never-ready');
+        k8s.seedRollout({
+          namespace: NAMESPACE,
+          name: 'web',
+          replicas: 2,
+          progressDeadlineSeconds: 1,
+          containers: [{ name: 'web', image: IMAGE('web', 'v1.2.1') }],
+          history: history('web', ['v1.1.0', 'v1.2.1']),
+          strategy: { canary: { steps: [{ setWeight: 50 }] } },
+        });
+      },
+    });
     await record('web', 'web', 'v1.1.0', 'succeeded', 18);
     const failed = await record('web', 'web', 'v1.2.1', 'failed', 20);
     const { runId, text } = await approveAndAwait(failed, /failed/);
     expect(text).not.toContain('Abort the update');
     const run = await failedRun(runId);
-    expect(run.steps.find((s) => s.kind === 'argo_undo')?.detail).toMatch(/^Rollout web: web is Degraded: ProgressDeadlineExceeded: ReplicaSet "web-\w+" has timed out progressing\./);
+    expect(run.steps.find((s) => s.kind === 'argo_undo')?.detail).toMatch(
+      /^Rollout web: web is Degraded: ProgressDeadlineExceeded: ReplicaSet "web-\w+" has timed out progressing\./,
+    );
   });
 });

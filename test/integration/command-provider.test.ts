@@ -52,7 +52,11 @@ function pidsFrom(file: string): { pid: number; grandchild: number } {
   return JSON.parse(readFileSync(file, 'utf8')) as { pid: number; grandchild: number };
 }
 
-async function execute(provider: CommandProvider, argv: string[], opts: { timeoutSeconds?: number; toVersion?: string; name?: string; signal?: AbortSignal } = {}) {
+async function execute(
+  provider: CommandProvider,
+  argv: string[],
+  opts: { timeoutSeconds?: number; toVersion?: string; name?: string; signal?: AbortSignal } = {},
+) {
   const service = commandService(argv, opts.timeoutSeconds, opts.name);
   const step = commandStep(argv);
   return provider.execute(runFor(step, opts.toVersion), step, service, opts.signal ?? never());
@@ -186,7 +190,15 @@ describe('CommandProvider.execute', () => {
   it('refuses a step of another kind', async () => {
     const provider = new CommandProvider({ clock });
     const service = commandService([join(BIN, 'echo-argv')]);
-    const step: Step = { index: 1, component: 'checkout', description: 'helm', expectedSeconds: 1, kind: 'helm_rollback', release: 'checkout', revision: 3 };
+    const step: Step = {
+      index: 1,
+      component: 'checkout',
+      description: 'helm',
+      expectedSeconds: 1,
+      kind: 'helm_rollback',
+      release: 'checkout',
+      revision: 3,
+    };
     const result = await provider.execute(runFor(step), step, service, never());
 
     expect(result).toMatchObject({ status: 'failed', detail: 'a helm_rollback step cannot run on a command service' });
@@ -202,7 +214,9 @@ describe('CommandProvider, everything but execute', () => {
     const result = await provider.dryRun(runFor(step, 'v1 2'), step, commandService(argv, 45), never());
 
     expect(result.status).toBe('done');
-    expect(result.detail).toBe(`commands cannot be dry-run; nothing was run. It would run \`/usr/bin/touch ${marker} 'v1 2'\` (no shell, timeout 45 s)`);
+    expect(result.detail).toBe(
+      `commands cannot be dry-run; nothing was run. It would run \`/usr/bin/touch ${marker} 'v1 2'\` (no shell, timeout 45 s)`,
+    );
     expect(existsSync(marker)).toBe(false);
   });
 

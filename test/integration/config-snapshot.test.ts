@@ -21,25 +21,57 @@ beforeAll(async () => {
   const kc = new KubeConfig();
   kc.loadFromString(emulator.kubeConfigYaml());
   clients = new KubeClients(kc).for();
-  const cm = (name: string, data: Record<string, string>) => emulator.seedObject('configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: NS }, data });
+  const cm = (name: string, data: Record<string, string>) =>
+    emulator.seedObject('configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: NS }, data });
   cm('from-env', { A: '1' });
   cm('from-envfrom', { B: '2' });
   cm('from-volume', { 'app.yaml': 'mode: safe' });
   cm('from-projected', { C: '3' });
   cm('huge', { BIG: 'x'.repeat(200) });
-  emulator.seedObject('secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: NS }, data: { password: Buffer.from('hunter2').toString('base64') } });
+  emulator.seedObject('secrets', {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'db', namespace: NS },
+    data: { password: Buffer.from('hunter2').toString('base64') },
+  });
   emulator.seedDeployment({
-    namespace: NS, name: 'web', replicas: 1,
-    containers: [{ name: 'web', image, env: [{ name: 'A', valueFrom: { configMapKeyRef: { name: 'from-env', key: 'A' } } }, { name: 'P', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }] }],
+    namespace: NS,
+    name: 'web',
+    replicas: 1,
+    containers: [
+      {
+        name: 'web',
+        image,
+        env: [
+          { name: 'A', valueFrom: { configMapKeyRef: { name: 'from-env', key: 'A' } } },
+          { name: 'P', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
+        ],
+      },
+    ],
   });
   // What the seeder does not take as input (envFrom, volumes, init containers) goes in through the API, as kubectl would.
   const patch = {
-    spec: { template: { spec: {
-      initContainers: [{ name: 'init', image: 'busybox', envFrom: [{ configMapRef: { name: 'from-envfrom' } }, { secretRef: { name: 'gone-secret' } }] }],
-      volumes: [{ name: 'cfg', configMap: { name: 'from-volume' } }, { name: 'big', configMap: { name: 'huge' } }, { name: 'missing', configMap: { name: 'not-there' } }, { name: 'proj', projected: { sources: [{ configMap: { name: 'from-projected' } }] } }],
-    } } },
+    spec: {
+      template: {
+        spec: {
+          initContainers: [
+            { name: 'init', image: 'busybox', envFrom: [{ configMapRef: { name: 'from-envfrom' } }, { secretRef: { name: 'gone-secret' } }] },
+          ],
+          volumes: [
+            { name: 'cfg', configMap: { name: 'from-volume' } },
+            { name: 'big', configMap: { name: 'huge' } },
+            { name: 'missing', configMap: { name: 'not-there' } },
+            { name: 'proj', projected: { sources: [{ configMap: { name: 'from-projected' } }] } },
+          ],
+        },
+      },
+    },
   };
-  const response = await fetch(`${emulator.url}/apis/apps/v1/namespaces/${NS}/deployments/web`, { method: 'PATCH', headers: { authorization: `Bearer ${emulator.token}`, 'content-type': 'application/strategic-merge-patch+json' }, body: JSON.stringify(patch) });
+  const response = await fetch(`${emulator.url}/apis/apps/v1/namespaces/${NS}/deployments/web`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${emulator.token}`, 'content-type': 'application/strategic-merge-patch+json' },
+    body: JSON.stringify(patch),
+  });
   expect(response.status).toBe(200);
 });
 
@@ -53,14 +85,26 @@ describe('snapshotConfig', () => {
     expect(snapshot).toEqual({
       takenAt: now.toISOString(),
       configMaps: { 'from-env': { A: '1' }, 'from-envfrom': { B: '2' }, 'from-projected': { C: '3' }, 'from-volume': { 'app.yaml': 'mode: safe' } },
-      skipped: [{ name: 'huge', why: expect.stringMatching(/^2\d\d bytes, more than kubernetes\.configSnapshot\.maxBytes 100$/) }, { name: 'not-there', why: 'it did not exist' }],
+      skipped: [
+        { name: 'huge', why: expect.stringMatching(/^2\d\d bytes, more than kubernetes\.configSnapshot\.maxBytes 100$/) },
+        { name: 'not-there', why: 'it did not exist' },
+      ],
       secrets: { db: expect.stringMatching(/^[0-9a-f]{64}$/), 'gone-secret': 'missing' },
     });
     expect(JSON.stringify(snapshot)).not.toContain(Buffer.from('hunter2').toString('base64'));
   });
 
   it('snapshots nothing for a version the cluster does not run', async () => {
-    expect(await snapshotConfig(clients, target, makeDeployment({ components: { web: { image: 'registry.example/web:v0' } } }), 100, now, AbortSignal.timeout(10_000))).toBeUndefined();
+    expect(
+      await snapshotConfig(
+        clients,
+        target,
+        makeDeployment({ components: { web: { image: 'registry.example/web:v0' } } }),
+        100,
+        now,
+        AbortSignal.timeout(10_000),
+      ),
+    ).toBeUndefined();
   });
 });
 

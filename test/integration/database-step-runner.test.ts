@@ -24,14 +24,42 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const service = makeService({ database: { backup: [FAKE_DB, 'backup', '{service}', '{runId}'], migrateDown: [FAKE_DB, 'down', '{migration}'], timeoutSeconds: 30 } });
-const backup: Step = { index: 1, component: 'database', description: 'back up', expectedSeconds: 30, kind: 'database_backup', argv: service.database!.backup };
-const down = (migration: string, argv = service.database!.migrateDown): Step => ({ index: 2, component: 'database', description: `down ${migration}`, expectedSeconds: 30, kind: 'database_migrate_down', migration, argv });
+const service = makeService({
+  database: { backup: [FAKE_DB, 'backup', '{service}', '{runId}'], migrateDown: [FAKE_DB, 'down', '{migration}'], timeoutSeconds: 30 },
+});
+const backup: Step = {
+  index: 1,
+  component: 'database',
+  description: 'back up',
+  expectedSeconds: 30,
+  kind: 'database_backup',
+  argv: service.database!.backup,
+};
+const down = (migration: string, argv = service.database!.migrateDown): Step => ({
+  index: 2,
+  component: 'database',
+  description: `down ${migration}`,
+  expectedSeconds: 30,
+  kind: 'database_migrate_down',
+  migration,
+  argv,
+});
 const run = makeRun({ id: 'rb-db1', status: 'executing' });
-const calls = () => readFileSync(log, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { argv: string[] }).argv);
+const calls = () =>
+  readFileSync(log, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { argv: string[] }).argv);
 
 function router(env: Record<string, string>) {
-  const unused = new Proxy({}, { get: () => () => { throw new Error('the application provider must not be called for a database step'); } }) as DeployProvider;
+  const unused = new Proxy(
+    {},
+    {
+      get: () => () => {
+        throw new Error('the application provider must not be called for a database step');
+      },
+    },
+  ) as DeployProvider;
   return new ProviderRouter({ kubernetes: unused, helm: unused, command: new CommandProvider({ clock }) }, new DatabaseStepRunner({ clock, env }));
 }
 
@@ -45,7 +73,10 @@ describe('database steps through the ProviderRouter', () => {
     const d = await r.execute(run, down('m2_add_index'), service, signal());
     expect(d.status).toBe('done');
     expect(d.detail).toContain('migration m2_add_index reverted');
-    expect(calls()).toEqual([['backup', 'checkout', 'rb-db1'], ['down', 'm2_add_index']]);
+    expect(calls()).toEqual([
+      ['backup', 'checkout', 'rb-db1'],
+      ['down', 'm2_add_index'],
+    ]);
   });
 
   it('a failing migration is a failed step with its exit code and stderr', async () => {

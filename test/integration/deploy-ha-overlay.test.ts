@@ -57,7 +57,7 @@ describeWithTool({ command: 'kubectl', debianPackage: 'kubernetes-client' }, 'th
     for (const constraint of Object.values(spread)) expect(podLabels).toMatchObject(constraint['labelSelector'].matchLabels);
   });
 
-  it('keeps at least two replicas through voluntary disruptions, and selects exactly the bot\'s pods', () => {
+  it("keeps at least two replicas through voluntary disruptions, and selects exactly the bot's pods", () => {
     const [budget] = ofKind('PodDisruptionBudget');
     expect(budget?.['spec'].minAvailable).toBe(2);
     expect(budget?.['spec'].minAvailable).toBeLessThan(deployment['spec'].replicas);
@@ -65,10 +65,16 @@ describeWithTool({ command: 'kubectl', debianPackage: 'kubernetes-client' }, 'th
     expect(budget?.['metadata'].namespace).toBe(deployment['metadata'].namespace);
   });
 
-  it('lets the pods reach PostgreSQL, and keeps the base\'s other rules', () => {
+  it("lets the pods reach PostgreSQL, and keeps the base's other rules", () => {
     const [policy] = ofKind('NetworkPolicy');
     const ports = ((policy?.['spec'].egress ?? []) as Manifest[]).flatMap((r) => r['ports'] ?? []);
-    expect(ports).toEqual(expect.arrayContaining([{ port: 5432, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }, { port: 443, protocol: 'TCP' }]));
+    expect(ports).toEqual(
+      expect.arrayContaining([
+        { port: 5432, protocol: 'TCP' },
+        { port: 53, protocol: 'UDP' },
+        { port: 443, protocol: 'TCP' },
+      ]),
+    );
   });
 
   it('leaves `kubectl apply -k deploy/kubernetes` as the one-replica SQLite setup', () => {

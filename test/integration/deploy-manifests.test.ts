@@ -81,7 +81,9 @@ type Manifest = Record<string, any>;
 
 function loadManifests(): Array<{ file: string; doc: Manifest }> {
   const out: Array<{ file: string; doc: Manifest }> = [];
-  for (const file of readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+  for (const file of readdirSync(DIR)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()) {
     for (const document of parseAllDocuments(readFileSync(join(DIR, file), 'utf8'))) {
       if (document.errors.length > 0) throw new Error(`${file}: ${document.errors.map((e) => e.message).join('; ')}`);
       const doc: unknown = document.toJS();
@@ -106,8 +108,12 @@ function neededPermissions(): { needed: Set<string>; unknown: string[] } {
   for (const call of usage.calls) {
     const custom = CUSTOM_OBJECT_VERBS[call.method];
     if (custom) {
-      if (call.group === undefined || call.plural === undefined) unknown.push(`${call.method} without a literal group and plural (${call.file}:${call.line})`);
-      else needed.add(key({ group: call.group, resource: custom.subresource ? `${call.plural}/${custom.subresource}` : call.plural, verb: custom.verb }));
+      if (call.group === undefined || call.plural === undefined)
+        unknown.push(`${call.method} without a literal group and plural (${call.file}:${call.line})`);
+      else
+        needed.add(
+          key({ group: call.group, resource: custom.subresource ? `${call.plural}/${custom.subresource}` : call.plural, verb: custom.verb }),
+        );
       continue;
     }
     const permission = API_METHOD_PERMISSIONS[call.method];
@@ -141,15 +147,18 @@ describe('the API-usage scan', () => {
   it('finds client calls and literal watch paths, skips comments and strings, reports what it cannot map', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kube-scan-'));
     try {
-      writeFileSync(join(dir, 'sample.ts'), [
-        '// clients.core.deleteNamespacedSecret({ name }) in a comment does not count',
-        "const s = 'clients.apps.deleteNamespacedDeployment()';",
-        'await clients.apps.readNamespacedDeployment({ name, namespace });',
-        'await clients.core.patchNamespacedService({ name, namespace, body });',
-        'await clients.watch.watch(`/api/v1/namespaces/${ns}/pods`, {}, onEvent, onDone);',
-        'await clients.watch.watch(pathOf(kind), {}, onEvent, onDone);',
-        "const label = image.replace(/:.*$/, '');",
-      ].join('\n'));
+      writeFileSync(
+        join(dir, 'sample.ts'),
+        [
+          '// clients.core.deleteNamespacedSecret({ name }) in a comment does not count',
+          "const s = 'clients.apps.deleteNamespacedDeployment()';",
+          'await clients.apps.readNamespacedDeployment({ name, namespace });',
+          'await clients.core.patchNamespacedService({ name, namespace, body });',
+          'await clients.watch.watch(`/api/v1/namespaces/${ns}/pods`, {}, onEvent, onDone);',
+          'await clients.watch.watch(pathOf(kind), {}, onEvent, onDone);',
+          "const label = image.replace(/:.*$/, '');",
+        ].join('\n'),
+      );
       const usage = scanKubernetesApiUsage(dir, dir);
       expect(usage.calls.map((c) => `${c.method}@${c.line}`)).toEqual(['readNamespacedDeployment@3', 'patchNamespacedService@4']);
       expect(usage.watches.map((w) => resourceOfPath(w.path))).toEqual([{ group: '', resource: 'pods' }]);
@@ -174,7 +183,9 @@ describe('deploy/kubernetes RBAC', () => {
     const { needed, unknown } = neededPermissions();
     expect(unknown, 'add these client calls to API_METHOD_PERMISSIONS in this test, then to rbac.yaml').toEqual([]);
     // The calls the rollback itself cannot do without; if one vanishes the scan is broken, not the code.
-    expect([...needed]).toEqual(expect.arrayContaining(['apps/deployments:get', 'apps/deployments:patch', 'apps/deployments:watch', 'apps/replicasets:list']));
+    expect([...needed]).toEqual(
+      expect.arrayContaining(['apps/deployments:get', 'apps/deployments:patch', 'apps/deployments:watch', 'apps/replicasets:list']),
+    );
   });
 
   it('grants exactly the verbs the code uses: nothing more, nothing less', () => {
@@ -187,7 +198,9 @@ describe('deploy/kubernetes RBAC', () => {
   });
 
   it('grants Secret reads only in the opt-in component, and exactly what the code reads', () => {
-    const optIn = parseAllDocuments(readFileSync(OPT_IN_RBAC, 'utf8')).map((d) => d.toJS() as Manifest).filter((d) => d['kind'] === 'ClusterRole');
+    const optIn = parseAllDocuments(readFileSync(OPT_IN_RBAC, 'utf8'))
+      .map((d) => d.toJS() as Manifest)
+      .filter((d) => d['kind'] === 'ClusterRole');
     const { needed } = neededPermissions();
     expect([...grantedPermissions(optIn)].sort()).toEqual([...OPT_IN].filter((p) => needed.has(p)).sort());
     expect([...OPT_IN]).toEqual(['core/secrets:get']);
@@ -206,7 +219,7 @@ describe('deploy/kubernetes RBAC', () => {
     }
   });
 
-  it('binds the role to the bot\'s ServiceAccount only, namespace by namespace', () => {
+  it("binds the role to the bot's ServiceAccount only, namespace by namespace", () => {
     const account = one('ServiceAccount');
     expect(ofKind('ClusterRoleBinding'), 'a ClusterRoleBinding would grant every namespace').toEqual([]);
     const bindings = ofKind('RoleBinding');
@@ -295,11 +308,13 @@ describe('deploy/kubernetes Deployment', () => {
 
 describe('deploy/kubernetes wiring', () => {
   it('lists every manifest in the kustomization, except the Secret template', () => {
-    const files = readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f) && f !== 'kustomization.yaml' && f !== 'secret.example.yaml').sort();
+    const files = readdirSync(DIR)
+      .filter((f) => /\.ya?ml$/.test(f) && f !== 'kustomization.yaml' && f !== 'secret.example.yaml')
+      .sort();
     expect([...one('Kustomization')['resources']].sort()).toEqual(files);
   });
 
-  it('routes the Service and the NetworkPolicy to the pod\'s HTTP port', () => {
+  it("routes the Service and the NetworkPolicy to the pod's HTTP port", () => {
     const labels = one('Deployment')['spec'].template.metadata.labels;
     const service = one('Service');
     expect(labels).toMatchObject(service['spec'].selector);
@@ -309,7 +324,12 @@ describe('deploy/kubernetes wiring', () => {
     expect(policy['spec'].policyTypes).toEqual(['Ingress', 'Egress']);
     expect(policy['spec'].ingress.flatMap((r: Manifest) => r['ports'])).toEqual([{ port: 'http', protocol: 'TCP' }]);
     const egressPorts = policy['spec'].egress.flatMap((r: Manifest) => r['ports'] ?? []);
-    expect(egressPorts).toEqual(expect.arrayContaining([{ port: 53, protocol: 'UDP' }, { port: 443, protocol: 'TCP' }]));
+    expect(egressPorts).toEqual(
+      expect.arrayContaining([
+        { port: 53, protocol: 'UDP' },
+        { port: 443, protocol: 'TCP' },
+      ]),
+    );
   });
 });
 
@@ -317,7 +337,19 @@ describeWithTool({ command: 'kubectl', debianPackage: 'kubernetes-client' }, 'th
   it('builds with kustomize (kubectl kustomize)', () => {
     const out = execFileSync(kubectlPath, ['kustomize', DIR], { encoding: 'utf8', timeout: 20_000 });
     const kinds = parseAllDocuments(out).map((d) => (d.toJS() as Manifest)['kind']);
-    expect(kinds).toEqual(expect.arrayContaining(['Namespace', 'ServiceAccount', 'ClusterRole', 'RoleBinding', 'ConfigMap', 'PersistentVolumeClaim', 'Deployment', 'Service', 'NetworkPolicy']));
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'Namespace',
+        'ServiceAccount',
+        'ClusterRole',
+        'RoleBinding',
+        'ConfigMap',
+        'PersistentVolumeClaim',
+        'Deployment',
+        'Service',
+        'NetworkPolicy',
+      ]),
+    );
     expect(kinds).not.toContain('Secret');
     expect(out).toContain('image: registry.example.com/smartspec-rollback:0.1.0');
   });

@@ -48,7 +48,9 @@ describe('the heap settings of the image and the manifests', () => {
   });
 
   it('leaves room in the memory limit for what is not the JavaScript heap, and requests what the benchmark measured', () => {
-    const container = botContainer(parseAllDocuments(readFileSync(`${PROJECT_ROOT}/deploy/kubernetes/base/deployment.yaml`, 'utf8')).map((d) => d.toJS() as Manifest));
+    const container = botContainer(
+      parseAllDocuments(readFileSync(`${PROJECT_ROOT}/deploy/kubernetes/base/deployment.yaml`, 'utf8')).map((d) => d.toJS() as Manifest),
+    );
     const options = manifest['NODE_OPTIONS'] ?? '';
     // Old generation + three semi-spaces (V8's young generation) + code, Node and native memory (~64 MiB measured idle outside the heap).
     const heap = (flag(options, 'max-old-space-size')! + 3 * flag(options, 'max-semi-space-size')!) * MI;
@@ -65,9 +67,12 @@ describe('the heap settings of the image and the manifests', () => {
 });
 
 describeWithTool({ command: 'kubectl', debianPackage: 'kubernetes-client' }, 'the heap settings as kustomize renders them', (kubectlPath) => {
-  const render = (dir: string) => parseAllDocuments(execFileSync(kubectlPath, ['kustomize', dir], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 20_000 })).map((d) => d.toJS() as Manifest);
+  const render = (dir: string) =>
+    parseAllDocuments(execFileSync(kubectlPath, ['kustomize', dir], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 20_000 })).map(
+      (d) => d.toJS() as Manifest,
+    );
 
-  it('keeps the base\'s NODE_OPTIONS and memory limit in the HA overlay', () => {
+  it("keeps the base's NODE_OPTIONS and memory limit in the HA overlay", () => {
     const base = botContainer(render('deploy/kubernetes/base'));
     const ha = botContainer(render('deploy/kubernetes/overlays/ha'));
     const options = (c: Manifest) => (c['env'] as Manifest[]).find((e) => e['name'] === 'NODE_OPTIONS')?.['value'];

@@ -2,7 +2,16 @@
 // target version runs, then the failed version is deployed through the API (or was seeded as the
 // live revision), and the emulated kubelet makes it fail. Each waits for a state that holds for a
 // known window (podStartMs/2 = 1.5 s in the test) so what we collect is stable.
-import { AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, type CoreV1Event, type V1Container, type V1Pod } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
+  type CoreV1Event,
+  type V1Container,
+  type V1Pod,
+} from '@kubernetes/client-node';
 import type { CauseKind } from '../../src/core/evidence.js';
 import type { Migration } from '../../src/core/model.js';
 import type { ImageBehaviour, KubernetesEmulator } from '../../sandbox/kubernetes/kubernetes-emulator.js';
@@ -20,7 +29,11 @@ const BASE_ENV = [
   { name: 'PAYMENT_TIMEOUT_MS', value: TIMEOUT_VALUE },
 ];
 const BASE_RESOURCES = { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } };
-export const CRASH_LOG = ['starting checkout-api v1.2.1', `connecting to postgres://checkout:${DB_PASSWORD}@db:5432/shop`, 'FATAL: relation "orders_v2" does not exist'];
+export const CRASH_LOG = [
+  'starting checkout-api v1.2.1',
+  `connecting to postgres://checkout:${DB_PASSWORD}@db:5432/shop`,
+  'FATAL: relation "orders_v2" does not exist',
+];
 
 export interface Api {
   apps: AppsV1Api;
@@ -50,7 +63,13 @@ function seedTarget(k8s: KubernetesEmulator, failedEnv?: typeof BASE_ENV): void 
     { images: { [COMPONENT]: TARGET_IMAGE } },
     ...(failedEnv ? [{ images: { [COMPONENT]: FAILED_IMAGE }, env: { [COMPONENT]: failedEnv } }] : []),
   ];
-  k8s.seedDeployment({ namespace: NAMESPACE, name: COMPONENT, replicas: 3, containers: [{ name: COMPONENT, image: TARGET_IMAGE, env: BASE_ENV, resources: BASE_RESOURCES }], history });
+  k8s.seedDeployment({
+    namespace: NAMESPACE,
+    name: COMPONENT,
+    replicas: 3,
+    containers: [{ name: COMPONENT, image: TARGET_IMAGE, env: BASE_ENV, resources: BASE_RESOURCES }],
+    history,
+  });
 }
 
 /** A deploy of the failed version through the API: the container as the target has it, changed by `change`. */
@@ -128,7 +147,8 @@ export const FIXTURES: ClusterFixture[] = [
       // Healthy-looking pods: the feature-flag service's URL is gone and the payment timeout changed.
       seedTarget(k8s, [BASE_ENV[0]!, { name: 'PAYMENT_TIMEOUT_MS', value: '9150' }]);
     },
-    settled: (pods) => failedPods(pods).length === 3 && failedPods(pods).every((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')),
+    settled: (pods) =>
+      failedPods(pods).length === 3 && failedPods(pods).every((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')),
   },
   {
     name: 'nothing-wrong',
@@ -136,7 +156,8 @@ export const FIXTURES: ClusterFixture[] = [
     async build(k8s) {
       seedTarget(k8s, BASE_ENV);
     },
-    settled: (pods) => failedPods(pods).length === 3 && failedPods(pods).every((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')),
+    settled: (pods) =>
+      failedPods(pods).length === 3 && failedPods(pods).every((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')),
   },
 ];
 
@@ -146,7 +167,10 @@ export async function waitUntilSettled(api: Api, fixture: ClusterFixture, timeou
     const pods = (await api.core.listNamespacedPod({ namespace: NAMESPACE })).items;
     const warnings = (await api.core.listNamespacedEvent({ namespace: NAMESPACE, fieldSelector: 'type=Warning' })).items;
     if (fixture.settled(pods, warnings)) return;
-    if (Date.now() > deadline) throw new Error(`fixture ${fixture.name} did not settle: ${JSON.stringify(pods.map((p) => [p.metadata?.name, p.status?.phase, p.status?.containerStatuses?.[0]?.state]))}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `fixture ${fixture.name} did not settle: ${JSON.stringify(pods.map((p) => [p.metadata?.name, p.status?.phase, p.status?.containerStatuses?.[0]?.state]))}`,
+      );
     await new Promise((r) => setTimeout(r, 20));
   }
 }

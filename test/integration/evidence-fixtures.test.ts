@@ -15,7 +15,18 @@ import { startKubernetesEmulator } from '../../sandbox/kubernetes/kubernetes-emu
 import { validateBlocks } from '../../sandbox/slack/block-kit-limits.js';
 import { expectGolden } from '../support/golden.js';
 import { finishedEvents, finishedRun, INCIDENT, withRecords } from '../unit/report-fixtures.js';
-import { apiFor, COMPONENT, DB_PASSWORD, FAILED_IMAGE, FIXTURES, NAMESPACE, TARGET_IMAGE, TIMEOUT_VALUE, waitUntilSettled, type ClusterFixture } from './evidence-clusters.js';
+import {
+  apiFor,
+  COMPONENT,
+  DB_PASSWORD,
+  FAILED_IMAGE,
+  FIXTURES,
+  NAMESPACE,
+  TARGET_IMAGE,
+  TIMEOUT_VALUE,
+  waitUntilSettled,
+  type ClusterFixture,
+} from './evidence-clusters.js';
 
 /**
  * Pod names end in a random suffix and event messages carry pod uids: both are replaced by stable
@@ -40,7 +51,9 @@ async function collect(fixture: ClusterFixture): Promise<Evidence> {
     const kc = new KubeConfig();
     kc.loadFromString(k8s.kubeConfigYaml());
     const clients = new KubeClients(kc).for();
-    const evidence = await collectEvidence(clients, NAMESPACE, [COMPONENT], [FAILED_IMAGE], AbortSignal.timeout(10_000), { [COMPONENT]: { image: TARGET_IMAGE, revision: 2 } });
+    const evidence = await collectEvidence(clients, NAMESPACE, [COMPONENT], [FAILED_IMAGE], AbortSignal.timeout(10_000), {
+      [COMPONENT]: { image: TARGET_IMAGE, revision: 2 },
+    });
     expect(k8s.controllerError).toBeUndefined();
     return evidence;
   } finally {
@@ -51,7 +64,10 @@ async function collect(fixture: ClusterFixture): Promise<Evidence> {
 describe('fixture clusters per failure class → evidence → root cause', () => {
   it.each(FIXTURES.map((f) => [f.name, f] as const))('%s', async (name, fixture) => {
     const cluster = await collect(fixture);
-    const evidence = withRecords(stable(cluster), { ...(fixture.migrations ? { migrations: fixture.migrations } : {}), ...(name === 'crash-loop' ? { incident: INCIDENT } : {}) });
+    const evidence = withRecords(stable(cluster), {
+      ...(fixture.migrations ? { migrations: fixture.migrations } : {}),
+      ...(name === 'crash-loop' ? { incident: INCIDENT } : {}),
+    });
 
     const rc = analyseRootCause(evidence);
     expect(rc.causes[0]?.kind).toBe(fixture.expectedTop);

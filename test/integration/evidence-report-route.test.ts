@@ -30,11 +30,17 @@ beforeAll(async () => {
   await store.saveVerification(run.id, verification!);
   await store.saveRootCause(run.id, rootCause!);
   const chain = ['awaiting_approval', 'approved', 'executing', 'verifying', 'succeeded'] as const;
-  for (let i = 1; i < chain.length; i++) await store.transition(run.id, [chain[i - 1]!], chain[i]!, { ...events.at(-1)!, type: 'status', detail: 'test fixture' });
+  for (let i = 1; i < chain.length; i++)
+    await store.transition(run.id, [chain[i - 1]!], chain[i]!, { ...events.at(-1)!, type: 'status', detail: 'test fixture' });
   for (const step of run.stepResults) await store.saveStepResult(run.id, step);
   receiver = new HTTPReceiver({
     signingSecret: 'unused-signing-secret',
-    customRoutes: reportRoutes({ store, logger: { info: () => undefined, warn: () => undefined, error: (o) => errors.push(o) }, apiToken: TOKEN, newErrorId: () => 'err-1' }),
+    customRoutes: reportRoutes({
+      store,
+      logger: { info: () => undefined, warn: () => undefined, error: (o) => errors.push(o) },
+      apiToken: TOKEN,
+      newErrorId: () => 'err-1',
+    }),
   });
   const server = (await receiver.start({ port: 0, host: '127.0.0.1' })) as Server;
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

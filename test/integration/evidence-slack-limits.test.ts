@@ -9,7 +9,15 @@ import { finishedRun, INCIDENT, t, withRecords } from '../unit/report-fixtures.j
 
 const BOT_TOKEN = 'xoxb-evidence-limits';
 const CHANNEL = 'C0INCIDENTS';
-const silent: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, setLevel: () => {}, getLevel: () => LogLevel.ERROR, setName: () => {} };
+const silent: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  setLevel: () => {},
+  getLevel: () => LogLevel.ERROR,
+  setName: () => {},
+};
 
 let fake: FakeSlack;
 let chat: SlackChatSurface;
@@ -27,13 +35,48 @@ afterAll(async () => {
 function enormous(): Evidence {
   const long = (i: number) => `${'ä'.repeat(400)} 🔥 line ${i} <!channel> password=hunter2-${i}`;
   const name = (i: number) => `checkout-api-7d9f-${String(i).padStart(5, '0')}`;
-  return withRecords({
-    failedImages: ['registry.example/checkout-api:v1.2.1'],
-    pods: Array.from({ length: 50 }, (_, i) => ({ name: name(i), component: 'checkout-api', image: 'registry.example/checkout-api:v1.2.1', phase: 'Running', ready: false, restarts: 9, waitingReason: 'CrashLoopBackOff', lastTerminationReason: 'Error', lastExitCode: 1 })),
-    warnings: Array.from({ length: 30 }, (_, i) => ({ object: `Pod/${name(i)}`, reason: 'Unhealthy', message: `Readiness probe failed: ${long(i)}`, count: 50 - i })),
-    logs: Array.from({ length: 3 }, (_, i) => ({ pod: name(i), container: 'checkout-api', lines: Array.from({ length: 20 }, (_, j) => long(j)) })),
-    diff: { components: [{ component: 'checkout-api', images: [], env: { added: [], removed: Array.from({ length: 300 }, (_, i) => `REMOVED_${i}_${'Q'.repeat(30)}`), changed: [] }, resources: [], probes: [], configHashes: [], configRefs: { added: [], removed: [] } }] },
-  }, { incident: { id: INCIDENT.id, entries: Array.from({ length: 40 }, (_, i) => ({ at: t('10:41:05'), type: 'annotate_log_entry', summary: long(i) })) } });
+  return withRecords(
+    {
+      failedImages: ['registry.example/checkout-api:v1.2.1'],
+      pods: Array.from({ length: 50 }, (_, i) => ({
+        name: name(i),
+        component: 'checkout-api',
+        image: 'registry.example/checkout-api:v1.2.1',
+        phase: 'Running',
+        ready: false,
+        restarts: 9,
+        waitingReason: 'CrashLoopBackOff',
+        lastTerminationReason: 'Error',
+        lastExitCode: 1,
+      })),
+      warnings: Array.from({ length: 30 }, (_, i) => ({
+        object: `Pod/${name(i)}`,
+        reason: 'Unhealthy',
+        message: `Readiness probe failed: ${long(i)}`,
+        count: 50 - i,
+      })),
+      logs: Array.from({ length: 3 }, (_, i) => ({ pod: name(i), container: 'checkout-api', lines: Array.from({ length: 20 }, (_, j) => long(j)) })),
+      diff: {
+        components: [
+          {
+            component: 'checkout-api',
+            images: [],
+            env: { added: [], removed: Array.from({ length: 300 }, (_, i) => `REMOVED_${i}_${'Q'.repeat(30)}`), changed: [] },
+            resources: [],
+            probes: [],
+            configHashes: [],
+            configRefs: { added: [], removed: [] },
+          },
+        ],
+      },
+    },
+    {
+      incident: {
+        id: INCIDENT.id,
+        entries: Array.from({ length: 40 }, (_, i) => ({ at: t('10:41:05'), type: 'annotate_log_entry', summary: long(i) })),
+      },
+    },
+  );
 }
 
 describe('thread reports with huge evidence, through the fake Slack', () => {

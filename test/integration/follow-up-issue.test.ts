@@ -10,14 +10,17 @@ import { startFakeGitHub, type FakeGitHub } from '../../sandbox/github/fake-gith
 import { makeRun } from '../support/builders.js';
 
 const TOKEN = 'ghp_followUpIntegration0123456789';
-const catalog = parseCatalog(`
+const catalog = parseCatalog(
+  `
 services:
   checkout:
     command: { rollback: ["./rollback.sh"] }
     approvals: { approvers: [U0APPROVE] }
     followUp: { github: { repo: shop/checkout } }
 requireReasonIn: []
-`, 'smartspec.yml');
+`,
+  'smartspec.yml',
+);
 
 let gh: FakeGitHub;
 let timeline: TimelineEvent[];
@@ -30,9 +33,16 @@ function subscriber() {
     store: {
       getRun: async (id) => (id === run.id ? run : undefined),
       timeline: async (id) => timeline.filter((e) => e.runId === id),
-      appendTimeline: async (e) => { timeline.push(e); },
+      appendTimeline: async (e) => {
+        timeline.push(e);
+      },
     },
-    chat: { postThreadNote: async (_run, text) => { notes.push(text); }, permalink: async () => 'https://slack.example/archives/C0INCIDENTS/p1' },
+    chat: {
+      postThreadNote: async (_run, text) => {
+        notes.push(text);
+      },
+      permalink: async () => 'https://slack.example/archives/C0INCIDENTS/p1',
+    },
     catalog,
     clock: { now: () => new Date('2026-11-20T11:00:00Z') },
     logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
@@ -50,7 +60,11 @@ afterEach(() => gh.close());
 
 describe('FollowUpIssueSubscriber', () => {
   it('finds the issue an earlier attempt created (by its marker) instead of opening a second one', async () => {
-    await new GitHubIssues({ token: TOKEN, apiUrl: gh.apiUrl }).createIssue('shop/checkout', { title: 'earlier attempt', body: `report\n${followUpMarker(run.id)}`, labels: ['smartspec-rollback'] }, AbortSignal.timeout(5_000));
+    await new GitHubIssues({ token: TOKEN, apiUrl: gh.apiUrl }).createIssue(
+      'shop/checkout',
+      { title: 'earlier attempt', body: `report\n${followUpMarker(run.id)}`, labels: ['smartspec-rollback'] },
+      AbortSignal.timeout(5_000),
+    );
     await subscriber().handle(succeeded, run);
     expect(gh.issues).toHaveLength(1);
     expect(timeline.map((e) => e.detail)).toEqual(['found shop/checkout#1: https://github.example/shop/checkout/issues/1']);

@@ -26,7 +26,11 @@ async function failure(promise: Promise<unknown>): Promise<GitHubError> {
 
 describe('GitHubIssues', () => {
   it('creates an issue with the API version and a bearer token, and finds it by its marker', async () => {
-    const created = await client().createIssue('shop/checkout', { title: 'Follow up', body: 'report\n<!-- run rb-1 -->', labels: ['smartspec-rollback'] }, signal());
+    const created = await client().createIssue(
+      'shop/checkout',
+      { title: 'Follow up', body: 'report\n<!-- run rb-1 -->', labels: ['smartspec-rollback'] },
+      signal(),
+    );
     expect(created).toEqual({ number: 1, url: 'https://github.example/shop/checkout/issues/1' });
     const post = gh.requests.find((r) => r.method === 'POST')!;
     expect(post.authorization).toBe(`Bearer ${TOKEN}`);
@@ -35,7 +39,8 @@ describe('GitHubIssues', () => {
   });
 
   it('follows the Link header to find an issue past the first page, using the list (not the lagging search index)', async () => {
-    for (let n = 0; n < 150; n++) await client().createIssue('shop/checkout', { title: `issue ${n}`, body: `<!-- run rb-${n} -->`, labels: ['smartspec-rollback'] }, signal());
+    for (let n = 0; n < 150; n++)
+      await client().createIssue('shop/checkout', { title: `issue ${n}`, body: `<!-- run rb-${n} -->`, labels: ['smartspec-rollback'] }, signal());
     expect(await client().findIssue('shop/checkout', 'smartspec-rollback', '<!-- run rb-3 -->', signal())).toMatchObject({ number: 4 });
     const lists = gh.requests.filter((r) => r.method === 'GET');
     expect(lists.map((r) => r.query['page'] ?? '1')).toEqual(['1', '2']);
@@ -43,9 +48,24 @@ describe('GitHubIssues', () => {
   });
 
   it.each([
-    ['a wrong token', () => client('ghp_wrong').createIssue('shop/checkout', { title: 't', body: 'b', labels: [] }, signal()), 401, /Bad credentials.*Check GITHUB_TOKEN/],
-    ['an unknown repository', () => client().createIssue('shop/nope', { title: 't', body: 'b', labels: [] }, signal()), 404, /Not Found.*followUp\.github\.repo/],
-    ['an empty title', () => client().createIssue('shop/checkout', { title: ' ', body: 'b', labels: [] }, signal()), 422, /Validation Failed \(title invalid\)/],
+    [
+      'a wrong token',
+      () => client('ghp_wrong').createIssue('shop/checkout', { title: 't', body: 'b', labels: [] }, signal()),
+      401,
+      /Bad credentials.*Check GITHUB_TOKEN/,
+    ],
+    [
+      'an unknown repository',
+      () => client().createIssue('shop/nope', { title: 't', body: 'b', labels: [] }, signal()),
+      404,
+      /Not Found.*followUp\.github\.repo/,
+    ],
+    [
+      'an empty title',
+      () => client().createIssue('shop/checkout', { title: ' ', body: 'b', labels: [] }, signal()),
+      422,
+      /Validation Failed \(title invalid\)/,
+    ],
   ])('turns %s into an error naming what to fix', async (_name, call, status, message) => {
     const error = await failure(call());
     expect(error.status).toBe(status);
@@ -54,7 +74,8 @@ describe('GitHubIssues', () => {
   });
 
   it('the emulator refuses what GitHub refuses: no token, a body that is not JSON, unknown fields', async () => {
-    const post = (body: string, headers: Record<string, string>) => fetch(`${gh.apiUrl}/repos/shop/checkout/issues`, { method: 'POST', body, headers });
+    const post = (body: string, headers: Record<string, string>) =>
+      fetch(`${gh.apiUrl}/repos/shop/checkout/issues`, { method: 'POST', body, headers });
     expect((await post('{}', {})).status).toBe(401);
     expect((await post('{nope', { authorization: `Bearer ${TOKEN}` })).status).toBe(400);
     const missing = await post('{}', { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' });

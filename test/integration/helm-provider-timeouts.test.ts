@@ -23,28 +23,73 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'helm-timeouts-'));
   statePath = join(dir, 'state.json');
   logPath = join(dir, 'helm.log');
-  writeFileSync(statePath, JSON.stringify({
-    hang: true,
-    releases: [{
-      name: 'checkout', namespace: 'shop', revisions: [
-        { revision: 3, updated: '2026-11-20T09:00:00Z', status: 'superseded', chart: 'checkout-1.4.2', app_version: '1.4.2', description: 'Upgrade complete' },
-        { revision: 4, updated: '2026-11-20T10:30:00Z', status: 'deployed', chart: 'checkout-1.5.0', app_version: '1.5.0', description: 'Upgrade complete' },
+  writeFileSync(
+    statePath,
+    JSON.stringify({
+      hang: true,
+      releases: [
+        {
+          name: 'checkout',
+          namespace: 'shop',
+          revisions: [
+            {
+              revision: 3,
+              updated: '2026-11-20T09:00:00Z',
+              status: 'superseded',
+              chart: 'checkout-1.4.2',
+              app_version: '1.4.2',
+              description: 'Upgrade complete',
+            },
+            {
+              revision: 4,
+              updated: '2026-11-20T10:30:00Z',
+              status: 'deployed',
+              chart: 'checkout-1.5.0',
+              app_version: '1.5.0',
+              description: 'Upgrade complete',
+            },
+          ],
+        },
       ],
-    }],
-  }));
+    }),
+  );
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const service: Service = makeService({ target: { kind: 'helm', release: 'checkout', namespace: 'shop', timeoutSeconds: 1 } });
-const step: Step = { index: 1, component: 'checkout', description: 'helm rollback checkout 3', expectedSeconds: 120, kind: 'helm_rollback', release: 'checkout', revision: 3 };
-const run: Run = makeRun({ id: 'rb-helm2', status: 'executing', createdAt: new Date(Date.now() - 60_000).toISOString(), plan: { steps: [step], toVersion: '1.4.2', components: ['checkout'] } });
+const step: Step = {
+  index: 1,
+  component: 'checkout',
+  description: 'helm rollback checkout 3',
+  expectedSeconds: 120,
+  kind: 'helm_rollback',
+  release: 'checkout',
+  revision: 3,
+};
+const run: Run = makeRun({
+  id: 'rb-helm2',
+  status: 'executing',
+  createdAt: new Date(Date.now() - 60_000).toISOString(),
+  plan: { steps: [step], toVersion: '1.4.2', components: ['checkout'] },
+});
 
 function provider(): HelmProvider {
-  return new HelmProvider({ helmBinary: FAKE_HELM, clock, env: { FAKE_HELM_LOG: logPath, FAKE_HELM_STATE: statePath }, killGraceMs: 300, timeoutMarginSeconds: 0 });
+  return new HelmProvider({
+    helmBinary: FAKE_HELM,
+    clock,
+    env: { FAKE_HELM_LOG: logPath, FAKE_HELM_STATE: statePath },
+    killGraceMs: 300,
+    timeoutMarginSeconds: 0,
+  });
 }
 
 function rollbackPids(): number[] {
-  return readFileSync(logPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { argv: string[]; pid: number }).filter((e) => e.argv[0] === 'rollback').map((e) => e.pid);
+  return readFileSync(logPath, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { argv: string[]; pid: number })
+    .filter((e) => e.argv[0] === 'rollback')
+    .map((e) => e.pid);
 }
 
 function isAlive(pid: number): boolean {
@@ -61,7 +106,9 @@ it('kills a hung helm at the timeout and reports the pending-rollback it left', 
   const result = await provider().execute(run, step, service, new AbortController().signal);
 
   expect(result.status).toBe('failed');
-  expect(result.detail).toMatch(/^`helm rollback checkout 3 -n shop --wait --timeout 1s` timed out after 1 s; its whole process group was killed \(\d+\.\d s\)\n/);
+  expect(result.detail).toMatch(
+    /^`helm rollback checkout 3 -n shop --wait --timeout 1s` timed out after 1 s; its whole process group was killed \(\d+\.\d s\)\n/,
+  );
   expect(result.detail).toContain('release checkout is now at revision 5 (pending-rollback: checkout-1.4.2, app 1.4.2)');
   expect(result.detail).toContain('the release may be left in pending-rollback');
   expect(Date.now() - started).toBeLessThan(10_000);
@@ -69,7 +116,10 @@ it('kills a hung helm at the timeout and reports the pending-rollback it left', 
   expect(isAlive(pid!)).toBe(false);
 
   // The interrupted rollback holds the release: state says so, and a retry does not pile on.
-  expect((await provider().currentState(service, new AbortController().signal)).components[0]).toMatchObject({ pendingOperation: 'pending-rollback', rolloutInProgress: true });
+  expect((await provider().currentState(service, new AbortController().signal)).components[0]).toMatchObject({
+    pendingOperation: 'pending-rollback',
+    rolloutInProgress: true,
+  });
   const retry = await provider().execute(run, step, service, new AbortController().signal);
   expect(retry.status).toBe('failed');
   expect(retry.detail).toContain('a rollback to revision 3 is still running or was interrupted');

@@ -18,15 +18,53 @@ const FAKE_HELM = join(BIN, 'helm');
 const clock = { now: () => new Date() };
 const never = () => new AbortController().signal;
 
-interface FakeRevision { revision: number; updated: string; status: string; chart: string; app_version: string; description: string }
-interface FakeState { hang?: boolean; releases: Array<{ name: string; namespace: string; rollbackError?: string; revisions: FakeRevision[] }> }
+interface FakeRevision {
+  revision: number;
+  updated: string;
+  status: string;
+  chart: string;
+  app_version: string;
+  description: string;
+}
+interface FakeState {
+  hang?: boolean;
+  releases: Array<{ name: string; namespace: string; rollbackError?: string; revisions: FakeRevision[] }>;
+}
 
 function history(): FakeRevision[] {
   return [
-    { revision: 1, updated: '2026-11-18T09:00:00.123456789+01:00', status: 'superseded', chart: 'checkout-1.4.0', app_version: '1.4.0', description: 'Install complete' },
-    { revision: 2, updated: '2026-11-19T09:00:00.5+01:00', status: 'superseded', chart: 'checkout-1.4.1', app_version: '1.4.1', description: 'Upgrade complete' },
-    { revision: 3, updated: '2026-11-20T09:00:00Z', status: 'superseded', chart: 'checkout-1.4.2', app_version: '1.4.2', description: 'Upgrade complete' },
-    { revision: 4, updated: '2026-11-20T10:30:00.000000001Z', status: 'deployed', chart: 'checkout-1.5.0', app_version: '1.5.0', description: 'Upgrade complete' },
+    {
+      revision: 1,
+      updated: '2026-11-18T09:00:00.123456789+01:00',
+      status: 'superseded',
+      chart: 'checkout-1.4.0',
+      app_version: '1.4.0',
+      description: 'Install complete',
+    },
+    {
+      revision: 2,
+      updated: '2026-11-19T09:00:00.5+01:00',
+      status: 'superseded',
+      chart: 'checkout-1.4.1',
+      app_version: '1.4.1',
+      description: 'Upgrade complete',
+    },
+    {
+      revision: 3,
+      updated: '2026-11-20T09:00:00Z',
+      status: 'superseded',
+      chart: 'checkout-1.4.2',
+      app_version: '1.4.2',
+      description: 'Upgrade complete',
+    },
+    {
+      revision: 4,
+      updated: '2026-11-20T10:30:00.000000001Z',
+      status: 'deployed',
+      chart: 'checkout-1.5.0',
+      app_version: '1.5.0',
+      description: 'Upgrade complete',
+    },
   ];
 }
 
@@ -55,14 +93,24 @@ function invocations(): string[][] {
   } catch {
     return [];
   }
-  return text.trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { argv: string[] }).argv);
+  return text
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { argv: string[] }).argv);
 }
 function rollbacks(): string[][] {
   return invocations().filter((argv) => argv[0] === 'rollback');
 }
 
 function provider(options: Partial<ConstructorParameters<typeof HelmProvider>[0]> = {}): HelmProvider {
-  return new HelmProvider({ helmBinary: FAKE_HELM, clock, env: { FAKE_HELM_LOG: logPath, FAKE_HELM_STATE: statePath }, killGraceMs: 300, ...options });
+  return new HelmProvider({
+    helmBinary: FAKE_HELM,
+    clock,
+    env: { FAKE_HELM_LOG: logPath, FAKE_HELM_STATE: statePath },
+    killGraceMs: 300,
+    ...options,
+  });
 }
 
 function helmService(overrides: Partial<HelmTarget> = {}): Service {
@@ -70,12 +118,25 @@ function helmService(overrides: Partial<HelmTarget> = {}): Service {
 }
 
 function helmStep(revision = 3, release = 'checkout'): Step {
-  return { index: 1, component: release, description: `helm rollback ${release} ${revision}`, expectedSeconds: 120, kind: 'helm_rollback', release, revision };
+  return {
+    index: 1,
+    component: release,
+    description: `helm rollback ${release} ${revision}`,
+    expectedSeconds: 120,
+    kind: 'helm_rollback',
+    release,
+    revision,
+  };
 }
 
 /** Created before any rollback the fake helm records (it stamps them with the real time). */
 function helmRun(step = helmStep()): Run {
-  return makeRun({ id: 'rb-helm1', status: 'executing', createdAt: new Date(Date.now() - 60_000).toISOString(), plan: { steps: [step], toVersion: '1.4.2', fromVersion: '1.5.0', components: ['checkout'] } });
+  return makeRun({
+    id: 'rb-helm1',
+    status: 'executing',
+    createdAt: new Date(Date.now() - 60_000).toISOString(),
+    plan: { steps: [step], toVersion: '1.4.2', fromVersion: '1.5.0', components: ['checkout'] },
+  });
 }
 
 describe('HelmProvider.currentState', () => {
@@ -96,7 +157,9 @@ describe('HelmProvider.currentState', () => {
   it('passes the kube context and kubeconfig when the catalog and the options name them', async () => {
     await provider({ kubeconfig: '/etc/smartspec/kubeconfig' }).currentState(helmService({ context: 'prod' }), never());
 
-    expect(invocations()).toEqual([['history', 'checkout', '-n', 'shop', '--kube-context', 'prod', '--kubeconfig', '/etc/smartspec/kubeconfig', '-o', 'json', '--max', '50']]);
+    expect(invocations()).toEqual([
+      ['history', 'checkout', '-n', 'shop', '--kube-context', 'prod', '--kubeconfig', '/etc/smartspec/kubeconfig', '-o', 'json', '--max', '50'],
+    ]);
   });
 
   it('gives the planner what it needs to find the target revision by app version or by chart', async () => {
@@ -105,13 +168,25 @@ describe('HelmProvider.currentState', () => {
 
     const byVersion = planSteps(service, makeDeployment({ version: '1.4.2', components: {} }), state, undefined);
     expect(byVersion.steps[0]).toMatchObject({ kind: 'helm_rollback', release: 'checkout', revision: 3 });
-    const byChart = planSteps(service, makeDeployment({ version: 'v1.4.1', components: { checkout: { image: 'checkout-1.4.1' } } }), state, undefined);
+    const byChart = planSteps(
+      service,
+      makeDeployment({ version: 'v1.4.1', components: { checkout: { image: 'checkout-1.4.1' } } }),
+      state,
+      undefined,
+    );
     expect(byChart.steps[0]).toMatchObject({ kind: 'helm_rollback', revision: 2 });
   });
 
   it('detects a release stuck in pending-upgrade, and the plan is blocked', async () => {
     const revisions = history();
-    revisions.push({ revision: 5, updated: '2026-11-20T11:00:00Z', status: 'pending-upgrade', chart: 'checkout-1.5.1', app_version: '1.5.1', description: 'Preparing upgrade' });
+    revisions.push({
+      revision: 5,
+      updated: '2026-11-20T11:00:00Z',
+      status: 'pending-upgrade',
+      chart: 'checkout-1.5.1',
+      app_version: '1.5.1',
+      description: 'Preparing upgrade',
+    });
     writeState({ releases: [{ name: 'checkout', namespace: 'shop', revisions }] });
     const service = helmService();
     const state = await provider().currentState(service, never());
@@ -129,7 +204,10 @@ describe('HelmProvider.currentState', () => {
   });
 
   it('finds helm on PATH by default', async () => {
-    const state = await new HelmProvider({ clock, env: { PATH: `${BIN}:${process.env['PATH'] ?? ''}`, FAKE_HELM_STATE: statePath, FAKE_HELM_LOG: logPath } }).currentState(helmService(), never());
+    const state = await new HelmProvider({
+      clock,
+      env: { PATH: `${BIN}:${process.env['PATH'] ?? ''}`, FAKE_HELM_STATE: statePath, FAKE_HELM_LOG: logPath },
+    }).currentState(helmService(), never());
 
     expect(state.components[0]?.revision).toBe(4);
   });
@@ -145,7 +223,13 @@ describe('HelmProvider.execute', () => {
     expect(result.detail).toContain('release checkout is now at revision 5 (deployed: checkout-1.4.2, app 1.4.2)');
     expect(result.detail).toContain('Rollback was a success! Happy Helming!');
     const revisions = readState().releases[0]!.revisions;
-    expect(revisions.at(-1)).toMatchObject({ revision: 5, status: 'deployed', app_version: '1.4.2', chart: 'checkout-1.4.2', description: 'Rollback to 3' });
+    expect(revisions.at(-1)).toMatchObject({
+      revision: 5,
+      status: 'deployed',
+      app_version: '1.4.2',
+      chart: 'checkout-1.4.2',
+      description: 'Rollback to 3',
+    });
     expect(revisions.find((r) => r.revision === 4)?.status).toBe('superseded');
   });
 
@@ -163,17 +247,35 @@ describe('HelmProvider.execute', () => {
 
   it('refuses to roll back a release another operation holds, without calling rollback', async () => {
     const revisions = history();
-    revisions.push({ revision: 5, updated: '2026-11-20T11:00:00Z', status: 'pending-upgrade', chart: 'checkout-1.5.1', app_version: '1.5.1', description: 'Preparing upgrade' });
+    revisions.push({
+      revision: 5,
+      updated: '2026-11-20T11:00:00Z',
+      status: 'pending-upgrade',
+      chart: 'checkout-1.5.1',
+      app_version: '1.5.1',
+      description: 'Preparing upgrade',
+    });
     writeState({ releases: [{ name: 'checkout', namespace: 'shop', revisions }] });
     const result = await provider().execute(helmRun(), helmStep(3), helmService(), never());
 
     expect(result.status).toBe('failed');
-    expect(result.detail).toContain('release checkout is stuck in pending-upgrade (revision 5, since 2026-11-20T11:00:00.000Z): another Helm operation holds it');
+    expect(result.detail).toContain(
+      'release checkout is stuck in pending-upgrade (revision 5, since 2026-11-20T11:00:00.000Z): another Helm operation holds it',
+    );
     expect(rollbacks()).toEqual([]);
   });
 
-  it('fails with helm\'s own error, secrets scrubbed', async () => {
-    writeState({ releases: [{ name: 'checkout', namespace: 'shop', rollbackError: 'timed out waiting for the condition (registry token=s3cr3t-value)', revisions: history() }] });
+  it("fails with helm's own error, secrets scrubbed", async () => {
+    writeState({
+      releases: [
+        {
+          name: 'checkout',
+          namespace: 'shop',
+          rollbackError: 'timed out waiting for the condition (registry token=s3cr3t-value)',
+          revisions: history(),
+        },
+      ],
+    });
     const result = await provider().execute(helmRun(), helmStep(3), helmService(), never());
 
     expect(result.status).toBe('failed');
@@ -186,7 +288,14 @@ describe('HelmProvider.execute', () => {
   it('refuses to "roll back" to the current revision, which would change nothing but report success', async () => {
     // A values-only upgrade: the failed revision has the target's chart and app version.
     const revisions = history();
-    revisions.push({ revision: 5, updated: '2026-11-20T11:00:00Z', status: 'deployed', chart: 'checkout-1.5.0', app_version: '1.5.0', description: 'Upgrade complete' });
+    revisions.push({
+      revision: 5,
+      updated: '2026-11-20T11:00:00Z',
+      status: 'deployed',
+      chart: 'checkout-1.5.0',
+      app_version: '1.5.0',
+      description: 'Upgrade complete',
+    });
     revisions[3]!.status = 'superseded';
     writeState({ releases: [{ name: 'checkout', namespace: 'shop', revisions }] });
     const result = await provider().execute(helmRun(helmStep(5)), helmStep(5), helmService(), never());
@@ -223,17 +332,29 @@ describe('HelmProvider.dryRun', () => {
     const result = await provider().dryRun(helmRun(), helmStep(3), helmService({ context: 'prod' }), never());
 
     expect(result.status).toBe('done');
-    expect(result.detail).toBe('helm accepted `helm rollback checkout 3 -n shop --wait --timeout 300s --kube-context prod --dry-run`; nothing was changed');
+    expect(result.detail).toBe(
+      'helm accepted `helm rollback checkout 3 -n shop --wait --timeout 300s --kube-context prod --dry-run`; nothing was changed',
+    );
     expect(rollbacks()).toEqual([['rollback', 'checkout', '3', '-n', 'shop', '--wait', '--timeout', '300s', '--kube-context', 'prod', '--dry-run']]);
     expect(readFileSync(statePath, 'utf8')).toBe(before);
   });
 
   it('refuses, before asking helm, to "roll back" to the current revision or onto a pending release', async () => {
     const current = await provider().dryRun(helmRun(helmStep(4)), helmStep(4), helmService(), never());
-    expect(current).toMatchObject({ status: 'failed', detail: expect.stringContaining("revision 4 is the release's current revision (deployed): rolling back to it would change nothing") });
+    expect(current).toMatchObject({
+      status: 'failed',
+      detail: expect.stringContaining("revision 4 is the release's current revision (deployed): rolling back to it would change nothing"),
+    });
 
     const revisions = history();
-    revisions.push({ revision: 5, updated: '2026-11-20T11:00:00Z', status: 'pending-install', chart: 'checkout-1.5.1', app_version: '1.5.1', description: 'Preparing' });
+    revisions.push({
+      revision: 5,
+      updated: '2026-11-20T11:00:00Z',
+      status: 'pending-install',
+      chart: 'checkout-1.5.1',
+      app_version: '1.5.1',
+      description: 'Preparing',
+    });
     writeState({ releases: [{ name: 'checkout', namespace: 'shop', revisions }] });
     const pending = await provider().dryRun(helmRun(), helmStep(3), helmService(), never());
     expect(pending).toMatchObject({ status: 'failed', detail: expect.stringContaining('stuck in pending-install') });
@@ -256,13 +377,24 @@ describe('HelmProvider.verify', () => {
     const verification = await helm.verify(run, helmService(), never());
 
     expect(verification.phase).toBe('Succeeded');
-    expect(verification.checks).toEqual([expect.objectContaining({ name: 'helm release checkout', phase: 'passed', measured: 'r5 deployed: checkout-1.4.2 (app 1.4.2)', threshold: 'deployed: checkout-1.4.2 (app 1.4.2)' })]);
+    expect(verification.checks).toEqual([
+      expect.objectContaining({
+        name: 'helm release checkout',
+        phase: 'passed',
+        measured: 'r5 deployed: checkout-1.4.2 (app 1.4.2)',
+        threshold: 'deployed: checkout-1.4.2 (app 1.4.2)',
+      }),
+    ]);
   });
 
   it('fails, with the status, when the release is not back on the target', async () => {
     const notRolledBack = await provider().verify(helmRun(), helmService(), never());
     expect(notRolledBack.phase).toBe('Failed');
-    expect(notRolledBack.checks[0]).toMatchObject({ phase: 'failed', measured: 'r4 deployed: checkout-1.5.0 (app 1.5.0)', detail: expect.stringContaining('not the target') });
+    expect(notRolledBack.checks[0]).toMatchObject({
+      phase: 'failed',
+      measured: 'r4 deployed: checkout-1.5.0 (app 1.5.0)',
+      detail: expect.stringContaining('not the target'),
+    });
 
     writeState({ releases: [{ name: 'checkout', namespace: 'shop', rollbackError: 'hook failed', revisions: history() }] });
     await provider().execute(helmRun(), helmStep(3), helmService(), never());
@@ -282,8 +414,22 @@ describe('HelmProvider.verify', () => {
 describe('HelmProvider.discoverHistory and evidence', () => {
   it('turns each revision into a deployment `<service>@r<revision>`', async () => {
     const revisions = history();
-    revisions.push({ revision: 5, updated: '2026-11-20T11:00:00Z', status: 'failed', chart: 'checkout-1.5.1', app_version: '', description: 'Upgrade "checkout" failed' });
-    revisions.push({ revision: 6, updated: '2026-11-20T11:05:00Z', status: 'uninstalled', chart: 'checkout-1.5.1', app_version: '1.5.1', description: 'Uninstallation complete' });
+    revisions.push({
+      revision: 5,
+      updated: '2026-11-20T11:00:00Z',
+      status: 'failed',
+      chart: 'checkout-1.5.1',
+      app_version: '',
+      description: 'Upgrade "checkout" failed',
+    });
+    revisions.push({
+      revision: 6,
+      updated: '2026-11-20T11:05:00Z',
+      status: 'uninstalled',
+      chart: 'checkout-1.5.1',
+      app_version: '1.5.1',
+      description: 'Uninstallation complete',
+    });
     writeState({ releases: [{ name: 'checkout', namespace: 'shop', revisions }] });
     const deployments = await provider().discoverHistory(helmService(), never());
 
@@ -296,14 +442,26 @@ describe('HelmProvider.discoverHistory and evidence', () => {
       ['checkout@r1', '1.4.0', 'unverified'],
     ]);
     expect(deployments[2]).toEqual({
-      id: 'checkout@r3', service: 'checkout', environment: 'production', version: '1.4.2', status: 'unverified',
-      createdAt: '2026-11-20T09:00:00.000Z', createdBy: 'cluster (Helm release history)', components: { checkout: { image: 'checkout-1.4.2' } }, migrations: [],
+      id: 'checkout@r3',
+      service: 'checkout',
+      environment: 'production',
+      version: '1.4.2',
+      status: 'unverified',
+      createdAt: '2026-11-20T09:00:00.000Z',
+      createdBy: 'cluster (Helm release history)',
+      components: { checkout: { image: 'checkout-1.4.2' } },
+      migrations: [],
     });
     expect(await provider().discoverHistory(helmService({ release: 'payments' }), never())).toEqual([]);
   });
 
-  it('returns empty evidence: pods and events are the Kubernetes adapter\'s', async () => {
-    expect(await provider().evidence(helmRun(), helmService(), ['1.5.0'], never())).toEqual({ failedImages: ['1.5.0'], pods: [], warnings: [], logs: [] });
+  it("returns empty evidence: pods and events are the Kubernetes adapter's", async () => {
+    expect(await provider().evidence(helmRun(), helmService(), ['1.5.0'], never())).toEqual({
+      failedImages: ['1.5.0'],
+      pods: [],
+      warnings: [],
+      logs: [],
+    });
     expect(invocations()).toEqual([]);
   });
 });

@@ -22,7 +22,9 @@ async function versionServer(): Promise<{ url: string; connections: () => number
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ major: '1', minor: '31', gitVersion: 'v1.31.0', platform: 'linux/amd64' }));
   });
-  server.on('connection', () => { connections++; });
+  server.on('connection', () => {
+    connections++;
+  });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, connections: () => connections };
 }
@@ -39,7 +41,7 @@ function kubeConfig(serverUrl: string, caData?: string): KubeConfig {
 }
 
 describe('Kubernetes connection reuse', () => {
-  it('sends the calls of a context over the pool\'s few connections, not one connection per call', async () => {
+  it("sends the calls of a context over the pool's few connections, not one connection per call", async () => {
     const api = await versionServer();
     const clients = new KubeClients(kubeConfig(api.url)).for('ctx');
     for (let i = 0; i < 20; i++) {
@@ -53,12 +55,13 @@ describe('Kubernetes connection reuse', () => {
 
   it('keeps one dispatcher per cluster and user, and a fresh one (the old closed) when the TLS material changes', async () => {
     const config = new ReusingKubeConfig();
-    const load = (caData: string) => config.loadFromOptions({
-      clusters: [{ name: 'c', server: 'https://cluster.example:6443', caData }],
-      users: [{ name: 'u', token: 'token-1' }],
-      contexts: [{ name: 'ctx', cluster: 'c', user: 'u' }],
-      currentContext: 'ctx',
-    });
+    const load = (caData: string) =>
+      config.loadFromOptions({
+        clusters: [{ name: 'c', server: 'https://cluster.example:6443', caData }],
+        users: [{ name: 'u', token: 'token-1' }],
+        contexts: [{ name: 'ctx', cluster: 'c', user: 'u' }],
+        currentContext: 'ctx',
+      });
     const dispatcherOf = async () => {
       const context = new RequestContext('https://cluster.example:6443/version', HttpMethod.GET);
       await config.applySecurityAuthentication(context);

@@ -20,9 +20,14 @@ afterEach(async () => {
 async function start(liveBehaviour: 'crash' | 'healthy'): Promise<KubernetesProvider> {
   k8s = await startKubernetesEmulator({ tickMs: 10, podStartMs: 40 });
   if (liveBehaviour === 'crash') k8s.setImageBehaviour(image('checkout-api', 'v1.2.1'), 'crash', { logLines: ['boom'] });
-  for (const [component, replicas] of [['checkout-api', 3], ['checkout-worker', 2]] as const) {
+  for (const [component, replicas] of [
+    ['checkout-api', 3],
+    ['checkout-worker', 2],
+  ] as const) {
     k8s.seedDeployment({
-      namespace: 'shop', name: component, replicas,
+      namespace: 'shop',
+      name: component,
+      replicas,
       containers: [{ name: component, image: image(component, 'v1.2.1') }],
       history: VERSIONS.map((v) => ({ images: { [component]: image(component, v) } })),
     });
@@ -44,15 +49,22 @@ describe('Kubernetes history discovery', () => {
       ['checkout@r1', 'v1.1.0', 'unverified'],
     ]);
     // Scaled-down ReplicaSets say nothing about the replica count the version ran with.
-    expect(found[2]?.components).toEqual({ 'checkout-api': { image: image('checkout-api', 'v1.1.0') }, 'checkout-worker': { image: image('checkout-worker', 'v1.1.0') } });
+    expect(found[2]?.components).toEqual({
+      'checkout-api': { image: image('checkout-api', 'v1.1.0') },
+      'checkout-worker': { image: image('checkout-worker', 'v1.1.0') },
+    });
   });
 
   it('the live revision is succeeded once its rollout completed with every replica available; older ones stay unverified', async () => {
     const provider = await start('healthy');
-    const found = await eventually(async () => {
-      const all = await discover(provider);
-      return all.find((d) => d.id === 'checkout@r3')?.status === 'succeeded' ? all : undefined;
-    }, 10_000, 'the live revision proven healthy');
+    const found = await eventually(
+      async () => {
+        const all = await discover(provider);
+        return all.find((d) => d.id === 'checkout@r3')?.status === 'succeeded' ? all : undefined;
+      },
+      10_000,
+      'the live revision proven healthy',
+    );
     expect(found.filter((d) => d.id !== 'checkout@r3').map((d) => d.status)).toEqual(['unverified', 'unverified']);
   });
 });

@@ -2,10 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IncidentAlert } from '../../src/core/ports.js';
 import { PagerDutyError } from '../../src/adapters/pagerduty/pagerduty-error.js';
-import {
-  PagerDutyIncidentService,
-  type PagerDutyIncidentServiceOptions,
-} from '../../src/adapters/pagerduty/pagerduty-incident-service.js';
+import { PagerDutyIncidentService, type PagerDutyIncidentServiceOptions } from '../../src/adapters/pagerduty/pagerduty-incident-service.js';
 import { type FakePagerDuty, startFakePagerDuty } from '../../sandbox/pagerduty/fake-pagerduty.js';
 
 const TOKEN = 'pd-REST-token-for-events-test';
@@ -83,13 +80,13 @@ describe('triggerAlert', () => {
     expect(JSON.stringify(req)).not.toContain(TOKEN);
   });
 
-  it('shortens a summary past PagerDuty\'s 1024 characters instead of losing the alert', async () => {
+  it("shortens a summary past PagerDuty's 1024 characters instead of losing the alert", async () => {
     await service().triggerAlert(alert({ summary: 'x'.repeat(3000) }), AbortSignal.timeout(5000));
     expect(fake.alerts[0]?.summary).toHaveLength(1024);
     expect(fake.alerts[0]?.summary?.endsWith('…')).toBe(true);
   });
 
-  it('surfaces PagerDuty\'s validation errors without the routing key, and does not retry a 400', async () => {
+  it("surfaces PagerDuty's validation errors without the routing key, and does not retry a 400", async () => {
     const badKey = 'not-an-integration-key';
     const error = await failure(service().triggerAlert(alert({ routingKey: badKey }), AbortSignal.timeout(5000)));
     expect(error).toMatchObject({ kind: 'http', status: 400 });

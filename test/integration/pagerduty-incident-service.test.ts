@@ -1,10 +1,7 @@
 // PagerDutyIncidentService (pdjs underneath) over real HTTP against the fake PagerDuty.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PagerDutyError } from '../../src/adapters/pagerduty/pagerduty-error.js';
-import {
-  PagerDutyIncidentService,
-  type PagerDutyIncidentServiceOptions,
-} from '../../src/adapters/pagerduty/pagerduty-incident-service.js';
+import { PagerDutyIncidentService, type PagerDutyIncidentServiceOptions } from '../../src/adapters/pagerduty/pagerduty-incident-service.js';
 import { type FakePagerDuty, startFakePagerDuty } from '../../sandbox/pagerduty/fake-pagerduty.js';
 
 const TOKEN = 'u+pd-REST-token-7f3a9c';
@@ -39,7 +36,13 @@ function expectNoToken(error: Error): void {
 
 beforeEach(async () => {
   fake = await startFakePagerDuty({ token: TOKEN, from: FROM, now: () => NOW });
-  fake.addIncident({ id: 'PINC001', title: 'checkout 5xx after v1.2.1', serviceId: 'PABC123', status: 'triggered', createdAt: '2026-11-20T10:31:00Z' });
+  fake.addIncident({
+    id: 'PINC001',
+    title: 'checkout 5xx after v1.2.1',
+    serviceId: 'PABC123',
+    status: 'triggered',
+    createdAt: '2026-11-20T10:31:00Z',
+  });
 });
 
 afterEach(async () => {
@@ -67,7 +70,7 @@ describe('addNote', () => {
     expect(error).toMatchObject({ kind: 'http', status: 404 });
   });
 
-  it('surfaces PagerDuty\'s answer when no From is configured, and no note is written', async () => {
+  it("surfaces PagerDuty's answer when no From is configured, and no note is written", async () => {
     const error = await failure(service({ from: undefined }).addNote('PINC001', 'hello', signal()));
     expect(error).toMatchObject({ kind: 'http', status: 400, code: 2016 });
     expect(error.message).toBe(
@@ -179,7 +182,7 @@ describe('failures', () => {
     expect(fake.notes).toHaveLength(1);
   });
 
-  it('surfaces a proxy\'s non-JSON error page (pdjs rejects with the Response, not an Error)', async () => {
+  it("surfaces a proxy's non-JSON error page (pdjs rejects with the Response, not an Error)", async () => {
     fake.failNext(LOG, 502, 1, { rawBody: '<html><body>Bad Gateway</body></html>' });
     const error = await failure(service().timeline('PINC001', signal()));
     expect(error).toMatchObject({ kind: 'http', status: 502 });
@@ -202,7 +205,7 @@ describe('failures', () => {
     expect(fake.requestsTo('GET', LOG).map((r) => r.status)).toEqual([429, 429, 200]);
   });
 
-  it('gives up after pdjs\'s three 429 retries with a clear error', async () => {
+  it("gives up after pdjs's three 429 retries with a clear error", async () => {
     fake.failNext(LOG, 429, 10);
     const error = await failure(service({ rateLimitRetryMs: 10 }).timeline('PINC001', signal()));
     expect(error).toMatchObject({ kind: 'http', status: 429, code: 2020 });
@@ -222,7 +225,7 @@ describe('failures', () => {
 });
 
 describe('cancellation', () => {
-  it('aborts an unanswered request when the caller\'s signal fires, and closes the connection', async () => {
+  it("aborts an unanswered request when the caller's signal fires, and closes the connection", async () => {
     fake.stallNext(NOTES);
     const controller = new AbortController();
     const pending = service().addNote('PINC001', 'x', controller.signal);

@@ -118,15 +118,17 @@ describe('PagerDuty webhook round trip', () => {
     await sendWebhook({ url, secret: SECRET, body, webhookId: 'wh-1' });
     await sendWebhook({ url, secret: SECRET, body, webhookId: 'wh-1' });
     expect(received.map((r) => r.headers['x-webhook-id'])).toEqual(['wh-1', 'wh-1']);
-    expect(received.map((r) => r.parsed?.kind === 'incident' && r.parsed.id)).toEqual([
-      '01HZX9K4TRIGGERED0000000001',
-      '01HZX9K4TRIGGERED0000000001',
-    ]);
+    expect(received.map((r) => r.parsed?.kind === 'incident' && r.parsed.id)).toEqual(['01HZX9K4TRIGGERED0000000001', '01HZX9K4TRIGGERED0000000001']);
   });
 
   it('delivers acknowledged and resolved events with a person as the agent', async () => {
     for (const type of ['incident.acknowledged', 'incident.resolved'] as const) {
-      const body = buildIncidentWebhook({ eventId: `evt-${type}`, type, incident: { id: 'PINC001', title: 't', serviceId: 'PABC123' }, occurredAt: '2026-11-20T10:35:00Z' });
+      const body = buildIncidentWebhook({
+        eventId: `evt-${type}`,
+        type,
+        incident: { id: 'PINC001', title: 't', serviceId: 'PABC123' },
+        occurredAt: '2026-11-20T10:35:00Z',
+      });
       expect(body.event.agent).toMatchObject({ type: 'user_reference' });
       expect((await sendWebhook({ url, secret: SECRET, body })).status).toBe(202);
     }

@@ -40,7 +40,7 @@ async function client(): Promise<pg.Client> {
 const LATEST = SCHEMA_MIGRATIONS.at(-1)?.version;
 
 describe('migrations', () => {
-  it('mirror SQLite\'s, version for version and name for name', () => {
+  it("mirror SQLite's, version for version and name for name", () => {
     expect(POSTGRES_MIGRATIONS.map((m) => [m.version, m.name])).toEqual(SCHEMA_MIGRATIONS.map((m) => [m.version, m.name]));
   });
 
@@ -60,15 +60,21 @@ describe('migrations', () => {
     const password = decodeURIComponent(new URL(database.url).password);
     const error = await PostgresStore.open(database.url).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SchemaTooNewError);
-    expect(String((error as Error).message)).toContain(`${describeDatabase(database.url)} has schema version 99, but this build of smartspec-rollback supports versions up to ${LATEST}`);
+    expect(String((error as Error).message)).toContain(
+      `${describeDatabase(database.url)} has schema version 99, but this build of smartspec-rollback supports versions up to ${LATEST}`,
+    );
     expect(String((error as Error).message)).not.toContain(password);
   });
 
   it('roll back together when one fails, leaving the previous version', async () => {
     const c = await client();
     const broken = { version: 2, name: '002-broken', sql: 'CREATE TABLE extra (a text); SELECT nonsense FROM nowhere;' };
-    await expect(migrate(c, 'the test database', [POSTGRES_MIGRATIONS[0]!, broken])).rejects.toThrow(/Migration 002-broken failed on the test database: relation "nowhere" does not exist/);
-    const tables = await c.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN ('runs', 'extra', 'schema_migrations')`);
+    await expect(migrate(c, 'the test database', [POSTGRES_MIGRATIONS[0]!, broken])).rejects.toThrow(
+      /Migration 002-broken failed on the test database: relation "nowhere" does not exist/,
+    );
+    const tables = await c.query(
+      `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN ('runs', 'extra', 'schema_migrations')`,
+    );
     expect(tables.rows).toEqual([{ n: 0 }]);
   });
 });
@@ -118,7 +124,9 @@ describe('connections', () => {
   it('takes TLS settings from the URL: sslmode=verify-full refuses a server without TLS', async () => {
     const url = new URL(database.url);
     url.searchParams.set('sslmode', 'verify-full');
-    await expect(PostgresStore.open(url.toString())).rejects.toThrow(/Cannot connect to PostgreSQL database smartspec_test_\w+ on 127\.0\.0\.1:\d+: The server does not support SSL connections/);
+    await expect(PostgresStore.open(url.toString())).rejects.toThrow(
+      /Cannot connect to PostgreSQL database smartspec_test_\w+ on 127\.0\.0\.1:\d+: The server does not support SSL connections/,
+    );
   });
 
   it('says which database it could not reach, without the password', async () => {

@@ -4,10 +4,22 @@ import type { PrometheusCheckSpec } from '../../src/core/service.js';
 import { startFakePrometheus, type FakePrometheus } from '../../sandbox/prometheus/fake-prometheus.js';
 
 let prom: FakePrometheus;
-beforeAll(async () => { prom = await startFakePrometheus(); });
-afterAll(async () => { await prom.close(); });
+beforeAll(async () => {
+  prom = await startFakePrometheus();
+});
+afterAll(async () => {
+  await prom.close();
+});
 
-const spec = (over: Partial<PrometheusCheckSpec>): PrometheusCheckSpec => ({ name: 'error rate', url: prom.url, query: 'q', max: 0.05, samples: 3, intervalSeconds: 0.05, ...over });
+const spec = (over: Partial<PrometheusCheckSpec>): PrometheusCheckSpec => ({
+  name: 'error rate',
+  url: prom.url,
+  query: 'q',
+  max: 0.05,
+  samples: 3,
+  intervalSeconds: 0.05,
+  ...over,
+});
 const signal = () => AbortSignal.timeout(5_000);
 
 describe('Prometheus verification checks', () => {

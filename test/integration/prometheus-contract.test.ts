@@ -39,7 +39,8 @@ const signal = () => AbortSignal.timeout(10_000);
 
 function spec(url: string): DetectionSpec {
   return {
-    url, versionLabel: 'version',
+    url,
+    versionLabel: 'version',
     queries: [
       { name: 'error rate', kind: 'error_rate', query: BY_VERSION, max: 0.001, severity: 'critical' },
       { name: 'p99 latency', kind: 'latency', query: LATENCY, max: 0.5, severity: 'high', unit: 's' },
@@ -80,18 +81,30 @@ function queryContract(peer: () => Peer): void {
     const broken = await querier.instant(peer().url, 'sum(rate(x[5m])', new Date(), signal());
     expect('error' in broken && broken.error).toMatch(/^Prometheus refused the query: .*parse error/);
     const failed = makeDeployment({ version: 'v1.2.1' });
-    const report = await measureDetection(querier, {
-      spec: { url: peer().url, queries: [{ name: 'saturation', kind: 'saturation', query: MISSING, max: 0.8, severity: 'high' }] },
-      failed, target: makeDeployment({ version: 'v1.2.0' }), now: new Date(),
-    }, signal());
+    const report = await measureDetection(
+      querier,
+      {
+        spec: { url: peer().url, queries: [{ name: 'saturation', kind: 'saturation', query: MISSING, max: 0.8, severity: 'high' }] },
+        failed,
+        target: makeDeployment({ version: 'v1.2.0' }),
+        now: new Date(),
+      },
+      signal(),
+    );
     expect(report.measurements[0]).toMatchObject({ status: 'unknown', now: { error: 'no data: the query returned no series' } });
     expect(report.decision).toMatchObject({ severity: 'HIGH', response: 'prompt' });
   });
 
   it('the verification check passes on the target version and fails on the failed one', async () => {
-    const pass = await runPrometheusCheck({ name: 'target errors', url: peer().url, query: TARGET_ERRORS, max: 0.01, samples: 2, intervalSeconds: 0.05 }, signal());
+    const pass = await runPrometheusCheck(
+      { name: 'target errors', url: peer().url, query: TARGET_ERRORS, max: 0.01, samples: 2, intervalSeconds: 0.05 },
+      signal(),
+    );
     expect(pass).toMatchObject({ phase: 'passed', measured: '0.0002 (worst of 2 sample(s))' });
-    const fail = await runPrometheusCheck({ name: 'all errors', url: peer().url, query: BY_VERSION, max: 0.01, samples: 2, intervalSeconds: 0.05 }, signal());
+    const fail = await runPrometheusCheck(
+      { name: 'all errors', url: peer().url, query: BY_VERSION, max: 0.01, samples: 2, intervalSeconds: 0.05 },
+      signal(),
+    );
     expect(fail).toMatchObject({ phase: 'failed', measured: '0.124 (worst of 1 sample(s))' });
   });
 }
@@ -103,7 +116,14 @@ describe('Prometheus emulator (sandbox/prometheus)', () => {
     const fake = await startFakePrometheus();
     peer.url = fake.url;
     const since = { since: peer.since };
-    fake.setSeries(BY_VERSION, [{ labels: { version: 'v1.2.1' }, value: 0.124 }, { labels: { version: 'v1.2.0' }, value: 0.0002 }], since);
+    fake.setSeries(
+      BY_VERSION,
+      [
+        { labels: { version: 'v1.2.1' }, value: 0.124 },
+        { labels: { version: 'v1.2.0' }, value: 0.0002 },
+      ],
+      since,
+    );
     fake.setSeries(LATENCY, [{ labels: { version: 'v1.2.1' }, value: 0.09 }], since);
     fake.setSeries(TARGET_ERRORS, [{ labels: {}, value: 0.0002 }], since);
     fake.setSeries(MISSING, []);
@@ -119,24 +139,37 @@ describeWithTool({ command: 'prometheus', debianPackage: 'prometheus' }, 'real P
   let stop: () => Promise<void> = async () => undefined;
   beforeAll(async () => {
     target = createServer((req, res) => {
-      res.writeHead(req.url === '/metrics' ? 200 : 404, { 'content-type': 'text/plain; version=0.0.4' }).end(req.url === '/metrics' ? EXPOSITION : '');
+      res
+        .writeHead(req.url === '/metrics' ? 200 : 404, { 'content-type': 'text/plain; version=0.0.4' })
+        .end(req.url === '/metrics' ? EXPOSITION : '');
     });
     await new Promise<void>((resolve) => target!.listen(0, '127.0.0.1', resolve));
     const targetAddress = `127.0.0.1:${(target.address() as AddressInfo).port}`;
     peer.since = new Date();
     const real = await startRealPeer({
       binary,
-      files: { 'prometheus.yml': `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: test\n    static_configs:\n      - targets: ['${targetAddress}']\n` },
-      args: (dir, port) => [`--config.file=${dir}/prometheus.yml`, `--storage.tsdb.path=${dir}/data`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+      files: {
+        'prometheus.yml': `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: test\n    static_configs:\n      - targets: ['${targetAddress}']\n`,
+      },
+      args: (dir, port) => [
+        `--config.file=${dir}/prometheus.yml`,
+        `--storage.tsdb.path=${dir}/data`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--log.level=warn',
+      ],
       readyPath: '/-/ready',
     });
     peer.url = real.url;
     stop = real.stop;
     // Ready is not scraped: wait for the first scrape to land (the positive signal), bounded.
-    await eventually(async () => {
-      const answer = await querier.instant(peer.url, BY_VERSION, new Date(), signal());
-      return 'series' in answer && answer.series.length === 2;
-    }, 20_000, 'the first scrape of the test target');
+    await eventually(
+      async () => {
+        const answer = await querier.instant(peer.url, BY_VERSION, new Date(), signal());
+        return 'series' in answer && answer.series.length === 2;
+      },
+      20_000,
+      'the first scrape of the test target',
+    );
   }, 60_000);
   afterAll(async () => {
     await stop();

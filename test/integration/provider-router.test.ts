@@ -22,12 +22,30 @@ const signal = new AbortController().signal;
 function recordingProvider(kind: string, calls: string[]): DeployProvider {
   const at = '2026-11-20T10:00:00.000Z';
   return {
-    currentState: async () => { calls.push(`${kind}.currentState`); return { components: [] }; },
-    execute: async (_run, step) => { calls.push(`${kind}.execute`); return { index: step.index, status: 'done', startedAt: at, detail: kind }; },
-    dryRun: async (_run, step) => { calls.push(`${kind}.dryRun`); return { index: step.index, status: 'done', startedAt: at, detail: kind }; },
-    discoverHistory: async () => { calls.push(`${kind}.discoverHistory`); return []; },
-    verify: async () => { calls.push(`${kind}.verify`); return { phase: 'Succeeded', checks: [], startedAt: at, finishedAt: at }; },
-    evidence: async (_run, _service, failedImages) => { calls.push(`${kind}.evidence`); return { failedImages, pods: [], warnings: [], logs: [] }; },
+    currentState: async () => {
+      calls.push(`${kind}.currentState`);
+      return { components: [] };
+    },
+    execute: async (_run, step) => {
+      calls.push(`${kind}.execute`);
+      return { index: step.index, status: 'done', startedAt: at, detail: kind };
+    },
+    dryRun: async (_run, step) => {
+      calls.push(`${kind}.dryRun`);
+      return { index: step.index, status: 'done', startedAt: at, detail: kind };
+    },
+    discoverHistory: async () => {
+      calls.push(`${kind}.discoverHistory`);
+      return [];
+    },
+    verify: async () => {
+      calls.push(`${kind}.verify`);
+      return { phase: 'Succeeded', checks: [], startedAt: at, finishedAt: at };
+    },
+    evidence: async (_run, _service, failedImages) => {
+      calls.push(`${kind}.evidence`);
+      return { failedImages, pods: [], warnings: [], logs: [] };
+    },
   };
 }
 
@@ -40,7 +58,11 @@ const services: Record<'kubernetes' | 'helm' | 'command', Service> = {
 describe('ProviderRouter', () => {
   it.each(['kubernetes', 'helm', 'command'] as const)('sends every call for a %s service to the %s provider', async (kind) => {
     const calls: string[] = [];
-    const router = new ProviderRouter({ kubernetes: recordingProvider('kubernetes', calls), helm: recordingProvider('helm', calls), command: recordingProvider('command', calls) });
+    const router = new ProviderRouter({
+      kubernetes: recordingProvider('kubernetes', calls),
+      helm: recordingProvider('helm', calls),
+      command: recordingProvider('command', calls),
+    });
     const service = services[kind];
     const run = makeRun();
     const step = makeStep();
@@ -61,7 +83,27 @@ describe('ProviderRouter', () => {
     try {
       const statePath = join(dir, 'state.json');
       const logPath = join(dir, 'helm.log');
-      writeFileSync(statePath, JSON.stringify({ releases: [{ name: 'checkout', namespace: 'shop', revisions: [{ revision: 1, updated: '2026-11-20T09:00:00Z', status: 'deployed', chart: 'checkout-1.4.2', app_version: '1.4.2', description: 'Install complete' }] }] }));
+      writeFileSync(
+        statePath,
+        JSON.stringify({
+          releases: [
+            {
+              name: 'checkout',
+              namespace: 'shop',
+              revisions: [
+                {
+                  revision: 1,
+                  updated: '2026-11-20T09:00:00Z',
+                  status: 'deployed',
+                  chart: 'checkout-1.4.2',
+                  app_version: '1.4.2',
+                  description: 'Install complete',
+                },
+              ],
+            },
+          ],
+        }),
+      );
       const calls: string[] = [];
       const router = new ProviderRouter({
         kubernetes: recordingProvider('kubernetes', calls),
@@ -69,7 +111,14 @@ describe('ProviderRouter', () => {
         command: new CommandProvider({ clock }),
       });
       const commandService = makeService({ target: { kind: 'command', rollback: [join(BIN, 'echo-argv'), '{version}'], timeoutSeconds: 30 } });
-      const step: Step = { index: 1, component: 'checkout', description: 'script', expectedSeconds: 30, kind: 'command', argv: [join(BIN, 'echo-argv'), '{version}'] };
+      const step: Step = {
+        index: 1,
+        component: 'checkout',
+        description: 'script',
+        expectedSeconds: 30,
+        kind: 'command',
+        argv: [join(BIN, 'echo-argv'), '{version}'],
+      };
 
       const helmState = await router.currentState(services.helm, signal);
       const commandResult = await router.execute(makeRun({ plan: { toVersion: 'v1.2.0', steps: [step] } }), step, commandService, signal);

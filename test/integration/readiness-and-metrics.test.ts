@@ -35,7 +35,8 @@ import { makeService } from '../support/services.js';
 const BOT_TOKEN = 'xoxb-readiness-test-token';
 const SIGNING_SECRET = 'readiness-signing-secret-0123456789';
 const CHANNEL = 'C0INCIDENTS';
-const CATALOG = parseCatalog(`
+const CATALOG = parseCatalog(
+  `
 services:
   checkout:
     kubernetes: { context: prod, namespace: shop, deployments: [checkout-api] }
@@ -46,7 +47,9 @@ services:
   billing:
     kubernetes: { namespace: billing, deployments: [billing-api] }
     approvals: { approvers: [U0APPROVE] }
-`, 'smartspec.yml');
+`,
+  'smartspec.yml',
+);
 
 let slack: FakeSlack;
 let prod: KubernetesEmulator;
@@ -58,7 +61,15 @@ let url: string;
 let slackNow = 0;
 const metrics = new Metrics();
 const logLines: Array<Record<string, unknown>> = [];
-const logger = createLogger('debug', new Writable({ write(chunk, _e, done) { for (const l of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(l) as Record<string, unknown>); done(); } }));
+const logger = createLogger(
+  'debug',
+  new Writable({
+    write(chunk, _e, done) {
+      for (const l of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(l) as Record<string, unknown>);
+      done();
+    },
+  }),
+);
 const at = (seconds: number) => new Date(Date.parse(T0) + seconds * 1000).toISOString();
 
 function mergedKubeConfig(): KubeConfig {
@@ -68,7 +79,12 @@ function mergedKubeConfig(): KubeConfig {
     return kc;
   });
   const merged = new KubeConfig();
-  merged.loadFromOptions({ clusters: parts.flatMap((p) => p.clusters), users: parts.flatMap((p) => p.users), contexts: parts.flatMap((p) => p.contexts), currentContext: 'prod' });
+  merged.loadFromOptions({
+    clusters: parts.flatMap((p) => p.clusters),
+    users: parts.flatMap((p) => p.users),
+    contexts: parts.flatMap((p) => p.contexts),
+    currentContext: 'prod',
+  });
   return merged;
 }
 
@@ -76,7 +92,13 @@ async function get(path: string): Promise<{ status: number; type: string; text: 
   const started = performance.now();
   const res = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(10_000) });
   const text = await res.text();
-  return { status: res.status, type: res.headers.get('content-type') ?? '', text, json: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined, ms: performance.now() - started };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    text,
+    json: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined,
+    ms: performance.now() - started,
+  };
 }
 
 /** One sample of the exposition: `name{labels} value`. */
@@ -86,7 +108,12 @@ function sample(text: string, name: string, labels = ''): number | undefined {
 }
 
 beforeAll(async () => {
-  slack = await startFakeSlack({ botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, users: [{ id: 'U0REQUEST', name: 'alice' }], channels: [{ id: CHANNEL, name: 'incidents' }] });
+  slack = await startFakeSlack({
+    botToken: BOT_TOKEN,
+    signingSecret: SIGNING_SECRET,
+    users: [{ id: 'U0REQUEST', name: 'alice' }],
+    channels: [{ id: CHANNEL, name: 'incidents' }],
+  });
   [prod, staging] = await Promise.all([startKubernetesEmulator({ tickMs: 10 }), startKubernetesEmulator({ tickMs: 10 })]);
   dir = mkdtempSync(join(tmpdir(), 'smartspec-readiness-'));
   store = SqliteStore.open(join(dir, 'smartspec.db'));
@@ -95,11 +122,14 @@ beforeAll(async () => {
     signingSecret: SIGNING_SECRET,
     customRoutes: correlateRoutes([
       ...healthRoutes(),
-      ...readinessRoutes([
-        databaseCheck(instrumentStore(store, metrics)),
-        slackAuthCheck({ auth: { test: () => app.client.auth.test() } }, { now: () => slackNow }),
-        ...clusterChecks(kubeClients, catalogContexts(CATALOG, kubeClients)),
-      ], { timeoutMs: 1_000 }),
+      ...readinessRoutes(
+        [
+          databaseCheck(instrumentStore(store, metrics)),
+          slackAuthCheck({ auth: { test: () => app.client.auth.test() } }, { now: () => slackNow }),
+          ...clusterChecks(kubeClients, catalogContexts(CATALOG, kubeClients)),
+        ],
+        { timeoutMs: 1_000 },
+      ),
       ...metricsRoutes(metrics),
     ]),
   });
@@ -158,7 +188,12 @@ describe('GET /readyz', () => {
     const res = await get('/readyz');
     expect(res.status).toBe(503);
     expect(res.json.status).toBe('not_ready');
-    expect(res.json.checks.find((c: any) => !c.ok)).toEqual({ name: 'slack', ok: false, ms: expect.any(Number), error: 'auth.test failed: invalid_auth' });
+    expect(res.json.checks.find((c: any) => !c.ok)).toEqual({
+      name: 'slack',
+      ok: false,
+      ms: expect.any(Number),
+      error: 'auth.test failed: invalid_auth',
+    });
     expect(res.json.checks.filter((c: any) => !c.ok)).toHaveLength(1);
     expect((await get('/readyz')).status).toBe(200);
   });
@@ -167,7 +202,9 @@ describe('GET /readyz', () => {
     const fault = staging.injectFault({ pathPattern: /^\/version/, status: 503, times: 1 });
     const res = await get('/readyz');
     expect(res.status).toBe(503);
-    expect(res.json.checks.filter((c: any) => !c.ok)).toEqual([{ name: 'cluster:staging', ok: false, ms: expect.any(Number), error: 'the API server answered HTTP 503' }]);
+    expect(res.json.checks.filter((c: any) => !c.ok)).toEqual([
+      { name: 'cluster:staging', ok: false, ms: expect.any(Number), error: 'the API server answered HTTP 503' },
+    ]);
     expect(fault.remaining).toBe(0);
   });
 
@@ -193,7 +230,16 @@ describe('GET /metrics', () => {
     const res = await get('/metrics');
     expect(res.status).toBe(200);
     expect(res.type).toMatch(/^text\/plain; version=0\.0\.4/);
-    for (const name of ['smartspec_commands_total', 'smartspec_runs_total', 'smartspec_approval_wait_seconds', 'smartspec_rollback_duration_seconds', 'smartspec_verification_duration_seconds', 'smartspec_dependency_errors_total', 'process_cpu_user_seconds_total', 'nodejs_eventloop_lag_seconds']) {
+    for (const name of [
+      'smartspec_commands_total',
+      'smartspec_runs_total',
+      'smartspec_approval_wait_seconds',
+      'smartspec_rollback_duration_seconds',
+      'smartspec_verification_duration_seconds',
+      'smartspec_dependency_errors_total',
+      'process_cpu_user_seconds_total',
+      'nodejs_eventloop_lag_seconds',
+    ]) {
       expect(res.text).toContain(`# TYPE ${name} `);
     }
     expect(sample(res.text, 'smartspec_runs_total', 'outcome="failed"')).toBe(0);
@@ -234,7 +280,11 @@ describe('GET /metrics', () => {
     slack.failNext('chat.postMessage', 'channel_not_found');
     await expect(chat.postPlan(makeRun({ channel: 'C0NOWHERE' }))).rejects.toThrow(/channel_not_found/);
 
-    const provider = instrumentProvider(new KubernetesProvider(new KubeClients(mergedKubeConfig()), { now: () => new Date() }), metrics, 'kubernetes');
+    const provider = instrumentProvider(
+      new KubernetesProvider(new KubeClients(mergedKubeConfig()), { now: () => new Date() }),
+      metrics,
+      'kubernetes',
+    );
     // A Helm failure (here: no helm executable) counts as helm, never as kubernetes.
     const helm = instrumentProvider(new HelmProvider({ clock: { now: () => new Date() }, helmBinary: '/nonexistent/helm' }), metrics, 'helm');
     const release = makeService({ name: 'payments', target: { kind: 'helm', release: 'payments', namespace: 'pay', timeoutSeconds: 30 } });
@@ -243,11 +293,16 @@ describe('GET /metrics', () => {
     await expect(provider.currentState(CATALOG.services.get('checkout')!, AbortSignal.timeout(5_000))).rejects.toThrow();
 
     const pagerDutyDown = new Error('PagerDuty answered 503');
-    const incidents = instrumentIncidents<IncidentService>({
-      addNote: async () => { throw pagerDutyDown; },
-      timeline: async () => [],
-      triggerAlert: async () => undefined,
-    }, metrics);
+    const incidents = instrumentIncidents<IncidentService>(
+      {
+        addNote: async () => {
+          throw pagerDutyDown;
+        },
+        timeline: async () => [],
+        triggerAlert: async () => undefined,
+      },
+      metrics,
+    );
     await expect(incidents.addNote('PINC1', 'note', AbortSignal.timeout(1_000))).rejects.toBe(pagerDutyDown);
     await incidents.timeline('PINC1', AbortSignal.timeout(1_000));
 
@@ -261,7 +316,7 @@ describe('GET /metrics', () => {
 });
 
 describe('Bolt middlewares', () => {
-  it('count commands by kind and outcome, and put a request id on the listener\'s log lines', async () => {
+  it("count commands by kind and outcome, and put a request id on the listener's log lines", async () => {
     await slack.sendSlashCommand({ command: '/smartspec_rollback', text: 'status', userId: 'U0REQUEST', channelId: CHANNEL });
     await slack.sendSlashCommand({ command: '/smartspec_rollback', text: '--no-such-flag', userId: 'U0REQUEST', channelId: CHANNEL });
     const text = (await get('/metrics')).text;
@@ -277,10 +332,18 @@ describe('Bolt middlewares', () => {
     const posted = await app.client.chat.postMessage({
       channel: CHANNEL,
       text: 'plan',
-      blocks: [{ type: 'actions', elements: [{ type: 'button', action_id: 'rollback_approve', text: { type: 'plain_text', text: 'Approve' }, value: 'rb-clicked1' }] }],
+      blocks: [
+        {
+          type: 'actions',
+          elements: [{ type: 'button', action_id: 'rollback_approve', text: { type: 'plain_text', text: 'Approve' }, value: 'rb-clicked1' }],
+        },
+      ],
     });
     await slack.clickButton({ userId: 'U0REQUEST', channelId: CHANNEL, messageTs: posted.ts!, actionId: 'rollback_approve' });
-    expect(logLines.find((l) => l['msg'] === 'approve listener ran')).toMatchObject({ runId: 'rb-clicked1', requestId: expect.stringMatching(/^req-/) });
+    expect(logLines.find((l) => l['msg'] === 'approve listener ran')).toMatchObject({
+      runId: 'rb-clicked1',
+      requestId: expect.stringMatching(/^req-/),
+    });
     expect(sample((await get('/metrics')).text, 'smartspec_commands_total', 'kind="approve",outcome="ok"')).toBe(1);
   });
 });
@@ -290,6 +353,8 @@ describe('GET /readyz with the database closed', () => {
     await store.close();
     const res = await get('/readyz');
     expect(res.status).toBe(503);
-    expect(res.json.checks.filter((c: any) => !c.ok)).toEqual([{ name: 'database', ok: false, ms: expect.any(Number), error: expect.stringMatching(/not open/) }]);
+    expect(res.json.checks.filter((c: any) => !c.ok)).toEqual([
+      { name: 'database', ok: false, ms: expect.any(Number), error: expect.stringMatching(/not open/) },
+    ]);
   });
 });

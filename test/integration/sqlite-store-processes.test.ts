@@ -54,12 +54,16 @@ function startWorker(script: string, file: string, name: string): Worker {
   let out = '';
   let err = '';
   let markReady: () => void = () => undefined;
-  const ready = new Promise<void>((done) => { markReady = done; });
+  const ready = new Promise<void>((done) => {
+    markReady = done;
+  });
   child.stdout.on('data', (chunk: Buffer) => {
     out += chunk.toString();
     if (out.startsWith('ready\n')) markReady();
   });
-  child.stderr.on('data', (chunk: Buffer) => { err += chunk.toString(); });
+  child.stderr.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+  });
   const won = new Promise<string[]>((done, fail) => {
     child.on('close', (code) => {
       if (code !== 0) return fail(new Error(`worker ${name} exited ${code}: ${err}`));
@@ -77,7 +81,8 @@ it('lets exactly one of several processes win each transition', async () => {
   const store = SqliteStore.open(file);
   try {
     // One service each: the store allows one active run per service.
-    for (let i = 0; i < RUNS; i++) await store.createRun(makeRun({ id: `run-${i}`, plan: { service: `svc-${i}` } }), makeEvent({ runId: `run-${i}` }));
+    for (let i = 0; i < RUNS; i++)
+      await store.createRun(makeRun({ id: `run-${i}`, plan: { service: `svc-${i}` } }), makeEvent({ runId: `run-${i}` }));
 
     const workers = Array.from({ length: WORKERS }, (_, i) => startWorker(script, file, `worker-${i}`));
     await Promise.all(workers.map((w) => w.ready));

@@ -71,7 +71,9 @@ describe('opening', () => {
     open();
     raw().pragma('user_version = 99');
     expect(() => SqliteStore.open(file)).toThrow(SchemaTooNewError);
-    expect(() => SqliteStore.open(file)).toThrow(`Database ${file} has schema version 99, but this build of smartspec-rollback supports versions up to ${LATEST}`);
+    expect(() => SqliteStore.open(file)).toThrow(
+      `Database ${file} has schema version 99, but this build of smartspec-rollback supports versions up to ${LATEST}`,
+    );
   });
 
   it('gives up on a write lock after busyTimeoutMs instead of hanging', async () => {

@@ -15,9 +15,24 @@ import { deploymentRecords, failedDeploymentId, realWritesTo, seedServices, serv
 import { startProcessWorld, type ProcessWorld } from '../support/process-world.js';
 import { harnessSecrets, logTexts, scanForSecrets, slackTexts } from '../support/secret-scan.js';
 import { fillWal, freeWal, holdWriteLock } from '../support/sqlite-pressure.js';
-import { clickDecision, ephemeralTextsFor, plansFor, runIdOf, sendCommand, waitForPlanFor, waitForPlanState, waitForThreadText } from '../support/slack-flow.js';
+import {
+  clickDecision,
+  ephemeralTextsFor,
+  plansFor,
+  runIdOf,
+  sendCommand,
+  waitForPlanFor,
+  waitForPlanState,
+  waitForThreadText,
+} from '../support/slack-flow.js';
 
-const service = (name: string, namespace: string): ServiceFixture => ({ name, namespace, components: [`${namespace}-api`], versions: ['v1.0.0', 'v1.1.0'], replicas: 2 });
+const service = (name: string, namespace: string): ServiceFixture => ({
+  name,
+  namespace,
+  components: [`${namespace}-api`],
+  versions: ['v1.0.0', 'v1.1.0'],
+  replicas: 2,
+});
 const LOCKED = service('db-locked', 'dl');
 const FULL_NEW = service('db-full-new', 'dn');
 const FULL_WAITING = service('db-full-waiting', 'dw');
@@ -49,10 +64,21 @@ afterAll(async () => {
 
 /** The error id the person was given, and what the log says about it. */
 async function toldNothingExecuted(userId: string, since: number): Promise<{ errorId: string; logged: string }> {
-  const text = await world.slack.waitFor(() => ephemeralTextsFor(world.slack, userId).slice(since).find((t) => /error id `/.test(t)), 15_000, 'the error answer');
+  const text = await world.slack.waitFor(
+    () =>
+      ephemeralTextsFor(world.slack, userId)
+        .slice(since)
+        .find((t) => /error id `/.test(t)),
+    15_000,
+    'the error answer',
+  );
   expect(text).toMatch(/Nothing was executed/);
   const errorId = /error id `([^`]+)`/.exec(text)![1]!;
-  const logged = await eventually(async () => world.allLines().find((l) => l.includes(errorId) && l.includes('"level":50')), 5_000, 'the logged cause');
+  const logged = await eventually(
+    async () => world.allLines().find((l) => l.includes(errorId) && l.includes('"level":50')),
+    5_000,
+    'the logged cause',
+  );
   return { errorId, logged };
 }
 
@@ -68,7 +94,11 @@ describe('the database write-locked by another process', () => {
       // Meanwhile someone asks for help, again and again, until the command has given up.
       const told = toldNothingExecuted(USERS.requester, since);
       let settled = false;
-      void told.finally(() => { settled = true; }).catch(() => undefined);
+      void told
+        .finally(() => {
+          settled = true;
+        })
+        .catch(() => undefined);
       while (!settled) helpAcks.push((await sendCommand(world.slack, 'help')).elapsedMs);
       const { logged } = await told;
       expect(logged).toMatch(/SQLITE_BUSY|database is locked/);
@@ -103,16 +133,22 @@ describe('the disk full (the bot under a file-size limit, its log grown past it)
     running = await waitForPlanFor(world.slack, failedDeploymentId(FULL_RUNNING));
     await eventually(async () => peekRun(world.databasePath, runIdOf(running))?.messageTs, 5_000, 'the plan message recorded');
     // The disk fills the moment the rollout starts: the step's result can no longer be recorded.
-    const filled = new Promise<void>((resolve) => world.k8s.onChange((c) => {
-      if (c.resource === 'deployments' && c.object.metadata.name === FULL_RUNNING.components[0] && (c.object.metadata.generation ?? 0) > 2) {
-        fillWal(world.databasePath, FILE_LIMIT + 64 * 1024);
-        resolve();
-      }
-    }));
+    const filled = new Promise<void>((resolve) =>
+      world.k8s.onChange((c) => {
+        if (c.resource === 'deployments' && c.object.metadata.name === FULL_RUNNING.components[0] && (c.object.metadata.generation ?? 0) > 2) {
+          fillWal(world.databasePath, FILE_LIMIT + 64 * 1024);
+          resolve();
+        }
+      }),
+    );
     await clickDecision(world.slack, running, 'rollback_approve', USERS.approver);
     await filled;
     await world.k8s.waitForRolloutComplete(FULL_RUNNING.namespace, FULL_RUNNING.components[0]!, 10_000);
-    await eventually(async () => world.allLines().some((l) => /execution crashed|execution failed unexpectedly/.test(l)), 10_000, 'the failed write noticed');
+    await eventually(
+      async () => world.allLines().some((l) => /execution crashed|execution failed unexpectedly/.test(l)),
+      10_000,
+      'the failed write noticed',
+    );
     const run = peekRun(world.databasePath, runIdOf(running))!;
     expect(run.status).toBe('executing');
     expect(run.steps).toEqual([{ index: 1, status: 'running' }]);

@@ -24,8 +24,12 @@ const NAMESPACE = 'ilv';
 const VALID_APPROVERS = [USERS.approver, USERS.second, USERS.groupMember];
 
 const services: ServiceFixture[] = Array.from({ length: RUNS }, (_, i) => ({
-  name: `ilv-${String(i).padStart(2, '0')}`, namespace: NAMESPACE, components: [`ilv-${String(i).padStart(2, '0')}-api`],
-  versions: ['v1.0.0', 'v1.1.0'], replicas: 1, highRisk: i % 2 === 0,
+  name: `ilv-${String(i).padStart(2, '0')}`,
+  namespace: NAMESPACE,
+  components: [`ilv-${String(i).padStart(2, '0')}-api`],
+  versions: ['v1.0.0', 'v1.1.0'],
+  replicas: 1,
+  highRisk: i % 2 === 0,
 }));
 
 let h: Harness;
@@ -37,12 +41,16 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The modal a Reject click opened (its view id), or undefined when the bot answered with a refusal instead. */
 async function modalOrAnswer(triggerId: string, responseUrl: string | undefined): Promise<string | undefined> {
-  const outcome = await h.slack.waitFor(() => {
-    const view = h.slack.views.find((v) => v.triggerId === triggerId);
-    if (view) return { view: view.id };
-    const answered = h.slack.responses.find((r) => r.url === responseUrl && r.posts.length > 0);
-    return answered ? { view: undefined } : undefined;
-  }, 5_000, 'the reject modal or a refusal');
+  const outcome = await h.slack.waitFor(
+    () => {
+      const view = h.slack.views.find((v) => v.triggerId === triggerId);
+      if (view) return { view: view.id };
+      const answered = h.slack.responses.find((r) => r.url === responseUrl && r.posts.length > 0);
+      return answered ? { view: undefined } : undefined;
+    },
+    5_000,
+    'the reject modal or a refusal',
+  );
   return outcome.view;
 }
 
@@ -77,7 +85,15 @@ describe(`${CLICKS} random decision clicks over ${RUNS} waiting runs (seed ${SEE
           deliveries.push(again);
           continue;
         }
-        const send = () => h.slack.clickButton({ userId: click.user, channelId: CHANNEL, messageTs: plan.ts, actionId: click.action, value: runIdOf(plan), force: true });
+        const send = () =>
+          h.slack.clickButton({
+            userId: click.user,
+            channelId: CHANNEL,
+            messageTs: plan.ts,
+            actionId: click.action,
+            value: runIdOf(plan),
+            force: true,
+          });
         const sent = await Promise.all(click.delivery === 'duplicate' ? [send(), send()] : [send()]);
         deliveries.push(...sent);
         lastDelivery.set(click.run, sent[0]!);
@@ -87,7 +103,13 @@ describe(`${CLICKS} random decision clicks over ${RUNS} waiting runs (seed ${SEE
           const modal = await modalOrAnswer(delivery.triggerId, delivery.responseUrl);
           if (!modal) continue;
           await pause(jitter.int(0, 10));
-          deliveries.push(await h.slack.submitView({ viewId: modal, userId: click.user, values: { reason: { reason_input: `random reason ${jitter.int(0, 9999)}` } } }));
+          deliveries.push(
+            await h.slack.submitView({
+              viewId: modal,
+              userId: click.user,
+              values: { reason: { reason_input: `random reason ${jitter.int(0, 9999)}` } },
+            }),
+          );
         }
       }
     };
@@ -98,13 +120,17 @@ describe(`${CLICKS} random decision clicks over ${RUNS} waiting runs (seed ${SEE
     expect(Math.max(...deliveries.map((d) => d.elapsedMs))).toBeLessThan(3_000);
 
     // Let every approved run finish before judging.
-    await eventually(async () => {
-      for (const plan of plans) {
-        const run = await h.bot.store.getRun(runIdOf(plan));
-        if (!run || ['approved', 'executing', 'verifying'].includes(run.status)) return false;
-      }
-      return true;
-    }, 40_000, 'every approved run to finish');
+    await eventually(
+      async () => {
+        for (const plan of plans) {
+          const run = await h.bot.store.getRun(runIdOf(plan));
+          if (!run || ['approved', 'executing', 'verifying'].includes(run.status)) return false;
+        }
+        return true;
+      },
+      40_000,
+      'every approved run to finish',
+    );
 
     const outcomes: Record<string, number> = {};
     for (const [i, plan] of plans.entries()) {
@@ -155,10 +181,21 @@ describe(`${CLICKS} random decision clicks over ${RUNS} waiting runs (seed ${SEE
   it('answers a redelivered Reject click without an internal error', async () => {
     let waiting: FakeSlackMessage | undefined;
     for (const plan of plans) if ((await h.bot.store.getRun(runIdOf(plan)))?.status === 'awaiting_approval') waiting ??= plan;
-    const first = await h.slack.clickButton({ userId: USERS.approver, channelId: CHANNEL, messageTs: waiting!.ts, actionId: 'rollback_reject', value: runIdOf(waiting!), force: true });
+    const first = await h.slack.clickButton({
+      userId: USERS.approver,
+      channelId: CHANNEL,
+      messageTs: waiting!.ts,
+      actionId: 'rollback_reject',
+      value: runIdOf(waiting!),
+      force: true,
+    });
     expect(await modalOrAnswer(first.triggerId, first.responseUrl)).toBeDefined();
     await h.slack.redeliver(first);
-    const answer = await h.slack.waitFor(() => h.slack.responses.find((r) => r.url === first.responseUrl)?.posts[0], 5_000, 'an answer to the redelivery');
+    const answer = await h.slack.waitFor(
+      () => h.slack.responses.find((r) => r.url === first.responseUrl)?.posts[0],
+      5_000,
+      'an answer to the redelivery',
+    );
     expect(JSON.stringify(answer.body)).not.toMatch(/Something went wrong/);
     expect(JSON.stringify(answer.body)).toMatch(/already open/);
   });

@@ -6,15 +6,27 @@ import { buildIncidentWebhook, sendWebhook, signPagerDutyWebhook } from '../../s
 import { signSlackRequest } from '../../sandbox/slack/slack-request-signer.js';
 import type { FakeSlackMessage } from '../../sandbox/slack/fake-slack-types.js';
 import {
-  API_TOKEN, CHANNEL, DEFAULT_CATALOG, PD_ROUTING_KEY, PD_WEBHOOK_SECRET, SIGNING_SECRET, USERS,
-  deploymentBody, recordStandardHistory, startHarness, type Harness,
+  API_TOKEN,
+  CHANNEL,
+  DEFAULT_CATALOG,
+  PD_ROUTING_KEY,
+  PD_WEBHOOK_SECRET,
+  SIGNING_SECRET,
+  USERS,
+  deploymentBody,
+  recordStandardHistory,
+  startHarness,
+  type Harness,
 } from '../support/bot-harness.js';
 import { waitForHandledPagerDutyEvents } from '../support/pagerduty-outcomes.js';
 import { genuineRoundTrip } from '../support/round-trip.js';
 import { harnessSecrets, logTexts, scanForSecrets, slackTexts } from '../support/secret-scan.js';
 import { plansFor, runIdOf, sendCommand, waitForPlanFor } from '../support/slack-flow.js';
 
-const CATALOG = DEFAULT_CATALOG.replace('    approvals:', `    pagerduty: { services: [PCHECKOUT1], autoRollback: true, routingKey: ${PD_ROUTING_KEY} }\n    approvals:`);
+const CATALOG = DEFAULT_CATALOG.replace(
+  '    approvals:',
+  `    pagerduty: { services: [PCHECKOUT1], autoRollback: true, routingKey: ${PD_ROUTING_KEY} }\n    approvals:`,
+);
 const now = () => Math.floor(Date.now() / 1000);
 
 let h: Harness;
@@ -58,8 +70,24 @@ async function postRaw(path: string, body: string, headers: Record<string, strin
 }
 
 describe('Slack requests not signed with our secret, or not now', () => {
-  const click = (opts: Record<string, unknown>) => h.slack.clickButton({ userId: USERS.approver, channelId: CHANNEL, messageTs: plan.ts, actionId: 'rollback_approve', value: runIdOf(plan), force: true, ...opts });
-  const command = (opts: Record<string, unknown>) => h.slack.sendSlashCommand({ command: '/smartspec_rollback', text: '--failed-deployment-id deploy-12345 --auto-approve', userId: USERS.ciBot, channelId: CHANNEL, ...opts });
+  const click = (opts: Record<string, unknown>) =>
+    h.slack.clickButton({
+      userId: USERS.approver,
+      channelId: CHANNEL,
+      messageTs: plan.ts,
+      actionId: 'rollback_approve',
+      value: runIdOf(plan),
+      force: true,
+      ...opts,
+    });
+  const command = (opts: Record<string, unknown>) =>
+    h.slack.sendSlashCommand({
+      command: '/smartspec_rollback',
+      text: '--failed-deployment-id deploy-12345 --auto-approve',
+      userId: USERS.ciBot,
+      channelId: CHANNEL,
+      ...opts,
+    });
 
   it.each([
     ['signed with another secret', { badSignature: true }],
@@ -82,7 +110,15 @@ describe('Slack requests not signed with our secret, or not now', () => {
   });
 
   it('a genuine signature over a different body (tampered in transit): 401, nothing done', async () => {
-    const genuine = new URLSearchParams({ command: '/smartspec_rollback', text: 'status', user_id: USERS.ciBot, channel_id: CHANNEL, team_id: 'T0FAKE', response_url: `${h.slack.baseUrl}/response/x`, trigger_id: 't' }).toString();
+    const genuine = new URLSearchParams({
+      command: '/smartspec_rollback',
+      text: 'status',
+      user_id: USERS.ciBot,
+      channel_id: CHANNEL,
+      team_id: 'T0FAKE',
+      response_url: `${h.slack.baseUrl}/response/x`,
+      trigger_id: 't',
+    }).toString();
     const tampered = genuine.replace('status', encodeURIComponent('--failed-deployment-id deploy-12345 --auto-approve'));
     expect(await postRaw('/slack/events', tampered, { ...signSlackRequest(SIGNING_SECRET, genuine) })).toBe(401);
     await expectNothingDone();
@@ -91,7 +127,13 @@ describe('Slack requests not signed with our secret, or not now', () => {
   it('a signature header that is not a v0 HMAC (empty, truncated, other scheme): 401', async () => {
     const body = 'command=%2Fsmartspec_rollback&text=help';
     const signed = signSlackRequest(SIGNING_SECRET, body);
-    for (const signature of ['', 'v0=', signed['x-slack-signature'].slice(0, 40), signed['x-slack-signature'].replace('v0=', 'v1='), 'v0=' + '0'.repeat(64)]) {
+    for (const signature of [
+      '',
+      'v0=',
+      signed['x-slack-signature'].slice(0, 40),
+      signed['x-slack-signature'].replace('v0=', 'v1='),
+      'v0=' + '0'.repeat(64),
+    ]) {
       expect(await postRaw('/slack/events', body, { ...signed, 'x-slack-signature': signature }), signature).toBe(401);
     }
     await expectNothingDone();
@@ -99,7 +141,13 @@ describe('Slack requests not signed with our secret, or not now', () => {
 });
 
 describe('PagerDuty webhooks', () => {
-  const incident = (eventId: string) => buildIncidentWebhook({ eventId, type: 'incident.triggered', incident: { id: 'PINC001', title: 'checkout health check failing', serviceId: 'PCHECKOUT1' }, occurredAt: '2026-11-20T11:00:00Z' });
+  const incident = (eventId: string) =>
+    buildIncidentWebhook({
+      eventId,
+      type: 'incident.triggered',
+      incident: { id: 'PINC001', title: 'checkout health check failing', serviceId: 'PCHECKOUT1' },
+      occurredAt: '2026-11-20T11:00:00Z',
+    });
   const url = () => `${h.bot.url}/pagerduty/webhook`;
 
   it.each([
@@ -114,8 +162,18 @@ describe('PagerDuty webhooks', () => {
   });
 
   it('a genuine signature over a different body: 401, nothing done', async () => {
-    const genuine = JSON.stringify(buildIncidentWebhook({ eventId: 'evt-ack', type: 'incident.acknowledged', incident: { id: 'PINC001', title: 'x', serviceId: 'PCHECKOUT1' }, occurredAt: '2026-11-20T11:00:00Z' }));
-    const status = await postRaw('/pagerduty/webhook', JSON.stringify(incident('evt-tampered')), { 'content-type': 'application/json', 'x-pagerduty-signature': signPagerDutyWebhook(PD_WEBHOOK_SECRET, genuine) });
+    const genuine = JSON.stringify(
+      buildIncidentWebhook({
+        eventId: 'evt-ack',
+        type: 'incident.acknowledged',
+        incident: { id: 'PINC001', title: 'x', serviceId: 'PCHECKOUT1' },
+        occurredAt: '2026-11-20T11:00:00Z',
+      }),
+    );
+    const status = await postRaw('/pagerduty/webhook', JSON.stringify(incident('evt-tampered')), {
+      'content-type': 'application/json',
+      'x-pagerduty-signature': signPagerDutyWebhook(PD_WEBHOOK_SECRET, genuine),
+    });
     expect(status).toBe(401);
     await expectNothingDone();
   });
@@ -135,8 +193,16 @@ describe('/api/v1 without the right bearer token', () => {
   it.each(wrong)('%s: 401 on every route, nothing recorded or requested', async (name, headers) => {
     const query = name.includes('query') ? `?token=${API_TOKEN}` : '';
     const json = { 'content-type': 'application/json', ...headers };
-    const deployment = await fetch(`${h.bot.url}/api/v1/deployments${query}`, { method: 'POST', headers: json, body: JSON.stringify(deploymentBody({ id: 'deploy-forged', version: 'v9.9.9', createdAt: '2026-11-21T00:00:00Z' })) });
-    const rollback = await fetch(`${h.bot.url}/api/v1/rollbacks${query}`, { method: 'POST', headers: json, body: JSON.stringify({ failedDeploymentId: 'deploy-12345', autoApprove: true }) });
+    const deployment = await fetch(`${h.bot.url}/api/v1/deployments${query}`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify(deploymentBody({ id: 'deploy-forged', version: 'v9.9.9', createdAt: '2026-11-21T00:00:00Z' })),
+    });
+    const rollback = await fetch(`${h.bot.url}/api/v1/rollbacks${query}`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ failedDeploymentId: 'deploy-12345', autoApprove: true }),
+    });
     const read = await fetch(`${h.bot.url}/api/v1/rollbacks/${runIdOf(plan)}${query}`, { headers });
     expect([deployment.status, rollback.status, read.status]).toEqual([401, 401, 401]);
     expect(JSON.stringify(await read.json())).not.toContain(runIdOf(plan));
@@ -148,11 +214,26 @@ describe('/api/v1 without the right bearer token', () => {
 describe('replays of genuine requests', () => {
   it('a PagerDuty webhook delivered again (same event, new delivery id) is acted on once', async () => {
     // The earlier tests left the service locked by the waiting plan: free it, so the incident can plan.
-    await h.bot.store.transition(runIdOf(plan), ['awaiting_approval'], 'cancelled', { runId: runIdOf(plan), at: new Date().toISOString(), actor: { kind: 'system', id: 'test' }, type: 'cancelled', detail: 'freed for the replay test' });
-    const body = buildIncidentWebhook({ eventId: 'evt-replayed', type: 'incident.triggered', incident: { id: 'PINC001', title: 'checkout latency p99 above 2s', serviceId: 'PCHECKOUT1' }, occurredAt: '2026-11-20T11:00:00Z' });
+    await h.bot.store.transition(runIdOf(plan), ['awaiting_approval'], 'cancelled', {
+      runId: runIdOf(plan),
+      at: new Date().toISOString(),
+      actor: { kind: 'system', id: 'test' },
+      type: 'cancelled',
+      detail: 'freed for the replay test',
+    });
+    const body = buildIncidentWebhook({
+      eventId: 'evt-replayed',
+      type: 'incident.triggered',
+      incident: { id: 'PINC001', title: 'checkout latency p99 above 2s', serviceId: 'PCHECKOUT1' },
+      occurredAt: '2026-11-20T11:00:00Z',
+    });
     const answers = [];
     for (let i = 0; i < 3; i++) answers.push((await sendWebhook({ url: `${h.bot.url}/pagerduty/webhook`, secret: PD_WEBHOOK_SECRET, body })).status);
-    answers.push(...(await Promise.all([1, 2].map(() => sendWebhook({ url: `${h.bot.url}/pagerduty/webhook`, secret: PD_WEBHOOK_SECRET, body })))).map((d) => d.status));
+    answers.push(
+      ...(await Promise.all([1, 2].map(() => sendWebhook({ url: `${h.bot.url}/pagerduty/webhook`, secret: PD_WEBHOOK_SECRET, body })))).map(
+        (d) => d.status,
+      ),
+    );
     expect(answers).toEqual([202, 202, 202, 202, 202]);
     await waitForPlanFor(h.slack, 'deploy-12345', 2);
     // All five deliveries handled: one planned, four recorded as duplicates.

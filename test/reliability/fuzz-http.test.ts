@@ -19,7 +19,15 @@ const SEED = suiteSeed(90_210);
 const CONCURRENCY = 8;
 
 // What a person may be shown: an explanation, the usage, the "working on it" ack, or a status answer.
-const USER_FACING = [/^:warning: /, /^\*Usage\*/, /^Building a rollback plan for /, /^No rollback is in progress/, /^Active rollbacks/, /^No deployments of /, /^Recent deployments/];
+const USER_FACING = [
+  /^:warning: /,
+  /^\*Usage\*/,
+  /^Building a rollback plan for /,
+  /^No rollback is in progress/,
+  /^Active rollbacks/,
+  /^No deployments of /,
+  /^Recent deployments/,
+];
 
 let h: Harness;
 beforeAll(async () => {
@@ -40,7 +48,9 @@ function namesAService(text: string): boolean {
 }
 
 function postsTo(responseUrl: string | undefined): string[] {
-  return (h.slack.responses.find((r) => r.url === responseUrl)?.posts ?? []).map((p) => String((p.body as { text?: unknown } | undefined)?.text ?? JSON.stringify(p.body)));
+  return (h.slack.responses.find((r) => r.url === responseUrl)?.posts ?? []).map((p) =>
+    String((p.body as { text?: unknown } | undefined)?.text ?? JSON.stringify(p.body)),
+  );
 }
 
 function ackText(delivery: SlashCommandDelivery): string {
@@ -57,7 +67,9 @@ describe(`fuzzing the running bot over HTTP (seed ${SEED})`, () => {
     await forEachConcurrently(texts, CONCURRENCY, async (text) => {
       deliveries.push(await h.slack.sendSlashCommand({ command: SLASH, text, userId: USERS.requester, channelId: CHANNEL }));
     });
-    expect(deliveries.filter((d) => d.status !== 200 || d.ackProblems !== undefined).map((d) => [d.status, d.ackProblems, d.payload['text']])).toEqual([]);
+    expect(
+      deliveries.filter((d) => d.status !== 200 || d.ackProblems !== undefined).map((d) => [d.status, d.ackProblems, d.payload['text']]),
+    ).toEqual([]);
     expect(Math.max(...deliveries.map((d) => d.elapsedMs))).toBeLessThan(3_000);
     // Work that continues after the ack answers through response_url: wait for each of those answers.
     const followed = deliveries.filter((d) => d.body === '' || /^Building/.test(ackText(d)));
@@ -68,10 +80,22 @@ describe(`fuzzing the running bot over HTTP (seed ${SEED})`, () => {
 
   it(`answers ${COUNTS.buttonValues.toLocaleString('en')} clicks carrying random button values with an explanation, deciding nothing`, async () => {
     const prng = createPrng(SEED + 1);
-    const clicks = Array.from({ length: COUNTS.buttonValues }, () => ({ value: randomButtonValue(prng), action: prng.pick(['rollback_approve', 'rollback_reject', 'rollback_cancel', 'rollback_retry'] as const) }));
+    const clicks = Array.from({ length: COUNTS.buttonValues }, () => ({
+      value: randomButtonValue(prng),
+      action: prng.pick(['rollback_approve', 'rollback_reject', 'rollback_cancel', 'rollback_retry'] as const),
+    }));
     const deliveries: InteractionDelivery[] = [];
     await forEachConcurrently(clicks, CONCURRENCY, async ({ value, action }) => {
-      deliveries.push(await h.slack.clickButton({ userId: USERS.approver, channelId: CHANNEL, messageTs: '1795000000.000100', actionId: action, value, force: true }));
+      deliveries.push(
+        await h.slack.clickButton({
+          userId: USERS.approver,
+          channelId: CHANNEL,
+          messageTs: '1795000000.000100',
+          actionId: action,
+          value,
+          force: true,
+        }),
+      );
     });
     expect(deliveries.filter((d) => d.status !== 200).map((d) => d.status)).toEqual([]);
     await h.slack.waitFor(() => deliveries.every((d) => postsTo(d.responseUrl).length > 0), 20_000, 'an answer to every click');
@@ -82,7 +106,9 @@ describe(`fuzzing the running bot over HTTP (seed ${SEED})`, () => {
 
   it(`takes ${COUNTS.webhookBodies.toLocaleString('en')} signed random PagerDuty bodies without a 5xx, acting on none`, async () => {
     const prng = createPrng(SEED + 2);
-    const bodies = Array.from({ length: COUNTS.webhookBodies }, () => (prng.chance(0.1) ? randomSlashText(prng) : JSON.stringify(mutate(prng, incidentWebhookSeed(prng)))));
+    const bodies = Array.from({ length: COUNTS.webhookBodies }, () =>
+      prng.chance(0.1) ? randomSlashText(prng) : JSON.stringify(mutate(prng, incidentWebhookSeed(prng))),
+    );
     const statuses: number[] = [];
     await forEachConcurrently(bodies, CONCURRENCY, async (body) => {
       statuses.push((await sendWebhook({ url: `${h.bot.url}/pagerduty/webhook`, secret: PD_WEBHOOK_SECRET, body })).status);

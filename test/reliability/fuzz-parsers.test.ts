@@ -30,11 +30,16 @@ function counterexamples() {
 
 function checkRequest(request: CommandRequest): string | undefined {
   switch (request.kind) {
-    case 'help': return undefined;
-    case 'status': return request.runId === undefined || ID_PATTERN.test(request.runId) ? undefined : 'status run id not an id';
-    case 'history': return ID_PATTERN.test(request.service) ? undefined : 'history service not an id';
+    case 'help':
+      return undefined;
+    case 'status':
+      return request.runId === undefined || ID_PATTERN.test(request.runId) ? undefined : 'status run id not an id';
+    case 'history':
+      return ID_PATTERN.test(request.service) ? undefined : 'history service not an id';
     case 'rollback': {
-      const ids = [request.failedDeploymentId, request.targetVersion, request.environment, ...(request.components ?? [])].filter((v): v is string => v !== undefined);
+      const ids = [request.failedDeploymentId, request.targetVersion, request.environment, ...(request.components ?? [])].filter(
+        (v): v is string => v !== undefined,
+      );
       if (ids.some((v) => !ID_PATTERN.test(v))) return 'an accepted id or version breaks the id pattern';
       if ((request.reason?.length ?? 0) > 500) return 'an accepted reason is longer than 500';
       const components = request.components ?? [];
@@ -58,7 +63,10 @@ describe(`in-process fuzzing (seed ${SEED})`, () => {
         if (problem) bad.note(text, problem);
       } catch (error) {
         kinds['refused'] = (kinds['refused'] ?? 0) + 1;
-        if (!(error instanceof UserError)) { bad.note(text, `threw ${String(error)}`); continue; }
+        if (!(error instanceof UserError)) {
+          bad.note(text, `threw ${String(error)}`);
+          continue;
+        }
         const shown = userErrorText(error);
         if (shown.length > SLACK_TEXT_LIMIT) bad.note(text, `message of ${shown.length} characters`);
         if (/\n\s+at /.test(shown)) bad.note(text, 'message shows a stack');
@@ -86,9 +94,11 @@ describe(`in-process fuzzing (seed ${SEED})`, () => {
       kinds[parsed.kind] = (kinds[parsed.kind] ?? 0) + 1;
       if (parsed.kind === 'invalid') {
         if (parsed.error.includes(ECHO_MARKER)) bad.note(raw, 'the error echoes a value');
-        if (parsed.issues.some((issue) => typeof issue.path !== 'string' || typeof issue.message !== 'string')) bad.note(raw, 'an issue without path or message');
+        if (parsed.issues.some((issue) => typeof issue.path !== 'string' || typeof issue.message !== 'string'))
+          bad.note(raw, 'an issue without path or message');
       }
-      if (parsed.kind === 'incident' && (parsed.incident.title.length > 1024 || Number.isNaN(Date.parse(parsed.occurredAt)))) bad.note(raw, 'accepted an over-long title or a bad time');
+      if (parsed.kind === 'incident' && (parsed.incident.title.length > 1024 || Number.isNaN(Date.parse(parsed.occurredAt))))
+        bad.note(raw, 'accepted an over-long title or a bad time');
     }
     expect(bad.found).toEqual([]);
     expect(Object.keys(kinds).sort()).toEqual(['ignored', 'incident', 'invalid']);
@@ -110,7 +120,8 @@ describe(`in-process fuzzing (seed ${SEED})`, () => {
       if (result.success) {
         accepted++;
         const d = toDeployment(result.data);
-        if (Number.isNaN(Date.parse(d.createdAt)) || !ID_PATTERN.test(d.id) || !ID_PATTERN.test(d.version)) bad.note(body, 'accepted a record breaking the contract');
+        if (Number.isNaN(Date.parse(d.createdAt)) || !ID_PATTERN.test(d.id) || !ID_PATTERN.test(d.version))
+          bad.note(body, 'accepted a record breaking the contract');
         continue;
       }
       const issues = result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));

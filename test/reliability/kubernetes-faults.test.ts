@@ -6,7 +6,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CHANNEL, IMAGE, NAMESPACE, USERS, recordStandardHistory, startHarness, type Harness } from '../support/bot-harness.js';
 import { realWritesTo } from '../support/multi-service.js';
 import { harnessSecrets, logTexts, scanForSecrets, slackTexts } from '../support/secret-scan.js';
-import { clickDecision, ephemeralTextsFor, runIdOf, sendCommand, threadTexts, waitForPlanFor, waitForPlanState, waitForThreadText } from '../support/slack-flow.js';
+import {
+  clickDecision,
+  ephemeralTextsFor,
+  runIdOf,
+  sendCommand,
+  threadTexts,
+  waitForPlanFor,
+  waitForPlanState,
+  waitForThreadText,
+} from '../support/slack-flow.js';
 import type { FakeSlackMessage } from '../../sandbox/slack/fake-slack-types.js';
 
 const FAILED = 'deploy-12345';
@@ -156,7 +165,11 @@ describe('lasting API faults end in an honest failure', () => {
     await recordStandardHistory(h);
     h.k8s.injectFault({ method: 'GET', pathPattern: deploymentPath(API), status: 500, times: 1 });
     expect((await sendCommand(h.slack, `--failed-deployment-id ${FAILED}`)).status).toBe(200);
-    await h.slack.waitFor(() => ephemeralTextsFor(h.slack, USERS.requester).find((t) => /Could not read the current state of checkout/.test(t)), 10_000, 'the explanation');
+    await h.slack.waitFor(
+      () => ephemeralTextsFor(h.slack, USERS.requester).find((t) => /Could not read the current state of checkout/.test(t)),
+      10_000,
+      'the explanation',
+    );
     expect(h.slack.messagesIn(CHANNEL)).toEqual([]);
     expect(await h.bot.store.runsInStatus(['awaiting_approval', 'blocked', 'planned'])).toEqual([]);
     await sendCommand(h.slack, `--failed-deployment-id ${FAILED}`);

@@ -25,8 +25,11 @@ afterAll(async () => {
 function rolledOut(component: string): boolean {
   const d = h.k8s.getDeployment(NAMESPACE, component);
   const status = d?.status as { updatedReplicas?: number; availableReplicas?: number } | undefined;
-  return d?.spec?.template?.spec?.containers?.[0]?.image === IMAGE(component, 'v1.2.0')
-    && status?.updatedReplicas === d?.spec?.replicas && status?.availableReplicas === d?.spec?.replicas;
+  return (
+    d?.spec?.template?.spec?.containers?.[0]?.image === IMAGE(component, 'v1.2.0') &&
+    status?.updatedReplicas === d?.spec?.replicas &&
+    status?.availableReplicas === d?.spec?.replicas
+  );
 }
 
 it('loses nothing when PostgreSQL restarts mid-rollout: the run completes, each Deployment written once', async () => {
@@ -41,7 +44,11 @@ it('loses nothing when PostgreSQL restarts mid-rollout: the run completes, each 
     let done = false;
     const stop = h.k8s.onChange((c) => {
       if (done || c.resource !== 'deployments' || c.object.metadata.name !== 'checkout-api') return;
-      if ((c.object.spec as { template?: { spec?: { containers?: Array<{ image?: string }> } } } | undefined)?.template?.spec?.containers?.[0]?.image !== IMAGE('checkout-api', 'v1.2.0')) return;
+      if (
+        (c.object.spec as { template?: { spec?: { containers?: Array<{ image?: string }> } } } | undefined)?.template?.spec?.containers?.[0]
+          ?.image !== IMAGE('checkout-api', 'v1.2.0')
+      )
+        return;
       done = true;
       stop();
       server.halt().then(resolve, reject);

@@ -25,7 +25,12 @@ const NAMESPACE = 'rdc';
 const VALID_APPROVERS = [USERS.approver, USERS.second, USERS.groupMember];
 
 const services: ServiceFixture[] = Array.from({ length: RUNS }, (_, i) => ({
-  name: `rdc-${i}`, namespace: NAMESPACE, components: [`rdc-${i}-api`], versions: ['v1.0.0', 'v1.1.0'], replicas: 1, highRisk: i % 2 === 0,
+  name: `rdc-${i}`,
+  namespace: NAMESPACE,
+  components: [`rdc-${i}-api`],
+  versions: ['v1.0.0', 'v1.1.0'],
+  replicas: 1,
+  highRisk: i % 2 === 0,
 }));
 
 let rw: ReplicaWorld;
@@ -34,12 +39,16 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The modal a Reject click opened (its view id), or undefined when a replica answered with a refusal instead. */
 async function modalOrAnswer(triggerId: string, responseUrl: string | undefined): Promise<string | undefined> {
-  const outcome = await rw.world.slack.waitFor(() => {
-    const view = rw.world.slack.views.find((v) => v.triggerId === triggerId);
-    if (view) return { view: view.id };
-    const answered = rw.world.slack.responses.find((r) => r.url === responseUrl && r.posts.length > 0);
-    return answered ? { view: undefined } : undefined;
-  }, 10_000, 'the reject modal or a refusal');
+  const outcome = await rw.world.slack.waitFor(
+    () => {
+      const view = rw.world.slack.views.find((v) => v.triggerId === triggerId);
+      if (view) return { view: view.id };
+      const answered = rw.world.slack.responses.find((r) => r.url === responseUrl && r.posts.length > 0);
+      return answered ? { view: undefined } : undefined;
+    },
+    10_000,
+    'the reject modal or a refusal',
+  );
   return outcome.view;
 }
 
@@ -72,7 +81,15 @@ describe(`${CLICKS} random decision clicks over ${RUNS} runs across three replic
           deliveries.push(await rw.world.slack.redeliver(previous));
           continue;
         }
-        const send = () => rw.world.slack.clickButton({ userId: click.user, channelId: CHANNEL, messageTs: plan.ts, actionId: click.action, value: runIdOf(plan), force: true });
+        const send = () =>
+          rw.world.slack.clickButton({
+            userId: click.user,
+            channelId: CHANNEL,
+            messageTs: plan.ts,
+            actionId: click.action,
+            value: runIdOf(plan),
+            force: true,
+          });
         const sent = await Promise.all(click.delivery === 'duplicate' ? [send(), send()] : [send()]);
         deliveries.push(...sent);
         lastDelivery.set(click.run, sent[0]!);
@@ -81,7 +98,13 @@ describe(`${CLICKS} random decision clicks over ${RUNS} runs across three replic
           const modal = await modalOrAnswer(delivery.triggerId, delivery.responseUrl);
           if (!modal) continue;
           await pause(jitter.int(0, 10));
-          deliveries.push(await rw.world.slack.submitView({ viewId: modal, userId: click.user, values: { reason: { reason_input: `random reason ${jitter.int(0, 9999)}` } } }));
+          deliveries.push(
+            await rw.world.slack.submitView({
+              viewId: modal,
+              userId: click.user,
+              values: { reason: { reason_input: `random reason ${jitter.int(0, 9999)}` } },
+            }),
+          );
         }
       }
     };
@@ -90,13 +113,17 @@ describe(`${CLICKS} random decision clicks over ${RUNS} runs across three replic
     // Every replica took part.
     for (const replica of rw.replicas) expect(rw.proxy.answered.get(replica.url) ?? 0).toBeGreaterThan(0);
 
-    await eventually(async () => {
-      for (const plan of plans) {
-        const run = await rw.store.getRun(runIdOf(plan));
-        if (!run || ['approved', 'executing', 'verifying'].includes(run.status)) return false;
-      }
-      return true;
-    }, 60_000, 'every approved run to finish');
+    await eventually(
+      async () => {
+        for (const plan of plans) {
+          const run = await rw.store.getRun(runIdOf(plan));
+          if (!run || ['approved', 'executing', 'verifying'].includes(run.status)) return false;
+        }
+        return true;
+      },
+      60_000,
+      'every approved run to finish',
+    );
 
     const outcomes: Record<string, number> = {};
     for (const [i, plan] of plans.entries()) {
@@ -104,7 +131,9 @@ describe(`${CLICKS} random decision clicks over ${RUNS} runs across three replic
       const run = (await rw.store.getRun(runIdOf(plan)))!;
       const where = `run ${i} (${s.name}, ${run.plan.risk}, ${run.status}, seed ${SEED})`;
       outcomes[run.status] = (outcomes[run.status] ?? 0) + 1;
-      const path = (await rw.store.timeline(run.id)).map((e) => e.type).filter((t): t is RunStatus => (RUN_STATUSES as readonly string[]).includes(t));
+      const path = (await rw.store.timeline(run.id))
+        .map((e) => e.type)
+        .filter((t): t is RunStatus => (RUN_STATUSES as readonly string[]).includes(t));
       let from: RunStatus = 'awaiting_approval';
       for (const to of path) {
         expect(canTransition(from, to), `${where}: ${from} → ${to}`).toBe(true);

@@ -21,8 +21,18 @@ import type { FakeSlackMessage } from '../../sandbox/slack/fake-slack-types.js';
 import type { Run } from '../../src/core/model.js';
 
 const LEASE_SECONDS = 2;
-const service = (name: string, namespace: string, components = [`${namespace}-api`, `${namespace}-worker`], verification?: string): ServiceFixture => ({
-  name, namespace, components, versions: ['v1.0.0', 'v1.1.0', 'v1.2.0'], replicas: 2, ...(verification ? { verification } : {}),
+const service = (
+  name: string,
+  namespace: string,
+  components = [`${namespace}-api`, `${namespace}-worker`],
+  verification?: string,
+): ServiceFixture => ({
+  name,
+  namespace,
+  components,
+  versions: ['v1.0.0', 'v1.1.0', 'v1.2.0'],
+  replicas: 2,
+  ...(verification ? { verification } : {}),
 });
 
 let rw: ReplicaWorld;
@@ -37,7 +47,10 @@ const dbHold = () => join(dbDir, 'release');
 /** kp-between is blue-green: the idle blue side is cold, so the plan is scale blue up → switch the Service → scale green down. */
 function blueGreen(catalog: string, s: ServiceFixture): string {
   const [blue, green] = s.components as [string, string];
-  return catalog.replace(`      deployments: [${blue}, ${green}]\n      core: [${blue}]\n`, `      deployments: [${blue}, ${green}]\n      blueGreen: { service: ${s.name}, label: slot }\n`);
+  return catalog.replace(
+    `      deployments: [${blue}, ${green}]\n      core: [${blue}]\n`,
+    `      deployments: [${blue}, ${green}]\n      blueGreen: { service: ${s.name}, label: slot }\n`,
+  );
 }
 
 /** kp-database backs up the database and migrates down before rolling the application back. */
@@ -49,17 +62,36 @@ function withDatabase(catalog: string, s: ServiceFixture): string {
 
 function seedBlueGreen(s: ServiceFixture): void {
   const [blue, green] = s.components as [string, string];
-  rw.world.k8s.seedDeployment({ namespace: s.namespace, name: blue, labels: { app: s.name, slot: 'blue' }, replicas: 0, containers: [{ name: 'app', image: IMAGE(s.name, 'v1.1.0') }] });
-  rw.world.k8s.seedDeployment({ namespace: s.namespace, name: green, labels: { app: s.name, slot: 'green' }, replicas: 2, containers: [{ name: 'app', image: IMAGE(s.name, 'v1.2.0') }] });
+  rw.world.k8s.seedDeployment({
+    namespace: s.namespace,
+    name: blue,
+    labels: { app: s.name, slot: 'blue' },
+    replicas: 0,
+    containers: [{ name: 'app', image: IMAGE(s.name, 'v1.1.0') }],
+  });
+  rw.world.k8s.seedDeployment({
+    namespace: s.namespace,
+    name: green,
+    labels: { app: s.name, slot: 'green' },
+    replicas: 2,
+    containers: [{ name: 'app', image: IMAGE(s.name, 'v1.2.0') }],
+  });
   rw.world.k8s.seedService({ namespace: s.namespace, name: s.name, selector: { app: s.name, slot: 'green' } });
 }
 
 function blueGreenRecords(s: ServiceFixture): Array<Record<string, unknown>> {
   const [blue, green] = s.components as [string, string];
   const record = (i: number, version: string, side: string, status: string) => ({
-    id: `${s.name}-deploy-${i}`, service: s.name, environment: 'production', version, status, createdBy: 'ci',
+    id: `${s.name}-deploy-${i}`,
+    service: s.name,
+    environment: 'production',
+    version,
+    status,
+    createdBy: 'ci',
     createdAt: new Date(Date.UTC(2026, 10, 10 + i, 9)).toISOString(),
-    components: { [side]: { image: IMAGE(s.name, version), replicas: 2 } }, migrations: [], verification: { smoke: true },
+    components: { [side]: { image: IMAGE(s.name, version), replicas: 2 } },
+    migrations: [],
+    verification: { smoke: true },
   });
   return [record(1, 'v1.1.0', blue, 'succeeded'), record(2, 'v1.2.0', green, 'failed')];
 }
@@ -69,7 +101,12 @@ beforeAll(async () => {
   S = {
     approved: service('kp-approved', 'pa'),
     between: service('kp-between', 'pb', ['pb-blue', 'pb-green']),
-    verifying: service('kp-verifying', 'pv', undefined, `    verification:\n      http: [{ url: "${hold.url}/healthz", status: 200 }]\n      timeoutSeconds: 60`),
+    verifying: service(
+      'kp-verifying',
+      'pv',
+      undefined,
+      `    verification:\n      http: [{ url: "${hold.url}/healthz", status: 200 }]\n      timeoutSeconds: 60`,
+    ),
     moved: service('kp-moved', 'pm'),
     // A reversible migration in the failed deploy: a database step, and HIGH risk (two approvers).
     database: { ...service('kp-database', 'pd'), highRisk: true },
@@ -77,10 +114,16 @@ beforeAll(async () => {
   dbDir = mkdtempSync(join(tmpdir(), 'kill-points-db-'));
   const plain = [S.approved, S.verifying, S.moved, S.database];
   // Pods take 300 ms to start, so a two-replica rollout lasts about a second: long enough to act midway.
-  rw = await startReplicaWorld(3, { catalog: withDatabase(blueGreen(servicesCatalog(Object.values(S)), S.between), S.database), podStartMs: 300, tickMs: 10, leaseSeconds: LEASE_SECONDS });
+  rw = await startReplicaWorld(3, {
+    catalog: withDatabase(blueGreen(servicesCatalog(Object.values(S)), S.between), S.database),
+    podStartMs: 300,
+    tickMs: 10,
+    leaseSeconds: LEASE_SECONDS,
+  });
   seedServices(rw.world.k8s, plain);
   seedBlueGreen(S.between);
-  for (const body of [...plain.flatMap(deploymentRecords), ...blueGreenRecords(S.between)]) expect((await rw.api('POST', '/api/v1/deployments', body)).status).toBe(201);
+  for (const body of [...plain.flatMap(deploymentRecords), ...blueGreenRecords(S.between)])
+    expect((await rw.api('POST', '/api/v1/deployments', body)).status).toBe(201);
 }, 120_000);
 
 afterAll(async () => {
@@ -93,7 +136,13 @@ afterAll(async () => {
 
 /** The database tool's calls so far, each as its arguments. */
 function dbCalls(): string[][] {
-  return existsSync(dbLog()) ? readFileSync(dbLog(), 'utf8').trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { argv: string[] }).argv) : [];
+  return existsSync(dbLog())
+    ? readFileSync(dbLog(), 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { argv: string[] }).argv)
+    : [];
 }
 
 async function planFor(s: ServiceFixture): Promise<FakeSlackMessage> {
@@ -126,7 +175,8 @@ function midRollout(s: ServiceFixture): Promise<void> {
   return new Promise((resolve) => {
     const stop = rw.world.k8s.onChange((c) => {
       const status = (c.object as { status?: { updatedReplicas?: number; replicas?: number } }).status;
-      if (c.resource !== 'deployments' || c.object.metadata.name !== s.components[0] || status?.updatedReplicas !== 1 || (status.replicas ?? 0) <= 1) return;
+      if (c.resource !== 'deployments' || c.object.metadata.name !== s.components[0] || status?.updatedReplicas !== 1 || (status.replicas ?? 0) <= 1)
+        return;
       stop();
       resolve();
     });
@@ -135,10 +185,14 @@ function midRollout(s: ServiceFixture): Promise<void> {
 
 async function succeeded(runId: string): Promise<Run> {
   try {
-    return await eventually(async () => {
-      const run = await rw.store.getRun(runId);
-      return run?.status === 'succeeded' ? run : undefined;
-    }, 30_000, `${runId} finished by another replica`);
+    return await eventually(
+      async () => {
+        const run = await rw.store.getRun(runId);
+        return run?.status === 'succeeded' ? run : undefined;
+      },
+      30_000,
+      `${runId} finished by another replica`,
+    );
   } catch (error) {
     // Say where it stopped: the status and the timeline tell a stuck takeover from a failed step.
     const run = await rw.store.getRun(runId);
@@ -167,7 +221,12 @@ describe('SIGKILL the replica holding the run at each step, three replicas on on
     const plan = await planFor(S.approved);
     const runId = runIdOf(plan);
     // The holder's re-read of the cluster before the first write is held: the run sits in `approved` meanwhile.
-    rw.world.k8s.injectFault({ method: 'GET', pathPattern: new RegExp(`/namespaces/${S.approved.namespace}/deployments/`), delayMs: 10_000, times: 1 });
+    rw.world.k8s.injectFault({
+      method: 'GET',
+      pathPattern: new RegExp(`/namespaces/${S.approved.namespace}/deployments/`),
+      delayMs: 10_000,
+      times: 1,
+    });
     const reRead = nextClusterRequest((r) => r.method === 'GET' && r.path.includes(`/namespaces/${S.approved.namespace}/deployments/`));
     expect((await clickDecision(rw.world.slack, plan, 'rollback_approve', USERS.approver)).status).toBe(200);
     await reRead;
@@ -192,7 +251,12 @@ describe('SIGKILL the replica holding the run at each step, three replicas on on
     // Once blue is ready, the holder's read of the Service before switching it is held; the kill lands there.
     const warmed = new Promise<void>((resolve) => {
       const stop = rw.world.k8s.onChange((c) => {
-        if (c.resource !== 'deployments' || c.object.metadata.name !== blue || (c.object as { status?: { readyReplicas?: number } }).status?.readyReplicas !== 2) return;
+        if (
+          c.resource !== 'deployments' ||
+          c.object.metadata.name !== blue ||
+          (c.object as { status?: { readyReplicas?: number } }).status?.readyReplicas !== 2
+        )
+          return;
         stop();
         rw.world.k8s.injectFault({ method: 'GET', pathPattern: new RegExp(`${servicePath}$`), delayMs: 10_000, times: 1 });
         resolve();
@@ -215,7 +279,11 @@ describe('SIGKILL the replica holding the run at each step, three replicas on on
     expect((await rw.store.timeline(runId)).find((e) => e.type === 'resumed')?.detail).toBe('the previous owner stopped: going on from step 2');
     expect(run.stepResults.map((r) => r.status)).toEqual(['done', 'done', 'done']);
     const ns = `/namespaces/${S.between.namespace}`;
-    expect(writesIn(S.between)).toEqual([`PATCH ${ns}/deployments/${blue}/scale`, `PATCH ${ns}/services/${S.between.name}`, `PATCH ${ns}/deployments/${green}/scale`]);
+    expect(writesIn(S.between)).toEqual([
+      `PATCH ${ns}/deployments/${blue}/scale`,
+      `PATCH ${ns}/services/${S.between.name}`,
+      `PATCH ${ns}/deployments/${green}/scale`,
+    ]);
     expect(rw.world.k8s.getService(S.between.namespace, S.between.name)?.spec?.selector?.['slot']).toBe('blue');
     await waitForPlanState(rw.world.slack, plan, /Rolled back/, 15_000);
     await replacement;
@@ -236,7 +304,9 @@ describe('SIGKILL the replica holding the run at each step, three replicas on on
     await succeeded(runId);
     const after = await timelineTypes(runId);
     expect(after.slice(0, before.length)).toEqual(before);
-    expect((await rw.store.timeline(runId)).find((e) => e.type === 'resumed')?.detail).toBe('the previous owner stopped during verification: verifying again');
+    expect((await rw.store.timeline(runId)).find((e) => e.type === 'resumed')?.detail).toBe(
+      'the previous owner stopped during verification: verifying again',
+    );
     for (const component of S.verifying.components) expect(realWritesTo(rw.world.k8s, S.verifying.namespace, component)).toHaveLength(1);
     await waitForPlanState(rw.world.slack, plan, /Rolled back/, 15_000);
     await replacement;
@@ -281,7 +351,9 @@ describe('SIGKILL the replica holding the run at each step, three replicas on on
     const timeline = await rw.store.timeline(runId);
     expect(timeline.map((e) => e.type)).toEqual([...before, 'interrupted']);
     expect(timeline.at(-1)?.detail).toContain(`step 2 (Migrate down \`${S.database.name}_add_column\``);
-    expect(timeline.at(-1)?.detail).toContain('was running when the previous owner stopped; whether it finished cannot be read back, so it is not run again');
+    expect(timeline.at(-1)?.detail).toContain(
+      'was running when the previous owner stopped; whether it finished cannot be read back, so it is not run again',
+    );
     expect(dbCalls().map((argv) => argv[0])).toEqual(['backup', 'down']);
     expect(realWritesTo(rw.world.k8s, S.database.namespace)).toEqual([]);
     await replacement;

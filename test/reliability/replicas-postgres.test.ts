@@ -14,7 +14,11 @@ import { clickDecision, runIdOf, sendCommand, waitForPlanFor, waitForPlanState }
 import type { FakeSlackMessage } from '../../sandbox/slack/fake-slack-types.js';
 
 const service = (name: string, namespace: string): ServiceFixture => ({
-  name, namespace, components: [`${namespace}-api`, `${namespace}-worker`], versions: ['v1.0.0', 'v1.1.0', 'v1.2.0'], replicas: 2,
+  name,
+  namespace,
+  components: [`${namespace}-api`, `${namespace}-worker`],
+  versions: ['v1.0.0', 'v1.1.0', 'v1.2.0'],
+  replicas: 2,
 });
 
 const S = {
@@ -27,7 +31,10 @@ const S = {
   pd: service('rep-pd', 'rp'),
 };
 /** rep-pd is mapped to a PagerDuty service: its incidents prompt a plan. */
-const catalog = servicesCatalog(Object.values(S)).replace('  rep-pd:\n    environment: production\n', '  rep-pd:\n    environment: production\n    pagerduty: { services: [PREPPD1] }\n');
+const catalog = servicesCatalog(Object.values(S)).replace(
+  '  rep-pd:\n    environment: production\n',
+  '  rep-pd:\n    environment: production\n    pagerduty: { services: [PREPPD1] }\n',
+);
 const LEASE_SECONDS = 2;
 
 let rw: ReplicaWorld;
@@ -61,14 +68,17 @@ function onHolderMidRollout(s: ServiceFixture, runId: string, act: (holder: BotP
     let done = false;
     const stop = rw.world.k8s.onChange((c) => {
       const status = (c.object as { status?: { updatedReplicas?: number; replicas?: number } }).status;
-      if (done || c.resource !== 'deployments' || c.object.metadata.name !== api || status?.updatedReplicas !== 1 || (status.replicas ?? 0) <= 1) return;
+      if (done || c.resource !== 'deployments' || c.object.metadata.name !== api || status?.updatedReplicas !== 1 || (status.replicas ?? 0) <= 1)
+        return;
       done = true;
       stop();
-      rw.holderOf(runId).then((holder) => {
-        if (!holder) throw new Error(`no live replica holds ${runId} mid-rollout`);
-        act(holder);
-        resolve(holder);
-      }).catch(reject);
+      rw.holderOf(runId)
+        .then((holder) => {
+          if (!holder) throw new Error(`no live replica holds ${runId} mid-rollout`);
+          act(holder);
+          resolve(holder);
+        })
+        .catch(reject);
     });
   });
 }
@@ -89,14 +99,27 @@ describe('three replicas on one PostgreSQL', () => {
   it('act once on a PagerDuty webhook delivered to every replica at the same moment (redeliveries)', async () => {
     rw.world.pagerDuty.addIncident({ id: 'PINCREP', title: 'rep-pd 5xx', serviceId: 'PREPPD1' });
     const body = buildIncidentWebhook({
-      eventId: 'evt-rep-1', type: 'incident.triggered', occurredAt: '2026-11-12T09:30:00Z',
-      incident: { id: 'PINCREP', title: 'rep-pd error rate above 5%', serviceId: 'PREPPD1', htmlUrl: 'https://example.pagerduty.com/incidents/PINCREP' },
+      eventId: 'evt-rep-1',
+      type: 'incident.triggered',
+      occurredAt: '2026-11-12T09:30:00Z',
+      incident: {
+        id: 'PINCREP',
+        title: 'rep-pd error rate above 5%',
+        serviceId: 'PREPPD1',
+        htmlUrl: 'https://example.pagerduty.com/incidents/PINCREP',
+      },
     });
     const answers = await Promise.all(rw.replicas.map((r) => sendWebhook({ url: `${r.url}/pagerduty/webhook`, secret: PD_WEBHOOK_SECRET, body })));
     expect(answers.map((a) => a.status)).toEqual([202, 202, 202]);
     await waitForPlanFor(rw.world.slack, failedDeploymentId(S.pd));
     // Every replica has answered its delivery: one acted on it, the others recognised it in the database.
-    await eventually(async () => (await rw.store.runsForIncident('PINCREP')).length === 1 && rw.replicas.every((r) => r.lines.some((l) => l.includes('PagerDuty event handled') && l.includes('evt-rep-1'))), 15_000, 'all three deliveries handled');
+    await eventually(
+      async () =>
+        (await rw.store.runsForIncident('PINCREP')).length === 1 &&
+        rw.replicas.every((r) => r.lines.some((l) => l.includes('PagerDuty event handled') && l.includes('evt-rep-1'))),
+      15_000,
+      'all three deliveries handled',
+    );
     expect(rw.world.slack.messagesIn(CHANNEL).filter((m) => JSON.stringify(m.blocks ?? []).includes(failedDeploymentId(S.pd)))).toHaveLength(1);
     expect(await rw.store.runsForIncident('PINCREP')).toHaveLength(1);
   }, 90_000);
@@ -104,14 +127,18 @@ describe('three replicas on one PostgreSQL', () => {
   it('settle 20 simultaneous approve and reject clicks, spread across replicas, into one decision, executed at most once', async () => {
     const plan = await planFor(S.race);
     const runId = runIdOf(plan);
-    const clicks = Array.from({ length: 20 }, (_, i) => clickDecision(
-      rw.world.slack, plan, i % 2 ? 'rollback_approve' : 'rollback_reject', i % 4 < 2 ? USERS.approver : USERS.second,
-    ));
+    const clicks = Array.from({ length: 20 }, (_, i) =>
+      clickDecision(rw.world.slack, plan, i % 2 ? 'rollback_approve' : 'rollback_reject', i % 4 < 2 ? USERS.approver : USERS.second),
+    );
     for (const answer of await Promise.all(clicks)) expect(answer.status).toBe(200);
-    const final = await eventually(async () => {
-      const run = await rw.store.getRun(runId);
-      return run && ['succeeded', 'rejected'].includes(run.status) ? run : undefined;
-    }, 30_000, 'the run decided and finished');
+    const final = await eventually(
+      async () => {
+        const run = await rw.store.getRun(runId);
+        return run && ['succeeded', 'rejected'].includes(run.status) ? run : undefined;
+      },
+      30_000,
+      'the run decided and finished',
+    );
     const types = await timelineTypes(runId);
     const decisions = types.filter((t) => t === 'approved' || t === 'rejected');
     expect(decisions).toHaveLength(1);
@@ -131,10 +158,14 @@ describe('three replicas on one PostgreSQL', () => {
     const before = await timelineTypes(runId);
     expect(before).toContain('executing');
 
-    const run = await eventually(async () => {
-      const r = await rw.store.getRun(runId);
-      return r?.status === 'succeeded' ? r : undefined;
-    }, 30_000, 'the run finished by another replica');
+    const run = await eventually(
+      async () => {
+        const r = await rw.store.getRun(runId);
+        return r?.status === 'succeeded' ? r : undefined;
+      },
+      30_000,
+      'the run finished by another replica',
+    );
     const after = await timelineTypes(runId);
     expect(after.slice(0, before.length)).toEqual(before);
     expect(after).toContain('resumed');
@@ -162,9 +193,16 @@ describe('three replicas on one PostgreSQL', () => {
     expect(writes).toEqual([1, 1]);
 
     // The woken replica finds out at its next renewal or write, says so, and counts it.
-    await eventually(async () => holder.lines.some((l) => l.includes('lost the run lease') && l.includes(runId)), 15_000, 'the woken replica to notice its lost lease');
+    await eventually(
+      async () => holder.lines.some((l) => l.includes('lost the run lease') && l.includes(runId)),
+      15_000,
+      'the woken replica to notice its lost lease',
+    );
     const metrics = await (await fetch(`${holder.url}/metrics`)).text();
-    const losses = metrics.split('\n').filter((l) => l.startsWith('smartspec_lease_losses_total{')).map((l) => Number(l.split(' ').at(-1)));
+    const losses = metrics
+      .split('\n')
+      .filter((l) => l.startsWith('smartspec_lease_losses_total{'))
+      .map((l) => Number(l.split(' ').at(-1)));
     expect(losses.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     // Once it knows, nothing it held back reached the store or the cluster.
     expect(await rw.store.timeline(runId)).toEqual(recorded);

@@ -11,7 +11,11 @@ import { clickDecision, runIdOf, sendCommand, waitForPlanFor, waitForPlanState }
 import type { FakeSocketMode } from '../../sandbox/slack/fake-socket-mode.js';
 
 const service = (name: string, namespace: string): ServiceFixture => ({
-  name, namespace, components: [`${namespace}-api`, `${namespace}-worker`], versions: ['v1.0.0', 'v1.1.0', 'v1.2.0'], replicas: 2,
+  name,
+  namespace,
+  components: [`${namespace}-api`, `${namespace}-worker`],
+  versions: ['v1.0.0', 'v1.1.0', 'v1.2.0'],
+  replicas: 2,
 });
 const SERVICES = [service('sock-a', 'sa'), service('sock-b', 'sb'), service('sock-c', 'sc')];
 

@@ -19,7 +19,11 @@ import { clickDecision, hasApproveButton, plansFor, runIdOf, sendCommand, waitFo
 import type { FakeSlackMessage } from '../../sandbox/slack/fake-slack-types.js';
 
 const service = (name: string, namespace: string, verification?: string): ServiceFixture => ({
-  name, namespace, components: [`${namespace}-api`, `${namespace}-worker`], versions: ['v1.0.0', 'v1.1.0', 'v1.2.0'], replicas: 2,
+  name,
+  namespace,
+  components: [`${namespace}-api`, `${namespace}-worker`],
+  versions: ['v1.0.0', 'v1.1.0', 'v1.2.0'],
+  replicas: 2,
   ...(verification ? { verification } : {}),
 });
 
@@ -39,11 +43,20 @@ beforeAll(async () => {
     approved: service('kill-approved', 'ka'),
     rollout: service('kill-rollout', 'kr'),
     moved: service('kill-moved', 'km'),
-    verifying: service('kill-verifying', 'kv', `    verification:\n      http: [{ url: "${hold.url}/healthz", status: 200 }]\n      timeoutSeconds: 60`),
+    verifying: service(
+      'kill-verifying',
+      'kv',
+      `    verification:\n      http: [{ url: "${hold.url}/healthz", status: 200 }]\n      timeoutSeconds: 60`,
+    ),
   };
   bundle = await bundleBot();
   // Pods take 300 ms to start, so a two-replica rollout lasts about a second: long enough to kill it midway.
-  world = await startProcessWorld({ catalog: servicesCatalog(Object.values(S)), podStartMs: 300, tickMs: 10, env: { RUN_LEASE_SECONDS: String(LEASE_SECONDS) } });
+  world = await startProcessWorld({
+    catalog: servicesCatalog(Object.values(S)),
+    podStartMs: 300,
+    tickMs: 10,
+    env: { RUN_LEASE_SECONDS: String(LEASE_SECONDS) },
+  });
   seedServices(world.k8s, Object.values(S));
   await world.start({ entry: bundle.entry });
   for (const s of Object.values(S)) {
@@ -78,7 +91,9 @@ function killOn(register: (kill: () => void) => void): Promise<void> {
 /** Resolves once the fake Slack has seen nothing for `ms`: the previous case's reports are all posted. */
 async function slackQuiet(ms: number): Promise<void> {
   let last = Date.now();
-  const stop = world.slack.onChange(() => { last = Date.now(); });
+  const stop = world.slack.onChange(() => {
+    last = Date.now();
+  });
   try {
     await eventually(async () => Date.now() - last >= ms, 10_000, 'Slack to go quiet');
   } finally {
@@ -109,8 +124,12 @@ async function expectResumedOnce(s: ServiceFixture, plan: FakeSlackMessage, befo
   expect(after).not.toContain('interrupted');
   for (const component of s.components) expect(realWritesTo(world.k8s, s.namespace, component)).toHaveLength(1);
   await world.slack.waitFor(
-    () => world.slack.messagesIn(CHANNEL, { includeReplies: true }).find((m) => m.thread_ts === plan.ts && new RegExp(`Verification passed for ${s.name}`).test(m.text)),
-    10_000, `the verification report for ${s.name}`,
+    () =>
+      world.slack
+        .messagesIn(CHANNEL, { includeReplies: true })
+        .find((m) => m.thread_ts === plan.ts && new RegExp(`Verification passed for ${s.name}`).test(m.text)),
+    10_000,
+    `the verification report for ${s.name}`,
   );
 }
 
@@ -159,10 +178,12 @@ describe('SIGKILL at each step of a run, then a restart on the same database', (
     const plan = await planFor(S.rollout);
     const runId = runIdOf(plan);
     const api = S.rollout.components[0]!;
-    const killed = killOn((kill) => world.k8s.onChange((c) => {
-      const status = (c.object as { status?: { updatedReplicas?: number; replicas?: number } }).status;
-      if (c.resource === 'deployments' && c.object.metadata.name === api && status?.updatedReplicas === 1 && (status.replicas ?? 0) > 1) kill();
-    }));
+    const killed = killOn((kill) =>
+      world.k8s.onChange((c) => {
+        const status = (c.object as { status?: { updatedReplicas?: number; replicas?: number } }).status;
+        if (c.resource === 'deployments' && c.object.metadata.name === api && status?.updatedReplicas === 1 && (status.replicas ?? 0) > 1) kill();
+      }),
+    );
     await clickDecision(world.slack, plan, 'rollback_approve', USERS.approver);
     await killed;
     const before = peekRun(world.databasePath, runId)!.timeline.map((e) => e.type);
@@ -176,10 +197,12 @@ describe('SIGKILL at each step of a run, then a restart on the same database', (
     const plan = await planFor(S.moved);
     const runId = runIdOf(plan);
     const [api, worker] = S.moved.components as [string, string];
-    const killed = killOn((kill) => world.k8s.onChange((c) => {
-      const status = (c.object as { status?: { updatedReplicas?: number; replicas?: number } }).status;
-      if (c.resource === 'deployments' && c.object.metadata.name === api && status?.updatedReplicas === 1 && (status.replicas ?? 0) > 1) kill();
-    }));
+    const killed = killOn((kill) =>
+      world.k8s.onChange((c) => {
+        const status = (c.object as { status?: { updatedReplicas?: number; replicas?: number } }).status;
+        if (c.resource === 'deployments' && c.object.metadata.name === api && status?.updatedReplicas === 1 && (status.replicas ?? 0) > 1) kill();
+      }),
+    );
     await clickDecision(world.slack, plan, 'rollback_approve', USERS.approver);
     await killed;
     await world.kill('SIGKILL');
@@ -208,13 +231,19 @@ describe('SIGKILL at each step of a run, then a restart on the same database', (
     expect(run.status).toBe('verifying');
     hold.answerFromNow(200);
     await restart();
-    await expectResumedOnce(S.verifying, plan, run.timeline.map((e) => e.type));
+    await expectResumedOnce(
+      S.verifying,
+      plan,
+      run.timeline.map((e) => e.type),
+    );
   });
 
   it('after Slack showed the plan but before the bot recorded its message: approving it still executes exactly once', async () => {
-    const killed = killOn((kill) => world.slack.onChange((c) => {
-      if (c.type === 'message_posted' && JSON.stringify(c.message.blocks).includes(`Rollback plan: ${failedDeploymentId(S.posting)}"`)) kill();
-    }));
+    const killed = killOn((kill) =>
+      world.slack.onChange((c) => {
+        if (c.type === 'message_posted' && JSON.stringify(c.message.blocks).includes(`Rollback plan: ${failedDeploymentId(S.posting)}"`)) kill();
+      }),
+    );
     expect((await sendCommand(world.slack, `--failed-deployment-id ${failedDeploymentId(S.posting)}`)).status).toBe(200);
     await killed;
     const plan = await waitForPlanFor(world.slack, failedDeploymentId(S.posting));
@@ -233,7 +262,8 @@ describe('SIGKILL at each step of a run, then a restart on the same database', (
   it('… and the outcome of that run reaches Slack', async () => {
     await world.slack.waitFor(
       () => world.slack.messagesIn(CHANNEL, { includeReplies: true }).find((m) => /Verification passed for kill-posting/.test(m.text)),
-      10_000, 'a verification report for kill-posting',
+      10_000,
+      'a verification report for kill-posting',
     );
   });
 
@@ -244,9 +274,11 @@ describe('SIGKILL at each step of a run, then a restart on the same database', (
     await slackQuiet(500);
     // Slack rate-limits the plan message once: the run is stored, Slack holds nothing, the client waits to retry.
     world.slack.failNext('chat.postMessage', 'ratelimited', { times: 1, retryAfterSeconds: 5 });
-    const killed = killOn((kill) => world.slack.onChange((c) => {
-      if (c.type === 'api_call' && c.call.method === 'chat.postMessage' && c.call.error === 'ratelimited') kill();
-    }));
+    const killed = killOn((kill) =>
+      world.slack.onChange((c) => {
+        if (c.type === 'api_call' && c.call.method === 'chat.postMessage' && c.call.error === 'ratelimited') kill();
+      }),
+    );
     expect((await sendCommand(world.slack, `--failed-deployment-id ${failedDeploymentId(S.invisible)}`)).status).toBe(200);
     await killed;
     expect(plansFor(world.slack, failedDeploymentId(S.invisible))).toEqual([]);

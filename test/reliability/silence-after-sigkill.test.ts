@@ -12,7 +12,13 @@ import { deploymentRecords, failedDeploymentId, realWritesTo, seedServices, serv
 import { startProcessWorld, type ProcessWorld } from '../support/process-world.js';
 import { clickDecision, runIdOf, sendCommand, waitForPlanFor, waitForPlanState } from '../support/slack-flow.js';
 
-const S: ServiceFixture = { name: 'silenced', namespace: 'sl', components: ['sl-api', 'sl-worker'], versions: ['v1.0.0', 'v1.1.0', 'v1.2.0'], replicas: 2 };
+const S: ServiceFixture = {
+  name: 'silenced',
+  namespace: 'sl',
+  components: ['sl-api', 'sl-worker'],
+  versions: ['v1.0.0', 'v1.1.0', 'v1.2.0'],
+  replicas: 2,
+};
 
 let world: ProcessWorld;
 let bundle: BotBundle;
@@ -21,7 +27,10 @@ let am: FakeAlertmanager;
 beforeAll(async () => {
   am = await startFakeAlertmanager();
   bundle = await bundleBot();
-  const catalog = servicesCatalog([S]).replace('    approvals:\n', `    alertmanager: { url: "${am.url}", matchers: [{ name: service, value: ${S.name} }] }\n    approvals:\n`);
+  const catalog = servicesCatalog([S]).replace(
+    '    approvals:\n',
+    `    alertmanager: { url: "${am.url}", matchers: [{ name: service, value: ${S.name} }] }\n    approvals:\n`,
+  );
   // Pods take 300 ms to start, so a two-replica rollout lasts about a second: long enough to kill it midway.
   world = await startProcessWorld({ catalog, podStartMs: 300, tickMs: 10, env: { RUN_LEASE_SECONDS: '2' } });
   seedServices(world.k8s, [S]);
@@ -44,7 +53,13 @@ it('SIGKILL mid-rollout with the silence active: the resumed run reuses it and e
   const killed = new Promise<void>((resolve) => {
     const stop = world.k8s.onChange((c) => {
       const status = (c.object as { status?: { updatedReplicas?: number; replicas?: number } }).status;
-      if (world.bot && c.resource === 'deployments' && c.object.metadata.name === api && status?.updatedReplicas === 1 && (status.replicas ?? 0) > 1) {
+      if (
+        world.bot &&
+        c.resource === 'deployments' &&
+        c.object.metadata.name === api &&
+        status?.updatedReplicas === 1 &&
+        (status.replicas ?? 0) > 1
+      ) {
         process.kill(world.bot.pid, 'SIGKILL');
         stop();
         resolve();
@@ -65,10 +80,14 @@ it('SIGKILL mid-rollout with the silence active: the resumed run reuses it and e
   expect(am.silences()).toHaveLength(1); // reused on resume, never duplicated
   expect(am.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
   // Alertmanager ends the silence a moment before the bot records that it did: wait for the record.
-  const timeline = await eventually(async () => {
-    const types = peekRun(world.databasePath, runId)!.timeline.map((e) => e.type);
-    return types.includes('silence_expired') ? types : undefined;
-  }, 10_000, 'the silence_expired record');
+  const timeline = await eventually(
+    async () => {
+      const types = peekRun(world.databasePath, runId)!.timeline.map((e) => e.type);
+      return types.includes('silence_expired') ? types : undefined;
+    },
+    10_000,
+    'the silence_expired record',
+  );
   expect(timeline).toEqual(expect.arrayContaining(['silence_created', 'resumed', 'succeeded', 'silence_expired']));
   expect(timeline.indexOf('silence_expired')).toBeGreaterThan(timeline.indexOf('succeeded'));
   for (const component of S.components) expect(realWritesTo(world.k8s, S.namespace, component)).toHaveLength(1);

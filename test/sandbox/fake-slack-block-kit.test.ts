@@ -65,12 +65,23 @@ describe('Block Kit limits (as Slack enforces them)', () => {
     ['block_id over 255', [{ type: 'divider', block_id: x(256) }], '/blocks/0/block_id]'],
     ['more than 25 elements in actions', [actions(buttons(26))], '/blocks/0/elements]'],
     ['duplicate action_ids in one block', [actions([button(), button({ value: 'run-2' })])], 'duplicate action_id: rollback_approve'],
-    ['duplicate block_ids in a message', [{ type: 'divider', block_id: 'b' }, { type: 'divider', block_id: 'b' }], 'duplicate block_id: b'],
+    [
+      'duplicate block_ids in a message',
+      [
+        { type: 'divider', block_id: 'b' },
+        { type: 'divider', block_id: 'b' },
+      ],
+      'duplicate block_id: b',
+    ],
     ['context with more than 10 elements', [{ type: 'context', elements: Array.from({ length: 11 }, () => mrkdwn('c')) }], '/blocks/0/elements]'],
     ['unknown block type', [{ type: 'fancy_panel' }], 'unsupported type: fancy_panel'],
     ['unknown element type', [actions([{ type: 'slider', action_id: 's' }])], 'unsupported type: slider'],
     ['button style', [actions([button({ style: 'green' })])], 'must be one of primary, danger'],
-    ['confirm dialog title over 100', [actions([button({ confirm: { title: plain(x(101)), text: plain('t'), confirm: plain('y'), deny: plain('n') } })])], '/confirm/title/text]'],
+    [
+      'confirm dialog title over 100',
+      [actions([button({ confirm: { title: plain(x(101)), text: plain('t'), confirm: plain('y'), deny: plain('n') } })])],
+      '/confirm/title/text]',
+    ],
   ];
 
   it.each(over)('rejects %s', async (_name, blocks, expected) => {
@@ -90,11 +101,7 @@ describe('Block Kit limits (as Slack enforces them)', () => {
       { type: 'header', text: plain(x(150)) },
       section(x(3000)),
       { type: 'section', fields: Array.from({ length: 10 }, () => mrkdwn(x(2000))) },
-      actions(
-        Array.from({ length: 25 }, (_, i) =>
-          button({ action_id: `${i}`.padEnd(255, 'a'), text: plain(x(75)), value: x(2000) }),
-        ),
-      ),
+      actions(Array.from({ length: 25 }, (_, i) => button({ action_id: `${i}`.padEnd(255, 'a'), text: plain(x(75)), value: x(2000) }))),
       { type: 'context', elements: Array.from({ length: 10 }, () => mrkdwn('c')) },
       ...Array.from({ length: 45 }, (_, i) => ({ type: 'divider', block_id: `d${i}`.padEnd(255, '-') })),
     ];

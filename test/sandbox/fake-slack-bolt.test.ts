@@ -1,14 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import {
-  App,
-  type BlockButtonAction,
-  HTTPReceiver,
-  LogLevel,
-  type SlashCommand,
-  type ViewSubmitAction,
-  verifySlackRequest,
-} from '@slack/bolt';
+import { App, type BlockButtonAction, HTTPReceiver, LogLevel, type SlashCommand, type ViewSubmitAction, verifySlackRequest } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeSlack, startFakeSlack } from '../../sandbox/slack/fake-slack-web-api.js';
 import { signSlackRequest } from '../../sandbox/slack/slack-request-signer.js';
@@ -225,9 +217,9 @@ describe('user simulator against a real Bolt App (HTTPReceiver)', () => {
     expect(clicks[0]?.retryNum).toBeUndefined();
 
     // After the replace the buttons are gone: a user can no longer click them.
-    await expect(
-      fake.clickButton({ userId: 'U0ALICE', channelId: 'C0INC', messageTs: ts, actionId: 'rollback_approve' }),
-    ).rejects.toThrow(/cannot click rollback_approve: message C0INC\/\d+\.\d+ has no buttons/);
+    await expect(fake.clickButton({ userId: 'U0ALICE', channelId: 'C0INC', messageTs: ts, actionId: 'rollback_approve' })).rejects.toThrow(
+      /cannot click rollback_approve: message C0INC\/\d+\.\d+ has no buttons/,
+    );
 
     // A redelivery carries the retry headers, which Bolt exposes as context.retryNum.
     const again = await fake.redeliver(click, { retryNum: 1 });
@@ -261,9 +253,9 @@ describe('user simulator against a real Bolt App (HTTPReceiver)', () => {
       ],
     });
     const ts = eph.message_ts as string;
-    await expect(
-      fake.clickButton({ userId: 'U0BOB', channelId: 'C0INC', messageTs: ts, actionId: 'rollback_approve' }),
-    ).rejects.toThrow(/visible only to U0ALICE/);
+    await expect(fake.clickButton({ userId: 'U0BOB', channelId: 'C0INC', messageTs: ts, actionId: 'rollback_approve' })).rejects.toThrow(
+      /visible only to U0ALICE/,
+    );
     const click = await fake.clickButton({ userId: 'U0ALICE', channelId: 'C0INC', messageTs: ts, actionId: 'rollback_approve' });
     expect(click.status).toBe(200);
     await fake.waitFor(() => fake.ephemerals[0]?.history.length === 1, 3000);

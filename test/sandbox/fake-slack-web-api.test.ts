@@ -1,9 +1,6 @@
 import { type Logger, LogLevel, WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type FakeSlack,
-  startFakeSlack,
-} from '../../sandbox/slack/fake-slack-web-api.js';
+import { type FakeSlack, startFakeSlack } from '../../sandbox/slack/fake-slack-web-api.js';
 import type { FakeSlackChange } from '../../sandbox/slack/fake-slack-types.js';
 
 const BOT_TOKEN = 'xoxb-fake-test-token';
@@ -299,7 +296,10 @@ describe('waitFor', () => {
     await client.chat.postMessage({ channel: 'C0INC', text: 'the only message' });
     const error = await fake
       .waitFor(() => fake.messagesIn('C0OTHER')[0], 100, 'a message in C0OTHER')
-      .then(() => undefined, (e: unknown) => e as Error);
+      .then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
     expect(error?.message).toContain('waitFor timed out after 100 ms for a message in C0OTHER');
     expect(error?.message).toContain('chat.postMessage → ok');
     expect(error?.message).toContain('the only message');

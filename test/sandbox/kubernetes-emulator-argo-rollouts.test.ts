@@ -27,7 +27,8 @@ afterAll(async () => {
 });
 
 const rollout = (ns: string, name = 'web') => emulator.getObject<Rollout>('rollouts', ns, name);
-const phaseIs = (ns: string, phase: string) => () => rollout(ns)?.status?.phase === phase && rollout(ns)?.status?.observedGeneration === String(rollout(ns)?.metadata.generation);
+const phaseIs = (ns: string, phase: string) => () =>
+  rollout(ns)?.status?.phase === phase && rollout(ns)?.status?.observedGeneration === String(rollout(ns)?.metadata.generation);
 
 function seedCanary(ns: string, steps: Array<Record<string, unknown>>): void {
   emulator.seedRollout({
@@ -41,7 +42,10 @@ function seedCanary(ns: string, steps: Array<Record<string, unknown>>): void {
 }
 
 async function setImage(ns: string, image: string): Promise<void> {
-  await custom.patchNamespacedCustomObject({ ...ARGO, namespace: ns, name: 'web', body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: image }] }, jsonPatch);
+  await custom.patchNamespacedCustomObject(
+    { ...ARGO, namespace: ns, name: 'web', body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: image }] },
+    jsonPatch,
+  );
 }
 
 async function replicaSets(ns: string): Promise<V1ReplicaSet[]> {
@@ -55,7 +59,11 @@ describe('emulated Argo Rollouts', () => {
     expect(ro.status).toMatchObject({ phase: 'Healthy', observedGeneration: '2' });
     expect(ro.status?.stableRS).toBe(ro.status?.currentPodHash);
     const sets = await replicaSets('seeded');
-    expect(sets.map((rs) => [rs.metadata?.annotations?.['rollout.argoproj.io/revision'], rs.spec?.replicas, rs.spec?.template?.spec?.containers[0]?.image]).sort()).toEqual([
+    expect(
+      sets
+        .map((rs) => [rs.metadata?.annotations?.['rollout.argoproj.io/revision'], rs.spec?.replicas, rs.spec?.template?.spec?.containers[0]?.image])
+        .sort(),
+    ).toEqual([
       ['1', 0, 'web:v1'],
       ['2', 4, 'web:v2'],
     ]);
@@ -66,7 +74,12 @@ describe('emulated Argo Rollouts', () => {
     await setImage('canary', 'web:v3');
     await emulator.waitFor(phaseIs('canary', 'Paused'), 5_000, 'paused at the pause step');
     const paused = rollout('canary');
-    expect(paused?.status).toMatchObject({ message: 'CanaryPauseStep', currentStepIndex: 1, controllerPause: true, pauseConditions: [expect.objectContaining({ reason: 'CanaryPauseStep' })] });
+    expect(paused?.status).toMatchObject({
+      message: 'CanaryPauseStep',
+      currentStepIndex: 1,
+      controllerPause: true,
+      pauseConditions: [expect.objectContaining({ reason: 'CanaryPauseStep' })],
+    });
     const counts = Object.fromEntries((await replicaSets('canary')).map((rs) => [rs.spec?.template?.spec?.containers[0]?.image, rs.spec?.replicas]));
     expect(counts).toEqual({ 'web:v1': 0, 'web:v2': 2, 'web:v3': 2 });
 
@@ -96,10 +109,15 @@ describe('emulated Argo Rollouts', () => {
     const previous = (await replicaSets('abort')).find((rs) => rs.metadata?.annotations?.['rollout.argoproj.io/revision'] === '2');
     const template = structuredClone(previous?.spec?.template);
     delete template?.metadata?.labels?.['rollouts-pod-template-hash'];
-    await custom.patchNamespacedCustomObject({ ...ARGO, namespace: 'abort', name: 'web', body: [{ op: 'replace', path: '/spec/template', value: template }] }, jsonPatch);
+    await custom.patchNamespacedCustomObject(
+      { ...ARGO, namespace: 'abort', name: 'web', body: [{ op: 'replace', path: '/spec/template', value: template }] },
+      jsonPatch,
+    );
     await emulator.waitFor(phaseIs('abort', 'Healthy'), 5_000, 'healthy on the stable revision');
     // The canary never became ready, so the stable ReplicaSet kept every pod throughout: renumbered, never scaled down.
-    const scaledDown = emulator.listEvents('abort').filter((e) => e.reason === 'ScalingReplicaSet' && e.message.startsWith(`Scaled down replica set web-${stable} `));
+    const scaledDown = emulator
+      .listEvents('abort')
+      .filter((e) => e.reason === 'ScalingReplicaSet' && e.message.startsWith(`Scaled down replica set web-${stable} `));
     expect(scaledDown).toEqual([]);
     const ro = rollout('abort');
     expect(ro?.status).toMatchObject({ stableRS: stable, currentPodHash: stable, currentStepIndex: 2 });
@@ -144,9 +162,20 @@ describe('emulated Argo Rollouts', () => {
       .createNamespacedCustomObject({
         ...ARGO,
         namespace: 'default',
-        body: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'bad' }, spec: { selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'a', image: 'a' }] } } } },
+        body: {
+          apiVersion: 'argoproj.io/v1alpha1',
+          kind: 'Rollout',
+          metadata: { name: 'bad' },
+          spec: {
+            selector: { matchLabels: { app: 'x' } },
+            template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'a', image: 'a' }] } },
+          },
+        },
       })
-      .then(() => undefined, (e: unknown) => e as { code: number; body: string });
+      .then(
+        () => undefined,
+        (e: unknown) => e as { code: number; body: string },
+      );
     expect(err?.code).toBe(422);
     expect(err?.body).toContain('spec.strategy: Required value');
   });

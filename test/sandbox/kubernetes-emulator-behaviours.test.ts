@@ -9,7 +9,12 @@ let core: CoreV1Api;
 const strategic = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
 
 /** Seeds a healthy v1 deployment in `namespace`, then deploys `image` with the given behaviour. */
-async function deployBad(namespace: string, image: string, behaviour: ImageBehaviour, extra: { logLines?: string[]; progressDeadlineSeconds?: number } = {}): Promise<void> {
+async function deployBad(
+  namespace: string,
+  image: string,
+  behaviour: ImageBehaviour,
+  extra: { logLines?: string[]; progressDeadlineSeconds?: number } = {},
+): Promise<void> {
   emulator.seedDeployment({
     namespace,
     name: 'web',
@@ -18,7 +23,10 @@ async function deployBad(namespace: string, image: string, behaviour: ImageBehav
     ...(extra.progressDeadlineSeconds !== undefined ? { progressDeadlineSeconds: extra.progressDeadlineSeconds } : {}),
   });
   emulator.setImageBehaviour(image, behaviour, extra.logLines ? { logLines: extra.logLines } : {});
-  await apps.patchNamespacedDeployment({ name: 'web', namespace, body: { spec: { template: { spec: { containers: [{ name: 'app', image }] } } } } }, strategic);
+  await apps.patchNamespacedDeployment(
+    { name: 'web', namespace, body: { spec: { template: { spec: { containers: [{ name: 'app', image }] } } } } },
+    strategic,
+  );
 }
 
 async function newPods(namespace: string, image: string): Promise<V1Pod[]> {
@@ -60,7 +68,12 @@ describe('Kubernetes emulator image behaviours', () => {
     await deployBad('crash', image, 'crash', { logLines: ['boot', 'panic: missing DATABASE_URL'] });
     const [pod] = await eventually(
       () => newPods('crash', image),
-      (pods) => pods.some((p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 2 && p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff'),
+      (pods) =>
+        pods.some(
+          (p) =>
+            (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 2 &&
+            p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff',
+        ),
       'a crash-looping pod',
     ).then((pods) => pods.filter((p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 2));
     const status = pod?.status?.containerStatuses?.[0];
@@ -83,8 +96,13 @@ describe('Kubernetes emulator image behaviours', () => {
   it('oom: the last termination is OOMKilled with exit code 137', async () => {
     const image = 'registry.example/web:oom';
     await deployBad('oom', image, 'oom');
-    const pods = await eventually(() => newPods('oom', image), (ps) => ps.some((p) => p.status?.containerStatuses?.[0]?.lastState?.terminated), 'an OOM kill');
-    const terminated = pods.find((p) => p.status?.containerStatuses?.[0]?.lastState?.terminated)?.status?.containerStatuses?.[0]?.lastState?.terminated;
+    const pods = await eventually(
+      () => newPods('oom', image),
+      (ps) => ps.some((p) => p.status?.containerStatuses?.[0]?.lastState?.terminated),
+      'an OOM kill',
+    );
+    const terminated = pods.find((p) => p.status?.containerStatuses?.[0]?.lastState?.terminated)?.status?.containerStatuses?.[0]?.lastState
+      ?.terminated;
     expect(terminated).toMatchObject({ exitCode: 137, reason: 'OOMKilled' });
   });
 
@@ -98,7 +116,11 @@ describe('Kubernetes emulator image behaviours', () => {
     );
     const pod = pods.find((p) => p.status?.phase === 'Running');
     expect(pod?.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'ContainersNotReady' });
-    const events = await eventually(() => warnings('unready', pod?.metadata?.name ?? ''), (es) => es.some((e) => e.reason === 'Unhealthy'), 'an Unhealthy event');
+    const events = await eventually(
+      () => warnings('unready', pod?.metadata?.name ?? ''),
+      (es) => es.some((e) => e.reason === 'Unhealthy'),
+      'an Unhealthy event',
+    );
     expect(events.find((e) => e.reason === 'Unhealthy')?.message).toMatch(/^Readiness probe failed: /);
   });
 
@@ -131,7 +153,11 @@ describe('Kubernetes emulator image behaviours', () => {
     expect(pod?.status?.phase).toBe('Pending');
     expect(pod?.spec?.nodeName).toBeUndefined();
     expect(pod?.status?.conditions?.find((c) => c.type === 'PodScheduled')?.reason).toBe('Unschedulable');
-    const events = await eventually(() => warnings('unschedulable', pod?.metadata?.name ?? ''), (es) => es.length > 0, 'a FailedScheduling event');
+    const events = await eventually(
+      () => warnings('unschedulable', pod?.metadata?.name ?? ''),
+      (es) => es.length > 0,
+      'a FailedScheduling event',
+    );
     expect(events[0]?.reason).toBe('FailedScheduling');
   });
 

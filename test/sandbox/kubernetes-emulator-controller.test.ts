@@ -10,7 +10,10 @@ const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const strategic = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
 
 function setImage(namespace: string, image: string): Promise<unknown> {
-  return apps.patchNamespacedDeployment({ name: 'web', namespace, body: { spec: { template: { spec: { containers: [{ name: 'app', image }] } } } } }, strategic);
+  return apps.patchNamespacedDeployment(
+    { name: 'web', namespace, body: { spec: { template: { spec: { containers: [{ name: 'app', image }] } } } } },
+    strategic,
+  );
 }
 
 beforeAll(async () => {
@@ -50,7 +53,9 @@ describe('Kubernetes emulator controllers', () => {
     await emulator.waitFor(
       () => {
         const d = emulator.getDeployment('paused', 'web');
-        return (d?.status?.conditions?.some((c) => c.reason === 'DeploymentPaused') ?? false) && d?.status?.observedGeneration === d?.metadata.generation;
+        return (
+          (d?.status?.conditions?.some((c) => c.reason === 'DeploymentPaused') ?? false) && d?.status?.observedGeneration === d?.metadata.generation
+        );
       },
       2000,
       'the paused condition, with the new template observed',
@@ -62,7 +67,13 @@ describe('Kubernetes emulator controllers', () => {
   });
 
   it('Recreate stops every old pod before starting new ones', async () => {
-    emulator.seedDeployment({ namespace: 'recreate', name: 'web', replicas: 3, strategy: { type: 'Recreate' }, containers: [{ name: 'app', image: 'web:1' }] });
+    emulator.seedDeployment({
+      namespace: 'recreate',
+      name: 'web',
+      replicas: 3,
+      strategy: { type: 'Recreate' },
+      containers: [{ name: 'app', image: 'web:1' }],
+    });
     let mixed = false;
     const stop = emulator.onChange((c: ClusterChange) => {
       if (c.resource !== 'pods' || c.object.metadata.namespace !== 'recreate') return;

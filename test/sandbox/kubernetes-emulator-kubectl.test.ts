@@ -92,7 +92,13 @@ describeWithTool({ command: 'kubectl', debianPackage: 'kubernetes-client' }, 'ku
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toContain('unable to find specified revision 99 in history');
 
-    emulator.seedDeployment({ namespace: 'shop', name: 'cart', replicas: 2, containers: [{ name: 'api', image: 'cart:1' }], progressDeadlineSeconds: 1 });
+    emulator.seedDeployment({
+      namespace: 'shop',
+      name: 'cart',
+      replicas: 2,
+      containers: [{ name: 'api', image: 'cart:1' }],
+      progressDeadlineSeconds: 1,
+    });
     emulator.setImageBehaviour('cart:2', 'crash');
     const set = await run('set', 'image', 'deployment/cart', 'api=cart:2', '-n', 'shop');
     expect(set.code).toBe(0);

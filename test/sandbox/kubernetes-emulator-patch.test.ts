@@ -49,7 +49,27 @@ afterAll(async () => {
 describe('Kubernetes emulator patch semantics', () => {
   it('strategic merge patch merges containers, env and ports by key and honours $patch directives', async () => {
     seed('smp');
-    const merged = await patch('smp', { spec: { template: { spec: { containers: [{ name: 'app', env: [{ name: 'B', value: '20' }, { name: 'C', value: '3' }] }] } } } }, strategic);
+    const merged = await patch(
+      'smp',
+      {
+        spec: {
+          template: {
+            spec: {
+              containers: [
+                {
+                  name: 'app',
+                  env: [
+                    { name: 'B', value: '20' },
+                    { name: 'C', value: '3' },
+                  ],
+                },
+              ],
+            },
+          },
+        },
+      },
+      strategic,
+    );
     const containers = merged.spec?.template?.spec?.containers ?? [];
     expect(containers.map((c) => [c.name, c.image])).toEqual([
       ['app', 'web:1'],
@@ -61,11 +81,30 @@ describe('Kubernetes emulator patch semantics', () => {
       { name: 'C', value: '3' },
     ]);
 
-    const deleted = await patch('smp', { spec: { template: { spec: { containers: [{ name: 'sidecar', $patch: 'delete' }, { name: 'app', env: [{ name: 'A', $patch: 'delete' }] }] } } } }, strategic);
+    const deleted = await patch(
+      'smp',
+      {
+        spec: {
+          template: {
+            spec: {
+              containers: [
+                { name: 'sidecar', $patch: 'delete' },
+                { name: 'app', env: [{ name: 'A', $patch: 'delete' }] },
+              ],
+            },
+          },
+        },
+      },
+      strategic,
+    );
     expect(deleted.spec?.template?.spec?.containers.map((c) => c.name)).toEqual(['app']);
     expect(deleted.spec?.template?.spec?.containers[0]?.env?.map((e) => e.name)).toEqual(['B', 'C']);
 
-    const replaced = await patch('smp', { spec: { template: { spec: { containers: [{ name: 'app', image: 'web:2', env: [{ name: 'ONLY', value: 'x' }, { $patch: 'replace' }] }] } } } }, strategic);
+    const replaced = await patch(
+      'smp',
+      { spec: { template: { spec: { containers: [{ name: 'app', image: 'web:2', env: [{ name: 'ONLY', value: 'x' }, { $patch: 'replace' }] }] } } } },
+      strategic,
+    );
     expect(replaced.spec?.template?.spec?.containers[0]?.env).toEqual([{ name: 'ONLY', value: 'x' }]);
     expect(replaced.spec?.template?.spec?.containers[0]?.ports).toEqual([{ containerPort: 8080, name: 'http', protocol: 'TCP' }]);
 
@@ -76,7 +115,11 @@ describe('Kubernetes emulator patch semantics', () => {
 
   it('merge patch replaces lists and deletes keys set to null', async () => {
     seed('merge');
-    const result = await patch('merge', { metadata: { annotations: { owner: null } }, spec: { template: { spec: { containers: [{ name: 'app', image: 'web:3' }] } } } }, merge);
+    const result = await patch(
+      'merge',
+      { metadata: { annotations: { owner: null } }, spec: { template: { spec: { containers: [{ name: 'app', image: 'web:3' }] } } } },
+      merge,
+    );
     expect(result.metadata?.annotations?.['owner']).toBeUndefined();
     expect(result.metadata?.annotations?.['kubernetes.io/change-cause']).toBe('initial');
     expect(result.spec?.template?.spec?.containers.map((c) => c.name)).toEqual(['app']);

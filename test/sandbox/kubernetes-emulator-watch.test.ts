@@ -28,7 +28,12 @@ function seed(namespace: string): void {
 function complete(d: V1Deployment): boolean {
   const s = d.status ?? {};
   const desired = d.spec?.replicas ?? 1;
-  return (s.observedGeneration ?? 0) >= (d.metadata?.generation ?? 1) && s.updatedReplicas === desired && s.replicas === desired && s.availableReplicas === desired;
+  return (
+    (s.observedGeneration ?? 0) >= (d.metadata?.generation ?? 1) &&
+    s.updatedReplicas === desired &&
+    s.replicas === desired &&
+    s.availableReplicas === desired
+  );
 }
 
 /** Opens a watch and collects its events; `until` resolves when the predicate matches an event. */
@@ -80,8 +85,18 @@ describe('Kubernetes emulator watch', () => {
     seed('watch');
     const w = await openWatch('/apis/apps/v1/namespaces/watch/deployments', { fieldSelector: 'metadata.name=web' });
     await w.until((e) => e.type === 'ADDED', 'the initial ADDED');
-    await apps.patchNamespacedDeployment({ name: 'web', namespace: 'watch', body: { spec: { template: { spec: { containers: [{ name: 'app', image: 'registry.example/web:v3' }] } } } } }, setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch));
-    await w.until((e) => e.type === 'MODIFIED' && complete(e.object) && e.object.spec?.template?.spec?.containers[0]?.image === 'registry.example/web:v3', 'a complete rollout');
+    await apps.patchNamespacedDeployment(
+      {
+        name: 'web',
+        namespace: 'watch',
+        body: { spec: { template: { spec: { containers: [{ name: 'app', image: 'registry.example/web:v3' }] } } } },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+    );
+    await w.until(
+      (e) => e.type === 'MODIFIED' && complete(e.object) && e.object.spec?.template?.spec?.containers[0]?.image === 'registry.example/web:v3',
+      'a complete rollout',
+    );
 
     const modified = w.events.filter((e) => e.type === 'MODIFIED');
     expect(modified.length).toBeGreaterThan(3);
@@ -121,7 +136,8 @@ describe('Kubernetes emulator watch', () => {
       const config = new KubeConfig();
       config.loadFromString(small.kubeConfigYaml());
       // Three deployments with their sets and pods are far more than ten changes.
-      for (const name of ['a', 'b', 'c']) small.seedDeployment({ namespace: 'gone', name, replicas: 3, containers: [{ name: 'app', image: 'web:1' }] });
+      for (const name of ['a', 'b', 'c'])
+        small.seedDeployment({ namespace: 'gone', name, replicas: 3, containers: [{ name: 'app', image: 'web:1' }] });
       const w = await openWatch('/apis/apps/v1/namespaces/gone/deployments', { resourceVersion: '1' }, config);
       await w.until((e) => e.type === 'ERROR', 'the ERROR event');
       expect(w.events[0]?.object).toMatchObject({ kind: 'Status', code: 410, reason: 'Expired' });

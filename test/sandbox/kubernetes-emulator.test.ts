@@ -137,7 +137,10 @@ describe('Kubernetes emulator over @kubernetes/client-node', () => {
     expect(failedTest.code).toBe(422);
 
     const generation = (await apps.readNamespacedDeployment({ name: 'web', namespace: 'patches' })).metadata?.generation;
-    const labelled = await apps.patchNamespacedDeployment({ name: 'web', namespace: 'patches', body: { metadata: { labels: { team: 'payments' } } } }, merge);
+    const labelled = await apps.patchNamespacedDeployment(
+      { name: 'web', namespace: 'patches', body: { metadata: { labels: { team: 'payments' } } } },
+      merge,
+    );
     expect(labelled.metadata?.labels).toEqual({ app: 'web', team: 'payments' });
     expect(labelled.metadata?.generation).toBe(generation);
 
@@ -190,7 +193,12 @@ describe('Kubernetes emulator over @kubernetes/client-node', () => {
     const before = emulator.getDeployment('dryrun', 'web');
     emulator.clearRequests();
     const preview = await apps.patchNamespacedDeployment(
-      { name: 'web', namespace: 'dryrun', dryRun: 'All', body: { spec: { template: { spec: { containers: [{ name: 'app', image: 'registry.example/web:v1' }] } } } } },
+      {
+        name: 'web',
+        namespace: 'dryrun',
+        dryRun: 'All',
+        body: { spec: { template: { spec: { containers: [{ name: 'app', image: 'registry.example/web:v1' }] } } } },
+      },
       strategic,
     );
     expect(preview.spec?.template?.spec?.containers[0]?.image).toBe('registry.example/web:v1');
@@ -200,7 +208,14 @@ describe('Kubernetes emulator over @kubernetes/client-node', () => {
     // Nothing was stored, so the control loops have nothing to roll: shown once they have rolled
     // out a real change made after the dry run.
     seedWeb('dryrun-after');
-    await apps.patchNamespacedDeployment({ name: 'web', namespace: 'dryrun-after', body: { spec: { template: { spec: { containers: [{ name: 'app', image: 'registry.example/web:v1' }] } } } } }, strategic);
+    await apps.patchNamespacedDeployment(
+      {
+        name: 'web',
+        namespace: 'dryrun-after',
+        body: { spec: { template: { spec: { containers: [{ name: 'app', image: 'registry.example/web:v1' }] } } } },
+      },
+      strategic,
+    );
     await emulator.waitForRolloutComplete('dryrun-after', 'web', 5000);
     expect(emulator.getDeployment('dryrun', 'web')).toEqual(before);
     expect(emulator.listReplicaSets('dryrun')).toHaveLength(3);
@@ -210,7 +225,10 @@ describe('Kubernetes emulator over @kubernetes/client-node', () => {
       dryRun: 'All',
       body: {
         metadata: { name: 'api' },
-        spec: { selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image: 'api:1' }] } } },
+        spec: {
+          selector: { matchLabels: { app: 'api' } },
+          template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image: 'api:1' }] } },
+        },
       },
     });
     expect(created.spec?.strategy?.type).toBe('RollingUpdate');
@@ -220,7 +238,13 @@ describe('Kubernetes emulator over @kubernetes/client-node', () => {
       apps.createNamespacedDeployment({
         namespace: 'dryrun',
         dryRun: 'All',
-        body: { metadata: { name: 'bad' }, spec: { selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'y' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } } },
+        body: {
+          metadata: { name: 'bad' },
+          spec: {
+            selector: { matchLabels: { app: 'x' } },
+            template: { metadata: { labels: { app: 'y' } }, spec: { containers: [{ name: 'c', image: 'i' }] } },
+          },
+        },
       }),
     );
     expect(invalid.code).toBe(422);
@@ -243,12 +267,16 @@ describe('Kubernetes emulator over @kubernetes/client-node', () => {
     expect((await apps.readNamespacedDeployment({ name: 'web', namespace: 'faults' })).metadata?.name).toBe('web');
 
     emulator.injectFault({ pathPattern: /\/namespaces\/faults\/replicasets/, status: 429, times: 1 });
-    const throttled = await fetch(`${emulator.url}/apis/apps/v1/namespaces/faults/replicasets`, { headers: { authorization: `Bearer ${emulator.token}` } });
+    const throttled = await fetch(`${emulator.url}/apis/apps/v1/namespaces/faults/replicasets`, {
+      headers: { authorization: `Bearer ${emulator.token}` },
+    });
     expect(throttled.status).toBe(429);
     expect(throttled.headers.get('retry-after')).toBe('1');
 
     emulator.injectFault({ pathPattern: /\/namespaces\/faults\/pods$/, resetConnection: true, times: 1 });
-    await expect(fetch(`${emulator.url}/api/v1/namespaces/faults/pods`, { headers: { authorization: `Bearer ${emulator.token}` } })).rejects.toThrow();
+    await expect(
+      fetch(`${emulator.url}/api/v1/namespaces/faults/pods`, { headers: { authorization: `Bearer ${emulator.token}` } }),
+    ).rejects.toThrow();
   });
 
   it('refuses unsupported patch types and unknown paths like a real server', async () => {
@@ -263,6 +291,8 @@ describe('Kubernetes emulator over @kubernetes/client-node', () => {
     const missing = await apiError(apps.readNamespacedDeployment({ name: 'nope', namespace: 'errors' }));
     expect(statusOf(missing)).toMatchObject({ reason: 'NotFound', message: 'deployments.apps "nope" not found' });
     const discovery = (await (await fetch(`${emulator.url}/apis/apps/v1`, { headers })).json()) as { resources: Array<{ name: string }> };
-    expect(discovery.resources.map((r) => r.name)).toEqual(expect.arrayContaining(['deployments', 'deployments/scale', 'deployments/status', 'replicasets']));
+    expect(discovery.resources.map((r) => r.name)).toEqual(
+      expect.arrayContaining(['deployments', 'deployments/scale', 'deployments/status', 'replicasets']),
+    );
   });
 });

@@ -40,10 +40,16 @@ afterEach(async () => {
 });
 
 describe('fake PagerDuty REST API', () => {
-  it('serves an incident in PagerDuty\'s wrapped shape', async () => {
+  it("serves an incident in PagerDuty's wrapped shape", async () => {
     const { status, json } = await call('GET', '/incidents/PINC001');
     expect(status).toBe(200);
-    expect(json.incident).toMatchObject({ id: 'PINC001', type: 'incident', title: 'checkout 5xx', status: 'triggered', service: { id: 'PABC123', type: 'service_reference' } });
+    expect(json.incident).toMatchObject({
+      id: 'PINC001',
+      type: 'incident',
+      title: 'checkout 5xx',
+      status: 'triggered',
+      service: { id: 'PABC123', type: 'service_reference' },
+    });
   });
 
   it.each([
@@ -92,7 +98,11 @@ describe('fake PagerDuty REST API', () => {
 
   it('pages log entries newest first with limit (at most 100), offset and more', async () => {
     for (let i = 0; i < 150; i += 1) {
-      fake.addLogEntry('PINC001', { type: 'notify_log_entry', summary: `n${i}`, createdAt: new Date(Date.parse('2026-11-20T11:00:00Z') + i * 1000).toISOString() });
+      fake.addLogEntry('PINC001', {
+        type: 'notify_log_entry',
+        summary: `n${i}`,
+        createdAt: new Date(Date.parse('2026-11-20T11:00:00Z') + i * 1000).toISOString(),
+      });
     }
     const first = await call('GET', '/incidents/PINC001/log_entries?limit=500');
     expect(first.json).toMatchObject({ limit: 100, offset: 0, more: true, total: null });
@@ -121,7 +131,9 @@ describe('fake PagerDuty Events API', () => {
   });
 
   it('lists every problem of an invalid event', async () => {
-    const { status, json } = await call('POST', '/v2/enqueue', { body: { routing_key: 'short', event_action: 'trigger', payload: { severity: 'bad' } } });
+    const { status, json } = await call('POST', '/v2/enqueue', {
+      body: { routing_key: 'short', event_action: 'trigger', payload: { severity: 'bad' } },
+    });
     expect(status).toBe(400);
     expect(json).toEqual({
       status: 'invalid event',
@@ -137,7 +149,9 @@ describe('fake PagerDuty Events API', () => {
   });
 
   it('rejects a resolve without dedup_key, an unknown action and a non-JSON body', async () => {
-    expect((await call('POST', '/v2/enqueue', { body: { routing_key: ROUTING_KEY, event_action: 'resolve' } })).json.errors).toEqual(["'dedup_key' is missing or blank"]);
+    expect((await call('POST', '/v2/enqueue', { body: { routing_key: ROUTING_KEY, event_action: 'resolve' } })).json.errors).toEqual([
+      "'dedup_key' is missing or blank",
+    ]);
     expect((await call('POST', '/v2/enqueue', { body: { ...trigger, event_action: 'explode' } })).status).toBe(400);
     expect((await call('POST', '/v2/enqueue', { raw: '{nope' })).json.errors).toEqual(['Event object is not valid JSON.']);
   });
@@ -168,10 +182,12 @@ describe('fake PagerDuty test controls', () => {
 
   it('waitFor times out with a description of what the fake saw, without credentials', async () => {
     await call('GET', '/incidents/PINC001');
-    const error = await fake.waitFor(() => fake.notes.length > 0, 50, 'a note').then(
-      () => undefined,
-      (e: Error) => e,
-    );
+    const error = await fake
+      .waitFor(() => fake.notes.length > 0, 50, 'a note')
+      .then(
+        () => undefined,
+        (e: Error) => e,
+      );
     expect(error?.message).toContain('waitFor timed out after 50 ms for a note.');
     expect(error?.message).toContain('GET /incidents/PINC001 → 200');
     expect(error?.message).not.toContain(TOKEN);

@@ -24,7 +24,14 @@ export const PD_TOKEN = 'harness-pagerduty-token-0123';
 export const PD_WEBHOOK_SECRET = 'harness-pagerduty-webhook-secret';
 export const PD_ROUTING_KEY = 'R0UTINGKEY0123456789abcdefghijkl';
 export const CHANNEL = 'C0INCIDENTS';
-export const USERS = { requester: 'U0REQUEST', approver: 'U0APPROVE', second: 'U0SECOND', outsider: 'U0OUTSIDE', groupMember: 'U0ONCALL', ciBot: 'U0CIBOT' } as const;
+export const USERS = {
+  requester: 'U0REQUEST',
+  approver: 'U0APPROVE',
+  second: 'U0SECOND',
+  outsider: 'U0OUTSIDE',
+  groupMember: 'U0ONCALL',
+  ciBot: 'U0CIBOT',
+} as const;
 export const NAMESPACE = 'shop';
 export const IMAGE = (component: string, version: string) => `registry.example/${component}:${version}`;
 
@@ -95,9 +102,18 @@ export interface DeploymentInput {
 
 export function deploymentBody(d: DeploymentInput) {
   return {
-    id: d.id, service: 'checkout', environment: 'production', version: d.version, gitSha: '9f1c2e7',
-    status: d.status ?? 'succeeded', createdAt: d.createdAt, createdBy: 'ci',
-    components: { 'checkout-api': { image: IMAGE('checkout-api', d.version), replicas: 3 }, 'checkout-worker': { image: IMAGE('checkout-worker', d.version), replicas: 2 } },
+    id: d.id,
+    service: 'checkout',
+    environment: 'production',
+    version: d.version,
+    gitSha: '9f1c2e7',
+    status: d.status ?? 'succeeded',
+    createdAt: d.createdAt,
+    createdBy: 'ci',
+    components: {
+      'checkout-api': { image: IMAGE('checkout-api', d.version), replicas: 3 },
+      'checkout-worker': { image: IMAGE('checkout-worker', d.version), replicas: 2 },
+    },
     migrations: d.migrations ?? [],
     verification: d.verification ?? { smoke: true, acceptance: true, security: true, performance: true },
   };
@@ -108,9 +124,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const dir = mkdtempSync(join(tmpdir(), 'smartspec-e2e-'));
   const databasePath = options.databasePath ?? join(dir, 'smartspec.db');
   // SMARTSPEC_TEST_STORE=postgres runs the same flows on PostgreSQL: a fresh database per harness.
-  const database = options.bot?.databaseUrl === undefined && process.env['SMARTSPEC_TEST_STORE'] === 'postgres' ? await createTestDatabase() : undefined;
+  const database =
+    options.bot?.databaseUrl === undefined && process.env['SMARTSPEC_TEST_STORE'] === 'postgres' ? await createTestDatabase() : undefined;
   const logLines: string[] = [];
-  const logStream = new Writable({ write(chunk, _enc, done) { logLines.push(...String(chunk).split('\n').filter(Boolean)); done(); } });
+  const logStream = new Writable({
+    write(chunk, _enc, done) {
+      logLines.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
 
   const slack = await startFakeSlack({
     botToken: BOT_TOKEN,
@@ -125,18 +147,24 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   // what the failed version logs), not start healthy and only crash from its first restart on.
   const failedVersion = versions[versions.length - 1]!;
   if (options.failedBehaviour && options.failedBehaviour !== 'healthy') {
-    k8s.setImageBehaviour(IMAGE('checkout-api', failedVersion), options.failedBehaviour, { logLines: ['starting checkout-api', 'connecting to postgres://checkout:hunter2@db:5432/shop', 'FATAL: relation "orders_v2" does not exist'] });
-  }
-  if (options.seedCluster) options.seedCluster(k8s);
-  else for (const [component, replicas] of [['checkout-api', 3], ['checkout-worker', 2]] as const) {
-    k8s.seedDeployment({
-      namespace: NAMESPACE,
-      name: component,
-      replicas,
-      containers: [{ name: component, image: IMAGE(component, versions[versions.length - 1]!) }],
-      history: versions.map((v) => ({ images: { [component]: IMAGE(component, v) } })),
+    k8s.setImageBehaviour(IMAGE('checkout-api', failedVersion), options.failedBehaviour, {
+      logLines: ['starting checkout-api', 'connecting to postgres://checkout:hunter2@db:5432/shop', 'FATAL: relation "orders_v2" does not exist'],
     });
   }
+  if (options.seedCluster) options.seedCluster(k8s);
+  else
+    for (const [component, replicas] of [
+      ['checkout-api', 3],
+      ['checkout-worker', 2],
+    ] as const) {
+      k8s.seedDeployment({
+        namespace: NAMESPACE,
+        name: component,
+        replicas,
+        containers: [{ name: component, image: IMAGE(component, versions[versions.length - 1]!) }],
+        history: versions.map((v) => ({ images: { [component]: IMAGE(component, v) } })),
+      });
+    }
 
   const catalog = parseCatalog(options.catalog ?? DEFAULT_CATALOG, 'smartspec.yml');
   const socket = options.socketMode ? await startFakeSocketMode({ appToken: APP_TOKEN }) : undefined;
@@ -145,13 +173,28 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromString(k8s.kubeConfigYaml());
     return startBot({
-      botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, slackApiUrl: slack.apiUrl, apiToken: API_TOKEN,
-      databasePath, catalog, kubeConfig, logger: createLogger('debug', logStream), port: 0, host: '127.0.0.1',
+      botToken: BOT_TOKEN,
+      signingSecret: SIGNING_SECRET,
+      slackApiUrl: slack.apiUrl,
+      apiToken: API_TOKEN,
+      databasePath,
+      catalog,
+      kubeConfig,
+      logger: createLogger('debug', logStream),
+      port: 0,
+      host: '127.0.0.1',
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.helm ? { helm: options.helm } : {}),
       ...(options.silenceSweepMs ? { silenceSweepMs: options.silenceSweepMs } : {}),
       ...(socket ? { appToken: APP_TOKEN, socketModeApiUrl: socket.apiUrl } : {}),
-      pagerDuty: { webhookSecret: PD_WEBHOOK_SECRET, token: PD_TOKEN, from: 'oncall@example.com', restUrl: pagerDuty.restUrl, eventsUrl: pagerDuty.eventsUrl, appUrl: pagerDuty.baseUrl },
+      pagerDuty: {
+        webhookSecret: PD_WEBHOOK_SECRET,
+        token: PD_TOKEN,
+        from: 'oncall@example.com',
+        restUrl: pagerDuty.restUrl,
+        eventsUrl: pagerDuty.eventsUrl,
+        appUrl: pagerDuty.baseUrl,
+      },
       ...(database ? { databaseUrl: database.url } : {}),
       ...options.bot,
     });
@@ -161,9 +204,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   await socket?.connected();
 
   const harness: Harness = {
-    slack, k8s, pagerDuty, databasePath, logLines,
+    slack,
+    k8s,
+    pagerDuty,
+    databasePath,
+    logLines,
     databaseUrl: options.bot?.databaseUrl ?? database?.url,
-    get bot() { return bot; },
+    get bot() {
+      return bot;
+    },
     async api(method, path, body, token = API_TOKEN) {
       const response = await fetch(`${bot.url}${path}`, {
         method,
@@ -173,7 +222,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       });
       const text = await response.text();
       let json: unknown;
-      try { json = JSON.parse(text); } catch { json = text; }
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = text;
+      }
       return { status: response.status, json };
     },
     async recordDeployment(d) {

@@ -41,15 +41,25 @@ export interface BotProcess {
 
 export async function startBotProcess(options: BotProcessOptions): Promise<BotProcess> {
   const nodeArgs = [...(options.nodeFlags ?? []), ...(options.entry ? [options.entry] : ['--import', 'tsx', MAIN])];
-  const child = options.fileSizeLimitBytes === undefined
-    ? spawn(process.execPath, nodeArgs, { cwd: PROJECT_ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn('/bin/sh', ['-c', 'ulimit -f "$1" && shift && exec "$@"', 'sh', String(Math.ceil(options.fileSizeLimitBytes / 512)), process.execPath, ...nodeArgs], { cwd: PROJECT_ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child =
+    options.fileSizeLimitBytes === undefined
+      ? spawn(process.execPath, nodeArgs, { cwd: PROJECT_ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(
+          '/bin/sh',
+          ['-c', 'ulimit -f "$1" && shift && exec "$@"', 'sh', String(Math.ceil(options.fileSizeLimitBytes / 512)), process.execPath, ...nodeArgs],
+          { cwd: PROJECT_ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] },
+        );
   const started = performance.now();
   const lines: string[] = [];
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   collectLines(child, lines);
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the bot did not listen within ${options.startTimeoutMs ?? 30_000} ms:\n${lines.join('\n')}`)), options.startTimeoutMs ?? 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`the bot did not listen within ${options.startTimeoutMs ?? 30_000} ms:\n${lines.join('\n')}`)),
+      options.startTimeoutMs ?? 30_000,
+    );
     const look = () => {
       for (const line of lines) {
         const match = /"url":"(http:\/\/[^"]+)"/.exec(line);

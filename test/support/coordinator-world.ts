@@ -23,11 +23,18 @@ export const LEASE_MS = 15_000;
 
 export class ManualClock implements Clock {
   private t = Date.parse(T0);
-  now(): Date { return new Date(this.t); }
-  advance(ms: number): void { this.t += ms; }
+  now(): Date {
+    return new Date(this.t);
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
 }
 
-interface Gate { started: Promise<void>; release(): void }
+interface Gate {
+  started: Promise<void>;
+  release(): void;
+}
 
 /** A cluster of named components; rollout_undo steps set the target image. Writes are counted. */
 export class FakeCluster implements DeployProvider {
@@ -46,7 +53,16 @@ export class FakeCluster implements DeployProvider {
   }
 
   set(name: string, images: string[]): void {
-    this.components.set(name, { name, images, revision: 5, desiredReplicas: 2, readyReplicas: 2, updatedReplicas: 2, rolloutInProgress: false, history: [] });
+    this.components.set(name, {
+      name,
+      images,
+      revision: 5,
+      desiredReplicas: 2,
+      readyReplicas: 2,
+      updatedReplicas: 2,
+      rolloutInProgress: false,
+      history: [],
+    });
   }
 
   images(name: string): string[] {
@@ -57,8 +73,12 @@ export class FakeCluster implements DeployProvider {
   hold(index: number): Gate {
     let started!: () => void;
     let release!: () => void;
-    const startedP = new Promise<void>((resolve) => { started = resolve; });
-    const released = new Promise<void>((resolve) => { release = resolve; });
+    const startedP = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     this.gates.set(index, { started, released, release });
     return { started: startedP, release };
   }
@@ -95,14 +115,22 @@ export class FakeCluster implements DeployProvider {
         this.writes.push({ runId: run.id, step: step.index, component: step.component });
       }
     }
-    return { index: step.index, status: 'done', startedAt, finishedAt: new Date().toISOString(), detail: `${step.component} at ${step.kind === 'rollout_undo' ? step.target.image : 'done'}` };
+    return {
+      index: step.index,
+      status: 'done',
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      detail: `${step.component} at ${step.kind === 'rollout_undo' ? step.target.image : 'done'}`,
+    };
   }
 
   async dryRun(_run: Run, step: Step): Promise<StepResult> {
     return { index: step.index, status: 'done', startedAt: T0, finishedAt: T0, detail: 'accepted' };
   }
 
-  async discoverHistory(): Promise<Deployment[]> { return []; }
+  async discoverHistory(): Promise<Deployment[]> {
+    return [];
+  }
 
   /** Verification waits until the caller's signal aborts (a stop) — for "stopped mid-verification". */
   verifyUntilAborted = false;
@@ -110,10 +138,20 @@ export class FakeCluster implements DeployProvider {
   async verify(_run: Run, _service: Service, signal: AbortSignal): Promise<Verification> {
     if (this.verifyUntilAborted) {
       this.verifyStarted?.();
-      await new Promise<void>((resolve) => { if (signal.aborted) resolve(); else signal.addEventListener('abort', () => resolve(), { once: true }); });
+      await new Promise<void>((resolve) => {
+        if (signal.aborted) resolve();
+        else signal.addEventListener('abort', () => resolve(), { once: true });
+      });
     }
     const phase = this.verification;
-    return { phase, startedAt: T0, finishedAt: T0, checks: [{ name: 'rollout', phase: phase === 'Succeeded' ? 'passed' : 'failed', durationMs: 1, detail: phase === 'Succeeded' ? 'ready' : '0/2 ready' }] };
+    return {
+      phase,
+      startedAt: T0,
+      finishedAt: T0,
+      checks: [
+        { name: 'rollout', phase: phase === 'Succeeded' ? 'passed' : 'failed', durationMs: 1, detail: phase === 'Succeeded' ? 'ready' : '0/2 ready' },
+      ],
+    };
   }
 
   async evidence(): Promise<Evidence> {
@@ -126,28 +164,51 @@ export class FakeChat implements ChatSurface {
   readonly updates: Array<{ runId: string; status: string }> = [];
   readonly reports: Array<{ runId: string; report: string }> = [];
   private n = 0;
-  async postPlan(run: Run): Promise<MessageRef> { this.posted.push(run.id); return { channel: run.channel, ts: `1.${++this.n}` }; }
-  async updatePlan(run: Run): Promise<void> { this.updates.push({ runId: run.id, status: run.status }); }
-  async postThreadReport(run: Run, report: 'verification' | 'root_cause'): Promise<void> { this.reports.push({ runId: run.id, report }); }
-  async postThreadNote(): Promise<void> { throw new Error('the core must publish events, not write notes'); }
-  async permalink(run: Run): Promise<string> { return `https://slack.example/archives/${run.channel}/p${run.id}`; }
+  async postPlan(run: Run): Promise<MessageRef> {
+    this.posted.push(run.id);
+    return { channel: run.channel, ts: `1.${++this.n}` };
+  }
+  async updatePlan(run: Run): Promise<void> {
+    this.updates.push({ runId: run.id, status: run.status });
+  }
+  async postThreadReport(run: Run, report: 'verification' | 'root_cause'): Promise<void> {
+    this.reports.push({ runId: run.id, report });
+  }
+  async postThreadNote(): Promise<void> {
+    throw new Error('the core must publish events, not write notes');
+  }
+  async permalink(run: Run): Promise<string> {
+    return `https://slack.example/archives/${run.channel}/p${run.id}`;
+  }
 }
 
 export class FakeIncidents implements IncidentService {
   readonly notes: Array<{ incidentId: string; text: string }> = [];
   readonly alerts: IncidentAlert[] = [];
-  async addNote(incidentId: string, text: string): Promise<void> { this.notes.push({ incidentId, text }); }
-  async timeline(): Promise<IncidentLogEntry[]> { return []; }
-  async triggerAlert(alert: IncidentAlert): Promise<void> { this.alerts.push(alert); }
+  async addNote(incidentId: string, text: string): Promise<void> {
+    this.notes.push({ incidentId, text });
+  }
+  async timeline(): Promise<IncidentLogEntry[]> {
+    return [];
+  }
+  async triggerAlert(alert: IncidentAlert): Promise<void> {
+    this.alerts.push(alert);
+  }
 }
 
 export class EventLog implements RunEventSubscriber {
   readonly name = 'test-log';
   readonly events: RunEvent[] = [];
   /** Tests read the log right after a use case returns: every event is recorded before its publisher goes on. */
-  holdsRun(): boolean { return true; }
-  async handle(event: RunEvent): Promise<void> { this.events.push(event); }
-  types(runId?: string): string[] { return this.events.filter((e) => !runId || e.runId === runId).map((e) => e.type); }
+  holdsRun(): boolean {
+    return true;
+  }
+  async handle(event: RunEvent): Promise<void> {
+    this.events.push(event);
+  }
+  types(runId?: string): string[] {
+    return this.events.filter((e) => !runId || e.runId === runId).map((e) => e.type);
+  }
   of<T extends RunEvent['type']>(type: T, runId?: string): Extract<RunEvent, { type: T }>[] {
     return this.events.filter((e): e is Extract<RunEvent, { type: T }> => e.type === type && (!runId || e.runId === runId));
   }
@@ -155,7 +216,15 @@ export class EventLog implements RunEventSubscriber {
 
 export const quietLogger: Logger & { warnings: string[]; errors: string[] } = Object.assign(
   { warnings: [] as string[], errors: [] as string[] },
-  { info() {}, warn(_o: object, msg?: string) { quietLogger.warnings.push(msg ?? ''); }, error(_o: object, msg?: string) { quietLogger.errors.push(msg ?? ''); } },
+  {
+    info() {},
+    warn(_o: object, msg?: string) {
+      quietLogger.warnings.push(msg ?? '');
+    },
+    error(_o: object, msg?: string) {
+      quietLogger.errors.push(msg ?? '');
+    },
+  },
 );
 
 export interface World {
@@ -189,7 +258,13 @@ export async function makeWorld(service: Service = makeService()): Promise<World
   const incidents = new FakeIncidents();
   let ids = 0;
   const deps: UseCaseDeps = {
-    store, provider: cluster, chat, clock, logger: quietLogger, incidents, events: fanout,
+    store,
+    provider: cluster,
+    chat,
+    clock,
+    logger: quietLogger,
+    incidents,
+    events: fanout,
     directory: { membersOf: async (group) => (group === 'S0ONCALL' ? ['U0ONCALL'] : []) },
     health: { run: async () => [] },
     catalog: { services: new Map([[service.name, service]]) },
@@ -202,7 +277,15 @@ export async function makeWorld(service: Service = makeService()): Promise<World
   await store.saveDeployment(failed);
   const coordinators: RunCoordinator[] = [];
   return {
-    store, cluster, chat, clock, log, fanout, deps, incidents, service,
+    store,
+    cluster,
+    chat,
+    clock,
+    log,
+    fanout,
+    deps,
+    incidents,
+    service,
     coordinator(owner = 'replica-a') {
       const c = new RunCoordinator(deps, { owner, leaseMs: LEASE_MS, pollMs: 1_000 });
       coordinators.push(c);
@@ -215,11 +298,17 @@ export async function makeWorld(service: Service = makeService()): Promise<World
         id: `rb-run${++ids}`,
         ...overrides,
         plan: {
-          steps: [makeStep({ index: 1, component: 'checkout-api', target: { image: TARGET_IMAGE('checkout-api'), revision: 4 } }), makeStep({ index: 2, component: 'checkout-worker', target: { image: TARGET_IMAGE('checkout-worker'), revision: 4 } })],
-          fingerprint: fingerprintState(state), observed: observe(state), expiresAt: at(30),
+          steps: [
+            makeStep({ index: 1, component: 'checkout-api', target: { image: TARGET_IMAGE('checkout-api'), revision: 4 } }),
+            makeStep({ index: 2, component: 'checkout-worker', target: { image: TARGET_IMAGE('checkout-worker'), revision: 4 } }),
+          ],
+          fingerprint: fingerprintState(state),
+          observed: observe(state),
+          expiresAt: at(30),
           ...overrides.plan,
         },
-        createdAt: clock.now().toISOString(), updatedAt: clock.now().toISOString(),
+        createdAt: clock.now().toISOString(),
+        updatedAt: clock.now().toISOString(),
       });
       await store.createRun(run, makeEvent({ runId: run.id, at: run.createdAt, actor: run.requestedBy }));
       await store.setMessage(run.id, { channel: run.channel, ts: '1.0' });

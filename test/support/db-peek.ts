@@ -15,7 +15,9 @@ export interface RunRow {
 export function peekRuns(databasePath: string): RunRow[] {
   const db = new Database(databasePath, { readonly: true, fileMustExist: true });
   try {
-    const runs = db.prepare('SELECT id, status, service, message_ts AS messageTs FROM runs ORDER BY created_at, id').all() as Array<Omit<RunRow, 'timeline' | 'approvals' | 'steps'>>;
+    const runs = db.prepare('SELECT id, status, service, message_ts AS messageTs FROM runs ORDER BY created_at, id').all() as Array<
+      Omit<RunRow, 'timeline' | 'approvals' | 'steps'>
+    >;
     const timeline = db.prepare('SELECT type, detail FROM timeline WHERE run_id = ? ORDER BY id');
     const approvals = db.prepare('SELECT user_id AS userId FROM approvals WHERE run_id = ? ORDER BY at, user_id');
     const steps = db.prepare('SELECT idx AS "index", status FROM step_results WHERE run_id = ? ORDER BY idx');

@@ -42,6 +42,9 @@ export function isCi(): boolean {
 
 /** What to do about a missing tool, in one line. */
 export function missingToolMessage(tool: ToolRequirement): string {
-  const where = tool.pathVariable && process.env[tool.pathVariable] ? `${tool.pathVariable}=${process.env[tool.pathVariable]} is not an executable file` : `\`${tool.command}\` is not on PATH`;
+  const where =
+    tool.pathVariable && process.env[tool.pathVariable]
+      ? `${tool.pathVariable}=${process.env[tool.pathVariable]} is not an executable file`
+      : `\`${tool.command}\` is not on PATH`;
   return `${where}: install Debian's ${tool.debianPackage} package (apt-get install ${tool.debianPackage})`;
 }

@@ -8,14 +8,76 @@ import type { Prng } from './prng.js';
 /** Put inside values (never keys): an error that echoes input would show it. */
 export const ECHO_MARKER = 'QQECHOQQ';
 
-const FLAGS = ['--failed-deployment-id', '--target-version', '--reason', '--dry-run', '--auto-approve', '--component', '--environment', '--force', '--', '-', '---failed-deployment-id', '--FAILED-DEPLOYMENT-ID', '—failed-deployment-id'];
+const FLAGS = [
+  '--failed-deployment-id',
+  '--target-version',
+  '--reason',
+  '--dry-run',
+  '--auto-approve',
+  '--component',
+  '--environment',
+  '--force',
+  '--',
+  '-',
+  '---failed-deployment-id',
+  '--FAILED-DEPLOYMENT-ID',
+  '—failed-deployment-id',
+];
 const WORDS = ['help', 'status', 'history', 'checkout', 'rollback', 'undo', 'production', 'true', 'null', '0'];
 const HOSTILE = [
-  '`', '``', '```', '<!channel>', '<@U0APPROVE>', '<https://evil.example|click>', '*bold*', '_x_', '~', '>', '&amp;', '\u0000', '\u0007', '\u202e', '\ufeff',
-  '\u00a0', '\t', '\r\n', '\n', '🔥', '𝔁', 'é', '日本', '$(reboot)', ';rm -rf /', '../../etc/passwd', '%00', '%s%s%n', '{{7*7}}', '${process.env}', '__proto__', 'constructor',
-  '"', "'", '“', '”', '‘', '’', '=', '==', ' = ', '\\', '\\"',
+  '`',
+  '``',
+  '```',
+  '<!channel>',
+  '<@U0APPROVE>',
+  '<https://evil.example|click>',
+  '*bold*',
+  '_x_',
+  '~',
+  '>',
+  '&amp;',
+  '\u0000',
+  '\u0007',
+  '\u202e',
+  '\ufeff',
+  '\u00a0',
+  '\t',
+  '\r\n',
+  '\n',
+  '🔥',
+  '𝔁',
+  'é',
+  '日本',
+  '$(reboot)',
+  ';rm -rf /',
+  '../../etc/passwd',
+  '%00',
+  '%s%s%n',
+  '{{7*7}}',
+  '${process.env}',
+  '__proto__',
+  'constructor',
+  '"',
+  "'",
+  '“',
+  '”',
+  '‘',
+  '’',
+  '=',
+  '==',
+  ' = ',
+  '\\',
+  '\\"',
 ];
-const QUOTES: Array<[string, string]> = [['"', '"'], ['“', '”'], ['‘', '’'], ["'", "'"], ['"', '”'], ['“', '"'], ['"', '']];
+const QUOTES: Array<[string, string]> = [
+  ['"', '"'],
+  ['“', '”'],
+  ['‘', '’'],
+  ["'", "'"],
+  ['"', '”'],
+  ['“', '"'],
+  ['"', ''],
+];
 
 function fuzzId(prng: Prng): string {
   const shape = prng.int(0, 9);
@@ -45,7 +107,10 @@ function piece(prng: Prng): string {
 export function randomSlashText(prng: Prng): string {
   const separator = () => prng.pick([' ', ' ', ' ', '  ', '\t', '\n', '\u00a0', '', '\u3000']);
   const words = Array.from({ length: prng.int(0, 10) }, () => piece(prng));
-  return words.map((w) => w + separator()).join('').slice(0, prng.chance(0.05) ? 20_000 : 4_000);
+  return words
+    .map((w) => w + separator())
+    .join('')
+    .slice(0, prng.chance(0.05) ? 20_000 : 4_000);
 }
 
 export function randomButtonValue(prng: Prng): string {
@@ -63,14 +128,28 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export function randomJson(prng: Prng, depth = 0): Json {
   const roll = prng.int(0, depth > 3 ? 5 : 9);
   switch (roll) {
-    case 0: return null;
-    case 1: return prng.chance(0.5);
-    case 2: return prng.pick([0, -1, 1.5, 1e308, -0, Number.MAX_SAFE_INTEGER + 2]);
-    case 3: return prng.pick([...WORDS, ...HOSTILE]);
-    case 4: return ECHO_MARKER + fuzzId(prng);
-    case 5: return 'y'.repeat(prng.pick([0, 1, 1025, 70_000]));
-    case 6: case 7: return Array.from({ length: prng.int(0, 4) }, () => randomJson(prng, depth + 1));
-    default: return Object.fromEntries(Array.from({ length: prng.int(0, 4) }, () => [prng.pick(['id', 'event', 'data', 'type', fuzzId(prng), '__proto__']), randomJson(prng, depth + 1)]));
+    case 0:
+      return null;
+    case 1:
+      return prng.chance(0.5);
+    case 2:
+      return prng.pick([0, -1, 1.5, 1e308, -0, Number.MAX_SAFE_INTEGER + 2]);
+    case 3:
+      return prng.pick([...WORDS, ...HOSTILE]);
+    case 4:
+      return ECHO_MARKER + fuzzId(prng);
+    case 5:
+      return 'y'.repeat(prng.pick([0, 1, 1025, 70_000]));
+    case 6:
+    case 7:
+      return Array.from({ length: prng.int(0, 4) }, () => randomJson(prng, depth + 1));
+    default:
+      return Object.fromEntries(
+        Array.from({ length: prng.int(0, 4) }, () => [
+          prng.pick(['id', 'event', 'data', 'type', fuzzId(prng), '__proto__']),
+          randomJson(prng, depth + 1),
+        ]),
+      );
   }
 }
 
@@ -102,12 +181,25 @@ function mutateOnce(prng: Prng, value: Json): Json {
 export function incidentWebhookSeed(prng: Prng): Json {
   return {
     event: {
-      id: `fz-evt-${prng.int(0, 1e9)}`, event_type: prng.pick(['incident.triggered', 'incident.acknowledged', 'incident.resolved', 'incident.annotated', 'pagey.ping']),
-      resource_type: 'incident', occurred_at: '2026-11-20T11:00:00Z', agent: null, client: null,
+      id: `fz-evt-${prng.int(0, 1e9)}`,
+      event_type: prng.pick(['incident.triggered', 'incident.acknowledged', 'incident.resolved', 'incident.annotated', 'pagey.ping']),
+      resource_type: 'incident',
+      occurred_at: '2026-11-20T11:00:00Z',
+      agent: null,
+      client: null,
       data: {
-        id: 'PFUZZ01', type: 'incident', self: 'https://api.pagerduty.com/incidents/PFUZZ01', html_url: 'https://acme.pagerduty.com/incidents/PFUZZ01',
-        number: 7, status: 'triggered', title: `fuzzed incident ${ECHO_MARKER}`, urgency: 'high',
-        service: { id: 'PFUZZSVC', summary: 'not in any catalog', type: 'service_reference' }, assignees: [], teams: [], priority: null,
+        id: 'PFUZZ01',
+        type: 'incident',
+        self: 'https://api.pagerduty.com/incidents/PFUZZ01',
+        html_url: 'https://acme.pagerduty.com/incidents/PFUZZ01',
+        number: 7,
+        status: 'triggered',
+        title: `fuzzed incident ${ECHO_MARKER}`,
+        urgency: 'high',
+        service: { id: 'PFUZZSVC', summary: 'not in any catalog', type: 'service_reference' },
+        assignees: [],
+        teams: [],
+        priority: null,
       },
     },
   };
@@ -116,8 +208,14 @@ export function incidentWebhookSeed(prng: Prng): Json {
 /** A valid deployment record to mutate (for service `checkout` of the test catalog, under a fuzz id). */
 export function deploymentSeed(prng: Prng): Json {
   return {
-    id: `fz-deploy-${prng.int(0, 1e9)}`, service: 'checkout', environment: 'production', version: `v${prng.int(0, 9)}.${prng.int(0, 9)}.${prng.int(0, 9)}`,
-    gitSha: '9f1c2e7', status: prng.pick(['succeeded', 'failed', 'in_progress']), createdAt: '2026-11-20T10:30:00Z', createdBy: 'ci',
+    id: `fz-deploy-${prng.int(0, 1e9)}`,
+    service: 'checkout',
+    environment: 'production',
+    version: `v${prng.int(0, 9)}.${prng.int(0, 9)}.${prng.int(0, 9)}`,
+    gitSha: '9f1c2e7',
+    status: prng.pick(['succeeded', 'failed', 'in_progress']),
+    createdAt: '2026-11-20T10:30:00Z',
+    createdBy: 'ci',
     components: { 'checkout-api': { image: 'registry.example/checkout-api:v1', replicas: 3 } },
     migrations: [{ id: 'm1', reversible: true, destructive: false, mayLoseData: false }],
     verification: { smoke: true },

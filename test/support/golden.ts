@@ -12,7 +12,10 @@ export function expectGolden(name: string, actual: unknown): void {
   const text = typeof actual === 'string' ? actual : `${JSON.stringify(actual, null, 2)}\n`;
   // CI only compares: a golden it wrote would pass whatever the code rendered.
   if (process.env['CI'] === 'true') {
-    if (!existsSync(path)) throw new Error(`golden file test/fixtures/golden/${name} is missing; CI never writes goldens: run the test locally (UPDATE_GOLDEN=1 to rewrite) and commit the file`);
+    if (!existsSync(path))
+      throw new Error(
+        `golden file test/fixtures/golden/${name} is missing; CI never writes goldens: run the test locally (UPDATE_GOLDEN=1 to rewrite) and commit the file`,
+      );
   } else if (process.env['UPDATE_GOLDEN'] === '1' || !existsSync(path)) {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);

@@ -24,10 +24,13 @@ export async function startHoldServer(): Promise<HoldServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     onRequest: (listener) => listeners.push(listener),
-    answerFromNow: (status) => { answer = status; },
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    answerFromNow: (status) => {
+      answer = status;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

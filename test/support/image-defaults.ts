@@ -28,11 +28,15 @@ export function dockerfileRuntimeEnv(root: string): Record<string, string> {
 
 /** The `env` of the bot container in deploy/kubernetes/base/deployment.yaml, plain values only. */
 export function manifestEnv(root: string): Record<string, string> {
-  const docs = parseAllDocuments(readFileSync(join(root, 'deploy', 'kubernetes', 'base', 'deployment.yaml'), 'utf8')).map((d) => d.toJS() as Record<string, any>);
+  const docs = parseAllDocuments(readFileSync(join(root, 'deploy', 'kubernetes', 'base', 'deployment.yaml'), 'utf8')).map(
+    (d) => d.toJS() as Record<string, any>,
+  );
   const deployment = docs.find((d) => d['kind'] === 'Deployment');
   const container = deployment?.['spec']?.['template']?.['spec']?.['containers']?.find((c: { name: string }) => c.name === 'bot');
   if (!container) throw new Error('deploy/kubernetes/base/deployment.yaml: no Deployment with a container named bot');
-  return Object.fromEntries((container.env as Array<{ name: string; value?: string }>).filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]));
+  return Object.fromEntries(
+    (container.env as Array<{ name: string; value?: string }>).filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]),
+  );
 }
 
 /**

@@ -20,22 +20,24 @@ export interface ServiceFixture {
 export const APPROVERS = [USERS.approver, USERS.second, 'S0ONCALL'] as const;
 
 export function servicesCatalog(services: ServiceFixture[]): string {
-  const blocks = services.map((s) => [
-    `  ${s.name}:`,
-    '    environment: production',
-    `    channel: ${CHANNEL}`,
-    '    kubernetes:',
-    `      namespace: ${s.namespace}`,
-    `      deployments: [${s.components.join(', ')}]`,
-    `      core: [${s.components[0]}]`,
-    s.verification ?? '    verification:\n      timeoutSeconds: 20',
-    '    approvals:',
-    `      approvers: [${APPROVERS.join(', ')}]`,
-    '      required: 1',
-    '      highRiskRequired: 2',
-    '      allowSelfApproval: false',
-    `      autoApprove: [${USERS.ciBot}]`,
-  ].join('\n'));
+  const blocks = services.map((s) =>
+    [
+      `  ${s.name}:`,
+      '    environment: production',
+      `    channel: ${CHANNEL}`,
+      '    kubernetes:',
+      `      namespace: ${s.namespace}`,
+      `      deployments: [${s.components.join(', ')}]`,
+      `      core: [${s.components[0]}]`,
+      s.verification ?? '    verification:\n      timeoutSeconds: 20',
+      '    approvals:',
+      `      approvers: [${APPROVERS.join(', ')}]`,
+      '      required: 1',
+      '      highRiskRequired: 2',
+      '      allowSelfApproval: false',
+      `      autoApprove: [${USERS.ciBot}]`,
+    ].join('\n'),
+  );
   // Reasons are covered by test/e2e/bad-version-guard.test.ts; these flows type commands without one.
   return `services:\n${blocks.join('\n')}\nrequireReasonIn: []\n`;
 }
@@ -87,6 +89,11 @@ export function deploymentRecords(s: ServiceFixture): Array<Record<string, unkno
 export function realWritesTo(k8s: KubernetesEmulator, namespace: string, deployment?: string) {
   const prefix = `/namespaces/${namespace}/`;
   const target = deployment === undefined ? undefined : `${prefix}deployments/${deployment}`;
-  return k8s.requests.filter((r) => !['GET', 'HEAD'].includes(r.method) && r.query['dryRun'] === undefined
-    && r.path.includes(prefix) && (target === undefined || r.path.endsWith(target) || r.path.includes(`${target}/`)));
+  return k8s.requests.filter(
+    (r) =>
+      !['GET', 'HEAD'].includes(r.method) &&
+      r.query['dryRun'] === undefined &&
+      r.path.includes(prefix) &&
+      (target === undefined || r.path.endsWith(target) || r.path.includes(`${target}/`)),
+  );
 }

@@ -19,10 +19,19 @@ export function handledPagerDutyEvents(logLines: readonly string[], eventId: str
 }
 
 /** Waits until `count` deliveries of the event have been handled, and returns their outcomes in order. */
-export async function waitForHandledPagerDutyEvents(logLines: readonly string[], eventId: string, count: number, timeoutMs = 10_000): Promise<HandledPagerDutyEvent['outcome'][]> {
-  const handled = await eventually(async () => {
-    const seen = handledPagerDutyEvents(logLines, eventId);
-    return seen.length >= count ? seen : undefined;
-  }, timeoutMs, `${count} handled deliveries of PagerDuty event ${eventId}`);
+export async function waitForHandledPagerDutyEvents(
+  logLines: readonly string[],
+  eventId: string,
+  count: number,
+  timeoutMs = 10_000,
+): Promise<HandledPagerDutyEvent['outcome'][]> {
+  const handled = await eventually(
+    async () => {
+      const seen = handledPagerDutyEvents(logLines, eventId);
+      return seen.length >= count ? seen : undefined;
+    },
+    timeoutMs,
+    `${count} handled deliveries of PagerDuty event ${eventId}`,
+  );
   return handled.map((h) => h.outcome);
 }

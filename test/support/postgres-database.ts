@@ -24,7 +24,8 @@ export async function createTestDatabase(adminUrl: string = postgresAdminUrl()):
     url: url.toString(),
     name,
     // WITH (FORCE): a connection a failed test left open must not keep the database alive.
-    drop: () => asAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      asAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`)).then(() => undefined),
   };
 }
 

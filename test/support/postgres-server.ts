@@ -59,13 +59,18 @@ async function startOnce(port: number): Promise<EmbeddedServer> {
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--no-sync', '--encoding=UTF8'],
     postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
+      '-c',
+      'listen_addresses=127.0.0.1',
       // TCP only: no socket file in /tmp that could collide with another server on this machine.
-      '-c', 'unix_socket_directories=',
+      '-c',
+      'unix_socket_directories=',
       // A test server: durability across an OS crash buys nothing here; a restart of the server still loses nothing.
-      '-c', 'fsync=off',
-      '-c', 'full_page_writes=off',
-      '-c', 'max_connections=300',
+      '-c',
+      'fsync=off',
+      '-c',
+      'full_page_writes=off',
+      '-c',
+      'max_connections=300',
     ],
     onLog: remember,
     onError: remember,

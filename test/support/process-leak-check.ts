@@ -72,13 +72,14 @@ export function leftoverTestProcesses(vitestPid: number = process.pid): ProcessI
   const ancestors = new Set<number>();
   for (let cur = all.get(self.ppid); cur && !ancestors.has(cur.pid); cur = all.get(cur.ppid)) ancestors.add(cur.pid);
   const marker = String(vitestPid);
-  return [...all.values()].filter((p) =>
-    p.pid !== vitestPid &&
-    !ancestors.has(p.pid) &&
-    p.state !== 'Z' &&
-    p.startedAt >= self.startedAt &&
-    !isVitestWorker(p, vitestPid) &&
-    (descendsFromVitest(p) || p.pgrp === self.pgrp || carriesMarker(p.pid, marker)),
+  return [...all.values()].filter(
+    (p) =>
+      p.pid !== vitestPid &&
+      !ancestors.has(p.pid) &&
+      p.state !== 'Z' &&
+      p.startedAt >= self.startedAt &&
+      !isVitestWorker(p, vitestPid) &&
+      (descendsFromVitest(p) || p.pgrp === self.pgrp || carriesMarker(p.pid, marker)),
   );
 }
 

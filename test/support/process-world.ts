@@ -10,8 +10,19 @@ import { startFakeSlack, type FakeSlack } from '../../sandbox/slack/fake-slack-w
 import { startFakeSocketMode, type FakeSocketMode } from '../../sandbox/slack/fake-socket-mode.js';
 import { startSlackApiFront } from './slack-api-front.js';
 import {
-  API_TOKEN, APP_TOKEN, BOT_TOKEN, CHANNEL, DEFAULT_CATALOG, IMAGE, NAMESPACE, PD_TOKEN, PD_WEBHOOK_SECRET, SIGNING_SECRET, USERS,
-  deploymentBody, type DeploymentInput,
+  API_TOKEN,
+  APP_TOKEN,
+  BOT_TOKEN,
+  CHANNEL,
+  DEFAULT_CATALOG,
+  IMAGE,
+  NAMESPACE,
+  PD_TOKEN,
+  PD_WEBHOOK_SECRET,
+  SIGNING_SECRET,
+  USERS,
+  deploymentBody,
+  type DeploymentInput,
 } from './bot-harness.js';
 import { startBotProcess, type BotProcess, type BotProcessOptions } from './bot-process.js';
 
@@ -65,15 +76,22 @@ export async function startProcessWorld(options: ProcessWorldOptions = {}): Prom
   const slackApiFront = socketMode ? await startSlackApiFront(slack.apiUrl, socketMode.apiUrl) : undefined;
   if (socketMode) slack.setTransport(socketMode.transport);
   const live = versions[versions.length - 1]!;
-  for (const [component, replicas] of [['checkout-api', 3], ['checkout-worker', 2]] as const) {
+  for (const [component, replicas] of [
+    ['checkout-api', 3],
+    ['checkout-worker', 2],
+  ] as const) {
     k8s.seedDeployment({
-      namespace: NAMESPACE, name: component, replicas,
+      namespace: NAMESPACE,
+      name: component,
+      replicas,
       containers: [{ name: component, image: IMAGE(component, live) }],
       history: versions.map((v) => ({ images: { [component]: IMAGE(component, v) } })),
     });
   }
   if (options.failedBehaviour && options.failedBehaviour !== 'healthy') {
-    k8s.setImageBehaviour(IMAGE('checkout-api', live), options.failedBehaviour, { logLines: ['starting checkout-api', 'connecting to postgres://checkout:hunter2@db:5432/shop'] });
+    k8s.setImageBehaviour(IMAGE('checkout-api', live), options.failedBehaviour, {
+      logLines: ['starting checkout-api', 'connecting to postgres://checkout:hunter2@db:5432/shop'],
+    });
   }
   writeFileSync(join(dir, 'kubeconfig'), k8s.kubeConfigYaml(), { mode: 0o600 });
   writeFileSync(join(dir, 'smartspec.yml'), options.catalog ?? DEFAULT_CATALOG);
@@ -109,8 +127,16 @@ export async function startProcessWorld(options: ProcessWorldOptions = {}): Prom
     seen = bot.lines.length;
   };
   const world: ProcessWorld = {
-    dir, slack, k8s, pagerDuty, socketMode, databasePath, env,
-    get bot() { return bot; },
+    dir,
+    slack,
+    k8s,
+    pagerDuty,
+    socketMode,
+    databasePath,
+    env,
+    get bot() {
+      return bot;
+    },
     allLines: () => [...earlierLines, ...(bot ? bot.lines.slice(seen) : [])],
     async start(startOptions = {}) {
       drain();
@@ -135,7 +161,11 @@ export async function startProcessWorld(options: ProcessWorldOptions = {}): Prom
       });
       const text = await response.text();
       let json: unknown;
-      try { json = JSON.parse(text); } catch { json = text; }
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = text;
+      }
       return { status: response.status, json };
     },
     async recordDeployment(d) {

@@ -44,14 +44,34 @@ export async function startRealPeer(options: RealPeerOptions): Promise<RealPeer>
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = '';
-  const child: ResultPromise = execa(options.binary, options.args(dir, port), { cwd: dir, reject: false, all: true, detached: true, stdin: 'ignore' });
-  child.all?.on('data', (chunk: Buffer) => { output = (output + chunk.toString()).slice(-20_000); });
+  const child: ResultPromise = execa(options.binary, options.args(dir, port), {
+    cwd: dir,
+    reject: false,
+    all: true,
+    detached: true,
+    stdin: 'ignore',
+  });
+  child.all?.on('data', (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  });
   let exited = false;
-  void child.then(() => { exited = true; });
+  void child.then(() => {
+    exited = true;
+  });
   const stop = async () => {
     if (!exited && child.pid) {
-      try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
-      const killer = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } }, 5_000);
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+      const killer = setTimeout(() => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }, 5_000);
       await child;
       clearTimeout(killer);
     }
@@ -63,7 +83,10 @@ export async function startRealPeer(options: RealPeerOptions): Promise<RealPeer>
       await stop();
       throw new Error(`${options.binary} exited before it was ready:\n${output}`);
     }
-    const ready = await fetch(`${url}${options.readyPath}`, { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok, () => false);
+    const ready = await fetch(`${url}${options.readyPath}`, { signal: AbortSignal.timeout(1_000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) {
       await stop();

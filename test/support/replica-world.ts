@@ -37,7 +37,10 @@ export interface ReplicaWorldOptions extends ProcessWorldOptions {
 export async function startReplicaWorld(count: number, options: ReplicaWorldOptions): Promise<ReplicaWorld> {
   const database: TestDatabase = await (options.adminUrl ? createTestDatabase(options.adminUrl) : createTestDatabase());
   const bundle: BotBundle = options.entry ? { entry: options.entry, dispose: () => undefined } : await bundleBot();
-  const world = await startProcessWorld({ ...options, env: { ...options.env, DATABASE_URL: database.url, RUN_LEASE_SECONDS: String(options.leaseSeconds) } });
+  const world = await startProcessWorld({
+    ...options,
+    env: { ...options.env, DATABASE_URL: database.url, RUN_LEASE_SECONDS: String(options.leaseSeconds) },
+  });
   // Started together, as a rollout does: they race to migrate the empty database.
   const first = world.start({ entry: bundle.entry });
   const others = Array.from({ length: count - 1 }, () => startBotProcess({ entry: bundle.entry, env: world.env }));
@@ -48,7 +51,10 @@ export async function startReplicaWorld(count: number, options: ReplicaWorldOpti
   const token = world.env['SMARTSPEC_API_TOKEN'];
 
   return {
-    world, proxy, replicas, store,
+    world,
+    proxy,
+    replicas,
+    store,
     async addReplica() {
       const replica = await startBotProcess({ entry: bundle.entry, env: world.env });
       replicas.push(replica);
@@ -72,7 +78,11 @@ export async function startReplicaWorld(count: number, options: ReplicaWorldOpti
       });
       const text = await response.text();
       let json: unknown;
-      try { json = JSON.parse(text); } catch { json = text; }
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = text;
+      }
       return { status: response.status, json };
     },
     async close() {

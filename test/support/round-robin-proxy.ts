@@ -47,9 +47,10 @@ export async function startRoundRobinProxy(backends: string[]): Promise<RoundRob
   const address = server.address();
   if (typeof address !== 'object' || address === null) throw new Error('the proxy has no port');
   proxy.url = `http://127.0.0.1:${address.port}`;
-  proxy.close = () => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
+  proxy.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return proxy as RoundRobinProxy;
 }

@@ -28,9 +28,10 @@ export async function startSlackApiFront(webApiUrl: string, socketModeApiUrl: st
   if (typeof address !== 'object' || address === null) throw new Error('the Slack API front has no port');
   return {
     apiUrl: `http://127.0.0.1:${address.port}/api/`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -45,10 +45,14 @@ export async function waitForThreadText(slack: FakeSlack, plan: FakeSlackMessage
 
 /** The current version of the plan message, once it matches. */
 export async function waitForPlanState(slack: FakeSlack, plan: FakeSlackMessage, pattern: RegExp, timeoutMs = 20_000): Promise<FakeSlackMessage> {
-  return slack.waitFor(() => {
-    const current = slack.findMessage(CHANNEL, plan.ts);
-    return current && pattern.test(JSON.stringify(current.blocks)) ? current : undefined;
-  }, timeoutMs, `plan message matching ${pattern}`);
+  return slack.waitFor(
+    () => {
+      const current = slack.findMessage(CHANNEL, plan.ts);
+      return current && pattern.test(JSON.stringify(current.blocks)) ? current : undefined;
+    },
+    timeoutMs,
+    `plan message matching ${pattern}`,
+  );
 }
 
 /** What one user was told privately: ephemerals, including ack bodies and response_url posts. */

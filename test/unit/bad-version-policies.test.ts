@@ -14,7 +14,12 @@ import { makeService } from '../support/services.js';
 const person: Actor = { kind: 'slack_user', id: 'U0REQUEST' };
 const ci: Actor = { kind: 'api', id: 'ci-checkout' };
 const pagerDuty: Actor = { kind: 'pagerduty', id: 'PINC1' };
-const check = (id: string, outcome: SafetyCheck['outcome'], overridable?: boolean): SafetyCheck => ({ id, outcome, message: `${id} says so`, ...(overridable ? { overridable } : {}) });
+const check = (id: string, outcome: SafetyCheck['outcome'], overridable?: boolean): SafetyCheck => ({
+  id,
+  outcome,
+  message: `${id} says so`,
+  ...(overridable ? { overridable } : {}),
+});
 
 describe('--force', () => {
   it.each([
@@ -32,8 +37,18 @@ describe('--force', () => {
   });
 
   it.each([
-    ['overridable blockers become forced warnings; the plan is CRITICAL but not blocked', [check('gitops', 'block', true), check('capacity', 'block', true), check('drift', 'pass')], 'warn', /overrides gitops, capacity/],
-    ['migrations, drift, other runs and stuck releases stay blockers', [check('migrations', 'block'), check('active_run', 'block'), check('helm_pending', 'block'), check('rollout_in_progress', 'block', true)], 'block', /Still blocked by migrations, active_run, helm_pending/],
+    [
+      'overridable blockers become forced warnings; the plan is CRITICAL but not blocked',
+      [check('gitops', 'block', true), check('capacity', 'block', true), check('drift', 'pass')],
+      'warn',
+      /overrides gitops, capacity/,
+    ],
+    [
+      'migrations, drift, other runs and stuck releases stay blockers',
+      [check('migrations', 'block'), check('active_run', 'block'), check('helm_pending', 'block'), check('rollout_in_progress', 'block', true)],
+      'block',
+      /Still blocked by migrations, active_run, helm_pending/,
+    ],
     ['nothing to override still makes a forced, CRITICAL plan', [check('drift', 'pass')], 'warn', /overrides nothing/],
   ] as const)('%s', (_name, checks, worst, message) => {
     const forced = applyForce([...checks], 'auto-sync suspended');
@@ -50,7 +65,14 @@ describe('approvals.maxAutoRisk', () => {
   it.each([
     ['LOW within MEDIUM', 'LOW', 'MEDIUM', {}, true, /risk LOW is within approvals.maxAutoRisk MEDIUM/],
     ['MEDIUM within MEDIUM (the default)', 'MEDIUM', 'MEDIUM', {}, true, /within/],
-    ['HIGH above MEDIUM waits for people', 'HIGH', 'MEDIUM', { requiredApprovals: 2 }, false, /risk HIGH is above approvals.maxAutoRisk MEDIUM: the plan waits for 2 approver\(s\)/],
+    [
+      'HIGH above MEDIUM waits for people',
+      'HIGH',
+      'MEDIUM',
+      { requiredApprovals: 2 },
+      false,
+      /risk HIGH is above approvals.maxAutoRisk MEDIUM: the plan waits for 2 approver\(s\)/,
+    ],
     ['HIGH within HIGH', 'HIGH', 'HIGH', {}, true, /within/],
     ['MEDIUM above LOW', 'MEDIUM', 'LOW', {}, false, /above approvals.maxAutoRisk LOW/],
     ['a blocked plan never', 'CRITICAL', 'HIGH', { checks: [check('active_run', 'block')] }, false, /blocked/],
@@ -66,10 +88,17 @@ describe('approvals.maxAutoRisk', () => {
 describe('"verified" means checked', () => {
   const at = '2026-11-20T10:00:00.000Z';
   const verification = (phases: Array<'passed' | 'failed' | 'skipped'>): Verification => ({
-    phase: phases.includes('failed') ? 'Failed' : 'Succeeded', startedAt: at, finishedAt: at,
+    phase: phases.includes('failed') ? 'Failed' : 'Succeeded',
+    startedAt: at,
+    finishedAt: at,
     checks: phases.map((phase, i) => ({ name: `check ${i}`, phase, durationMs: 1, detail: phase })),
   });
-  const spec = (configured: boolean, required = false) => ({ http: configured ? [{ url: 'http://x/healthz', status: 200 }] : [], commands: [], prometheus: [], required });
+  const spec = (configured: boolean, required = false) => ({
+    http: configured ? [{ url: 'http://x/healthz', status: 200 }] : [],
+    commands: [],
+    prometheus: [],
+    required,
+  });
   it.each([
     ['a passed check: verified', ['passed', 'skipped'], spec(true), 'Succeeded', undefined],
     ['a failed check: failed, and it was checked', ['failed'], spec(true), 'Failed', undefined],
@@ -97,7 +126,15 @@ describe('"verified" means checked', () => {
 
 describe('a reason where it matters (requireReasonIn)', () => {
   const request = (o = {}) => ({ kind: 'rollback' as const, failedDeploymentId: 'd', dryRun: false, autoApprove: false, ...o });
-  const refusal = (fn: () => unknown) => { try { fn(); } catch (e) { if (e instanceof UserError) return e; throw e; } return undefined; };
+  const refusal = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (e) {
+      if (e instanceof UserError) return e;
+      throw e;
+    }
+    return undefined;
+  };
   it.each([
     ['a person without --reason in a listed environment', true, person, request(), /need a reason.*Nothing was planned.*--reason "/],
     ['a person with --reason', true, person, request({ reason: 'checkout 5xx' }), undefined],

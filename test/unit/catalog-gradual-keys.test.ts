@@ -27,7 +27,9 @@ function configError(text: string): string {
 
 describe('kubernetes.gradual and kubernetes.configSnapshot', () => {
   it('fills in the defaults', () => {
-    const service = parseCatalog(catalog('      gradual: { httpRoute: { name: web } }\n      configSnapshot: {}'), 'smartspec.yml').services.get('web')!;
+    const service = parseCatalog(catalog('      gradual: { httpRoute: { name: web } }\n      configSnapshot: {}'), 'smartspec.yml').services.get(
+      'web',
+    )!;
     expect(service.target).toMatchObject({
       gradual: { steps: [25, 50, 75, 100], pauseSeconds: 30, gateSeconds: 120, httpRoute: { name: 'web', rule: 0 } },
       configSnapshot: { maxBytes: 65_536 },
@@ -38,7 +40,11 @@ describe('kubernetes.gradual and kubernetes.configSnapshot', () => {
     ['steps that do not end at 100', '      gradual: { steps: [25, 50] }', /gradual\.steps.*ascending percentages ending at 100/],
     ['steps out of order', '      gradual: { steps: [50, 25, 100] }', /gradual\.steps.*ascending/],
     ['a negative pause', '      gradual: { pauseSeconds: -1 }', /gradual\.pauseSeconds/],
-    ['a backend for a side that is not a Deployment', '      gradual: { httpRoute: { name: web, backends: { web-red: web-red } } }', /gradual\.httpRoute\.backends.*names web-red, which is not in kubernetes\.deployments/],
+    [
+      'a backend for a side that is not a Deployment',
+      '      gradual: { httpRoute: { name: web, backends: { web-red: web-red } } }',
+      /gradual\.httpRoute\.backends.*names web-red, which is not in kubernetes\.deployments/,
+    ],
     ['an unknown gradual key', '      gradual: { stepz: [100] }', /gradual.*stepz/],
     ['a snapshot limit above 1000000', '      configSnapshot: { maxBytes: 5000000 }', /configSnapshot\.maxBytes.*at most 1000000/],
   ])('refuses %s, naming the key', (_name, extra, message) => {

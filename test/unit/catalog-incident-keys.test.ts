@@ -23,32 +23,65 @@ function refusal(text: string): string {
 describe('catalog alertmanager', () => {
   it('fills matcher and duration defaults', () => {
     const catalog = parseCatalog(base('    alertmanager: { url: "http://am:9093", matchers: [{ name: service, value: cart }] }'), 'smartspec.yml');
-    expect(catalog.services.get('cart')!.alertmanager).toEqual({ url: 'http://am:9093', matchers: [{ name: 'service', value: 'cart', isRegex: false, isEqual: true }], maxMinutes: 120 });
+    expect(catalog.services.get('cart')!.alertmanager).toEqual({
+      url: 'http://am:9093',
+      matchers: [{ name: 'service', value: 'cart', isRegex: false, isEqual: true }],
+      maxMinutes: 120,
+    });
   });
 
   it.each([
     ['no matchers', '{ url: "http://am:9093", matchers: [] }', /alertmanager\.matchers.*at least one matcher/],
-    ['a silence of everything', '{ url: "http://am:9093", matchers: [{ name: alertname, value: ".*", isRegex: true }] }', /alertmanager\.matchers.*would silence every alert/],
-    ['an invalid label name', '{ url: "http://am:9093", matchers: [{ name: app-name, value: cart }] }', /alertmanager\.matchers\.0\.name.*Prometheus label name/],
-    ['a broken regex', '{ url: "http://am:9093", matchers: [{ name: service, value: "(cart", isRegex: true }] }', /alertmanager\.matchers\.0\.value.*not a valid regular expression/],
-    ['not a URL', '{ url: "alertmanager", matchers: [{ name: service, value: cart }] }', /alertmanager\.url.*http\(s\) base URL, e\.g\. http:\/\/alertmanager/],
-    ['credentials in the URL', '{ url: "http://admin:s3cret@am:9093", matchers: [{ name: service, value: cart }] }', /alertmanager\.url.*must not carry credentials/],
+    [
+      'a silence of everything',
+      '{ url: "http://am:9093", matchers: [{ name: alertname, value: ".*", isRegex: true }] }',
+      /alertmanager\.matchers.*would silence every alert/,
+    ],
+    [
+      'an invalid label name',
+      '{ url: "http://am:9093", matchers: [{ name: app-name, value: cart }] }',
+      /alertmanager\.matchers\.0\.name.*Prometheus label name/,
+    ],
+    [
+      'a broken regex',
+      '{ url: "http://am:9093", matchers: [{ name: service, value: "(cart", isRegex: true }] }',
+      /alertmanager\.matchers\.0\.value.*not a valid regular expression/,
+    ],
+    [
+      'not a URL',
+      '{ url: "alertmanager", matchers: [{ name: service, value: cart }] }',
+      /alertmanager\.url.*http\(s\) base URL, e\.g\. http:\/\/alertmanager/,
+    ],
+    [
+      'credentials in the URL',
+      '{ url: "http://admin:s3cret@am:9093", matchers: [{ name: service, value: cart }] }',
+      /alertmanager\.url.*must not carry credentials/,
+    ],
   ])('refuses %s, naming the key', (_name, yaml, message) => {
     expect(refusal(base(`    alertmanager: ${yaml}`))).toMatch(message);
   });
 
   it('accepts a negative matcher next to one that names the service', () => {
-    const catalog = parseCatalog(base('    alertmanager: { url: "http://am:9093", matchers: [{ name: service, value: cart }, { name: severity, value: info, isEqual: false }] }'), 'smartspec.yml');
+    const catalog = parseCatalog(
+      base(
+        '    alertmanager: { url: "http://am:9093", matchers: [{ name: service, value: cart }, { name: severity, value: info, isEqual: false }] }',
+      ),
+      'smartspec.yml',
+    );
     expect(catalog.services.get('cart')!.alertmanager!.matchers).toHaveLength(2);
   });
 });
 
 describe('catalog detection', () => {
-  const query = (extra: string) => `    detection:\n      url: http://prom:9090\n      queries:\n        - { name: error rate, kind: error_rate, query: "sum(x)", ${extra} }`;
+  const query = (extra: string) =>
+    `    detection:\n      url: http://prom:9090\n      queries:\n        - { name: error rate, kind: error_rate, query: "sum(x)", ${extra} }`;
 
   it('parses queries with their severity', () => {
     const catalog = parseCatalog(base(query('max: 0.001, severity: critical, unit: "%"')), 'smartspec.yml');
-    expect(catalog.services.get('cart')!.detection).toEqual({ url: 'http://prom:9090', queries: [{ name: 'error rate', kind: 'error_rate', query: 'sum(x)', max: 0.001, severity: 'critical', unit: '%' }] });
+    expect(catalog.services.get('cart')!.detection).toEqual({
+      url: 'http://prom:9090',
+      queries: [{ name: 'error rate', kind: 'error_rate', query: 'sum(x)', max: 0.001, severity: 'critical', unit: '%' }],
+    });
   });
 
   it.each([

@@ -69,7 +69,9 @@ function missingKeys(paths: string[], blocks: Map<string, string>, table: string
   return tops.map((top) => {
     const children = undocumented.filter((p) => p.startsWith(`${top}.`)).map((p) => p.slice(top.length + 1));
     const line = missingFromReference(top, blocks, table) ?? '';
-    return children.length === 0 ? line : `${line}, and name its keys ${children.map((c) => `\`${c}\``).join(', ')} in backticks in that row or in a **\`${top}\`** paragraph`;
+    return children.length === 0
+      ? line
+      : `${line}, and name its keys ${children.map((c) => `\`${c}\``).join(', ')} in backticks in that row or in a **\`${top}\`** paragraph`;
   });
 }
 
@@ -81,7 +83,9 @@ describe(`${DOC} catalog reference`, () => {
   const topLevelPaths = paths.filter((p) => !p.startsWith('services.'));
 
   it('reads the schema: the walk finds keys at every level', () => {
-    expect(servicePaths).toEqual(expect.arrayContaining(['environment', 'approvals.required', 'kubernetes.blueGreen.label', 'verification.http.status']));
+    expect(servicePaths).toEqual(
+      expect.arrayContaining(['environment', 'approvals.required', 'kubernetes.blueGreen.label', 'verification.http.status']),
+    );
     expect(topLevelPaths).toEqual(expect.arrayContaining(['requireReasonIn', 'apiTokens.sha256']));
   });
 
@@ -90,7 +94,10 @@ describe(`${DOC} catalog reference`, () => {
       ...missingKeys(servicePaths, blocks, 'per-service'),
       ...missingKeys(topLevelPaths, blocks, 'top-level ("Top-level keys next to `services`")'),
     ];
-    expect(missing, `${DOC} section "Catalog reference" does not document ${missing.length} key(s) the parser (src/config/catalog.ts) accepts:\n  ${missing.join('\n  ')}\n`).toEqual([]);
+    expect(
+      missing,
+      `${DOC} section "Catalog reference" does not document ${missing.length} key(s) the parser (src/config/catalog.ts) accepts:\n  ${missing.join('\n  ')}\n`,
+    ).toEqual([]);
   });
 
   it('documents no key the parser refuses', () => {
@@ -100,10 +107,16 @@ describe(`${DOC} catalog reference`, () => {
   });
 
   it('tells exactly what to add for a missing key', () => {
-    const sample = documentedBlocks('| `approvals.required` | `1` | approvals |\n\n**`kubernetes`** — `namespace` (required); `blueGreen` (optional `{ service }`)');
+    const sample = documentedBlocks(
+      '| `approvals.required` | `1` | approvals |\n\n**`kubernetes`** — `namespace` (required); `blueGreen` (optional `{ service }`)',
+    );
     expect(missingFromReference('approvals.required', sample, 'per-service')).toBeUndefined();
     expect(missingFromReference('kubernetes.blueGreen.service', sample, 'per-service')).toBeUndefined();
-    expect(missingFromReference('kubernetes.blueGreen.label', sample, 'per-service')).toBe('`kubernetes.blueGreen.label`: name `label` in backticks in the `kubernetes` row or the **`kubernetes`** paragraph');
-    expect(missingFromReference('approvals.maxAutoRisk', sample, 'per-service')).toBe('`approvals.maxAutoRisk`: add a row whose first cell is `approvals.maxAutoRisk` (then default, meaning) to the per-service table');
+    expect(missingFromReference('kubernetes.blueGreen.label', sample, 'per-service')).toBe(
+      '`kubernetes.blueGreen.label`: name `label` in backticks in the `kubernetes` row or the **`kubernetes`** paragraph',
+    );
+    expect(missingFromReference('approvals.maxAutoRisk', sample, 'per-service')).toBe(
+      '`approvals.maxAutoRisk`: add a row whose first cell is `approvals.maxAutoRisk` (then default, meaning) to the per-service table',
+    );
   });
 });

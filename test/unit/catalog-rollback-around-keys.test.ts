@@ -26,22 +26,40 @@ const catalog = (extra: string) => parseCatalog(base(extra), 'smartspec.yml');
 
 describe('catalog keys around the rollback', () => {
   it('reads database, runbook, followUp and rehearsal', () => {
-    const cart = catalog([
-      '    database: { backup: ["./db.sh", "backup", "{service}"], migrateDown: ["./db.sh", "down", "{migration}"] }',
-      '    runbook: https://wiki.example.com/runbooks/cart',
-      '    followUp: { github: { repo: shop/cart } }',
-      '    rehearsal: { everyHours: 24 }',
-    ].join('\n')).services.get('cart')!;
-    expect(cart.database).toEqual({ backup: ['./db.sh', 'backup', '{service}'], migrateDown: ['./db.sh', 'down', '{migration}'], timeoutSeconds: 1800 });
+    const cart = catalog(
+      [
+        '    database: { backup: ["./db.sh", "backup", "{service}"], migrateDown: ["./db.sh", "down", "{migration}"] }',
+        '    runbook: https://wiki.example.com/runbooks/cart',
+        '    followUp: { github: { repo: shop/cart } }',
+        '    rehearsal: { everyHours: 24 }',
+      ].join('\n'),
+    ).services.get('cart')!;
+    expect(cart.database).toEqual({
+      backup: ['./db.sh', 'backup', '{service}'],
+      migrateDown: ['./db.sh', 'down', '{migration}'],
+      timeoutSeconds: 1800,
+    });
     expect(cart.runbook).toBe('https://wiki.example.com/runbooks/cart');
     expect(cart.followUp).toEqual({ github: { repo: 'shop/cart' } });
     expect(cart.rehearsal).toEqual({ everyHours: 24 });
   });
 
   it.each([
-    ['a migrateDown without {migration}', '    database: { backup: ["./db.sh"], migrateDown: ["./db.sh", "down"] }', /database\.migrateDown.*must contain \{migration\}/],
-    ['an unknown placeholder', '    database: { backup: ["./db.sh", "{servce}"], migrateDown: ["./db.sh", "{migration}"] }', /database\.backup.*unknown placeholder/],
-    ['{migration} in the backup', '    database: { backup: ["./db.sh", "{migration}"], migrateDown: ["./db.sh", "{migration}"] }', /database\.backup.*cannot use \{migration\}/],
+    [
+      'a migrateDown without {migration}',
+      '    database: { backup: ["./db.sh"], migrateDown: ["./db.sh", "down"] }',
+      /database\.migrateDown.*must contain \{migration\}/,
+    ],
+    [
+      'an unknown placeholder',
+      '    database: { backup: ["./db.sh", "{servce}"], migrateDown: ["./db.sh", "{migration}"] }',
+      /database\.backup.*unknown placeholder/,
+    ],
+    [
+      '{migration} in the backup',
+      '    database: { backup: ["./db.sh", "{migration}"], migrateDown: ["./db.sh", "{migration}"] }',
+      /database\.backup.*cannot use \{migration\}/,
+    ],
     ['a shell string instead of an argv', '    database: { backup: "./db.sh backup", migrateDown: ["./db.sh", "{migration}"] }', /database\.backup/],
     ['a runbook that is not a URL', '    runbook: wiki/cart', /runbook.*http\(s\) URL/],
     ['a repository that is not owner/name', '    followUp: { github: { repo: cart } }', /followUp\.github\.repo.*owner\/name/],

@@ -21,14 +21,23 @@ services:
 ${extra}`;
 
 function configError(fn: () => unknown): ConfigError {
-  try { fn(); } catch (e) { if (e instanceof ConfigError) return e; throw e; }
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
   throw new Error('expected a ConfigError');
 }
 
 describe('catalog keys for safe automation', () => {
   it('defaults: maxAutoRisk MEDIUM, verification not required, a reason required in production only, no tokens', () => {
     const catalog = parseCatalog(base(), 'smartspec.yml');
-    expect(catalog.services.get('checkout')).toMatchObject({ approvals: { maxAutoRisk: 'MEDIUM' }, verification: { required: false }, reasonRequired: true });
+    expect(catalog.services.get('checkout')).toMatchObject({
+      approvals: { maxAutoRisk: 'MEDIUM' },
+      verification: { required: false },
+      reasonRequired: true,
+    });
     expect(catalog.services.get('search')?.reasonRequired).toBe(false);
     expect(catalog.apiTokens).toEqual([]);
   });
@@ -39,18 +48,40 @@ describe('catalog keys for safe automation', () => {
 
   it.each([
     [base('', ', maxAutoRisk: HIGH'), (c: ReturnType<typeof parseCatalog>) => expect(c.services.get('checkout')?.approvals.maxAutoRisk).toBe('HIGH')],
-    [base('requireReasonIn: [staging]'), (c: ReturnType<typeof parseCatalog>) => expect([c.services.get('checkout')?.reasonRequired, c.services.get('search')?.reasonRequired]).toEqual([false, true])],
-    [base(`apiTokens:\n  - { name: ci-checkout, sha256: ${HASH}, scopes: [record, rollback], services: [checkout] }`), (c: ReturnType<typeof parseCatalog>) => expect(c.apiTokens).toEqual([{ name: 'ci-checkout', sha256: HASH, scopes: ['record', 'rollback'], services: ['checkout'] }])],
+    [
+      base('requireReasonIn: [staging]'),
+      (c: ReturnType<typeof parseCatalog>) =>
+        expect([c.services.get('checkout')?.reasonRequired, c.services.get('search')?.reasonRequired]).toEqual([false, true]),
+    ],
+    [
+      base(`apiTokens:\n  - { name: ci-checkout, sha256: ${HASH}, scopes: [record, rollback], services: [checkout] }`),
+      (c: ReturnType<typeof parseCatalog>) =>
+        expect(c.apiTokens).toEqual([{ name: 'ci-checkout', sha256: HASH, scopes: ['record', 'rollback'], services: ['checkout'] }]),
+    ],
   ])('parses %#', (yaml, assert) => {
     assert(parseCatalog(yaml, 'smartspec.yml'));
   });
 
   it.each([
     [base('', ', maxAutoRisk: CRITICAL'), /approvals.maxAutoRisk: must be LOW, MEDIUM or HIGH/],
-    [base(`apiTokens:\n  - { name: ci, sha256: "s3cret-token", scopes: [record], services: [checkout] }`), /apiTokens.0.sha256: must be the token's SHA-256/],
-    [base(`apiTokens:\n  - { name: ci, sha256: ${HASH}, scopes: [deploy], services: [checkout] }`), /apiTokens.0.scopes.0: must be record, rollback or read/],
-    [base(`apiTokens:\n  - { name: ci, sha256: ${HASH}, scopes: [read], services: [payments] }`), /apiTokens.0.services: names payments, which is not a service/],
-    [base(`apiTokens:\n  - { name: ci, sha256: ${HASH}, scopes: [read], services: ['*'] }\n  - { name: ci, sha256: ${'b'.repeat(64)}, scopes: [read], services: ['*'] }`), /the name ci is used twice/],
+    [
+      base(`apiTokens:\n  - { name: ci, sha256: "s3cret-token", scopes: [record], services: [checkout] }`),
+      /apiTokens.0.sha256: must be the token's SHA-256/,
+    ],
+    [
+      base(`apiTokens:\n  - { name: ci, sha256: ${HASH}, scopes: [deploy], services: [checkout] }`),
+      /apiTokens.0.scopes.0: must be record, rollback or read/,
+    ],
+    [
+      base(`apiTokens:\n  - { name: ci, sha256: ${HASH}, scopes: [read], services: [payments] }`),
+      /apiTokens.0.services: names payments, which is not a service/,
+    ],
+    [
+      base(
+        `apiTokens:\n  - { name: ci, sha256: ${HASH}, scopes: [read], services: ['*'] }\n  - { name: ci, sha256: ${'b'.repeat(64)}, scopes: [read], services: ['*'] }`,
+      ),
+      /the name ci is used twice/,
+    ],
   ])('refuses %#, naming the key', (yaml, message) => {
     expect(configError(() => parseCatalog(yaml, 'smartspec.yml')).message).toMatch(message);
   });

@@ -24,13 +24,20 @@ function configError(text: string): string {
 
 describe('catalog workload keys', () => {
   it('makes StatefulSets, DaemonSets and Rollouts components of their kind, after the Deployments', () => {
-    const service = parseCatalog(catalog('deployments: [api], statefulSets: [db], daemonSets: [agent], rollouts: [web], core: [db], progressDeadlineSeconds: 120'), 'smartspec.yml').services.get('ledger')!;
+    const service = parseCatalog(
+      catalog('deployments: [api], statefulSets: [db], daemonSets: [agent], rollouts: [web], core: [db], progressDeadlineSeconds: 120'),
+      'smartspec.yml',
+    ).services.get('ledger')!;
     expect(service.target).toMatchObject({
       kind: 'kubernetes',
       deployments: ['api'],
       core: ['db'],
       progressDeadlineSeconds: 120,
-      workloads: [{ name: 'db', kind: 'StatefulSet' }, { name: 'agent', kind: 'DaemonSet' }, { name: 'web', kind: 'Rollout' }],
+      workloads: [
+        { name: 'db', kind: 'StatefulSet' },
+        { name: 'agent', kind: 'DaemonSet' },
+        { name: 'web', kind: 'Rollout' },
+      ],
     });
     expect(componentsOf(service)).toEqual(['api', 'db', 'agent', 'web']);
   });
@@ -42,10 +49,22 @@ describe('catalog workload keys', () => {
   });
 
   it.each([
-    ['no component at all', 'core: []', 'services.ledger.kubernetes.deployments: must list at least one Deployment (or statefulSets, daemonSets, rollouts)'],
+    [
+      'no component at all',
+      'core: []',
+      'services.ledger.kubernetes.deployments: must list at least one Deployment (or statefulSets, daemonSets, rollouts)',
+    ],
     ['a name in two lists', 'deployments: [db], statefulSets: [db]', 'names db twice'],
-    ['blue-green with a StatefulSet', 'deployments: [blue, green], statefulSets: [db], blueGreen: { service: web, label: slot }', 'works with two Deployments only'],
-    ['a core component that is no workload', 'rollouts: [web], core: [api]', 'names api, which is not in kubernetes.deployments (or statefulSets, daemonSets, rollouts)'],
+    [
+      'blue-green with a StatefulSet',
+      'deployments: [blue, green], statefulSets: [db], blueGreen: { service: web, label: slot }',
+      'works with two Deployments only',
+    ],
+    [
+      'a core component that is no workload',
+      'rollouts: [web], core: [api]',
+      'names api, which is not in kubernetes.deployments (or statefulSets, daemonSets, rollouts)',
+    ],
     ['a bad object name', 'daemonSets: [Agent_1]', 'services.ledger.kubernetes.daemonSets.0: must be a Kubernetes object name'],
     ['a zero progress deadline', 'statefulSets: [db], progressDeadlineSeconds: 0', 'services.ledger.kubernetes.progressDeadlineSeconds'],
   ])('refuses %s, naming the key', (_name, kubernetes, message) => {

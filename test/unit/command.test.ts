@@ -6,11 +6,23 @@ describe('parseCommand', () => {
   it.each([
     ['--failed-deployment-id deploy-12345', { kind: 'rollback', failedDeploymentId: 'deploy-12345', dryRun: false, autoApprove: false }],
     ['--failed-deployment-id=deploy-12345 --dry-run', { kind: 'rollback', failedDeploymentId: 'deploy-12345', dryRun: true, autoApprove: false }],
-    ['--failed-deployment-id d1 --target-version v1.2.0', { kind: 'rollback', failedDeploymentId: 'd1', targetVersion: 'v1.2.0', dryRun: false, autoApprove: false }],
-    ['--failed-deployment-id d1 --reason "p99 > 200ms"', { kind: 'rollback', failedDeploymentId: 'd1', reason: 'p99 > 200ms', dryRun: false, autoApprove: false }],
-    ['--failed-deployment-id d1 --reason “curly quotes work”', { kind: 'rollback', failedDeploymentId: 'd1', reason: 'curly quotes work', dryRun: false, autoApprove: false }],
+    [
+      '--failed-deployment-id d1 --target-version v1.2.0',
+      { kind: 'rollback', failedDeploymentId: 'd1', targetVersion: 'v1.2.0', dryRun: false, autoApprove: false },
+    ],
+    [
+      '--failed-deployment-id d1 --reason "p99 > 200ms"',
+      { kind: 'rollback', failedDeploymentId: 'd1', reason: 'p99 > 200ms', dryRun: false, autoApprove: false },
+    ],
+    [
+      '--failed-deployment-id d1 --reason “curly quotes work”',
+      { kind: 'rollback', failedDeploymentId: 'd1', reason: 'curly quotes work', dryRun: false, autoApprove: false },
+    ],
     ['--failed-deployment-id checkout@r7 --auto-approve', { kind: 'rollback', failedDeploymentId: 'checkout@r7', dryRun: false, autoApprove: true }],
-    ['--failed-deployment-id d1 --force --reason "auto-sync suspended"', { kind: 'rollback', failedDeploymentId: 'd1', force: true, reason: 'auto-sync suspended', dryRun: false, autoApprove: false }],
+    [
+      '--failed-deployment-id d1 --force --reason "auto-sync suspended"',
+      { kind: 'rollback', failedDeploymentId: 'd1', force: true, reason: 'auto-sync suspended', dryRun: false, autoApprove: false },
+    ],
     ['  --failed-deployment-id   d1  ', { kind: 'rollback', failedDeploymentId: 'd1', dryRun: false, autoApprove: false }],
     ['', { kind: 'help' }],
     ['help', { kind: 'help' }],
@@ -19,7 +31,10 @@ describe('parseCommand', () => {
     ['history checkout', { kind: 'history', service: 'checkout' }],
     ['checkout', { kind: 'rollback', service: 'checkout', dryRun: false, autoApprove: false }],
     ['checkout --environment staging --dry-run', { kind: 'rollback', service: 'checkout', environment: 'staging', dryRun: true, autoApprove: false }],
-    ['--failed-deployment-id d1 --incident Q1ABC', { kind: 'rollback', failedDeploymentId: 'd1', incident: 'Q1ABC', dryRun: false, autoApprove: false }],
+    [
+      '--failed-deployment-id d1 --incident Q1ABC',
+      { kind: 'rollback', failedDeploymentId: 'd1', incident: 'Q1ABC', dryRun: false, autoApprove: false },
+    ],
   ])('parses %j', (text, expected) => {
     expect(parseCommand(text)).toEqual(expected);
   });
@@ -62,7 +77,30 @@ describe('parseCommand', () => {
   });
 
   it('turns each of 10,000 random texts into a request or a user-facing usage error', () => {
-    const alphabet = ['--', '-', '=', '"', '“', '”', "'", ' ', 'failed-deployment-id', 'dry-run', 'target-version', 'reason', 'x', '1', '@', '\n', 'status', 'history', 'help', '`', '<', '>'];
+    const alphabet = [
+      '--',
+      '-',
+      '=',
+      '"',
+      '“',
+      '”',
+      "'",
+      ' ',
+      'failed-deployment-id',
+      'dry-run',
+      'target-version',
+      'reason',
+      'x',
+      '1',
+      '@',
+      '\n',
+      'status',
+      'history',
+      'help',
+      '`',
+      '<',
+      '>',
+    ];
     let seed = 42;
     const random = () => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;

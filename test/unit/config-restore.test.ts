@@ -7,17 +7,31 @@ import { makeDeployment } from '../support/builders.js';
 
 const target = makeDeployment({
   version: 'v1.2.0',
-  config: { takenAt: '2026-11-19T09:00:00.000Z', configMaps: { app: { MODE: 'stable', RETRIES: '3' }, same: { A: '1' } }, secrets: { db: 'hash-1', tls: 'hash-2' }, skipped: [{ name: 'huge', why: '90000 bytes, more than kubernetes.configSnapshot.maxBytes 65536' }] },
+  config: {
+    takenAt: '2026-11-19T09:00:00.000Z',
+    configMaps: { app: { MODE: 'stable', RETRIES: '3' }, same: { A: '1' } },
+    secrets: { db: 'hash-1', tls: 'hash-2' },
+    skipped: [{ name: 'huge', why: '90000 bytes, more than kubernetes.configSnapshot.maxBytes 65536' }],
+  },
 });
 const now = (o: Partial<ConfigState> = {}): ConfigState => ({
   configMaps: { app: { data: { MODE: 'turbo', RETRIES: '3', EXTRA: 'x' }, resourceVersion: '42' }, same: { data: { A: '1' }, resourceVersion: '7' } },
-  secrets: { db: 'hash-1', tls: 'hash-2' }, ...o,
+  secrets: { db: 'hash-1', tls: 'hash-2' },
+  ...o,
 });
 
 describe('configRestore', () => {
   it('one restore step per ConfigMap that differs, carrying the resourceVersion seen', () => {
     const { steps } = configRestore(target, now(), 'web');
-    expect(steps).toEqual([expect.objectContaining({ kind: 'config_restore', configMap: 'app', data: { MODE: 'stable', RETRIES: '3' }, resourceVersion: '42', component: 'web' })]);
+    expect(steps).toEqual([
+      expect.objectContaining({
+        kind: 'config_restore',
+        configMap: 'app',
+        data: { MODE: 'stable', RETRIES: '3' },
+        resourceVersion: '42',
+        component: 'web',
+      }),
+    ]);
     expect(steps[0]!.description).toContain('`EXTRA` removed (now `x`); `MODE`: `turbo` → `stable`');
   });
 
@@ -27,7 +41,11 @@ describe('configRestore', () => {
     ['a ConfigMap gone since is said', now({ configMaps: {} }), 'ConfigMap app, which `v1.2.0` ran with, does not exist now'],
     ['a ConfigMap not snapshotted is said', now(), 'ConfigMap huge was not snapshotted when `v1.2.0` was recorded (90000 bytes'],
   ])('%s', (_name, config, message) => {
-    expect(configRestore(target, config, 'web').checks.map((c) => c.message).join('\n')).toContain(message);
+    expect(
+      configRestore(target, config, 'web')
+        .checks.map((c) => c.message)
+        .join('\n'),
+    ).toContain(message);
   });
 
   it('nothing without a snapshot or without the current configuration', () => {
@@ -48,6 +66,9 @@ describe('describeChange', () => {
   });
 
   it('configDiff lists changed, added and removed keys in key order', () => {
-    expect(configDiff({ b: '1', c: '2' }, { a: '0', b: '1', c: '3' })).toEqual([{ key: 'a', then: '0' }, { key: 'c', now: '2', then: '3' }]);
+    expect(configDiff({ b: '1', c: '2' }, { a: '0', b: '1', c: '3' })).toEqual([
+      { key: 'a', then: '0' },
+      { key: 'c', now: '2', then: '3' },
+    ]);
   });
 });

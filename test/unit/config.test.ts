@@ -19,7 +19,14 @@ function configError(fn: () => unknown): ConfigError {
 describe('parseEnv', () => {
   it('applies the documented defaults', () => {
     const env = parseEnv(goodEnv);
-    expect(env).toMatchObject({ PORT: 3000, DATABASE_PATH: './data/smartspec.db', SMARTSPEC_CONFIG: './smartspec.yml', SLACK_API_URL: 'https://slack.com/api/', PAGERDUTY_API_URL: 'https://api.pagerduty.com', LOG_LEVEL: 'info' });
+    expect(env).toMatchObject({
+      PORT: 3000,
+      DATABASE_PATH: './data/smartspec.db',
+      SMARTSPEC_CONFIG: './smartspec.yml',
+      SLACK_API_URL: 'https://slack.com/api/',
+      PAGERDUTY_API_URL: 'https://api.pagerduty.com',
+      LOG_LEVEL: 'info',
+    });
   });
 
   it.each([
@@ -59,7 +66,12 @@ describe('parseCatalog', () => {
 
   it('fills defaults', () => {
     const svc = parseCatalog(minimal, 'smartspec.yml').services.get('checkout');
-    expect(svc).toMatchObject({ environment: 'production', planExpiryMinutes: 30, approvals: { required: 1, highRiskRequired: 2, allowSelfApproval: false }, verification: { timeoutSeconds: 300 } });
+    expect(svc).toMatchObject({
+      environment: 'production',
+      planExpiryMinutes: 30,
+      approvals: { required: 1, highRiskRequired: 2, allowSelfApproval: false },
+      verification: { timeoutSeconds: 300 },
+    });
   });
 
   it.each([

@@ -8,8 +8,12 @@ import { makeActor } from '../support/builders.js';
 import { LEASE_MS, makeWorld, quietLogger, TARGET_IMAGE, type World } from '../support/coordinator-world.js';
 
 let world: World;
-beforeEach(async () => { world = await makeWorld(); });
-afterEach(async () => { await world.close(); });
+beforeEach(async () => {
+  world = await makeWorld();
+});
+afterEach(async () => {
+  await world.close();
+});
 
 /** A run a dead owner left executing after step 1 (the cluster moved as step 1 said). */
 async function orphanAfterStep1(): Promise<string> {
@@ -22,7 +26,7 @@ async function orphanAfterStep1(): Promise<string> {
 }
 
 describe('resume', () => {
-  it('waits for the dead owner\'s lease to expire, then goes on from the first unfinished step', async () => {
+  it("waits for the dead owner's lease to expire, then goes on from the first unfinished step", async () => {
     const runId = await orphanAfterStep1();
     const coordinator = world.coordinator('replica-b');
     await world.settle(coordinator);
@@ -38,7 +42,7 @@ describe('resume', () => {
     expect(resumed?.components.map((c) => `${c.component}:${c.at}`)).toEqual(['checkout-api:target', 'checkout-worker:start']);
     expect(world.log.types(runId)).toEqual(['resumed', 'step_started', 'step_done', 'verifying', 'verified', 'reports_ready', 'succeeded']);
     expect((await world.store.getRun(runId))?.stepResults.find((r) => r.index === 1)?.detail).toBe('checkout-api rolled back'); // not rewritten
-    expect((await world.store.runLease(runId))).toBeUndefined();
+    expect(await world.store.runLease(runId)).toBeUndefined();
   });
 
   it('re-executes a step left running: steps are idempotent, the component is written once', async () => {
@@ -63,7 +67,9 @@ describe('resume', () => {
     expect(world.cluster.calls).toEqual([]);
     const [interrupted] = world.log.of('interrupted', runId);
     expect(interrupted).toMatchObject({ was: 'executing' });
-    expect(interrupted?.found).toEqual([`checkout-worker runs registry.example/checkout-worker:hotfix: neither what the plan found nor the target (${TARGET_IMAGE('checkout-worker')})`]);
+    expect(interrupted?.found).toEqual([
+      `checkout-worker runs registry.example/checkout-worker:hotfix: neither what the plan found nor the target (${TARGET_IMAGE('checkout-worker')})`,
+    ]);
     expect(interrupted?.stepsNotDone.map((s) => s.index)).toEqual([2]);
   });
 
@@ -72,7 +78,9 @@ describe('resume', () => {
     world.cluster.set('checkout-api', ['registry.example/checkout-api:v1.2.1']);
     world.clock.advance(LEASE_MS);
     await world.settle(world.coordinator());
-    expect(world.log.of('interrupted', runId)[0]?.found).toEqual(['checkout-api is back at registry.example/checkout-api:v1.2.1 although its rollback step was done']);
+    expect(world.log.of('interrupted', runId)[0]?.found).toEqual([
+      'checkout-api is back at registry.example/checkout-api:v1.2.1 although its rollback step was done',
+    ]);
   });
 
   it('stops as interrupted when the cluster cannot be read', async () => {
@@ -80,7 +88,10 @@ describe('resume', () => {
     world.cluster.unreadable = true;
     world.clock.advance(LEASE_MS);
     await world.settle(world.coordinator());
-    expect(world.log.of('interrupted', runId)[0]?.found).toEqual(['checkout-api: the cluster could not be read', 'checkout-worker: the cluster could not be read']);
+    expect(world.log.of('interrupted', runId)[0]?.found).toEqual([
+      'checkout-api: the cluster could not be read',
+      'checkout-worker: the cluster could not be read',
+    ]);
   });
 
   it('verifies again a run left verifying', async () => {
@@ -151,7 +162,7 @@ describe('fencing', () => {
 });
 
 describe('an approval left waiting by a stopped process', () => {
-  it('is executed when claimed within the plan\'s deadline', async () => {
+  it("is executed when claimed within the plan's deadline", async () => {
     const run = await world.createRun({ status: 'approved' });
     await world.store.claimRun(run.id, 'replica-dead', world.clock.now().toISOString(), LEASE_MS);
     world.clock.advance(LEASE_MS);
@@ -166,7 +177,10 @@ describe('an approval left waiting by a stopped process', () => {
     await world.settle(world.coordinator());
     expect((await world.store.getRun(run.id))?.status).toBe('interrupted');
     expect(world.cluster.calls).toEqual([]);
-    expect(world.log.of('interrupted', run.id)[0]).toMatchObject({ was: 'approved', found: [`the plan expired at ${run.plan.expiresAt} before its execution could start`] });
+    expect(world.log.of('interrupted', run.id)[0]).toMatchObject({
+      was: 'approved',
+      found: [`the plan expired at ${run.plan.expiresAt} before its execution could start`],
+    });
   });
 });
 
@@ -204,7 +218,9 @@ async function eventuallyIdle(coordinator: { idle(): Promise<void>; activeRuns()
 describe('a stop during verification', () => {
   it('records nothing, releases the run, and the next owner verifies again', async () => {
     world.cluster.verifyUntilAborted = true;
-    const verifying = new Promise<void>((resolve) => { world.cluster.verifyStarted = resolve; });
+    const verifying = new Promise<void>((resolve) => {
+      world.cluster.verifyStarted = resolve;
+    });
     const first = world.coordinator('replica-a');
     const run = await world.createRun({ status: 'approved' });
     void first.tick();

@@ -10,8 +10,12 @@ import { at, makeActor } from '../support/builders.js';
 import { APPROVER, LEASE_MS, makeWorld, TARGET_IMAGE, FAILED_IMAGE, quietLogger, type World } from '../support/coordinator-world.js';
 
 let world: World;
-beforeEach(async () => { world = await makeWorld(); });
-afterEach(async () => { await world.close(); });
+beforeEach(async () => {
+  world = await makeWorld();
+});
+afterEach(async () => {
+  await world.close();
+});
 
 async function approved(): Promise<string> {
   const run = await world.createRun();
@@ -29,14 +33,25 @@ describe('an approved run', () => {
     const run = await world.store.getRun(runId);
     expect(run?.status).toBe('succeeded');
     expect(world.log.types(runId)).toEqual([
-      'approved', 'execution_started', 'step_started', 'step_done', 'step_started', 'step_done',
-      'verifying', 'verified', 'reports_ready', 'succeeded',
+      'approved',
+      'execution_started',
+      'step_started',
+      'step_done',
+      'step_started',
+      'step_done',
+      'verifying',
+      'verified',
+      'reports_ready',
+      'succeeded',
     ]);
     expect(world.cluster.writes).toEqual([
       { runId, step: 1, component: 'checkout-api' },
       { runId, step: 2, component: 'checkout-worker' },
     ]);
-    expect(world.chat.reports).toEqual([{ runId, report: 'verification' }, { runId, report: 'root_cause' }]);
+    expect(world.chat.reports).toEqual([
+      { runId, report: 'verification' },
+      { runId, report: 'root_cause' },
+    ]);
     expect(world.log.of('step_done', runId).map((e) => `${e.step.index}/${e.of}`)).toEqual(['1/2', '2/2']);
     expect(await world.store.runLease(runId)).toBeUndefined(); // released once finished
     expect((await world.store.getDeployment('deploy-12345'))?.status).toBe('rolled_back');
@@ -59,7 +74,16 @@ describe('an approved run', () => {
     const runId = await approved();
     await world.settle(coordinator);
     expect((await world.store.getRun(runId))?.status).toBe('failed');
-    expect(world.log.types(runId)).toEqual(['approved', 'execution_started', 'step_started', 'step_done', 'step_started', 'step_failed', 'reports_ready', 'failed']);
+    expect(world.log.types(runId)).toEqual([
+      'approved',
+      'execution_started',
+      'step_started',
+      'step_done',
+      'step_started',
+      'step_failed',
+      'reports_ready',
+      'failed',
+    ]);
     const [failed] = world.log.of('failed', runId);
     expect(failed).toMatchObject({ cause: 'step_failed', error: 'step 2 failed: deployments.apps "checkout-worker" is forbidden' });
     expect(failed?.components).toEqual([
@@ -151,10 +175,17 @@ describe('cancel', () => {
     expect((await world.store.getRun(run.id))?.status).toBe('awaiting_approval');
     // A member of an approver group may.
     expect(await requestCancel(world.deps, run.id, makeActor({ id: 'U0ONCALL' }))).toMatchObject({ kind: 'cancelled' });
-    expect(await requestCancel(world.deps, run.id, APPROVER)).toMatchObject({ kind: 'refused', reason: 'not_cancellable', message: expect.stringContaining('already cancelled') });
+    expect(await requestCancel(world.deps, run.id, APPROVER)).toMatchObject({
+      kind: 'refused',
+      reason: 'not_cancellable',
+      message: expect.stringContaining('already cancelled'),
+    });
     expect(await requestCancel(world.deps, 'rb-nope', APPROVER)).toMatchObject({ kind: 'refused', reason: 'not_found' });
     const verifying = await world.createRun({ status: 'verifying', plan: { service: 'other' } });
-    expect(await requestCancel(world.deps, verifying.id, APPROVER)).toMatchObject({ kind: 'refused', message: expect.stringContaining('being verified') });
+    expect(await requestCancel(world.deps, verifying.id, APPROVER)).toMatchObject({
+      kind: 'refused',
+      message: expect.stringContaining('being verified'),
+    });
   });
 });
 
@@ -174,7 +205,9 @@ describe('periodic work', () => {
   });
 
   it('reminds approvers once after remindAfterMinutes, and notes the PagerDuty incident', async () => {
-    world.fanout.subscribe(new IncidentNotesSubscriber({ incidents: world.incidents, chat: world.chat, catalog: world.deps.catalog, logger: quietLogger }));
+    world.fanout.subscribe(
+      new IncidentNotesSubscriber({ incidents: world.incidents, chat: world.chat, catalog: world.deps.catalog, logger: quietLogger }),
+    );
     const coordinator = world.coordinator();
     coordinator.register(reminderJob(world.deps));
     const run = await world.createRun({ plan: { incident: { id: 'PINC1', title: 'checkout 5xx', triggeredAt: at(0) } } });
@@ -183,10 +216,21 @@ describe('periodic work', () => {
     expect(world.log.of('reminder_due')).toEqual([]);
     world.clock.advance(60_000);
     await world.settle(coordinator);
-    expect(world.log.of('reminder_due', run.id)).toEqual([{
-      type: 'reminder_due', runId: run.id, at: at(5), missing: 1, waitedMinutes: 5, expiresAt: at(30),
-      approvers: [{ kind: 'user', id: 'U0APPROVE' }, { kind: 'user', id: 'U0SECOND' }, { kind: 'user_group', id: 'S0ONCALL' }],
-    }]);
+    expect(world.log.of('reminder_due', run.id)).toEqual([
+      {
+        type: 'reminder_due',
+        runId: run.id,
+        at: at(5),
+        missing: 1,
+        waitedMinutes: 5,
+        expiresAt: at(30),
+        approvers: [
+          { kind: 'user', id: 'U0APPROVE' },
+          { kind: 'user', id: 'U0SECOND' },
+          { kind: 'user_group', id: 'S0ONCALL' },
+        ],
+      },
+    ]);
     expect(world.incidents.notes).toEqual([{ incidentId: 'PINC1', text: expect.stringMatching(/has waited 5 min for 1 approval\(s\)/) }]);
     world.clock.advance(60_000);
     await world.settle(coordinator);
@@ -197,7 +241,10 @@ describe('periodic work', () => {
     const coordinator = world.coordinator();
     coordinator.register(reshowJob(world.deps, 'replica-a', LEASE_MS));
     const run = await world.createRun();
-    await world.store.createRun({ ...run, id: 'rb-unshown', message: undefined, plan: { ...run.plan, service: 'unshown' } }, { runId: 'rb-unshown', at: at(0), actor: run.requestedBy, type: 'requested', detail: 'x' });
+    await world.store.createRun(
+      { ...run, id: 'rb-unshown', message: undefined, plan: { ...run.plan, service: 'unshown' } },
+      { runId: 'rb-unshown', at: at(0), actor: run.requestedBy, type: 'requested', detail: 'x' },
+    );
     await world.settle(coordinator);
     expect(world.chat.posted).toEqual([]);
     world.clock.advance(2 * LEASE_MS);
@@ -210,7 +257,12 @@ describe('periodic work', () => {
 
 describe('subscribers', () => {
   it('a subscriber that throws or hangs never stops a run', async () => {
-    world.fanout.subscribe({ name: 'broken', handle: async () => { throw new Error('Slack is down'); } });
+    world.fanout.subscribe({
+      name: 'broken',
+      handle: async () => {
+        throw new Error('Slack is down');
+      },
+    });
     world.fanout.subscribe({ name: 'stuck', handle: () => new Promise(() => undefined) });
     const coordinator = world.coordinator();
     const runId = await approved();

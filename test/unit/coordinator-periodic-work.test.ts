@@ -28,9 +28,28 @@ describe('PeriodicWork', () => {
     const ran: string[] = [];
     const replicas = ['replica-a', 'replica-b'].map((owner) => {
       const work = new PeriodicWork({ store, clock, logger: quietLogger, owner });
-      work.register({ name: 'expire', everyMs: 15_000, run: async () => { ran.push(`expire@${owner}`); } });
-      work.register({ name: 'broken', everyMs: 15_000, run: async () => { ran.push(`broken@${owner}`); throw new Error('Slack is down'); } });
-      work.register({ name: 'slow', everyMs: 60_000, run: async () => { ran.push(`slow@${owner}`); } });
+      work.register({
+        name: 'expire',
+        everyMs: 15_000,
+        run: async () => {
+          ran.push(`expire@${owner}`);
+        },
+      });
+      work.register({
+        name: 'broken',
+        everyMs: 15_000,
+        run: async () => {
+          ran.push(`broken@${owner}`);
+          throw new Error('Slack is down');
+        },
+      });
+      work.register({
+        name: 'slow',
+        everyMs: 60_000,
+        run: async () => {
+          ran.push(`slow@${owner}`);
+        },
+      });
       return work;
     });
     for (const work of replicas) await work.runDue();
@@ -54,12 +73,23 @@ describe('PeriodicWork', () => {
 });
 
 describe('EventFanout', () => {
-  it('delivers one run\'s events to each subscriber in order, while a slow subscriber delays only itself up to its bound', async () => {
+  it("delivers one run's events to each subscriber in order, while a slow subscriber delays only itself up to its bound", async () => {
     const fanout = new EventFanout(quietLogger, 50);
     const fast: string[] = [];
     const slow: string[] = [];
-    fanout.subscribe({ name: 'fast', handle: async (e) => { fast.push(e.type); } });
-    fanout.subscribe({ name: 'slow', handle: async (e) => { await new Promise((r) => setTimeout(r, e.type === 'step_started' ? 10 : 0)); slow.push(e.type); } });
+    fanout.subscribe({
+      name: 'fast',
+      handle: async (e) => {
+        fast.push(e.type);
+      },
+    });
+    fanout.subscribe({
+      name: 'slow',
+      handle: async (e) => {
+        await new Promise((r) => setTimeout(r, e.type === 'step_started' ? 10 : 0));
+        slow.push(e.type);
+      },
+    });
     const run = makeRun();
     const events: RunEvent[] = [
       { type: 'execution_started', runId: run.id, at: run.createdAt, components: [], steps: [] },
@@ -75,16 +105,33 @@ describe('EventFanout', () => {
   it('lets the publisher go on while a chat subscriber is still busy, and waits for a subscriber that holds the run', async () => {
     const fanout = new EventFanout(quietLogger, 60_000);
     let releaseChat!: () => void;
-    const chatBusy = new Promise<void>((resolve) => { releaseChat = resolve; });
+    const chatBusy = new Promise<void>((resolve) => {
+      releaseChat = resolve;
+    });
     const chat: string[] = [];
     const silences: string[] = [];
-    fanout.subscribe({ name: 'chat', handle: async (e) => { await chatBusy; chat.push(e.type); } });
-    fanout.subscribe({ name: 'silences', holdsRun: (e) => e.type === 'execution_started', handle: async (e) => { silences.push(e.type); } });
+    fanout.subscribe({
+      name: 'chat',
+      handle: async (e) => {
+        await chatBusy;
+        chat.push(e.type);
+      },
+    });
+    fanout.subscribe({
+      name: 'silences',
+      holdsRun: (e) => e.type === 'execution_started',
+      handle: async (e) => {
+        silences.push(e.type);
+      },
+    });
     const run = makeRun();
     // Resolves although the chat subscriber has not handled it: only the holding subscriber is awaited.
     await fanout.publish({ type: 'execution_started', runId: run.id, at: run.createdAt, components: [], steps: [] }, run);
     expect(silences).toEqual(['execution_started']);
-    await fanout.publish({ type: 'step_started', runId: run.id, at: run.createdAt, step: { index: 1, component: 'a', description: 'd' }, of: 1 }, run);
+    await fanout.publish(
+      { type: 'step_started', runId: run.id, at: run.createdAt, step: { index: 1, component: 'a', description: 'd' }, of: 1 },
+      run,
+    );
     releaseChat();
     await fanout.delivered();
     expect(chat).toEqual(['execution_started', 'step_started']);

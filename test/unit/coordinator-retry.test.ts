@@ -7,8 +7,12 @@ import { makeActor } from '../support/builders.js';
 import { APPROVER, makeWorld, type World } from '../support/coordinator-world.js';
 
 let world: World;
-beforeEach(async () => { world = await makeWorld(); });
-afterEach(async () => { await world.close(); });
+beforeEach(async () => {
+  world = await makeWorld();
+});
+afterEach(async () => {
+  await world.close();
+});
 
 describe('retry', () => {
   it('plans a failed run again as a new run linked both ways', async () => {
@@ -34,10 +38,16 @@ describe('retry', () => {
 
   it('refuses runs that are not failed, interrupted, expired or cancelled, and a second click', async () => {
     const waiting = await world.createRun();
-    expect(await retryRun(world.deps, waiting.id, APPROVER)).toMatchObject({ kind: 'refused', message: expect.stringContaining('only a failed, interrupted, expired or cancelled') });
+    expect(await retryRun(world.deps, waiting.id, APPROVER)).toMatchObject({
+      kind: 'refused',
+      message: expect.stringContaining('only a failed, interrupted, expired or cancelled'),
+    });
     expect(await retryRun(world.deps, 'rb-missing', APPROVER)).toMatchObject({ kind: 'refused' });
     const cancelled = await world.createRun({ status: 'cancelled', plan: { service: 'checkout' } });
-    const [first, second] = await Promise.all([retryRun(world.deps, cancelled.id, APPROVER), retryRun(world.deps, cancelled.id, makeActor({ id: 'U0SECOND' }))]);
+    const [first, second] = await Promise.all([
+      retryRun(world.deps, cancelled.id, APPROVER),
+      retryRun(world.deps, cancelled.id, makeActor({ id: 'U0SECOND' })),
+    ]);
     expect([first.kind, second.kind].sort()).toEqual(['planned', 'refused']);
   });
 
@@ -67,9 +77,11 @@ describe('drift', () => {
 });
 
 describe('log correlation', () => {
-  it('a new run is added to the log context of the request that made it, and each drive runs in its run\'s scope', async () => {
+  it("a new run is added to the log context of the request that made it, and each drive runs in its run's scope", async () => {
     const correlated: string[] = [];
-    world.deps.correlate = (fields) => { if (fields.runId) correlated.push(fields.runId); };
+    world.deps.correlate = (fields) => {
+      if (fields.runId) correlated.push(fields.runId);
+    };
     const old = await world.createRun({ status: 'failed' });
     const outcome = await retryRun(world.deps, old.id, APPROVER);
     const fresh = outcome.kind === 'planned' ? outcome.run : undefined;
@@ -77,7 +89,15 @@ describe('log correlation', () => {
 
     const scoped: string[] = [];
     const { RunCoordinator } = await import('../../src/core/coordinator/run-coordinator.js');
-    const coordinator = new RunCoordinator(world.deps, { owner: 'replica-s', leaseMs: 15_000, pollMs: 1_000, scope: (runId, drive) => { scoped.push(runId); return drive(); } });
+    const coordinator = new RunCoordinator(world.deps, {
+      owner: 'replica-s',
+      leaseMs: 15_000,
+      pollMs: 1_000,
+      scope: (runId, drive) => {
+        scoped.push(runId);
+        return drive();
+      },
+    });
     const approved = await world.createRun({ status: 'approved', plan: { service: 'checkout-scope' } });
     world.deps.catalog.services.set('checkout-scope', { ...world.service, name: 'checkout-scope' });
     await world.settle(coordinator);

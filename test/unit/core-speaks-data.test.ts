@@ -15,14 +15,18 @@ const SLACK_SYNTAX = /<@|<#|<!(?:subteam|channel|here|everyone)|:[a-z][a-z0-9_+-
 
 describe('src/core', () => {
   it('contains no Slack mention, channel link or emoji shortcode', () => {
-    const found = files('src/core').flatMap((file) => readFileSync(file, 'utf8').split('\n')
-      .map((line, i) => ({ where: `${file}:${i + 1}`, line }))
-      .filter(({ line }) => SLACK_SYNTAX.test(line)));
+    const found = files('src/core').flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .map((line, i) => ({ where: `${file}:${i + 1}`, line }))
+        .filter(({ line }) => SLACK_SYNTAX.test(line)),
+    );
     expect(found).toEqual([]);
   });
 
   it('the check itself catches each kind', () => {
-    for (const sample of ['`<@${id}>`', '<#C0INCIDENTS>', '<!subteam^S0ONCALL>', ':warning: *Step failed*']) expect(SLACK_SYNTAX.test(sample), sample).toBe(true);
+    for (const sample of ['`<@${id}>`', '<#C0INCIDENTS>', '<!subteam^S0ONCALL>', ':warning: *Step failed*'])
+      expect(SLACK_SYNTAX.test(sample), sample).toBe(true);
     for (const sample of ['https://example.com', 'at 10:30:00Z', 'step 1 of 2']) expect(SLACK_SYNTAX.test(sample), sample).toBe(false);
   });
 });

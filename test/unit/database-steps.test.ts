@@ -9,14 +9,34 @@ import { makeService } from '../support/services.js';
 
 const image = (c: string, v: string) => `registry.example/${c}:${v}`;
 const component = (name: string): ComponentState => ({
-  name, images: [image(name, 'v1.2.1')], revision: 3, desiredReplicas: 3, readyReplicas: 3, updatedReplicas: 3, rolloutInProgress: false,
-  history: [{ revision: 3, images: [image(name, 'v1.2.1')] }, { revision: 2, images: [image(name, 'v1.2.0')] }],
+  name,
+  images: [image(name, 'v1.2.1')],
+  revision: 3,
+  desiredReplicas: 3,
+  readyReplicas: 3,
+  updatedReplicas: 3,
+  rolloutInProgress: false,
+  history: [
+    { revision: 3, images: [image(name, 'v1.2.1')] },
+    { revision: 2, images: [image(name, 'v1.2.0')] },
+  ],
 });
 const state: DeployState = { components: [component('checkout-api'), component('checkout-worker')] };
 const migration = (id: string, o: Partial<Migration> = {}): Migration => ({ id, reversible: true, destructive: false, mayLoseData: false, ...o });
 const target = makeDeployment({ id: 'deploy-200', version: 'v1.2.0', createdAt: '2026-11-19T09:00:00Z', migrations: [] });
-const middle = makeDeployment({ id: 'deploy-300', version: 'v1.2.0-hotfix', createdAt: '2026-11-19T12:00:00Z', migrations: [migration('m1_add_orders_v2'), migration('m2_add_index')] });
-const failed = makeDeployment({ id: 'deploy-12345', version: 'v1.2.1', createdAt: '2026-11-20T10:30:00Z', status: 'failed', migrations: [migration('m3_backfill')] });
+const middle = makeDeployment({
+  id: 'deploy-300',
+  version: 'v1.2.0-hotfix',
+  createdAt: '2026-11-19T12:00:00Z',
+  migrations: [migration('m1_add_orders_v2'), migration('m2_add_index')],
+});
+const failed = makeDeployment({
+  id: 'deploy-12345',
+  version: 'v1.2.1',
+  createdAt: '2026-11-20T10:30:00Z',
+  status: 'failed',
+  migrations: [migration('m3_backfill')],
+});
 const database = { backup: ['./db.sh', 'backup', '{service}', '{runId}'], migrateDown: ['./db.sh', 'down', '{migration}'], timeoutSeconds: 600 };
 
 function plan(undone = [failed, middle], withDatabase = true) {
@@ -45,7 +65,9 @@ describe('database steps', () => {
     expect(p.steps[1]).toMatchObject({ migration: 'm3_backfill', argv: ['./db.sh', 'down', '{migration}'] });
     expect(p.steps[1]?.description).toContain('./db.sh down m3_backfill');
     expect(p.components).toEqual(['checkout-api', 'checkout-worker']);
-    expect(p.checks.find((c) => c.id === 'migrations')?.message).toContain('migrates down m3_backfill, m2_add_index, m1_add_orders_v2 (newest first)');
+    expect(p.checks.find((c) => c.id === 'migrations')?.message).toContain(
+      'migrates down m3_backfill, m2_add_index, m1_add_orders_v2 (newest first)',
+    );
   });
 
   it('adds nothing without a database block, or without migrations to undo', () => {
@@ -61,7 +83,9 @@ describe('database steps', () => {
     const p = buildPlan({ service, failed, target, state, checks, undone, reason: undefined, dryRun: false, now: new Date('2026-11-20T10:40:00Z') });
     const message = p.checks.find((c) => c.id === 'migrations')!;
     expect(message.outcome).toBe('warn');
-    expect(message.message).toMatch(/may lose data.*With the catalog's database steps, the plan backs the database up, then migrates down m9_drop_legacy/);
+    expect(message.message).toMatch(
+      /may lose data.*With the catalog's database steps, the plan backs the database up, then migrates down m9_drop_legacy/,
+    );
     expect(p.steps.map((s) => s.kind).slice(0, 2)).toEqual(['database_backup', 'database_migrate_down']);
   });
 

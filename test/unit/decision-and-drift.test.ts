@@ -24,7 +24,17 @@ describe('the failure-severity decision matrix', () => {
 });
 
 describe('drift', () => {
-  const c = (o: Partial<ComponentState> = {}): ComponentState => ({ name: 'api', images: ['api:v2'], revision: 3, desiredReplicas: 3, readyReplicas: 3, updatedReplicas: 3, rolloutInProgress: false, history: [], ...o });
+  const c = (o: Partial<ComponentState> = {}): ComponentState => ({
+    name: 'api',
+    images: ['api:v2'],
+    revision: 3,
+    desiredReplicas: 3,
+    readyReplicas: 3,
+    updatedReplicas: 3,
+    rolloutInProgress: false,
+    history: [],
+    ...o,
+  });
 
   it('ignores what does not matter (ready counts move all the time) and catches what does', () => {
     const base = { components: [c()] };
@@ -38,7 +48,9 @@ describe('drift', () => {
   it('says what changed in words', () => {
     const before = observe({ components: [c(), c({ name: 'worker' })] });
     expect(describeDrift(before, { components: [c({ images: ['api:hotfix'], revision: 4 })] })).toEqual([
-      'api runs api:hotfix (was api:v2)', 'api is at revision 4 (was 3)', 'worker is gone',
+      'api runs api:hotfix (was api:v2)',
+      'api is at revision 4 (was 3)',
+      'worker is gone',
     ]);
   });
 });

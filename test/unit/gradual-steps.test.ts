@@ -10,23 +10,64 @@ import { makeService } from '../support/services.js';
 
 const image = (v: string) => `registry.example/web:${v}`;
 const side = (name: string, version: string, desired: number, ready = desired): ComponentState => ({
-  name, images: [image(version)], revision: 1, desiredReplicas: desired, readyReplicas: ready, updatedReplicas: ready, rolloutInProgress: false, history: [], slot: name,
+  name,
+  images: [image(version)],
+  revision: 1,
+  desiredReplicas: desired,
+  readyReplicas: ready,
+  updatedReplicas: ready,
+  rolloutInProgress: false,
+  history: [],
+  slot: name,
 });
-const service = (gradual?: Partial<GradualSpec>) => makeService({
-  target: {
-    kind: 'kubernetes', namespace: 'shop', deployments: ['blue', 'green'], core: [], blueGreen: { service: 'web', label: 'slot' },
-    ...(gradual ? { gradual: { steps: [25, 50, 75, 100], pauseSeconds: 5, gateSeconds: 60, ...gradual } } : {}),
-  } satisfies KubernetesTarget,
-});
+const service = (gradual?: Partial<GradualSpec>) =>
+  makeService({
+    target: {
+      kind: 'kubernetes',
+      namespace: 'shop',
+      deployments: ['blue', 'green'],
+      core: [],
+      blueGreen: { service: 'web', label: 'slot' },
+      ...(gradual ? { gradual: { steps: [25, 50, 75, 100], pauseSeconds: 5, gateSeconds: 60, ...gradual } } : {}),
+    } satisfies KubernetesTarget,
+  });
 const target = makeDeployment({ version: 'v1.2.0', components: { blue: { image: image('v1.2.0') } } });
 type Shift = Extract<Step, { kind: 'gradual_shift' }>;
 const shifts = (steps: Step[]) => steps.filter((s): s is Shift => s.kind === 'gradual_shift');
 
 describe('gradual by replica ratio', () => {
   it.each([
-    ['4 pods, cold target side', 0, 4, [[25, 1, 3], [50, 2, 2], [75, 3, 1], [100, 4, 0]]],
-    ['3 pods: rounding up, never below the previous step', 0, 3, [[25, 1, 2], [50, 2, 1], [75, 3, 0], [100, 3, 0]]],
-    ['already at 50 %: only the steps above', 2, 2, [[75, 3, 1], [100, 4, 0]]],
+    [
+      '4 pods, cold target side',
+      0,
+      4,
+      [
+        [25, 1, 3],
+        [50, 2, 2],
+        [75, 3, 1],
+        [100, 4, 0],
+      ],
+    ],
+    [
+      '3 pods: rounding up, never below the previous step',
+      0,
+      3,
+      [
+        [25, 1, 2],
+        [50, 2, 1],
+        [75, 3, 0],
+        [100, 3, 0],
+      ],
+    ],
+    [
+      'already at 50 %: only the steps above',
+      2,
+      2,
+      [
+        [75, 3, 1],
+        [100, 4, 0],
+      ],
+    ],
   ] as const)('%s', (_name, blue, green, expected) => {
     const state: DeployState = { components: [side('blue', 'v1.2.0', blue), side('green', 'v1.2.1', green)] };
     const plan = planSteps(service({}), target, state, undefined);
@@ -41,7 +82,9 @@ describe('gradual by replica ratio', () => {
     const state: DeployState = { components: [side('blue', 'v1.2.0', 3), side('green', 'v1.2.1', 3)], liveSlot: 'green' };
     const plan = planSteps(service({}), target, state, undefined);
     expect(plan.strategy).toBe('instant');
-    expect(plan.checks[0]?.message).toMatch(/Service web selects `slot=green` only, so replicas cannot shift its traffic.*gradual rollback is not possible/);
+    expect(plan.checks[0]?.message).toMatch(
+      /Service web selects `slot=green` only, so replicas cannot shift its traffic.*gradual rollback is not possible/,
+    );
   });
 
   it('--strategy gradual without catalog settings uses 25/50/75/100; --strategy instant overrides the catalog', () => {
@@ -68,7 +111,10 @@ describe('gradual by HTTPRoute weights', () => {
     expect(plan.steps.map((s) => s.kind)).toEqual(['scale', 'gradual_shift', 'gradual_shift', 'gradual_shift', 'gradual_shift', 'scale']);
     expect(plan.steps[0]).toMatchObject({ component: 'blue', replicas: 3, waitReady: true });
     expect(shifts(plan.steps).map((s) => [s.percent, s.route!.toBackend, s.route!.fromBackend, s.previous.to])).toEqual([
-      [25, 'web-blue', 'web-green', 0], [50, 'web-blue', 'web-green', 25], [75, 'web-blue', 'web-green', 50], [100, 'web-blue', 'web-green', 75],
+      [25, 'web-blue', 'web-green', 0],
+      [50, 'web-blue', 'web-green', 25],
+      [75, 'web-blue', 'web-green', 50],
+      [100, 'web-blue', 'web-green', 75],
     ]);
     expect(plan.steps.at(-1)).toMatchObject({ kind: 'scale', component: 'green', replicas: 0 });
   });

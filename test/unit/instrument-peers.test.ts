@@ -6,14 +6,18 @@ import { Metrics } from '../../src/adapters/metrics/metrics.js';
 import type { InstantQuerier, QueryAnswer } from '../../src/core/detection.js';
 
 const count = async (metrics: Metrics, dependency: string, operation: string) => {
-  const line = (await metrics.render()).split('\n').find((l) => l.startsWith(`smartspec_dependency_errors_total{dependency="${dependency}",operation="${operation}"}`));
+  const line = (await metrics.render())
+    .split('\n')
+    .find((l) => l.startsWith(`smartspec_dependency_errors_total{dependency="${dependency}",operation="${operation}"}`));
   return line ? Number(line.split(' ').at(-1)) : 0;
 };
 
 it('counts an Alertmanager that does not answer, by operation, and still throws', async () => {
   const metrics = new Metrics({ defaultMetrics: false });
   const client = instrumentAlertmanager(new AlertmanagerHttpClient(), metrics);
-  await expect(client.listSilences('http://127.0.0.1:9', AbortSignal.timeout(5_000))).rejects.toThrow(/Alertmanager at http:\/\/127\.0\.0\.1:9 did not answer/);
+  await expect(client.listSilences('http://127.0.0.1:9', AbortSignal.timeout(5_000))).rejects.toThrow(
+    /Alertmanager at http:\/\/127\.0\.0\.1:9 did not answer/,
+  );
   expect(await count(metrics, 'alertmanager', 'listSilences')).toBe(1);
 });
 

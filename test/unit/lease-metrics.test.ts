@@ -47,7 +47,9 @@ describe('lease metrics', () => {
     expect(await value('smartspec_run_claims_total', 'kind="takeover"')).toBe(1);
 
     expect(await store.renewLease(first!, time(21), 15_000)).toBeUndefined();
-    await expect(store.transition('run-1', ['approved'], 'executing', makeEvent({ type: 'executing' }), first!)).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(store.transition('run-1', ['approved'], 'executing', makeEvent({ type: 'executing' }), first!)).rejects.toBeInstanceOf(
+      LeaseLostError,
+    );
     await expect(store.appendTimeline(makeEvent({ type: 'late' }), first!)).rejects.toBeInstanceOf(LeaseLostError);
     expect(await value('smartspec_lease_losses_total', 'at="renew"')).toBe(1);
     expect(await value('smartspec_lease_losses_total', 'at="write"')).toBe(2);

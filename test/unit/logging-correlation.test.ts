@@ -5,7 +5,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/adapters/logging/create-logger.js';
 import {
-  acceptRequestId, addCorrelation, correlationFields, currentLogger, newRequestId, withCorrelation,
+  acceptRequestId,
+  addCorrelation,
+  correlationFields,
+  currentLogger,
+  newRequestId,
+  withCorrelation,
 } from '../../src/adapters/logging/correlation.js';
 
 function capture() {
@@ -26,25 +31,31 @@ describe('withCorrelation', () => {
     await withCorrelation({ requestId: 'req-1' }, async () => {
       logger.info('start');
       await sleep(1);
-      await new Promise<void>((resolve) => setImmediate(() => {
-        logger.info('in a callback');
-        resolve();
-      }));
+      await new Promise<void>((resolve) =>
+        setImmediate(() => {
+          logger.info('in a callback');
+          resolve();
+        }),
+      );
     });
     logger.info('after');
     expect(lines.map((l) => [l['msg'], l['requestId']])).toEqual([
-      ['before', undefined], ['start', 'req-1'], ['in a callback', 'req-1'], ['after', undefined],
+      ['before', undefined],
+      ['start', 'req-1'],
+      ['in a callback', 'req-1'],
+      ['after', undefined],
     ]);
   });
 
   it('keeps concurrent requests apart', async () => {
     const { logger, lines } = capture();
-    const work = (id: string, delays: number[]) => withCorrelation({ requestId: id }, async () => {
-      for (const [i, ms] of delays.entries()) {
-        await sleep(ms);
-        logger.info({ step: i }, id);
-      }
-    });
+    const work = (id: string, delays: number[]) =>
+      withCorrelation({ requestId: id }, async () => {
+        for (const [i, ms] of delays.entries()) {
+          await sleep(ms);
+          logger.info({ step: i }, id);
+        }
+      });
     await Promise.all([work('req-a', [5, 1, 5]), work('req-b', [1, 5, 1])]);
     expect(lines).toHaveLength(6);
     for (const line of lines) expect(line['requestId']).toBe(line['msg']);
@@ -74,7 +85,7 @@ describe('withCorrelation', () => {
     expect(lines.map((l) => l['runId'])).toEqual([undefined, 'rb-new']);
   });
 
-  it('reaches loggers made before the context, as the core\'s injected logger is', async () => {
+  it("reaches loggers made before the context, as the core's injected logger is", async () => {
     const { logger, lines } = capture();
     const coreLogger: { info(obj: object, msg?: string): void } = logger.child({ component: 'core' });
     await withCorrelation({ requestId: 'req-4', runId: 'rb-x' }, async () => coreLogger.info({ service: 'checkout' }, 'executing'));
@@ -104,7 +115,12 @@ describe('currentLogger', () => {
     // Parsed JSON hides a repeated key, so count them in the raw text as well.
     expect(lines[0]).toMatchObject({ requestId: 'req-5', runId: 'rb-y' });
     const raw: string[] = [];
-    const stream = new Writable({ write(chunk, _e, done) { raw.push(String(chunk)); done(); } });
+    const stream = new Writable({
+      write(chunk, _e, done) {
+        raw.push(String(chunk));
+        done();
+      },
+    });
     const plain = createLogger('info', stream);
     await withCorrelation({ requestId: 'req-6' }, async () => currentLogger(plain).info('once'));
     expect(raw.join('').match(/"requestId"/g)).toHaveLength(1);

@@ -41,25 +41,41 @@ function expectNoSecrets(text: string): void {
 describe('log redaction', () => {
   it('censors secret-named fields at the top level', () => {
     const { logger, text, lines } = capture();
-    logger.info({ token: SECRETS.botToken, signingSecret: SECRETS.signingSecret, webhookSecret: SECRETS.webhookSecret, apiToken: SECRETS.apiToken, password: SECRETS.password }, 'config');
+    logger.info(
+      {
+        token: SECRETS.botToken,
+        signingSecret: SECRETS.signingSecret,
+        webhookSecret: SECRETS.webhookSecret,
+        apiToken: SECRETS.apiToken,
+        password: SECRETS.password,
+      },
+      'config',
+    );
     expectNoSecrets(text());
     expect(JSON.parse(lines[0]!)).toMatchObject({ token: '[redacted]', signingSecret: '[redacted]', msg: 'config' });
   });
 
   it('censors HTTP headers of Slack and PagerDuty requests at any depth', () => {
     const { logger, text, lines } = capture();
-    logger.warn({
-      req: {
-        method: 'POST',
-        url: '/slack/events',
-        headers: {
-          authorization: `Bearer ${SECRETS.apiToken}`,
-          'x-slack-signature': SECRETS.slackSignature,
-          'x-slack-request-timestamp': '1531420618',
+    logger.warn(
+      {
+        req: {
+          method: 'POST',
+          url: '/slack/events',
+          headers: {
+            authorization: `Bearer ${SECRETS.apiToken}`,
+            'x-slack-signature': SECRETS.slackSignature,
+            'x-slack-request-timestamp': '1531420618',
+          },
+        },
+        upstream: {
+          request: {
+            options: { headers: { Authorization: `Token token=${SECRETS.pagerDutyToken}`, 'X-PagerDuty-Signature': SECRETS.pagerDutySignature } },
+          },
         },
       },
-      upstream: { request: { options: { headers: { Authorization: `Token token=${SECRETS.pagerDutyToken}`, 'X-PagerDuty-Signature': SECRETS.pagerDutySignature } } } },
-    }, 'rejected request');
+      'rejected request',
+    );
     expectNoSecrets(text());
     const line = JSON.parse(lines[0]!);
     // What is not a secret stays readable: that is what makes the line useful.
@@ -69,21 +85,34 @@ describe('log redaction', () => {
 
   it('censors secrets deep inside arrays, nested configs and child logger bindings', () => {
     const { logger, text } = capture();
-    const child = logger.child({ clientOptions: { slack: { botToken: SECRETS.botToken, appToken: SECRETS.appToken } } })
+    const child = logger
+      .child({ clientOptions: { slack: { botToken: SECRETS.botToken, appToken: SECRETS.appToken } } })
       .child({ pagerduty: { token: SECRETS.pagerDutyToken } });
-    child.error({
-      deliveries: [{ attempt: 1, webhook: { subscription: { secret: SECRETS.webhookSecret } } }],
-      env: { SLACK_SIGNING_SECRET: SECRETS.signingSecret, PAGERDUTY_TOKEN: SECRETS.pagerDutyToken, SMARTSPEC_API_TOKEN: SECRETS.apiToken },
-      a: { b: { c: { d: { e: { credentials: { password: SECRETS.password } } } } } },
-    }, 'delivery failed');
+    child.error(
+      {
+        deliveries: [{ attempt: 1, webhook: { subscription: { secret: SECRETS.webhookSecret } } }],
+        env: { SLACK_SIGNING_SECRET: SECRETS.signingSecret, PAGERDUTY_TOKEN: SECRETS.pagerDutyToken, SMARTSPEC_API_TOKEN: SECRETS.apiToken },
+        a: { b: { c: { d: { e: { credentials: { password: SECRETS.password } } } } } },
+      },
+      'delivery failed',
+    );
     expectNoSecrets(text());
   });
 
   it('scrubs secrets that appear inside strings: messages, error messages, stacks, raw header lists, URLs', () => {
     const { logger, text } = capture();
     const error = new Error(`Slack refused token ${SECRETS.botToken}`);
-    (error as Error & { rawHeaders?: string[] }).rawHeaders = ['X-Slack-Signature', SECRETS.slackSignature, 'Authorization', `Bearer ${SECRETS.bearer}`];
-    logger.error({ err: error, url: new URL(`https://example.invalid/hook?token=${SECRETS.webhookSecret}`) }, 'call with %s failed', SECRETS.appToken);
+    (error as Error & { rawHeaders?: string[] }).rawHeaders = [
+      'X-Slack-Signature',
+      SECRETS.slackSignature,
+      'Authorization',
+      `Bearer ${SECRETS.bearer}`,
+    ];
+    logger.error(
+      { err: error, url: new URL(`https://example.invalid/hook?token=${SECRETS.webhookSecret}`) },
+      'call with %s failed',
+      SECRETS.appToken,
+    );
     logger.info(`pasted by mistake: ${SECRETS.botToken} and signature ${SECRETS.pagerDutySignature}`);
     logger.error(new Error(`password=${SECRETS.password}`), 'connect failed');
     expectNoSecrets(text());
@@ -125,7 +154,12 @@ describe('log redaction', () => {
 
   it('honours the level', () => {
     const lines: string[] = [];
-    const stream = new Writable({ write(chunk, _e, done) { lines.push(String(chunk)); done(); } });
+    const stream = new Writable({
+      write(chunk, _e, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
     const logger = createLogger('warn', stream);
     logger.info('hidden');
     logger.warn('shown');

@@ -5,7 +5,8 @@ import { UserError } from '../../src/core/errors.js';
 import type { Deployment } from '../../src/core/model.js';
 import { ago, newestDeploymentCheck, serviceByName } from '../../src/core/use-cases/newest-deployment.js';
 
-const catalog = parseCatalog(`
+const catalog = parseCatalog(
+  `
 services:
   checkout:
     environment: production
@@ -15,11 +16,20 @@ services:
     environment: staging
     command: { rollback: ["./rollback.sh"] }
     approvals: { approvers: [U0APPROVE] }
-`, 'smartspec.yml');
+`,
+  'smartspec.yml',
+);
 
 const deployment = (status: Deployment['status']): Deployment => ({
-  id: 'deploy-12345', service: 'checkout', environment: 'production', version: 'v1.2.1', status,
-  createdAt: '2026-11-20T10:30:00Z', createdBy: 'ci', components: {}, migrations: [],
+  id: 'deploy-12345',
+  service: 'checkout',
+  environment: 'production',
+  version: 'v1.2.1',
+  status,
+  createdAt: '2026-11-20T10:30:00Z',
+  createdBy: 'ci',
+  components: {},
+  migrations: [],
 });
 
 function userError(fn: () => unknown): UserError {
@@ -53,7 +63,11 @@ describe('serviceByName', () => {
 describe('newestDeploymentCheck', () => {
   const now = new Date('2026-11-20T10:42:00Z');
   it('names the deployment, its version and age', () => {
-    expect(newestDeploymentCheck(deployment('failed'), now)).toEqual({ id: 'failed_deployment', outcome: 'pass', message: 'Taken as the failed deploy: newest deployment deploy-12345, v1.2.1, 12 min ago.' });
+    expect(newestDeploymentCheck(deployment('failed'), now)).toEqual({
+      id: 'failed_deployment',
+      outcome: 'pass',
+      message: 'Taken as the failed deploy: newest deployment deploy-12345, v1.2.1, 12 min ago.',
+    });
   });
 
   it('warns when the newest deployment is recorded as succeeded', () => {

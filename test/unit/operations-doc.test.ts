@@ -15,7 +15,10 @@ describe('docs/OPERATIONS.md', () => {
       expect(() => parseCatalog(example, 'docs/OPERATIONS.md'), example).not.toThrow();
     }
     for (const provider of ['kubernetes:', 'helm:', 'command:', 'blueGreen:', 'pagerduty:']) {
-      expect(examples.some((e) => e.includes(provider)), provider).toBe(true);
+      expect(
+        examples.some((e) => e.includes(provider)),
+        provider,
+      ).toBe(true);
     }
   });
 
@@ -34,7 +37,9 @@ describe('docs/OPERATIONS.md', () => {
   });
 
   it('has one RBAC table row per rule, with the same verbs', () => {
-    const rbac = parseAllDocuments(readFileSync('deploy/kubernetes/base/rbac.yaml', 'utf8')).map((d) => d.toJS() as { kind: string; rules?: Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }> });
+    const rbac = parseAllDocuments(readFileSync('deploy/kubernetes/base/rbac.yaml', 'utf8')).map(
+      (d) => d.toJS() as { kind: string; rules?: Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }> },
+    );
     const rules = rbac.find((d) => d.kind === 'ClusterRole')!.rules!;
     for (const rule of rules) {
       for (const resource of rule.resources) {

@@ -36,7 +36,7 @@ function documentedExample(overrides: Record<string, unknown> = {}, dataOverride
 }
 
 describe('parsePagerDutyWebhook', () => {
-  it('parses PagerDuty\'s documented incident payload into the typed event', () => {
+  it("parses PagerDuty's documented incident payload into the typed event", () => {
     expect(parsePagerDutyWebhook(documentedExample())).toEqual({
       kind: 'incident',
       id: '5ac64822-4adc-4fda-ade0-410becf0de4f',
@@ -55,25 +55,22 @@ describe('parsePagerDutyWebhook', () => {
     });
   });
 
-  it.each(['incident.triggered', 'incident.acknowledged', 'incident.resolved'] as const)(
-    'parses what the sandbox sender builds for %s',
-    (type) => {
-      const body = buildIncidentWebhook({
-        eventId: 'evt-1',
-        type,
-        incident: { id: 'PINC001', title: 'checkout 5xx', serviceId: 'PABC123', urgency: 'low' },
-        occurredAt: '2026-11-20T10:31:00Z',
-      });
-      const parsed = parsePagerDutyWebhook(JSON.stringify(body));
-      expect(parsed).toMatchObject({
-        kind: 'incident',
-        id: 'evt-1',
-        type,
-        occurredAt: '2026-11-20T10:31:00.000Z',
-        incident: { id: 'PINC001', title: 'checkout 5xx', serviceId: 'PABC123', urgency: 'low', status: type.slice('incident.'.length) },
-      });
-    },
-  );
+  it.each(['incident.triggered', 'incident.acknowledged', 'incident.resolved'] as const)('parses what the sandbox sender builds for %s', (type) => {
+    const body = buildIncidentWebhook({
+      eventId: 'evt-1',
+      type,
+      incident: { id: 'PINC001', title: 'checkout 5xx', serviceId: 'PABC123', urgency: 'low' },
+      occurredAt: '2026-11-20T10:31:00Z',
+    });
+    const parsed = parsePagerDutyWebhook(JSON.stringify(body));
+    expect(parsed).toMatchObject({
+      kind: 'incident',
+      id: 'evt-1',
+      type,
+      occurredAt: '2026-11-20T10:31:00.000Z',
+      incident: { id: 'PINC001', title: 'checkout 5xx', serviceId: 'PABC123', urgency: 'low', status: type.slice('incident.'.length) },
+    });
+  });
 
   it('normalizes an offset timestamp to UTC', () => {
     const parsed = parsePagerDutyWebhook(documentedExample({ occurred_at: '2020-10-02T20:45:22+02:00' }));
@@ -88,7 +85,12 @@ describe('parsePagerDutyWebhook', () => {
     ['a type PagerDuty adds tomorrow', 'incident.something_new'],
   ])('ignores %s instead of failing', (_name, eventType) => {
     const parsed = parsePagerDutyWebhook(documentedExample({ event_type: eventType, data: { type: 'other', anything: 1 } }));
-    expect(parsed).toEqual({ kind: 'ignored', id: '5ac64822-4adc-4fda-ade0-410becf0de4f', type: eventType, reason: `event type ${eventType} is not handled` });
+    expect(parsed).toEqual({
+      kind: 'ignored',
+      id: '5ac64822-4adc-4fda-ade0-410becf0de4f',
+      type: eventType,
+      reason: `event type ${eventType} is not handled`,
+    });
   });
 
   it('degrades display-only fields PagerDuty may change to undefined', () => {

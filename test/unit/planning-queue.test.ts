@@ -7,8 +7,12 @@ import type { RollbackInput } from '../../src/core/use-cases/request-rollback.js
 import { makeWorld, REQUESTER, type World } from '../support/coordinator-world.js';
 
 let world: World;
-beforeEach(async () => { world = await makeWorld(); });
-afterEach(async () => { await world.close(); });
+beforeEach(async () => {
+  world = await makeWorld();
+});
+afterEach(async () => {
+  await world.close();
+});
 
 const CHANNEL = 'C0INCIDENTS';
 

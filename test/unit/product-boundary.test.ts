@@ -67,11 +67,15 @@ describe('the product boundary', () => {
       // The lockfile marks what only development needs ("dev": true); ws, say, is a devDependency
       // of ours but also a dependency of Bolt's Socket Mode, so it is not dev-only.
       const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
-      const devOnly = Object.entries(lock.packages).filter(([, entry]) => entry.dev).map(([path]) => path.replace(/^.*node_modules\//, ''));
-      const packagesIn = new Set(inputs.flatMap((file) => {
-        const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file);
-        return match ? [match[1]!] : [];
-      }));
+      const devOnly = Object.entries(lock.packages)
+        .filter(([, entry]) => entry.dev)
+        .map(([path]) => path.replace(/^.*node_modules\//, ''));
+      const packagesIn = new Set(
+        inputs.flatMap((file) => {
+          const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file);
+          return match ? [match[1]!] : [];
+        }),
+      );
       expect(devOnly.filter((name) => packagesIn.has(name))).toEqual([]);
     } finally {
       rmSync(outDir, { recursive: true, force: true });

@@ -23,20 +23,42 @@ class RehearsalCluster implements DeployProvider {
 
   async currentState(): Promise<DeployState> {
     const component = (name: string): ComponentState => ({
-      name, images: [image(name, 'v1.2.1')], revision: 3, desiredReplicas: 2, readyReplicas: 2, updatedReplicas: 2, rolloutInProgress: false,
+      name,
+      images: [image(name, 'v1.2.1')],
+      revision: 3,
+      desiredReplicas: 2,
+      readyReplicas: 2,
+      updatedReplicas: 2,
+      rolloutInProgress: false,
       history: this.history.map((v, i) => ({ revision: i + 2, images: [image(name, v)] })).reverse(),
     });
     return { components: [component('checkout-api'), component('checkout-worker')] };
   }
-  async execute(): Promise<StepResult> { throw new Error('a rehearsal must never execute'); }
-  async dryRun(_run: Run, step: Step): Promise<StepResult> {
-    return { index: step.index, status: this.refuse ? 'failed' : 'done', startedAt: '', finishedAt: '', detail: this.refuse ? 'forbidden' : 'accepted' };
+  async execute(): Promise<StepResult> {
+    throw new Error('a rehearsal must never execute');
   }
-  async discoverHistory(): Promise<Deployment[]> { return []; }
-  async verify(): Promise<Verification> { throw new Error('not in a rehearsal'); }
-  async evidence(): Promise<Evidence> { throw new Error('not in a rehearsal'); }
+  async dryRun(_run: Run, step: Step): Promise<StepResult> {
+    return {
+      index: step.index,
+      status: this.refuse ? 'failed' : 'done',
+      startedAt: '',
+      finishedAt: '',
+      detail: this.refuse ? 'forbidden' : 'accepted',
+    };
+  }
+  async discoverHistory(): Promise<Deployment[]> {
+    return [];
+  }
+  async verify(): Promise<Verification> {
+    throw new Error('not in a rehearsal');
+  }
+  async evidence(): Promise<Evidence> {
+    throw new Error('not in a rehearsal');
+  }
   checkAccess?: (service: Service, steps: Step[]) => Promise<AccessCheck[] | undefined> = async (_s, steps) =>
-    this.withAccess ? steps.map((s) => ({ action: `patch deployments ${s.component} in shop`, allowed: !this.denied.includes(s.component) })) : undefined;
+    this.withAccess
+      ? steps.map((s) => ({ action: `patch deployments ${s.component} in shop`, allowed: !this.denied.includes(s.component) }))
+      : undefined;
 }
 
 let dir: string;
@@ -54,10 +76,17 @@ beforeEach(async () => {
   now = Date.parse('2026-11-24T09:00:00Z');
   const catalog: Catalog = { services: new Map([['checkout', makeService({ rehearsal: { everyHours: 24 } })]]) } as Catalog;
   deps = {
-    store, provider: cluster, catalog, board: new ReadinessBoard(),
+    store,
+    provider: cluster,
+    catalog,
+    board: new ReadinessBoard(),
     clock: { now: () => new Date(now) },
     logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    notifier: { notReady: async (channel, readiness) => { said.push({ channel, readiness }); } },
+    notifier: {
+      notReady: async (channel, readiness) => {
+        said.push({ channel, readiness });
+      },
+    },
   };
   await store.saveDeployment(makeDeployment({ id: 'deploy-200', version: 'v1.2.0', createdAt: '2026-11-19T09:00:00Z', migrations: [] }));
   await store.saveDeployment(makeDeployment({ id: 'deploy-300', version: 'v1.2.1', createdAt: '2026-11-20T09:00:00Z', migrations: [] }));
@@ -75,7 +104,16 @@ async function once(): Promise<ServiceReadiness> {
 
 describe('rehearse', () => {
   it('a service whose rollback would work is ready, and nothing is said', async () => {
-    expect(await once()).toMatchObject({ ready: true, fromVersion: 'v1.2.1', toVersion: 'v1.2.0', steps: 2, dryRun: 'accepted', permissions: 'granted', targetRevision: 'present', problems: [] });
+    expect(await once()).toMatchObject({
+      ready: true,
+      fromVersion: 'v1.2.1',
+      toVersion: 'v1.2.0',
+      steps: 2,
+      dryRun: 'accepted',
+      permissions: 'granted',
+      targetRevision: 'present',
+      problems: [],
+    });
     expect(said).toEqual([]);
   });
 
@@ -100,7 +138,11 @@ describe('rehearse', () => {
     expect(said).toHaveLength(1);
     // A second replica that also saw the service ready at the same moment: same key in the store.
     const sibling = new ReadinessBoard();
-    sibling.record(deps.board.all()[0]!.ready ? deps.board.all()[0]! : { ...deps.board.get('checkout')!, ready: true, problems: [], checkedAt: deps.board.lastReadyAt('checkout')! });
+    sibling.record(
+      deps.board.all()[0]!.ready
+        ? deps.board.all()[0]!
+        : { ...deps.board.get('checkout')!, ready: true, problems: [], checkedAt: deps.board.lastReadyAt('checkout')! },
+    );
     now += 60_000;
     await rehearse({ ...deps, board: sibling });
     expect(said).toHaveLength(1);
@@ -112,9 +154,31 @@ describe('rehearse', () => {
   });
 
   it.each([
-    ['the target revision is gone from the cluster', () => { cluster.history = ['v1.2.1']; }, /no longer keeps the revision/, { targetRevision: 'gone' }],
-    ['the API server refuses a step in its dry run', () => { cluster.refuse = true; }, /would be refused: forbidden/, { dryRun: 'refused' }],
-    ['the provider cannot review access', () => { cluster.withAccess = false; cluster.refuse = true; }, /would be refused/, { permissions: 'unchecked' }],
+    [
+      'the target revision is gone from the cluster',
+      () => {
+        cluster.history = ['v1.2.1'];
+      },
+      /no longer keeps the revision/,
+      { targetRevision: 'gone' },
+    ],
+    [
+      'the API server refuses a step in its dry run',
+      () => {
+        cluster.refuse = true;
+      },
+      /would be refused: forbidden/,
+      { dryRun: 'refused' },
+    ],
+    [
+      'the provider cannot review access',
+      () => {
+        cluster.withAccess = false;
+        cluster.refuse = true;
+      },
+      /would be refused/,
+      { permissions: 'unchecked' },
+    ],
   ])('is not ready when %s', async (_name, arrange, problem, fields) => {
     arrange();
     const result = await once();

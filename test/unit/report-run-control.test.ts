@@ -10,7 +10,8 @@ import { expectGolden } from '../support/golden.js';
 
 const SYSTEM: Actor = { kind: 'system', id: 'smartspec-rollback' };
 const bob = makeActor({ id: 'U0APPROVE', name: 'bob' });
-const ev = (minutes: number, type: string, detail: string, actor: Actor = SYSTEM): TimelineEvent => makeEvent({ at: at(minutes), type, detail, actor });
+const ev = (minutes: number, type: string, detail: string, actor: Actor = SYSTEM): TimelineEvent =>
+  makeEvent({ at: at(minutes), type, detail, actor });
 
 const stoppedRun = makeRun({
   status: 'cancelled',
@@ -47,10 +48,18 @@ describe('run control in the report', () => {
   });
 
   it('says where a resumed run went on from, and what an interrupted one found', () => {
-    const resumed = buildRunTimeline(makeRun({ status: 'succeeded' }), [ev(0, 'requested', 'x', makeActor()), ev(3, 'resumed', 'the previous owner stopped: going on from step 2')]);
+    const resumed = buildRunTimeline(makeRun({ status: 'succeeded' }), [
+      ev(0, 'requested', 'x', makeActor()),
+      ev(3, 'resumed', 'the previous owner stopped: going on from step 2'),
+    ]);
     expect(resumed.milestones.map((m) => m.label)).toContain('resumed after the bot stopped: going on from step 2');
-    const interrupted = buildRunTimeline(makeRun({ status: 'interrupted' }), [ev(0, 'requested', 'x', makeActor()), ev(3, 'interrupted', 'the previous owner stopped mid-execution and the cluster moved: checkout-worker runs v9')]);
-    expect(interrupted.milestones.at(-1)?.label).toBe('interrupted: the previous owner stopped mid-execution and the cluster moved: checkout-worker runs v9');
+    const interrupted = buildRunTimeline(makeRun({ status: 'interrupted' }), [
+      ev(0, 'requested', 'x', makeActor()),
+      ev(3, 'interrupted', 'the previous owner stopped mid-execution and the cluster moved: checkout-worker runs v9'),
+    ]);
+    expect(interrupted.milestones.at(-1)?.label).toBe(
+      'interrupted: the previous owner stopped mid-execution and the cluster moved: checkout-worker runs v9',
+    );
   });
 
   it('renders the stopped run as Markdown without Slack syntax', () => {

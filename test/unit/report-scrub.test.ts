@@ -27,18 +27,56 @@ const pod = { name: 'api-1', component: 'checkout-api', image: 'registry.example
 
 /** A run with a secret in every field that text from outside can reach. */
 function plantedRun(): Run {
-  const evidence: Evidence = withRecords({
-    failedImages: [pod.image],
-    pods: [{ ...pod, waitingReason: 'CreateContainerConfigError', waitingMessage: `invalid env: API_TOKEN=${SECRETS.slack}` }],
-    warnings: [{ object: 'Pod/api-1', reason: 'Unhealthy', message: `Liveness probe failed: Authorization: Bearer ${SECRETS.bearer}`, count: 3 }],
-    logs: [{ pod: 'api-1', container: 'api', lines: [`password=${SECRETS.password}`, `dsn postgres://app:${SECRETS.dsn}@db/x`, `jwt ${SECRETS.jwt}`, `DefaultEndpointsProtocol=https;AccountName=x;AccountKey=${SECRETS.azure};`] }],
-    diff: { components: [{ component: 'checkout-api', images: [], env: { added: [], removed: ['DB_PASSWORD'], changed: [] }, resources: [], configHashes: [], configRefs: { added: [], removed: [] }, probes: [{ container: 'api', field: 'livenessProbe', failed: `exec curl -H "X-Api-Key: ${SECRETS.github}" localhost` }] }] },
-  }, { incident: { id: INCIDENT.id, entries: [{ at: INCIDENT.entries[0]!.at, type: 'trigger_log_entry', summary: `alert from ${SECRETS.aws}` }] } });
+  const evidence: Evidence = withRecords(
+    {
+      failedImages: [pod.image],
+      pods: [{ ...pod, waitingReason: 'CreateContainerConfigError', waitingMessage: `invalid env: API_TOKEN=${SECRETS.slack}` }],
+      warnings: [{ object: 'Pod/api-1', reason: 'Unhealthy', message: `Liveness probe failed: Authorization: Bearer ${SECRETS.bearer}`, count: 3 }],
+      logs: [
+        {
+          pod: 'api-1',
+          container: 'api',
+          lines: [
+            `password=${SECRETS.password}`,
+            `dsn postgres://app:${SECRETS.dsn}@db/x`,
+            `jwt ${SECRETS.jwt}`,
+            `DefaultEndpointsProtocol=https;AccountName=x;AccountKey=${SECRETS.azure};`,
+          ],
+        },
+      ],
+      diff: {
+        components: [
+          {
+            component: 'checkout-api',
+            images: [],
+            env: { added: [], removed: ['DB_PASSWORD'], changed: [] },
+            resources: [],
+            configHashes: [],
+            configRefs: { added: [], removed: [] },
+            probes: [{ container: 'api', field: 'livenessProbe', failed: `exec curl -H "X-Api-Key: ${SECRETS.github}" localhost` }],
+          },
+        ],
+      },
+    },
+    { incident: { id: INCIDENT.id, entries: [{ at: INCIDENT.entries[0]!.at, type: 'trigger_log_entry', summary: `alert from ${SECRETS.aws}` }] } },
+  );
   const base = finishedRun(evidence);
   return {
     ...base,
     plan: { ...base.plan, reason: `leaked token=${SECRETS.slack} and password=abc\`${SECRETS.afterBacktick}` },
-    verification: { ...base.verification!, checks: [{ name: `http https://u:${SECRETS.password}@svc/healthz`, phase: 'failed', measured: `Bearer ${SECRETS.bearer}`, threshold: 'HTTP 200', durationMs: 1, detail: `secret=${SECRETS.dsn}` }] },
+    verification: {
+      ...base.verification!,
+      checks: [
+        {
+          name: `http https://u:${SECRETS.password}@svc/healthz`,
+          phase: 'failed',
+          measured: `Bearer ${SECRETS.bearer}`,
+          threshold: 'HTTP 200',
+          durationMs: 1,
+          detail: `secret=${SECRETS.dsn}`,
+        },
+      ],
+    },
   };
 }
 
@@ -79,6 +117,11 @@ describe('scrubSecrets: connection strings and keys', () => {
   });
 
   it('scrubs every string of a structure and keeps its shape', () => {
-    expect(scrubDeep({ a: ['password=x1y2z3'], b: 3, c: { d: 'fine' }, e: null })).toEqual({ a: ['password=[redacted]'], b: 3, c: { d: 'fine' }, e: null });
+    expect(scrubDeep({ a: ['password=x1y2z3'], b: 3, c: { d: 'fine' }, e: null })).toEqual({
+      a: ['password=[redacted]'],
+      b: 3,
+      c: { d: 'fine' },
+      e: null,
+    });
   });
 });

@@ -5,7 +5,15 @@ import { makeService } from '../support/services.js';
 
 const slackUser = (id: string) => ({ kind: 'slack_user' as const, id });
 const request = (o = {}) => ({ kind: 'rollback' as const, failedDeploymentId: 'd', dryRun: false, autoApprove: false, ...o });
-const refusal = (fn: () => unknown) => { try { fn(); } catch (e) { if (e instanceof UserError) return e; throw e; } return undefined; };
+const refusal = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof UserError) return e;
+    throw e;
+  }
+  return undefined;
+};
 
 describe('who may ask, where', () => {
   const service = makeService({ approvals: { ...makeService().approvals, requesters: ['U0ONCALL'], channels: ['C0INCIDENTS'] } });
@@ -13,8 +21,20 @@ describe('who may ask, where', () => {
     ['a listed requester in the listed channel', slackUser('U0ONCALL'), 'C0INCIDENTS', request(), undefined],
     ['someone not listed', slackUser('U0OTHER'), 'C0INCIDENTS', request(), /may not request rollbacks/],
     ['the wrong channel', slackUser('U0ONCALL'), 'C0RANDOM', request(), /are requested in channel C0INCIDENTS, not here/],
-    ['--auto-approve by someone not in autoApprove', slackUser('U0ONCALL'), 'C0INCIDENTS', request({ autoApprove: true }), /may not use `--auto-approve`/],
-    ['CI (API token) auto-approving without apiAutoApprove', { kind: 'api' as const, id: 'ci' }, undefined, request({ autoApprove: true }), /not allowed for checkout/],
+    [
+      '--auto-approve by someone not in autoApprove',
+      slackUser('U0ONCALL'),
+      'C0INCIDENTS',
+      request({ autoApprove: true }),
+      /may not use `--auto-approve`/,
+    ],
+    [
+      'CI (API token) auto-approving without apiAutoApprove',
+      { kind: 'api' as const, id: 'ci' },
+      undefined,
+      request({ autoApprove: true }),
+      /not allowed for checkout/,
+    ],
   ])('%s', (_name, actor, channel, req, message) => {
     const error = refusal(() => authorizeRequest(service, req, actor, channel));
     if (message) {

@@ -37,7 +37,9 @@ describe('requiredTool', () => {
 
   it('says what to install, in one line', () => {
     vi.stubEnv('PATH', dir);
-    expect(missingToolMessage({ command: 'chromium', debianPackage: 'chromium' })).toBe("`chromium` is not on PATH: install Debian's chromium package (apt-get install chromium)");
+    expect(missingToolMessage({ command: 'chromium', debianPackage: 'chromium' })).toBe(
+      "`chromium` is not on PATH: install Debian's chromium package (apt-get install chromium)",
+    );
     vi.stubEnv('CHROMIUM_PATH', '/opt/none/chromium');
     expect(missingToolMessage({ command: 'chromium', debianPackage: 'chromium', pathVariable: 'CHROMIUM_PATH' })).toBe(
       "CHROMIUM_PATH=/opt/none/chromium is not an executable file: install Debian's chromium package (apt-get install chromium)",

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { ComponentState, DeployState, Migration } from '../../src/core/model.js';
 import { assessRisk, requiredApprovals } from '../../src/core/risk.js';
 import {
-  checkActiveRun, checkCapacity, checkDrift, checkGitOps, checkMigrations, checkPendingRelease, checkRolloutInProgress, checkTargetAvailable, evaluateSafety, type SafetyInput,
+  checkActiveRun,
+  checkCapacity,
+  checkDrift,
+  checkGitOps,
+  checkMigrations,
+  checkPendingRelease,
+  checkRolloutInProgress,
+  checkTargetAvailable,
+  evaluateSafety,
+  type SafetyInput,
 } from '../../src/core/safety.js';
 import { makeDeployment, makeRun } from '../support/builders.js';
 import { makeService } from '../support/services.js';
@@ -19,7 +28,10 @@ function component(name: string, overrides: Partial<ComponentState> = {}): Compo
     readyReplicas: 3,
     updatedReplicas: 3,
     rolloutInProgress: false,
-    history: [{ revision: 2, images: [`registry.example/${name}:v2`] }, { revision: 1, images: [`registry.example/${name}:v1`] }],
+    history: [
+      { revision: 2, images: [`registry.example/${name}:v2`] },
+      { revision: 1, images: [`registry.example/${name}:v1`] },
+    ],
     ...overrides,
   };
 }
@@ -47,7 +59,12 @@ describe('safety checks', () => {
 
   it.each([
     ['runs the failed deploy', state, 'pass', /runs exactly the failed deploy/],
-    ['runs something else', { components: [component('checkout-api', { images: ['registry.example/checkout-api:hotfix'] }), component('checkout-worker')] }, 'warn', /checkout-api runs registry.example\/checkout-api:hotfix/],
+    [
+      'runs something else',
+      { components: [component('checkout-api', { images: ['registry.example/checkout-api:hotfix'] }), component('checkout-worker')] },
+      'warn',
+      /checkout-api runs registry.example\/checkout-api:hotfix/,
+    ],
     ['misses a Deployment', { components: [component('checkout-api')] }, 'block', /checkout-worker is not in the cluster/],
   ] as const)('drift: cluster %s → %s', (_name, s, outcome, message) => {
     const check = checkDrift(input({ state: { components: [...s.components] } }));
@@ -61,7 +78,9 @@ describe('safety checks', () => {
     ['of something else (someone is deploying)', true, 'registry.example/checkout-api:v9', 'block', true],
   ] as const)('rollout in progress: %s → %s', (_name, moving, image, outcome, overridable) => {
     const failedDeploy = makeDeployment({ version: 'v1.2.1' });
-    const check = checkRolloutInProgress(input({ failed: failedDeploy, state: { components: [component('checkout-api', { rolloutInProgress: moving, images: [image] })] } }));
+    const check = checkRolloutInProgress(
+      input({ failed: failedDeploy, state: { components: [component('checkout-api', { rolloutInProgress: moving, images: [image] })] } }),
+    );
     expect(check.outcome).toBe(outcome);
     expect(check.overridable).toBe(overridable);
     if (outcome === 'block') expect(check.message).toMatch(/--force/);
@@ -97,13 +116,25 @@ describe('safety checks', () => {
     ['runs under half the replicas the target did', 1, 'block'],
   ] as const)('capacity: %s', (_name, desired, outcome) => {
     const t = { ...target, components: { 'checkout-api': { image: 'registry.example/checkout-api:v1', replicas: 3 } } };
-    expect(checkCapacity(input({ target: t, state: { components: [component('checkout-api', { desiredReplicas: desired })] } }))?.outcome).toBe(outcome);
+    expect(checkCapacity(input({ target: t, state: { components: [component('checkout-api', { desiredReplicas: desired })] } }))?.outcome).toBe(
+      outcome,
+    );
   });
 
   it('capacity never blocks a blue-green service: its plan warms the idle side to full size first', () => {
-    const blueGreen = makeService({ target: { kind: 'kubernetes', namespace: 'shop', deployments: ['checkout-api', 'checkout-worker'], core: [], blueGreen: { service: 'checkout', label: 'slot' } } });
+    const blueGreen = makeService({
+      target: {
+        kind: 'kubernetes',
+        namespace: 'shop',
+        deployments: ['checkout-api', 'checkout-worker'],
+        core: [],
+        blueGreen: { service: 'checkout', label: 'slot' },
+      },
+    });
     const t = { ...target, components: { 'checkout-api': { image: 'registry.example/checkout-api:v1', replicas: 3 } } };
-    expect(checkCapacity(input({ service: blueGreen, target: t, state: { components: [component('checkout-api', { desiredReplicas: 0 })] } }))?.outcome).toBe('warn');
+    expect(
+      checkCapacity(input({ service: blueGreen, target: t, state: { components: [component('checkout-api', { desiredReplicas: 0 })] } }))?.outcome,
+    ).toBe('warn');
   });
 
   it.each([

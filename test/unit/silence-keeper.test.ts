@@ -41,9 +41,16 @@ function setup(status: RunStatus = 'executing', withPolicy = true, clock = { now
   const run = makeRun({ id: 'rb-one', status });
   const runs = new Map<string, Run>([[run.id, run]]);
   const keeper = new SilenceKeeper({
-    store: { getRun: async (id) => runs.get(id), appendTimeline: async (e) => { timeline.push(e); } },
+    store: {
+      getRun: async (id) => runs.get(id),
+      appendTimeline: async (e) => {
+        timeline.push(e);
+      },
+    },
     catalog: { services: new Map([['checkout', makeService(withPolicy ? { alertmanager: policy } : {})]]) },
-    clock, logger: quiet, alertmanager: am,
+    clock,
+    logger: quiet,
+    alertmanager: am,
     runLink: async () => 'https://slack.example/archives/C0INCIDENTS/p1',
   });
   return { am, timeline, run, runs, keeper };
@@ -60,7 +67,20 @@ const EVENTS: Array<[string, RunEvent, 'starts' | 'ends' | 'nothing']> = [
   ['verified Succeeded', { ...base, type: 'verified', phase: 'Succeeded', passed: 1, failed: 0 }, 'nothing'],
   ['succeeded', { ...base, type: 'succeeded', toVersion: 'v1.2.0' }, 'ends'],
   ['failed', { ...base, type: 'failed', cause: 'internal_error', error: 'x', components: [] }, 'ends'],
-  ['cancelled', { ...base, type: 'cancelled', actor: { kind: 'system', id: 's' }, was: 'executing', why: 'requested', stepsDone: [], stepsNotDone: [], components: [] }, 'ends'],
+  [
+    'cancelled',
+    {
+      ...base,
+      type: 'cancelled',
+      actor: { kind: 'system', id: 's' },
+      was: 'executing',
+      why: 'requested',
+      stepsDone: [],
+      stepsNotDone: [],
+      components: [],
+    },
+    'ends',
+  ],
   ['interrupted', { ...base, type: 'interrupted', was: 'executing', found: [], stepsDone: [], stepsNotDone: [], components: [] }, 'ends'],
 ];
 
@@ -78,8 +98,15 @@ describe('SilenceKeeper', () => {
   it('creates the silence the catalog describes, naming the run and linking its thread, bounded by maxMinutes', async () => {
     const { am, keeper, run, timeline } = setup();
     await keeper.handle(EVENTS[0]![1], run);
-    expect(am.silences[0]).toMatchObject({ matchers: policy.matchers, startsAt: T0, endsAt: new Date(Date.parse(T0) + 30 * 60_000).toISOString(), createdBy: 'smartspec-rollback' });
-    expect(am.silences[0]!.comment).toMatch(/^smartspec-rollback run rb-one: rolling back checkout \(production\) v1\.2\.1 → v1\.2\.0; .* https:\/\/slack\.example\/archives\/C0INCIDENTS\/p1$/);
+    expect(am.silences[0]).toMatchObject({
+      matchers: policy.matchers,
+      startsAt: T0,
+      endsAt: new Date(Date.parse(T0) + 30 * 60_000).toISOString(),
+      createdBy: 'smartspec-rollback',
+    });
+    expect(am.silences[0]!.comment).toMatch(
+      /^smartspec-rollback run rb-one: rolling back checkout \(production\) v1\.2\.1 → v1\.2\.0; .* https:\/\/slack\.example\/archives\/C0INCIDENTS\/p1$/,
+    );
     expect(runIdOf(am.silences[0]!)).toBe('rb-one');
     expect(timeline.map((e) => e.type)).toEqual(['silence_created']);
   });
@@ -94,14 +121,22 @@ describe('SilenceKeeper', () => {
     const { am, keeper, run, timeline } = setup();
     am.failing = 'create';
     await expect(keeper.handle(EVENTS[0]![1], run)).resolves.toBeUndefined();
-    expect(timeline).toEqual([expect.objectContaining({ type: 'silence_failed', detail: expect.stringContaining('alerts keep firing during the rollback') })]);
+    expect(timeline).toEqual([
+      expect.objectContaining({ type: 'silence_failed', detail: expect.stringContaining('alerts keep firing during the rollback') }),
+    ]);
     am.failing = 'all';
     await expect(keeper.handle(EVENTS[6]![1], run)).resolves.toBeUndefined();
     expect((await keeper.reconcile()).errors).toEqual([{ url: 'http://am', error: 'Alertmanager at http://am did not answer' }]);
   });
 
   it.each([
-    ['executing', 'keep'], ['verifying', 'keep'], ['succeeded', 'expire'], ['failed', 'expire'], ['cancelled', 'expire'], ['interrupted', 'expire'], ['approved', 'expire'],
+    ['executing', 'keep'],
+    ['verifying', 'keep'],
+    ['succeeded', 'expire'],
+    ['failed', 'expire'],
+    ['cancelled', 'expire'],
+    ['interrupted', 'expire'],
+    ['approved', 'expire'],
   ] as const)('the sweep: a silence of a run %s → %s', async (status, action) => {
     const { am, keeper, run, runs } = setup();
     await keeper.silence(run);
@@ -113,8 +148,24 @@ describe('SilenceKeeper', () => {
 
   it('the sweep leaves alone silences of other authors and of runs this bot does not know', async () => {
     const { am, keeper } = setup();
-    am.silences.push({ id: 'x1', state: 'active', matchers: policy.matchers, startsAt: T0, endsAt: T0, createdBy: 'alice', comment: 'smartspec-rollback run rb-one: by hand' });
-    am.silences.push({ id: 'x2', state: 'active', matchers: policy.matchers, startsAt: T0, endsAt: T0, createdBy: 'smartspec-rollback', comment: 'smartspec-rollback run rb-elsewhere: another installation' });
+    am.silences.push({
+      id: 'x1',
+      state: 'active',
+      matchers: policy.matchers,
+      startsAt: T0,
+      endsAt: T0,
+      createdBy: 'alice',
+      comment: 'smartspec-rollback run rb-one: by hand',
+    });
+    am.silences.push({
+      id: 'x2',
+      state: 'active',
+      matchers: policy.matchers,
+      startsAt: T0,
+      endsAt: T0,
+      createdBy: 'smartspec-rollback',
+      comment: 'smartspec-rollback run rb-elsewhere: another installation',
+    });
     expect(await keeper.reconcile()).toEqual({ expired: [], errors: [] });
     expect(am.silences.map((s) => s.state)).toEqual(['active', 'active']);
     expect(reconcileAction(am.silences[1]!, undefined)).toBe('foreign');

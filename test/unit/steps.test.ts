@@ -6,8 +6,18 @@ import { makeService } from '../support/services.js';
 
 const image = (c: string, v: string) => `registry.example/${c}:${v}`;
 const component = (name: string, o: Partial<ComponentState> = {}): ComponentState => ({
-  name, images: [image(name, 'v1.2.1')], revision: 3, desiredReplicas: 3, readyReplicas: 3, updatedReplicas: 3, rolloutInProgress: false,
-  history: [{ revision: 3, images: [image(name, 'v1.2.1')] }, { revision: 2, images: [image(name, 'v1.2.0')] }], ...o,
+  name,
+  images: [image(name, 'v1.2.1')],
+  revision: 3,
+  desiredReplicas: 3,
+  readyReplicas: 3,
+  updatedReplicas: 3,
+  rolloutInProgress: false,
+  history: [
+    { revision: 3, images: [image(name, 'v1.2.1')] },
+    { revision: 2, images: [image(name, 'v1.2.0')] },
+  ],
+  ...o,
 });
 const target = makeDeployment({ id: 'd-good', version: 'v1.2.0' });
 const state: DeployState = { components: [component('checkout-api'), component('checkout-worker')] };
@@ -17,7 +27,8 @@ describe('planSteps', () => {
     const plan = planSteps(makeService(), target, state, undefined);
     expect(plan.strategy).toBe('full');
     expect(plan.steps.map((s) => [s.index, s.kind, s.component, s.kind === 'rollout_undo' ? s.target.revision : null])).toEqual([
-      [1, 'rollout_undo', 'checkout-api', 2], [2, 'rollout_undo', 'checkout-worker', 2],
+      [1, 'rollout_undo', 'checkout-api', 2],
+      [2, 'rollout_undo', 'checkout-worker', 2],
     ]);
   });
 
@@ -35,9 +46,12 @@ describe('planSteps', () => {
   });
 
   describe('blue-green', () => {
-    const service = makeService({ target: { kind: 'kubernetes', namespace: 'shop', deployments: ['blue', 'green'], core: [], blueGreen: { service: 'web', label: 'slot' } } });
+    const service = makeService({
+      target: { kind: 'kubernetes', namespace: 'shop', deployments: ['blue', 'green'], core: [], blueGreen: { service: 'web', label: 'slot' } },
+    });
     const bgTarget = makeDeployment({ version: 'v1.2.0', components: { blue: { image: image('web', 'v1.2.0') } } });
-    const side = (name: string, version: string, ready: number, desired = ready) => component(name, { images: [image('web', version)], slot: name, readyReplicas: ready, desiredReplicas: desired });
+    const side = (name: string, version: string, ready: number, desired = ready) =>
+      component(name, { images: [image('web', version)], slot: name, readyReplicas: ready, desiredReplicas: desired });
 
     it.each([
       ['cold idle side: warm it and wait first', 0, ['scale', 'switch_traffic', 'scale'], 'warn'],
@@ -55,7 +69,12 @@ describe('planSteps', () => {
 
     it('falls back to an in-place rollback, saying why, when the idle side does not run the target', () => {
       const bg: DeployState = { components: [side('blue', 'v0.9.0', 3), side('green', 'v1.2.1', 3)], liveSlot: 'green' };
-      const plan = planSteps(service, makeDeployment({ version: 'v1.2.0', components: { blue: { image: image('web', 'v1.2.0') }, green: { image: image('web', 'v1.2.0') } } }), bg, undefined);
+      const plan = planSteps(
+        service,
+        makeDeployment({ version: 'v1.2.0', components: { blue: { image: image('web', 'v1.2.0') }, green: { image: image('web', 'v1.2.0') } } }),
+        bg,
+        undefined,
+      );
       expect(plan.strategy).toBe('full');
       expect(plan.checks[0]).toMatchObject({ id: 'blue_green', outcome: 'warn' });
       expect(plan.checks[0]?.message).toContain('not the target');
@@ -64,28 +83,54 @@ describe('planSteps', () => {
 
   it('helm: one helm_rollback to the revision whose app version is the target', () => {
     const service = makeService({ target: { kind: 'helm', namespace: 'shop', release: 'checkout', timeoutSeconds: 300 } });
-    const helmState: DeployState = { components: [component('checkout', { images: ['v1.2.1', 'checkout-1.4.2'], history: [{ revision: 7, images: ['v1.2.1', 'checkout-1.4.2'] }, { revision: 6, images: ['v1.2.0', 'checkout-1.4.1'] }] })] };
+    const helmState: DeployState = {
+      components: [
+        component('checkout', {
+          images: ['v1.2.1', 'checkout-1.4.2'],
+          history: [
+            { revision: 7, images: ['v1.2.1', 'checkout-1.4.2'] },
+            { revision: 6, images: ['v1.2.0', 'checkout-1.4.1'] },
+          ],
+        }),
+      ],
+    };
     const plan = planSteps(service, target, helmState, undefined);
     expect(plan.steps).toMatchObject([{ kind: 'helm_rollback', release: 'checkout', revision: 6 }]);
   });
 
   it('command: one command step with the catalog argv template', () => {
     const service = makeService({ target: { kind: 'command', rollback: ['./rollback.sh', '{service}', '{version}'], timeoutSeconds: 120 } });
-    expect(planSteps(service, target, { components: [] }, undefined).steps).toMatchObject([{ kind: 'command', argv: ['./rollback.sh', '{service}', '{version}'], expectedSeconds: 120 }]);
+    expect(planSteps(service, target, { components: [] }, undefined).steps).toMatchObject([
+      { kind: 'command', argv: ['./rollback.sh', '{service}', '{version}'], expectedSeconds: 120 },
+    ]);
   });
 });
 
 describe('helm revision choice', () => {
   const service = makeService({ target: { kind: 'helm', namespace: 'shop', release: 'checkout', timeoutSeconds: 300 } });
   // Revision 7 is a values-only upgrade of 1.2.0: it shares the version with revision 6.
-  const helmState: DeployState = { components: [component('checkout', { revision: 7, images: ['v1.2.0', 'checkout-1.4.1'], history: [{ revision: 7, images: ['v1.2.0', 'checkout-1.4.1'] }, { revision: 6, images: ['v1.2.0', 'checkout-1.4.1'] }, { revision: 5, images: ['v1.1.0', 'checkout-1.4.0'] }] })] };
+  const helmState: DeployState = {
+    components: [
+      component('checkout', {
+        revision: 7,
+        images: ['v1.2.0', 'checkout-1.4.1'],
+        history: [
+          { revision: 7, images: ['v1.2.0', 'checkout-1.4.1'] },
+          { revision: 6, images: ['v1.2.0', 'checkout-1.4.1'] },
+          { revision: 5, images: ['v1.1.0', 'checkout-1.4.0'] },
+        ],
+      }),
+    ],
+  };
 
   it('never picks the current revision, even when it shares the target version', () => {
     expect(planSteps(service, makeDeployment({ version: 'v1.2.0', components: {} }), helmState, undefined).steps).toMatchObject([{ revision: 6 }]);
   });
 
   it('uses the revision a discovered id names', () => {
-    expect(planSteps(service, makeDeployment({ id: 'checkout@r5', version: 'v1.1.0', components: {} }), helmState, undefined).steps).toMatchObject([{ revision: 5 }]);
+    expect(planSteps(service, makeDeployment({ id: 'checkout@r5', version: 'v1.1.0', components: {} }), helmState, undefined).steps).toMatchObject([
+      { revision: 5 },
+    ]);
   });
 
   it('blocks with a reason instead of guessing when no earlier revision ran the target', () => {

@@ -11,7 +11,16 @@ const hoursAgo = (h: number) => new Date(Date.parse('2026-11-20T12:00:00.000Z') 
 const recorded = (id: string, version: string, h: number, extra: Partial<Deployment> = {}) =>
   makeDeployment({ id, version, createdAt: hoursAgo(h), migrations: [], ...extra });
 const discovered = (revision: number, version: string, h: number, extra: Partial<Deployment> = {}) =>
-  makeDeployment({ id: `checkout@r${revision}`, version, createdAt: hoursAgo(h), createdBy: 'cluster (ReplicaSet history)', status: 'unverified', migrations: [], verification: undefined, ...extra });
+  makeDeployment({
+    id: `checkout@r${revision}`,
+    version,
+    createdAt: hoursAgo(h),
+    createdBy: 'cluster (ReplicaSet history)',
+    status: 'unverified',
+    migrations: [],
+    verification: undefined,
+    ...extra,
+  });
 
 const d100 = recorded('deploy-100', 'v1.1.0', 72);
 const d200 = recorded('deploy-200', 'v1.2.0', 26);
@@ -22,7 +31,9 @@ const r1 = discovered(1, 'v1.1.0', 1.5);
 const r2 = discovered(2, 'v1.2.0', 1.33);
 const r3 = discovered(3, 'v1.2.1', 1.17);
 const rollbackOf12345: Run = makeRun({
-  id: 'rb-first', status: 'succeeded', updatedAt: hoursAgo(0.3),
+  id: 'rb-first',
+  status: 'succeeded',
+  updatedAt: hoursAgo(0.3),
   plan: { failedDeploymentId: 'deploy-12345', targetDeploymentId: 'deploy-200' },
   stepResults: [{ index: 1, status: 'done', startedAt: hoursAgo(0.31), finishedAt: hoursAgo(0.3), detail: 'rolled back' }],
 });
@@ -44,94 +55,155 @@ interface Case {
 const cases: Case[] = [
   {
     name: 'recorded only: the newest good version before the failed one',
-    history: [d12345, d200, d100], failed: d12345, expected: 'deploy-200',
+    history: [d12345, d200, d100],
+    failed: d12345,
+    expected: 'deploy-200',
     checks: { target_verification: 'pass' },
   },
   {
     name: 'same images, different ids: a discovered revision of a recorded version is that version (recorded wins)',
-    history: [r3, r2, r1, d12345, d200, d100], failed: r3, expected: 'deploy-200', plannedFailed: 'deploy-12345',
+    history: [r3, r2, r1, d12345, d200, d100],
+    failed: r3,
+    expected: 'deploy-200',
+    plannedFailed: 'deploy-12345',
     checks: { history: 'pass', target_verification: 'pass' },
   },
   {
     name: 'same images, different ids: failing the oldest version refuses instead of rolling forward (demo sequence 1)',
-    history: [r3, r2, r1, d12345, d200, d100], failed: r1,
+    history: [r3, r2, r1, d12345, d200, d100],
+    failed: r1,
     expected: /No version of checkout .* before `v1\.1\.0`[\s\S]*--failed-deployment-id deploy-12345/,
   },
   {
     name: 'rolled back by version: a rolled-back deploy is bad under its discovered id too (demo sequence 2)',
-    history: [d12346, r3, r2, r1, d12345RolledBack, d200, d100], runs: [rollbackOf12345], failed: d12346, expected: 'deploy-200',
+    history: [d12346, r3, r2, r1, d12345RolledBack, d200, d100],
+    runs: [rollbackOf12345],
+    failed: d12346,
+    expected: 'deploy-200',
   },
   {
     name: 'rolled away by a run: the version a run left is never chosen, even if CI recorded it as succeeded',
-    history: [d12346, { ...d12345, status: 'succeeded', verification: { smoke: true } }, d200], runs: [rollbackOf12345], failed: d12346, expected: 'deploy-200',
+    history: [d12346, { ...d12345, status: 'succeeded', verification: { smoke: true } }, d200],
+    runs: [rollbackOf12345],
+    failed: d12346,
+    expected: 'deploy-200',
   },
   {
     name: 'rolled back by version: naming it is a HIGH-risk plan that says why',
-    history: [d12346, r3, d12345RolledBack, d200], runs: [rollbackOf12345], failed: d12346, targetVersion: 'v1.2.1', expected: 'deploy-12345',
+    history: [d12346, r3, d12345RolledBack, d200],
+    runs: [rollbackOf12345],
+    failed: d12346,
+    targetVersion: 'v1.2.1',
+    expected: 'deploy-12345',
     checks: { target_suspect: 'warn' },
   },
   {
     name: 'newer than failed: a version first seen after the failed one is never a target',
-    history: [d200, d100], failed: { ...d100, status: 'failed' }, expected: /No version of checkout .* before `v1\.1\.0`/,
+    history: [d200, d100],
+    failed: { ...d100, status: 'failed' },
+    expected: /No version of checkout .* before `v1\.1\.0`/,
   },
   {
     name: 'newer than failed: naming a newer version refuses and says a rollback never goes forward',
-    history: [d12345, d200, d100], failed: d200, targetVersion: 'v1.2.1', expected: /newer than the failed `v1\.2\.0`.*never goes forward/,
+    history: [d12345, d200, d100],
+    failed: d200,
+    targetVersion: 'v1.2.1',
+    expected: /newer than the failed `v1\.2\.0`.*never goes forward/,
   },
   {
     name: 'newer than failed: a higher version number is newer even when the cluster dates it earlier',
-    history: [discovered(7, 'v2.0.0', 5), discovered(8, 'v1.9.0', 3), discovered(6, 'v1.8.0', 9)], failed: discovered(8, 'v1.9.0', 3), expected: 'checkout@r6',
+    history: [discovered(7, 'v2.0.0', 5), discovered(8, 'v1.9.0', 3), discovered(6, 'v1.8.0', 9)],
+    failed: discovered(8, 'v1.9.0', 3),
+    expected: 'checkout@r6',
   },
   {
     name: 'unverified: a discovered-only version is a warning that raises the risk, not a silent choice',
-    history: [r3, r2, r1], failed: r3, expected: 'checkout@r2',
+    history: [r3, r2, r1],
+    failed: r3,
+    expected: 'checkout@r2',
     checks: { target_unverified: 'warn' },
   },
   {
     name: 'unverified: the cluster proved the live revision healthy',
-    history: [discovered(3, 'v1.2.1', 1, { status: 'failed' }), discovered(2, 'v1.2.0', 2, { status: 'succeeded' })], failed: discovered(3, 'v1.2.1', 1), expected: 'checkout@r2',
+    history: [discovered(3, 'v1.2.1', 1, { status: 'failed' }), discovered(2, 'v1.2.0', 2, { status: 'succeeded' })],
+    failed: discovered(3, 'v1.2.1', 1),
+    expected: 'checkout@r2',
     checks: { target_verification: 'pass' },
   },
   {
     name: 'unverified: a run that rolled back to it and passed its checks proves it healthy',
-    history: [r3, r2], failed: r3, expected: 'checkout@r2',
-    runs: [makeRun({ id: 'rb-old', status: 'succeeded', plan: { failedDeploymentId: 'checkout@r9', targetDeploymentId: 'checkout@r2' }, verification: { phase: 'Succeeded', checks: [{ name: 'http', phase: 'passed', durationMs: 1, detail: '200' }], startedAt: hoursAgo(5), finishedAt: hoursAgo(5) } })],
+    history: [r3, r2],
+    failed: r3,
+    expected: 'checkout@r2',
+    runs: [
+      makeRun({
+        id: 'rb-old',
+        status: 'succeeded',
+        plan: { failedDeploymentId: 'checkout@r9', targetDeploymentId: 'checkout@r2' },
+        verification: {
+          phase: 'Succeeded',
+          checks: [{ name: 'http', phase: 'passed', durationMs: 1, detail: '200' }],
+          startedAt: hoursAgo(5),
+          finishedAt: hoursAgo(5),
+        },
+      }),
+    ],
     checks: { target_verification: 'pass' },
   },
   {
     name: 'unverified: recorded as succeeded without checks is a plain warning',
-    history: [d12345, { ...d200, verification: undefined }], failed: d12345, expected: 'deploy-200',
+    history: [d12345, { ...d200, verification: undefined }],
+    failed: d12345,
+    expected: 'deploy-200',
     checks: { target_verification: 'warn' },
   },
   {
     name: 'a deploy that never finished is not chosen automatically',
-    history: [d12345, { ...d200, status: 'in_progress' }, d100], failed: d12345, expected: 'deploy-100',
+    history: [d12345, { ...d200, status: 'in_progress' }, d100],
+    failed: d12345,
+    expected: 'deploy-100',
   },
   {
     name: 'a deploy that never finished, named, is an overridable blocker',
-    history: [d12345, { ...d200, status: 'in_progress' }, d100], failed: d12345, targetVersion: 'v1.2.0', expected: 'deploy-200',
+    history: [d12345, { ...d200, status: 'in_progress' }, d100],
+    failed: d12345,
+    targetVersion: 'v1.2.0',
+    expected: 'deploy-200',
     checks: { target_unverified: 'block' },
   },
   {
     name: 'a failed verification excludes the version',
-    history: [d12345, { ...d200, verification: { smoke: true, acceptance: false } }, d100], failed: d12345, expected: 'deploy-100',
+    history: [d12345, { ...d200, verification: { smoke: true, acceptance: false } }, d100],
+    failed: d12345,
+    expected: 'deploy-100',
   },
   {
     name: 'already rolled back: planning it again is refused, naming the run and the next step',
-    history: [d12346, d12345RolledBack, d200], runs: [rollbackOf12345], failed: d12345RolledBack,
+    history: [d12346, d12345RolledBack, d200],
+    runs: [rollbackOf12345],
+    failed: d12345RolledBack,
     expected: /`deploy-12345` \(v1\.2\.1\) was already rolled back: run rb-first rolled it back.*--failed-deployment-id deploy-12346/,
   },
   {
     name: 'already rolled back, asked under its discovered id',
-    history: [r3, d12345RolledBack, d200], runs: [rollbackOf12345], failed: r3, expected: /was already rolled back/,
+    history: [r3, d12345RolledBack, d200],
+    runs: [rollbackOf12345],
+    failed: r3,
+    expected: /was already rolled back/,
   },
   {
     name: 'the failed version itself, named',
-    history: [d12345, d200], failed: d12345, targetVersion: 'v1.2.1', expected: /is the failed version itself/,
+    history: [d12345, d200],
+    failed: d12345,
+    targetVersion: 'v1.2.1',
+    expected: /is the failed version itself/,
   },
   {
     name: 'a version not in the history, named',
-    history: [d12345, d200], failed: d12345, targetVersion: 'v0.9', expected: /not in the history of checkout[\s\S]*`v1\.2\.0` \(deploy-200\)/,
+    history: [d12345, d200],
+    failed: d12345,
+    targetVersion: 'v0.9',
+    expected: /not in the history of checkout[\s\S]*`v1\.2\.0` \(deploy-200\)/,
   },
 ];
 

@@ -89,14 +89,23 @@ function context() {
 }
 
 function renderUsers() {
-  $('users').replaceChildren(...page.data.users.map((u) => h('button', {
-    type: 'button',
-    class: 'user',
-    dataset: { userId: u.id },
-    'aria-pressed': String(u.id === page.me),
-    title: `Act as ${u.realName} (${u.id})`,
-    onclick: () => switchUser(u.id),
-  }, avatar(u.realName ?? u.name), h('span', { class: 'user-text' }, h('span', { class: 'user-name' }, u.realName ?? u.name), h('span', { class: 'user-role' }, u.role)))));
+  $('users').replaceChildren(
+    ...page.data.users.map((u) =>
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'user',
+          dataset: { userId: u.id },
+          'aria-pressed': String(u.id === page.me),
+          title: `Act as ${u.realName} (${u.id})`,
+          onclick: () => switchUser(u.id),
+        },
+        avatar(u.realName ?? u.name),
+        h('span', { class: 'user-text' }, h('span', { class: 'user-name' }, u.realName ?? u.name), h('span', { class: 'user-role' }, u.role)),
+      ),
+    ),
+  );
 }
 
 // Colours come from classes: the page's CSP allows no inline styles.
@@ -133,11 +142,21 @@ function renderTimeline() {
 
 function intro() {
   const d = page.data;
-  return h('div', { class: 'intro' },
+  return h(
+    'div',
+    { class: 'intro' },
     h('h2', {}, `This is the very beginning of #${d.channel.name}`),
-    h('p', {}, 'checkout’s latest deploy is crash-looping (see the cluster on the right). Ask the bot for a rollback plan as ',
-      h('strong', {}, 'Riley'), ', then switch to an approver such as ', h('strong', {}, 'Alex'), ' and approve it.'),
-    d.suggestion ? h('p', {}, 'Type ', h('code', {}, d.suggestion), ' below, or press the suggestion under the box.') : null);
+    h(
+      'p',
+      {},
+      'checkout’s latest deploy is crash-looping (see the cluster on the right). Ask the bot for a rollback plan as ',
+      h('strong', {}, 'Riley'),
+      ', then switch to an approver such as ',
+      h('strong', {}, 'Alex'),
+      ' and approve it.',
+    ),
+    d.suggestion ? h('p', {}, 'Type ', h('code', {}, d.suggestion), ' below, or press the suggestion under the box.') : null,
+  );
 }
 
 function messageNode(m, first) {
@@ -147,34 +166,56 @@ function messageNode(m, first) {
   const flash = first ? '' : previous === undefined ? ' is-new' : previous !== m.version ? ' is-updated' : '';
   const author = ctx.users.get(m.user)?.name ?? m.user;
   const body = m.blocks && m.blocks.length > 0 ? renderBlocks(m.blocks, ctx) : h('div', { class: 'bk-text' }, renderMrkdwn(m.text ?? '', ctx));
-  return h('article', { class: `message${m.ephemeral ? ' ephemeral' : ''}${flash}`, dataset: { ts: m.ts, version: String(m.version) } },
+  return h(
+    'article',
+    { class: `message${m.ephemeral ? ' ephemeral' : ''}${flash}`, dataset: { ts: m.ts, version: String(m.version) } },
     h('div', { class: 'avatar', 'aria-hidden': 'true' }, '↺'),
-    h('div', { class: 'message-body' },
-      h('div', { class: 'message-meta' },
+    h(
+      'div',
+      { class: 'message-body' },
+      h(
+        'div',
+        { class: 'message-meta' },
         h('span', { class: 'author' }, author),
         h('span', { class: 'app-badge' }, 'APP'),
         h('time', { datetime: new Date(Number(m.ts.split('.')[0]) * 1000).toISOString() }, timeOf(m.ts)),
         m.edited ? h('span', { class: 'edited' }, '(edited)') : null,
-        m.ephemeral ? h('span', { class: 'only-you' }, 'Only visible to you') : null),
+        m.ephemeral ? h('span', { class: 'only-you' }, 'Only visible to you') : null,
+      ),
       body,
-      m.replies.length > 0 ? thread(m, first) : null));
+      m.replies.length > 0 ? thread(m, first) : null,
+    ),
+  );
 }
 
 function thread(m, first) {
   const collapsed = page.collapsed.has(m.ts);
   const count = m.replies.length;
-  return h('div', { class: 'thread', dataset: { parentTs: m.ts } },
-    h('button', {
-      type: 'button',
-      class: 'thread-toggle',
-      'aria-expanded': String(!collapsed),
-      onclick: () => {
-        if (collapsed) page.collapsed.delete(m.ts);
-        else page.collapsed.add(m.ts);
-        renderTimeline();
+  return h(
+    'div',
+    { class: 'thread', dataset: { parentTs: m.ts } },
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'thread-toggle',
+        'aria-expanded': String(!collapsed),
+        onclick: () => {
+          if (collapsed) page.collapsed.delete(m.ts);
+          else page.collapsed.add(m.ts);
+          renderTimeline();
+        },
       },
-    }, `${collapsed ? '▸' : '▾'} ${count} ${count === 1 ? 'reply' : 'replies'}`),
-    collapsed ? null : h('div', { class: 'replies' }, m.replies.map((r) => messageNode(r, first))));
+      `${collapsed ? '▸' : '▾'} ${count} ${count === 1 ? 'reply' : 'replies'}`,
+    ),
+    collapsed
+      ? null
+      : h(
+          'div',
+          { class: 'replies' },
+          m.replies.map((r) => messageNode(r, first)),
+        ),
+  );
 }
 
 function timeOf(ts) {
@@ -187,7 +228,13 @@ async function click(message, el, blockId, button) {
   if (el.confirm && !(await confirmDialog(el.confirm, context()))) return;
   button.disabled = true;
   try {
-    const answer = await post('/click', { userId: page.me, messageTs: message.ts, actionId: el.action_id, ...(el.value !== undefined ? { value: el.value } : {}), ...(blockId ? { blockId } : {}) });
+    const answer = await post('/click', {
+      userId: page.me,
+      messageTs: message.ts,
+      actionId: el.action_id,
+      ...(el.value !== undefined ? { value: el.value } : {}),
+      ...(blockId ? { blockId } : {}),
+    });
     if (answer.status !== 200) toast(`The bot answered the click with HTTP ${answer.status}.`, 'error');
   } catch (error) {
     toast(error.message, 'error');
@@ -260,9 +307,20 @@ function setupComposer() {
 function renderTriggers() {
   const list = $('triggers');
   if (list.childElementCount === page.data.triggers.length) return;
-  list.replaceChildren(...page.data.triggers.map((t) => h('div', { class: 'trigger' },
-    h('button', { type: 'button', class: 'bk-button', dataset: { triggerId: t.id }, onclick: (e) => void runTrigger(t, e.currentTarget) }, t.label),
-    h('span', { class: 'trigger-description' }, t.description))));
+  list.replaceChildren(
+    ...page.data.triggers.map((t) =>
+      h(
+        'div',
+        { class: 'trigger' },
+        h(
+          'button',
+          { type: 'button', class: 'bk-button', dataset: { triggerId: t.id }, onclick: (e) => void runTrigger(t, e.currentTarget) },
+          t.label,
+        ),
+        h('span', { class: 'trigger-description' }, t.description),
+      ),
+    ),
+  );
 }
 
 async function runTrigger(trigger, button) {

@@ -8,7 +8,11 @@ import { renderMrkdwn, renderPlainText, renderText } from './mrkdwn.js';
  * modal passes to collect its inputs (block_id → { actionId, read(), showError(message) }) }.
  */
 export function renderBlocks(blocks, ctx) {
-  return h('div', { class: 'blocks' }, (blocks ?? []).map((block) => renderBlock(block, ctx)));
+  return h(
+    'div',
+    { class: 'blocks' },
+    (blocks ?? []).map((block) => renderBlock(block, ctx)),
+  );
 }
 
 function renderBlock(block, ctx) {
@@ -18,11 +22,19 @@ function renderBlock(block, ctx) {
     case 'section':
       return section(block, ctx);
     case 'context':
-      return h('div', { class: 'bk-context' }, (block.elements ?? []).map((el) => contextElement(el, ctx)));
+      return h(
+        'div',
+        { class: 'bk-context' },
+        (block.elements ?? []).map((el) => contextElement(el, ctx)),
+      );
     case 'divider':
       return h('hr', { class: 'bk-divider' });
     case 'actions':
-      return h('div', { class: 'bk-actions' }, (block.elements ?? []).map((el) => element(el, block.block_id, ctx)));
+      return h(
+        'div',
+        { class: 'bk-actions' },
+        (block.elements ?? []).map((el) => element(el, block.block_id, ctx)),
+      );
     case 'image':
       return image(block);
     case 'input':
@@ -35,11 +47,24 @@ function renderBlock(block, ctx) {
 }
 
 function section(block, ctx) {
-  const body = h('div', { class: 'bk-section-body' },
+  const body = h(
+    'div',
+    { class: 'bk-section-body' },
     block.text ? h('div', { class: 'bk-text' }, renderText(trimmed(block.text), ctx)) : null,
-    block.fields ? h('div', { class: 'bk-fields' }, block.fields.map((f) => h('div', { class: 'bk-field' }, renderText(trimmed(f), ctx)))) : null,
+    block.fields
+      ? h(
+          'div',
+          { class: 'bk-fields' },
+          block.fields.map((f) => h('div', { class: 'bk-field' }, renderText(trimmed(f), ctx))),
+        )
+      : null,
   );
-  return h('div', { class: 'bk-section' }, body, block.accessory ? h('div', { class: 'bk-accessory' }, element(block.accessory, block.block_id, ctx)) : null);
+  return h(
+    'div',
+    { class: 'bk-section' },
+    body,
+    block.accessory ? h('div', { class: 'bk-accessory' }, element(block.accessory, block.block_id, ctx)) : null,
+  );
 }
 
 // Slack does not show blank lines at the start or end of a text.
@@ -54,12 +79,16 @@ function contextElement(el, ctx) {
 
 function element(el, blockId, ctx) {
   if (el?.type === 'button') {
-    return h('button', {
-      type: 'button',
-      class: `bk-button ${el.style === 'primary' ? 'primary' : el.style === 'danger' ? 'danger' : ''}`,
-      dataset: { actionId: el.action_id ?? '', value: el.value ?? '' },
-      onclick: (event) => ctx.onButton?.(el, blockId ?? '', event.currentTarget),
-    }, renderPlainText(el.text));
+    return h(
+      'button',
+      {
+        type: 'button',
+        class: `bk-button ${el.style === 'primary' ? 'primary' : el.style === 'danger' ? 'danger' : ''}`,
+        dataset: { actionId: el.action_id ?? '', value: el.value ?? '' },
+        onclick: (event) => ctx.onButton?.(el, blockId ?? '', event.currentTarget),
+      },
+      renderPlainText(el.text),
+    );
   }
   if (el?.type === 'image') return image(el);
   // Selects, overflow menus, date pickers … the bot sends none today; show that they are there.
@@ -68,7 +97,12 @@ function element(el, blockId, ctx) {
 
 // External images are not fetched (the page works offline and its CSP forbids it): the alt text is shown.
 function image(block) {
-  return h('div', { class: 'bk-image' }, h('span', { class: 'bk-image-alt', title: block.image_url ?? '' }, `🖼 ${block.alt_text ?? 'image'}`), block.title ? h('div', { class: 'bk-context' }, renderPlainText(block.title)) : null);
+  return h(
+    'div',
+    { class: 'bk-image' },
+    h('span', { class: 'bk-image-alt', title: block.image_url ?? '' }, `🖼 ${block.alt_text ?? 'image'}`),
+    block.title ? h('div', { class: 'bk-context' }, renderPlainText(block.title)) : null,
+  );
 }
 
 /** Modal inputs. ctx.inputs collects () => value per block_id so the modal can submit them. */
@@ -84,18 +118,29 @@ function input(block, ctx) {
     if (el.initial_value) control.value = el.initial_value;
     read = () => (control.value === '' ? undefined : control.value);
   } else if (el.type === 'static_select' || el.type === 'radio_buttons') {
-    control = h('select', { id }, h('option', { value: '' }, el.placeholder?.text ?? 'Choose…'), (el.options ?? []).map((o) => h('option', { value: o.value }, renderPlainText(o.text))));
+    control = h(
+      'select',
+      { id },
+      h('option', { value: '' }, el.placeholder?.text ?? 'Choose…'),
+      (el.options ?? []).map((o) => h('option', { value: o.value }, renderPlainText(o.text))),
+    );
     read = () => (control.value === '' ? undefined : control.value);
   } else if (el.type === 'checkboxes' || el.type === 'multi_static_select') {
     const boxes = (el.options ?? []).map((o) => h('input', { type: 'checkbox', value: o.value }));
-    control = h('div', { id, class: 'bk-checkboxes' }, boxes.map((box, i) => h('label', {}, box, ' ', renderText(el.options[i].text, ctx))));
+    control = h(
+      'div',
+      { id, class: 'bk-checkboxes' },
+      boxes.map((box, i) => h('label', {}, box, ' ', renderText(el.options[i].text, ctx))),
+    );
     read = () => boxes.filter((b) => b.checked).map((b) => b.value);
   } else {
     control = h('input', { id, type: 'text', placeholder: `(${String(el.type)})` });
     read = () => (control.value === '' ? undefined : control.value);
   }
   const error = h('div', { class: 'bk-error' });
-  const wrapper = h('div', { class: 'bk-input' },
+  const wrapper = h(
+    'div',
+    { class: 'bk-input' },
     h('label', { for: id, class: 'bk-label' }, renderPlainText(block.label), block.optional ? h('span', { class: 'optional' }, ' (optional)') : null),
     control,
     block.hint ? h('div', { class: 'bk-hint' }, renderPlainText(block.hint)) : null,
@@ -115,7 +160,8 @@ function richText(elements, ctx) {
     if (el.type === 'text') return h(el.style?.code ? 'code' : 'span', {}, el.text ?? '');
     if (el.type === 'emoji') return renderMrkdwn(`:${el.name}:`, ctx);
     if (el.type === 'user') return renderMrkdwn(`<@${el.user_id}>`, ctx);
-    if (el.type === 'link') return h('a', { href: /^https?:/.test(el.url) ? el.url : undefined, target: '_blank', rel: 'noopener noreferrer' }, el.text ?? el.url);
+    if (el.type === 'link')
+      return h('a', { href: /^https?:/.test(el.url) ? el.url : undefined, target: '_blank', rel: 'noopener noreferrer' }, el.text ?? el.url);
     return document.createTextNode('');
   });
 }

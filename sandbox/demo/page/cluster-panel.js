@@ -24,18 +24,28 @@ export function renderCluster(el, snapshot) {
 
 function deployment(d, previous) {
   const tags = d.images.map(tag).join(', ');
-  return h('section', { class: 'deployment', dataset: { name: d.name, rollout: d.rollout } },
-    h('header', { class: 'deployment-head' },
+  return h(
+    'section',
+    { class: 'deployment', dataset: { name: d.name, rollout: d.rollout } },
+    h(
+      'header',
+      { class: 'deployment-head' },
       h('span', { class: 'deployment-name' }, d.name),
       h('span', { class: `badge ${d.rollout}` }, ROLLOUT_LABEL[d.rollout] ?? d.rollout),
     ),
-    h('div', { class: 'deployment-stats' },
+    h(
+      'div',
+      { class: 'deployment-stats' },
       stat('ready', `${d.ready}/${d.desired}`),
       stat('up to date', `${d.updated}/${d.desired}`),
       stat('revision', String(d.revision)),
       stat('image', tags, d.images.join(', ')),
     ),
-    h('div', { class: 'replicasets' }, d.replicaSets.map((rs) => replicaSet(rs, previous))),
+    h(
+      'div',
+      { class: 'replicasets' },
+      d.replicaSets.map((rs) => replicaSet(rs, previous)),
+    ),
   );
 }
 
@@ -45,20 +55,36 @@ function stat(label, value, title) {
 
 function replicaSet(rs, previous) {
   const idle = rs.desired === 0 && rs.pods.length === 0;
-  return h('div', { class: `rs${rs.current ? ' current' : ''}${idle ? ' idle' : ''}`, dataset: { revision: String(rs.revision) }, title: rs.name },
-    h('div', { class: 'rs-head' },
+  return h(
+    'div',
+    { class: `rs${rs.current ? ' current' : ''}${idle ? ' idle' : ''}`, dataset: { revision: String(rs.revision) }, title: rs.name },
+    h(
+      'div',
+      { class: 'rs-head' },
       h('span', { class: 'rs-rev' }, `rev ${rs.revision}`),
       h('span', { class: 'rs-image', title: rs.images.join(', ') }, rs.images.map(tag).join(', ')),
       h('span', { class: 'rs-count' }, idle ? 'scaled to 0' : `${rs.ready}/${rs.desired} ready`),
       rs.current ? h('span', { class: 'rs-current' }, 'current') : null,
     ),
-    rs.pods.length > 0 ? h('ul', { class: 'pods' }, rs.pods.map((p) => pod(p, previous !== undefined && !previous.has(p.name)))) : null,
+    rs.pods.length > 0
+      ? h(
+          'ul',
+          { class: 'pods' },
+          rs.pods.map((p) => pod(p, previous !== undefined && !previous.has(p.name))),
+        )
+      : null,
   );
 }
 
 function pod(p, isNew) {
   seenPods.add(p.name);
-  return h('li', { class: `pod${isNew ? ' is-new' : ''}`, dataset: { tone: p.tone, status: p.status, image: p.images.join(','), name: p.name }, title: `${p.name}\n${p.images.join('\n')}` },
+  return h(
+    'li',
+    {
+      class: `pod${isNew ? ' is-new' : ''}`,
+      dataset: { tone: p.tone, status: p.status, image: p.images.join(','), name: p.name },
+      title: `${p.name}\n${p.images.join('\n')}`,
+    },
     h('span', { class: 'pod-dot', 'aria-hidden': 'true' }),
     h('span', { class: 'pod-name' }, shortName(p.name)),
     h('span', { class: 'pod-status' }, p.status),
@@ -67,15 +93,27 @@ function pod(p, isNew) {
 }
 
 function warnings(list) {
-  return h('section', { class: 'warnings' },
+  return h(
+    'section',
+    { class: 'warnings' },
     h('h3', {}, 'Recent warning events'),
     list.length === 0
       ? h('p', { class: 'muted' }, 'None.')
-      : h('ul', {}, list.map((e) => h('li', {},
-        h('span', { class: 'event-reason' }, e.reason),
-        e.count > 1 ? h('span', { class: 'event-count' }, ` ×${e.count}`) : null,
-        ' ', h('span', { class: 'event-object' }, e.object),
-        h('div', { class: 'event-message' }, e.message)))),
+      : h(
+          'ul',
+          {},
+          list.map((e) =>
+            h(
+              'li',
+              {},
+              h('span', { class: 'event-reason' }, e.reason),
+              e.count > 1 ? h('span', { class: 'event-count' }, ` ×${e.count}`) : null,
+              ' ',
+              h('span', { class: 'event-object' }, e.object),
+              h('div', { class: 'event-message' }, e.message),
+            ),
+          ),
+        ),
   );
 }
 

@@ -13,14 +13,36 @@ export function confirmDialog(confirm, ctx) {
       overlay.remove();
       resolve(answer);
     };
-    const yes = h('button', { type: 'button', class: `bk-button ${confirm.style === 'danger' ? 'danger' : 'primary'}`, dataset: { role: 'confirm' }, onclick: () => close(true) }, renderPlainText(confirm.confirm ?? { text: 'Yes' }));
-    const overlay = h('div', { class: 'overlay', onclick: (e) => e.target === overlay && close(false) },
-      h('div', { class: 'dialog', role: 'alertdialog', 'aria-modal': 'true' },
+    const yes = h(
+      'button',
+      {
+        type: 'button',
+        class: `bk-button ${confirm.style === 'danger' ? 'danger' : 'primary'}`,
+        dataset: { role: 'confirm' },
+        onclick: () => close(true),
+      },
+      renderPlainText(confirm.confirm ?? { text: 'Yes' }),
+    );
+    const overlay = h(
+      'div',
+      { class: 'overlay', onclick: (e) => e.target === overlay && close(false) },
+      h(
+        'div',
+        { class: 'dialog', role: 'alertdialog', 'aria-modal': 'true' },
         h('div', { class: 'dialog-title' }, renderPlainText(confirm.title ?? { text: 'Are you sure?' })),
         h('div', { class: 'dialog-body' }, renderText(confirm.text, ctx)),
-        h('div', { class: 'dialog-footer' },
-          h('button', { type: 'button', class: 'bk-button', dataset: { role: 'deny' }, onclick: () => close(false) }, renderPlainText(confirm.deny ?? { text: 'Cancel' })),
-          yes)));
+        h(
+          'div',
+          { class: 'dialog-footer' },
+          h(
+            'button',
+            { type: 'button', class: 'bk-button', dataset: { role: 'deny' }, onclick: () => close(false) },
+            renderPlainText(confirm.deny ?? { text: 'Cancel' }),
+          ),
+          yes,
+        ),
+      ),
+    );
     overlay.addEventListener('keydown', (e) => e.key === 'Escape' && close(false));
     root().append(overlay);
     yes.focus();
@@ -71,14 +93,39 @@ function viewOverlay(record, ctx, actions) {
     // response_action "errors" keeps the modal open with the messages under the inputs.
     if (answer?.ack?.response_action === 'errors') showErrors(answer.ack.errors ?? {});
   };
-  return h('div', { class: 'overlay', dataset: { viewId: record.id, viewKey: `${record.id}:${record.version}` }, onkeydown: (e) => e.key === 'Escape' && actions.close(record.id) },
-    h('form', { class: 'dialog modal-view', role: 'dialog', 'aria-modal': 'true', onsubmit: (e) => { e.preventDefault(); void submit(); } },
+  return h(
+    'div',
+    {
+      class: 'overlay',
+      dataset: { viewId: record.id, viewKey: `${record.id}:${record.version}` },
+      onkeydown: (e) => e.key === 'Escape' && actions.close(record.id),
+    },
+    h(
+      'form',
+      {
+        class: 'dialog modal-view',
+        role: 'dialog',
+        'aria-modal': 'true',
+        onsubmit: (e) => {
+          e.preventDefault();
+          void submit();
+        },
+      },
       h('div', { class: 'dialog-title' }, renderPlainText(view.title ?? { text: 'Modal' })),
       h('div', { class: 'dialog-body' }, blocks),
       status,
-      h('div', { class: 'dialog-footer' },
-        h('button', { type: 'button', class: 'bk-button', onclick: () => actions.close(record.id) }, renderPlainText(view.close ?? { text: 'Cancel' })),
-        view.submit ? h('button', { type: 'submit', class: 'bk-button primary' }, renderPlainText(view.submit)) : null)));
+      h(
+        'div',
+        { class: 'dialog-footer' },
+        h(
+          'button',
+          { type: 'button', class: 'bk-button', onclick: () => actions.close(record.id) },
+          renderPlainText(view.close ?? { text: 'Cancel' }),
+        ),
+        view.submit ? h('button', { type: 'submit', class: 'bk-button primary' }, renderPlainText(view.submit)) : null,
+      ),
+    ),
+  );
 }
 
 /** A short-lived note at the bottom of the page (errors from the server, trigger results). */

@@ -22,7 +22,10 @@ const silenceSchema = z.object({
 const createdSchema = z.object({ silenceID: z.string().min(1) });
 
 export class AlertmanagerError extends Error {
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
     this.name = 'AlertmanagerError';
   }
@@ -32,14 +35,18 @@ export class AlertmanagerHttpClient implements AlertmanagerClient {
   async createSilence(url: string, silence: NewSilence, signal: AbortSignal): Promise<string> {
     const body = await this.call(url, 'POST', 'api/v2/silences', signal, silence);
     const created = createdSchema.safeParse(body.json);
-    if (!created.success) throw new AlertmanagerError(`Alertmanager at ${url} answered the new silence without a silenceID: ${body.text.slice(0, 200)}`);
+    if (!created.success)
+      throw new AlertmanagerError(`Alertmanager at ${url} answered the new silence without a silenceID: ${body.text.slice(0, 200)}`);
     return created.data.silenceID;
   }
 
   async listSilences(url: string, signal: AbortSignal): Promise<Silence[]> {
     const body = await this.call(url, 'GET', 'api/v2/silences', signal);
     const list = z.array(silenceSchema).safeParse(body.json);
-    if (!list.success) throw new AlertmanagerError(`Alertmanager at ${url} answered GET /api/v2/silences with something that is not a list of silences: ${body.text.slice(0, 200)}`);
+    if (!list.success)
+      throw new AlertmanagerError(
+        `Alertmanager at ${url} answered GET /api/v2/silences with something that is not a list of silences: ${body.text.slice(0, 200)}`,
+      );
     return list.data.map(({ status, ...rest }) => ({ ...rest, state: status.state }));
   }
 
@@ -56,7 +63,8 @@ export class AlertmanagerHttpClient implements AlertmanagerClient {
   async extendSilence(url: string, silence: Silence, endsAt: string, signal: AbortSignal): Promise<void> {
     const { id, matchers, startsAt, createdBy, comment } = silence;
     const body = await this.call(url, 'POST', 'api/v2/silences', signal, { id, matchers, startsAt, endsAt, createdBy, comment });
-    if (!createdSchema.safeParse(body.json).success) throw new AlertmanagerError(`Alertmanager at ${url} answered the extended silence without a silenceID: ${body.text.slice(0, 200)}`);
+    if (!createdSchema.safeParse(body.json).success)
+      throw new AlertmanagerError(`Alertmanager at ${url} answered the extended silence without a silenceID: ${body.text.slice(0, 200)}`);
   }
 
   private async call(base: string, method: string, path: string, signal: AbortSignal, payload?: unknown): Promise<{ json: unknown; text: string }> {
@@ -70,7 +78,8 @@ export class AlertmanagerHttpClient implements AlertmanagerClient {
         ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
       });
     } catch (error) {
-      const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
+      const cause =
+        error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
       throw new AlertmanagerError(`Alertmanager at ${base} did not answer ${method} /${path}: ${cause}`);
     }
     const text = await response.text();
@@ -82,7 +91,7 @@ export class AlertmanagerHttpClient implements AlertmanagerClient {
     }
     if (!response.ok) {
       // Alertmanager's errors are a JSON string or go-swagger's {code, message}.
-      const reason = typeof json === 'string' ? json : z.object({ message: z.string() }).safeParse(json).data?.message ?? text.slice(0, 200);
+      const reason = typeof json === 'string' ? json : (z.object({ message: z.string() }).safeParse(json).data?.message ?? text.slice(0, 200));
       throw new AlertmanagerError(`Alertmanager at ${base} refused ${method} /${path} (HTTP ${response.status}): ${reason}`, response.status);
     }
     return { json, text };

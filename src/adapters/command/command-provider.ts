@@ -45,7 +45,13 @@ export class CommandProvider implements DeployProvider {
   async execute(run: Run, step: Step, service: Service, signal: AbortSignal): Promise<StepResult> {
     const target = commandTarget(service);
     const startedAt = this.clock.now();
-    const finish = (ok: boolean, detail: string): StepResult => ({ index: step.index, status: ok ? 'done' : 'failed', startedAt: startedAt.toISOString(), finishedAt: this.clock.now().toISOString(), detail: scrubSecrets(detail) });
+    const finish = (ok: boolean, detail: string): StepResult => ({
+      index: step.index,
+      status: ok ? 'done' : 'failed',
+      startedAt: startedAt.toISOString(),
+      finishedAt: this.clock.now().toISOString(),
+      detail: scrubSecrets(detail),
+    });
     if (step.kind !== 'command') return finish(false, `a ${step.kind} step cannot run on a command service`);
     let argv: string[];
     try {
@@ -54,7 +60,13 @@ export class CommandProvider implements DeployProvider {
       return finish(false, (error as Error).message);
     }
     const timeoutMs = target.timeoutSeconds * 1000;
-    const outcome = await runProcess(argv, { timeoutMs, signal, killGraceMs: this.killGraceMs, stdout: 'tail', ...(this.env ? { env: this.env } : {}) });
+    const outcome = await runProcess(argv, {
+      timeoutMs,
+      signal,
+      killGraceMs: this.killGraceMs,
+      stdout: 'tail',
+      ...(this.env ? { env: this.env } : {}),
+    });
     const seconds = ((this.clock.now().getTime() - startedAt.getTime()) / 1000).toFixed(1);
     const ok = outcome.end === 'exited' && outcome.exitCode === 0;
     const head = `\`${displayArgv(argv)}\` ${describeEnd(outcome, timeoutMs)} (${seconds} s)`;
@@ -66,11 +78,20 @@ export class CommandProvider implements DeployProvider {
   async dryRun(run: Run, step: Step, service: Service, _signal: AbortSignal): Promise<StepResult> {
     const target = commandTarget(service);
     const at = this.clock.now().toISOString();
-    const result = (ok: boolean, detail: string): StepResult => ({ index: step.index, status: ok ? 'done' : 'failed', startedAt: at, finishedAt: at, detail: scrubSecrets(detail) });
+    const result = (ok: boolean, detail: string): StepResult => ({
+      index: step.index,
+      status: ok ? 'done' : 'failed',
+      startedAt: at,
+      finishedAt: at,
+      detail: scrubSecrets(detail),
+    });
     if (step.kind !== 'command') return result(false, `a ${step.kind} step cannot run on a command service`);
     try {
       const argv = expandArgvTemplate(step.argv, valuesFor(run, service));
-      return result(true, `commands cannot be dry-run; nothing was run. It would run \`${displayArgv(argv)}\` (no shell, timeout ${target.timeoutSeconds} s)`);
+      return result(
+        true,
+        `commands cannot be dry-run; nothing was run. It would run \`${displayArgv(argv)}\` (no shell, timeout ${target.timeoutSeconds} s)`,
+      );
     } catch (error) {
       return result(false, (error as Error).message);
     }
@@ -86,7 +107,14 @@ export class CommandProvider implements DeployProvider {
     const at = this.clock.now().toISOString();
     return {
       phase: 'Succeeded',
-      checks: [{ name: 'command rollback state', phase: 'skipped', durationMs: 0, detail: 'the command provider has no state to verify; the catalog\'s HTTP checks and smoke commands verify this service' }],
+      checks: [
+        {
+          name: 'command rollback state',
+          phase: 'skipped',
+          durationMs: 0,
+          detail: "the command provider has no state to verify; the catalog's HTTP checks and smoke commands verify this service",
+        },
+      ],
       startedAt: at,
       finishedAt: at,
     };

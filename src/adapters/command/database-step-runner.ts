@@ -26,11 +26,23 @@ export class DatabaseStepRunner {
    */
   async execute(run: Run, step: Step, service: Service, signal: AbortSignal): Promise<StepResult> {
     const startedAt = this.options.clock.now();
-    const finish = (ok: boolean, detail: string): StepResult => ({ index: step.index, status: ok ? 'done' : 'failed', startedAt: startedAt.toISOString(), finishedAt: this.options.clock.now().toISOString(), detail: scrubSecrets(detail) });
+    const finish = (ok: boolean, detail: string): StepResult => ({
+      index: step.index,
+      status: ok ? 'done' : 'failed',
+      startedAt: startedAt.toISOString(),
+      finishedAt: this.options.clock.now().toISOString(),
+      detail: scrubSecrets(detail),
+    });
     const prepared = this.prepare(run, step, service);
     if (typeof prepared === 'string') return finish(false, prepared);
     const { argv, timeoutMs } = prepared;
-    const outcome = await runProcess(argv, { timeoutMs, signal, killGraceMs: this.options.killGraceMs ?? DEFAULT_KILL_GRACE_MS, stdout: 'tail', ...(this.options.env ? { env: this.options.env } : {}) });
+    const outcome = await runProcess(argv, {
+      timeoutMs,
+      signal,
+      killGraceMs: this.options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
+      stdout: 'tail',
+      ...(this.options.env ? { env: this.options.env } : {}),
+    });
     const seconds = ((this.options.clock.now().getTime() - startedAt.getTime()) / 1000).toFixed(1);
     const ok = outcome.end === 'exited' && outcome.exitCode === 0;
     const head = `${what(step)}: \`${displayArgv(argv)}\` ${describeEnd(outcome, timeoutMs)} (${seconds} s)`;
@@ -43,7 +55,9 @@ export class DatabaseStepRunner {
     const at = this.options.clock.now().toISOString();
     const prepared = this.prepare(run, step, service);
     const ok = typeof prepared !== 'string';
-    const detail = ok ? `database commands cannot be dry-run; nothing was run. ${what(step)} would run \`${displayArgv(prepared.argv)}\` (no shell, timeout ${prepared.timeoutMs / 1000} s)` : prepared;
+    const detail = ok
+      ? `database commands cannot be dry-run; nothing was run. ${what(step)} would run \`${displayArgv(prepared.argv)}\` (no shell, timeout ${prepared.timeoutMs / 1000} s)`
+      : prepared;
     return { index: step.index, status: ok ? 'done' : 'failed', startedAt: at, finishedAt: at, detail: scrubSecrets(detail) };
   }
 
@@ -51,10 +65,19 @@ export class DatabaseStepRunner {
     const db = service.database;
     if (!db) return `service ${service.name} has no \`database\` block in the catalog any more: the database step was not run`;
     if (step.kind !== 'database_backup' && step.kind !== 'database_migrate_down') return `a ${step.kind} step is not a database step`;
-    const values = { service: service.name, version: run.plan.toVersion, environment: service.environment, runId: run.id, migration: step.kind === 'database_migrate_down' ? step.migration : '' };
+    const values = {
+      service: service.name,
+      version: run.plan.toVersion,
+      environment: service.environment,
+      runId: run.id,
+      migration: step.kind === 'database_migrate_down' ? step.migration : '',
+    };
     try {
       // The argv was fixed when the plan was approved: people approved exactly this command.
-      return { argv: expandArgvTemplate(step.argv, values, `the database ${step.kind === 'database_backup' ? 'backup' : 'migrateDown'} command`), timeoutMs: db.timeoutSeconds * 1000 };
+      return {
+        argv: expandArgvTemplate(step.argv, values, `the database ${step.kind === 'database_backup' ? 'backup' : 'migrateDown'} command`),
+        timeoutMs: db.timeoutSeconds * 1000,
+      };
     } catch (error) {
       return (error as Error).message;
     }

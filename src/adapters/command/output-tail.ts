@@ -30,7 +30,11 @@ export class OutputTail {
 
   push(raw: string): void {
     // Progress bars redraw with \r: only the last drawing of a line means anything.
-    const line = raw.slice(raw.lastIndexOf('\r') + 1).replace(ANSI, '').replace(CONTROL, '').trimEnd();
+    const line = raw
+      .slice(raw.lastIndexOf('\r') + 1)
+      .replace(ANSI, '')
+      .replace(CONTROL, '')
+      .trimEnd();
     // scrubSecrets sees one line at a time here, so a PEM block's body lines would escape it.
     if (this.insideKey) {
       if (KEY_END.test(line)) this.insideKey = false;

@@ -84,7 +84,13 @@ export async function runProcess(argv: readonly string[], options: ProcessOption
   // The result settles when the child is gone; a grandchild that ignores SIGTERM and holds no pipe
   // could still be alive. Return only once the group is gone, so "killed" in the report is true.
   if (groupSignalled && pid !== undefined) await awaitGroupGone(pid, options.killGraceMs);
-  const end: ProcessEnd = result.isCanceled ? (timeout.aborted && !options.signal.aborted ? 'timed_out' : 'cancelled') : result.exitCode === undefined && !result.signal ? 'spawn_failed' : 'exited';
+  const end: ProcessEnd = result.isCanceled
+    ? timeout.aborted && !options.signal.aborted
+      ? 'timed_out'
+      : 'cancelled'
+    : result.exitCode === undefined && !result.signal
+      ? 'spawn_failed'
+      : 'exited';
   const spawnError = end === 'spawn_failed' ? spawnErrorOf(result.cause, result.shortMessage ?? 'unknown error') : undefined;
   return {
     end,
@@ -137,9 +143,13 @@ function spawnErrorOf(cause: unknown, fallback: string): string {
 /** `exit 1`, `killed by SIGTERM`, `timed out after 300 s`… for a StepResult. */
 export function describeEnd(outcome: ProcessOutcome, timeoutMs: number): string {
   switch (outcome.end) {
-    case 'timed_out': return `timed out after ${Math.round(timeoutMs / 1000)} s; its whole process group was killed`;
-    case 'cancelled': return 'cancelled; its whole process group was killed';
-    case 'spawn_failed': return `could not start (${outcome.spawnError ?? 'unknown error'})`;
-    case 'exited': return outcome.exitCode !== undefined ? `exit ${outcome.exitCode}` : `killed by ${outcome.signal ?? 'a signal'}`;
+    case 'timed_out':
+      return `timed out after ${Math.round(timeoutMs / 1000)} s; its whole process group was killed`;
+    case 'cancelled':
+      return 'cancelled; its whole process group was killed';
+    case 'spawn_failed':
+      return `could not start (${outcome.spawnError ?? 'unknown error'})`;
+    case 'exited':
+      return outcome.exitCode !== undefined ? `exit ${outcome.exitCode}` : `killed by ${outcome.signal ?? 'a signal'}`;
   }
 }

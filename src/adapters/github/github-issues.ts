@@ -25,7 +25,10 @@ const issueSchema = z.looseObject({
 
 export class GitHubError extends Error {
   override readonly name = 'GitHubError';
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
   }
 }
@@ -39,7 +42,8 @@ export class GitHubIssues implements IssueTracker {
   }
 
   async findIssue(repo: string, label: string, marker: string, signal: AbortSignal): Promise<TrackedIssue | undefined> {
-    let url: string | undefined = `${this.apiUrl}/repos/${repoPath(repo)}/issues?${new URLSearchParams({ state: 'all', labels: label, per_page: String(PER_PAGE) })}`;
+    let url: string | undefined =
+      `${this.apiUrl}/repos/${repoPath(repo)}/issues?${new URLSearchParams({ state: 'all', labels: label, per_page: String(PER_PAGE) })}`;
     for (let page = 0; url && page < MAX_PAGES; page++) {
       const res = await this.call('GET', url, undefined, signal);
       const parsed = z.array(issueSchema).safeParse(await res.json().catch(() => undefined));
@@ -78,7 +82,10 @@ export class GitHubIssues implements IssueTracker {
       throw new GitHubError(`GitHub ${method} ${path} failed: ${error instanceof Error ? error.message : String(error)}.`);
     }
     if (res.ok) return res;
-    const detail = await res.json().then((b: unknown) => describe(b)).catch(() => '');
+    const detail = await res
+      .json()
+      .then((b: unknown) => describe(b))
+      .catch(() => '');
     throw new GitHubError(`GitHub ${method} ${path} failed: HTTP ${res.status}${detail ? ` ${detail}` : ''}.${hint(res.status)}`, res.status);
   }
 }

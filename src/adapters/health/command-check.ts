@@ -15,9 +15,28 @@ export async function runCommandCheck(argv: string[], signal: AbortSignal): Prom
   const name = `command ${argv.join(' ')}`.slice(0, 200);
   if (!file) return { name, phase: 'failed', durationMs: 0, detail: 'empty command' };
   // Own process group (detached) so that cancelling kills the children a script starts, too.
-  const result = await execa(file, args, { cancelSignal: signal, forceKillAfterDelay: KILL_GRACE_MS, reject: false, all: true, detached: true, stdin: 'ignore', maxBuffer: 1_000_000 });
+  const result = await execa(file, args, {
+    cancelSignal: signal,
+    forceKillAfterDelay: KILL_GRACE_MS,
+    reject: false,
+    all: true,
+    detached: true,
+    stdin: 'ignore',
+    maxBuffer: 1_000_000,
+  });
   const output = (result.all ?? '').trim().split('\n').slice(-5).join('\n').slice(-MAX_OUTPUT_CHARS);
   const passed = result.exitCode === 0;
-  const why = result.isCanceled ? 'cancelled at the verification timeout' : result.failed && result.exitCode === undefined ? result.shortMessage : `exit ${result.exitCode}`;
-  return { name, phase: passed ? 'passed' : 'failed', measured: `exit ${result.exitCode ?? '—'}`, threshold: 'exit 0', durationMs: Date.now() - started, detail: passed ? output || 'ok' : `${why}${output ? `: ${output}` : ''}` };
+  const why = result.isCanceled
+    ? 'cancelled at the verification timeout'
+    : result.failed && result.exitCode === undefined
+      ? result.shortMessage
+      : `exit ${result.exitCode}`;
+  return {
+    name,
+    phase: passed ? 'passed' : 'failed',
+    measured: `exit ${result.exitCode ?? '—'}`,
+    threshold: 'exit 0',
+    durationMs: Date.now() - started,
+    detail: passed ? output || 'ok' : `${why}${output ? `: ${output}` : ''}`,
+  };
 }

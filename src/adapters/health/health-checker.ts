@@ -8,7 +8,10 @@ import { runPrometheusCheck } from './prometheus-check.js';
 
 export class ServiceHealthChecker implements HealthChecker {
   async run(spec: VerificationSpec, context: { service: string; version: string; runId: string }, signal: AbortSignal): Promise<VerificationCheck[]> {
-    const checks = await Promise.all([...spec.http.map((h) => runHttpCheck(h, signal)), ...spec.prometheus.map((p) => runPrometheusCheck(p, signal))]);
+    const checks = await Promise.all([
+      ...spec.http.map((h) => runHttpCheck(h, signal)),
+      ...spec.prometheus.map((p) => runPrometheusCheck(p, signal)),
+    ]);
     if (spec.http.length === 0) checks.push(notConfigured('http', 'no HTTP checks are configured for this service (verification.http)'));
     for (const template of spec.commands) {
       checks.push(await runCommandCheck(expandArgv(template, context), signal));

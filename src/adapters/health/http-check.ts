@@ -18,13 +18,26 @@ export async function runHttpCheck(spec: HttpCheckSpec, signal: AbortSignal): Pr
       await response.body?.cancel();
       last = `HTTP ${response.status}`;
       if (response.status === spec.status) {
-        return { name: `http ${spec.url}`, phase: 'passed', measured: last, threshold: `HTTP ${spec.status}`, durationMs: Date.now() - started, detail: `answered ${last} after ${attempts} attempt(s)` };
+        return {
+          name: `http ${spec.url}`,
+          phase: 'passed',
+          measured: last,
+          threshold: `HTTP ${spec.status}`,
+          durationMs: Date.now() - started,
+          detail: `answered ${last} after ${attempts} attempt(s)`,
+        };
       }
     } catch (error) {
       last = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
     }
     await abortableSleep(RETRY_DELAY_MS, signal);
   }
-  return { name: `http ${spec.url}`, phase: 'failed', measured: last, threshold: `HTTP ${spec.status}`, durationMs: Date.now() - started, detail: `no ${spec.status} within the verification timeout (${attempts} attempt(s), last: ${last})` };
+  return {
+    name: `http ${spec.url}`,
+    phase: 'failed',
+    measured: last,
+    threshold: `HTTP ${spec.status}`,
+    durationMs: Date.now() - started,
+    detail: `no ${spec.status} within the verification timeout (${attempts} attempt(s), last: ${last})`,
+  };
 }
-

@@ -10,10 +10,12 @@ const QUERY_TIMEOUT_MS = 5_000;
 const answerSchema = z.object({
   status: z.enum(['success', 'error']),
   error: z.string().optional(),
-  data: z.object({
-    resultType: z.enum(['vector', 'scalar', 'matrix', 'string']),
-    result: z.unknown(),
-  }).optional(),
+  data: z
+    .object({
+      resultType: z.enum(['vector', 'scalar', 'matrix', 'string']),
+      result: z.unknown(),
+    })
+    .optional(),
 });
 const vectorSchema = z.array(z.object({ metric: z.record(z.string(), z.string()), value: z.tuple([z.number(), z.string()]) }));
 const scalarSchema = z.tuple([z.number(), z.string()]);
@@ -27,7 +29,13 @@ export async function runPrometheusCheck(spec: PrometheusCheckSpec, signal: Abor
     if (signal.aborted) break;
     const sample = await query(spec, signal);
     if (typeof sample === 'string') {
-      return { name: `prometheus ${spec.name}`, phase: 'failed', threshold, durationMs: Date.now() - started, detail: `${sample} (query: ${spec.query})` };
+      return {
+        name: `prometheus ${spec.name}`,
+        phase: 'failed',
+        threshold,
+        durationMs: Date.now() - started,
+        detail: `${sample} (query: ${spec.query})`,
+      };
     }
     samples.push(sample);
     if (!withinThreshold(sample, spec)) break; // one bad sample fails the check; no need to wait for more
@@ -40,7 +48,11 @@ export async function runPrometheusCheck(spec: PrometheusCheckSpec, signal: Abor
     measured: samples.length === 0 ? 'no samples' : `${format(worst)} (worst of ${samples.length} sample(s))`,
     threshold,
     durationMs: Date.now() - started,
-    detail: ok ? `${samples.length} sample(s) within ${threshold}` : samples.length < spec.samples && samples.every((v) => withinThreshold(v, spec)) ? 'the verification timeout ended the sampling early' : `${format(worst)} is outside ${threshold}`,
+    detail: ok
+      ? `${samples.length} sample(s) within ${threshold}`
+      : samples.length < spec.samples && samples.every((v) => withinThreshold(v, spec))
+        ? 'the verification timeout ended the sampling early'
+        : `${format(worst)} is outside ${threshold}`,
   };
 }
 
@@ -78,4 +90,3 @@ async function query(spec: PrometheusCheckSpec, signal: AbortSignal): Promise<nu
 function format(value: number): string {
   return String(Number(value.toPrecision(4)));
 }
-

@@ -27,7 +27,18 @@ export class HelmCli {
    * idempotency check reads.
    */
   rollbackArgs(target: HelmTarget, revision: number, dryRun: boolean): string[] {
-    return ['rollback', target.release, String(revision), '-n', target.namespace, '--wait', '--timeout', `${target.timeoutSeconds}s`, ...this.cluster(target), ...(dryRun ? ['--dry-run'] : [])];
+    return [
+      'rollback',
+      target.release,
+      String(revision),
+      '-n',
+      target.namespace,
+      '--wait',
+      '--timeout',
+      `${target.timeoutSeconds}s`,
+      ...this.cluster(target),
+      ...(dryRun ? ['--dry-run'] : []),
+    ];
   }
 
   run(args: string[], timeoutMs: number, signal: AbortSignal, stdout: 'tail' | 'buffer'): Promise<ProcessOutcome> {

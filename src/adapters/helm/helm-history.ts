@@ -46,7 +46,9 @@ export async function readHelmHistory(cli: HelmCli, target: HelmTarget, timeoutM
   if (outcome.end === 'exited' && outcome.exitCode === 0) return { found: true, revisions: parseHelmHistory(outcome.stdout) };
   const output = outcome.tail.lines();
   if (outcome.end === 'exited' && output.some((line) => line.includes(NOT_FOUND))) return { found: false };
-  throw new Error(scrubSecrets(`\`${cli.display(args)}\` ${describeEnd(outcome, timeoutMs)}${output.length > 0 ? `: ${output.slice(-3).join(' / ')}` : ''}`));
+  throw new Error(
+    scrubSecrets(`\`${cli.display(args)}\` ${describeEnd(outcome, timeoutMs)}${output.length > 0 ? `: ${output.slice(-3).join(' / ')}` : ''}`),
+  );
 }
 
 export function parseHelmHistory(stdout: string): HelmRevision[] {
@@ -62,7 +64,14 @@ export function parseHelmHistory(stdout: string): HelmRevision[] {
     throw new Error(`helm history printed an unexpected shape: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown'}`);
   }
   return parsed.data
-    .map((e) => ({ revision: e.revision, updated: isoOrRaw(e.updated), status: e.status, chart: e.chart, appVersion: e.app_version, description: e.description }))
+    .map((e) => ({
+      revision: e.revision,
+      updated: isoOrRaw(e.updated),
+      status: e.status,
+      chart: e.chart,
+      appVersion: e.app_version,
+      description: e.description,
+    }))
     .sort((a, b) => b.revision - a.revision);
 }
 

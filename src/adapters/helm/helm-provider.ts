@@ -55,7 +55,13 @@ export class HelmProvider implements DeployProvider {
   async execute(run: Run, step: Step, service: Service, signal: AbortSignal): Promise<StepResult> {
     const target = helmTarget(service);
     const startedAt = this.clock.now();
-    const finish = (ok: boolean, detail: string): StepResult => ({ index: step.index, status: ok ? 'done' : 'failed', startedAt: startedAt.toISOString(), finishedAt: this.clock.now().toISOString(), detail: scrubSecrets(detail) });
+    const finish = (ok: boolean, detail: string): StepResult => ({
+      index: step.index,
+      status: ok ? 'done' : 'failed',
+      startedAt: startedAt.toISOString(),
+      finishedAt: this.clock.now().toISOString(),
+      detail: scrubSecrets(detail),
+    });
     const refusal = refuse(step, target);
     if (refusal || step.kind !== 'helm_rollback') return finish(false, refusal ?? 'not a helm step');
     try {
@@ -65,7 +71,10 @@ export class HelmProvider implements DeployProvider {
       const blocker = latest && blockerIn(target, latest, step.revision);
       if (blocker) return finish(false, blocker);
       if (latest && appliedForRun(latest, step.revision, run)) {
-        return finish(true, `already rolled back to revision ${step.revision} (revision ${latest.revision}, deployed ${latest.updated}): not rolled back again`);
+        return finish(
+          true,
+          `already rolled back to revision ${step.revision} (revision ${latest.revision}, deployed ${latest.updated}): not rolled back again`,
+        );
       }
       const args = this.cli.rollbackArgs(target, step.revision, false);
       const timeoutMs = target.timeoutSeconds * 1000 + this.marginMs;
@@ -77,8 +86,12 @@ export class HelmProvider implements DeployProvider {
       const now = after?.found ? latestRevision(after.revisions) : undefined;
       const lines = [
         `\`${this.cli.display(args)}\` ${describeEnd(outcome, timeoutMs)} (${seconds} s)`,
-        now ? `release ${target.release} is now at revision ${now.revision} (${now.status}: ${now.chart}${now.appVersion ? `, app ${now.appVersion}` : ''})` : '',
-        !ok && (outcome.end === 'timed_out' || outcome.end === 'cancelled') ? `helm was stopped mid-rollback: the release may be left in pending-rollback; check \`helm history ${target.release} -n ${target.namespace}\` before retrying` : '',
+        now
+          ? `release ${target.release} is now at revision ${now.revision} (${now.status}: ${now.chart}${now.appVersion ? `, app ${now.appVersion}` : ''})`
+          : '',
+        !ok && (outcome.end === 'timed_out' || outcome.end === 'cancelled')
+          ? `helm was stopped mid-rollback: the release may be left in pending-rollback; check \`helm history ${target.release} -n ${target.namespace}\` before retrying`
+          : '',
         outcome.tail.format(),
       ];
       return finish(ok, lines.filter((l) => l !== '').join('\n'));
@@ -91,7 +104,13 @@ export class HelmProvider implements DeployProvider {
   async dryRun(_run: Run, step: Step, service: Service, signal: AbortSignal): Promise<StepResult> {
     const target = helmTarget(service);
     const at = this.clock.now().toISOString();
-    const result = (ok: boolean, detail: string): StepResult => ({ index: step.index, status: ok ? 'done' : 'failed', startedAt: at, finishedAt: this.clock.now().toISOString(), detail: scrubSecrets(detail) });
+    const result = (ok: boolean, detail: string): StepResult => ({
+      index: step.index,
+      status: ok ? 'done' : 'failed',
+      startedAt: at,
+      finishedAt: this.clock.now().toISOString(),
+      detail: scrubSecrets(detail),
+    });
     const refusal = refuse(step, target);
     if (refusal || step.kind !== 'helm_rollback') return result(false, refusal ?? 'not a helm step');
     try {
@@ -106,7 +125,10 @@ export class HelmProvider implements DeployProvider {
     const outcome = await this.cli.run(args, this.readTimeoutMs, signal, 'tail');
     if (outcome.end === 'exited' && outcome.exitCode === 0) return result(true, `helm accepted \`${this.cli.display(args)}\`; nothing was changed`);
     const output = outcome.tail.lines();
-    return result(false, `helm would refuse this rollback: ${describeEnd(outcome, this.readTimeoutMs)}${output.length > 0 ? `: ${output.slice(-3).join(' / ')}` : ''}`);
+    return result(
+      false,
+      `helm would refuse this rollback: ${describeEnd(outcome, this.readTimeoutMs)}${output.length > 0 ? `: ${output.slice(-3).join(' / ')}` : ''}`,
+    );
   }
 
   async discoverHistory(service: Service, signal: AbortSignal): Promise<Deployment[]> {
@@ -124,9 +146,21 @@ export class HelmProvider implements DeployProvider {
       checks = verifyReleaseChecks(run, target, history, this.clock.now().getTime() - startedAt.getTime());
     } catch (error) {
       // Unreadable history proves nothing: a failed check, with the reason, not an exception.
-      checks = [{ name: `helm release ${target.release}`, phase: 'failed' as const, durationMs: this.clock.now().getTime() - startedAt.getTime(), detail: scrubSecrets(error instanceof Error ? error.message : String(error)) }];
+      checks = [
+        {
+          name: `helm release ${target.release}`,
+          phase: 'failed' as const,
+          durationMs: this.clock.now().getTime() - startedAt.getTime(),
+          detail: scrubSecrets(error instanceof Error ? error.message : String(error)),
+        },
+      ];
     }
-    return { phase: checks.some((c) => c.phase === 'failed') ? 'Failed' : 'Succeeded', checks, startedAt: startedAt.toISOString(), finishedAt: this.clock.now().toISOString() };
+    return {
+      phase: checks.some((c) => c.phase === 'failed') ? 'Failed' : 'Succeeded',
+      checks,
+      startedAt: startedAt.toISOString(),
+      finishedAt: this.clock.now().toISOString(),
+    };
   }
 
   /**
@@ -142,9 +176,11 @@ export class HelmProvider implements DeployProvider {
 /** Why a step must not run here, before anything is asked of helm. */
 function refuse(step: Step, target: HelmTarget): string | undefined {
   if (step.kind !== 'helm_rollback') return `a ${step.kind} step cannot run on a Helm service`;
-  if (step.release !== target.release) return `the plan rolls back release ${step.release}, but the catalog now names ${target.release}: make a new plan`;
+  if (step.release !== target.release)
+    return `the plan rolls back release ${step.release}, but the catalog now names ${target.release}: make a new plan`;
   // Helm reads 0 as "the previous revision", which need not be the target the plan promised.
-  if (!Number.isInteger(step.revision) || step.revision < 1) return `the plan found no revision of release ${step.release} running the target version, and helm would read revision ${step.revision} as "the previous one": refusing to guess`;
+  if (!Number.isInteger(step.revision) || step.revision < 1)
+    return `the plan found no revision of release ${step.release} running the target version, and helm would read revision ${step.revision} as "the previous one": refusing to guess`;
   return undefined;
 }
 

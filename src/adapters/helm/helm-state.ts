@@ -31,9 +31,9 @@ export function releaseComponent(target: HelmTarget, history: HelmRevision[]): C
 // readiness passed), not that the version then ran healthy: like every discovered revision they are
 // unverified, and choosing one as a target is a warning that raises the risk.
 const STATUS: Record<string, DeploymentStatus> = {
-  'deployed': 'unverified',
-  'superseded': 'unverified',
-  'failed': 'failed',
+  deployed: 'unverified',
+  superseded: 'unverified',
+  failed: 'failed',
   'pending-install': 'in_progress',
   'pending-upgrade': 'in_progress',
   'pending-rollback': 'in_progress',

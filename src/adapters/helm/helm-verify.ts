@@ -12,7 +12,8 @@ export function verifyReleaseChecks(run: Run, target: HelmTarget, history: HelmH
   }
   return steps.map((step) => {
     const name = `helm release ${step.release}`;
-    if (!history.found) return { name, phase: 'failed', durationMs, detail: `helm does not know release ${step.release} in namespace ${target.namespace}` };
+    if (!history.found)
+      return { name, phase: 'failed', durationMs, detail: `helm does not know release ${step.release} in namespace ${target.namespace}` };
     const latest = latestRevision(history.revisions);
     if (!latest) return { name, phase: 'failed', durationMs, detail: `release ${step.release} has no revisions` };
     const wanted = history.revisions.find((r) => r.revision === step.revision);
@@ -22,7 +23,9 @@ export function verifyReleaseChecks(run: Run, target: HelmTarget, history: HelmH
     const ok = deployed && onTarget;
     const why = !deployed
       ? `revision ${latest.revision} is ${latest.status}${latest.description ? `: ${latest.description}` : ''}`
-      : !onTarget ? `revision ${latest.revision} runs ${describe(latest)}, not the target: someone changed the release` : `revision ${latest.revision} is deployed with the target chart and app version`;
+      : !onTarget
+        ? `revision ${latest.revision} runs ${describe(latest)}, not the target: someone changed the release`
+        : `revision ${latest.revision} is deployed with the target chart and app version`;
     return {
       name,
       phase: ok ? 'passed' : 'failed',

@@ -25,7 +25,8 @@ function sha256(text: string): Buffer {
 
 /** 401 unless the bearer token is the admin token or one of `tokens`; remembers the caller for the request. */
 export function authenticate(req: IncomingMessage, adminToken: string | undefined, tokens: readonly ApiTokenSpec[]): ApiPrincipal {
-  if (!adminToken && tokens.length === 0) throw new HttpError(401, 'The API is disabled: set SMARTSPEC_API_TOKEN on the bot, or add apiTokens to the catalog.');
+  if (!adminToken && tokens.length === 0)
+    throw new HttpError(401, 'The API is disabled: set SMARTSPEC_API_TOKEN on the bot, or add apiTokens to the catalog.');
   const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
   if (!bearer) throw new HttpError(401, 'Missing bearer token: send Authorization: Bearer <token>.');
   const presented = sha256(bearer);
@@ -33,7 +34,8 @@ export function authenticate(req: IncomingMessage, adminToken: string | undefine
   // Compare against every token in constant time each, so timing says nothing about which one matched.
   if (adminToken && timingSafeEqual(presented, sha256(adminToken))) found = ADMIN;
   for (const t of tokens) {
-    if (timingSafeEqual(presented, Buffer.from(t.sha256, 'hex')) && !found) found = { name: t.name, admin: false, scopes: t.scopes, services: t.services };
+    if (timingSafeEqual(presented, Buffer.from(t.sha256, 'hex')) && !found)
+      found = { name: t.name, admin: false, scopes: t.scopes, services: t.services };
   }
   if (!found) throw new HttpError(401, 'Wrong bearer token.');
   principals.set(req, found);
@@ -53,14 +55,23 @@ export function principalOf(req: IncomingMessage): ApiPrincipal {
  */
 export function requireScope(p: ApiPrincipal, scope: ApiScope, service: string | undefined): void {
   if (!p.scopes.includes(scope)) {
-    throw new HttpError(403, `API token ${p.name} lacks the ${scope} scope (it has ${p.scopes.join(', ')}). Ask for a token with ${scope} in the catalog's apiTokens.`);
+    throw new HttpError(
+      403,
+      `API token ${p.name} lacks the ${scope} scope (it has ${p.scopes.join(', ')}). Ask for a token with ${scope} in the catalog's apiTokens.`,
+    );
   }
   if (p.services.includes('*')) return;
   if (service === undefined) {
-    throw new HttpError(403, `API token ${p.name} has the ${scope} scope only for ${p.services.join(', ')}: name the service (e.g. ?service=${p.services[0]}).`);
+    throw new HttpError(
+      403,
+      `API token ${p.name} has the ${scope} scope only for ${p.services.join(', ')}: name the service (e.g. ?service=${p.services[0]}).`,
+    );
   }
   if (!p.services.includes(service)) {
-    throw new HttpError(403, `API token ${p.name} has the ${scope} scope for ${p.services.join(', ')}, not for ${service}: use a token that covers ${service}.`);
+    throw new HttpError(
+      403,
+      `API token ${p.name} has the ${scope} scope for ${p.services.join(', ')}, not for ${service}: use a token that covers ${service}.`,
+    );
   }
 }
 

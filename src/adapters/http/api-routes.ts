@@ -27,19 +27,24 @@ export interface ApiRouteDeps {
   useCases(): UseCaseDeps;
 }
 
-const rollbackRequestSchema = z.strictObject({
-  failedDeploymentId: z.string().regex(ID_PATTERN, { error: 'must be 1–128 characters of letters, digits and . _ @ / : + -' }).optional(),
-  /** By service name: its newest deployment is the failed one. */
-  service: z.string().regex(ID_PATTERN, { error: 'must be 1–128 characters of letters, digits and . _ @ / : + -' }).optional(),
-  incident: z.string().regex(ID_PATTERN, { error: 'must be a PagerDuty incident id' }).optional(),
-  targetVersion: z.string().regex(ID_PATTERN, { error: 'must be 1–128 characters of letters, digits and . _ @ / : + -' }).optional(),
-  environment: z.string().regex(ID_PATTERN).optional(),
-  components: z.array(z.string().regex(ID_PATTERN)).min(1).max(20).optional(),
-  autoApprove: z.boolean().default(false),
-  dryRun: z.boolean().default(false),
-  reason: z.string().min(1).max(500).optional(),
-  strategy: z.enum(['gradual', 'instant'], { error: 'must be gradual or instant (blue-green services only)' }).optional(),
-}).refine((b) => (b.failedDeploymentId === undefined) !== (b.service === undefined), { error: 'give exactly one of failedDeploymentId and service', path: ['failedDeploymentId'] });
+const rollbackRequestSchema = z
+  .strictObject({
+    failedDeploymentId: z.string().regex(ID_PATTERN, { error: 'must be 1–128 characters of letters, digits and . _ @ / : + -' }).optional(),
+    /** By service name: its newest deployment is the failed one. */
+    service: z.string().regex(ID_PATTERN, { error: 'must be 1–128 characters of letters, digits and . _ @ / : + -' }).optional(),
+    incident: z.string().regex(ID_PATTERN, { error: 'must be a PagerDuty incident id' }).optional(),
+    targetVersion: z.string().regex(ID_PATTERN, { error: 'must be 1–128 characters of letters, digits and . _ @ / : + -' }).optional(),
+    environment: z.string().regex(ID_PATTERN).optional(),
+    components: z.array(z.string().regex(ID_PATTERN)).min(1).max(20).optional(),
+    autoApprove: z.boolean().default(false),
+    dryRun: z.boolean().default(false),
+    reason: z.string().min(1).max(500).optional(),
+    strategy: z.enum(['gradual', 'instant'], { error: 'must be gradual or instant (blue-green services only)' }).optional(),
+  })
+  .refine((b) => (b.failedDeploymentId === undefined) !== (b.service === undefined), {
+    error: 'give exactly one of failedDeploymentId and service',
+    path: ['failedDeploymentId'],
+  });
 
 const USER_ERROR_STATUS: Record<UserErrorKind, number> = { invalid: 422, not_found: 404, policy: 403 };
 
@@ -74,7 +79,9 @@ export function apiRoutes(deps: ApiRouteDeps): CustomRoute[] {
     const deployment = toDeployment(await readJson(req, deploymentSchema));
     const service = deps.catalog.services.get(deployment.service);
     if (!service) {
-      throw new HttpError(400, `Service ${deployment.service} is not in the catalog.`, [{ path: 'service', message: `unknown service; known: ${[...deps.catalog.services.keys()].join(', ')}` }]);
+      throw new HttpError(400, `Service ${deployment.service} is not in the catalog.`, [
+        { path: 'service', message: `unknown service; known: ${[...deps.catalog.services.keys()].join(', ')}` },
+      ]);
     }
     requireScope(principalOf(req), 'record', service.name);
     const outcome = await recordDeployment({ ...deps, provider: deps.useCases().provider }, deployment);
@@ -89,9 +96,15 @@ export function apiRoutes(deps: ApiRouteDeps): CustomRoute[] {
     const service = deps.catalog.services.get(failed?.service ?? body.service ?? '');
     requireScope(principalOf(req), 'rollback', service?.name ?? serviceOfDiscoveredId(body.failedDeploymentId));
     // CI has no channel of its own: the plan and the outcome go to the service's incident channel.
-    if (failed && service && !service.channel) throw new HttpError(422, `Service ${service.name} has no channel in the catalog, so the plan could not be shown to anyone. Add services.${service.name}.channel.`);
+    if (failed && service && !service.channel)
+      throw new HttpError(
+        422,
+        `Service ${service.name} has no channel in the catalog, so the plan could not be shown to anyone. Add services.${service.name}.channel.`,
+      );
     const request: RollbackRequest = {
-      kind: 'rollback', dryRun: body.dryRun, autoApprove: body.autoApprove,
+      kind: 'rollback',
+      dryRun: body.dryRun,
+      autoApprove: body.autoApprove,
       ...(body.failedDeploymentId !== undefined ? { failedDeploymentId: body.failedDeploymentId } : {}),
       ...(body.service !== undefined ? { service: body.service } : {}),
       ...(body.incident !== undefined ? { incident: body.incident } : {}),

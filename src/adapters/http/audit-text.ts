@@ -20,7 +20,9 @@ export function plainAuditText(text: string): string {
     .replace(LINK, (_m, url: string, label?: string) => (label ? `${label} (${url})` : url))
     .replace(EMOJI, '$1')
     .replace(BOLD, '$1$2')
-    .replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&')
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&amp;', '&')
     .replace(/^\s+/, '')
     .replace(/ {2,}/g, ' ');
 }

@@ -5,14 +5,22 @@ import type { z } from 'zod';
 const MAX_BODY_BYTES = 256 * 1024;
 
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string, readonly issues?: Array<{ path: string; message: string }>) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly issues?: Array<{ path: string; message: string }>,
+  ) {
     super(message);
   }
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
   res.end(text);
 }
 

@@ -11,9 +11,7 @@ export interface ReadinessCheck {
   check(signal: AbortSignal): Promise<void>;
 }
 
-export type CheckResult =
-  | { name: string; ok: true; ms: number }
-  | { name: string; ok: false; ms: number; error: string };
+export type CheckResult = { name: string; ok: true; ms: number } | { name: string; ok: false; ms: number; error: string };
 
 export interface ReadinessReport {
   status: 'ready' | 'not_ready';
@@ -29,16 +27,18 @@ export const DEFAULT_CHECK_TIMEOUT_MS = 3_000;
 const MAX_ERROR_LENGTH = 200;
 
 export function readinessRoutes(checks: ReadinessCheck[], options: ReadinessOptions = {}): CustomRoute[] {
-  return [{
-    path: '/readyz',
-    method: ['GET'],
-    handler: (_req, res) => {
-      runReadinessChecks(checks, options).then(
-        (report) => sendJson(res, report.status === 'ready' ? 200 : 503, report),
-        () => sendJson(res, 503, { status: 'not_ready', checks: [] }),
-      );
+  return [
+    {
+      path: '/readyz',
+      method: ['GET'],
+      handler: (_req, res) => {
+        runReadinessChecks(checks, options).then(
+          (report) => sendJson(res, report.status === 'ready' ? 200 : 503, report),
+          () => sendJson(res, 503, { status: 'not_ready', checks: [] }),
+        );
+      },
     },
-  }];
+  ];
 }
 
 export async function runReadinessChecks(checks: ReadinessCheck[], options: ReadinessOptions = {}): Promise<ReadinessReport> {

@@ -41,16 +41,21 @@ export function rehearsalRoutes(deps: RehearsalRouteDeps): CustomRoute[] {
   const knownService = (name: string | undefined): string[] | undefined => {
     if (name === undefined) return undefined;
     if (![...deps.catalog.services.values()].some((s) => s.name === name)) {
-      throw new HttpError(404, `Service ${name} is not in the catalog. Known: ${[...deps.catalog.services.keys()].join(', ')}.`, [{ path: 'service', message: 'unknown service' }]);
+      throw new HttpError(404, `Service ${name} is not in the catalog. Known: ${[...deps.catalog.services.keys()].join(', ')}.`, [
+        { path: 'service', message: 'unknown service' },
+      ]);
     }
     return [name];
   };
 
   const getReadiness = async (req: IncomingMessage, res: ServerResponse) => {
     const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
-    for (const key of query.keys()) if (key !== 'service') throw new HttpError(400, `Unknown query parameter ${key}; the only one is service.`, [{ path: key, message: 'unknown parameter' }]);
+    for (const key of query.keys())
+      if (key !== 'service')
+        throw new HttpError(400, `Unknown query parameter ${key}; the only one is service.`, [{ path: key, message: 'unknown parameter' }]);
     const service = query.get('service') ?? undefined;
-    if (service !== undefined && !ID_PATTERN.test(service)) throw new HttpError(400, 'service is not a valid service name.', [{ path: 'service', message: 'must be a service name from the catalog' }]);
+    if (service !== undefined && !ID_PATTERN.test(service))
+      throw new HttpError(400, 'service is not a valid service name.', [{ path: 'service', message: 'must be a service name from the catalog' }]);
     const names = knownService(service);
     requireScope(principalOf(req), 'read', service);
     const wanted = [...deps.catalog.services.values()].filter((s) => !names || names.includes(s.name)).map((s) => s.name);

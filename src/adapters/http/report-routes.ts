@@ -30,7 +30,8 @@ export function reportRoutes(deps: ReportRouteDeps): CustomRoute[] {
         const run = await deps.store.getRun(id);
         if (run) requireScope(principal, 'read', run.plan.service);
         const format = new URL(req.url ?? '/', 'http://localhost').searchParams.get('format') ?? 'markdown';
-        if (format !== 'markdown' && format !== 'text') throw new HttpError(400, 'format must be markdown or text.', [{ path: 'format', message: 'expected markdown or text' }]);
+        if (format !== 'markdown' && format !== 'text')
+          throw new HttpError(400, 'format must be markdown or text.', [{ path: 'format', message: 'expected markdown or text' }]);
         const report = await loadRunReport(deps.store, id).catch((error: unknown) => {
           throw error instanceof UserError ? new HttpError(404, `No rollback run ${id}.`) : error;
         });

@@ -16,7 +16,12 @@ const REFUSAL_STATUS = { not_found: 404, not_allowed: 403, not_cancellable: 409 
 // Nothing to say but "stop": an empty body or `{}`; anything else is a mistake worth naming.
 const cancelBody = z.strictObject({});
 
-export async function cancelRollback(req: IncomingMessage & { params?: Partial<Record<string, string | string[]>> }, useCases: UseCaseDeps, store: Pick<Store, 'getRun' | 'timeline'>, actor: Actor) {
+export async function cancelRollback(
+  req: IncomingMessage & { params?: Partial<Record<string, string | string[]>> },
+  useCases: UseCaseDeps,
+  store: Pick<Store, 'getRun' | 'timeline'>,
+  actor: Actor,
+) {
   const id = String(req.params?.['id'] ?? '');
   if (!ID_PATTERN.test(id)) throw new HttpError(400, 'The run id is not valid.', [{ path: 'id', message: 'must be a run id such as rb-1a2b3c' }]);
   await checkBody(req);
@@ -38,6 +43,10 @@ async function checkBody(req: IncomingMessage): Promise<void> {
   }
   const parsed = cancelBody.safeParse(raw);
   if (!parsed.success) {
-    throw new HttpError(400, 'Cancel takes no parameters: send no body, or {}.', parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
+    throw new HttpError(
+      400,
+      'Cancel takes no parameters: send no body, or {}.',
+      parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+    );
   }
 }

@@ -12,26 +12,61 @@ export const MAX_PAGE_SIZE = 200;
 
 const cursorBody = z.strictObject({ c: z.iso.datetime(), i: z.string().regex(ID_PATTERN) });
 
-const querySchema = z.strictObject({
-  service: z.string().regex(ID_PATTERN, { error: 'must be a service name from the catalog' }).optional(),
-  status: z.string()
-    .transform((text) => text.split(',').map((s) => s.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(RUN_STATUSES as [RunStatus, ...RunStatus[]], { error: `must be one or more of ${RUN_STATUSES.join(', ')}, separated by commas` })).min(1, { error: 'name at least one status' }))
-    .optional(),
-  // A date alone means its midnight UTC: `since=2026-11-01` is how a monthly export asks.
-  since: z.union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'must be an ISO 8601 time with a zone, such as 2026-11-20T10:30:00Z, or a date such as 2026-11-20' }).optional(),
-  limit: z.string().regex(/^\d+$/, { error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
-    .transform(Number).pipe(z.number().int().min(1, { error: 'must be at least 1' }).max(MAX_PAGE_SIZE, { error: `must be at most ${MAX_PAGE_SIZE}` }))
-    .default(DEFAULT_PAGE_SIZE),
-  cursor: z.string().max(512).transform((text, ctx) => {
-    const decoded = decodeCursor(text);
-    if (!decoded) {
-      ctx.addIssue({ code: 'custom', message: 'is not a cursor this API gave out: pass nextCursor from the previous page unchanged' });
-      return z.NEVER;
-    }
-    return decoded;
-  }).optional(),
-}, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown parameter(s) ${issue.keys.join(', ')}; known: service, status, since, limit, cursor` : undefined) });
+const querySchema = z.strictObject(
+  {
+    service: z.string().regex(ID_PATTERN, { error: 'must be a service name from the catalog' }).optional(),
+    status: z
+      .string()
+      .transform((text) =>
+        text
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z
+          .array(
+            z.enum(RUN_STATUSES as [RunStatus, ...RunStatus[]], { error: `must be one or more of ${RUN_STATUSES.join(', ')}, separated by commas` }),
+          )
+          .min(1, { error: 'name at least one status' }),
+      )
+      .optional(),
+    // A date alone means its midnight UTC: `since=2026-11-01` is how a monthly export asks.
+    since: z
+      .union([z.iso.datetime({ offset: true }), z.iso.date()], {
+        error: 'must be an ISO 8601 time with a zone, such as 2026-11-20T10:30:00Z, or a date such as 2026-11-20',
+      })
+      .optional(),
+    limit: z
+      .string()
+      .regex(/^\d+$/, { error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
+      .transform(Number)
+      .pipe(
+        z
+          .number()
+          .int()
+          .min(1, { error: 'must be at least 1' })
+          .max(MAX_PAGE_SIZE, { error: `must be at most ${MAX_PAGE_SIZE}` }),
+      )
+      .default(DEFAULT_PAGE_SIZE),
+    cursor: z
+      .string()
+      .max(512)
+      .transform((text, ctx) => {
+        const decoded = decodeCursor(text);
+        if (!decoded) {
+          ctx.addIssue({ code: 'custom', message: 'is not a cursor this API gave out: pass nextCursor from the previous page unchanged' });
+          return z.NEVER;
+        }
+        return decoded;
+      })
+      .optional(),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `unknown parameter(s) ${issue.keys.join(', ')}; known: service, status, since, limit, cursor` : undefined,
+  },
+);
 
 export function parseListQuery(search: URLSearchParams): RunFilter {
   const raw: Record<string, string> = {};

@@ -10,11 +10,17 @@ import { retryRun } from '../../core/use-cases/retry-run.js';
 import { HttpError, readBody } from './http-kit.js';
 import { runView } from './run-view.js';
 
-export async function retryRollback(req: IncomingMessage & { params?: Partial<Record<string, string | string[]>> }, useCases: UseCaseDeps, store: Pick<Store, 'getRun' | 'timeline'>, actor: Actor) {
+export async function retryRollback(
+  req: IncomingMessage & { params?: Partial<Record<string, string | string[]>> },
+  useCases: UseCaseDeps,
+  store: Pick<Store, 'getRun' | 'timeline'>,
+  actor: Actor,
+) {
   const id = String(req.params?.['id'] ?? '');
   if (!ID_PATTERN.test(id)) throw new HttpError(400, 'The run id is not valid.', [{ path: 'id', message: 'must be a run id such as rb-1a2b3c' }]);
   const text = (await readBody(req)).trim();
-  if (text !== '' && text !== '{}') throw new HttpError(400, 'Retry takes no parameters: send no body, or {}.', [{ path: '', message: 'expected no body' }]);
+  if (text !== '' && text !== '{}')
+    throw new HttpError(400, 'Retry takes no parameters: send no body, or {}.', [{ path: '', message: 'expected no body' }]);
   if (!(await store.getRun(id))) throw new HttpError(404, `No rollback run ${id}.`);
   const outcome = await retryRun(useCases, id, actor);
   if (outcome.kind === 'refused') throw new HttpError(409, outcome.message);

@@ -7,15 +7,24 @@ import type { CustomRoute } from '@slack/bolt';
 import { sendJson } from './http-kit.js';
 
 type Params = Record<string, string>;
-interface CompiledRoute { method: string; segments: string[]; handler: CustomRoute['handler'] }
+interface CompiledRoute {
+  method: string;
+  segments: string[];
+  handler: CustomRoute['handler'];
+}
 
 export class RouteServer {
   private readonly routes: CompiledRoute[];
   private server: Server | undefined;
   private readonly inFlight = new Set<ServerResponse>();
 
-  constructor(routes: CustomRoute[], private readonly slack?: { path: string; listener: RequestListener }) {
-    this.routes = routes.flatMap((r) => (Array.isArray(r.method) ? r.method : [r.method]).map((m) => ({ method: m.toUpperCase(), segments: r.path.split('/'), handler: r.handler })));
+  constructor(
+    routes: CustomRoute[],
+    private readonly slack?: { path: string; listener: RequestListener },
+  ) {
+    this.routes = routes.flatMap((r) =>
+      (Array.isArray(r.method) ? r.method : [r.method]).map((m) => ({ method: m.toUpperCase(), segments: r.path.split('/'), handler: r.handler })),
+    );
   }
 
   async listen(port: number, host: string): Promise<Server> {

@@ -24,7 +24,17 @@ export function runView(run: Run, timeline: TimelineEvent[]) {
     approvals: run.approvals,
     steps: run.plan.steps.map((step) => {
       const result = run.stepResults.find((r) => r.index === step.index);
-      return { index: step.index, kind: step.kind, component: step.component, description: step.description, expectedSeconds: step.expectedSeconds, status: result?.status ?? 'pending', startedAt: result?.startedAt ?? null, finishedAt: result?.finishedAt ?? null, detail: result?.detail ?? null };
+      return {
+        index: step.index,
+        kind: step.kind,
+        component: step.component,
+        description: step.description,
+        expectedSeconds: step.expectedSeconds,
+        status: result?.status ?? 'pending',
+        startedAt: result?.startedAt ?? null,
+        finishedAt: result?.finishedAt ?? null,
+        detail: result?.detail ?? null,
+      };
     }),
     verification: run.verification ?? null,
     // "Verified" means checked: false when nothing was checked ("not verified: no checks are configured").

@@ -31,7 +31,20 @@ export class KubernetesAccessReview {
     for (const a of needed) {
       if (signal.aborted) throw new Error('access review cancelled');
       const review = await api.createSelfSubjectAccessReview({
-        body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { namespace: target.namespace, verb: a.verb, group: a.group, resource: a.resource, ...(a.subresource ? { subresource: a.subresource } : {}), ...(a.name ? { name: a.name } : {}) } } },
+        body: {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SelfSubjectAccessReview',
+          spec: {
+            resourceAttributes: {
+              namespace: target.namespace,
+              verb: a.verb,
+              group: a.group,
+              resource: a.resource,
+              ...(a.subresource ? { subresource: a.subresource } : {}),
+              ...(a.name ? { name: a.name } : {}),
+            },
+          },
+        },
       });
       const status = review.status;
       const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
@@ -93,15 +106,15 @@ function attributesFor(steps: Step[]): Attributes[] {
       case 'gradual_shift':
         return step.via === 'http_route'
           ? [
-            { verb: 'get', group: 'gateway.networking.k8s.io', resource: 'httproutes', name: step.route!.name },
-            { verb: 'patch', group: 'gateway.networking.k8s.io', resource: 'httproutes', name: step.route!.name },
-            { verb: 'get', group: 'apps', resource: 'deployments' },
-          ]
+              { verb: 'get', group: 'gateway.networking.k8s.io', resource: 'httproutes', name: step.route!.name },
+              { verb: 'patch', group: 'gateway.networking.k8s.io', resource: 'httproutes', name: step.route!.name },
+              { verb: 'get', group: 'apps', resource: 'deployments' },
+            ]
           : [
-            { verb: 'patch', group: 'apps', resource: 'deployments', subresource: 'scale', name: step.to },
-            { verb: 'patch', group: 'apps', resource: 'deployments', subresource: 'scale', name: step.from },
-            { verb: 'watch', group: 'apps', resource: 'deployments' },
-          ];
+              { verb: 'patch', group: 'apps', resource: 'deployments', subresource: 'scale', name: step.to },
+              { verb: 'patch', group: 'apps', resource: 'deployments', subresource: 'scale', name: step.from },
+              { verb: 'watch', group: 'apps', resource: 'deployments' },
+            ];
       case 'config_restore':
         return [
           { verb: 'get', group: '', resource: 'configmaps', name: step.configMap },

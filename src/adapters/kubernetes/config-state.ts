@@ -29,7 +29,10 @@ export async function readConfigState(clients: ClusterClients, target: Kubernete
     const obj = await readOrMissing(() => readWorkload(clients, kind, target.namespace, name), signal);
     if (!obj) continue;
     addTemplateRefs(refs, obj.spec?.template as V1PodTemplateSpec | undefined);
-    const history = kind === 'Rollout' ? await withRetry(() => rolloutReplicaSets(clients, obj), signal) : await withRetry(() => controllerRevisions(clients, obj), signal);
+    const history =
+      kind === 'Rollout'
+        ? await withRetry(() => rolloutReplicaSets(clients, obj), signal)
+        : await withRetry(() => controllerRevisions(clients, obj), signal);
     for (const revision of history) addTemplateRefs(refs, revision.template);
   }
   const state: ConfigState = { configMaps: {}, secrets: {} };
@@ -45,7 +48,14 @@ export async function readConfigState(clients: ClusterClients, target: Kubernete
  * The configuration of `deployment`, if the cluster runs it now: only Deployments whose template runs
  * the recorded image are read, so a record posted before (or long after) its rollout snapshots nothing wrong.
  */
-export async function snapshotConfig(clients: ClusterClients, target: KubernetesTarget, deployment: Deployment, maxBytes: number, now: Date, signal: AbortSignal): Promise<ConfigSnapshot | undefined> {
+export async function snapshotConfig(
+  clients: ClusterClients,
+  target: KubernetesTarget,
+  deployment: Deployment,
+  maxBytes: number,
+  now: Date,
+  signal: AbortSignal,
+): Promise<ConfigSnapshot | undefined> {
   const refs: ConfigRefs = emptyRefs();
   let running = 0;
   for (const [name, spec] of Object.entries(deployment.components)) {
@@ -69,10 +79,16 @@ export async function snapshotConfig(clients: ClusterClients, target: Kubernetes
   const skipped: NonNullable<ConfigSnapshot['skipped']> = [];
   for (const name of [...refs.configMaps].sort()) {
     const cm = await readOrMissing(() => clients.core.readNamespacedConfigMap({ name, namespace: target.namespace }), signal);
-    if (!cm) { skipped.push({ name, why: 'it did not exist' }); continue; }
+    if (!cm) {
+      skipped.push({ name, why: 'it did not exist' });
+      continue;
+    }
     const data = cm.data ?? {};
     const bytes = Buffer.byteLength(JSON.stringify(data));
-    if (bytes > maxBytes) { skipped.push({ name, why: `${bytes} bytes, more than kubernetes.configSnapshot.maxBytes ${maxBytes}` }); continue; }
+    if (bytes > maxBytes) {
+      skipped.push({ name, why: `${bytes} bytes, more than kubernetes.configSnapshot.maxBytes ${maxBytes}` });
+      continue;
+    }
     snapshot.configMaps[name] = data;
   }
   for (const name of [...refs.secrets].sort()) snapshot.secrets[name] = await secretHash(clients, target.namespace, name, signal);
@@ -94,7 +110,11 @@ async function secretHash(clients: ClusterClients, namespace: string, name: stri
   }
   if (!secret) return 'missing';
   const data = secret.data ?? {};
-  const canonical = JSON.stringify(Object.keys(data).sort().map((k) => [k, data[k]]));
+  const canonical = JSON.stringify(
+    Object.keys(data)
+      .sort()
+      .map((k) => [k, data[k]]),
+  );
   return createHash('sha256').update(canonical).digest('hex');
 }
 

@@ -16,7 +16,12 @@ export async function warningEvents(clients: ClusterClients, namespace: string, 
   const relevant = list.items
     .filter((e: CoreV1Event) => objects.has(`${e.involvedObject.kind ?? ''}/${e.involvedObject.name ?? ''}`))
     // Most repeated first; then by object, reason and message so equal counts keep a stable order.
-    .map((e) => ({ object: `${e.involvedObject.kind ?? ''}/${e.involvedObject.name ?? ''}`, reason: e.reason ?? '', message: (e.message ?? '').slice(0, MAX_MESSAGE), count: e.count ?? 1 }))
+    .map((e) => ({
+      object: `${e.involvedObject.kind ?? ''}/${e.involvedObject.name ?? ''}`,
+      reason: e.reason ?? '',
+      message: (e.message ?? '').slice(0, MAX_MESSAGE),
+      count: e.count ?? 1,
+    }))
     .sort((a, b) => b.count - a.count || a.object.localeCompare(b.object) || a.reason.localeCompare(b.reason) || a.message.localeCompare(b.message));
   return { warnings: relevant.slice(0, MAX_WARNINGS), omitted: Math.max(0, relevant.length - MAX_WARNINGS) };
 }

@@ -14,7 +14,13 @@ import { scaleDeployment } from './scale-and-switch-steps.js';
 
 export type GradualStep = Extract<Step, { kind: 'gradual_shift' }>;
 
-export async function executeGradualStep(clients: ClusterClients, step: GradualStep, namespace: string, verification: VerificationSpec, signal: AbortSignal): Promise<{ ok: boolean; detail: string }> {
+export async function executeGradualStep(
+  clients: ClusterClients,
+  step: GradualStep,
+  namespace: string,
+  verification: VerificationSpec,
+  signal: AbortSignal,
+): Promise<{ ok: boolean; detail: string }> {
   const target: GradualSplit = step.via === 'replicas' ? step.replicas! : { percent: step.percent, from: 100 - step.percent, to: step.percent };
   let moved: string | undefined;
   try {
@@ -34,33 +40,78 @@ export async function executeGradualStep(clients: ClusterClients, step: GradualS
 
 export async function dryRunGradualStep(clients: ClusterClients, step: GradualStep, namespace: string, signal: AbortSignal): Promise<void> {
   if (step.via === 'http_route') {
-    await setRouteWeights(clients, namespace, step.route!.name, step.route!.rule, weights(step, { percent: step.percent, from: 100 - step.percent, to: step.percent }), signal, true);
+    await setRouteWeights(
+      clients,
+      namespace,
+      step.route!.name,
+      step.route!.rule,
+      weights(step, { percent: step.percent, from: 100 - step.percent, to: step.percent }),
+      signal,
+      true,
+    );
     return;
   }
-  await scaleDeployment(clients, { ...step, kind: 'scale', component: step.to, replicas: step.replicas!.to, waitReady: false }, namespace, signal, true);
-  await scaleDeployment(clients, { ...step, kind: 'scale', component: step.from, replicas: step.replicas!.from, waitReady: false }, namespace, signal, true);
+  await scaleDeployment(
+    clients,
+    { ...step, kind: 'scale', component: step.to, replicas: step.replicas!.to, waitReady: false },
+    namespace,
+    signal,
+    true,
+  );
+  await scaleDeployment(
+    clients,
+    { ...step, kind: 'scale', component: step.from, replicas: step.replicas!.from, waitReady: false },
+    namespace,
+    signal,
+    true,
+  );
 }
 
 /** The last step (100 %) is what the rollback promised: all traffic on the target side. */
-export async function verifyGradualStep(clients: ClusterClients, step: GradualStep, namespace: string, signal: AbortSignal): Promise<Omit<VerificationCheck, 'durationMs'> | undefined> {
+export async function verifyGradualStep(
+  clients: ClusterClients,
+  step: GradualStep,
+  namespace: string,
+  signal: AbortSignal,
+): Promise<Omit<VerificationCheck, 'durationMs'> | undefined> {
   if (step.percent !== 100) return undefined;
   if (step.via === 'http_route') {
     const now = await readBackendWeights(clients, namespace, step.route!.name, step.route!.rule, signal);
     const to = now[step.route!.toBackend] ?? 0;
     const from = now[step.route!.fromBackend] ?? 0;
     const ok = to > 0 && from === 0;
-    return { name: `traffic ${step.route!.name}`, phase: ok ? 'passed' : 'failed', measured: `${step.route!.toBackend} ${to} / ${step.route!.fromBackend} ${from}`, threshold: `${step.route!.toBackend} 100 / ${step.route!.fromBackend} 0`, detail: ok ? `HTTPRoute ${step.route!.name} sends every request to ${step.route!.toBackend}` : `HTTPRoute ${step.route!.name} was changed after the shift` };
+    return {
+      name: `traffic ${step.route!.name}`,
+      phase: ok ? 'passed' : 'failed',
+      measured: `${step.route!.toBackend} ${to} / ${step.route!.fromBackend} ${from}`,
+      threshold: `${step.route!.toBackend} 100 / ${step.route!.fromBackend} 0`,
+      detail: ok
+        ? `HTTPRoute ${step.route!.name} sends every request to ${step.route!.toBackend}`
+        : `HTTPRoute ${step.route!.name} was changed after the shift`,
+    };
   }
   const to = await withRetry(() => clients.apps.readNamespacedDeployment({ name: step.to, namespace }), signal);
   const from = await withRetry(() => clients.apps.readNamespacedDeployment({ name: step.from, namespace }), signal);
   const ready = to.status?.readyReplicas ?? 0;
   const fromDesired = from.spec?.replicas ?? 1;
   const ok = ready >= step.replicas!.to && fromDesired === 0;
-  return { name: `traffic ${step.to}`, phase: ok ? 'passed' : 'failed', measured: `${step.to} ${ready} ready / ${step.from} ${fromDesired} desired`, threshold: `${step.to} ${step.replicas!.to} ready / ${step.from} 0`, detail: ok ? `every pod behind the Service is ${step.to}` : `${step.from} was scaled up again, or ${step.to} lost replicas` };
+  return {
+    name: `traffic ${step.to}`,
+    phase: ok ? 'passed' : 'failed',
+    measured: `${step.to} ${ready} ready / ${step.from} ${fromDesired} desired`,
+    threshold: `${step.to} ${step.replicas!.to} ready / ${step.from} 0`,
+    detail: ok ? `every pod behind the Service is ${step.to}` : `${step.from} was scaled up again, or ${step.to} lost replicas`,
+  };
 }
 
 /** Moves to `split`; a message when it could not (the caller restores), undefined when done. */
-async function applySplit(clients: ClusterClients, step: GradualStep, namespace: string, split: GradualSplit, signal: AbortSignal): Promise<string | undefined> {
+async function applySplit(
+  clients: ClusterClients,
+  step: GradualStep,
+  namespace: string,
+  split: GradualSplit,
+  signal: AbortSignal,
+): Promise<string | undefined> {
   if (step.via === 'http_route') {
     await setRouteWeights(clients, namespace, step.route!.name, step.route!.rule, weights(step, split), signal);
     return undefined;
@@ -82,19 +133,33 @@ async function applySplit(clients: ClusterClients, step: GradualStep, namespace:
 }
 
 function scale(clients: ClusterClients, name: string, replicas: number, namespace: string, signal: AbortSignal): Promise<void> {
-  return scaleDeployment(clients, { kind: 'scale', component: name, replicas, waitReady: false, index: 0, description: '', expectedSeconds: 0 }, namespace, signal);
+  return scaleDeployment(
+    clients,
+    { kind: 'scale', component: name, replicas, waitReady: false, index: 0, description: '', expectedSeconds: 0 },
+    namespace,
+    signal,
+  );
 }
 
 /**
  * Readiness of the side traffic moves to (the failed side's is why we roll back, so it is not
  * gated on), then the HTTP checks and the Prometheus queries; the first failure's words, or undefined.
  */
-async function gate(clients: ClusterClients, step: GradualStep, namespace: string, verification: VerificationSpec, signal: AbortSignal): Promise<string | undefined> {
+async function gate(
+  clients: ClusterClients,
+  step: GradualStep,
+  namespace: string,
+  verification: VerificationSpec,
+  signal: AbortSignal,
+): Promise<string | undefined> {
   const d = await withRetry(() => clients.apps.readNamespacedDeployment({ name: step.to, namespace }), signal);
   const desired = d.spec?.replicas ?? 1;
   const ready = d.status?.readyReplicas ?? 0;
   if (ready < desired) return `readiness: ${step.to} has ${ready}/${desired} ready replicas`;
-  const checks = await Promise.all([...verification.http.map((h) => runHttpCheck(h, signal)), ...verification.prometheus.map((p) => runPrometheusCheck(p, signal))]);
+  const checks = await Promise.all([
+    ...verification.http.map((h) => runHttpCheck(h, signal)),
+    ...verification.prometheus.map((p) => runPrometheusCheck(p, signal)),
+  ]);
   const bad = checks.find((c) => c.phase === 'failed');
   return bad ? `${bad.name}: ${bad.detail}` : undefined;
 }

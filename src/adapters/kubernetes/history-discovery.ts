@@ -12,7 +12,12 @@ import { readDeploymentOrUndefined } from './kubernetes-state.js';
 import { revisionOf, rolloutState, templateImages } from './rollout-status.js';
 import { discoverWorkloadDeployments } from './workload-discovery.js';
 
-export async function discoverDeployments(clients: ClusterClients, service: Service, target: KubernetesTarget, signal: AbortSignal): Promise<Deployment[]> {
+export async function discoverDeployments(
+  clients: ClusterClients,
+  service: Service,
+  target: KubernetesTarget,
+  signal: AbortSignal,
+): Promise<Deployment[]> {
   const histories = new Map<string, V1ReplicaSet[]>();
   const live = new Map<string, V1Deployment>();
   for (const name of target.deployments) {

@@ -24,12 +24,26 @@ export class KubeClients {
     const cached = this.byContext.get(name);
     if (cached) return cached;
     if (!this.base.getContextObject(name)) {
-      throw new Error(`kubeconfig has no context "${name}" (known: ${this.base.getContexts().map((c) => c.name).join(', ') || 'none'})`);
+      throw new Error(
+        `kubeconfig has no context "${name}" (known: ${
+          this.base
+            .getContexts()
+            .map((c) => c.name)
+            .join(', ') || 'none'
+        })`,
+      );
     }
     // One connection pool per cluster for every client of this context (the library would make one per request).
     const config = new ReusingKubeConfig();
     config.loadFromOptions({ clusters: this.base.clusters, users: this.base.users, contexts: this.base.contexts, currentContext: name });
-    const clients = { apps: config.makeApiClient(AppsV1Api), core: config.makeApiClient(CoreV1Api), custom: config.makeApiClient(CustomObjectsApi), watch: new Watch(config), version: config.makeApiClient(VersionApi), context: name };
+    const clients = {
+      apps: config.makeApiClient(AppsV1Api),
+      core: config.makeApiClient(CoreV1Api),
+      custom: config.makeApiClient(CustomObjectsApi),
+      watch: new Watch(config),
+      version: config.makeApiClient(VersionApi),
+      context: name,
+    };
     this.byContext.set(name, clients);
     return clients;
   }

@@ -9,7 +9,7 @@ const MAX_DELAY_MS = 2_000;
 export function isRetryable(error: unknown): boolean {
   if (error instanceof ApiException) return error.code === 429 || error.code >= 500;
   if (!(error instanceof Error)) return false;
-  const text = `${error.message} ${(error.cause as Error | undefined)?.message ?? ''} ${(error as { code?: string }).code ?? ''} ${((error.cause as { code?: string } | undefined)?.code) ?? ''}`;
+  const text = `${error.message} ${(error.cause as Error | undefined)?.message ?? ''} ${(error as { code?: string }).code ?? ''} ${(error.cause as { code?: string } | undefined)?.code ?? ''}`;
   return /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket hang up|other side closed|fetch failed|UND_ERR/i.test(text);
 }
 

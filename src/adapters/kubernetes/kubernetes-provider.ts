@@ -20,7 +20,10 @@ import { scaleDeployment, switchTraffic } from './scale-and-switch-steps.js';
 import { DEFAULT_PROGRESS_DEADLINE_SECONDS, dryRunWorkloadStep, executeWorkloadStep, isWorkloadStep } from './workload-steps.js';
 
 export class KubernetesProvider implements DeployProvider {
-  constructor(private readonly clients: KubeClients, private readonly clock: Clock) {}
+  constructor(
+    private readonly clients: KubeClients,
+    private readonly clock: Clock,
+  ) {}
 
   async currentState(service: Service, signal: AbortSignal): Promise<DeployState> {
     const target = kubernetesTarget(service);
@@ -35,14 +38,23 @@ export class KubernetesProvider implements DeployProvider {
   async snapshotConfig(service: Service, deployment: Deployment, signal: AbortSignal): Promise<ConfigSnapshot | undefined> {
     const target = kubernetesTarget(service);
     if (!target.configSnapshot) return undefined;
-    return untilAborted(snapshotConfig(this.clients.for(target.context), target, deployment, target.configSnapshot.maxBytes, this.clock.now(), signal), signal);
+    return untilAborted(
+      snapshotConfig(this.clients.for(target.context), target, deployment, target.configSnapshot.maxBytes, this.clock.now(), signal),
+      signal,
+    );
   }
 
   async execute(run: Run, step: Step, service: Service, signal: AbortSignal): Promise<StepResult> {
     const target = kubernetesTarget(service);
     const clients = this.clients.for(target.context);
     const startedAt = this.clock.now();
-    const finish = (ok: boolean, detail: string): StepResult => ({ index: step.index, status: ok ? 'done' : 'failed', startedAt: startedAt.toISOString(), finishedAt: this.clock.now().toISOString(), detail });
+    const finish = (ok: boolean, detail: string): StepResult => ({
+      index: step.index,
+      status: ok ? 'done' : 'failed',
+      startedAt: startedAt.toISOString(),
+      finishedAt: this.clock.now().toISOString(),
+      detail,
+    });
     const elapsed = () => ((this.clock.now().getTime() - startedAt.getTime()) / 1000).toFixed(1);
     try {
       switch (step.kind) {
@@ -50,7 +62,10 @@ export class KubernetesProvider implements DeployProvider {
           await applyRollbackTemplate(clients, run, step, target.namespace, signal);
           const outcome = await waitForRollout(clients, target.namespace, step.component, signal);
           return outcome.state.phase === 'complete'
-            ? finish(true, `${step.component} runs ${step.target.image} (revision ${revisionOf(outcome.deployment) ?? '?'}); ${outcome.state.message} after ${elapsed()} s`)
+            ? finish(
+                true,
+                `${step.component} runs ${step.target.image} (revision ${revisionOf(outcome.deployment) ?? '?'}); ${outcome.state.message} after ${elapsed()} s`,
+              )
             : finish(false, `${step.component}: ${outcome.state.message}`);
         }
         case 'scale': {
@@ -71,11 +86,23 @@ export class KubernetesProvider implements DeployProvider {
         }
         case 'switch_traffic': {
           const result = await switchTraffic(clients, step, target.namespace, signal);
-          return finish(true, result === 'already' ? `Service ${step.service} already selected ${step.label}=${step.to}` : `Service ${step.service} now selects ${step.label}=${step.to}`);
+          return finish(
+            true,
+            result === 'already'
+              ? `Service ${step.service} already selected ${step.label}=${step.to}`
+              : `Service ${step.service} now selects ${step.label}=${step.to}`,
+          );
         }
         default:
           if (isWorkloadStep(step)) {
-            const outcome = await executeWorkloadStep(clients, run, step, target.namespace, target.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS, signal);
+            const outcome = await executeWorkloadStep(
+              clients,
+              run,
+              step,
+              target.namespace,
+              target.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS,
+              signal,
+            );
             return finish(outcome.ok, outcome.ok ? `${outcome.detail} after ${elapsed()} s` : outcome.detail);
           }
           return finish(false, `a ${step.kind} step cannot run on a Kubernetes service`);
@@ -89,7 +116,13 @@ export class KubernetesProvider implements DeployProvider {
     const target = kubernetesTarget(service);
     const clients = this.clients.for(target.context);
     const at = this.clock.now().toISOString();
-    const result = (ok: boolean, detail: string): StepResult => ({ index: step.index, status: ok ? 'done' : 'failed', startedAt: at, finishedAt: this.clock.now().toISOString(), detail });
+    const result = (ok: boolean, detail: string): StepResult => ({
+      index: step.index,
+      status: ok ? 'done' : 'failed',
+      startedAt: at,
+      finishedAt: this.clock.now().toISOString(),
+      detail,
+    });
     try {
       if (step.kind === 'rollout_undo') await applyRollbackTemplate(clients, run, step, target.namespace, signal, true);
       else if (step.kind === 'scale') await scaleDeployment(clients, step, target.namespace, signal, true);
@@ -98,8 +131,7 @@ export class KubernetesProvider implements DeployProvider {
       else if (step.kind === 'config_restore') {
         const outcome = await restoreConfigMap(clients, step, target.namespace, signal, true);
         if (!outcome.ok) return result(false, outcome.detail);
-      }
-      else if (isWorkloadStep(step)) await dryRunWorkloadStep(clients, run, step, target.namespace, signal);
+      } else if (isWorkloadStep(step)) await dryRunWorkloadStep(clients, run, step, target.namespace, signal);
       else return result(false, `a ${step.kind} step cannot run on a Kubernetes service`);
       return result(true, 'the API server accepted this write (dryRun=All); nothing was changed');
     } catch (error) {
@@ -111,7 +143,12 @@ export class KubernetesProvider implements DeployProvider {
     const target = kubernetesTarget(service);
     const startedAt = this.clock.now().toISOString();
     const checks = await verifySteps(this.clients.for(target.context), run, target, signal);
-    return { phase: checks.every((c) => c.phase !== 'failed') ? 'Succeeded' : 'Failed', checks, startedAt, finishedAt: this.clock.now().toISOString() };
+    return {
+      phase: checks.every((c) => c.phase !== 'failed') ? 'Succeeded' : 'Failed',
+      checks,
+      startedAt,
+      finishedAt: this.clock.now().toISOString(),
+    };
   }
 
   async evidence(run: Run, service: Service, failedImages: string[], signal: AbortSignal): Promise<Evidence> {
@@ -121,7 +158,18 @@ export class KubernetesProvider implements DeployProvider {
     const deployments = [...new Set([...run.plan.components, ...shiftedFrom])].filter((c) => target.deployments.includes(c));
     const workloads = (target.workloads ?? []).filter((w) => run.plan.components.includes(w.name));
     const all = deployments.length + workloads.length === 0;
-    return untilAborted(collectEvidence(this.clients.for(target.context), target.namespace, all ? target.deployments : deployments, failedImages, signal, evidenceTargets(run), all ? target.workloads : workloads), signal);
+    return untilAborted(
+      collectEvidence(
+        this.clients.for(target.context),
+        target.namespace,
+        all ? target.deployments : deployments,
+        failedImages,
+        signal,
+        evidenceTargets(run),
+        all ? target.workloads : workloads,
+      ),
+      signal,
+    );
   }
 
   async discoverHistory(service: Service, signal: AbortSignal): Promise<Deployment[]> {

@@ -41,7 +41,9 @@ async function componentState(clients: ClusterClients, d: V1Deployment, slotLabe
   const history = (await ownedReplicaSets(clients, d)).flatMap((rs) => {
     const revision = revisionOf(rs);
     const createdAt = rs.metadata?.creationTimestamp;
-    return revision === undefined ? [] : [{ revision, images: templateImages(rs), ...(createdAt ? { createdAt: new Date(createdAt).toISOString() } : {}) }];
+    return revision === undefined
+      ? []
+      : [{ revision, images: templateImages(rs), ...(createdAt ? { createdAt: new Date(createdAt).toISOString() } : {}) }];
   });
   const revision = revisionOf(d);
   const gitOps = gitOpsOwner(d.metadata);

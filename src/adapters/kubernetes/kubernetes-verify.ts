@@ -18,11 +18,22 @@ export async function verifySteps(clients: ClusterClients, run: Run, target: Kub
   return checks;
 }
 
-async function verifyStep(clients: ClusterClients, step: Step, namespace: string, signal: AbortSignal): Promise<Omit<VerificationCheck, 'durationMs'> | undefined> {
+async function verifyStep(
+  clients: ClusterClients,
+  step: Step,
+  namespace: string,
+  signal: AbortSignal,
+): Promise<Omit<VerificationCheck, 'durationMs'> | undefined> {
   if (step.kind === 'switch_traffic') {
     const service = await withRetry(() => clients.core.readNamespacedService({ name: step.service, namespace }), signal);
     const now = service.spec?.selector?.[step.label];
-    return { name: `traffic ${step.service}`, phase: now === step.to ? 'passed' : 'failed', measured: `${step.label}=${now ?? 'none'}`, threshold: `${step.label}=${step.to}`, detail: now === step.to ? `Service ${step.service} sends traffic to ${step.to}` : `Service ${step.service} was changed after the switch` };
+    return {
+      name: `traffic ${step.service}`,
+      phase: now === step.to ? 'passed' : 'failed',
+      measured: `${step.label}=${now ?? 'none'}`,
+      threshold: `${step.label}=${step.to}`,
+      detail: now === step.to ? `Service ${step.service} sends traffic to ${step.to}` : `Service ${step.service} was changed after the switch`,
+    };
   }
   if (isWorkloadStep(step)) return verifyWorkloadStep(clients, step, namespace, signal);
   if (step.kind === 'gradual_shift') return verifyGradualStep(clients, step, namespace, signal);
@@ -32,7 +43,13 @@ async function verifyStep(clients: ClusterClients, step: Step, namespace: string
   const desired = d.spec?.replicas ?? 1;
   const ready = d.status?.readyReplicas ?? 0;
   if (step.kind === 'scale' && step.replicas === 0) {
-    return { name: `scaled down ${step.component}`, phase: desired === 0 ? 'passed' : 'failed', measured: `${desired} desired`, threshold: '0 desired', detail: desired === 0 ? `${step.component} is scaled to 0` : `${step.component} was scaled up again` };
+    return {
+      name: `scaled down ${step.component}`,
+      phase: desired === 0 ? 'passed' : 'failed',
+      measured: `${desired} desired`,
+      threshold: '0 desired',
+      detail: desired === 0 ? `${step.component} is scaled to 0` : `${step.component} was scaled up again`,
+    };
   }
   const state = rolloutState(d);
   const images = templateImages(d);

@@ -8,7 +8,13 @@ const MAX_LOG_PODS = 3;
 const LOG_TAIL_LINES = 20;
 const MAX_LOG_LINE = 500;
 
-export async function crashLogs(clients: ClusterClients, namespace: string, raw: V1Pod[], pods: PodEvidence[], signal: AbortSignal): Promise<LogEvidence[]> {
+export async function crashLogs(
+  clients: ClusterClients,
+  namespace: string,
+  raw: V1Pod[],
+  pods: PodEvidence[],
+  signal: AbortSignal,
+): Promise<LogEvidence[]> {
   const crashed = pods.filter((p) => p.restarts > 0 || p.waitingReason === 'CrashLoopBackOff').slice(0, MAX_LOG_PODS);
   const logs: LogEvidence[] = [];
   for (const p of crashed) {
@@ -18,7 +24,11 @@ export async function crashLogs(clients: ClusterClients, namespace: string, raw:
     if (!container) continue;
     try {
       const text = await clients.core.readNamespacedPodLog({ name: p.name, namespace, container, previous: true, tailLines: LOG_TAIL_LINES });
-      const lines = String(text).split('\n').filter((l) => l.trim() !== '').slice(-LOG_TAIL_LINES).map((l) => l.slice(0, MAX_LOG_LINE));
+      const lines = String(text)
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .slice(-LOG_TAIL_LINES)
+        .map((l) => l.slice(0, MAX_LOG_LINE));
       logs.push({ pod: p.name, container, lines });
     } catch {
       logs.push({ pod: p.name, container, lines: [] }); // no previous container yet: nothing to quote

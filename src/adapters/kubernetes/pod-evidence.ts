@@ -63,7 +63,12 @@ export async function collectEvidence(
     if (signal.aborted) break;
     const obj = await readWorkload(clients, workload.kind, namespace, workload.name);
     objects.add(`${workload.kind}/${workload.name}`);
-    await addFailedPods(Object.entries(obj.spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(','), workload.name);
+    await addFailedPods(
+      Object.entries(obj.spec?.selector?.matchLabels ?? {})
+        .map(([k, v]) => `${k}=${v}`)
+        .join(','),
+      workload.name,
+    );
   }
   const events = await warningEvents(clients, namespace, objects);
   const logs = await crashLogs(clients, namespace, rawPods, pods, signal);
@@ -75,10 +80,11 @@ export async function collectEvidence(
 function describePod(pod: V1Pod, component: string, failedImages: string[]): PodEvidence {
   const statuses = pod.status?.containerStatuses ?? [];
   // The container that says most: one waiting for a reason, else one that was terminated, else any.
-  const worst = statuses.find((s) => s.state?.waiting?.reason && s.state.waiting.reason !== 'ContainerCreating')
-    ?? statuses.find((s) => s.lastState?.terminated)
-    ?? statuses.find((s) => s.state?.waiting?.reason)
-    ?? statuses[0];
+  const worst =
+    statuses.find((s) => s.state?.waiting?.reason && s.state.waiting.reason !== 'ContainerCreating') ??
+    statuses.find((s) => s.lastState?.terminated) ??
+    statuses.find((s) => s.state?.waiting?.reason) ??
+    statuses[0];
   const unscheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
   const image = pod.spec?.containers.map((c) => c.image ?? '').find((i) => failedImages.includes(i)) ?? '';
   const evidence: PodEvidence = {

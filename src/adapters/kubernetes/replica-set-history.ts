@@ -5,7 +5,9 @@ import { revisionOf } from './rollout-status.js';
 
 export function selectorOf(d: V1Deployment): string {
   const labels = d.spec?.selector?.matchLabels ?? {};
-  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+  return Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
 }
 
 /** The ReplicaSets the Deployment owns, newest revision first. */

@@ -46,7 +46,11 @@ function tlsFingerprint(config: KubeConfig): string {
   const user = config.getCurrentUser();
   const hash = createHash('sha256');
   hash.update(JSON.stringify([cluster?.server, cluster?.proxyUrl, cluster?.skipTLSVerify, cluster?.tlsServerName]));
-  for (const part of [bufferFromFileOrString(cluster?.caFile, cluster?.caData), bufferFromFileOrString(user?.certFile, user?.certData), bufferFromFileOrString(user?.keyFile, user?.keyData)]) {
+  for (const part of [
+    bufferFromFileOrString(cluster?.caFile, cluster?.caData),
+    bufferFromFileOrString(user?.certFile, user?.certData),
+    bufferFromFileOrString(user?.keyFile, user?.keyData),
+  ]) {
     hash.update(part ?? '-');
     hash.update('\0');
   }

@@ -1,16 +1,14 @@
 // Whether a Deployment's rollout is done, judged the way `kubectl rollout status` judges it.
 import type { V1Deployment } from '@kubernetes/client-node';
 
-export type RolloutState =
-  | { phase: 'complete'; message: string }
-  | { phase: 'progressing'; message: string }
-  | { phase: 'failed'; message: string };
+export type RolloutState = { phase: 'complete'; message: string } | { phase: 'progressing'; message: string } | { phase: 'failed'; message: string };
 
 export function rolloutState(d: V1Deployment): RolloutState {
   const name = d.metadata?.name ?? '?';
   const generation = d.metadata?.generation ?? 0;
   const status = d.status ?? {};
-  if ((status.observedGeneration ?? 0) < generation) return { phase: 'progressing', message: `waiting for the spec update of ${name} to be observed` };
+  if ((status.observedGeneration ?? 0) < generation)
+    return { phase: 'progressing', message: `waiting for the spec update of ${name} to be observed` };
   const progressing = status.conditions?.find((c) => c.type === 'Progressing');
   if (progressing?.reason === 'ProgressDeadlineExceeded') {
     return { phase: 'failed', message: `${name} exceeded its progress deadline: ${progressing.message ?? ''}`.trim() };

@@ -14,7 +14,14 @@ const MAX_CONFLICT_RETRIES = 3;
 type UndoStep = Extract<Step, { kind: 'rollout_undo' }>;
 
 /** Applies the template (or, with dryRun, has the API server validate it). Idempotent per run. */
-export async function applyRollbackTemplate(clients: ClusterClients, run: Run, step: UndoStep, namespace: string, signal: AbortSignal, dryRun = false): Promise<'applied' | 'already'> {
+export async function applyRollbackTemplate(
+  clients: ClusterClients,
+  run: Run,
+  step: UndoStep,
+  namespace: string,
+  signal: AbortSignal,
+  dryRun = false,
+): Promise<'applied' | 'already'> {
   for (let attempt = 0; ; attempt++) {
     const d = await withRetry(() => clients.apps.readNamespacedDeployment({ name: step.component, namespace }), signal);
     if (!dryRun && d.metadata?.annotations?.[RUN_ANNOTATION] === run.id && templateImages(d).includes(step.target.image)) return 'already';
@@ -30,10 +37,14 @@ export async function applyRollbackTemplate(clients: ClusterClients, run: Run, s
       spec: { template: { $patch: 'replace', ...template } },
     };
     try {
-      await withRetry(() => clients.apps.patchNamespacedDeployment(
-        { name: step.component, namespace, body: patch, ...(dryRun ? { dryRun: 'All' } : {}) },
-        setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
-      ), signal);
+      await withRetry(
+        () =>
+          clients.apps.patchNamespacedDeployment(
+            { name: step.component, namespace, body: patch, ...(dryRun ? { dryRun: 'All' } : {}) },
+            setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+          ),
+        signal,
+      );
       return 'applied';
     } catch (error) {
       // Someone changed it between our read and our write: read again and re-apply the same target.
@@ -45,8 +56,9 @@ export async function applyRollbackTemplate(clients: ClusterClients, run: Run, s
 
 async function targetTemplate(clients: ClusterClients, d: V1Deployment, step: UndoStep, signal: AbortSignal): Promise<V1PodTemplateSpec> {
   const replicaSets = await withRetry(() => ownedReplicaSets(clients, d), signal);
-  const match = replicaSets.find((rs) => revisionOf(rs) === step.target.revision && templateImages(rs).includes(step.target.image))
-    ?? replicaSets.find((rs) => templateImages(rs).includes(step.target.image));
+  const match =
+    replicaSets.find((rs) => revisionOf(rs) === step.target.revision && templateImages(rs).includes(step.target.image)) ??
+    replicaSets.find((rs) => templateImages(rs).includes(step.target.image));
   const template = match?.spec?.template;
   if (template) {
     const labels = { ...(template.metadata?.labels ?? {}) };
@@ -63,7 +75,8 @@ function withRecordedImage(d: V1Deployment, step: UndoStep): V1PodTemplateSpec {
   const repository = (image: string) => image.replace(/[:@][^:/@]+$/, '');
   const wanted = repository(step.target.image);
   const container = containers.find((c) => repository(c.image ?? '') === wanted) ?? (containers.length === 1 ? containers[0] : undefined);
-  if (!container) throw new Error(`no revision of ${step.component} runs ${step.target.image} any more, and no container of it uses that image's repository`);
+  if (!container)
+    throw new Error(`no revision of ${step.component} runs ${step.target.image} any more, and no container of it uses that image's repository`);
   container.image = step.target.image;
   const labels = { ...(template.metadata?.labels ?? {}) };
   delete labels['pod-template-hash'];

@@ -29,7 +29,13 @@ export async function waitForRollout(clients: ClusterClients, namespace: string,
 }
 
 /** One watch connection: resolves with the settled Deployment, or undefined when the stream ended first. */
-function watchUntilSettled(clients: ClusterClients, namespace: string, name: string, resourceVersion: string | undefined, signal: AbortSignal): Promise<V1Deployment | undefined> {
+function watchUntilSettled(
+  clients: ClusterClients,
+  namespace: string,
+  name: string,
+  resourceVersion: string | undefined,
+  signal: AbortSignal,
+): Promise<V1Deployment | undefined> {
   return new Promise((resolve) => {
     let settled = false;
     let controller: AbortController | undefined;
@@ -61,4 +67,3 @@ function watchUntilSettled(clients: ClusterClients, namespace: string, name: str
       .catch(() => finish(undefined));
   });
 }
-

@@ -27,14 +27,21 @@ export function evidenceTargets(run: Run): EvidenceTargets {
  * The failed ReplicaSet (newest one running a failed image, else the newest) and the target: the
  * plan's revision, else the newest older one not running a failed image — what `rollout undo` picks.
  */
-export function pickReplicaSets(newestFirst: V1ReplicaSet[], failedImages: string[], target?: { image?: string; revision?: number }): { failed?: V1ReplicaSet; target?: V1ReplicaSet } {
+export function pickReplicaSets(
+  newestFirst: V1ReplicaSet[],
+  failedImages: string[],
+  target?: { image?: string; revision?: number },
+): { failed?: V1ReplicaSet; target?: V1ReplicaSet } {
   const runsFailed = (rs: V1ReplicaSet) => templateImages(rs).some((i) => failedImages.includes(i));
   const failed = newestFirst.find(runsFailed) ?? newestFirst[0];
   if (!failed) return {};
   const failedRevision = revisionOf(failed) ?? Number.POSITIVE_INFINITY;
-  const chosen = (target?.revision !== undefined ? newestFirst.find((rs) => revisionOf(rs) === target.revision && (!target.image || templateImages(rs).includes(target.image))) : undefined)
-    ?? (target?.image ? newestFirst.find((rs) => rs !== failed && templateImages(rs).includes(target.image as string)) : undefined)
-    ?? newestFirst.find((rs) => rs !== failed && (revisionOf(rs) ?? 0) < failedRevision && !runsFailed(rs));
+  const chosen =
+    (target?.revision !== undefined
+      ? newestFirst.find((rs) => revisionOf(rs) === target.revision && (!target.image || templateImages(rs).includes(target.image)))
+      : undefined) ??
+    (target?.image ? newestFirst.find((rs) => rs !== failed && templateImages(rs).includes(target.image as string)) : undefined) ??
+    newestFirst.find((rs) => rs !== failed && (revisionOf(rs) ?? 0) < failedRevision && !runsFailed(rs));
   return chosen ? { failed, target: chosen } : { failed };
 }
 
@@ -99,7 +106,11 @@ function canonical(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (typeof value === 'object') {
-    return `{${Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}:${canonical(v)}`).join(',')}}`;
+    return `{${Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${k}:${canonical(v)}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }

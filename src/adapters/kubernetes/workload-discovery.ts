@@ -8,7 +8,12 @@ import type { ClusterClients } from './kube-clients.js';
 import { withRetry } from './kube-retry.js';
 import { readWorkloadState } from './workload-state.js';
 
-export async function discoverWorkloadDeployments(clients: ClusterClients, service: Service, target: KubernetesTarget, signal: AbortSignal): Promise<Deployment[]> {
+export async function discoverWorkloadDeployments(
+  clients: ClusterClients,
+  service: Service,
+  target: KubernetesTarget,
+  signal: AbortSignal,
+): Promise<Deployment[]> {
   const workloads = target.workloads ?? [];
   const primary: WorkloadRef | undefined = workloads.find((w) => target.core.includes(w.name)) ?? workloads[0];
   if (!primary) return [];
@@ -29,23 +34,28 @@ export async function discoverWorkloadDeployments(clients: ClusterClients, servi
     }
     const image = h.images[0] ?? '';
     const healthy = h.revision === main.revision && !main.rolloutInProgress && main.desiredReplicas > 0 && main.readyReplicas >= main.desiredReplicas;
-    return [{
-      id: `${service.name}@r${h.revision}`,
-      service: service.name,
-      environment: service.environment,
-      version: versionOf(image, h.revision),
-      status: healthy ? 'succeeded' : 'unverified',
-      createdAt: h.createdAt,
-      createdBy: `cluster (${primary.kind} history)`,
-      components,
-      migrations: [],
-    } satisfies Deployment];
+    return [
+      {
+        id: `${service.name}@r${h.revision}`,
+        service: service.name,
+        environment: service.environment,
+        version: versionOf(image, h.revision),
+        status: healthy ? 'succeeded' : 'unverified',
+        createdAt: h.createdAt,
+        createdBy: `cluster (${primary.kind} history)`,
+        components,
+        migrations: [],
+      } satisfies Deployment,
+    ];
   });
 }
 
 function latestAtOrBefore<T extends { createdAt?: string }>(history: T[], at: string): T | undefined {
   const dated = history.filter((h) => h.createdAt);
-  return dated.filter((h) => h.createdAt! <= at).sort((a, b) => b.createdAt!.localeCompare(a.createdAt!))[0] ?? dated.sort((a, b) => a.createdAt!.localeCompare(b.createdAt!))[0];
+  return (
+    dated.filter((h) => h.createdAt! <= at).sort((a, b) => b.createdAt!.localeCompare(a.createdAt!))[0] ??
+    dated.sort((a, b) => a.createdAt!.localeCompare(b.createdAt!))[0]
+  );
 }
 
 function versionOf(image: string, revision: number): string {

@@ -21,7 +21,9 @@ export interface Revision {
 }
 
 function selector(owner: Owner): string {
-  return Object.entries(owner.spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  return Object.entries(owner.spec?.selector?.matchLabels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
 }
 
 function controlledBy(obj: { metadata?: { ownerReferences?: Array<{ uid?: string; controller?: boolean }> } }, owner: Owner): boolean {
@@ -39,7 +41,10 @@ export function templateOfControllerRevision(cr: V1ControllerRevision): V1PodTem
 
 /** StatefulSet or DaemonSet history, newest revision first. */
 export async function controllerRevisions(clients: ClusterClients, owner: Owner): Promise<Revision[]> {
-  const list = await clients.apps.listNamespacedControllerRevision({ namespace: owner.metadata?.namespace ?? 'default', labelSelector: selector(owner) });
+  const list = await clients.apps.listNamespacedControllerRevision({
+    namespace: owner.metadata?.namespace ?? 'default',
+    labelSelector: selector(owner),
+  });
   return list.items
     .filter((cr) => controlledBy(cr, owner))
     .flatMap((cr) => {
@@ -63,7 +68,14 @@ export async function rolloutReplicaSets(clients: ClusterClients, owner: Owner):
       const hash = labels[ARGO_HASH_LABEL];
       delete labels[ARGO_HASH_LABEL]; // the controller owns this label; copying it back would be wrong
       const created = rs.metadata?.creationTimestamp;
-      return [{ revision, template: { ...template, metadata: { ...template.metadata, labels } }, ...(hash ? { hash } : {}), ...(created ? { createdAt: new Date(created).toISOString() } : {}) }];
+      return [
+        {
+          revision,
+          template: { ...template, metadata: { ...template.metadata, labels } },
+          ...(hash ? { hash } : {}),
+          ...(created ? { createdAt: new Date(created).toISOString() } : {}),
+        },
+      ];
     })
     .sort((a, b) => b.revision - a.revision);
 }
@@ -74,5 +86,8 @@ export function imagesOf(template: V1PodTemplateSpec | undefined): string[] {
 
 /** The revision to restore: the planned one if it still runs the image, else the newest that does. */
 export function findTargetRevision(history: Revision[], target: { image: string; revision?: number }): Revision | undefined {
-  return history.find((r) => r.revision === target.revision && imagesOf(r.template).includes(target.image)) ?? history.find((r) => imagesOf(r.template).includes(target.image));
+  return (
+    history.find((r) => r.revision === target.revision && imagesOf(r.template).includes(target.image)) ??
+    history.find((r) => imagesOf(r.template).includes(target.image))
+  );
 }

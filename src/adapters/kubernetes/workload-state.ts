@@ -8,7 +8,12 @@ import { ARGO_REVISION, controllerRevisions, imagesOf, rolloutReplicaSets, type 
 import { readWorkload, workloadState } from './workload-watch.js';
 import type { ArgoRollout, WorkloadKind } from './workload-status.js';
 
-export async function readWorkloadState(clients: ClusterClients, kind: WorkloadKind, namespace: string, name: string): Promise<ComponentState | undefined> {
+export async function readWorkloadState(
+  clients: ClusterClients,
+  kind: WorkloadKind,
+  namespace: string,
+  name: string,
+): Promise<ComponentState | undefined> {
   let obj;
   try {
     obj = await readWorkload(clients, kind, namespace, name);
@@ -27,7 +32,9 @@ export async function readWorkloadState(clients: ClusterClients, kind: WorkloadK
     ...(revision === undefined ? {} : { revision }),
     ...counts,
     // OnDelete never completes by itself; it is not "in progress" unless pods lag the template.
-    rolloutInProgress: workloadState(kind, obj).phase === 'progressing' || (kind === 'Rollout' && (obj as ArgoRollout).status?.stableRS !== (obj as ArgoRollout).status?.currentPodHash),
+    rolloutInProgress:
+      workloadState(kind, obj).phase === 'progressing' ||
+      (kind === 'Rollout' && (obj as ArgoRollout).status?.stableRS !== (obj as ArgoRollout).status?.currentPodHash),
     history: history.map((h) => ({ revision: h.revision, images: imagesOf(h.template), ...(h.createdAt ? { createdAt: h.createdAt } : {}) })),
     ...(gitOps ? { gitOps } : {}),
     ...(warnings.length > 0 ? { rolloutWarnings: warnings } : {}),
@@ -41,22 +48,29 @@ function rolloutWarnings(kind: WorkloadKind, obj: V1StatefulSet | V1DaemonSet | 
     return (obj as ArgoRollout).spec?.paused ? [`Rollout ${name} is paused (spec.paused): it will not roll back until someone resumes it.`] : [];
   }
   const strategy = (obj as V1StatefulSet | V1DaemonSet).spec?.updateStrategy;
-  if (strategy?.type === 'OnDelete') return [`${kind} ${name} uses updateStrategy OnDelete: the rollback restores its template, but its pods change only when someone deletes them.`];
+  if (strategy?.type === 'OnDelete')
+    return [`${kind} ${name} uses updateStrategy OnDelete: the rollback restores its template, but its pods change only when someone deletes them.`];
   if (kind === 'DaemonSet') return [];
   const sts = obj as V1StatefulSet;
   const warnings: string[] = [];
   const partition = sts.spec?.updateStrategy?.rollingUpdate?.partition ?? 0;
   const kept = partition === 1 ? 'ordinal 0 keeps its' : `ordinals 0–${partition - 1} keep their`;
-  if (partition > 0) warnings.push(`StatefulSet ${name} has partition ${partition}: only ordinals ${partition} and up take the restored template; ${kept} revision.`);
+  if (partition > 0)
+    warnings.push(`StatefulSet ${name} has partition ${partition}: only ordinals ${partition} and up take the restored template; ${kept} revision.`);
   const replicas = sts.spec?.replicas ?? 1;
   const ready = sts.status?.readyReplicas ?? 0;
   if (sts.spec?.podManagementPolicy !== 'Parallel' && ready < replicas) {
-    warnings.push(`StatefulSet ${name} has ${ready}/${replicas} ready pods: with podManagementPolicy OrderedReady its controller waits on pods that are not ready, so the rollback may stop until they are deleted (Kubernetes' forced rollback); the step names them if it does.`);
+    warnings.push(
+      `StatefulSet ${name} has ${ready}/${replicas} ready pods: with podManagementPolicy OrderedReady its controller waits on pods that are not ready, so the rollback may stop until they are deleted (Kubernetes' forced rollback); the step names them if it does.`,
+    );
   }
   return warnings;
 }
 
-function replicaCounts(kind: WorkloadKind, obj: V1StatefulSet | V1DaemonSet | ArgoRollout): Pick<ComponentState, 'desiredReplicas' | 'readyReplicas' | 'updatedReplicas'> {
+function replicaCounts(
+  kind: WorkloadKind,
+  obj: V1StatefulSet | V1DaemonSet | ArgoRollout,
+): Pick<ComponentState, 'desiredReplicas' | 'readyReplicas' | 'updatedReplicas'> {
   if (kind === 'DaemonSet') {
     const s = (obj as V1DaemonSet).status;
     return { desiredReplicas: s?.desiredNumberScheduled ?? 0, readyReplicas: s?.numberReady ?? 0, updatedReplicas: s?.updatedNumberScheduled ?? 0 };

@@ -8,7 +8,15 @@ export type WorkloadKind = 'StatefulSet' | 'DaemonSet' | 'Rollout';
 
 /** The subset of an argoproj.io/v1alpha1 Rollout the bot reads. */
 export interface ArgoRollout {
-  metadata?: { name?: string; namespace?: string; uid?: string; generation?: number; resourceVersion?: string; annotations?: Record<string, string>; labels?: Record<string, string> };
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    uid?: string;
+    generation?: number;
+    resourceVersion?: string;
+    annotations?: Record<string, string>;
+    labels?: Record<string, string>;
+  };
   spec?: {
     replicas?: number;
     paused?: boolean;
@@ -66,26 +74,41 @@ export class ProgressMark {
   }
 }
 
-const COUNTED = ['replicas', 'readyReplicas', 'updatedReplicas', 'availableReplicas', 'currentReplicas', 'updatedNumberScheduled', 'numberReady', 'numberAvailable'];
+const COUNTED = [
+  'replicas',
+  'readyReplicas',
+  'updatedReplicas',
+  'availableReplicas',
+  'currentReplicas',
+  'updatedNumberScheduled',
+  'numberReady',
+  'numberAvailable',
+];
 
 export function statefulSetState(sts: V1StatefulSet): RolloutState {
   const name = sts.metadata?.name ?? '?';
   const s = sts.status;
   const strategy = sts.spec?.updateStrategy;
   if (strategy?.type === 'OnDelete') {
-    return { phase: 'failed', message: `StatefulSet ${name} uses updateStrategy OnDelete: its pods take the restored template only when they are deleted (${s?.updatedReplicas ?? 0}/${sts.spec?.replicas ?? 1} run it now); delete them to finish` };
+    return {
+      phase: 'failed',
+      message: `StatefulSet ${name} uses updateStrategy OnDelete: its pods take the restored template only when they are deleted (${s?.updatedReplicas ?? 0}/${sts.spec?.replicas ?? 1} run it now); delete them to finish`,
+    };
   }
-  if (!s?.observedGeneration || (sts.metadata?.generation ?? 0) > s.observedGeneration) return { phase: 'progressing', message: `waiting for the spec update of ${name} to be observed` };
+  if (!s?.observedGeneration || (sts.metadata?.generation ?? 0) > s.observedGeneration)
+    return { phase: 'progressing', message: `waiting for the spec update of ${name} to be observed` };
   const replicas = sts.spec?.replicas ?? 1;
   if ((s.readyReplicas ?? 0) < replicas) return { phase: 'progressing', message: `${s.readyReplicas ?? 0} of ${replicas} pods of ${name} ready` };
   const partition = strategy?.rollingUpdate?.partition;
   if (strategy?.rollingUpdate && partition !== undefined) {
     const wanted = replicas - partition;
-    if ((s.updatedReplicas ?? 0) < wanted) return { phase: 'progressing', message: `${s.updatedReplicas ?? 0} of ${wanted} pods of ${name} updated (partition ${partition})` };
+    if ((s.updatedReplicas ?? 0) < wanted)
+      return { phase: 'progressing', message: `${s.updatedReplicas ?? 0} of ${wanted} pods of ${name} updated (partition ${partition})` };
     const held = partition > 0 ? `; partition ${partition} keeps ordinals 0–${partition - 1} on revision ${s.currentRevision ?? '?'}` : '';
     return { phase: 'complete', message: `${name}: partitioned roll out complete, ${s.updatedReplicas ?? 0} pods updated${held}` };
   }
-  if (s.updateRevision !== s.currentRevision) return { phase: 'progressing', message: `${s.updatedReplicas ?? 0} pods of ${name} at revision ${s.updateRevision ?? '?'}` };
+  if (s.updateRevision !== s.currentRevision)
+    return { phase: 'progressing', message: `${s.updatedReplicas ?? 0} pods of ${name} at revision ${s.updateRevision ?? '?'}` };
   return { phase: 'complete', message: `${name}: ${s.currentReplicas ?? 0} pods at revision ${s.currentRevision ?? '?'}` };
 }
 
@@ -93,11 +116,17 @@ export function daemonSetState(ds: V1DaemonSet): RolloutState {
   const name = ds.metadata?.name ?? '?';
   const s = ds.status;
   if (ds.spec?.updateStrategy?.type === 'OnDelete') {
-    return { phase: 'failed', message: `DaemonSet ${name} uses updateStrategy OnDelete: its pods take the restored template only when they are deleted (${s?.updatedNumberScheduled ?? 0}/${s?.desiredNumberScheduled ?? 0} run it now); delete them to finish` };
+    return {
+      phase: 'failed',
+      message: `DaemonSet ${name} uses updateStrategy OnDelete: its pods take the restored template only when they are deleted (${s?.updatedNumberScheduled ?? 0}/${s?.desiredNumberScheduled ?? 0} run it now); delete them to finish`,
+    };
   }
-  if (!s || (ds.metadata?.generation ?? 0) > (s.observedGeneration ?? 0)) return { phase: 'progressing', message: `waiting for the spec update of ${name} to be observed` };
-  if ((s.updatedNumberScheduled ?? 0) < s.desiredNumberScheduled) return { phase: 'progressing', message: `${s.updatedNumberScheduled ?? 0} of ${s.desiredNumberScheduled} pods of ${name} updated` };
-  if ((s.numberAvailable ?? 0) < s.desiredNumberScheduled) return { phase: 'progressing', message: `${s.numberAvailable ?? 0} of ${s.desiredNumberScheduled} updated pods of ${name} available` };
+  if (!s || (ds.metadata?.generation ?? 0) > (s.observedGeneration ?? 0))
+    return { phase: 'progressing', message: `waiting for the spec update of ${name} to be observed` };
+  if ((s.updatedNumberScheduled ?? 0) < s.desiredNumberScheduled)
+    return { phase: 'progressing', message: `${s.updatedNumberScheduled ?? 0} of ${s.desiredNumberScheduled} pods of ${name} updated` };
+  if ((s.numberAvailable ?? 0) < s.desiredNumberScheduled)
+    return { phase: 'progressing', message: `${s.numberAvailable ?? 0} of ${s.desiredNumberScheduled} updated pods of ${name} available` };
   return { phase: 'complete', message: `${name}: ${s.numberAvailable ?? 0}/${s.desiredNumberScheduled} pods available` };
 }
 
@@ -105,7 +134,8 @@ export function daemonSetState(ds: V1DaemonSet): RolloutState {
 export function argoRolloutState(ro: ArgoRollout): RolloutState {
   const name = ro.metadata?.name ?? '?';
   const s = ro.status ?? {};
-  if (String(ro.metadata?.generation ?? '') !== (s.observedGeneration ?? '')) return { phase: 'progressing', message: `waiting for the spec update of ${name} to be observed` };
+  if (String(ro.metadata?.generation ?? '') !== (s.observedGeneration ?? ''))
+    return { phase: 'progressing', message: `waiting for the spec update of ${name} to be observed` };
   const message = s.message ? `: ${s.message}` : '';
   switch (s.phase) {
     case 'Healthy':
@@ -113,7 +143,10 @@ export function argoRolloutState(ro: ArgoRollout): RolloutState {
     case 'Degraded':
       return { phase: 'failed', message: `${name} is Degraded${message}` };
     case 'Paused':
-      return { phase: 'failed', message: `${name} is Paused${message} at step ${s.currentStepIndex ?? 0}: promote it (kubectl argo rollouts promote ${name}) or abort it` };
+      return {
+        phase: 'failed',
+        message: `${name} is Paused${message} at step ${s.currentStepIndex ?? 0}: promote it (kubectl argo rollouts promote ${name}) or abort it`,
+      };
     default:
       return { phase: 'progressing', message: `${name} is ${s.phase ?? 'Progressing'}${message}` };
   }

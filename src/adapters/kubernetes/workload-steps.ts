@@ -19,13 +19,21 @@ export function isWorkloadStep(step: Step): step is WorkloadStep {
 /** StatefulSets and DaemonSets have no progress deadline of their own; Deployments default to 600 s. */
 export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
 
-export async function executeWorkloadStep(clients: ClusterClients, run: Run, step: WorkloadStep, namespace: string, deadlineSeconds: number, signal: AbortSignal): Promise<{ ok: boolean; detail: string }> {
+export async function executeWorkloadStep(
+  clients: ClusterClients,
+  run: Run,
+  step: WorkloadStep,
+  namespace: string,
+  deadlineSeconds: number,
+  signal: AbortSignal,
+): Promise<{ ok: boolean; detail: string }> {
   const deadlineMs = deadlineSeconds * 1000;
   switch (step.kind) {
     case 'workload_undo': {
       await applyWorkloadTemplate(clients, run, step, namespace, signal);
       const outcome = await waitForWorkload(clients, step.workload, namespace, step.component, deadlineMs, signal);
-      if (outcome.state.phase === 'complete') return { ok: true, detail: `${step.workload} ${step.component} runs ${step.target.image}; ${outcome.state.message}` };
+      if (outcome.state.phase === 'complete')
+        return { ok: true, detail: `${step.workload} ${step.component} runs ${step.target.image}; ${outcome.state.message}` };
       const stuck = step.workload === 'StatefulSet' ? await stuckStatefulSetPods(clients, outcome.object as V1StatefulSet, signal) : undefined;
       return { ok: false, detail: `${step.workload} ${step.component}: ${outcome.state.message}${stuck ? `; ${stuck}` : ''}` };
     }
@@ -36,16 +44,21 @@ export async function executeWorkloadStep(clients: ClusterClients, run: Run, ste
       const outcome = await waitForWorkload(clients, 'Rollout', namespace, step.component, deadlineMs, signal, (obj) => {
         const ro = obj as ArgoRollout;
         const replicas = ro.spec?.replicas ?? 1;
-        if (ro.status?.abort && (ro.status.updatedReplicas ?? 0) === 0 && (ro.status.availableReplicas ?? 0) >= replicas) return { phase: 'complete', message: `the stable ReplicaSet ${ro.status.stableRS ?? '?'} serves ${replicas}/${replicas} replicas again` };
+        if (ro.status?.abort && (ro.status.updatedReplicas ?? 0) === 0 && (ro.status.availableReplicas ?? 0) >= replicas)
+          return { phase: 'complete', message: `the stable ReplicaSet ${ro.status.stableRS ?? '?'} serves ${replicas}/${replicas} replicas again` };
         if (!isAborting(ro)) return { phase: 'complete', message: 'the update ended by itself' };
         return { phase: 'progressing', message: `${ro.status?.availableReplicas ?? 0}/${replicas} stable replicas available` };
       });
-      return outcome.state.phase === 'complete' ? { ok: true, detail: `Rollout ${step.component} aborted: ${outcome.state.message}` } : { ok: false, detail: `Rollout ${step.component}: ${outcome.state.message}` };
+      return outcome.state.phase === 'complete'
+        ? { ok: true, detail: `Rollout ${step.component} aborted: ${outcome.state.message}` }
+        : { ok: false, detail: `Rollout ${step.component}: ${outcome.state.message}` };
     }
     case 'argo_undo': {
       await undoRollout(clients, run, step, namespace, signal);
       const outcome = await waitForWorkload(clients, 'Rollout', namespace, step.component, deadlineMs, signal);
-      return outcome.state.phase === 'complete' ? { ok: true, detail: `Rollout ${step.component} runs ${step.target.image}; ${outcome.state.message}` } : { ok: false, detail: `Rollout ${step.component}: ${outcome.state.message}` };
+      return outcome.state.phase === 'complete'
+        ? { ok: true, detail: `Rollout ${step.component} runs ${step.target.image}; ${outcome.state.message}` }
+        : { ok: false, detail: `Rollout ${step.component}: ${outcome.state.message}` };
     }
   }
 }
@@ -54,14 +67,25 @@ function isAborting(ro: ArgoRollout): boolean {
   return ro.status?.abort === true || (ro.status?.stableRS !== undefined && ro.status.stableRS !== ro.status.currentPodHash);
 }
 
-export async function dryRunWorkloadStep(clients: ClusterClients, run: Run, step: WorkloadStep, namespace: string, signal: AbortSignal): Promise<void> {
+export async function dryRunWorkloadStep(
+  clients: ClusterClients,
+  run: Run,
+  step: WorkloadStep,
+  namespace: string,
+  signal: AbortSignal,
+): Promise<void> {
   if (step.kind === 'workload_undo') await applyWorkloadTemplate(clients, run, step, namespace, signal, true);
   else if (step.kind === 'argo_abort') await abortRollout(clients, namespace, step.component, signal, true);
   else await undoRollout(clients, run, step, namespace, signal, true);
 }
 
 /** After the steps: the workload runs the target image and its rollout is settled by its kind's rules. */
-export async function verifyWorkloadStep(clients: ClusterClients, step: WorkloadStep, namespace: string, signal: AbortSignal): Promise<Omit<VerificationCheck, 'durationMs'> | undefined> {
+export async function verifyWorkloadStep(
+  clients: ClusterClients,
+  step: WorkloadStep,
+  namespace: string,
+  signal: AbortSignal,
+): Promise<Omit<VerificationCheck, 'durationMs'> | undefined> {
   if (step.kind === 'argo_abort') return undefined;
   const kind = step.kind === 'argo_undo' ? 'Rollout' : step.workload;
   const obj = await withRetry(() => readWorkload(clients, kind, namespace, step.component), signal);

@@ -13,13 +13,22 @@ const MAX_CONFLICT_RETRIES = 3;
 
 export type WorkloadUndoStep = Extract<Step, { kind: 'workload_undo' }>;
 
-export async function applyWorkloadTemplate(clients: ClusterClients, run: Run, step: WorkloadUndoStep, namespace: string, signal: AbortSignal, dryRun = false): Promise<'applied' | 'already'> {
+export async function applyWorkloadTemplate(
+  clients: ClusterClients,
+  run: Run,
+  step: WorkloadUndoStep,
+  namespace: string,
+  signal: AbortSignal,
+  dryRun = false,
+): Promise<'applied' | 'already'> {
   const name = step.component;
   for (let attempt = 0; ; attempt++) {
-    const current: V1StatefulSet | V1DaemonSet = step.workload === 'StatefulSet'
-      ? await withRetry(() => clients.apps.readNamespacedStatefulSet({ name, namespace }), signal)
-      : await withRetry(() => clients.apps.readNamespacedDaemonSet({ name, namespace }), signal);
-    if (!dryRun && current.metadata?.annotations?.[RUN_ANNOTATION] === run.id && imagesOf(current.spec?.template).includes(step.target.image)) return 'already';
+    const current: V1StatefulSet | V1DaemonSet =
+      step.workload === 'StatefulSet'
+        ? await withRetry(() => clients.apps.readNamespacedStatefulSet({ name, namespace }), signal)
+        : await withRetry(() => clients.apps.readNamespacedDaemonSet({ name, namespace }), signal);
+    if (!dryRun && current.metadata?.annotations?.[RUN_ANNOTATION] === run.id && imagesOf(current.spec?.template).includes(step.target.image))
+      return 'already';
     const history = await withRetry(() => controllerRevisions(clients, current), signal);
     const template = findTargetRevision(history, step.target)?.template ?? withRecordedImage(current.spec?.template, step);
     const body = {
@@ -33,7 +42,8 @@ export async function applyWorkloadTemplate(clients: ClusterClients, run: Run, s
     const options = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
     const dry = dryRun ? { dryRun: 'All' } : {};
     try {
-      if (step.workload === 'StatefulSet') await withRetry(() => clients.apps.patchNamespacedStatefulSet({ name, namespace, body, ...dry }, options), signal);
+      if (step.workload === 'StatefulSet')
+        await withRetry(() => clients.apps.patchNamespacedStatefulSet({ name, namespace, body, ...dry }, options), signal);
       else await withRetry(() => clients.apps.patchNamespacedDaemonSet({ name, namespace, body, ...dry }, options), signal);
       return 'applied';
     } catch (error) {
@@ -48,8 +58,12 @@ function withRecordedImage(template: V1PodTemplateSpec | undefined, step: Worklo
   const copy = structuredClone(template ?? {}) as V1PodTemplateSpec;
   const containers = copy.spec?.containers ?? [];
   const repository = (image: string) => image.replace(/[:@][^:/@]+$/, '');
-  const container = containers.find((c) => repository(c.image ?? '') === repository(step.target.image)) ?? (containers.length === 1 ? containers[0] : undefined);
-  if (!container) throw new Error(`no revision of ${step.workload} ${step.component} runs ${step.target.image} any more, and no container of it uses that image's repository`);
+  const container =
+    containers.find((c) => repository(c.image ?? '') === repository(step.target.image)) ?? (containers.length === 1 ? containers[0] : undefined);
+  if (!container)
+    throw new Error(
+      `no revision of ${step.workload} ${step.component} runs ${step.target.image} any more, and no container of it uses that image's repository`,
+    );
   container.image = step.target.image;
   return copy;
 }
@@ -61,14 +75,18 @@ function withRecordedImage(template: V1PodTemplateSpec | undefined, step: Worklo
 export async function stuckStatefulSetPods(clients: ClusterClients, sts: V1StatefulSet, signal: AbortSignal): Promise<string | undefined> {
   if (sts.spec?.podManagementPolicy === 'Parallel') return undefined;
   const namespace = sts.metadata?.namespace ?? 'default';
-  const selector = Object.entries(sts.spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  const selector = Object.entries(sts.spec?.selector?.matchLabels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   const pods = await withRetry(() => clients.core.listNamespacedPod({ namespace, labelSelector: selector }), signal);
   const update = sts.status?.updateRevision;
-  const stuck = pods.items.filter((p) =>
-    p.metadata?.ownerReferences?.some((o) => o.uid === sts.metadata?.uid) &&
-    !p.metadata?.deletionTimestamp &&
-    p.metadata?.labels?.['controller-revision-hash'] !== update &&
-    !(p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'));
+  const stuck = pods.items.filter(
+    (p) =>
+      p.metadata?.ownerReferences?.some((o) => o.uid === sts.metadata?.uid) &&
+      !p.metadata?.deletionTimestamp &&
+      p.metadata?.labels?.['controller-revision-hash'] !== update &&
+      !(p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
+  );
   if (stuck.length === 0) return undefined;
   const names = stuck.map((p) => p.metadata?.name ?? '?');
   return `pod ${names.join(', ')} still ${names.length > 1 ? 'run' : 'runs'} the previous revision and ${names.length > 1 ? 'are' : 'is'} not ready; with podManagementPolicy OrderedReady the StatefulSet controller waits for ${names.length > 1 ? 'them' : 'it'} (Kubernetes' forced rollback): delete ${names.length > 1 ? 'them' : 'it'} to continue (kubectl delete pod ${names.join(' ')} -n ${namespace})`;

@@ -20,17 +20,29 @@ export interface WorkloadOutcome {
 
 export function readWorkload(clients: ClusterClients, kind: WorkloadKind, namespace: string, name: string): Promise<Workload> {
   switch (kind) {
-    case 'StatefulSet': return clients.apps.readNamespacedStatefulSet({ name, namespace });
-    case 'DaemonSet': return clients.apps.readNamespacedDaemonSet({ name, namespace });
-    case 'Rollout': return clients.custom.getNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', plural: 'rollouts', namespace, name }) as Promise<ArgoRollout>;
+    case 'StatefulSet':
+      return clients.apps.readNamespacedStatefulSet({ name, namespace });
+    case 'DaemonSet':
+      return clients.apps.readNamespacedDaemonSet({ name, namespace });
+    case 'Rollout':
+      return clients.custom.getNamespacedCustomObject({
+        group: 'argoproj.io',
+        version: 'v1alpha1',
+        plural: 'rollouts',
+        namespace,
+        name,
+      }) as Promise<ArgoRollout>;
   }
 }
 
 export function workloadState(kind: WorkloadKind, obj: Workload): RolloutState {
   switch (kind) {
-    case 'StatefulSet': return statefulSetState(obj as V1StatefulSet);
-    case 'DaemonSet': return daemonSetState(obj as V1DaemonSet);
-    case 'Rollout': return argoRolloutState(obj as ArgoRollout);
+    case 'StatefulSet':
+      return statefulSetState(obj as V1StatefulSet);
+    case 'DaemonSet':
+      return daemonSetState(obj as V1DaemonSet);
+    case 'Rollout':
+      return argoRolloutState(obj as ArgoRollout);
   }
 }
 
@@ -69,7 +81,15 @@ export async function waitForWorkload(
 }
 
 /** One watch connection; resolves with the last object seen when `done` holds or the stream ends. */
-function watchOnce(clients: ClusterClients, kind: WorkloadKind, namespace: string, name: string, resourceVersion: string | undefined, signal: AbortSignal, done: (obj: Workload) => boolean): Promise<Workload | undefined> {
+function watchOnce(
+  clients: ClusterClients,
+  kind: WorkloadKind,
+  namespace: string,
+  name: string,
+  resourceVersion: string | undefined,
+  signal: AbortSignal,
+  done: (obj: Workload) => boolean,
+): Promise<Workload | undefined> {
   return new Promise((resolve) => {
     let settled = false;
     let controller: AbortController | undefined;
@@ -90,9 +110,12 @@ function watchOnce(clients: ClusterClients, kind: WorkloadKind, namespace: strin
     };
     const ns = encodeURIComponent(namespace);
     // Literal paths, one per kind: the RBAC test derives the watch permissions from them.
-    const started = kind === 'StatefulSet' ? clients.watch.watch(`/apis/apps/v1/namespaces/${ns}/statefulsets`, query, onEvent, finish)
-      : kind === 'DaemonSet' ? clients.watch.watch(`/apis/apps/v1/namespaces/${ns}/daemonsets`, query, onEvent, finish)
-      : clients.watch.watch(`/apis/argoproj.io/v1alpha1/namespaces/${ns}/rollouts`, query, onEvent, finish);
+    const started =
+      kind === 'StatefulSet'
+        ? clients.watch.watch(`/apis/apps/v1/namespaces/${ns}/statefulsets`, query, onEvent, finish)
+        : kind === 'DaemonSet'
+          ? clients.watch.watch(`/apis/apps/v1/namespaces/${ns}/daemonsets`, query, onEvent, finish)
+          : clients.watch.watch(`/apis/argoproj.io/v1alpha1/namespaces/${ns}/rollouts`, query, onEvent, finish);
     started
       .then((c) => {
         controller = c;

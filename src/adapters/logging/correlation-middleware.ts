@@ -12,7 +12,9 @@ const runButton = z.object({
   actions: z.array(z.object({ action_id: z.string(), value: z.string().regex(ID_PATTERN).optional() })).min(1),
 });
 
-export function correlationMiddleware(runActionIds: readonly string[] = ['rollback_approve', 'rollback_reject', 'rollback_cancel', 'rollback_retry']): Middleware<AnyMiddlewareArgs> {
+export function correlationMiddleware(
+  runActionIds: readonly string[] = ['rollback_approve', 'rollback_reject', 'rollback_cancel', 'rollback_retry'],
+): Middleware<AnyMiddlewareArgs> {
   return async ({ body, next }) => {
     const parsed = runButton.safeParse(body);
     const action = parsed.success ? parsed.data.actions[0] : undefined;

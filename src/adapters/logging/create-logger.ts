@@ -9,10 +9,26 @@ import { CENSOR, redactObject, redactValue, scrubText } from './redact.js';
  * already censor any key that names a secret, at any depth).
  */
 export const REDACTED_PATHS = [
-  'token', '*.token', 'botToken', '*.botToken', 'appToken', '*.appToken', 'signingSecret', '*.signingSecret',
-  'authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization',
-  '*.headers["x-slack-signature"]', '*.headers["x-pagerduty-signature"]', 'webhookSecret', '*.webhookSecret',
-  'apiToken', '*.apiToken', 'password', '*.password',
+  'token',
+  '*.token',
+  'botToken',
+  '*.botToken',
+  'appToken',
+  '*.appToken',
+  'signingSecret',
+  '*.signingSecret',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  '*.headers["x-slack-signature"]',
+  '*.headers["x-pagerduty-signature"]',
+  'webhookSecret',
+  '*.webhookSecret',
+  'apiToken',
+  '*.apiToken',
+  'password',
+  '*.password',
 ];
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {

@@ -54,9 +54,10 @@ function walk(value: unknown, depth: number, seen: WeakSet<object>): unknown {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(source)) {
       const field: unknown = (source as Record<string, unknown>)[key];
-      out[key] = isSecretKey(key) && field !== null && typeof field !== 'boolean' && typeof field !== 'number' && field !== undefined
-        ? CENSOR
-        : walk(field, depth + 1, seen);
+      out[key] =
+        isSecretKey(key) && field !== null && typeof field !== 'boolean' && typeof field !== 'number' && field !== undefined
+          ? CENSOR
+          : walk(field, depth + 1, seen);
     }
     return out;
   } finally {

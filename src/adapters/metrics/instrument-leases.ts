@@ -32,14 +32,16 @@ export function instrumentLeases<S extends Store>(store: S, metrics: LeaseMetric
     return renewed;
   };
 
-  const fenced = (method: (...args: unknown[]) => Promise<unknown>) => async (...args: unknown[]) => {
-    try {
-      return await method(...args);
-    } catch (error) {
-      if (error instanceof LeaseLostError) count(() => metrics.leaseLost('write'));
-      throw error;
-    }
-  };
+  const fenced =
+    (method: (...args: unknown[]) => Promise<unknown>) =>
+    async (...args: unknown[]) => {
+      try {
+        return await method(...args);
+      } catch (error) {
+        if (error instanceof LeaseLostError) count(() => metrics.leaseLost('write'));
+        throw error;
+      }
+    };
 
   return new Proxy(store, {
     get(target, property) {

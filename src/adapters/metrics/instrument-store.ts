@@ -71,11 +71,14 @@ export function instrumentStore<S extends Store>(store: S, metrics: Metrics): S 
   };
 
   // Outermost: lease losses are counted on the writes as every caller sees them.
-  return instrumentLeases(new Proxy(store, {
-    get(target, property) {
-      if (property === 'transition') return transition;
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  }), metrics.leases);
+  return instrumentLeases(
+    new Proxy(store, {
+      get(target, property) {
+        if (property === 'transition') return transition;
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    }),
+    metrics.leases,
+  );
 }

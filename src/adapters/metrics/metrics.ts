@@ -40,7 +40,12 @@ export class Metrics {
       labelNames: ['kind', 'outcome'],
       registers,
     });
-    this.runs = new Counter({ name: 'smartspec_runs_total', help: 'Rollback runs that reached a terminal status, by status.', labelNames: ['outcome'], registers });
+    this.runs = new Counter({
+      name: 'smartspec_runs_total',
+      help: 'Rollback runs that reached a terminal status, by status.',
+      labelNames: ['outcome'],
+      registers,
+    });
     for (const outcome of RUN_OUTCOMES) this.runs.inc({ outcome }, 0);
     this.approvalWait = new Histogram({
       name: 'smartspec_approval_wait_seconds',

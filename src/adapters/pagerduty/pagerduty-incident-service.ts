@@ -150,12 +150,19 @@ export class PagerDutyIncidentService implements IncidentService {
    * triggered or acknowledged incidents on those services. Exactly one, or undefined: two open
    * incidents make the link ambiguous, and a wrong incident's timeline is worse than none.
    */
-  async incidentForChannel(workspace: string, channel: string, serviceIds: readonly string[], signal: AbortSignal): Promise<IncidentSummary | undefined> {
+  async incidentForChannel(
+    workspace: string,
+    channel: string,
+    serviceIds: readonly string[],
+    signal: AbortSignal,
+  ): Promise<IncidentSummary | undefined> {
     const linked = new Set<string>();
     const path = `/integration-slack/workspaces/${encodeURIComponent(workspace)}/connections`;
     let offset = 0;
     for (let page = 0; page < this.maxLogEntryPages; page += 1) {
-      const parsed = slackConnectionsPageSchema.safeParse(await this.rest({ method: 'GET', base: this.appUrl, path, signal, query: { limit: '100', offset: String(offset) } }));
+      const parsed = slackConnectionsPageSchema.safeParse(
+        await this.rest({ method: 'GET', base: this.appUrl, path, signal, query: { limit: '100', offset: String(offset) } }),
+      );
       if (!parsed.success) throw invalidResponse(`GET ${path}`, 'slack_connections is missing or not a list');
       for (const c of parsed.data.slack_connections) {
         if (c.channel_id === channel && c.source_type === 'service_reference' && serviceIds.includes(c.source_id)) linked.add(c.source_id);
@@ -164,7 +171,14 @@ export class PagerDutyIncidentService implements IncidentService {
       offset += parsed.data.slack_connections.length;
     }
     if (linked.size === 0) return undefined;
-    const parsed = incidentListSchema.safeParse(await this.rest({ method: 'GET', path: '/incidents', signal, query: { 'service_ids[]': [...linked], 'statuses[]': ['triggered', 'acknowledged'], limit: '2' } }));
+    const parsed = incidentListSchema.safeParse(
+      await this.rest({
+        method: 'GET',
+        path: '/incidents',
+        signal,
+        query: { 'service_ids[]': [...linked], 'statuses[]': ['triggered', 'acknowledged'], limit: '2' },
+      }),
+    );
     if (!parsed.success) throw invalidResponse('GET /incidents', 'incidents is missing or not a list');
     if (parsed.data.incidents.length !== 1) return undefined;
     const i = parsed.data.incidents[0]!;

@@ -41,7 +41,10 @@ export const incidentSchema = z.object({
     title: z.string(),
     status: z.enum(['triggered', 'acknowledged', 'resolved']),
     urgency: z.enum(['high', 'low']).optional().catch(undefined),
-    html_url: z.url({ protocol: /^https?$/ }).optional().catch(undefined),
+    html_url: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .catch(undefined),
     service: z.object({ id: z.string().min(1) }),
   }),
 });
@@ -51,7 +54,10 @@ export const incidentSummarySchema = z.object({
   incident: z.object({
     id: z.string().min(1),
     title: z.string(),
-    html_url: z.url({ protocol: /^https?$/ }).optional().catch(undefined),
+    html_url: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .catch(undefined),
     created_at: z.iso.datetime({ offset: true }).optional().catch(undefined),
   }),
 });

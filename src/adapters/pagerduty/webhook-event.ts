@@ -77,7 +77,10 @@ const incidentDataSchema = z.object({
   }),
   status: z.enum(['triggered', 'acknowledged', 'resolved']).optional().catch(undefined),
   urgency: z.enum(['high', 'low']).optional().catch(undefined),
-  html_url: z.url({ protocol: /^https?$/ }).optional().catch(undefined),
+  html_url: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .catch(undefined),
   number: z.number().int().nonnegative().optional().catch(undefined),
 });
 

@@ -31,7 +31,7 @@ const ROWS_PER_INSERT = 500;
 
 export async function copySqliteToPostgres(sqliteFile: string, postgresUrl: string): Promise<TableCount[]> {
   // Opening each store applies its pending migrations, so both sides end at this build's version.
-  await (SqliteStore.open(sqliteFile)).close();
+  await SqliteStore.open(sqliteFile).close();
   await (await PostgresStore.open(postgresUrl)).close();
 
   const source = new Database(sqliteFile, { readonly: true, fileMustExist: true });
@@ -48,7 +48,9 @@ export async function copySqliteToPostgres(sqliteFile: string, postgresUrl: stri
       const present = await countAll((table) => countPostgres(target, table));
       const nonEmpty = present.filter(([, n]) => n > 0);
       if (nonEmpty.length > 0) {
-        throw new TargetNotEmptyError(`${where} already has data (${nonEmpty.map(([t, n]) => `${t}: ${n}`).join(', ')}); migrate-store copies only into an empty database, it never merges`);
+        throw new TargetNotEmptyError(
+          `${where} already has data (${nonEmpty.map(([t, n]) => `${t}: ${n}`).join(', ')}); migrate-store copies only into an empty database, it never merges`,
+        );
       }
       for (const table of COPIED_TABLES) await copyTable(source, target, table);
       await target.query(`SELECT setval(pg_get_serial_sequence('timeline', 'id'), coalesce(max(id), 0) + 1, false) FROM timeline`);
@@ -68,15 +70,23 @@ export async function copySqliteToPostgres(sqliteFile: string, postgresUrl: stri
 
 async function copyTable(source: Database.Database, target: pg.Client, table: CopiedTable): Promise<void> {
   const columns = await copiedColumns(source, target, table);
-  const jsonColumns = new Set((await target.query<{ name: string }>(
-    `SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND data_type = 'jsonb'`,
-    [table],
-  )).rows.map((r) => r.name));
+  const jsonColumns = new Set(
+    (
+      await target.query<{ name: string }>(
+        `SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND data_type = 'jsonb'`,
+        [table],
+      )
+    ).rows.map((r) => r.name),
+  );
   // SQLite keeps NUL characters that PostgreSQL cannot: stored as U+FFFD, as PostgresStore stores them.
-  const storable = (row: unknown[]) => pgParams(row.map((value, i) => (typeof value === 'string' && jsonColumns.has(columns[i]!) ? pgJson(JSON.parse(value)) : value)));
+  const storable = (row: unknown[]) =>
+    pgParams(row.map((value, i) => (typeof value === 'string' && jsonColumns.has(columns[i]!) ? pgJson(JSON.parse(value)) : value)));
   const list = columns.map((c) => pg.escapeIdentifier(c)).join(', ');
   // rowid order is insertion order: the target's own insertion counters (seq) then keep it too.
-  const rows = source.prepare(`SELECT ${columns.map((c) => `"${c}"`).join(', ')} FROM ${table} ORDER BY rowid`).raw().iterate() as IterableIterator<unknown[]>;
+  const rows = source
+    .prepare(`SELECT ${columns.map((c) => `"${c}"`).join(', ')} FROM ${table} ORDER BY rowid`)
+    .raw()
+    .iterate() as IterableIterator<unknown[]>;
   // Timeline ids are the audit trail's order and are referenced by nothing else: keep them as they were.
   const overriding = table === 'timeline' ? ' OVERRIDING SYSTEM VALUE' : '';
   let batch: unknown[][] = [];
@@ -95,16 +105,20 @@ async function copyTable(source: Database.Database, target: pg.Client, table: Co
 
 /** The table's columns, which must be the same on both sides (bar PostgreSQL's own insertion counter). */
 async function copiedColumns(source: Database.Database, target: pg.Client, table: CopiedTable): Promise<string[]> {
-  const sqliteColumns = (source.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]);
-  const postgresColumns = (await target.query<{ name: string }>(
-    `SELECT column_name AS name FROM information_schema.columns
+  const sqliteColumns = source.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[];
+  const postgresColumns = (
+    await target.query<{ name: string }>(
+      `SELECT column_name AS name FROM information_schema.columns
      WHERE table_schema = current_schema() AND table_name = $1 AND column_name <> 'seq' ORDER BY ordinal_position`,
-    [table],
-  )).rows.map((r) => r.name);
+      [table],
+    )
+  ).rows.map((r) => r.name);
   const missing = postgresColumns.filter((c) => !sqliteColumns.includes(c));
   const extra = sqliteColumns.filter((c) => !postgresColumns.includes(c));
   if (missing.length > 0 || extra.length > 0) {
-    throw new Error(`Table ${table} differs between the stores (only in PostgreSQL: ${missing.join(', ') || 'none'}; only in SQLite: ${extra.join(', ') || 'none'})`);
+    throw new Error(
+      `Table ${table} differs between the stores (only in PostgreSQL: ${missing.join(', ') || 'none'}; only in SQLite: ${extra.join(', ') || 'none'})`,
+    );
   }
   return postgresColumns;
 }

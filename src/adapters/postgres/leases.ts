@@ -12,7 +12,12 @@ import { RUN_SELECT } from './run-rows.js';
 
 const LEASE_COLUMNS = 'id, lease_owner, lease_fence, lease_expires_at';
 
-const leaseRow = z.object({ id: z.string(), lease_owner: z.string().nullable(), lease_fence: z.number().int(), lease_expires_at: z.string().nullable() });
+const leaseRow = z.object({
+  id: z.string(),
+  lease_owner: z.string().nullable(),
+  lease_fence: z.number().int(),
+  lease_expires_at: z.string().nullable(),
+});
 
 export const LEASE_SQL = {
   claim: `

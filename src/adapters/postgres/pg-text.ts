@@ -16,5 +16,7 @@ export function pgJson(value: unknown): string {
 
 /** Query parameters with every NUL replaced, in strings and in arrays of strings. */
 export function pgParams(params: readonly unknown[]): unknown[] {
-  return params.map((p) => (typeof p === 'string' ? pgText(p) : Array.isArray(p) ? p.map((x: unknown) => (typeof x === 'string' ? pgText(x) : x)) : p));
+  return params.map((p) =>
+    typeof p === 'string' ? pgText(p) : Array.isArray(p) ? p.map((x: unknown) => (typeof x === 'string' ? pgText(x) : x)) : p,
+  );
 }

@@ -4,9 +4,7 @@
 // append-only by trigger, and migrations run once under an advisory lock however many replicas
 // start together. Every call is one transaction; nothing here blocks the event loop.
 import type pg from 'pg';
-import type {
-  Approval, Deployment, MessageRef, RootCause, Run, RunStatus, StepResult, TimelineEvent, Verification,
-} from '../../core/model.js';
+import type { Approval, Deployment, MessageRef, RootCause, Run, RunStatus, StepResult, TimelineEvent, Verification } from '../../core/model.js';
 import type { CreateRunOutcome, RunFilter, RunLease, SaveDeploymentOutcome, Store } from '../../core/ports.js';
 import type { RunOutcome } from '../../core/version-history.js';
 import { ACTIVE_STATUSES } from '../../core/run-machine.js';
@@ -19,9 +17,7 @@ import { assertFence, decodeLease, LEASE_SQL, leaseWindow } from './leases.js';
 import { migrate, readSchemaVersion } from './migrate.js';
 import { POSTGRES_MIGRATIONS } from './migrations/index.js';
 import { decodeFirstRun, decodeRuns, RUN_SELECT } from './run-rows.js';
-import {
-  insertTimeline, jsonOrNull, mustChange, requireRun, touchRun, uniqueViolation, upsertStepResult,
-} from './statement-helpers.js';
+import { insertTimeline, jsonOrNull, mustChange, requireRun, touchRun, uniqueViolation, upsertStepResult } from './statement-helpers.js';
 import { pgJson } from './pg-text.js';
 import { inTransaction, selectWithRetry } from './transaction.js';
 import { assertEventFor, assertLegal, sameRecording } from './write-rules.js';
@@ -37,7 +33,10 @@ const ACTIVE_RUN_LOCK = 'runs_one_active_per_service';
 export class PostgresStore implements Store {
   private closed = false;
 
-  private constructor(private readonly pool: pg.Pool, private readonly retryForMs: number) {}
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly retryForMs: number,
+  ) {}
 
   /** Connects and migrates. Replicas opening at once take turns; the first applies what is pending. */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
@@ -105,29 +104,40 @@ export class PostgresStore implements Store {
   }
 
   async pruneDeployments(service: string, environment: string, keep: number): Promise<number> {
-    return this.write(async (c) => (await c.query(
-      `DELETE FROM deployments WHERE service = $1 AND environment = $2 AND id NOT IN (
+    return this.write(
+      async (c) =>
+        (
+          await c.query(
+            `DELETE FROM deployments WHERE service = $1 AND environment = $2 AND id NOT IN (
          SELECT id FROM deployments WHERE service = $1 AND environment = $2 ORDER BY created_at DESC, seq DESC LIMIT $3)`,
-      [service, environment, Math.max(1, Math.trunc(keep))],
-    )).rowCount ?? 0);
+            [service, environment, Math.max(1, Math.trunc(keep))],
+          )
+        ).rowCount ?? 0,
+    );
   }
 
   async markRolledBack(deploymentId: string, runId: string): Promise<void> {
     // An unknown deployment is a no-op: it cannot be chosen as a target, which is all this guarantees.
     await this.write(async (c) => {
       await requireRun(c, runId);
-      await c.query(
-        `UPDATE deployments SET status = 'rolled_back', rolled_back_by = coalesce(rolled_back_by, $2) WHERE id = $1`,
-        [deploymentId, runId],
-      );
+      await c.query(`UPDATE deployments SET status = 'rolled_back', rolled_back_by = coalesce(rolled_back_by, $2) WHERE id = $1`, [
+        deploymentId,
+        runId,
+      ]);
     });
   }
 
   async rememberEvent(source: string, id: string, at: string): Promise<boolean> {
-    return this.write(async (c) => (await c.query(
-      'INSERT INTO webhook_events (id, source, received_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING',
-      [`${source}:${id}`, source, at],
-    )).rowCount === 1);
+    return this.write(
+      async (c) =>
+        (
+          await c.query('INSERT INTO webhook_events (id, source, received_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [
+            `${source}:${id}`,
+            source,
+            at,
+          ])
+        ).rowCount === 1,
+    );
   }
 
   async createRun(run: Run, event: TimelineEvent): Promise<CreateRunOutcome> {
@@ -139,9 +149,21 @@ export class PostgresStore implements Store {
           `INSERT INTO runs (id, status, service, environment, channel, plan, requested_by, message_channel, message_ts,
                              verification, root_cause, created_at, updated_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-          [run.id, run.status, run.plan.service, run.plan.environment, run.channel, pgJson(run.plan),
-            pgJson(run.requestedBy), run.message?.channel ?? null, run.message?.ts ?? null,
-            jsonOrNull(run.verification), jsonOrNull(run.rootCause), run.createdAt, run.updatedAt],
+          [
+            run.id,
+            run.status,
+            run.plan.service,
+            run.plan.environment,
+            run.channel,
+            pgJson(run.plan),
+            pgJson(run.requestedBy),
+            run.message?.channel ?? null,
+            run.message?.ts ?? null,
+            jsonOrNull(run.verification),
+            jsonOrNull(run.rootCause),
+            run.createdAt,
+            run.updatedAt,
+          ],
         );
         for (const approval of run.approvals) {
           await c.query('INSERT INTO approvals (run_id, user_id, at) VALUES ($1, $2, $3)', [run.id, approval.userId, approval.at]);
@@ -168,10 +190,9 @@ export class PostgresStore implements Store {
     assertEventFor(runId, event);
     return this.write(async (c) => {
       await assertFence(c, lease, runId);
-      const changed = (await c.query(
-        'UPDATE runs SET status = $2, updated_at = $3 WHERE id = $1 AND status = ANY($4::text[])',
-        [runId, to, event.at, [...from]],
-      )).rowCount === 1;
+      const changed =
+        (await c.query('UPDATE runs SET status = $2, updated_at = $3 WHERE id = $1 AND status = ANY($4::text[])', [runId, to, event.at, [...from]]))
+          .rowCount === 1;
       if (changed) await insertTimeline(c, event);
       return changed;
     });
@@ -186,10 +207,14 @@ export class PostgresStore implements Store {
       // once each held a share lock the other's UPDATE waited on, and PostgreSQL killed one as a deadlock.
       const open = await c.query(`SELECT 1 FROM runs WHERE id = $1 AND status = 'awaiting_approval' FOR NO KEY UPDATE`, [runId]);
       if (open.rowCount === 0) return false;
-      const added = (await c.query(
-        'INSERT INTO approvals (run_id, user_id, at) VALUES ($1, $2, $3) ON CONFLICT (run_id, user_id) DO NOTHING',
-        [runId, approval.userId, approval.at],
-      )).rowCount === 1;
+      const added =
+        (
+          await c.query('INSERT INTO approvals (run_id, user_id, at) VALUES ($1, $2, $3) ON CONFLICT (run_id, user_id) DO NOTHING', [
+            runId,
+            approval.userId,
+            approval.at,
+          ])
+        ).rowCount === 1;
       if (added) {
         await touchRun(c, runId, event.at);
         await insertTimeline(c, event);
@@ -201,7 +226,10 @@ export class PostgresStore implements Store {
   async setMessage(runId: string, message: MessageRef, lease?: RunLease): Promise<void> {
     await this.write(async (c) => {
       await assertFence(c, lease, runId);
-      mustChange((await c.query('UPDATE runs SET message_channel = $2, message_ts = $3 WHERE id = $1', [runId, message.channel, message.ts])).rowCount, runId);
+      mustChange(
+        (await c.query('UPDATE runs SET message_channel = $2, message_ts = $3 WHERE id = $1', [runId, message.channel, message.ts])).rowCount,
+        runId,
+      );
     });
   }
 
@@ -250,11 +278,13 @@ export class PostgresStore implements Store {
   }
 
   async activeRunFor(service: string, environment: string): Promise<Run | undefined> {
-    return decodeFirstRun(await this.select(
-      `${RUN_SELECT} WHERE service = $1 AND environment = $2 AND status = ANY($3::text[])
+    return decodeFirstRun(
+      await this.select(
+        `${RUN_SELECT} WHERE service = $1 AND environment = $2 AND status = ANY($3::text[])
        ORDER BY created_at DESC, seq DESC LIMIT 1`,
-      [service, environment, [...ACTIVE_STATUSES]],
-    ));
+        [service, environment, [...ACTIVE_STATUSES]],
+      ),
+    );
   }
 
   async runOutcomes(service: string, environment: string, limit: number): Promise<RunOutcome[]> {
@@ -273,16 +303,18 @@ export class PostgresStore implements Store {
 
   async listRuns(filter: RunFilter): Promise<Run[]> {
     const p = listRunsParams(filter);
-    return decodeRuns(await this.select(
-      `${RUN_SELECT}
+    return decodeRuns(
+      await this.select(
+        `${RUN_SELECT}
        WHERE ($1::text IS NULL OR service = $1)
          AND ($2::text[] IS NULL OR status = ANY($2::text[]))
          AND ($3::text IS NULL OR created_at >= $3)
          AND ($4::text IS NULL OR created_at < $4 OR (created_at = $4 AND id < $5))
        ORDER BY created_at DESC, id DESC
        LIMIT $6`,
-      [p.service, filter.statuses ? [...filter.statuses] : null, p.since, p.afterCreatedAt, p.afterId, p.limit],
-    ));
+        [p.service, filter.statuses ? [...filter.statuses] : null, p.since, p.afterCreatedAt, p.afterId, p.limit],
+      ),
+    );
   }
 
   async claimRun(runId: string, owner: string, now: string, leaseMs: number): Promise<RunLease | undefined> {

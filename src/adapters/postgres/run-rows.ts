@@ -33,6 +33,6 @@ export function decodeFirstRun(rows: readonly unknown[]): Run | undefined {
 
 function jsonArray(text: string): unknown[] {
   const value: unknown = JSON.parse(text);
-  if (!Array.isArray(value)) throw new CorruptRowError('a run\'s children are not a JSON array');
+  if (!Array.isArray(value)) throw new CorruptRowError("a run's children are not a JSON array");
   return value;
 }

@@ -25,7 +25,13 @@ export async function upsertStepResult(c: pg.ClientBase, runId: string, r: StepR
 }
 
 export async function insertTimeline(c: pg.ClientBase, e: TimelineEvent): Promise<void> {
-  await c.query('INSERT INTO timeline (run_id, at, actor, type, detail) VALUES ($1, $2, $3, $4, $5)', [e.runId, e.at, pgJson(e.actor), e.type, e.detail]);
+  await c.query('INSERT INTO timeline (run_id, at, actor, type, detail) VALUES ($1, $2, $3, $4, $5)', [
+    e.runId,
+    e.at,
+    pgJson(e.actor),
+    e.type,
+    e.detail,
+  ]);
 }
 
 export function jsonOrNull(value: unknown): string | null {

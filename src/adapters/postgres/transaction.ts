@@ -15,7 +15,23 @@ export class CommitOutcomeUnknownError extends Error {
 }
 
 // Connection refused or reset, the server shutting down or starting up, the pool's connect timeout.
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+]);
 // Aborted by the server itself, nothing committed: serialization failure, deadlock.
 const RETRY_CODES = new Set(['40001', '40P01']);
 
@@ -61,14 +77,19 @@ export async function inTransaction<T>(pool: pg.Pool, options: TransactionOption
     } catch (error) {
       outcome = { error };
       broken = isConnectionError(error);
-      if (client && !broken) await client.query('ROLLBACK').catch(() => { broken = true; });
+      if (client && !broken)
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
     } finally {
       client?.release(broken);
     }
     if ('value' in outcome) return outcome.value;
     const { error } = outcome;
     if (committing && broken) {
-      throw new CommitOutcomeUnknownError('The database connection broke while committing; the write may or may not have been recorded', { cause: error });
+      throw new CommitOutcomeUnknownError('The database connection broke while committing; the write may or may not have been recorded', {
+        cause: error,
+      });
     }
     if (!isRetryable(error) || Date.now() + delay > deadline) throw error;
     await new Promise((resolve) => setTimeout(resolve, delay));

@@ -23,20 +23,27 @@ export class PrometheusHttpQuerier implements InstantQuerier {
     let status: number;
     let raw: unknown;
     try {
-      const response = await fetch(endpoint, { headers: { accept: 'application/json' }, signal: AbortSignal.any([signal, AbortSignal.timeout(QUERY_TIMEOUT_MS)]) });
+      const response = await fetch(endpoint, {
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.any([signal, AbortSignal.timeout(QUERY_TIMEOUT_MS)]),
+      });
       status = response.status;
       raw = await response.json().catch(() => undefined);
     } catch (error) {
-      const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
+      const cause =
+        error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
       return { error: `Prometheus did not answer: ${cause}` };
     }
     const answer = answerSchema.safeParse(raw);
     if (!answer.success) return { error: `Prometheus answered HTTP ${status} with something that is not a query result` };
-    if (answer.data.status === 'error' || !answer.data.data) return { error: `Prometheus refused the query: ${answer.data.error ?? answer.data.errorType ?? `HTTP ${status}`}` };
+    if (answer.data.status === 'error' || !answer.data.data)
+      return { error: `Prometheus refused the query: ${answer.data.error ?? answer.data.errorType ?? `HTTP ${status}`}` };
     const { resultType, result } = answer.data.data;
     if (resultType === 'scalar') {
       const scalar = sampleSchema.safeParse(result);
-      return scalar.success ? { series: [{ labels: {}, value: Number(scalar.data[1]) }] } : { error: 'Prometheus answered a scalar that is not a sample' };
+      return scalar.success
+        ? { series: [{ labels: {}, value: Number(scalar.data[1]) }] }
+        : { error: 'Prometheus answered a scalar that is not a sample' };
     }
     if (resultType !== 'vector') return { error: `the query must return a vector or a scalar, not a ${resultType}` };
     const vector = vectorSchema.safeParse(result);

@@ -8,7 +8,11 @@ const DEFAULT_TTL_MS = 60_000;
 export class SlackApproverDirectory implements ApproverDirectory {
   private readonly cache = new Map<string, { members: string[]; fetchedAt: number }>();
 
-  constructor(private readonly client: webApi.WebClient, private readonly clock: Clock, private readonly ttlMs = DEFAULT_TTL_MS) {}
+  constructor(
+    private readonly client: webApi.WebClient,
+    private readonly clock: Clock,
+    private readonly ttlMs = DEFAULT_TTL_MS,
+  ) {}
 
   async membersOf(groupId: string): Promise<string[]> {
     const now = this.clock.now().getTime();

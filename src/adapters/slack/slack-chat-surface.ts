@@ -27,7 +27,11 @@ export class SlackChatSurface implements ChatSurface {
   ) {}
 
   async postPlan(run: Run): Promise<MessageRef> {
-    const result = await this.client.chat.postMessage({ channel: run.channel, text: planFallbackText(run), blocks: renderPlanBlocks(run, this.clock.now(), this.planContext(run)) });
+    const result = await this.client.chat.postMessage({
+      channel: run.channel,
+      text: planFallbackText(run),
+      blocks: renderPlanBlocks(run, this.clock.now(), this.planContext(run)),
+    });
     if (!result.ts || !result.channel) throw new Error('chat.postMessage returned no ts/channel');
     return { channel: result.channel, ts: result.ts };
   }
@@ -48,7 +52,12 @@ export class SlackChatSurface implements ChatSurface {
     const run = (await this.audit?.getRun(given.id)) ?? given;
     const message = run.message ?? given.message;
     if (!message) return;
-    await this.client.chat.update({ channel: message.channel, ts: message.ts, text: planFallbackText(run), blocks: renderPlanBlocks(run, this.clock.now(), await this.updateContext(run)) });
+    await this.client.chat.update({
+      channel: message.channel,
+      ts: message.ts,
+      text: planFallbackText(run),
+      blocks: renderPlanBlocks(run, this.clock.now(), await this.updateContext(run)),
+    });
   }
 
   private planContext(run: Run): PlanContext {
@@ -63,9 +72,10 @@ export class SlackChatSurface implements ChatSurface {
   }
 
   async postThreadReport(run: Run, report: 'verification' | 'root_cause'): Promise<void> {
-    const [text, blocks] = report === 'verification'
-      ? [verificationFallbackText(run), renderVerificationBlocks(run)]
-      : [rootCauseFallbackText(run), renderRootCauseBlocks(run)];
+    const [text, blocks] =
+      report === 'verification'
+        ? [verificationFallbackText(run), renderVerificationBlocks(run)]
+        : [rootCauseFallbackText(run), renderRootCauseBlocks(run)];
     // Without a recorded plan message (a stop between posting and recording it), the channel still hears.
     const where = run.message ? { channel: run.message.channel, thread_ts: run.message.ts } : { channel: run.channel };
     await this.client.chat.postMessage({ ...where, text: clip(text, LIMITS.fallbackText), blocks });

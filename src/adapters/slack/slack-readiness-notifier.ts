@@ -9,6 +9,10 @@ export class SlackReadinessNotifier implements ReadinessNotifier {
   constructor(private readonly client: webApi.WebClient) {}
 
   async notReady(channel: string, readiness: ServiceReadiness): Promise<void> {
-    await this.client.chat.postMessage({ channel, text: clip(readinessFallbackText(readiness), LIMITS.fallbackText), blocks: renderNotReadyBlocks(readiness) });
+    await this.client.chat.postMessage({
+      channel,
+      text: clip(readinessFallbackText(readiness), LIMITS.fallbackText),
+      blocks: renderNotReadyBlocks(readiness),
+    });
   }
 }

@@ -9,7 +9,10 @@ import { renderRunEventNote, type NoteLinks } from './blocks/run-event-notes.js'
 export class SlackThreadNotes implements RunEventSubscriber {
   readonly name = 'slack-thread-notes';
 
-  constructor(private readonly client: webApi.WebClient, private readonly store: Pick<Store, 'getRun'>) {}
+  constructor(
+    private readonly client: webApi.WebClient,
+    private readonly store: Pick<Store, 'getRun'>,
+  ) {}
 
   async handle(event: RunEvent, run: Run): Promise<void> {
     const note = renderRunEventNote(event, run, event.type === 'replanned' ? await this.linksTo(event.newRunId) : {});

@@ -8,7 +8,12 @@ import { toIsoUtc } from './iso-utc.js';
 
 export type LeaseStatements = ReturnType<typeof prepareLeaseStatements>;
 
-const leaseRow = z.object({ id: z.string(), lease_owner: z.string().nullable(), lease_fence: z.number().int(), lease_expires_at: z.string().nullable() });
+const leaseRow = z.object({
+  id: z.string(),
+  lease_owner: z.string().nullable(),
+  lease_fence: z.number().int(),
+  lease_expires_at: z.string().nullable(),
+});
 
 export function prepareLeaseStatements(db: Database) {
   return {

@@ -3,9 +3,7 @@
 import { z } from 'zod';
 import type { Approval, Deployment, Run, StepResult, TimelineEvent } from '../../core/model.js';
 import { RUN_STATUSES } from '../../core/model.js';
-import {
-  actorSchema, deploymentSchema, planSchema, rootCauseSchema, verificationSchema,
-} from './json-column-schemas.js';
+import { actorSchema, deploymentSchema, planSchema, rootCauseSchema, verificationSchema } from './json-column-schemas.js';
 
 export class CorruptRowError extends Error {
   override readonly name = 'CorruptRowError';

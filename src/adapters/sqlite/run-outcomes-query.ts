@@ -34,5 +34,13 @@ export function prepareRunOutcomes(db: Database): Statement {
 /** One row of either store's outcome query (SQLite answers 0/1, PostgreSQL booleans). */
 export function decodeOutcome(row: unknown): RunOutcome {
   const r = outcomeRow.parse(row);
-  return { id: r.id, status: r.status, updatedAt: r.updated_at, failedDeploymentId: r.failed_id, targetDeploymentId: r.target_id, changedSomething: r.changed, checkedSomething: r.checked };
+  return {
+    id: r.id,
+    status: r.status,
+    updatedAt: r.updated_at,
+    failedDeploymentId: r.failed_id,
+    targetDeploymentId: r.target_id,
+    changedSomething: r.changed,
+    checkedSomething: r.checked,
+  };
 }

@@ -3,9 +3,7 @@
 // it takes the write lock up front, so two processes queue on busy_timeout instead of failing
 // mid-transaction with SQLITE_BUSY when a read would have to be upgraded to a write.
 import type { Database } from 'better-sqlite3';
-import type {
-  Approval, Deployment, MessageRef, RootCause, Run, RunStatus, StepResult, TimelineEvent, Verification,
-} from '../../core/model.js';
+import type { Approval, Deployment, MessageRef, RootCause, Run, RunStatus, StepResult, TimelineEvent, Verification } from '../../core/model.js';
 import type { CreateRunOutcome, RunFilter, RunLease, SaveDeploymentOutcome, Store } from '../../core/ports.js';
 import type { RunOutcome } from '../../core/version-history.js';
 import { ACTIVE_STATUSES, canTransition } from '../../core/run-machine.js';
@@ -29,7 +27,10 @@ export class SqliteStore implements Store {
   private readonly listRunsStatement: ReturnType<typeof prepareListRuns>;
   private readonly runOutcomesStatement: ReturnType<typeof prepareRunOutcomes>;
 
-  private constructor(private readonly db: Database, private readonly lockWaitMs: number) {
+  private constructor(
+    private readonly db: Database,
+    private readonly lockWaitMs: number,
+  ) {
     this.sql = prepareStatements(db);
     this.leases = prepareLeaseStatements(db);
     this.listRunsStatement = prepareListRuns(db);
@@ -59,10 +60,16 @@ export class SqliteStore implements Store {
   async saveDeployment(d: Deployment): Promise<SaveDeploymentOutcome> {
     const createdAt = toIsoUtc(d.createdAt, `Deployment ${d.id} createdAt`);
     return this.write(() => {
-      const inserted = this.sql.insertDeployment.run({
-        id: d.id, service: d.service, environment: d.environment, version: d.version,
-        createdAt, status: d.status, body: JSON.stringify(d),
-      }).changes === 1;
+      const inserted =
+        this.sql.insertDeployment.run({
+          id: d.id,
+          service: d.service,
+          environment: d.environment,
+          version: d.version,
+          createdAt,
+          status: d.status,
+          body: JSON.stringify(d),
+        }).changes === 1;
       if (inserted) return 'created';
       const stored: unknown = this.sql.deploymentBody.get(d.id);
       if (typeof stored !== 'string') throw new Error(`deployment ${d.id} vanished during saveDeployment`);
@@ -85,7 +92,11 @@ export class SqliteStore implements Store {
   }
 
   async runsForIncident(incidentId: string): Promise<Run[]> {
-    return this.read(() => (this.sql.runIdsForIncident.all(incidentId) as string[]).map((id) => this.loadRun(this.sql.getRun.get(id))).filter((r): r is Run => r !== undefined));
+    return this.read(() =>
+      (this.sql.runIdsForIncident.all(incidentId) as string[])
+        .map((id) => this.loadRun(this.sql.getRun.get(id)))
+        .filter((r): r is Run => r !== undefined),
+    );
   }
 
   async pruneDeployments(service: string, environment: string, keep: number): Promise<number> {
@@ -115,11 +126,19 @@ export class SqliteStore implements Store {
     await this.write(() => {
       if (this.sql.runExists.get(run.id) !== undefined) throw new Error(`run ${run.id} already exists`);
       this.sql.insertRun.run({
-        id: run.id, status: run.status, service: run.plan.service, environment: run.plan.environment,
-        channel: run.channel, plan: JSON.stringify(run.plan), requestedBy: JSON.stringify(run.requestedBy),
-        messageChannel: run.message?.channel ?? null, messageTs: run.message?.ts ?? null,
-        verification: jsonOrNull(run.verification), rootCause: jsonOrNull(run.rootCause),
-        createdAt: run.createdAt, updatedAt: run.updatedAt,
+        id: run.id,
+        status: run.status,
+        service: run.plan.service,
+        environment: run.plan.environment,
+        channel: run.channel,
+        plan: JSON.stringify(run.plan),
+        requestedBy: JSON.stringify(run.requestedBy),
+        messageChannel: run.message?.channel ?? null,
+        messageTs: run.message?.ts ?? null,
+        verification: jsonOrNull(run.verification),
+        rootCause: jsonOrNull(run.rootCause),
+        createdAt: run.createdAt,
+        updatedAt: run.updatedAt,
       });
       for (const approval of run.approvals) {
         this.sql.insertApproval.run({ runId: run.id, userId: approval.userId, at: approval.at });
@@ -157,7 +176,9 @@ export class SqliteStore implements Store {
   }
 
   async setMessage(runId: string, message: MessageRef, lease?: RunLease): Promise<void> {
-    await this.write(() => this.fenced(lease, runId) && this.mustChange(this.sql.setMessage.run({ runId, channel: message.channel, ts: message.ts }).changes, runId));
+    await this.write(
+      () => this.fenced(lease, runId) && this.mustChange(this.sql.setMessage.run({ runId, channel: message.channel, ts: message.ts }).changes, runId),
+    );
   }
 
   async saveStepResult(runId: string, result: StepResult, lease?: RunLease): Promise<void> {
@@ -178,7 +199,9 @@ export class SqliteStore implements Store {
   }
 
   async saveRootCause(runId: string, rootCause: RootCause, lease?: RunLease): Promise<void> {
-    await this.write(() => this.fenced(lease, runId) && this.mustChange(this.sql.setRootCause.run({ runId, rootCause: JSON.stringify(rootCause) }).changes, runId));
+    await this.write(
+      () => this.fenced(lease, runId) && this.mustChange(this.sql.setRootCause.run({ runId, rootCause: JSON.stringify(rootCause) }).changes, runId),
+    );
   }
 
   async appendTimeline(event: TimelineEvent, lease?: RunLease): Promise<void> {
@@ -217,7 +240,9 @@ export class SqliteStore implements Store {
 
   async renewLease(lease: RunLease, now: string, leaseMs: number): Promise<RunLease | undefined> {
     const window = leaseWindow(now, leaseMs);
-    return this.write(() => decodeLease(this.leases.renew.get({ runId: lease.runId, owner: lease.owner, fence: lease.fence, expiresAt: window.expiresAt })));
+    return this.write(() =>
+      decodeLease(this.leases.renew.get({ runId: lease.runId, owner: lease.owner, fence: lease.fence, expiresAt: window.expiresAt })),
+    );
   }
 
   async releaseLease(lease: RunLease): Promise<void> {
@@ -289,7 +314,12 @@ export class SqliteStore implements Store {
 
   private upsertStepResult(runId: string, r: StepResult): void {
     this.sql.upsertStepResult.run({
-      runId, index: r.index, status: r.status, startedAt: r.startedAt, finishedAt: r.finishedAt ?? null, detail: r.detail,
+      runId,
+      index: r.index,
+      status: r.status,
+      startedAt: r.startedAt,
+      finishedAt: r.finishedAt ?? null,
+      detail: r.detail,
     });
   }
 

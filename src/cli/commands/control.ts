@@ -13,9 +13,11 @@ const retryAnswer = runViewSchema.extend({ retryOf: z.string() });
 export async function cancelCommand(api: ApiClient, args: string[], io: Output): Promise<ExitCode> {
   const runId = single(args, 'cancel <run-id>');
   const { body } = await api.request('POST', `/api/v1/rollbacks/${encodeURIComponent(runId)}/cancel`, cancelAnswer, {});
-  io.out(body.outcome === 'cancelled'
-    ? `Run ${body.id} cancelled: the plan was withdrawn and nothing was executed.`
-    : `Run ${body.id} is stopping: it stops before its next step, and its thread in Slack says where each component was left. Follow it with: smartspec-rollback status ${body.id}`);
+  io.out(
+    body.outcome === 'cancelled'
+      ? `Run ${body.id} cancelled: the plan was withdrawn and nothing was executed.`
+      : `Run ${body.id} is stopping: it stops before its next step, and its thread in Slack says where each component was left. Follow it with: smartspec-rollback status ${body.id}`,
+  );
   return EXIT.ok;
 }
 
@@ -23,11 +25,15 @@ export async function retryCommand(api: ApiClient, args: string[], io: Output): 
   const runId = single(args, 'retry <run-id>');
   const { body } = await api.request('POST', `/api/v1/rollbacks/${encodeURIComponent(runId)}/retry`, retryAnswer, {});
   const blocked = body.status === 'blocked';
-  io.out([
-    `Run ${body.retryOf} planned again as run ${body.id}: ${body.service} ${body.fromVersion} → ${body.toVersion} (risk ${body.risk}), ${blocked ? 'BLOCKED' : body.status.replace('_', ' ')}.`,
-    ...body.checks.filter((c) => c.outcome === 'block').map((c) => `  blocked: ${c.message}`),
-    blocked ? '' : `Approve it in Slack before ${body.expiresAt}; follow it with: smartspec-rollback status ${body.id}`,
-  ].filter(Boolean).join('\n'));
+  io.out(
+    [
+      `Run ${body.retryOf} planned again as run ${body.id}: ${body.service} ${body.fromVersion} → ${body.toVersion} (risk ${body.risk}), ${blocked ? 'BLOCKED' : body.status.replace('_', ' ')}.`,
+      ...body.checks.filter((c) => c.outcome === 'block').map((c) => `  blocked: ${c.message}`),
+      blocked ? '' : `Approve it in Slack before ${body.expiresAt}; follow it with: smartspec-rollback status ${body.id}`,
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  );
   return blocked ? EXIT.blocked : EXIT.ok;
 }
 

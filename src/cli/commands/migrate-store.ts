@@ -15,7 +15,8 @@ export async function migrateStoreCommand(args: string[], env: Record<string, st
   const to = values.to ?? env['DATABASE_URL'];
   if (!from) throw new CliError(`--from is required: the SQLite file the bot used (DATABASE_PATH).\n  ${MIGRATE_STORE_USAGE}`, EXIT.usage);
   if (!to) throw new CliError(`--to (or DATABASE_URL) is required: the PostgreSQL database to copy into.\n  ${MIGRATE_STORE_USAGE}`, EXIT.usage);
-  if (!/^postgres(ql)?:\/\//.test(to) || !URL.canParse(to)) throw new CliError('--to must be a PostgreSQL URL such as postgres://user:password@host:5432/smartspec', EXIT.usage);
+  if (!/^postgres(ql)?:\/\//.test(to) || !URL.canParse(to))
+    throw new CliError('--to must be a PostgreSQL URL such as postgres://user:password@host:5432/smartspec', EXIT.usage);
   if (!existsSync(from)) throw new CliError(`--from ${from} does not exist: give the SQLite file the bot used (DATABASE_PATH).`, EXIT.usage);
 
   // Loaded here, not at the top: the other commands talk HTTP and need no database driver.
@@ -33,7 +34,9 @@ export async function migrateStoreCommand(args: string[], env: Record<string, st
   const width = Math.max(...counts.map((c) => c.table.length));
   io.out(`${'table'.padEnd(width)}  ${'sqlite'.padStart(8)}  ${'postgresql'.padStart(10)}`);
   for (const c of counts) {
-    io.out(`${c.table.padEnd(width)}  ${String(c.source).padStart(8)}  ${String(c.target).padStart(10)}  ${c.source === c.target ? 'equal' : 'DIFFERENT'}`);
+    io.out(
+      `${c.table.padEnd(width)}  ${String(c.source).padStart(8)}  ${String(c.target).padStart(10)}  ${c.source === c.target ? 'equal' : 'DIFFERENT'}`,
+    );
   }
   const different = counts.filter((c) => c.source !== c.target);
   if (different.length > 0) {

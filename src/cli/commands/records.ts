@@ -11,11 +11,20 @@ const recordAnswer = z.object({ id: z.string(), outcome: z.string() });
 
 export async function recordDeploymentCommand(api: ApiClient, args: string[], io: Output): Promise<ExitCode> {
   const { values } = parseArgs({
-    args, strict: true, allowPositionals: false,
+    args,
+    strict: true,
+    allowPositionals: false,
     options: {
-      file: { type: 'string' }, id: { type: 'string' }, service: { type: 'string' }, environment: { type: 'string', default: 'production' },
-      version: { type: 'string' }, status: { type: 'string', default: 'succeeded' }, 'created-at': { type: 'string' },
-      'created-by': { type: 'string', default: 'ci' }, 'git-sha': { type: 'string' }, component: { type: 'string', multiple: true },
+      file: { type: 'string' },
+      id: { type: 'string' },
+      service: { type: 'string' },
+      environment: { type: 'string', default: 'production' },
+      version: { type: 'string' },
+      status: { type: 'string', default: 'succeeded' },
+      'created-at': { type: 'string' },
+      'created-by': { type: 'string', default: 'ci' },
+      'git-sha': { type: 'string' },
+      component: { type: 'string', multiple: true },
     },
   });
   let body: unknown;
@@ -29,14 +38,22 @@ export async function recordDeploymentCommand(api: ApiClient, args: string[], io
     if (!values.id || !values.service || !values.version || !values.component?.length) {
       throw new CliError('Give --file deploy.json, or --id, --service, --version and at least one --component name=image.', EXIT.usage);
     }
-    const components = Object.fromEntries(values.component.map((c) => {
-      const eq = c.indexOf('=');
-      if (eq <= 0) throw new CliError(`--component takes name=image, got "${c}".`, EXIT.usage);
-      return [c.slice(0, eq), { image: c.slice(eq + 1) }];
-    }));
+    const components = Object.fromEntries(
+      values.component.map((c) => {
+        const eq = c.indexOf('=');
+        if (eq <= 0) throw new CliError(`--component takes name=image, got "${c}".`, EXIT.usage);
+        return [c.slice(0, eq), { image: c.slice(eq + 1) }];
+      }),
+    );
     body = {
-      id: values.id, service: values.service, environment: values.environment, version: values.version, status: values.status,
-      createdAt: values['created-at'] ?? new Date().toISOString(), createdBy: values['created-by'], components,
+      id: values.id,
+      service: values.service,
+      environment: values.environment,
+      version: values.version,
+      status: values.status,
+      createdAt: values['created-at'] ?? new Date().toISOString(),
+      createdBy: values['created-by'],
+      components,
       ...(values['git-sha'] ? { gitSha: values['git-sha'] } : {}),
     };
   }
@@ -48,8 +65,12 @@ export async function recordDeploymentCommand(api: ApiClient, args: string[], io
 export async function statusCommand(api: ApiClient, args: string[], io: Output): Promise<ExitCode> {
   const runId = single(args, 'status <run-id>');
   const { body: view } = await api.request('GET', `/api/v1/rollbacks/${encodeURIComponent(runId)}`, runViewSchema);
-  io.out([`Run ${view.id}: ${view.status} — ${view.service} ${view.fromVersion} → ${view.toVersion} (${view.strategy}, risk ${view.risk})`,
-    ...view.timeline.map((e) => `  ${e.at}  ${e.type.padEnd(12)} ${e.actor.kind}:${e.actor.id}  ${e.detail}`)].join('\n'));
+  io.out(
+    [
+      `Run ${view.id}: ${view.status} — ${view.service} ${view.fromVersion} → ${view.toVersion} (${view.strategy}, risk ${view.risk})`,
+      ...view.timeline.map((e) => `  ${e.at}  ${e.type.padEnd(12)} ${e.actor.kind}:${e.actor.id}  ${e.detail}`),
+    ].join('\n'),
+  );
   return EXIT.ok;
 }
 

@@ -36,12 +36,15 @@ export function parseRollbackArgs(args: string[], forPlan: boolean) {
   });
   const id = values['failed-deployment-id'];
   const service = values.service;
-  if (!id && !service) throw new CliError('--failed-deployment-id is required, or --service <name> (its newest deployment is the failed one).', EXIT.usage);
+  if (!id && !service)
+    throw new CliError('--failed-deployment-id is required, or --service <name> (its newest deployment is the failed one).', EXIT.usage);
   if (id && service) throw new CliError('Give either --failed-deployment-id or --service, not both.', EXIT.usage);
-  if (values.strategy !== undefined && values.strategy !== 'gradual' && values.strategy !== 'instant') throw new CliError(`--strategy takes gradual or instant, not "${values.strategy}".`, EXIT.usage);
+  if (values.strategy !== undefined && values.strategy !== 'gradual' && values.strategy !== 'instant')
+    throw new CliError(`--strategy takes gradual or instant, not "${values.strategy}".`, EXIT.usage);
   const timeout = Number(values.timeout);
   const poll = Number(values['poll-interval']);
-  if (!Number.isFinite(timeout) || timeout <= 0 || !Number.isFinite(poll) || poll <= 0) throw new CliError('--timeout and --poll-interval take a number of seconds.', EXIT.usage);
+  if (!Number.isFinite(timeout) || timeout <= 0 || !Number.isFinite(poll) || poll <= 0)
+    throw new CliError('--timeout and --poll-interval take a number of seconds.', EXIT.usage);
   return {
     body: {
       ...(id ? { failedDeploymentId: id } : { service }),
@@ -72,7 +75,9 @@ export async function rollbackCommand(api: ApiClient, args: string[], io: Output
   const options = parseRollbackArgs(args, false);
   const created = (await api.request('POST', '/api/v1/rollbacks', runViewSchema, options.body)).body;
   if (!options.json) {
-    io.err(`Run ${created.id}: ${created.service} ${created.fromVersion} → ${created.toVersion} (${created.strategy}, risk ${created.risk}), posted in Slack.`);
+    io.err(
+      `Run ${created.id}: ${created.service} ${created.fromVersion} → ${created.toVersion} (${created.strategy}, risk ${created.risk}), posted in Slack.`,
+    );
     if (created.status === 'awaiting_approval') io.err(`Waiting for ${created.requiredApprovals} approval(s) in Slack (until ${created.expiresAt}).`);
   }
   const final = created.dryRun ? created : await follow(api, created, options.timeoutMs, options.pollMs, io, !options.json, sleep);
@@ -81,7 +86,15 @@ export async function rollbackCommand(api: ApiClient, args: string[], io: Output
   return exitCodeFor(final);
 }
 
-async function follow(api: ApiClient, start: RunViewJson, timeoutMs: number, pollMs: number, io: Output, progress: boolean, sleep: (ms: number) => Promise<void>): Promise<RunViewJson> {
+async function follow(
+  api: ApiClient,
+  start: RunViewJson,
+  timeoutMs: number,
+  pollMs: number,
+  io: Output,
+  progress: boolean,
+  sleep: (ms: number) => Promise<void>,
+): Promise<RunViewJson> {
   const deadline = Date.now() + timeoutMs;
   let seen = 0;
   let view = start;
@@ -91,7 +104,11 @@ async function follow(api: ApiClient, start: RunViewJson, timeoutMs: number, pol
   };
   report();
   while (!TERMINAL.has(view.status)) {
-    if (Date.now() > deadline) throw new CliError(`Timed out after ${timeoutMs / 1000} s with run ${view.id} ${view.status}; it goes on in the bot: smartspec-rollback status ${view.id}`, EXIT.timedOut);
+    if (Date.now() > deadline)
+      throw new CliError(
+        `Timed out after ${timeoutMs / 1000} s with run ${view.id} ${view.status}; it goes on in the bot: smartspec-rollback status ${view.id}`,
+        EXIT.timedOut,
+      );
     await sleep(pollMs);
     view = (await api.request('GET', `/api/v1/rollbacks/${encodeURIComponent(view.id)}`, runViewSchema)).body;
     report();
@@ -100,20 +117,35 @@ async function follow(api: ApiClient, start: RunViewJson, timeoutMs: number, pol
 }
 
 function summary(view: RunViewJson): string {
-  const steps = view.steps.map((s) => `  ${s.status === 'done' ? '✓' : s.status === 'failed' ? '✗' : '·'} ${s.index}. ${s.description}${s.detail && s.status === 'failed' ? ` — ${s.detail}` : ''}`);
+  const steps = view.steps.map(
+    (s) =>
+      `  ${s.status === 'done' ? '✓' : s.status === 'failed' ? '✗' : '·'} ${s.index}. ${s.description}${s.detail && s.status === 'failed' ? ` — ${s.detail}` : ''}`,
+  );
   // Exit code 0 either way, but the words must not claim what nobody checked.
   const notVerified = view.verification?.notVerified ? [`  ! ${view.verification.notVerified}: check the service by hand`] : [];
-  const withheld = view.automation && !view.automation.allowed ? [`  ! not approved automatically (${view.automation.via}): ${view.automation.reason}`] : [];
-  return [`Rollback ${view.id}: ${view.status.toUpperCase()} (${view.service} ${view.fromVersion} → ${view.toVersion})`, ...withheld, ...steps, ...notVerified].join('\n');
+  const withheld =
+    view.automation && !view.automation.allowed ? [`  ! not approved automatically (${view.automation.via}): ${view.automation.reason}`] : [];
+  return [
+    `Rollback ${view.id}: ${view.status.toUpperCase()} (${view.service} ${view.fromVersion} → ${view.toVersion})`,
+    ...withheld,
+    ...steps,
+    ...notVerified,
+  ].join('\n');
 }
 
 export function exitCodeFor(view: RunViewJson): ExitCode {
   switch (view.status) {
-    case 'succeeded': return EXIT.ok;
-    case 'planned': return view.steps.some((s) => s.status === 'failed') ? EXIT.failed : EXIT.ok; // a dry run
-    case 'blocked': case 'rejected': return EXIT.blocked;
-    case 'expired': return EXIT.timedOut;
-    default: return EXIT.failed;
+    case 'succeeded':
+      return EXIT.ok;
+    case 'planned':
+      return view.steps.some((s) => s.status === 'failed') ? EXIT.failed : EXIT.ok; // a dry run
+    case 'blocked':
+    case 'rejected':
+      return EXIT.blocked;
+    case 'expired':
+      return EXIT.timedOut;
+    default:
+      return EXIT.failed;
   }
 }
 

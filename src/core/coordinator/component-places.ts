@@ -14,24 +14,31 @@ export function targetImages(run: Run, target: Deployment | undefined): Map<stri
 }
 
 export function placeComponents(run: Run, state: DeployState | undefined, targets: Map<string, string[]>): ComponentPlace[] {
-  return run.plan.components.filter((name) => !offCluster(run, name)).map((name) => {
-    if (!state) return { component: name, images: [], at: 'unknown' as const };
-    const selector = run.plan.steps.find((s): s is SwitchStep => s.kind === 'switch_traffic' && s.component === name);
-    if (selector) return placeSelector(selector, state);
-    const now = state.components.find((c) => c.name === name);
-    if (!now) return { component: name, images: [], at: 'elsewhere' as const };
-    const images = [...now.images].sort();
-    const observed = run.plan.observed?.find((c) => c.name === name);
-    const target = targets.get(name);
-    const at = target && same(images, target) ? 'target' as const
-      : observed && same(images, observed.images) ? 'start' as const
-      : 'elsewhere' as const;
-    return {
-      component: name, images, at,
-      ...(now.revision === undefined ? {} : { revision: now.revision }),
-      ...(now.rolloutInProgress ? { rolloutInProgress: true } : {}),
-    };
-  });
+  return run.plan.components
+    .filter((name) => !offCluster(run, name))
+    .map((name) => {
+      if (!state) return { component: name, images: [], at: 'unknown' as const };
+      const selector = run.plan.steps.find((s): s is SwitchStep => s.kind === 'switch_traffic' && s.component === name);
+      if (selector) return placeSelector(selector, state);
+      const now = state.components.find((c) => c.name === name);
+      if (!now) return { component: name, images: [], at: 'elsewhere' as const };
+      const images = [...now.images].sort();
+      const observed = run.plan.observed?.find((c) => c.name === name);
+      const target = targets.get(name);
+      const at =
+        target && same(images, target)
+          ? ('target' as const)
+          : observed && same(images, observed.images)
+            ? ('start' as const)
+            : ('elsewhere' as const);
+      return {
+        component: name,
+        images,
+        at,
+        ...(now.revision === undefined ? {} : { revision: now.revision }),
+        ...(now.rolloutInProgress ? { rolloutInProgress: true } : {}),
+      };
+    });
 }
 
 type SwitchStep = Extract<Step, { kind: 'switch_traffic' }>;
@@ -56,7 +63,7 @@ function offCluster(run: Run, name: string): boolean {
  */
 function placeSelector(step: SwitchStep, state: DeployState): ComponentPlace {
   const images = state.liveSlot === undefined ? [] : [`${step.label}=${state.liveSlot}`];
-  const at = state.liveSlot === step.to ? 'target' as const : state.liveSlot === step.from ? 'start' as const : 'elsewhere' as const;
+  const at = state.liveSlot === step.to ? ('target' as const) : state.liveSlot === step.from ? ('start' as const) : ('elsewhere' as const);
   return { component: step.component, images, at };
 }
 
@@ -67,21 +74,31 @@ export type ResumeVerdict = { resumable: true } | { resumable: false; found: str
  * start or target, ones whose undo step is done at the target. Anything else was moved by someone.
  */
 export function judgeResume(run: Run, places: ComponentPlace[], targets: Map<string, string[]>): ResumeVerdict {
-  const doneUndo = new Set(run.plan.steps
-    .filter((s) => (isUndo(s) || s.kind === 'switch_traffic') && run.stepResults.some((r) => r.index === s.index && r.status === 'done'))
-    .map((s) => s.component));
+  const doneUndo = new Set(
+    run.plan.steps
+      .filter((s) => (isUndo(s) || s.kind === 'switch_traffic') && run.stepResults.some((r) => r.index === s.index && r.status === 'done'))
+      .map((s) => s.component),
+  );
   const found: string[] = [];
   for (const place of places) {
     const expected = targets.get(place.component)?.join(', ') ?? 'unknown';
     if (place.at === 'unknown') found.push(`${place.component}: the cluster could not be read`);
-    else if (place.at === 'elsewhere') found.push(place.images.length === 0 ? `${place.component} is gone` : `${place.component} runs ${place.images.join(', ')}: neither what the plan found nor the target (${expected})`);
-    else if (place.at === 'start' && doneUndo.has(place.component)) found.push(`${place.component} is back at ${place.images.join(', ')} although its rollback step was done`);
+    else if (place.at === 'elsewhere')
+      found.push(
+        place.images.length === 0
+          ? `${place.component} is gone`
+          : `${place.component} runs ${place.images.join(', ')}: neither what the plan found nor the target (${expected})`,
+      );
+    else if (place.at === 'start' && doneUndo.has(place.component))
+      found.push(`${place.component} is back at ${place.images.join(', ')} although its rollback step was done`);
   }
   // An off-cluster step cut short may or may not have finished, and nothing can tell: it is not run again.
   for (const step of run.plan.steps) {
     const result = run.stepResults.find((r) => r.index === step.index);
     if (OFF_CLUSTER.has(step.kind) && result?.status === 'running') {
-      found.push(`step ${step.index} (${step.description}) was running when the previous owner stopped; whether it finished cannot be read back, so it is not run again`);
+      found.push(
+        `step ${step.index} (${step.description}) was running when the previous owner stopped; whether it finished cannot be read back, so it is not run again`,
+      );
     }
   }
   return found.length === 0 ? { resumable: true } : { resumable: false, found };

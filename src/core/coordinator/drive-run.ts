@@ -63,7 +63,9 @@ async function startApproved(w: RunWriter, approved: Run, service: Service, stop
   const { state, error } = await readState(deps, service, approved.id);
   if (!state || fingerprintState(state) !== approved.plan.fingerprint) {
     await collecting;
-    const changes = state ? describeDrift(approved.plan.observed, state) : [`the cluster could not be read to confirm the plan still holds (${error ?? 'error'})`];
+    const changes = state
+      ? describeDrift(approved.plan.observed, state)
+      : [`the cluster could not be read to confirm the plan still holds (${error ?? 'error'})`];
     if (!(await w.move(['approved'], 'cancelled', 'drift', `not executed: ${changes.join('; ')}`))) return 'finished';
     const cancelled = await w.run();
     await w.emit({ type: 'drifted', changes }, cancelled);
@@ -92,12 +94,30 @@ async function resumeExecuting(w: RunWriter, orphan: Run, service: Service, stop
   const targets = targetImages(orphan, await w.deps.store.getDeployment(orphan.plan.targetDeploymentId));
   const verdict = judgeResume(orphan, places, targets);
   if (!verdict.resumable) {
-    if (!(await w.move(['executing'], 'interrupted', 'interrupted', `the previous owner stopped mid-execution and the cluster moved: ${verdict.found.join('; ')}`))) return 'finished';
-    await w.emit({ type: 'interrupted', was: 'executing', found: verdict.found, stepsDone: stepsDone(orphan), stepsNotDone: stepsNotDone(orphan), components: places });
+    if (
+      !(await w.move(
+        ['executing'],
+        'interrupted',
+        'interrupted',
+        `the previous owner stopped mid-execution and the cluster moved: ${verdict.found.join('; ')}`,
+      ))
+    )
+      return 'finished';
+    await w.emit({
+      type: 'interrupted',
+      was: 'executing',
+      found: verdict.found,
+      stepsDone: stepsDone(orphan),
+      stepsNotDone: stepsNotDone(orphan),
+      components: places,
+    });
     return 'finished';
   }
   const next = orphan.plan.steps.find((s) => !isDone(orphan, s.index));
-  await w.note('resumed', next ? `the previous owner stopped: going on from step ${next.index}` : 'the previous owner stopped after the last step: verifying');
+  await w.note(
+    'resumed',
+    next ? `the previous owner stopped: going on from step ${next.index}` : 'the previous owner stopped after the last step: verifying',
+  );
   await w.emit({ type: 'resumed', was: 'executing', ...(next ? { fromStep: stepRef(next) } : {}), stepsDone: stepsDone(orphan), components: places });
   return runSteps(w, orphan, service, undefined, stop);
 }
@@ -156,14 +176,24 @@ async function verifyAndFinish(w: RunWriter, service: Service, evidence: Evidenc
   const failed = verification.checks.filter((c) => c.phase === 'failed').length;
   await w.emit({ type: 'verified', phase: verification.phase, passed: verification.checks.filter((c) => c.phase === 'passed').length, failed });
   const ok = verification.phase === 'Succeeded';
-  if (!(await w.move(['verifying'], ok ? 'succeeded' : 'failed', ok ? 'succeeded' : 'failed', ok ? 'verification passed' : 'verification failed'))) return 'finished';
+  if (!(await w.move(['verifying'], ok ? 'succeeded' : 'failed', ok ? 'succeeded' : 'failed', ok ? 'verification passed' : 'verification failed')))
+    return 'finished';
   if (ok) await deps.store.markRolledBack(run.plan.failedDeploymentId, run.id);
   await w.rootCause(analyseRootCause(await completeEvidence(deps, run, evidence)));
   // Both events report the same writes: one read of the run serves both.
   const reported = await w.run();
   await w.emit({ type: 'reports_ready', verification: true, rootCause: true }, reported);
   if (ok) await w.emit({ type: 'succeeded', toVersion: run.plan.toVersion }, reported);
-  else await w.emit({ type: 'failed', cause: 'verification_failed', error: `${failed} verification check(s) failed`, components: await componentPlaces(w, run, service) }, reported);
+  else
+    await w.emit(
+      {
+        type: 'failed',
+        cause: 'verification_failed',
+        error: `${failed} verification check(s) failed`,
+        components: await componentPlaces(w, run, service),
+      },
+      reported,
+    );
   return 'finished';
 }
 
@@ -175,7 +205,12 @@ async function failStep(w: RunWriter, run: Run, service: Service, index: number,
   if (!(await w.move(['executing'], 'failed', 'failed', `step ${index} failed: ${result.detail}`))) return;
   await w.rootCause(analyseRootCause(await completeEvidence(w.deps, run, evidence)));
   await w.emit({ type: 'reports_ready', verification: false, rootCause: true });
-  await w.emit({ type: 'failed', cause: 'step_failed', error: `step ${index} failed: ${result.detail}`, components: await componentPlaces(w, run, service) });
+  await w.emit({
+    type: 'failed',
+    cause: 'step_failed',
+    error: `step ${index} failed: ${result.detail}`,
+    components: await componentPlaces(w, run, service),
+  });
 }
 
 /** Stops before the next step and says where each component was left. */
@@ -183,7 +218,10 @@ async function cancelExecuting(w: RunWriter, service: Service, by: Actor): Promi
   const run = await w.run();
   const done = stepsDone(run);
   const notDone = stepsNotDone(run);
-  const detail = done.length === 0 ? 'stopped before the first step: nothing was changed' : `stopped after step ${done.at(-1)?.index}; not done: ${notDone.map((s) => s.index).join(', ') || 'none'}`;
+  const detail =
+    done.length === 0
+      ? 'stopped before the first step: nothing was changed'
+      : `stopped after step ${done.at(-1)?.index}; not done: ${notDone.map((s) => s.index).join(', ') || 'none'}`;
   if (!(await w.move(['executing'], 'cancelled', 'cancelled', detail, by))) return;
   const components = done.length === 0 ? [] : await componentPlaces(w, run, service);
   await w.emit({ type: 'cancelled', actor: by, was: 'executing', why: 'requested', stepsDone: done, stepsNotDone: notDone, components });
@@ -199,13 +237,28 @@ async function stopForMissingService(w: RunWriter, run: Run): Promise<void> {
   const detail = `service ${run.plan.service} is no longer in the catalog`;
   if (run.status === 'approved') {
     if (await w.move(['approved'], 'cancelled', 'cancelled', `${detail}: nothing was executed`)) {
-      await w.emit({ type: 'cancelled', actor: SYSTEM, was: 'approved', why: 'requested', stepsDone: [], stepsNotDone: run.plan.steps.map(stepRef), components: [] });
+      await w.emit({
+        type: 'cancelled',
+        actor: SYSTEM,
+        was: 'approved',
+        why: 'requested',
+        stepsDone: [],
+        stepsNotDone: run.plan.steps.map(stepRef),
+        components: [],
+      });
     }
     return;
   }
   if (run.status === 'executing' || run.status === 'verifying') {
     if (await w.move([run.status], 'interrupted', 'interrupted', detail)) {
-      await w.emit({ type: 'interrupted', was: run.status, found: [detail], stepsDone: stepsDone(run), stepsNotDone: stepsNotDone(run), components: [] });
+      await w.emit({
+        type: 'interrupted',
+        was: run.status,
+        found: [detail],
+        stepsDone: stepsDone(run),
+        stepsNotDone: stepsNotDone(run),
+        components: [],
+      });
     }
   }
 }
@@ -214,12 +267,23 @@ async function failOnInternalError(w: RunWriter, claimed: Run, error: unknown): 
   const { deps } = w;
   const errorId = deps.newErrorId();
   deps.logger.error({ err: error, runId: w.runId, errorId }, 'execution failed unexpectedly');
-  const event = { type: 'failed' as const, runId: w.runId, at: w.now(), cause: 'internal_error' as const, error: 'the rollback stopped on an internal error; its outcome may not be recorded', errorId, components: [] };
+  const event = {
+    type: 'failed' as const,
+    runId: w.runId,
+    at: w.now(),
+    cause: 'internal_error' as const,
+    error: 'the rollback stopped on an internal error; its outcome may not be recorded',
+    errorId,
+    components: [],
+  };
   try {
     if (await w.move(['executing', 'verifying'], 'failed', 'failed', `internal error ${errorId}`)) await deps.events.publish(event, await w.run());
   } catch (storeError) {
     // The store itself failed (disk full, locked): the people waiting must still learn that the bot lost track.
-    deps.logger.error({ err: storeError, runId: w.runId, errorId }, 'could not record the failed run; it is resumed or reported when its lease expires');
+    deps.logger.error(
+      { err: storeError, runId: w.runId, errorId },
+      'could not record the failed run; it is resumed or reported when its lease expires',
+    );
     await deps.events.publish(event, claimed);
   }
 }

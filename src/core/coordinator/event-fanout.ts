@@ -42,7 +42,9 @@ export class EventFanout implements RunEventSink {
       const done = previous.then(() => (holds ? undefined : yieldToPublisher())).then(() => this.deliver(subscriber, event, run));
       const tail = { runId: run.id, done };
       this.tails.set(key, tail);
-      void done.then(() => { if (this.tails.get(key) === tail) this.tails.delete(key); });
+      void done.then(() => {
+        if (this.tails.get(key) === tail) this.tails.delete(key);
+      });
       if (holds) holding.push(done);
     });
     return Promise.all(holding).then(() => undefined);
@@ -59,10 +61,16 @@ export class EventFanout implements RunEventSink {
 
   private async deliver(subscriber: RunEventSubscriber, event: RunEvent, run: Run): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), this.timeoutMs); });
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.timeoutMs);
+    });
     try {
       const outcome = await Promise.race([subscriber.handle(event, run).then(() => 'done' as const), timeout]);
-      if (outcome === 'timeout') this.logger.warn({ runId: run.id, event: event.type, subscriber: subscriber.name }, 'run event subscriber did not answer in time; the run goes on');
+      if (outcome === 'timeout')
+        this.logger.warn(
+          { runId: run.id, event: event.type, subscriber: subscriber.name },
+          'run event subscriber did not answer in time; the run goes on',
+        );
     } catch (error) {
       this.logger.warn({ err: error, runId: run.id, event: event.type, subscriber: subscriber.name }, 'run event subscriber failed; the run goes on');
     } finally {

@@ -30,14 +30,18 @@ export class HeldLease {
   /** Renews every third of the lease, so two missed renewals still leave it held. */
   startRenewing(): void {
     const every = Math.max(50, Math.floor(this.deps.leaseMs / 3));
-    this.timer = setInterval(() => { void this.renew(); }, every);
+    this.timer = setInterval(() => {
+      void this.renew();
+    }, every);
     this.timer.unref();
   }
 
   /** True while held. One renewal at a time; a store error counts as "not renewed", not as lost. */
   renew(): Promise<boolean> {
     if (this.lost) return Promise.resolve(false);
-    this.renewing ??= this.doRenew().finally(() => { this.renewing = undefined; });
+    this.renewing ??= this.doRenew().finally(() => {
+      this.renewing = undefined;
+    });
     return this.renewing;
   }
 
@@ -50,7 +54,11 @@ export class HeldLease {
   async release(): Promise<void> {
     clearInterval(this.timer);
     if (this.lost) return;
-    await this.deps.store.releaseLease(this.lease).catch((error: unknown) => this.deps.logger.warn({ err: error, runId: this.lease.runId }, 'could not release the run lease; it expires by itself'));
+    await this.deps.store
+      .releaseLease(this.lease)
+      .catch((error: unknown) =>
+        this.deps.logger.warn({ err: error, runId: this.lease.runId }, 'could not release the run lease; it expires by itself'),
+      );
   }
 
   /** Stops renewing without releasing: a shutdown leaves the run for the next owner after expiry. */
@@ -65,7 +73,10 @@ export class HeldLease {
         this.lease = renewed;
         return true;
       }
-      this.deps.logger.warn({ runId: this.lease.runId, fence: this.lease.fence }, 'lost the run lease: another owner claimed it; this process writes nothing more for it');
+      this.deps.logger.warn(
+        { runId: this.lease.runId, fence: this.lease.fence },
+        'lost the run lease: another owner claimed it; this process writes nothing more for it',
+      );
       clearInterval(this.timer);
       this.controller.abort(new LeaseLostError(this.lease.runId, this.lease.fence));
       return false;

@@ -7,12 +7,24 @@ import type { PeriodicJob } from './periodic-work.js';
 
 /** Every 15 s, so an expired plan loses its buttons well within a minute of its deadline. */
 export function expiryJob(deps: UseCaseDeps): PeriodicJob {
-  return { name: 'expire-plans', everyMs: 15_000, run: async () => { await expireStalePlans(deps); } };
+  return {
+    name: 'expire-plans',
+    everyMs: 15_000,
+    run: async () => {
+      await expireStalePlans(deps);
+    },
+  };
 }
 
 /** Plans waiting longer than `approvals.remindAfterMinutes` remind their approvers, once per plan. */
 export function reminderJob(deps: UseCaseDeps): PeriodicJob {
-  return { name: 'remind-approvers', everyMs: 30_000, run: async () => { await remindApprovers(deps); } };
+  return {
+    name: 'remind-approvers',
+    everyMs: 30_000,
+    run: async () => {
+      await remindApprovers(deps);
+    },
+  };
 }
 
 export async function remindApprovers(deps: UseCaseDeps): Promise<string[]> {
@@ -27,7 +39,15 @@ export async function remindApprovers(deps: UseCaseDeps): Promise<string[]> {
     if (timeline.some((e) => e.type === 'reminded')) continue;
     const missing = Math.max(1, run.plan.requiredApprovals - run.approvals.length);
     await deps.store.appendTimeline(timelineEvent(deps, run.id, SYSTEM, 'reminded', `waiting ${waitedMinutes} min for ${missing} approval(s)`));
-    await publish(deps, { type: 'reminder_due', runId: run.id, at: now.toISOString(), approvers: approverRefs(service), missing, waitedMinutes, expiresAt: run.plan.expiresAt });
+    await publish(deps, {
+      type: 'reminder_due',
+      runId: run.id,
+      at: now.toISOString(),
+      approvers: approverRefs(service),
+      missing,
+      waitedMinutes,
+      expiresAt: run.plan.expiresAt,
+    });
     reminded.push(run.id);
   }
   return reminded;
@@ -40,7 +60,13 @@ export async function remindApprovers(deps: UseCaseDeps): Promise<string[]> {
  * periods may still be being posted by the entry point that made it, so it is left alone.
  */
 export function reshowJob(deps: UseCaseDeps, owner: string, leaseMs: number): PeriodicJob {
-  return { name: 'reshow-unrecorded-plans', everyMs: Math.max(1_000, Math.floor(leaseMs / 2)), run: async () => { await reshowUnrecordedPlans(deps, owner, leaseMs); } };
+  return {
+    name: 'reshow-unrecorded-plans',
+    everyMs: Math.max(1_000, Math.floor(leaseMs / 2)),
+    run: async () => {
+      await reshowUnrecordedPlans(deps, owner, leaseMs);
+    },
+  };
 }
 
 export async function reshowUnrecordedPlans(deps: UseCaseDeps, owner: string, leaseMs: number): Promise<string[]> {
@@ -56,7 +82,10 @@ export async function reshowUnrecordedPlans(deps: UseCaseDeps, owner: string, le
       if (!run || run.message || run.status !== 'awaiting_approval') continue;
       const message = await deps.chat.postPlan(run);
       await deps.store.setMessage(run.id, message, lease);
-      await deps.store.appendTimeline(timelineEvent(deps, run.id, SYSTEM, 'reshown', 'the bot stopped before recording the plan message: the plan was posted again'), lease);
+      await deps.store.appendTimeline(
+        timelineEvent(deps, run.id, SYSTEM, 'reshown', 'the bot stopped before recording the plan message: the plan was posted again'),
+        lease,
+      );
       await publish(deps, { type: 'reshown', runId: run.id, at: deps.clock.now().toISOString() });
       shown.push(run.id);
     } catch (error) {

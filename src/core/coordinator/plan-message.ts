@@ -6,7 +6,15 @@ import type { Run } from '../model.js';
 import type { RunEvent, RunEventSubscriber } from './run-events.js';
 
 // Events that change nothing the plan message shows.
-const NOT_SHOWN: ReadonlySet<RunEvent['type']> = new Set(['planned', 'reshown', 'reminder_due', 'replanned', 'replan_failed', 'incident_progress', 'verified']);
+const NOT_SHOWN: ReadonlySet<RunEvent['type']> = new Set([
+  'planned',
+  'reshown',
+  'reminder_due',
+  'replanned',
+  'replan_failed',
+  'incident_progress',
+  'verified',
+]);
 
 export class PlanMessageSubscriber implements RunEventSubscriber {
   readonly name = 'plan-message';

@@ -32,7 +32,10 @@ export class RunCoordinator {
   private ticking: Promise<void> | undefined;
   private again = false;
 
-  constructor(private readonly deps: UseCaseDeps, private readonly options: CoordinatorOptions) {
+  constructor(
+    private readonly deps: UseCaseDeps,
+    private readonly options: CoordinatorOptions,
+  ) {
     this.periodic = new PeriodicWork({ store: deps.store, clock: deps.clock, logger: deps.logger, owner: options.owner });
   }
 
@@ -43,7 +46,11 @@ export class RunCoordinator {
   /** Starts polling. Tests drive `tick()` themselves instead. */
   start(): void {
     const loop = () => {
-      this.timer = setTimeout(() => { void this.tick().finally(() => { if (!this.shutdown.signal.aborted) loop(); }); }, this.options.pollMs);
+      this.timer = setTimeout(() => {
+        void this.tick().finally(() => {
+          if (!this.shutdown.signal.aborted) loop();
+        });
+      }, this.options.pollMs);
       this.timer.unref();
     };
     void this.tick();
@@ -92,7 +99,12 @@ export class RunCoordinator {
     this.shutdown.abort();
     clearTimeout(this.timer);
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.idle(), new Promise((resolve) => { timer = setTimeout(resolve, graceMs); })]);
+    await Promise.race([
+      this.idle(),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      }),
+    ]);
     clearTimeout(timer);
   }
 

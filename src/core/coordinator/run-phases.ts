@@ -45,7 +45,14 @@ export async function completeEvidence(deps: UseCaseDeps, run: Run, cluster: Evi
 }
 
 /** Never throws: a provider error is a failed step. `signal` stops it when the process stops or the lease is lost. */
-export async function executeStep(deps: UseCaseDeps, run: Run, step: Step, service: Service, startedAt: string, signal: AbortSignal): Promise<StepResult> {
+export async function executeStep(
+  deps: UseCaseDeps,
+  run: Run,
+  step: Step,
+  service: Service,
+  startedAt: string,
+  signal: AbortSignal,
+): Promise<StepResult> {
   try {
     return await deps.provider.execute(run, step, service, AbortSignal.any([signal, AbortSignal.timeout(STEP_TIMEOUT_MS)]));
   } catch (error) {

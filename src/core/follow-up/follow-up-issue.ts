@@ -50,8 +50,15 @@ export class FollowUpIssueSubscriber implements RunEventSubscriber {
     let issue = await this.deps.tracker.findIssue(repo, FOLLOW_UP_LABEL, marker, signal);
     const created = !issue;
     if (!issue) issue = await this.deps.tracker.createIssue(repo, await this.issueFor(run, marker), signal);
-    await this.deps.store.appendTimeline({ runId: run.id, at: this.deps.clock.now().toISOString(), actor: { kind: 'system', id: 'smartspec-rollback' }, type: FOLLOW_UP_EVENT, detail: `${created ? 'opened' : 'found'} ${repo}#${issue.number}: ${issue.url}` });
-    await this.deps.chat.postThreadNote(run, `Follow-up issue with the root-cause report: ${issue.url}`)
+    await this.deps.store.appendTimeline({
+      runId: run.id,
+      at: this.deps.clock.now().toISOString(),
+      actor: { kind: 'system', id: 'smartspec-rollback' },
+      type: FOLLOW_UP_EVENT,
+      detail: `${created ? 'opened' : 'found'} ${repo}#${issue.number}: ${issue.url}`,
+    });
+    await this.deps.chat
+      .postThreadNote(run, `Follow-up issue with the root-cause report: ${issue.url}`)
       .catch((error: unknown) => this.deps.logger.warn({ err: error, runId: run.id }, 'could not post the follow-up issue link'));
     return issue;
   }
@@ -60,9 +67,18 @@ export class FollowUpIssueSubscriber implements RunEventSubscriber {
     const report = await loadRunReport(this.deps.store, run.id);
     const thread = await this.deps.chat.permalink(run).catch(() => undefined);
     const outcome = run.status === 'succeeded' ? 'rolled back' : 'rollback FAILED';
-    const head = [`Rollback run \`${run.id}\`: ${run.plan.service} ${run.plan.fromVersion} → ${run.plan.toVersion} (${outcome}).`, thread ? `Slack thread: ${thread}` : undefined, run.plan.incident ? `PagerDuty incident: ${run.plan.incident.url ?? run.plan.incident.id}` : undefined].filter(Boolean).join('\n');
+    const head = [
+      `Rollback run \`${run.id}\`: ${run.plan.service} ${run.plan.fromVersion} → ${run.plan.toVersion} (${outcome}).`,
+      thread ? `Slack thread: ${thread}` : undefined,
+      run.plan.incident ? `PagerDuty incident: ${run.plan.incident.url ?? run.plan.incident.id}` : undefined,
+    ]
+      .filter(Boolean)
+      .join('\n');
     const room = MAX_BODY - head.length - marker.length - 100;
-    const markdown = report.markdown.length > room ? `${report.markdown.slice(0, room)}\n\n… (cut: the whole report is at GET /api/v1/rollbacks/${run.id}/report)` : report.markdown;
+    const markdown =
+      report.markdown.length > room
+        ? `${report.markdown.slice(0, room)}\n\n… (cut: the whole report is at GET /api/v1/rollbacks/${run.id}/report)`
+        : report.markdown;
     return {
       title: `Follow up: ${run.plan.service} ${outcome} from ${run.plan.fromVersion} to ${run.plan.toVersion}`,
       body: `${head}\n\n${markdown}\n\n${marker}\n`,

@@ -55,5 +55,8 @@ export class ReadinessBoard {
 
 /** A stable key for "the same reasons": one message per service per turn to not-ready. */
 export function problemsKey(result: ServiceReadiness): string {
-  return result.problems.map((p) => p.replace(/\d+(\.\d+)? s\b/g, '').trim()).sort().join(' | ');
+  return result.problems
+    .map((p) => p.replace(/\d+(\.\d+)? s\b/g, '').trim())
+    .sort()
+    .join(' | ');
 }

@@ -38,12 +38,19 @@ async function rehearseAndRecord(deps: RehearsalDeps, service: Service): Promise
  * across replicas and restarts, not when the store already remembers this announcement (keyed by the
  * problems and by when the service was last seen ready).
  */
-async function announce(deps: RehearsalDeps, service: Service, result: ServiceReadiness, previous: ServiceReadiness | undefined, lastReadyAt: string | undefined): Promise<void> {
+async function announce(
+  deps: RehearsalDeps,
+  service: Service,
+  result: ServiceReadiness,
+  previous: ServiceReadiness | undefined,
+  lastReadyAt: string | undefined,
+): Promise<void> {
   if (!deps.notifier || !service.channel) return;
   if (previous && !previous.ready && problemsKey(previous) === problemsKey(result)) return;
   const key = `${service.name}|${service.environment}|${lastReadyAt ?? 'not-seen-ready'}|${problemsKey(result)}`;
   if (!(await rememberOnce(deps.store, key, result.checkedAt))) return;
-  await deps.notifier.notReady(service.channel, result)
+  await deps.notifier
+    .notReady(service.channel, result)
     .catch((error: unknown) => deps.logger.warn({ err: error, service: service.name }, 'could not post the readiness message'));
 }
 
@@ -55,5 +62,11 @@ async function rememberOnce(store: Pick<Store, 'rememberEvent'>, key: string, at
 export function rehearsalJobs(deps: RehearsalDeps): PeriodicJob[] {
   return [...deps.catalog.services.values()]
     .filter((s) => s.rehearsal)
-    .map((s) => ({ name: `rehearse:${s.name}:${s.environment}`, everyMs: s.rehearsal!.everyHours * 3_600_000, run: async () => { await rehearse(deps, [s.name]); } }));
+    .map((s) => ({
+      name: `rehearse:${s.name}:${s.environment}`,
+      everyMs: s.rehearsal!.everyHours * 3_600_000,
+      run: async () => {
+        await rehearse(deps, [s.name]);
+      },
+    }));
 }

@@ -25,8 +25,16 @@ const MOMENTARY = new Set(['active_run', 'rollout_in_progress', 'drift', 'failed
 export async function rehearseService(deps: RehearsalDeps, service: Service): Promise<ServiceReadiness> {
   const started = deps.clock.now();
   const result: ServiceReadiness = {
-    service: service.name, environment: service.environment, ready: false, checkedAt: started.toISOString(), durationMs: 0,
-    steps: 0, dryRun: 'not_run', permissions: 'unchecked', targetRevision: 'unknown', problems: [],
+    service: service.name,
+    environment: service.environment,
+    ready: false,
+    checkedAt: started.toISOString(),
+    durationMs: 0,
+    steps: 0,
+    dryRun: 'not_run',
+    permissions: 'unchecked',
+    targetRevision: 'unknown',
+    problems: [],
   };
   const done = () => {
     result.ready = result.problems.length === 0;
@@ -37,7 +45,11 @@ export async function rehearseService(deps: RehearsalDeps, service: Service): Pr
     await rehearse(deps, service, result);
   } catch (error) {
     if (!(error instanceof UserError)) deps.logger.warn({ err: error, service: service.name }, 'rehearsal failed unexpectedly');
-    result.problems.push(error instanceof UserError ? error.message : `the rehearsal could not run: ${error instanceof Error ? error.message.slice(0, 300) : String(error)}`);
+    result.problems.push(
+      error instanceof UserError
+        ? error.message
+        : `the rehearsal could not run: ${error instanceof Error ? error.message.slice(0, 300) : String(error)}`,
+    );
   }
   return done();
 }
@@ -45,7 +57,9 @@ export async function rehearseService(deps: RehearsalDeps, service: Service): Pr
 async function rehearse(deps: RehearsalDeps, service: Service, result: ServiceReadiness): Promise<void> {
   let deployments = await deps.store.listDeployments(service.name, service.environment, HISTORY_DEPTH);
   if (deployments.length < 2) {
-    await discoverHistory(deps as UseCaseDeps, service).catch((error: unknown) => deps.logger.warn({ err: error, service: service.name }, 'history discovery failed'));
+    await discoverHistory(deps as UseCaseDeps, service).catch((error: unknown) =>
+      deps.logger.warn({ err: error, service: service.name }, 'history discovery failed'),
+    );
     deployments = await deps.store.listDeployments(service.name, service.environment, HISTORY_DEPTH);
   }
   const live = deployments.find((d) => d.status !== 'rolled_back');
@@ -55,9 +69,22 @@ async function rehearse(deps: RehearsalDeps, service: Service, result: ServiceRe
   result.fromVersion = choice.failed.version;
   result.toVersion = choice.target.version;
   const state = await deps.provider.currentState(service, AbortSignal.timeout(STATE_TIMEOUT_MS));
-  const checks: SafetyCheck[] = [...choice.checks, ...evaluateSafety({ service, failed: choice.failed, target: choice.target, undone: choice.undone, state, activeRun: undefined })];
+  const checks: SafetyCheck[] = [
+    ...choice.checks,
+    ...evaluateSafety({ service, failed: choice.failed, target: choice.target, undone: choice.undone, state, activeRun: undefined }),
+  ];
   const now = deps.clock.now();
-  const plan = buildPlan({ service, failed: choice.failed, target: choice.target, state, checks, undone: choice.undone, reason: 'rollback rehearsal', dryRun: true, now });
+  const plan = buildPlan({
+    service,
+    failed: choice.failed,
+    target: choice.target,
+    state,
+    checks,
+    undone: choice.undone,
+    reason: 'rollback rehearsal',
+    dryRun: true,
+    now,
+  });
   result.steps = plan.steps.length;
   for (const check of plan.checks) {
     if (check.outcome === 'block' && !MOMENTARY.has(check.id)) result.problems.push(check.message);
@@ -67,12 +94,24 @@ async function rehearse(deps: RehearsalDeps, service: Service, result: ServiceRe
   if (result.targetRevision === 'gone') result.problems.push(available?.message ?? 'the target revision is no longer in the cluster');
 
   // The run the rehearsal would be: never stored, never shown; the provider only validates its writes.
-  const run: Run = { id: `rehearsal-${service.name}`, status: 'planned', plan, requestedBy: { kind: 'system', id: 'rehearsal' }, channel: service.channel ?? '', approvals: [], stepResults: [], createdAt: now.toISOString(), updatedAt: now.toISOString() };
+  const run: Run = {
+    id: `rehearsal-${service.name}`,
+    status: 'planned',
+    plan,
+    requestedBy: { kind: 'system', id: 'rehearsal' },
+    channel: service.channel ?? '',
+    approvals: [],
+    stepResults: [],
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
   if (plan.steps.length > 0) {
     const signal = AbortSignal.timeout(DRY_RUN_TIMEOUT_MS);
     let refused = 0;
     for (const step of plan.steps) {
-      const outcome = await deps.provider.dryRun(run, step, service, signal).catch((error: unknown) => ({ status: 'failed' as const, detail: error instanceof Error ? error.message : String(error) }));
+      const outcome = await deps.provider
+        .dryRun(run, step, service, signal)
+        .catch((error: unknown) => ({ status: 'failed' as const, detail: error instanceof Error ? error.message : String(error) }));
       if (outcome.status !== 'done') {
         refused++;
         result.problems.push(`step ${step.index} (${step.description}) would be refused: ${outcome.detail.slice(0, 300)}`);

@@ -1,9 +1,7 @@
 // Causes read from what changed (the pod template diff and the deployment records) rather than from
 // what the pods did. A change alone is weak evidence; a change the crash log names is strong.
 import type { ComponentDiff, Evidence, ProbableCause } from '../evidence.js';
-import {
-  configHashLine, configRefLines, envLines, migrationLine, probeLine, resourceDirection, resourceLine,
-} from './diff-lines.js';
+import { configHashLine, configRefLines, envLines, migrationLine, probeLine, resourceDirection, resourceLine } from './diff-lines.js';
 import { bounded } from './evidence-lines.js';
 
 const MAX_LINES = 6;
@@ -31,7 +29,10 @@ function bareName(name: string): string {
 
 /** Log and event lines that mention one of `names`, quoted as evidence. */
 function mentions(evidence: Evidence, names: string[]): string[] {
-  const patterns = names.map(bareName).filter((n) => n.length >= 3).map((n) => new RegExp(`(^|[^A-Za-z0-9_])${escapeRegExp(n)}($|[^A-Za-z0-9_])`));
+  const patterns = names
+    .map(bareName)
+    .filter((n) => n.length >= 3)
+    .map((n) => new RegExp(`(^|[^A-Za-z0-9_])${escapeRegExp(n)}($|[^A-Za-z0-9_])`));
   if (patterns.length === 0) return [];
   const hits: string[] = [];
   for (const log of evidence.logs) {
@@ -57,18 +58,26 @@ export function configChange(evidence: Evidence, symptoms: Symptoms): ChangeCaus
   const removed = diffs.some((d) => d.env.removed.length > 0 || d.configRefs.removed.length > 0);
   const confidence = named.length > 0 ? 'high' : removed || symptoms.failing ? 'medium' : 'low';
   const what = summariseConfig(diffs);
-  const summary = named.length > 0
-    ? `The configuration changed with this deploy (${what}) and the failed pods' own output names it: restore or fix it.`
-    : removed
-      ? `The configuration changed with this deploy (${what}): something the last good version had is gone.`
-      : `The configuration changed with this deploy (${what})${symptoms.failing ? ' and the new pods failed right after' : ''}.`;
+  const summary =
+    named.length > 0
+      ? `The configuration changed with this deploy (${what}) and the failed pods' own output names it: restore or fix it.`
+      : removed
+        ? `The configuration changed with this deploy (${what}): something the last good version had is gone.`
+        : `The configuration changed with this deploy (${what})${symptoms.failing ? ' and the new pods failed right after' : ''}.`;
   return { kind: 'config_change', summary, confidence, evidence: [...named, ...lines.slice(0, MAX_LINES - named.length)], linked: named.length > 0 };
 }
 
 function summariseConfig(diffs: ComponentDiff[]): string {
   const count = (pick: (d: ComponentDiff) => string[]) => diffs.reduce((n, d) => n + pick(d).length, 0);
-  const env = ([['removed', count((d) => d.env.removed)], ['added', count((d) => d.env.added)], ['changed', count((d) => d.env.changed)]] as const)
-    .filter(([, n]) => n > 0).map(([what, n]) => `${n} ${what}`);
+  const env = (
+    [
+      ['removed', count((d) => d.env.removed)],
+      ['added', count((d) => d.env.added)],
+      ['changed', count((d) => d.env.changed)],
+    ] as const
+  )
+    .filter(([, n]) => n > 0)
+    .map(([what, n]) => `${n} ${what}`);
   const refs = count((d) => [...d.configRefs.added, ...d.configRefs.removed]);
   return [
     ...(env.length > 0 ? [`env vars ${env.join(', ')}`] : []),
@@ -78,11 +87,13 @@ function summariseConfig(diffs: ComponentDiff[]): string {
 }
 
 export function resourcesLowered(evidence: Evidence, symptoms: Symptoms): ChangeCause | undefined {
-  const lowered = (evidence.diff?.components ?? []).flatMap((d) => d.resources
-    .filter((c) => resourceDirection(c) === 'lowered' || (resourceDirection(c) === 'added' && c.field.startsWith('limits.')))
-    // The OOM cause already quotes a lowered memory limit; saying it twice adds nothing.
-    .filter((c) => !(symptoms.oom && c.field === 'limits.memory'))
-    .map((c) => resourceLine(d.component, c)));
+  const lowered = (evidence.diff?.components ?? []).flatMap((d) =>
+    d.resources
+      .filter((c) => resourceDirection(c) === 'lowered' || (resourceDirection(c) === 'added' && c.field.startsWith('limits.')))
+      // The OOM cause already quotes a lowered memory limit; saying it twice adds nothing.
+      .filter((c) => !(symptoms.oom && c.field === 'limits.memory'))
+      .map((c) => resourceLine(d.component, c)),
+  );
   if (lowered.length === 0) return undefined;
   const confidence = symptoms.failing ? 'medium' : 'low';
   return {
@@ -100,15 +111,21 @@ export function migration(evidence: Evidence): ChangeCause | undefined {
   const migrations = evidence.release?.migrations ?? [];
   if (migrations.length === 0) return undefined;
   const schemaErrors = [
-    ...evidence.logs.flatMap((l) => l.lines.filter((line) => SCHEMA_WORDS.test(line)).slice(-1).map((line) => bounded(`log of ${l.pod}/${l.container}: ${line}`))),
+    ...evidence.logs.flatMap((l) =>
+      l.lines
+        .filter((line) => SCHEMA_WORDS.test(line))
+        .slice(-1)
+        .map((line) => bounded(`log of ${l.pod}/${l.container}: ${line}`)),
+    ),
     ...evidence.warnings.filter((w) => SCHEMA_WORDS.test(w.message)).map((w) => bounded(`${w.object}: ${w.reason}: ${w.message}`)),
   ].slice(0, 2);
   const risky = migrations.some((m) => !m.reversible || m.destructive || m.mayLoseData);
   return {
     kind: 'migration',
-    summary: schemaErrors.length > 0
-      ? 'A database migration shipped with this deploy and the failed pods report schema errors: check the migration against the code.'
-      : 'A database migration shipped with this deploy: if the errors are in queries, check it.',
+    summary:
+      schemaErrors.length > 0
+        ? 'A database migration shipped with this deploy and the failed pods report schema errors: check the migration against the code.'
+        : 'A database migration shipped with this deploy: if the errors are in queries, check it.',
     confidence: schemaErrors.length > 0 || risky ? 'medium' : 'low',
     evidence: [...migrations.slice(0, MAX_LINES - schemaErrors.length).map(migrationLine), ...schemaErrors],
     linked: false,
@@ -121,14 +138,18 @@ export function probeChangeLines(evidence: Evidence, probe: 'readinessProbe' | '
 }
 
 export function memoryLimitLines(evidence: Evidence): string[] {
-  return (evidence.diff?.components ?? []).flatMap((d) => d.resources
-    .filter((c) => c.field === 'limits.memory' && ['lowered', 'added'].includes(resourceDirection(c)))
-    .map((c) => resourceLine(d.component, c)));
+  return (evidence.diff?.components ?? []).flatMap((d) =>
+    d.resources
+      .filter((c) => c.field === 'limits.memory' && ['lowered', 'added'].includes(resourceDirection(c)))
+      .map((c) => resourceLine(d.component, c)),
+  );
 }
 
 /** Requests the failed version raised: what a pod that never schedules asks for. */
 export function raisedRequestLines(evidence: Evidence): string[] {
-  return (evidence.diff?.components ?? []).flatMap((d) => d.resources
-    .filter((c) => c.field.startsWith('requests.') && ['raised', 'added'].includes(resourceDirection(c)))
-    .map((c) => resourceLine(d.component, c)));
+  return (evidence.diff?.components ?? []).flatMap((d) =>
+    d.resources
+      .filter((c) => c.field.startsWith('requests.') && ['raised', 'added'].includes(resourceDirection(c)))
+      .map((c) => resourceLine(d.component, c)),
+  );
 }

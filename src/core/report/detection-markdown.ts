@@ -13,7 +13,10 @@ export function detectionMarkdown(report: DetectionReport): string[] {
     '',
     `**Severity:** ${mdText(summary.headline)}`,
     '',
-    ...mdTable(['', 'query', 'severity', 'now', 'threshold', 'before'], summary.rows.map((r) => [MARK[r.status], mdCell(r.name), r.severity, mdCell(r.now), mdCell(r.threshold), mdCell(r.before)])),
+    ...mdTable(
+      ['', 'query', 'severity', 'now', 'threshold', 'before'],
+      summary.rows.map((r) => [MARK[r.status], mdCell(r.name), r.severity, mdCell(r.now), mdCell(r.threshold), mdCell(r.before)]),
+    ),
     '',
     `_${mdText(summary.legend)}_`,
     '',

@@ -31,8 +31,12 @@ export function summarizeDetection(report: DetectionReport): DetectionSummary {
   const rows = [...report.measurements]
     .sort((a, b) => ORDER[a.status] - ORDER[b.status] || SEVERITY[a.severity] - SEVERITY[b.severity])
     .map((m) => ({
-      status: m.status, name: m.name, severity: m.severity,
-      now: reading(m.now, m.unit), threshold: `${m.threshold}${m.unit ?? ''}`, before: reading(m.before, m.unit),
+      status: m.status,
+      name: m.name,
+      severity: m.severity,
+      now: reading(m.now, m.unit),
+      threshold: `${m.threshold}${m.unit ?? ''}`,
+      before: reading(m.before, m.unit),
     }));
   return {
     headline: `${decision.severity} → ${decision.response.replace('_', ' ')}: ${decision.why}`,

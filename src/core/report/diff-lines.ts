@@ -83,14 +83,19 @@ export function templateDiffLines(diff: TemplateDiff | undefined, includeImages 
 }
 
 export function migrationLine(m: Migration): string {
-  const traits = [m.reversible ? 'reversible' : 'irreversible', ...(m.destructive ? ['destructive'] : []), ...(m.mayLoseData ? ['may lose data'] : [])];
+  const traits = [
+    m.reversible ? 'reversible' : 'irreversible',
+    ...(m.destructive ? ['destructive'] : []),
+    ...(m.mayLoseData ? ['may lose data'] : []),
+  ];
   return `migration ${m.id} (${traits.join(', ')})`;
 }
 
 export function releaseLines(release: ReleaseDiff | undefined): string[] {
   if (!release) return [];
-  const sha = release.failedGitSha && release.targetGitSha && release.failedGitSha !== release.targetGitSha
-    ? [`git ${release.targetGitSha} → ${release.failedGitSha}`]
-    : [];
+  const sha =
+    release.failedGitSha && release.targetGitSha && release.failedGitSha !== release.targetGitSha
+      ? [`git ${release.targetGitSha} → ${release.failedGitSha}`]
+      : [];
   return [...sha, ...release.migrations.map(migrationLine)];
 }

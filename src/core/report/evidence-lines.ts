@@ -12,9 +12,10 @@ const QUIET_REASONS = new Set(['CrashLoopBackOff', 'ContainerCreating', 'PodInit
 
 export function podLine(p: PodEvidence): string {
   const state = p.waitingReason ?? (p.phase === 'Running' && !p.ready ? 'Running, not ready' : p.phase);
-  const last = p.lastTerminationReason || p.lastExitCode !== undefined
-    ? `, last terminated ${p.lastTerminationReason ?? 'with'} (exit ${p.lastExitCode ?? '?'})`
-    : '';
+  const last =
+    p.lastTerminationReason || p.lastExitCode !== undefined
+      ? `, last terminated ${p.lastTerminationReason ?? 'with'} (exit ${p.lastExitCode ?? '?'})`
+      : '';
   // CrashLoopBackOff's message only repeats the back-off timer; the others say what is wrong.
   const why = p.waitingMessage && !QUIET_REASONS.has(p.waitingReason ?? '') ? ` — ${p.waitingMessage}` : '';
   return bounded(`pod ${p.name} (${p.image}): ${state}, ${p.restarts} restart(s)${last}${why}`);
@@ -25,7 +26,8 @@ export function eventLine(w: EventEvidence): string {
 }
 
 // The line that says why, when there is one: errors beat the banner a process prints on start.
-const TELLING = /\b(fatal|panic|error|exception|refused|denied|forbidden|not found|no such|does not exist|missing|required|invalid|cannot|can't|unable|failed|out of memory|oom|killed|timeout|timed out)\b/i;
+const TELLING =
+  /\b(fatal|panic|error|exception|refused|denied|forbidden|not found|no such|does not exist|missing|required|invalid|cannot|can't|unable|failed|out of memory|oom|killed|timeout|timed out)\b/i;
 
 export function tellingLine(lines: string[]): string | undefined {
   for (let i = lines.length - 1; i >= 0; i--) {
@@ -40,7 +42,15 @@ export function logLine(l: LogEvidence): string | undefined {
   return line === undefined ? undefined : bounded(`last log of ${l.pod}/${l.container}: ${line}`);
 }
 
-const INCIDENT_TYPES: Record<string, string> = { trigger: 'triggered', acknowledge: 'acknowledged', resolve: 'resolved', annotate: 'note', escalate: 'escalated', assign: 'assigned', notify: 'notified' };
+const INCIDENT_TYPES: Record<string, string> = {
+  trigger: 'triggered',
+  acknowledge: 'acknowledged',
+  resolve: 'resolved',
+  annotate: 'note',
+  escalate: 'escalated',
+  assign: 'assigned',
+  notify: 'notified',
+};
 
 /** PagerDuty's `trigger_log_entry` as people say it: "triggered". */
 export function incidentEntryType(type: string): string {
@@ -53,4 +63,5 @@ export function clusterEvidenceMissing(rc: { diff?: unknown; pods: unknown[]; wa
   return rc.diff === undefined && rc.pods.length === 0 && rc.warnings.length === 0 && rc.lastLogLines.length === 0;
 }
 
-export const CLUSTER_EVIDENCE_MISSING = 'The cluster\'s evidence (pods, events, logs, template diff) could not be collected before the rollback; what follows rests on the deployment records only.';
+export const CLUSTER_EVIDENCE_MISSING =
+  "The cluster's evidence (pods, events, logs, template diff) could not be collected before the rollback; what follows rests on the deployment records only.";

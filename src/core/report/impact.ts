@@ -20,7 +20,9 @@ export function impactLines(run: Run, timeline: RunTimeline): string[] {
       states.set(state, (states.get(state) ?? 0) + 1);
     }
     const stateText = [...states].map(([s, n]) => `${s} ×${n}`).join(', ');
-    lines.push(`${component}: ${pods.length} pod(s) of ${p.fromVersion} seen before the rollback, ${notReady} not ready, ${restarts} restart(s) (${stateText}).`);
+    lines.push(
+      `${component}: ${pods.length} pod(s) of ${p.fromVersion} seen before the rollback, ${notReady} not ready, ${restarts} restart(s) (${stateText}).`,
+    );
   }
   if (timeline.timeToRecoverMs !== undefined) {
     lines.push(`${p.fromVersion} was live for ${formatDuration(timeline.timeToRecoverMs)} (deployed → verified rollback).`);
@@ -31,7 +33,7 @@ export function impactLines(run: Run, timeline: RunTimeline): string[] {
   if (trigger) lines.push(`Alert: ${trigger}`);
   const top = rc?.causes[0];
   if (top?.evidence[0]) lines.push(`Error evidence: ${top.evidence[0]}`);
-  else if (rc) lines.push('No error evidence in the cluster: the failed version\'s pods showed no crash, OOM, pull, scheduling or probe failure.');
+  else if (rc) lines.push("No error evidence in the cluster: the failed version's pods showed no crash, OOM, pull, scheduling or probe failure.");
   else lines.push('No evidence of the failed version was collected.');
   if (rc?.omitted && (rc.omitted.pods > 0 || rc.omitted.warnings > 0)) {
     lines.push(`Evidence was bounded: ${rc.omitted.pods} more pod(s) and ${rc.omitted.warnings} more warning event(s) were not collected.`);

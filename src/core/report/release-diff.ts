@@ -22,7 +22,14 @@ export function releaseDiff(failed: Deployment, target: Deployment, undone: Depl
     const before = target.components[component]?.image;
     const after = failed.components[component]?.image;
     if (before === after) return [];
-    return [{ container: component, field: 'image', ...(before === undefined ? {} : { target: before }), ...(after === undefined ? {} : { failed: after }) }];
+    return [
+      {
+        container: component,
+        field: 'image',
+        ...(before === undefined ? {} : { target: before }),
+        ...(after === undefined ? {} : { failed: after }),
+      },
+    ];
   });
   return {
     failedDeploymentId: failed.id,

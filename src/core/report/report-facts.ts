@@ -56,7 +56,10 @@ export function reportFacts(run: Run, t: RunTimeline, v: VerificationSummary): F
   const top = rc?.causes[0];
   return [
     ['Incident', incident],
-    ['Time', `requested ${formatInstant(t.milestones.find((m) => m.kind === 'requested')?.at ?? run.createdAt)}${end ? `, ended ${formatInstant(end.at)}` : ''}`],
+    [
+      'Time',
+      `requested ${formatInstant(t.milestones.find((m) => m.kind === 'requested')?.at ?? run.createdAt)}${end ? `, ended ${formatInstant(end.at)}` : ''}`,
+    ],
     ['Type', rollbackType(run)],
     ['Previous version', `${p.fromVersion} (${p.failedDeploymentId}${release ? `, deployed ${formatInstant(release.failedDeployedAt)}` : ''})`],
     ['Target version', `${p.toVersion} (${p.targetDeploymentId}${release ? `, deployed ${formatInstant(release.targetDeployedAt)}` : ''})`],

@@ -7,9 +7,23 @@ import { between, formatDuration, formatInstant } from './durations.js';
 import { incidentEntryType } from './evidence-lines.js';
 
 export type MilestoneKind =
-  | 'deployed' | 'incident' | 'requested' | 'approval' | 'approved' | 'rejected' | 'expired'
-  | 'executing' | 'verifying' | 'succeeded' | 'failed' | 'interrupted' | 'cancelled'
-  | 'reminded' | 'cancel_requested' | 'resumed' | 'replanned';
+  | 'deployed'
+  | 'incident'
+  | 'requested'
+  | 'approval'
+  | 'approved'
+  | 'rejected'
+  | 'expired'
+  | 'executing'
+  | 'verifying'
+  | 'succeeded'
+  | 'failed'
+  | 'interrupted'
+  | 'cancelled'
+  | 'reminded'
+  | 'cancel_requested'
+  | 'resumed'
+  | 'replanned';
 
 export interface Milestone {
   kind: MilestoneKind;
@@ -80,16 +94,24 @@ function controlMilestones(sorted: TimelineEvent[]): Milestone[] {
   if (reminded) out.push({ kind: 'reminded', at: reminded.at, label: `approvers reminded (${reminded.detail})` });
   const stop = firstOf(sorted, 'cancel_requested');
   if (stop) out.push({ kind: 'cancel_requested', at: stop.at, label: `stop requested by ${actorName(stop.actor)}` });
-  for (const e of sorted.filter((x) => x.type === 'resumed')) out.push({ kind: 'resumed', at: e.at, label: `resumed after the bot stopped: ${e.detail.replace(/^the previous owner stopped:?\s*/, '')}` });
+  for (const e of sorted.filter((x) => x.type === 'resumed'))
+    out.push({ kind: 'resumed', at: e.at, label: `resumed after the bot stopped: ${e.detail.replace(/^the previous owner stopped:?\s*/, '')}` });
   for (const e of sorted.filter((x) => x.type === 'retried' || x.type === 'replanned')) {
-    out.push({ kind: 'replanned', at: e.at, label: `${e.type === 'retried' ? `retried by ${actorName(e.actor)}: ` : 'cluster changed: '}${e.detail}` });
+    out.push({
+      kind: 'replanned',
+      at: e.at,
+      label: `${e.type === 'retried' ? `retried by ${actorName(e.actor)}: ` : 'cluster changed: '}${e.detail}`,
+    });
   }
   return out;
 }
 
 /** The run's end, with who and why where the audit says so. */
 function endLabel(run: Run, end: TimelineEvent | undefined): string {
-  if (run.status === 'succeeded') return run.verification?.notVerified ? `rolled back to ${run.plan.toVersion}, ${run.verification.notVerified}` : `verified: ${run.plan.toVersion} is healthy`;
+  if (run.status === 'succeeded')
+    return run.verification?.notVerified
+      ? `rolled back to ${run.plan.toVersion}, ${run.verification.notVerified}`
+      : `verified: ${run.plan.toVersion} is healthy`;
   if (run.status === 'cancelled' && end) return `cancelled by ${actorName(end.actor)}: ${end.detail}`;
   if (run.status === 'interrupted' && end) return `interrupted: ${end.detail}`;
   return `rollback ${run.status}`;
@@ -111,20 +133,29 @@ export function buildRunTimeline(run: Run, events: TimelineEvent[] = []): RunTim
   const approvedAt = approvedEvent?.at ?? lastApproval?.at;
   const executingAt = firstOf(sorted, 'executing')?.at;
   const stepStarts = run.stepResults.map((s) => s.startedAt).sort();
-  const stepEnds = run.stepResults.map((s) => s.finishedAt).filter((t): t is string => t !== undefined).sort();
+  const stepEnds = run.stepResults
+    .map((s) => s.finishedAt)
+    .filter((t): t is string => t !== undefined)
+    .sort();
   const verification = run.verification;
   const verifyingAt = firstOf(sorted, 'verifying')?.at ?? verification?.startedAt;
   const endEvent = lastOf(sorted, run.status);
-  const finishedAt = endEvent?.at ?? (run.status === 'succeeded' || run.status === 'failed' ? verification?.finishedAt ?? stepEnds.at(-1) : undefined);
+  const finishedAt =
+    endEvent?.at ?? (run.status === 'succeeded' || run.status === 'failed' ? (verification?.finishedAt ?? stepEnds.at(-1)) : undefined);
 
   const milestones: Milestone[] = [];
-  if (deployedAt && rc?.release) milestones.push({ kind: 'deployed', at: deployedAt, label: `${rc.release.failedVersion} deployed (${rc.release.failedDeploymentId})` });
+  if (deployedAt && rc?.release)
+    milestones.push({ kind: 'deployed', at: deployedAt, label: `${rc.release.failedVersion} deployed (${rc.release.failedDeploymentId})` });
   for (const entry of incident) milestones.push({ kind: 'incident', at: entry.at, label: incidentLabel(entry) });
   const requester = firstOf(sorted, 'requested')?.actor ?? run.requestedBy;
-  const lineage = run.plan.supersedes ? ` (${run.plan.supersedes.why === 'retry' ? 'retry' : 'refreshed plan'} of run ${run.plan.supersedes.runId})` : '';
+  const lineage = run.plan.supersedes
+    ? ` (${run.plan.supersedes.why === 'retry' ? 'retry' : 'refreshed plan'} of run ${run.plan.supersedes.runId})`
+    : '';
   milestones.push({ kind: 'requested', at: requestedAt, label: `rollback requested by ${actorName(requester)}${lineage}` });
-  for (const e of sorted.filter((x) => x.type === 'approval')) milestones.push({ kind: 'approval', at: e.at, label: `approval by ${actorName(e.actor)}` });
-  if (approvedAt) milestones.push({ kind: 'approved', at: approvedAt, label: approvedEvent?.detail === 'auto-approved' ? 'auto-approved' : 'approved' });
+  for (const e of sorted.filter((x) => x.type === 'approval'))
+    milestones.push({ kind: 'approval', at: e.at, label: `approval by ${actorName(e.actor)}` });
+  if (approvedAt)
+    milestones.push({ kind: 'approved', at: approvedAt, label: approvedEvent?.detail === 'auto-approved' ? 'auto-approved' : 'approved' });
   for (const kind of ['rejected', 'expired'] as const) {
     const e = firstOf(sorted, kind);
     if (e) milestones.push({ kind, at: e.at, label: `${kind} by ${actorName(e.actor)}` });
@@ -147,11 +178,21 @@ export function buildRunTimeline(run: Run, events: TimelineEvent[] = []): RunTim
       { name: 'Decision', span: 'requested → approved', ...ms(requestedAt, approvedAt) },
       { name: 'Pre-checks', span: 'approved → first step (drift check, evidence capture)', ...ms(approvedAt, stepStarts[0]) },
       { name: 'Rollback', span: 'first step → last step done', ...ms(stepStarts[0], rollbackEnd) },
-      { name: 'Verification', span: 'rollout, health checks, smoke commands', ...ms(verification?.startedAt ?? verifyingAt, verification?.finishedAt) },
+      {
+        name: 'Verification',
+        span: 'rollout, health checks, smoke commands',
+        ...ms(verification?.startedAt ?? verifyingAt, verification?.finishedAt),
+      },
     ],
     steps: run.plan.steps.map((step) => {
       const result = run.stepResults.find((r) => r.index === step.index);
-      return { index: step.index, component: step.component, description: step.description, status: result?.status ?? 'pending', ...ms(result?.startedAt, result?.finishedAt) };
+      return {
+        index: step.index,
+        component: step.component,
+        description: step.description,
+        status: result?.status ?? 'pending',
+        ...ms(result?.startedAt, result?.finishedAt),
+      };
     }),
     detectedAt,
     detectedBy: triggered ? 'incident' : 'request',

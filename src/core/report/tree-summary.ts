@@ -14,8 +14,14 @@ export interface TreeNode {
 const MAX_LABEL = 160;
 const CHECK: Record<CheckOutcome, string> = { pass: '✓', warn: '⚠', block: '✗' };
 const RESULT: Record<string, string> = {
-  succeeded: 'ROLLBACK SUCCESS ✓', failed: 'ROLLBACK FAILED ✗', rejected: 'REJECTED (nothing executed)', expired: 'EXPIRED (nothing executed)',
-  blocked: 'BLOCKED (nothing executed)', interrupted: 'INTERRUPTED: check the cluster by hand', cancelled: 'CANCELLED', planned: 'PLANNED (dry run, nothing executed)',
+  succeeded: 'ROLLBACK SUCCESS ✓',
+  failed: 'ROLLBACK FAILED ✗',
+  rejected: 'REJECTED (nothing executed)',
+  expired: 'EXPIRED (nothing executed)',
+  blocked: 'BLOCKED (nothing executed)',
+  interrupted: 'INTERRUPTED: check the cluster by hand',
+  cancelled: 'CANCELLED',
+  planned: 'PLANNED (dry run, nothing executed)',
 };
 
 export function renderTree(root: string, nodes: TreeNode[]): string {
@@ -55,7 +61,14 @@ export function renderTreeSummary(unsafeRun: Run, unsafeEvents: TimelineEvent[] 
     leaf(`Trigger: ${p.reason}`),
     leaf(`Risk: ${p.risk}`),
     leaf(`Decision: ${decision(run, approvers)}`),
-    { label: 'Target:', children: [leaf(`Deployment: ${p.targetDeploymentId}`), leaf(`Version: ${p.toVersion}`), leaf(`Failed: ${p.fromVersion} (${p.failedDeploymentId})`)] },
+    {
+      label: 'Target:',
+      children: [
+        leaf(`Deployment: ${p.targetDeploymentId}`),
+        leaf(`Version: ${p.toVersion}`),
+        leaf(`Failed: ${p.fromVersion} (${p.failedDeploymentId})`),
+      ],
+    },
     { label: 'Pre-checks:', children: preChecks(run, compact) },
     {
       label: 'Rollback Execution:',
@@ -66,27 +79,37 @@ export function renderTreeSummary(unsafeRun: Run, unsafeEvents: TimelineEvent[] 
     },
     {
       label: 'Verification:',
-      children: v.outcome === 'not_run'
-        ? [leaf(`not run: ${v.notRunReason ?? ''}`)]
-        : [
-          ...[...v.rollout, ...v.checks].filter((c) => !compact || c.phase !== 'passed').map((c) => leaf(`${c.name}: ${c.phase === 'passed' ? '✓' : '✗'} ${c.measured ?? c.detail} (${formatDuration(c.durationMs)})`)),
-          ...(compact ? [leaf(`${[...v.rollout, ...v.checks].filter((c) => c.phase === 'passed').length} check(s) passed`)] : []),
-          ...(v.replicas ? [leaf(`Replicas: ${v.replicas.ready}/${v.replicas.desired} ready`)] : []),
-          ...v.notChecked.map((n) => leaf(`${n.name}: not checked (${n.why})`)),
-          leaf(`Duration: ${ms(v.durationMs)}`),
-        ],
+      children:
+        v.outcome === 'not_run'
+          ? [leaf(`not run: ${v.notRunReason ?? ''}`)]
+          : [
+              ...[...v.rollout, ...v.checks]
+                .filter((c) => !compact || c.phase !== 'passed')
+                .map((c) => leaf(`${c.name}: ${c.phase === 'passed' ? '✓' : '✗'} ${c.measured ?? c.detail} (${formatDuration(c.durationMs)})`)),
+              ...(compact ? [leaf(`${[...v.rollout, ...v.checks].filter((c) => c.phase === 'passed').length} check(s) passed`)] : []),
+              ...(v.replicas ? [leaf(`Replicas: ${v.replicas.ready}/${v.replicas.desired} ready`)] : []),
+              ...v.notChecked.map((n) => leaf(`${n.name}: not checked (${n.why})`)),
+              leaf(`Duration: ${ms(v.durationMs)}`),
+            ],
     },
     {
       label: 'Root cause:',
-      children: !rc ? [leaf('no evidence collected')]
-        : rc.causes.length === 0 ? [leaf('no cause identified')]
-          : rc.causes.map((c, i) => ({ label: `${i + 1}. [${c.confidence}] ${c.summary}`, children: c.evidence.slice(0, compact ? 1 : 3).map(leaf) })),
+      children: !rc
+        ? [leaf('no evidence collected')]
+        : rc.causes.length === 0
+          ? [leaf('no cause identified')]
+          : rc.causes.map((c, i) => ({
+              label: `${i + 1}. [${c.confidence}] ${c.summary}`,
+              children: c.evidence.slice(0, compact ? 1 : 3).map(leaf),
+            })),
     },
     {
       label: 'Timing:',
       children: [
         ...t.phases.map((ph) => leaf(`${ph.name}: ${ms(ph.ms)}`)),
-        ...(t.timeToDetectMs === undefined ? [] : [leaf(`Time to detect: ${formatDuration(t.timeToDetectMs)} (deployed → ${t.detectedBy === 'incident' ? 'incident' : 'request'})`)]),
+        ...(t.timeToDetectMs === undefined
+          ? []
+          : [leaf(`Time to detect: ${formatDuration(t.timeToDetectMs)} (deployed → ${t.detectedBy === 'incident' ? 'incident' : 'request'})`)]),
         leaf(`Time to recover: ${recoveryText(t)}`),
       ],
     },

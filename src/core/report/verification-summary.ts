@@ -25,7 +25,13 @@ export function summariseVerification(run: Run): VerificationSummary {
   const rollout = v.checks.filter((c) => c.name.startsWith('rollout ') && c.phase !== 'skipped');
   const checks = v.checks.filter((c) => !c.name.startsWith('rollout ') && c.phase !== 'skipped');
   const notChecked = v.checks.filter((c) => c.phase === 'skipped').map((c) => ({ name: c.name, why: c.detail }));
-  const summary: VerificationSummary = { outcome: v.phase === 'Succeeded' ? 'passed' : 'failed', rollout, checks, notChecked, ...(v.notVerified ? { notVerified: v.notVerified } : {}) };
+  const summary: VerificationSummary = {
+    outcome: v.phase === 'Succeeded' ? 'passed' : 'failed',
+    rollout,
+    checks,
+    notChecked,
+    ...(v.notVerified ? { notVerified: v.notVerified } : {}),
+  };
   let ready = 0;
   let desired = 0;
   let counted = 0;
@@ -46,13 +52,21 @@ function whyNotRun(run: Run): string {
   const failedStep = run.stepResults.find((s) => s.status === 'failed');
   if (failedStep) return `the rollback stopped at step ${failedStep.index} (${failedStep.detail}), so there was nothing to verify`;
   switch (run.status) {
-    case 'planned': return run.plan.dryRun ? 'dry run: nothing was executed' : 'the plan was not executed';
-    case 'blocked': return 'the plan was blocked: nothing was executed';
-    case 'rejected': return 'the plan was rejected: nothing was executed';
-    case 'expired': return 'the plan expired before approval: nothing was executed';
-    case 'cancelled': return 'the run was cancelled';
-    case 'interrupted': return 'the bot stopped during the rollback: check the cluster by hand';
-    case 'failed': return 'the rollback failed before verification';
-    default: return 'the rollback has not reached verification yet';
+    case 'planned':
+      return run.plan.dryRun ? 'dry run: nothing was executed' : 'the plan was not executed';
+    case 'blocked':
+      return 'the plan was blocked: nothing was executed';
+    case 'rejected':
+      return 'the plan was rejected: nothing was executed';
+    case 'expired':
+      return 'the plan expired before approval: nothing was executed';
+    case 'cancelled':
+      return 'the run was cancelled';
+    case 'interrupted':
+      return 'the bot stopped during the rollback: check the cluster by hand';
+    case 'failed':
+      return 'the rollback failed before verification';
+    default:
+      return 'the rollback has not reached verification yet';
   }
 }

@@ -91,6 +91,6 @@ export function extendedEnd(silence: Pick<Silence, 'endsAt'>, policy: Pick<Alert
 
 /** The PromQL-style text of a matcher, as Alertmanager's UI and amtool show it: `service=~"checkout|cart"`. */
 export function formatMatcher(m: SilenceMatcher): string {
-  const op = m.isRegex ? (m.isEqual ? '=~' : '!~') : (m.isEqual ? '=' : '!=');
+  const op = m.isRegex ? (m.isEqual ? '=~' : '!~') : m.isEqual ? '=' : '!=';
   return `${m.name}${op}${JSON.stringify(m.value)}`;
 }

@@ -7,7 +7,16 @@ import { TERMINAL_EVENT_TYPES } from '../coordinator/run-events.js';
 import type { Run } from '../model.js';
 import type { Clock, Logger, Store } from '../ports.js';
 import type { Catalog, SilenceMatcher } from '../service.js';
-import { type AlertmanagerClient, extendedEnd, formatMatcher, liveSilencesOf, reconcileAction, runIdOf, type Silence, silenceFor } from './alert-silences.js';
+import {
+  type AlertmanagerClient,
+  extendedEnd,
+  formatMatcher,
+  liveSilencesOf,
+  reconcileAction,
+  runIdOf,
+  type Silence,
+  silenceFor,
+} from './alert-silences.js';
 
 const CALL_TIMEOUT_MS = 10_000;
 
@@ -65,12 +74,18 @@ export class SilenceKeeper implements RunEventSubscriber {
       const link = await this.deps.runLink?.(run).catch(() => undefined);
       const id = await this.deps.alertmanager.createSilence(policy.url, silenceFor(run, policy, this.deps.clock.now(), link), timeout());
       await this.record(run.id, 'silence_created', `Alertmanager silence ${id} quiets ${describeMatchers(policy.matchers)} until the run ends`);
-      await this.say(run, `Alerts matching ${describeMatchers(policy.matchers)} are silenced in Alertmanager (silence ${id}) while the rollback runs; the silence ends when the run ends.`);
+      await this.say(
+        run,
+        `Alerts matching ${describeMatchers(policy.matchers)} are silenced in Alertmanager (silence ${id}) while the rollback runs; the silence ends when the run ends.`,
+      );
       return id;
     } catch (error) {
       this.deps.logger.warn({ err: error, runId: run.id }, 'could not create the Alertmanager silence; alerts keep firing during the rollback');
       await this.record(run.id, 'silence_failed', `no Alertmanager silence: ${message(error)}; alerts keep firing during the rollback`);
-      await this.say(run, `Alerts are NOT silenced during this rollback: ${message(error)}. Expect pages for ${describeMatchers(policy.matchers)} while it runs.`);
+      await this.say(
+        run,
+        `Alerts are NOT silenced during this rollback: ${message(error)}. Expect pages for ${describeMatchers(policy.matchers)} while it runs.`,
+      );
       return undefined;
     }
   }

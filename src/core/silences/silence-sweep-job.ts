@@ -7,5 +7,11 @@ import type { SilenceKeeper } from './silence-keeper.js';
 export const SILENCE_SWEEP_EVERY_MS = 60_000;
 
 export function silenceSweepJob(keeper: Pick<SilenceKeeper, 'reconcile'>, everyMs = SILENCE_SWEEP_EVERY_MS): PeriodicJob {
-  return { name: 'alertmanager-silence-sweep', everyMs, run: async () => { await keeper.reconcile(); } };
+  return {
+    name: 'alertmanager-silence-sweep',
+    everyMs,
+    run: async () => {
+      await keeper.reconcile();
+    },
+  };
 }

@@ -15,7 +15,10 @@ export async function isApprover(userId: string, service: Service, directory: Ap
     try {
       members = await directory.membersOf(groupId);
     } catch {
-      return { allowed: false, reason: `Could not check membership of approver group ${groupId} with Slack, so the approval is refused. Try again in a minute.` };
+      return {
+        allowed: false,
+        reason: `Could not check membership of approver group ${groupId} with Slack, so the approval is refused. Try again in a minute.`,
+      };
     }
     if (members.includes(userId)) return { allowed: true };
   }
@@ -27,7 +30,10 @@ export async function mayApprove(actor: Actor, run: Run, service: Service, direc
   if (!verdict.allowed) return verdict;
   if (actor.id === run.requestedBy.id) {
     if (isHighRisk(run.plan.risk)) {
-      return { allowed: false, reason: `This plan is ${run.plan.risk} risk: the requester cannot approve it. Ask ${run.plan.requiredApprovals} other approver(s).` };
+      return {
+        allowed: false,
+        reason: `This plan is ${run.plan.risk} risk: the requester cannot approve it. Ask ${run.plan.requiredApprovals} other approver(s).`,
+      };
     }
     if (!service.approvals.allowSelfApproval) {
       return { allowed: false, reason: 'You requested this rollback; another approver must approve it.' };
@@ -38,7 +44,7 @@ export async function mayApprove(actor: Actor, run: Run, service: Service, direc
 
 /** Slack user-group ids start with S; everything else in the list is a person. */
 export function approverRefs(service: Service): ApproverRef[] {
-  return service.approvals.approvers.map((id) => ({ kind: id.startsWith('S') ? 'user_group' as const : 'user' as const, id }));
+  return service.approvals.approvers.map((id) => ({ kind: id.startsWith('S') ? ('user_group' as const) : ('user' as const), id }));
 }
 
 function formatApprover(id: string): string {

@@ -19,9 +19,24 @@ export async function requestCancel(deps: UseCaseDeps, runId: string, actor: Act
   if (refusal) return refusal;
 
   if (run.status === 'awaiting_approval' || run.status === 'approved') {
-    const won = await deps.store.transition(run.id, ['awaiting_approval', 'approved'], 'cancelled', timelineEvent(deps, run.id, actor, 'cancelled', `withdrawn while ${run.status.replace('_', ' ')}: nothing was executed`));
+    const won = await deps.store.transition(
+      run.id,
+      ['awaiting_approval', 'approved'],
+      'cancelled',
+      timelineEvent(deps, run.id, actor, 'cancelled', `withdrawn while ${run.status.replace('_', ' ')}: nothing was executed`),
+    );
     if (won) {
-      await publish(deps, { type: 'cancelled', runId: run.id, at: deps.clock.now().toISOString(), actor, was: run.status, why: 'requested', stepsDone: [], stepsNotDone: run.plan.steps.map(({ index, component, description }) => ({ index, component, description })), components: [] });
+      await publish(deps, {
+        type: 'cancelled',
+        runId: run.id,
+        at: deps.clock.now().toISOString(),
+        actor,
+        was: run.status,
+        why: 'requested',
+        stepsDone: [],
+        stepsNotDone: run.plan.steps.map(({ index, component, description }) => ({ index, component, description })),
+        components: [],
+      });
       return { kind: 'cancelled', runId: run.id };
     }
     // It moved meanwhile (the coordinator started it, or someone decided): answer for where it is now.
@@ -47,16 +62,24 @@ async function refusalToCancel(deps: UseCaseDeps, run: Run, actor: Actor): Promi
   if (actor.kind === 'api' || actor.kind === 'cli') return undefined;
   const service = deps.catalog.services.get(run.plan.service);
   // A service that left the catalog has no approvers any more: only its requester may cancel.
-  const verdict = service && actor.kind === 'slack_user' ? await isApprover(actor.id, service, deps.directory) : { allowed: false as const, reason: 'Only the requester and the approvers may cancel.' };
+  const verdict =
+    service && actor.kind === 'slack_user'
+      ? await isApprover(actor.id, service, deps.directory)
+      : { allowed: false as const, reason: 'Only the requester and the approvers may cancel.' };
   if (verdict.allowed) return undefined;
   await deps.store.appendTimeline(timelineEvent(deps, run.id, actor, 'refused', `cancel refused: ${verdict.reason}`));
-  return { kind: 'refused', reason: 'not_allowed', message: `Only the requester (${actorLabel(run.requestedBy)}) and the approvers of ${run.plan.service} may cancel this rollback. ${verdict.reason}` };
+  return {
+    kind: 'refused',
+    reason: 'not_allowed',
+    message: `Only the requester (${actorLabel(run.requestedBy)}) and the approvers of ${run.plan.service} may cancel this rollback. ${verdict.reason}`,
+  };
 }
 
 function notCancellable(run: Run): CancelOutcome {
-  const why = run.status === 'verifying'
-    ? 'its steps are done and it is being verified; there is nothing left to stop'
-    : `it is already ${run.status.replace('_', ' ')}`;
+  const why =
+    run.status === 'verifying'
+      ? 'its steps are done and it is being verified; there is nothing left to stop'
+      : `it is already ${run.status.replace('_', ' ')}`;
   return { kind: 'refused', reason: 'not_cancellable', message: `Rollback ${run.id} cannot be cancelled: ${why}.` };
 }
 

@@ -65,7 +65,14 @@ async function settleApprovals(deps: UseCaseDeps, runId: string, actor: Actor): 
   const detail = `approvals: ${run.approvals.map((a) => a.userId).join(', ')}`;
   const won = await deps.store.transition(run.id, ['awaiting_approval'], 'approved', timelineEvent(deps, run.id, actor, 'approved', detail));
   if (!won) return { kind: 'recorded', message: 'Approval recorded; the plan had already been decided.' };
-  await publish(deps, { type: 'approved', runId, at: deps.clock.now().toISOString(), actor, approvals: counting.map((a) => a.userId), automatic: false });
+  await publish(deps, {
+    type: 'approved',
+    runId,
+    at: deps.clock.now().toISOString(),
+    actor,
+    approvals: counting.map((a) => a.userId),
+    automatic: false,
+  });
   deps.nudge?.();
   return { kind: 'approved' };
 }
@@ -84,7 +91,9 @@ export async function refusalToReject(deps: UseCaseDeps, runId: string, actor: A
   // The requester may withdraw their own request; anyone else needs to be an approver.
   if (actor.id === run.requestedBy.id) return undefined;
   const service = deps.catalog.services.get(run.plan.service);
-  const verdict = service ? await isApprover(actor.id, service, deps.directory) : { allowed: false as const, reason: 'The service is no longer in the catalog.' };
+  const verdict = service
+    ? await isApprover(actor.id, service, deps.directory)
+    : { allowed: false as const, reason: 'The service is no longer in the catalog.' };
   if (verdict.allowed) return undefined;
   await deps.store.appendTimeline(timelineEvent(deps, run.id, actor, 'refused', `rejection refused: ${verdict.reason}`));
   return { kind: 'refused', message: verdict.reason };
@@ -105,9 +114,17 @@ export async function rejectRun(deps: UseCaseDeps, runId: string, actor: Actor, 
 async function refusalForClosedRun(deps: UseCaseDeps, run: Run, actor: Actor): Promise<DecisionOutcome | undefined> {
   if (run.status === 'awaiting_approval') {
     if (deps.clock.now().toISOString() <= run.plan.expiresAt) return undefined;
-    const expired = await deps.store.transition(run.id, ['awaiting_approval'], 'expired', timelineEvent(deps, run.id, actor, 'expired', `plan expired at ${run.plan.expiresAt}`));
+    const expired = await deps.store.transition(
+      run.id,
+      ['awaiting_approval'],
+      'expired',
+      timelineEvent(deps, run.id, actor, 'expired', `plan expired at ${run.plan.expiresAt}`),
+    );
     if (expired) await publish(deps, { type: 'expired', runId: run.id, at: deps.clock.now().toISOString(), expiresAt: run.plan.expiresAt });
-    return { kind: 'refused', message: `This plan expired at ${run.plan.expiresAt}; the cluster may have changed since. Run the command again for a fresh plan.` };
+    return {
+      kind: 'refused',
+      message: `This plan expired at ${run.plan.expiresAt}; the cluster may have changed since. Run the command again for a fresh plan.`,
+    };
   }
   if (run.plan.dryRun) return { kind: 'refused', message: 'This was a dry run: it cannot be executed. Run the command without --dry-run.' };
   if (run.status === 'blocked') {

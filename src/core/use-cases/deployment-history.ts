@@ -15,7 +15,10 @@ const SNAPSHOT_TIMEOUT_MS = 10_000;
  * provider, the configuration it runs with is snapshotted into the record (the same record posted
  * again keeps its first snapshot, so a retry is not a conflict); a failed snapshot never loses the record.
  */
-export async function recordDeployment(deps: Pick<UseCaseDeps, 'store' | 'catalog'> & Partial<Pick<UseCaseDeps, 'provider' | 'logger'>>, input: Deployment) {
+export async function recordDeployment(
+  deps: Pick<UseCaseDeps, 'store' | 'catalog'> & Partial<Pick<UseCaseDeps, 'provider' | 'logger'>>,
+  input: Deployment,
+) {
   const service = deps.catalog.services.get(input.service);
   const deployment = service ? await withConfig(deps, service, input) : input;
   const outcome = await deps.store.saveDeployment(deployment);
@@ -23,7 +26,11 @@ export async function recordDeployment(deps: Pick<UseCaseDeps, 'store' | 'catalo
   return outcome;
 }
 
-async function withConfig(deps: Partial<Pick<UseCaseDeps, 'provider' | 'logger' | 'store'>>, service: Service, deployment: Deployment): Promise<Deployment> {
+async function withConfig(
+  deps: Partial<Pick<UseCaseDeps, 'provider' | 'logger' | 'store'>>,
+  service: Service,
+  deployment: Deployment,
+): Promise<Deployment> {
   if (!deps.provider?.snapshotConfig || deployment.config) return deployment;
   const existing = await deps.store?.getDeployment(deployment.id);
   if (existing) return existing.config ? { ...deployment, config: existing.config } : deployment;
@@ -31,7 +38,10 @@ async function withConfig(deps: Partial<Pick<UseCaseDeps, 'provider' | 'logger' 
     const config = await deps.provider.snapshotConfig(service, deployment, AbortSignal.timeout(SNAPSHOT_TIMEOUT_MS));
     return config ? { ...deployment, config } : deployment;
   } catch (error) {
-    deps.logger?.warn({ err: error, service: service.name, deploymentId: deployment.id }, 'the configuration snapshot failed; the deployment is recorded without it');
+    deps.logger?.warn(
+      { err: error, service: service.name, deploymentId: deployment.id },
+      'the configuration snapshot failed; the deployment is recorded without it',
+    );
     return deployment;
   }
 }

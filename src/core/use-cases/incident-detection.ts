@@ -9,16 +9,26 @@ import type { UseCaseDeps } from './deps.js';
 import type { IncidentEvent, IncidentOutcome } from './on-incident.js';
 import { requestRollback } from './request-rollback.js';
 
-export async function planFromDetection(deps: UseCaseDeps, service: Service, event: IncidentEvent, suspect: Deployment, channel: string): Promise<IncidentOutcome> {
+export async function planFromDetection(
+  deps: UseCaseDeps,
+  service: Service,
+  event: IncidentEvent,
+  suspect: Deployment,
+  channel: string,
+): Promise<IncidentOutcome> {
   const actor: Actor = { kind: 'pagerduty', id: event.incident.id, name: `PagerDuty incident ${event.incident.id}` };
   const incident: IncidentRef = {
-    id: event.incident.id, title: event.incident.title, triggeredAt: event.occurredAt,
+    id: event.incident.id,
+    title: event.incident.title,
+    triggeredAt: event.occurredAt,
     ...(event.incident.htmlUrl ? { url: event.incident.htmlUrl } : {}),
   };
   try {
     const run = await requestRollback(deps, {
       request: { kind: 'rollback', failedDeploymentId: suspect.id, dryRun: false, autoApprove: false, reason: `PagerDuty: ${event.incident.title}` },
-      requester: actor, channel, incident,
+      requester: actor,
+      channel,
+      incident,
     });
     const decision = run.plan.detection?.decision;
     // Roll back without a click only when a measured critical breach says so (and approvals.maxAutoRisk allows it).

@@ -8,10 +8,23 @@ import type { UseCaseDeps } from './deps.js';
 
 const DETECTION_TIMEOUT_MS = 8_000;
 
-export async function detectionFor(deps: Pick<UseCaseDeps, 'prometheus' | 'clock' | 'logger'>, service: Service, failed: Deployment, target: Deployment): Promise<DetectionReport | undefined> {
+export async function detectionFor(
+  deps: Pick<UseCaseDeps, 'prometheus' | 'clock' | 'logger'>,
+  service: Service,
+  failed: Deployment,
+  target: Deployment,
+): Promise<DetectionReport | undefined> {
   if (!service.detection || !deps.prometheus) return undefined;
-  const report = await measureDetection(deps.prometheus, { spec: service.detection, failed, target, now: deps.clock.now() }, AbortSignal.timeout(DETECTION_TIMEOUT_MS));
+  const report = await measureDetection(
+    deps.prometheus,
+    { spec: service.detection, failed, target, now: deps.clock.now() },
+    AbortSignal.timeout(DETECTION_TIMEOUT_MS),
+  );
   const unknown = report.measurements.filter((m) => m.status === 'unknown');
-  if (unknown.length > 0) deps.logger.warn({ service: service.name, queries: unknown.map((m) => ({ name: m.name, error: 'error' in m.now ? m.now.error : undefined })) }, 'detection queries could not be evaluated; shown as unknown');
+  if (unknown.length > 0)
+    deps.logger.warn(
+      { service: service.name, queries: unknown.map((m) => ({ name: m.name, error: 'error' in m.now ? m.now.error : undefined })) },
+      'detection queries could not be evaluated; shown as unknown',
+    );
   return report;
 }

@@ -10,7 +10,9 @@ const LOOKUP_TIMEOUT_MS = 10_000;
 export async function namedIncident(deps: UseCaseDeps, incidentId: string): Promise<IncidentRef> {
   const incidents = deps.incidents;
   if (!incidents?.findIncident) {
-    throw new UserError(`\`--incident ${incidentId}\` needs PagerDuty, and the bot has no PagerDuty API token (PAGERDUTY_TOKEN). Leave the flag out, or ask an admin to set it.`);
+    throw new UserError(
+      `\`--incident ${incidentId}\` needs PagerDuty, and the bot has no PagerDuty API token (PAGERDUTY_TOKEN). Leave the flag out, or ask an admin to set it.`,
+    );
   }
   let found;
   try {
@@ -20,8 +22,18 @@ export async function namedIncident(deps: UseCaseDeps, incidentId: string): Prom
     deps.logger.warn({ err: error, incident: incidentId }, 'could not look the named incident up; planning without its title');
     return { id: incidentId, title: `PagerDuty incident ${incidentId}`, triggeredAt: deps.clock.now().toISOString() };
   }
-  if (!found) throw new UserError(`PagerDuty has no incident \`${incidentId}\`. Check the id (it looks like \`Q1ABC2DEF3GHIJ\`); nothing was planned.`, undefined, 'not_found');
-  return { id: found.id, title: found.title, triggeredAt: found.createdAt ?? deps.clock.now().toISOString(), ...(found.url ? { url: found.url } : {}) };
+  if (!found)
+    throw new UserError(
+      `PagerDuty has no incident \`${incidentId}\`. Check the id (it looks like \`Q1ABC2DEF3GHIJ\`); nothing was planned.`,
+      undefined,
+      'not_found',
+    );
+  return {
+    id: found.id,
+    title: found.title,
+    triggeredAt: found.createdAt ?? deps.clock.now().toISOString(),
+    ...(found.url ? { url: found.url } : {}),
+  };
 }
 
 /**
@@ -35,9 +47,14 @@ export async function linkedIncident(deps: UseCaseDeps, service: Service, worksp
   if (!incidents?.incidentForChannel || serviceIds.length === 0) return undefined;
   try {
     const found = await incidents.incidentForChannel(workspace, channel, serviceIds, AbortSignal.timeout(LOOKUP_TIMEOUT_MS));
-    return found ? { id: found.id, title: found.title, triggeredAt: found.createdAt ?? deps.clock.now().toISOString(), ...(found.url ? { url: found.url } : {}) } : undefined;
+    return found
+      ? { id: found.id, title: found.title, triggeredAt: found.createdAt ?? deps.clock.now().toISOString(), ...(found.url ? { url: found.url } : {}) }
+      : undefined;
   } catch (error) {
-    deps.logger.warn({ err: error, service: service.name, channel }, 'could not ask PagerDuty which incident this channel belongs to; planning without one');
+    deps.logger.warn(
+      { err: error, service: service.name, channel },
+      'could not ask PagerDuty which incident this channel belongs to; planning without one',
+    );
     return undefined;
   }
 }

@@ -19,10 +19,16 @@ export function serviceByName(catalog: Catalog, name: string, environment: strin
   const inEnvironment = environment === undefined ? matches : matches.filter((s) => s.environment === environment);
   const [service] = inEnvironment;
   if (!service) {
-    throw new UserError(`Service \`${name}\` is not configured for ${environment}; it is for ${matches.map((s) => s.environment).join(', ')}. Nothing was planned.`, undefined, 'not_found');
+    throw new UserError(
+      `Service \`${name}\` is not configured for ${environment}; it is for ${matches.map((s) => s.environment).join(', ')}. Nothing was planned.`,
+      undefined,
+      'not_found',
+    );
   }
   if (inEnvironment.length > 1) {
-    throw new UserError(`Service \`${name}\` runs in ${inEnvironment.map((s) => s.environment).join(', ')}: add \`--environment <env>\` to say which one.`);
+    throw new UserError(
+      `Service \`${name}\` runs in ${inEnvironment.map((s) => s.environment).join(', ')}: add \`--environment <env>\` to say which one.`,
+    );
   }
   return service;
 }
@@ -30,15 +36,22 @@ export function serviceByName(catalog: Catalog, name: string, environment: strin
 /** The newest deployment of the service that has not already been undone by a rollback. */
 export async function newestDeployment(deps: UseCaseDeps, name: string, environment: string | undefined): Promise<Deployment> {
   const service = serviceByName(deps.catalog, name, environment);
-  const pick = async () => (await deps.store.listDeployments(service.name, service.environment, NEWEST_DEPTH)).find((d) => d.status !== 'rolled_back');
+  const pick = async () =>
+    (await deps.store.listDeployments(service.name, service.environment, NEWEST_DEPTH)).find((d) => d.status !== 'rolled_back');
   let newest = await pick();
   if (!newest) {
     // Nobody recorded deployments: what the cluster remembers (ReplicaSet revisions, Helm history).
-    await discoverHistory(deps, service).catch((error: unknown) => deps.logger.warn({ err: error, service: service.name }, 'history discovery failed'));
+    await discoverHistory(deps, service).catch((error: unknown) =>
+      deps.logger.warn({ err: error, service: service.name }, 'history discovery failed'),
+    );
     newest = await pick();
   }
   if (!newest) {
-    throw new UserError(`No deployment of ${service.name} (${service.environment}) is recorded or visible in the cluster, so there is nothing to roll back. Record deployments with \`POST /api/v1/deployments\`.`, undefined, 'not_found');
+    throw new UserError(
+      `No deployment of ${service.name} (${service.environment}) is recorded or visible in the cluster, so there is nothing to roll back. Record deployments with \`POST /api/v1/deployments\`.`,
+      undefined,
+      'not_found',
+    );
   }
   return newest;
 }
@@ -47,7 +60,11 @@ export async function newestDeployment(deps: UseCaseDeps, name: string, environm
 export function newestDeploymentCheck(deployment: Deployment, now: Date): SafetyCheck {
   const what = `newest deployment ${deployment.id}, ${deployment.version}, ${ago(deployment.createdAt, now)}`;
   if (deployment.status === 'succeeded') {
-    return { id: 'failed_deployment', outcome: 'warn', message: `Taken as the failed deploy: ${what}. It is recorded as succeeded: make sure it is the deploy that broke.` };
+    return {
+      id: 'failed_deployment',
+      outcome: 'warn',
+      message: `Taken as the failed deploy: ${what}. It is recorded as succeeded: make sure it is the deploy that broke.`,
+    };
   }
   return { id: 'failed_deployment', outcome: 'pass', message: `Taken as the failed deploy: ${what}.` };
 }

@@ -50,14 +50,18 @@ async function onTriggered(deps: UseCaseDeps, event: IncidentEvent): Promise<Inc
   const auto = service.pagerduty.autoRollback && decision.response === 'rollback_immediately';
   const actor: Actor = { kind: 'pagerduty', id: event.incident.id, name: `PagerDuty incident ${event.incident.id}` };
   const incident = {
-    id: event.incident.id, title: event.incident.title, triggeredAt: event.occurredAt,
+    id: event.incident.id,
+    title: event.incident.title,
+    triggeredAt: event.occurredAt,
     decision: `${decision.severity}: ${decision.why} → ${decision.response.replace('_', ' ')}${auto ? ' (automatic: autoRollback is on)' : ''}`,
     ...(event.incident.htmlUrl ? { url: event.incident.htmlUrl } : {}),
   };
   try {
     const run = await requestRollback(deps, {
       request: { kind: 'rollback', failedDeploymentId: suspect.id, dryRun: false, autoApprove: auto, reason: `PagerDuty: ${event.incident.title}` },
-      requester: actor, channel, incident,
+      requester: actor,
+      channel,
+      incident,
     });
     // requestRollback approves automatically only within approvals.maxAutoRisk; above it the plan waits.
     return { kind: 'planned', runId: run.id, auto: run.plan.automation?.allowed === true };
@@ -78,10 +82,18 @@ async function onProgress(deps: UseCaseDeps, event: IncidentEvent): Promise<Inci
   const runs = await deps.store.runsForIncident(event.incident.id);
   const verb = event.type === 'incident.acknowledged' ? 'acknowledged' : 'resolved';
   for (const run of runs) {
-    await deps.events.publish({
-      type: 'incident_progress', runId: run.id, at: deps.clock.now().toISOString(), incidentId: event.incident.id,
-      change: verb, occurredAt: event.occurredAt, ...(event.agent ? { by: event.agent } : {}),
-    }, run);
+    await deps.events.publish(
+      {
+        type: 'incident_progress',
+        runId: run.id,
+        at: deps.clock.now().toISOString(),
+        incidentId: event.incident.id,
+        change: verb,
+        occurredAt: event.occurredAt,
+        ...(event.agent ? { by: event.agent } : {}),
+      },
+      run,
+    );
   }
   return { kind: 'noted', runs: runs.length };
 }

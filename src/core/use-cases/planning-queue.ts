@@ -49,7 +49,9 @@ export class PlanningQueue {
     const planning = this.inSlot(() => requestRollback(deps, input, admitted));
     if (key !== undefined && !this.inFlight.has(key)) {
       this.inFlight.set(key, planning);
-      const forget = () => { if (this.inFlight.get(key) === planning) this.inFlight.delete(key); };
+      const forget = () => {
+        if (this.inFlight.get(key) === planning) this.inFlight.delete(key);
+      };
       planning.then(forget, forget);
     }
     return { kind: 'planned', run: await planning };

@@ -16,11 +16,9 @@ export async function describeRun(deps: Pick<UseCaseDeps, 'store'>, runId: strin
   // A finished run shows its report (timings, checks, causes); an open one its audit trail.
   if (run.verification || run.rootCause) return `${head}\n${statusReportText(run, timeline, 2900 - head.length)}`;
   const lines = timeline.slice(-MAX_TIMELINE_LINES).map((e) => `• ${e.at} — ${e.type} by ${actorLabel(e.actor)}: ${e.detail}`);
-  return [
-    head,
-    timeline.length > MAX_TIMELINE_LINES ? `(last ${MAX_TIMELINE_LINES} of ${timeline.length} events)` : '',
-    ...lines,
-  ].filter(Boolean).join('\n');
+  return [head, timeline.length > MAX_TIMELINE_LINES ? `(last ${MAX_TIMELINE_LINES} of ${timeline.length} events)` : '', ...lines]
+    .filter(Boolean)
+    .join('\n');
 }
 
 export async function describeActiveRuns(deps: Pick<UseCaseDeps, 'store'>): Promise<string> {

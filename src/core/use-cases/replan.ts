@@ -13,7 +13,10 @@ export async function replan(deps: UseCaseDeps, old: Run, why: 'retry' | 'drift'
   try {
     const run = await requestRollback(deps, {
       request: {
-        kind: 'rollback', failedDeploymentId: old.plan.failedDeploymentId, dryRun: false, autoApprove: false,
+        kind: 'rollback',
+        failedDeploymentId: old.plan.failedDeploymentId,
+        dryRun: false,
+        autoApprove: false,
         reason: old.plan.reason,
         ...(old.plan.request?.targetVersion ? { targetVersion: old.plan.request.targetVersion } : {}),
         ...(old.plan.request?.components ? { components: old.plan.request.components } : {}),

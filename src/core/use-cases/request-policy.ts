@@ -18,7 +18,11 @@ export function authorizeRequest(service: Service, request: RollbackRequest, req
       throw new UserError(`Rollbacks of ${service.name} are requested in channel ${policy.channels.join(', ')}, not here.`, undefined, 'policy');
     }
     if (request.autoApprove && !policy.autoApprove.includes(requester.id)) {
-      throw new UserError(`You may not use \`--auto-approve\` on ${service.name}: only ${policy.autoApprove.join(', ') || 'nobody'} may. Ask without it and an approver will decide.`, undefined, 'policy');
+      throw new UserError(
+        `You may not use \`--auto-approve\` on ${service.name}: only ${policy.autoApprove.join(', ') || 'nobody'} may. Ask without it and an approver will decide.`,
+        undefined,
+        'policy',
+      );
     }
   }
   // PagerDuty and CI carry their own reason (the incident, the pipeline); people must give one.
@@ -26,24 +30,35 @@ export function authorizeRequest(service: Service, request: RollbackRequest, req
     throw new UserError(
       `Rollbacks of ${service.name} in ${service.environment} need a reason, for the audit and the people approving. Nothing was planned. ` +
         'Add `--reason "<what is broken>"`, e.g. `--reason "checkout 5xx since 10:31"`.',
-      undefined, 'invalid',
+      undefined,
+      'invalid',
     );
   }
   if (requester.kind === 'api' && request.autoApprove && !policy.apiAutoApprove) {
-    throw new UserError(`--auto-approve through the API is not allowed for ${service.name}: set approvals.apiAutoApprove: true in the catalog, or let an approver decide in Slack.`, undefined, 'policy');
+    throw new UserError(
+      `--auto-approve through the API is not allowed for ${service.name}: set approvals.apiAutoApprove: true in the catalog, or let an approver decide in Slack.`,
+      undefined,
+      'policy',
+    );
   }
 }
 
 /** A partial rollback names catalog components and never a core one alone. */
 export function checkPartial(service: Service, components: string[] | undefined): string[] | undefined {
   if (!components) return undefined;
-  if (service.target.kind !== 'kubernetes') throw new UserError(`\`--component\` works for Kubernetes services; ${service.name} is deployed with ${service.target.kind}.`);
+  if (service.target.kind !== 'kubernetes')
+    throw new UserError(`\`--component\` works for Kubernetes services; ${service.name} is deployed with ${service.target.kind}.`);
   const known = componentsOf(service);
   const unknown = components.filter((c) => !known.includes(c));
-  if (unknown.length > 0) throw new UserError(`${service.name} has no component ${unknown.map((c) => `\`${c}\``).join(', ')}. Components: ${known.map((c) => `\`${c}\``).join(', ')}.`);
+  if (unknown.length > 0)
+    throw new UserError(
+      `${service.name} has no component ${unknown.map((c) => `\`${c}\``).join(', ')}. Components: ${known.map((c) => `\`${c}\``).join(', ')}.`,
+    );
   const core = components.filter((c) => service.target.kind === 'kubernetes' && service.target.core.includes(c));
   if (core.length > 0 && components.length < known.length) {
-    throw new UserError(`\`${core.join('`, `')}\` is a core component of ${service.name}: it may not be rolled back alone, because the other components depend on its version. Roll back the whole service (no \`--component\`).`);
+    throw new UserError(
+      `\`${core.join('`, `')}\` is a core component of ${service.name}: it may not be rolled back alone, because the other components depend on its version. Roll back the whole service (no \`--component\`).`,
+    );
   }
   return components.length === known.length ? undefined : components;
 }

@@ -50,13 +50,22 @@ export interface AdmittedRequest {
  */
 export async function admitRequest(deps: UseCaseDeps, input: RollbackInput): Promise<AdmittedRequest> {
   const { request, requester } = input;
-  const failed = request.service !== undefined ? await newestDeployment(deps, request.service, request.environment) : await findDeployment(deps, request.failedDeploymentId ?? '');
+  const failed =
+    request.service !== undefined
+      ? await newestDeployment(deps, request.service, request.environment)
+      : await findDeployment(deps, request.failedDeploymentId ?? '');
   if (!failed) {
-    throw new UserError(`No deployment \`${request.failedDeploymentId}\` is recorded. Check the id, or see \`/smartspec_rollback history <service>\` (unrecorded services: \`<service>@r<revision>\`).`, undefined, 'not_found');
+    throw new UserError(
+      `No deployment \`${request.failedDeploymentId}\` is recorded. Check the id, or see \`/smartspec_rollback history <service>\` (unrecorded services: \`<service>@r<revision>\`).`,
+      undefined,
+      'not_found',
+    );
   }
   const service = deps.catalog.services.get(failed.service);
   if (!service || service.environment !== failed.environment) {
-    throw new UserError(`Service \`${failed.service}\` (${failed.environment}) is not in the catalog (smartspec.yml), so it cannot be rolled back from here.`);
+    throw new UserError(
+      `Service \`${failed.service}\` (${failed.environment}) is not in the catalog (smartspec.yml), so it cannot be rolled back from here.`,
+    );
   }
   if (request.environment && request.environment !== failed.environment) {
     throw new UserError(`\`${failed.id}\` was deployed to ${failed.environment}, not ${request.environment}. Nothing was planned.`);
@@ -106,7 +115,11 @@ export async function requestRollback(deps: UseCaseDeps, input: RollbackInput, a
 async function publishPlanned(deps: UseCaseDeps, run: Run, service: Service): Promise<void> {
   const status = run.status === 'blocked' || run.status === 'planned' ? run.status : 'awaiting_approval';
   await publish(deps, {
-    type: 'planned', runId: run.id, at: deps.clock.now().toISOString(), actor: run.requestedBy, status,
+    type: 'planned',
+    runId: run.id,
+    at: deps.clock.now().toISOString(),
+    actor: run.requestedBy,
+    status,
     approvers: status === 'awaiting_approval' ? approverRefs(service) : [],
     ...(run.plan.supersedes ? { supersedes: run.plan.supersedes } : {}),
   });
@@ -119,11 +132,31 @@ async function showPlan(deps: UseCaseDeps, run: Run) {
   } catch (error) {
     // Only a plan awaiting approval holds the service; blocked plans and dry runs hold nothing.
     if (run.status === 'awaiting_approval') {
-      const cancelled = await deps.store.transition(run.id, ['awaiting_approval'], 'cancelled', timelineEvent(deps, run.id, SYSTEM, 'cancelled', 'the plan could not be posted in Slack; nothing was executed')).catch(() => false);
-      if (cancelled) await publish(deps, { type: 'cancelled', runId: run.id, at: deps.clock.now().toISOString(), actor: SYSTEM, was: 'awaiting_approval', why: 'not_shown', stepsDone: [], stepsNotDone: [], components: [] });
+      const cancelled = await deps.store
+        .transition(
+          run.id,
+          ['awaiting_approval'],
+          'cancelled',
+          timelineEvent(deps, run.id, SYSTEM, 'cancelled', 'the plan could not be posted in Slack; nothing was executed'),
+        )
+        .catch(() => false);
+      if (cancelled)
+        await publish(deps, {
+          type: 'cancelled',
+          runId: run.id,
+          at: deps.clock.now().toISOString(),
+          actor: SYSTEM,
+          was: 'awaiting_approval',
+          why: 'not_shown',
+          stepsDone: [],
+          stepsNotDone: [],
+          components: [],
+        });
     }
     deps.logger.error({ err: error, runId: run.id }, 'posting the plan failed');
-    throw new UserError('The plan could not be posted in the channel (Slack refused it), so it was cancelled and nothing will run. Try again in a minute.');
+    throw new UserError(
+      'The plan could not be posted in the channel (Slack refused it), so it was cancelled and nothing will run. Try again in a minute.',
+    );
   }
 }
 
@@ -139,11 +172,20 @@ async function readState(deps: UseCaseDeps, service: Service): Promise<DeploySta
     return await deps.provider.currentState(service, AbortSignal.timeout(STATE_READ_TIMEOUT_MS));
   } catch (error) {
     deps.logger.error({ err: error, service: service.name }, 'reading the deployment state failed');
-    throw new UserError(`Could not read the current state of ${service.name}, so no plan was made: ${error instanceof Error ? error.message.slice(0, 300) : 'unknown error'}`);
+    throw new UserError(
+      `Could not read the current state of ${service.name}, so no plan was made: ${error instanceof Error ? error.message.slice(0, 300) : 'unknown error'}`,
+    );
   }
 }
 
-async function createRun(deps: UseCaseDeps, input: RollbackInput, service: Service, choice: TargetChoice, state: DeployState, components: string[] | undefined): Promise<Run> {
+async function createRun(
+  deps: UseCaseDeps,
+  input: RollbackInput,
+  service: Service,
+  choice: TargetChoice,
+  state: DeployState,
+  components: string[] | undefined,
+): Promise<Run> {
   const { request, requester } = input;
   const { failed, target, undone } = choice;
   const attempt = async () => {
@@ -151,9 +193,35 @@ async function createRun(deps: UseCaseDeps, input: RollbackInput, service: Servi
     const checks = [...choice.checks, ...evaluateSafety({ service, failed, target, undone, state, activeRun })];
     if (request.service !== undefined) checks.unshift(newestDeploymentCheck(failed, deps.clock.now()));
     const now = deps.clock.now();
-    const plan = buildPlan({ service, failed, target, state, checks, undone, reason: request.reason, dryRun: request.dryRun, now, force: request.force === true, ...(request.autoApprove ? { automation: automationVia(requester) } : {}), ...(components ? { components } : {}), ...(input.incident ? { incident: input.incident } : {}), ...(input.detection ? { detection: input.detection } : {}), ...(request.strategy ? { strategy: request.strategy } : {}) });
-    const status = request.dryRun ? 'planned' as const : isBlocked(plan) ? 'blocked' as const : 'awaiting_approval' as const;
-    const run: Run = { id: deps.newRunId(), status, plan, requestedBy: requester, channel: input.channel, approvals: [], stepResults: [], createdAt: now.toISOString(), updatedAt: now.toISOString() };
+    const plan = buildPlan({
+      service,
+      failed,
+      target,
+      state,
+      checks,
+      undone,
+      reason: request.reason,
+      dryRun: request.dryRun,
+      now,
+      force: request.force === true,
+      ...(request.autoApprove ? { automation: automationVia(requester) } : {}),
+      ...(components ? { components } : {}),
+      ...(input.incident ? { incident: input.incident } : {}),
+      ...(input.detection ? { detection: input.detection } : {}),
+      ...(request.strategy ? { strategy: request.strategy } : {}),
+    });
+    const status = request.dryRun ? ('planned' as const) : isBlocked(plan) ? ('blocked' as const) : ('awaiting_approval' as const);
+    const run: Run = {
+      id: deps.newRunId(),
+      status,
+      plan,
+      requestedBy: requester,
+      channel: input.channel,
+      approvals: [],
+      stepResults: [],
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    };
     if (input.supersedes) plan.supersedes = input.supersedes;
     const where = requester.kind === 'slack_user' ? `in channel ${input.channel}` : `via ${requester.kind === 'api' ? 'the API' : requester.kind}`;
     const again = input.supersedes ? `, ${input.supersedes.why === 'retry' ? 'retry' : 'refreshed plan'} of ${input.supersedes.runId}` : '';
@@ -164,7 +232,8 @@ async function createRun(deps: UseCaseDeps, input: RollbackInput, service: Servi
   // atomic): then plan again, and the second plan is blocked by the run that won, which it names.
   let { run, outcome } = await attempt();
   if (outcome === 'locked') ({ run, outcome } = await attempt());
-  if (outcome === 'locked') throw new UserError(`Another rollback of ${service.name} started at the same moment; see \`/smartspec_rollback status\`.`);
+  if (outcome === 'locked')
+    throw new UserError(`Another rollback of ${service.name} started at the same moment; see \`/smartspec_rollback status\`.`);
   return run;
 }
 
@@ -178,10 +247,24 @@ async function dryRunSteps(deps: UseCaseDeps, run: Run, service: Service): Promi
       result = await deps.provider.dryRun(run, step, service, signal);
     } catch (error) {
       const at = deps.clock.now().toISOString();
-      result = { index: step.index, status: 'failed' as const, startedAt: at, finishedAt: at, detail: error instanceof Error ? error.message.slice(0, 300) : 'dry run failed' };
+      result = {
+        index: step.index,
+        status: 'failed' as const,
+        startedAt: at,
+        finishedAt: at,
+        detail: error instanceof Error ? error.message.slice(0, 300) : 'dry run failed',
+      };
     }
     await deps.store.saveStepResult(run.id, result);
-    await deps.store.appendTimeline(timelineEvent(deps, run.id, SYSTEM, 'dry_run_step', `step ${step.index}: ${result.status === 'done' ? 'accepted' : 'refused'}: ${result.detail}`));
+    await deps.store.appendTimeline(
+      timelineEvent(
+        deps,
+        run.id,
+        SYSTEM,
+        'dry_run_step',
+        `step ${step.index}: ${result.status === 'done' ? 'accepted' : 'refused'}: ${result.detail}`,
+      ),
+    );
   }
   const updated = await deps.store.getRun(run.id);
   if (updated) await deps.chat.updatePlan(updated).catch((error: unknown) => deps.logger.warn({ err: error }, 'could not show the dry run result'));

@@ -13,7 +13,10 @@ export async function retryRun(deps: UseCaseDeps, runId: string, actor: Actor): 
   const run = await deps.store.getRun(runId);
   if (!run) return { kind: 'refused', message: `There is no rollback run ${runId}.` };
   if (!(RETRYABLE_STATUSES as readonly string[]).includes(run.status)) {
-    return { kind: 'refused', message: `Rollback ${run.id} is ${run.status.replace('_', ' ')}: only a failed, interrupted, expired or cancelled rollback can be retried.` };
+    return {
+      kind: 'refused',
+      message: `Rollback ${run.id} is ${run.status.replace('_', ' ')}: only a failed, interrupted, expired or cancelled rollback can be retried.`,
+    };
   }
   if (run.plan.dryRun) return { kind: 'refused', message: 'This was a dry run: run the command again without --dry-run.' };
   const now = deps.clock.now().toISOString();

@@ -43,8 +43,14 @@ export function describeAuditTrailContract(name: string, h: StoreHarness): void 
     it('finds the runs planned for an incident, oldest first', async () => {
       const store = await h.open();
       const incident = { id: 'PINC1', title: 'checkout 5xx', triggeredAt: '2026-11-20T09:58:00.000Z' };
-      await store.createRun(makeRun({ id: 'r2', createdAt: '2026-11-20T10:02:00.000Z', plan: { service: 'a', incident } }), makeEvent({ runId: 'r2' }));
-      await store.createRun(makeRun({ id: 'r1', createdAt: '2026-11-20T10:01:00.000Z', plan: { service: 'b', incident } }), makeEvent({ runId: 'r1' }));
+      await store.createRun(
+        makeRun({ id: 'r2', createdAt: '2026-11-20T10:02:00.000Z', plan: { service: 'a', incident } }),
+        makeEvent({ runId: 'r2' }),
+      );
+      await store.createRun(
+        makeRun({ id: 'r1', createdAt: '2026-11-20T10:01:00.000Z', plan: { service: 'b', incident } }),
+        makeEvent({ runId: 'r1' }),
+      );
       await store.createRun(makeRun({ id: 'r3', plan: { service: 'c' } }), makeEvent({ runId: 'r3' }));
       expect((await store.runsForIncident('PINC1')).map((r) => r.id)).toEqual(['r1', 'r2']);
       expect(await store.runsForIncident('PNONE')).toEqual([]);

@@ -16,7 +16,12 @@ export function describeDeploymentContract(name: string, h: StoreHarness): void 
 
     it('keeps a configuration snapshot inside the record (no schema of its own) and prunes it with the record', async () => {
       const store = await h.open();
-      const config = { takenAt: '2026-11-20T10:31:00.000Z', configMaps: { 'checkout-config': { MODE: 'stable', 'nested.json': '{"a":[1,2]}' } }, secrets: { 'checkout-db': 'f'.repeat(64) }, skipped: [{ name: 'huge', why: 'too large' }] };
+      const config = {
+        takenAt: '2026-11-20T10:31:00.000Z',
+        configMaps: { 'checkout-config': { MODE: 'stable', 'nested.json': '{"a":[1,2]}' } },
+        secrets: { 'checkout-db': 'f'.repeat(64) },
+        skipped: [{ name: 'huge', why: 'too large' }],
+      };
       const old = makeDeployment({ id: 'deploy-config-old', createdAt: '2026-11-19T10:30:00.000Z', config });
       const d = makeDeployment({ id: 'deploy-config', config });
       await store.saveDeployment(old);
@@ -35,9 +40,19 @@ export function describeDeploymentContract(name: string, h: StoreHarness): void 
       const sameButReordered: Deployment = {
         verification: { performance: true, security: true, acceptance: true, smoke: true },
         migrations: d.migrations.map(({ mayLoseData, destructive, reversible, id }) => ({ mayLoseData, destructive, reversible, id })),
-        components: Object.fromEntries(Object.entries(d.components).reverse().map(([name, { replicas, image }]) => [name, { replicas, image }])),
-        createdBy: d.createdBy, createdAt: '2026-11-20T10:30:00Z', status: d.status, gitSha: d.gitSha,
-        version: d.version, environment: d.environment, service: d.service, id: d.id,
+        components: Object.fromEntries(
+          Object.entries(d.components)
+            .reverse()
+            .map(([name, { replicas, image }]) => [name, { replicas, image }]),
+        ),
+        createdBy: d.createdBy,
+        createdAt: '2026-11-20T10:30:00Z',
+        status: d.status,
+        gitSha: d.gitSha,
+        version: d.version,
+        environment: d.environment,
+        service: d.service,
+        id: d.id,
       };
       expect(JSON.stringify(sameButReordered)).not.toBe(JSON.stringify(d));
       expect(await store.saveDeployment(sameButReordered)).toBe('identical');

@@ -102,11 +102,19 @@ export function describeLeaseContract(name: string, open: () => Promise<Store>):
     it('refuses every write of a stale lease with LeaseLostError and records nothing', async () => {
       const { store, stale } = await staleAndFresh();
       const before = await store.timeline('run-1');
-      await expect(store.transition('run-1', ['approved'], 'executing', makeEvent({ type: 'executing', at: time(2, 1) }), stale)).rejects.toBeInstanceOf(LeaseLostError);
-      await expect(store.saveStepResult('run-1', { index: 1, status: 'done', startedAt: time(2, 2), detail: 'x' }, stale)).rejects.toBeInstanceOf(LeaseLostError);
+      await expect(
+        store.transition('run-1', ['approved'], 'executing', makeEvent({ type: 'executing', at: time(2, 1) }), stale),
+      ).rejects.toBeInstanceOf(LeaseLostError);
+      await expect(store.saveStepResult('run-1', { index: 1, status: 'done', startedAt: time(2, 2), detail: 'x' }, stale)).rejects.toBeInstanceOf(
+        LeaseLostError,
+      );
       await expect(store.appendTimeline(makeEvent({ type: 'step_done', at: time(2, 2) }), stale)).rejects.toBeInstanceOf(LeaseLostError);
-      await expect(store.saveVerification('run-1', { phase: 'Succeeded', checks: [], startedAt: time(2, 3), finishedAt: time(2, 4) }, stale)).rejects.toBeInstanceOf(LeaseLostError);
-      await expect(store.saveRootCause('run-1', { causes: [], pods: [], warnings: [], lastLogLines: [] }, stale)).rejects.toBeInstanceOf(LeaseLostError);
+      await expect(
+        store.saveVerification('run-1', { phase: 'Succeeded', checks: [], startedAt: time(2, 3), finishedAt: time(2, 4) }, stale),
+      ).rejects.toBeInstanceOf(LeaseLostError);
+      await expect(store.saveRootCause('run-1', { causes: [], pods: [], warnings: [], lastLogLines: [] }, stale)).rejects.toBeInstanceOf(
+        LeaseLostError,
+      );
       await expect(store.setMessage('run-1', { channel: 'C1', ts: '9.9' }, stale)).rejects.toBeInstanceOf(LeaseLostError);
       const run = await store.getRun('run-1');
       expect(run?.status).toBe('approved');

@@ -10,18 +10,33 @@ export function describeRunContract(name: string, h: StoreHarness): void {
     return makeRun({
       status: 'verifying',
       message: { channel: 'C0INCIDENTS', ts: '1763632800.000100' },
-      approvals: [{ userId: 'U0BOB', at: at(2) }, { userId: 'U0CAROL', at: at(3) }],
+      approvals: [
+        { userId: 'U0BOB', at: at(2) },
+        { userId: 'U0CAROL', at: at(3) },
+      ],
       stepResults: [
         { index: 1, status: 'done', startedAt: at(4), finishedAt: at(5), detail: 'checkout-api rolled back to revision 4' },
         { index: 2, status: 'running', startedAt: at(5), detail: 'rolling back checkout-worker' },
       ],
       verification: {
-        phase: 'Failed', startedAt: at(6), finishedAt: at(7),
+        phase: 'Failed',
+        startedAt: at(6),
+        finishedAt: at(7),
         checks: [{ name: 'http checkout', phase: 'failed', measured: '503', threshold: '200', durationMs: 41, detail: 'HTTP 503' }],
       },
       rootCause: {
         causes: [{ summary: 'v1.2.1 crashes at start', confidence: 'high', evidence: ['CrashLoopBackOff on 3 pods'] }],
-        pods: [{ name: 'checkout-api-7d9f', component: 'checkout-api', image: 'registry.example/checkout-api:v1.2.1', phase: 'Running', ready: false, restarts: 5, lastExitCode: 1 }],
+        pods: [
+          {
+            name: 'checkout-api-7d9f',
+            component: 'checkout-api',
+            image: 'registry.example/checkout-api:v1.2.1',
+            phase: 'Running',
+            ready: false,
+            restarts: 5,
+            lastExitCode: 1,
+          },
+        ],
         warnings: [{ object: 'Pod/checkout-api-7d9f', reason: 'BackOff', message: 'Back-off restarting failed container', count: 12 }],
         lastLogLines: [{ pod: 'checkout-api-7d9f', container: 'api', lines: ['panic: nil map'] }],
       },
@@ -73,7 +88,9 @@ export function describeRunContract(name: string, h: StoreHarness): void {
       const store = await h.open();
       await store.createRun(makeRun(), makeEvent({ at: at(5) }));
       await store.appendTimeline(makeEvent({ at: at(1), type: 'refused', detail: 'not an approver', actor: makeActor({ id: 'U0EVE' }) }));
-      await store.appendTimeline(makeEvent({ at: at(3), type: 'note', detail: 'third', actor: makeActor({ kind: 'system', id: 'smartspec-rollback', name: undefined }) }));
+      await store.appendTimeline(
+        makeEvent({ at: at(3), type: 'note', detail: 'third', actor: makeActor({ kind: 'system', id: 'smartspec-rollback', name: undefined }) }),
+      );
       expect((await store.timeline('run-1')).map((e) => e.type)).toEqual(['requested', 'refused', 'note']);
       expect(await store.timeline('run-unknown')).toEqual([]);
     });
@@ -109,7 +126,9 @@ export function describeRunContract(name: string, h: StoreHarness): void {
       const store = await h.open();
       await store.createRun(makeRun(), makeEvent());
       const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => store.transition('run-1', ['awaiting_approval'], i % 2 ? 'approved' : 'rejected', makeEvent({ type: `click-${i}` }))),
+        Array.from({ length: 20 }, (_, i) =>
+          store.transition('run-1', ['awaiting_approval'], i % 2 ? 'approved' : 'rejected', makeEvent({ type: `click-${i}` })),
+        ),
       );
       expect(results.filter(Boolean)).toHaveLength(1);
       expect(await store.timeline('run-1')).toHaveLength(2);
@@ -120,7 +139,9 @@ export function describeRunContract(name: string, h: StoreHarness): void {
       const b = await h.open();
       await a.createRun(makeRun(), makeEvent());
       const results = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).transition('run-1', ['awaiting_approval'], 'approved', makeEvent({ type: `click-${i}` }))),
+        Array.from({ length: 10 }, (_, i) =>
+          (i % 2 ? a : b).transition('run-1', ['awaiting_approval'], 'approved', makeEvent({ type: `click-${i}` })),
+        ),
       );
       expect(results.filter(Boolean)).toHaveLength(1);
       expect((await a.getRun('run-1'))?.status).toBe('approved');
@@ -147,7 +168,9 @@ export function describeRunContract(name: string, h: StoreHarness): void {
     it('throws when the event belongs to another run', async () => {
       const store = await h.open();
       await store.createRun(makeRun(), makeEvent());
-      await expect(store.transition('run-1', ['awaiting_approval'], 'approved', makeEvent({ runId: 'run-2' }))).rejects.toThrow(/Timeline event for run run-2/);
+      await expect(store.transition('run-1', ['awaiting_approval'], 'approved', makeEvent({ runId: 'run-2' }))).rejects.toThrow(
+        /Timeline event for run run-2/,
+      );
     });
   });
 
@@ -161,7 +184,10 @@ export function describeRunContract(name: string, h: StoreHarness): void {
       expect(await approve('U0BOB', 2)).toBe(true);
       expect(await approve('U0BOB', 4)).toBe(false);
       const run = await store.getRun('run-1');
-      expect(run?.approvals).toEqual([{ userId: 'U0BOB', at: at(2) }, { userId: 'U0CAROL', at: at(3) }]);
+      expect(run?.approvals).toEqual([
+        { userId: 'U0BOB', at: at(2) },
+        { userId: 'U0CAROL', at: at(3) },
+      ]);
       expect((await store.timeline('run-1')).map((e) => e.type)).toEqual(['requested', 'approval', 'approval']);
     });
 
@@ -173,7 +199,8 @@ export function describeRunContract(name: string, h: StoreHarness): void {
       await store.createRun(makeRun(), makeEvent());
       const users = ['U0BOB', 'U0CAROL', 'U0DAVE'];
       const clicks = Array.from({ length: 24 }, (_, i) => users[i % users.length]!).map((userId, i) =>
-        store.addApproval('run-1', { userId, at: at(2) }, makeEvent({ type: 'approval', at: at(2 + i), actor: makeActor({ id: userId }) })));
+        store.addApproval('run-1', { userId, at: at(2) }, makeEvent({ type: 'approval', at: at(2 + i), actor: makeActor({ id: userId }) })),
+      );
       const added = await Promise.all(clicks);
       expect(added.filter(Boolean)).toHaveLength(users.length);
       expect((await store.getRun('run-1'))?.approvals.map((a) => a.userId).sort()).toEqual(users);
@@ -194,7 +221,9 @@ export function describeRunContract(name: string, h: StoreHarness): void {
   describe(`${name}: the per-service lock`, () => {
     it('lets one active run per service and environment exist, atomically', async () => {
       const store = await h.open();
-      const outcomes = await Promise.all(['x1', 'x2', 'x3'].map((id) => store.createRun(makeRun({ id, status: 'awaiting_approval' }), makeEvent({ runId: id }))));
+      const outcomes = await Promise.all(
+        ['x1', 'x2', 'x3'].map((id) => store.createRun(makeRun({ id, status: 'awaiting_approval' }), makeEvent({ runId: id }))),
+      );
       expect(outcomes.filter((o) => o === 'created')).toHaveLength(1);
       expect(outcomes.filter((o) => o === 'locked')).toHaveLength(2);
       const winner = ['x1', 'x2', 'x3'][outcomes.indexOf('created')];
@@ -234,7 +263,11 @@ export function describeRunContract(name: string, h: StoreHarness): void {
         await store.createRun(makeRun({ id: `r${i}`, status, createdAt: at(i), plan: { service: `svc-${i}` } }), makeEvent({ runId: `r${i}` }));
       }
       const inFlight = await store.runsInStatus(['approved', 'executing', 'verifying']);
-      expect(inFlight.map((r) => [r.id, r.status])).toEqual([['r0', 'verifying'], ['r2', 'approved'], ['r3', 'executing']]);
+      expect(inFlight.map((r) => [r.id, r.status])).toEqual([
+        ['r0', 'verifying'],
+        ['r2', 'approved'],
+        ['r3', 'executing'],
+      ]);
       expect(await store.runsInStatus([])).toEqual([]);
     });
   });

@@ -12,11 +12,42 @@ const failed = { name: 'smoke', phase: 'failed' as const, durationMs: 5, detail:
 export function describeRunOutcomesContract(name: string, h: StoreHarness): void {
   describe(`${name}: runOutcomes`, () => {
     let store: Store;
-    async function seed(id: string, minutes: number, o: { status?: 'succeeded' | 'failed' | 'planned' | 'rejected'; service?: string; environment?: string; dryRun?: boolean; done?: boolean; checks?: Array<typeof passed | typeof failed>; phase?: 'Succeeded' | 'Failed' } = {}) {
-      const run = makeRun({ id, status: o.status ?? 'succeeded', createdAt: at(minutes), updatedAt: at(minutes), plan: { service: o.service ?? 'checkout', environment: o.environment ?? 'production', dryRun: o.dryRun ?? false, failedDeploymentId: `f-${id}`, targetDeploymentId: `t-${id}` } });
+    async function seed(
+      id: string,
+      minutes: number,
+      o: {
+        status?: 'succeeded' | 'failed' | 'planned' | 'rejected';
+        service?: string;
+        environment?: string;
+        dryRun?: boolean;
+        done?: boolean;
+        checks?: Array<typeof passed | typeof failed>;
+        phase?: 'Succeeded' | 'Failed';
+      } = {},
+    ) {
+      const run = makeRun({
+        id,
+        status: o.status ?? 'succeeded',
+        createdAt: at(minutes),
+        updatedAt: at(minutes),
+        plan: {
+          service: o.service ?? 'checkout',
+          environment: o.environment ?? 'production',
+          dryRun: o.dryRun ?? false,
+          failedDeploymentId: `f-${id}`,
+          targetDeploymentId: `t-${id}`,
+        },
+      });
       expect(await store.createRun(run, makeEvent({ runId: id, at: at(minutes) }))).toBe('created');
-      await store.saveStepResult(id, { index: 1, status: o.done === false ? 'failed' : 'done', startedAt: at(minutes), finishedAt: at(minutes), detail: 'step 1' });
-      if (o.checks) await store.saveVerification(id, { phase: o.phase ?? 'Succeeded', checks: o.checks, startedAt: at(minutes), finishedAt: at(minutes) });
+      await store.saveStepResult(id, {
+        index: 1,
+        status: o.done === false ? 'failed' : 'done',
+        startedAt: at(minutes),
+        finishedAt: at(minutes),
+        detail: 'step 1',
+      });
+      if (o.checks)
+        await store.saveVerification(id, { phase: o.phase ?? 'Succeeded', checks: o.checks, startedAt: at(minutes), finishedAt: at(minutes) });
     }
 
     beforeEach(async () => {
@@ -34,7 +65,14 @@ export function describeRunOutcomesContract(name: string, h: StoreHarness): void
     it('says what decoding each run whole says, for the service and environment only, newest first', async () => {
       const whole = await Promise.all(['rb-6', 'rb-5', 'rb-4', 'rb-3', 'rb-2', 'rb-1'].map(async (id) => outcomeOf((await store.getRun(id))!)));
       expect(await store.runOutcomes('checkout', 'production', 200)).toEqual(whole);
-      expect(whole.map((o) => [o.changedSomething, o.checkedSomething])).toEqual([[true, false], [true, false], [true, false], [false, false], [false, false], [true, true]]);
+      expect(whole.map((o) => [o.changedSomething, o.checkedSomething])).toEqual([
+        [true, false],
+        [true, false],
+        [true, false],
+        [false, false],
+        [false, false],
+        [true, true],
+      ]);
     });
 
     it('keeps the newest `limit`', async () => {

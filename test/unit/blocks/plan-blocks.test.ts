@@ -14,18 +14,53 @@ const now = new Date(at(2));
 describe('plan blocks', () => {
   it.each([
     ['awaiting', makeRun({ approvals: [{ userId: 'U0FIRST', at: at(1) }], plan: { requiredApprovals: 2, risk: 'HIGH' } })],
-    ['blocked', makeRun({ status: 'blocked', plan: { checks: [{ id: 'migrations', outcome: 'block', message: 'Migration m1 has no down migration.' }], risk: 'CRITICAL' } })],
+    [
+      'blocked',
+      makeRun({
+        status: 'blocked',
+        plan: { checks: [{ id: 'migrations', outcome: 'block', message: 'Migration m1 has no down migration.' }], risk: 'CRITICAL' },
+      }),
+    ],
     ['dry-run', makeRun({ status: 'planned', plan: { dryRun: true } })],
-    ['executing', makeRun({ status: 'executing', approvals: [{ userId: 'U0APPROVE', at: at(1) }], stepResults: [{ index: 1, status: 'done', startedAt: at(1), finishedAt: new Date(Date.parse(at(1)) + 12_300).toISOString(), detail: 'ok' }, { index: 2, status: 'running', startedAt: at(1.5), detail: 'rolling' }] })],
+    [
+      'executing',
+      makeRun({
+        status: 'executing',
+        approvals: [{ userId: 'U0APPROVE', at: at(1) }],
+        stepResults: [
+          { index: 1, status: 'done', startedAt: at(1), finishedAt: new Date(Date.parse(at(1)) + 12_300).toISOString(), detail: 'ok' },
+          { index: 2, status: 'running', startedAt: at(1.5), detail: 'rolling' },
+        ],
+      }),
+    ],
     ['succeeded', makeRun({ status: 'succeeded', approvals: [{ userId: 'U0APPROVE', at: at(1) }] })],
     ['rejected', makeRun({ status: 'rejected' })],
-    ['awaiting-approvers', makeRun({ plan: { supersedes: { runId: 'rb-old1', why: 'retry' } } }), { approvers: [{ kind: 'user', id: 'U0APPROVE' }, { kind: 'user_group', id: 'S0ONCALL' }] }],
+    [
+      'awaiting-approvers',
+      makeRun({ plan: { supersedes: { runId: 'rb-old1', why: 'retry' } } }),
+      {
+        approvers: [
+          { kind: 'user', id: 'U0APPROVE' },
+          { kind: 'user_group', id: 'S0ONCALL' },
+        ],
+      },
+    ],
     ['approved', makeRun({ status: 'approved', approvals: [{ userId: 'U0APPROVE', at: at(1) }] })],
-    ['failed', makeRun({ status: 'failed', stepResults: [{ index: 1, status: 'failed', startedAt: at(1), finishedAt: at(2), detail: 'progress deadline exceeded' }] })],
+    [
+      'failed',
+      makeRun({
+        status: 'failed',
+        stepResults: [{ index: 1, status: 'failed', startedAt: at(1), finishedAt: at(2), detail: 'progress deadline exceeded' }],
+      }),
+    ],
     ['expired', makeRun({ status: 'expired' })],
     ['cancelled', makeRun({ status: 'cancelled', stepResults: [{ index: 1, status: 'done', startedAt: at(1), finishedAt: at(1.5), detail: 'ok' }] })],
     ['interrupted', makeRun({ status: 'interrupted', requestedBy: { kind: 'api', id: 'api-token', name: 'CI' } })],
-    ['stopping', makeRun({ status: 'executing', stepResults: [{ index: 1, status: 'running', startedAt: at(1.5), detail: 'rolling' }] }), { stopRequestedBy: { kind: 'slack_user', id: 'U0SECOND' } }],
+    [
+      'stopping',
+      makeRun({ status: 'executing', stepResults: [{ index: 1, status: 'running', startedAt: at(1.5), detail: 'rolling' }] }),
+      { stopRequestedBy: { kind: 'slack_user', id: 'U0SECOND' } },
+    ],
   ] as Array<[string, Run, PlanContext?]>)('%s', (name, run, planContext) => {
     const blocks = renderPlanBlocks(run, now, planContext);
     expectGolden(`plan-${name}.json`, blocks);
@@ -82,7 +117,10 @@ describe('plan blocks', () => {
   });
 
   it('mentions approvers, people and user groups, only while the plan waits for them', () => {
-    const approvers = [{ kind: 'user' as const, id: 'U0APPROVE' }, { kind: 'user_group' as const, id: 'S0ONCALL' }];
+    const approvers = [
+      { kind: 'user' as const, id: 'U0APPROVE' },
+      { kind: 'user_group' as const, id: 'S0ONCALL' },
+    ];
     expect(JSON.stringify(renderPlanBlocks(makeRun(), now, { approvers }))).toContain('*Approvers:* <@U0APPROVE> <!subteam^S0ONCALL>');
     expect(JSON.stringify(renderPlanBlocks(makeRun({ status: 'executing' }), now, { approvers }))).not.toContain('subteam');
   });
@@ -95,7 +133,13 @@ describe('plan blocks', () => {
 
   it('stays within Slack limits with enormous inputs', () => {
     const long = 'x'.repeat(5000);
-    const run = makeRun({ plan: { reason: long, checks: Array.from({ length: 40 }, (_, i) => ({ id: `c${i}`, outcome: 'warn' as const, message: long })), failedDeploymentId: 'd'.repeat(128) } });
+    const run = makeRun({
+      plan: {
+        reason: long,
+        checks: Array.from({ length: 40 }, (_, i) => ({ id: `c${i}`, outcome: 'warn' as const, message: long })),
+        failedDeploymentId: 'd'.repeat(128),
+      },
+    });
     expect(checkBlockKitMessage({ blocks: renderPlanBlocks(run, now) })).toEqual([]);
   });
 });
@@ -105,15 +149,42 @@ describe('thread report blocks', () => {
     status: 'succeeded',
     stepResults: [{ index: 1, status: 'done', startedAt: T0, finishedAt: at(0.5), detail: 'ok' }],
     verification: {
-      phase: 'Succeeded', startedAt: at(0.5), finishedAt: at(0.6),
+      phase: 'Succeeded',
+      startedAt: at(0.5),
+      finishedAt: at(0.6),
       checks: [
-        { name: 'rollout checkout-api', phase: 'passed', measured: '3/3 ready, revision 5', threshold: '3/3 ready', durationMs: 12, detail: 'checkout-api: 3/3 replicas ready' },
+        {
+          name: 'rollout checkout-api',
+          phase: 'passed',
+          measured: '3/3 ready, revision 5',
+          threshold: '3/3 ready',
+          durationMs: 12,
+          detail: 'checkout-api: 3/3 replicas ready',
+        },
         { name: 'smoke commands', phase: 'skipped', durationMs: 0, detail: 'no smoke commands are configured' },
       ],
     },
     rootCause: {
-      causes: [{ summary: 'The new version crashes on start (CrashLoopBackOff).', confidence: 'high', evidence: ['pod checkout-api-1: CrashLoopBackOff, 4 restart(s)', 'last log of checkout-api-1: FATAL <missing> DATABASE_URL'] }],
-      pods: [{ name: 'checkout-api-1', component: 'checkout-api', image: 'api:v1.2.1', phase: 'Running', ready: false, restarts: 4, waitingReason: 'CrashLoopBackOff', lastTerminationReason: 'Error', lastExitCode: 1 }],
+      causes: [
+        {
+          summary: 'The new version crashes on start (CrashLoopBackOff).',
+          confidence: 'high',
+          evidence: ['pod checkout-api-1: CrashLoopBackOff, 4 restart(s)', 'last log of checkout-api-1: FATAL <missing> DATABASE_URL'],
+        },
+      ],
+      pods: [
+        {
+          name: 'checkout-api-1',
+          component: 'checkout-api',
+          image: 'api:v1.2.1',
+          phase: 'Running',
+          ready: false,
+          restarts: 4,
+          waitingReason: 'CrashLoopBackOff',
+          lastTerminationReason: 'Error',
+          lastExitCode: 1,
+        },
+      ],
       warnings: [{ object: 'Pod/checkout-api-1', reason: 'BackOff', message: 'Back-off restarting failed container', count: 7 }],
       lastLogLines: [{ pod: 'checkout-api-1', container: 'api', lines: ['FATAL <missing> DATABASE_URL'] }],
     },

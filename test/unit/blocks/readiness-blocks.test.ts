@@ -5,8 +5,17 @@ import type { ServiceReadiness } from '../../../src/core/rehearsal/readiness.js'
 import { expectGolden } from '../../support/golden.js';
 
 const notReady: ServiceReadiness = {
-  service: 'checkout', environment: 'production', ready: false, checkedAt: '2026-11-24T09:00:00.000Z', durationMs: 1840,
-  fromVersion: 'v1.2.1', toVersion: 'v1.2.0', steps: 2, dryRun: 'refused', permissions: 'denied', targetRevision: 'present',
+  service: 'checkout',
+  environment: 'production',
+  ready: false,
+  checkedAt: '2026-11-24T09:00:00.000Z',
+  durationMs: 1840,
+  fromVersion: 'v1.2.1',
+  toVersion: 'v1.2.0',
+  steps: 2,
+  dryRun: 'refused',
+  permissions: 'denied',
+  targetRevision: 'present',
   problems: [
     'step 1 (Roll `checkout-api` back to `registry.example/checkout-api:v1.2.0` (revision 2)) would be refused: deployments.apps "checkout-api" is forbidden',
     'the bot may not patch deployments.apps checkout-api in shop',

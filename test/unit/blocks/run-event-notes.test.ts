@@ -19,22 +19,103 @@ const places: ComponentPlace[] = [
 
 /** One or more examples of every event type that says something in the thread. */
 const NOTES: Array<[string, RunEvent]> = [
-  ['planned-retry', { ...base, type: 'planned', actor: approver, status: 'awaiting_approval', approvers: [], supersedes: { runId: 'rb-old1', why: 'retry' } }],
-  ['planned-drift', { ...base, type: 'planned', actor: makeActor(), status: 'awaiting_approval', approvers: [], supersedes: { runId: 'rb-old1', why: 'drift' } }],
+  [
+    'planned-retry',
+    { ...base, type: 'planned', actor: approver, status: 'awaiting_approval', approvers: [], supersedes: { runId: 'rb-old1', why: 'retry' } },
+  ],
+  [
+    'planned-drift',
+    { ...base, type: 'planned', actor: makeActor(), status: 'awaiting_approval', approvers: [], supersedes: { runId: 'rb-old1', why: 'drift' } },
+  ],
   ['rejected', { ...base, type: 'rejected', actor: approver, reason: 'wait for the DB team <!channel>' }],
   ['rejected-no-reason', { ...base, type: 'rejected', actor: approver }],
   ['step-failed', { ...base, type: 'step_failed', step: step1, of: 2, error: 'progress deadline exceeded', notDone: [step2] }],
   ['failed-verification', { ...base, type: 'failed', cause: 'verification_failed', error: '1 check failed', components: places }],
-  ['failed-internal', { ...base, type: 'failed', cause: 'internal_error', error: 'the Kubernetes API did not answer', errorId: 'err-7f3a', components: [] }],
+  [
+    'failed-internal',
+    { ...base, type: 'failed', cause: 'internal_error', error: 'the Kubernetes API did not answer', errorId: 'err-7f3a', components: [] },
+  ],
   ['cancel-requested', { ...base, type: 'cancel_requested', actor: approver }],
-  ['cancelled-withdrawn', { ...base, type: 'cancelled', actor: makeActor(), was: 'awaiting_approval', why: 'requested', stepsDone: [], stepsNotDone: [step1, step2], components: [] }],
-  ['cancelled-stopped', { ...base, type: 'cancelled', actor: approver, was: 'executing', why: 'requested', stepsDone: [step1], stepsNotDone: [step2], components: places }],
-  ['cancelled-before-any-step', { ...base, type: 'cancelled', actor: { kind: 'api', id: 'api-token', name: 'CI' }, was: 'executing', why: 'requested', stepsDone: [], stepsNotDone: [step1, step2], components: [] }],
-  ['cancelled-not-shown', { ...base, type: 'cancelled', actor: { kind: 'system', id: 'smartspec-rollback' }, was: 'awaiting_approval', why: 'not_shown', stepsDone: [], stepsNotDone: [], components: [] }],
-  ['reminder', { ...base, type: 'reminder_due', approvers: [{ kind: 'user', id: 'U0APPROVE' }, { kind: 'user_group', id: 'S0ONCALL' }], missing: 1, waitedMinutes: 5, expiresAt: at(15) }],
+  [
+    'cancelled-withdrawn',
+    {
+      ...base,
+      type: 'cancelled',
+      actor: makeActor(),
+      was: 'awaiting_approval',
+      why: 'requested',
+      stepsDone: [],
+      stepsNotDone: [step1, step2],
+      components: [],
+    },
+  ],
+  [
+    'cancelled-stopped',
+    {
+      ...base,
+      type: 'cancelled',
+      actor: approver,
+      was: 'executing',
+      why: 'requested',
+      stepsDone: [step1],
+      stepsNotDone: [step2],
+      components: places,
+    },
+  ],
+  [
+    'cancelled-before-any-step',
+    {
+      ...base,
+      type: 'cancelled',
+      actor: { kind: 'api', id: 'api-token', name: 'CI' },
+      was: 'executing',
+      why: 'requested',
+      stepsDone: [],
+      stepsNotDone: [step1, step2],
+      components: [],
+    },
+  ],
+  [
+    'cancelled-not-shown',
+    {
+      ...base,
+      type: 'cancelled',
+      actor: { kind: 'system', id: 'smartspec-rollback' },
+      was: 'awaiting_approval',
+      why: 'not_shown',
+      stepsDone: [],
+      stepsNotDone: [],
+      components: [],
+    },
+  ],
+  [
+    'reminder',
+    {
+      ...base,
+      type: 'reminder_due',
+      approvers: [
+        { kind: 'user', id: 'U0APPROVE' },
+        { kind: 'user_group', id: 'S0ONCALL' },
+      ],
+      missing: 1,
+      waitedMinutes: 5,
+      expiresAt: at(15),
+    },
+  ],
   ['resumed', { ...base, type: 'resumed', was: 'executing', fromStep: step2, stepsDone: [step1], components: places }],
   ['resumed-to-verification', { ...base, type: 'resumed', was: 'verifying', stepsDone: [step1, step2], components: [] }],
-  ['interrupted', { ...base, type: 'interrupted', was: 'executing', found: ['checkout-worker runs registry.example/checkout-worker:v9: neither what the plan found nor the target'], stepsDone: [step1], stepsNotDone: [step2], components: [places[0]!, { component: 'checkout-worker', images: ['registry.example/checkout-worker:v9'], at: 'elsewhere' }] }],
+  [
+    'interrupted',
+    {
+      ...base,
+      type: 'interrupted',
+      was: 'executing',
+      found: ['checkout-worker runs registry.example/checkout-worker:v9: neither what the plan found nor the target'],
+      stepsDone: [step1],
+      stepsNotDone: [step2],
+      components: [places[0]!, { component: 'checkout-worker', images: ['registry.example/checkout-worker:v9'], at: 'elsewhere' }],
+    },
+  ],
   ['drifted', { ...base, type: 'drifted', changes: ['checkout-api now runs registry.example/checkout-api:v1.3.0 (the plan saw v1.2.1)'] }],
   ['replanned-retry', { ...base, type: 'replanned', newRunId: 'rb-new1', why: 'retry', actor: approver }],
   ['replanned-drift', { ...base, type: 'replanned', newRunId: 'rb-new1', why: 'drift', actor: makeActor() }],
@@ -60,7 +141,11 @@ const PLAN_ONLY: RunEvent[] = [
 
 describe('run event notes in the thread', () => {
   it.each(NOTES)('%s', (name, event) => {
-    const note = renderRunEventNote(event, run, name === 'replanned-retry' ? { newPlan: 'https://slack.example/archives/C0INCIDENTS/p1700000001000200' } : {});
+    const note = renderRunEventNote(
+      event,
+      run,
+      name === 'replanned-retry' ? { newPlan: 'https://slack.example/archives/C0INCIDENTS/p1700000001000200' } : {},
+    );
     expect(note).toBeDefined();
     expectGolden(`thread-note-${name}.json`, note);
     expect(validateBlocks(note!.blocks, 'message')).toEqual([]);
@@ -75,10 +160,30 @@ describe('run event notes in the thread', () => {
   it('covers every event type', () => {
     const covered = new Set<RunEventType>([...NOTES.map(([, e]) => e.type), ...PLAN_ONLY.map((e) => e.type)]);
     const all: Record<RunEventType, true> = {
-      planned: true, approval_recorded: true, approved: true, rejected: true, execution_started: true, step_started: true, step_done: true,
-      step_failed: true, verifying: true, verified: true, succeeded: true, failed: true, cancel_requested: true, cancelled: true, expired: true,
-      reminder_due: true, resumed: true, interrupted: true, drifted: true, replanned: true, replan_failed: true, reshown: true,
-      incident_progress: true, reports_ready: true,
+      planned: true,
+      approval_recorded: true,
+      approved: true,
+      rejected: true,
+      execution_started: true,
+      step_started: true,
+      step_done: true,
+      step_failed: true,
+      verifying: true,
+      verified: true,
+      succeeded: true,
+      failed: true,
+      cancel_requested: true,
+      cancelled: true,
+      expired: true,
+      reminder_due: true,
+      resumed: true,
+      interrupted: true,
+      drifted: true,
+      replanned: true,
+      replan_failed: true,
+      reshown: true,
+      incident_progress: true,
+      reports_ready: true,
     };
     expect([...covered].sort()).toEqual(Object.keys(all).sort());
   });
@@ -106,7 +211,18 @@ describe('run event notes in the thread', () => {
 
   it('stays within Slack limits with enormous findings', () => {
     const long = 'x'.repeat(4000);
-    const note = renderRunEventNote({ ...base, type: 'interrupted', was: 'executing', found: Array.from({ length: 30 }, () => long), stepsDone: [], stepsNotDone: [], components: [] }, run)!;
+    const note = renderRunEventNote(
+      {
+        ...base,
+        type: 'interrupted',
+        was: 'executing',
+        found: Array.from({ length: 30 }, () => long),
+        stepsDone: [],
+        stepsNotDone: [],
+        components: [],
+      },
+      run,
+    )!;
     expect(validateBlocks(note.blocks, 'message')).toEqual([]);
   });
 });

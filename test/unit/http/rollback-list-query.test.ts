@@ -42,7 +42,11 @@ describe('parseListQuery', () => {
     ['a fractional limit', 'limit=1.5', 'limit'],
     ['a service with a space', 'service=check%20out', 'service'],
     ['a cursor we did not give out', 'cursor=abc', 'cursor'],
-    ['a forged cursor with a bad id', `cursor=${Buffer.from(JSON.stringify({ c: '2026-11-20T10:00:00.000Z', i: 'x y' })).toString('base64url')}`, 'cursor'],
+    [
+      'a forged cursor with a bad id',
+      `cursor=${Buffer.from(JSON.stringify({ c: '2026-11-20T10:00:00.000Z', i: 'x y' })).toString('base64url')}`,
+      'cursor',
+    ],
     ['a repeated service', 'service=a&service=b', 'service'],
   ])('refuses %s with a 400 naming the parameter', (_name, query, path) => {
     const error = refusal(query);

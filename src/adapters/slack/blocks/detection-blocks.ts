@@ -8,9 +8,9 @@ const ICON: Record<DetectionRow['status'], string> = { breached: ':x:', unknown:
 
 export function detectionBlocks(report: DetectionReport): Block[] {
   const summary = summarizeDetection(report);
-  const rows = summary.rows.map((r) => `${ICON[r.status]} *${escapeMrkdwn(r.name)}* (${r.severity}): now ${escapeMrkdwn(r.now)} (threshold ${escapeMrkdwn(r.threshold)}) · before ${escapeMrkdwn(r.before)}`);
-  return [
-    section([`*Issue detection:* ${escapeMrkdwn(summary.headline)}`, ...rows].join('\n')),
-    context(escapeMrkdwn(summary.legend)),
-  ];
+  const rows = summary.rows.map(
+    (r) =>
+      `${ICON[r.status]} *${escapeMrkdwn(r.name)}* (${r.severity}): now ${escapeMrkdwn(r.now)} (threshold ${escapeMrkdwn(r.threshold)}) · before ${escapeMrkdwn(r.before)}`,
+  );
+  return [section([`*Issue detection:* ${escapeMrkdwn(summary.headline)}`, ...rows].join('\n')), context(escapeMrkdwn(summary.legend))];
 }

@@ -28,7 +28,9 @@ export function renderPlanBlocks(run: Run, now: Date, planContext: PlanContext =
   const blocks: Block[] = [
     header(`${p.dryRun ? 'Dry run — ' : ''}Rollback plan: ${p.failedDeploymentId}`),
     // The reason is typed by a person: `<!channel>` in it must stay text, not ping the channel.
-    section(`*Reason:* ${escapeMrkdwn(p.reason)}${incidentLine(run)}${p.forced ? '\n:warning: *Forced* (`--force`): overridable blockers are warnings; CRITICAL risk.' : ''}${p.automation && !p.automation.allowed ? `\n:raised_hand: *Not approved automatically* (${escapeMrkdwn(p.automation.via)}): ${escapeMrkdwn(p.automation.reason)}.` : ''}`),
+    section(
+      `*Reason:* ${escapeMrkdwn(p.reason)}${incidentLine(run)}${p.forced ? '\n:warning: *Forced* (`--force`): overridable blockers are warnings; CRITICAL risk.' : ''}${p.automation && !p.automation.allowed ? `\n:raised_hand: *Not approved automatically* (${escapeMrkdwn(p.automation.via)}): ${escapeMrkdwn(p.automation.reason)}.` : ''}`,
+    ),
     ...(p.detection ? detectionBlocks(p.detection) : []),
     fields([
       ['Service', `${p.service} (${p.environment})`],
@@ -37,7 +39,9 @@ export function renderPlanBlocks(run: Run, now: Date, planContext: PlanContext =
       ['To version', `\`${p.toVersion}\``],
     ]),
     section(['*Safety checks*', ...p.checks.map((c) => `${CHECK_ICON[c.outcome]} ${c.message}`)].join('\n')),
-    section(['*Steps*', ...p.steps.map((s) => `${s.index}. ${s.description}`), `${p.steps.length + 1}. Verify the rollout and health checks.`].join('\n')),
+    section(
+      ['*Steps*', ...p.steps.map((s) => `${s.index}. ${s.description}`), `${p.steps.length + 1}. Verify the rollout and health checks.`].join('\n'),
+    ),
     ...(trafficShiftLine(run) ? [section(trafficShiftLine(run)!)] : []),
     divider(),
     section(statusText(run, planContext)),
@@ -47,7 +51,11 @@ export function renderPlanBlocks(run: Run, now: Date, planContext: PlanContext =
   const buttons = run.status === 'executing' && planContext.stopRequestedBy ? undefined : planButtons(run);
   if (buttons) blocks.push(buttons);
   const lineage = p.supersedes ? ` · ${p.supersedes.why === 'retry' ? 'retry of' : 'refreshed from'} run ${inlineCode(p.supersedes.runId)}` : '';
-  blocks.push(context(`Run \`${run.id}\` · requested by ${actorText(run.requestedBy)} · plan expires ${p.expiresAt}${lineage} · cluster fingerprint \`${p.fingerprint}\``));
+  blocks.push(
+    context(
+      `Run \`${run.id}\` · requested by ${actorText(run.requestedBy)} · plan expires ${p.expiresAt}${lineage} · cluster fingerprint \`${p.fingerprint}\``,
+    ),
+  );
   return blocks;
 }
 
@@ -66,11 +74,19 @@ function statusText(run: Run, planContext: PlanContext): string {
     case 'planned': {
       if (!p.dryRun) return ':hourglass: Planned.';
       const refused = run.stepResults.filter((r) => r.status === 'failed');
-      const verdict = run.stepResults.length === 0 ? '' : refused.length === 0 ? ' The target system accepted every write of this plan (server-side dry run).' : ` :x: ${refused.length} step(s) would be refused: see below.`;
+      const verdict =
+        run.stepResults.length === 0
+          ? ''
+          : refused.length === 0
+            ? ' The target system accepted every write of this plan (server-side dry run).'
+            : ` :x: ${refused.length} step(s) would be refused: see below.`;
       return `:test_tube: *Dry run:* nothing was or will be executed.${verdict} Run the command without \`--dry-run\` to ask for approval.`;
     }
     case 'blocked':
-      return `:no_entry: *Blocked:* this plan cannot be executed.\n${p.checks.filter((c) => c.outcome === 'block').map((c) => `• ${c.message}`).join('\n')}`;
+      return `:no_entry: *Blocked:* this plan cannot be executed.\n${p.checks
+        .filter((c) => c.outcome === 'block')
+        .map((c) => `• ${c.message}`)
+        .join('\n')}`;
     case 'awaiting_approval': {
       const missing = Math.max(p.requiredApprovals - run.approvals.length, 0);
       const so = approvedBy ? ` Approved so far by ${approvedBy}.` : '';
@@ -80,13 +96,15 @@ function statusText(run: Run, planContext: PlanContext): string {
     case 'approved':
       return `:white_check_mark: *Approved* by ${approvedBy || 'policy'}. Starting…`;
     case 'executing':
-      if (planContext.stopRequestedBy) return `:octagonal_sign: *Stopping* (asked by ${actorText(planContext.stopRequestedBy)}): the rollback stops before its next step; the thread will say where each component was left.`;
+      if (planContext.stopRequestedBy)
+        return `:octagonal_sign: *Stopping* (asked by ${actorText(planContext.stopRequestedBy)}): the rollback stops before its next step; the thread will say where each component was left.`;
       return `:arrows_counterclockwise: *Rolling back* (approved by ${approvedBy || 'policy'}).`;
     case 'verifying':
       return ':stethoscope: *Verifying* the rollback…';
     case 'succeeded':
       // "Verified" means checked (verification-verdict.ts).
-      if (run.verification?.notVerified) return `:large_yellow_circle: *Rolled back* to \`${p.toVersion}\`, ${run.verification.notVerified}. Check the service by hand. Details in the thread.`;
+      if (run.verification?.notVerified)
+        return `:large_yellow_circle: *Rolled back* to \`${p.toVersion}\`, ${run.verification.notVerified}. Check the service by hand. Details in the thread.`;
       return `:large_green_circle: *Rolled back* to \`${p.toVersion}\` and verified. Details in the thread.`;
     case 'failed':
       return ':red_circle: *Rollback failed.* What happened and where each component is now is in the thread. *Retry* plans it again.';

@@ -41,7 +41,16 @@ function approveButton(run: Run): Button {
     style: 'primary',
     text: { type: 'plain_text', text: 'Approve rollback' },
     value: run.id,
-    ...(highRisk ? { confirm: confirm(`${run.plan.risk} risk rollback`, `Roll ${run.plan.service} back to \`${run.plan.toVersion}\`? Read the warnings first.`, 'Approve', 'Cancel') } : {}),
+    ...(highRisk
+      ? {
+          confirm: confirm(
+            `${run.plan.risk} risk rollback`,
+            `Roll ${run.plan.service} back to \`${run.plan.toVersion}\`? Read the warnings first.`,
+            'Approve',
+            'Cancel',
+          ),
+        }
+      : {}),
   };
 }
 
@@ -55,7 +64,12 @@ function withdrawButton(run: Run): Button {
     action_id: CANCEL_ACTION_ID,
     text: { type: 'plain_text', text: 'Withdraw' },
     value: run.id,
-    confirm: confirm('Withdraw this plan?', `Nothing has been executed. Withdrawing frees ${run.plan.service} for a new plan.`, 'Withdraw', 'Keep it'),
+    confirm: confirm(
+      'Withdraw this plan?',
+      `Nothing has been executed. Withdrawing frees ${run.plan.service} for a new plan.`,
+      'Withdraw',
+      'Keep it',
+    ),
   };
 }
 
@@ -66,7 +80,12 @@ function stopButton(run: Run): Button {
     style: 'danger',
     text: { type: 'plain_text', text: 'Stop rollback' },
     value: run.id,
-    confirm: confirm('Stop this rollback?', `The rollback of ${run.plan.service} stops before its next step; a step under way finishes or is aborted safely. Steps already done are not undone; the thread will say where each component was left.`, 'Stop it', 'Keep going'),
+    confirm: confirm(
+      'Stop this rollback?',
+      `The rollback of ${run.plan.service} stops before its next step; a step under way finishes or is aborted safely. Steps already done are not undone; the thread will say where each component was left.`,
+      'Stop it',
+      'Keep going',
+    ),
   };
 }
 
@@ -75,5 +94,10 @@ function retryButton(run: Run): Button {
 }
 
 function confirm(title: string, text: string, yes: string, no: string): NonNullable<Button['confirm']> {
-  return { title: { type: 'plain_text', text: title }, text: { type: 'mrkdwn', text }, confirm: { type: 'plain_text', text: yes }, deny: { type: 'plain_text', text: no } };
+  return {
+    title: { type: 'plain_text', text: title },
+    text: { type: 'mrkdwn', text },
+    confirm: { type: 'plain_text', text: yes },
+    deny: { type: 'plain_text', text: no },
+  };
 }

@@ -17,7 +17,16 @@ export function renderRejectModal(run: Run): types.ModalView {
     submit: { type: 'plain_text', text: 'Reject' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: clip(`Reject the rollback of *${run.plan.service}* \`${run.plan.fromVersion}\` → \`${run.plan.toVersion}\`? Nothing will be executed.`, 3000) } },
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: clip(
+            `Reject the rollback of *${run.plan.service}* \`${run.plan.fromVersion}\` → \`${run.plan.toVersion}\`? Nothing will be executed.`,
+            3000,
+          ),
+        },
+      },
       {
         type: 'input',
         block_id: REASON_BLOCK_ID,

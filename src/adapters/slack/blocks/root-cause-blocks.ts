@@ -29,7 +29,11 @@ function build(run: Run): Block[] {
   const cut = new Omissions();
   if (clusterEvidenceMissing(rc)) blocks.push(section(`:warning: ${CLUSTER_EVIDENCE_MISSING}`));
   if (rc.causes.length === 0) {
-    blocks.push(section('*No cause identified* from the evidence collected: the failed pods showed no crash, OOM, image pull, scheduling or probe failure, and no configuration change points anywhere. Look at application metrics and the change itself.'));
+    blocks.push(
+      section(
+        '*No cause identified* from the evidence collected: the failed pods showed no crash, OOM, image pull, scheduling or probe failure, and no configuration change points anywhere. Look at application metrics and the change itself.',
+      ),
+    );
   } else {
     const causes = cut.take(rc.causes, MAX_CAUSES, 'probable cause(s)').map((c, i) => {
       const evidence = cut.take(c.evidence, MAX_EVIDENCE_PER_CAUSE, 'evidence line(s)');
@@ -39,18 +43,31 @@ function build(run: Run): Block[] {
   }
   const changes = [...releaseLines(rc.release), ...templateDiffLines(rc.diff)].map((l) => `• ${escapeMrkdwn(l)}`);
   if (changes.length > 0) {
-    blocks.push(...fitSections(`*What changed* (${run.plan.toVersion} → ${run.plan.fromVersion}; env values never shown)`, cut.take(changes, MAX_CHANGES, 'change(s)'), 1, cut, 'change(s)'));
+    blocks.push(
+      ...fitSections(
+        `*What changed* (${run.plan.toVersion} → ${run.plan.fromVersion}; env values never shown)`,
+        cut.take(changes, MAX_CHANGES, 'change(s)'),
+        1,
+        cut,
+        'change(s)',
+      ),
+    );
   }
   if (rc.pods.length > 0) {
     const pods = cut.take(rc.pods, MAX_PODS, 'pod(s)').map((p) => `• ${escapeMrkdwn(podLine(p))}`);
     blocks.push(...fitSections('*Failed version pods*', pods, 1, cut, 'pod(s)'));
   }
   if (rc.warnings.length > 0) {
-    const warnings = cut.take(rc.warnings, MAX_WARNINGS, 'warning event(s)')
+    const warnings = cut
+      .take(rc.warnings, MAX_WARNINGS, 'warning event(s)')
       .map((w) => `• ${escapeMrkdwn(w.object)}: *${escapeMrkdwn(w.reason)}* ×${w.count} — ${escapeMrkdwn(w.message)}`);
     blocks.push(...fitSections('*Warning events*', warnings, 1, cut, 'warning event(s)'));
   }
-  const logs = cut.take(rc.lastLogLines.filter((l) => l.lines.length > 0), MAX_LOG_PODS, 'crashed container log(s)');
+  const logs = cut.take(
+    rc.lastLogLines.filter((l) => l.lines.length > 0),
+    MAX_LOG_PODS,
+    'crashed container log(s)',
+  );
   if (logs.length > 0) {
     const quoted = logs.map((l) => {
       const lines = l.lines.slice(-MAX_LOG_LINES);
@@ -61,11 +78,13 @@ function build(run: Run): Block[] {
   }
   const incident = rc.incident;
   if (incident && incident.entries.length > 0) {
-    const entries = cut.take(incident.entries, MAX_INCIDENT_ENTRIES, 'incident log entries')
+    const entries = cut
+      .take(incident.entries, MAX_INCIDENT_ENTRIES, 'incident log entries')
       .map((e) => `• ${formatClock(e.at)} ${escapeMrkdwn(incidentEntryType(e.type))}: ${escapeMrkdwn(e.summary)}`);
     blocks.push(...fitSections(`*Incident ${escapeMrkdwn(incident.id)}*`, entries, 1, cut, 'incident log entries'));
   }
-  if (rc.omitted && (rc.omitted.pods > 0 || rc.omitted.warnings > 0)) cut.add(rc.omitted.pods + rc.omitted.warnings, 'pods/events beyond what the collector keeps');
+  if (rc.omitted && (rc.omitted.pods > 0 || rc.omitted.warnings > 0))
+    cut.add(rc.omitted.pods + rc.omitted.warnings, 'pods/events beyond what the collector keeps');
   const truncated = cut.any ? `:scissors: Truncated to fit Slack: ${cut.describe()} not shown. ` : '';
   blocks.push(context(`${truncated}Built from the cluster's evidence before the rollback · ${fullReportPointer(run.id)}`));
   return blocks;

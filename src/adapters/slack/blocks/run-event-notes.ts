@@ -25,9 +25,13 @@ export function renderRunEventNote(event: RunEvent, run: Run, links: NoteLinks =
       if (!event.supersedes) return undefined;
       return event.supersedes.why === 'retry'
         ? note(`:repeat: This plan retries run ${inlineCode(event.supersedes.runId)}, requested by ${actorText(event.actor)}.`)
-        : note(`:arrows_counterclockwise: Refreshed plan: run ${inlineCode(event.supersedes.runId)} was not executed because the cluster changed after it was planned.`);
+        : note(
+            `:arrows_counterclockwise: Refreshed plan: run ${inlineCode(event.supersedes.runId)} was not executed because the cluster changed after it was planned.`,
+          );
     case 'rejected':
-      return note(`:no_entry_sign: *Rejected* by ${actorText(event.actor)}${event.reason ? `: ${escapeMrkdwn(event.reason)}` : '.'} Nothing was executed.`);
+      return note(
+        `:no_entry_sign: *Rejected* by ${actorText(event.actor)}${event.reason ? `: ${escapeMrkdwn(event.reason)}` : '.'} Nothing was executed.`,
+      );
     case 'step_failed':
       return note([
         `:x: *Step ${event.step.index} of ${event.of} failed* (${escapeMrkdwn(event.step.component)}): ${escapeMrkdwn(event.error)}`,
@@ -40,7 +44,9 @@ export function renderRunEventNote(event: RunEvent, run: Run, links: NoteLinks =
         RETRY_HINT,
       ]);
     case 'cancel_requested':
-      return note(`:octagonal_sign: ${actorText(event.actor)} asked to stop this rollback. It stops before its next step; a step already under way finishes or is aborted safely.`);
+      return note(
+        `:octagonal_sign: ${actorText(event.actor)} asked to stop this rollback. It stops before its next step; a step already under way finishes or is aborted safely.`,
+      );
     case 'cancelled':
       return cancelledNote(event, run);
     case 'reminder_due':
@@ -52,7 +58,9 @@ export function renderRunEventNote(event: RunEvent, run: Run, links: NoteLinks =
       return note([
         `:arrow_forward: *Resumed.* The bot running this rollback stopped while it was \`${event.was}\`; it was picked up again and the cluster is where the run left it.`,
         event.stepsDone.length > 0 ? `Already done (not repeated): ${stepsPhrase(event.stepsDone)}.` : 'No step had completed.',
-        event.fromStep ? `Continuing from step ${event.fromStep.index}: ${escapeMrkdwn(event.fromStep.description)}.` : 'Continuing with verification.',
+        event.fromStep
+          ? `Continuing from step ${event.fromStep.index}: ${escapeMrkdwn(event.fromStep.description)}.`
+          : 'Continuing with verification.',
       ]);
     case 'interrupted':
       return note([
@@ -75,9 +83,13 @@ export function renderRunEventNote(event: RunEvent, run: Run, links: NoteLinks =
         : note(`:arrows_counterclockwise: The refreshed plan is ${where}.`);
     }
     case 'replan_failed':
-      return note(`:x: ${event.why === 'retry' ? 'The retry could not be planned' : 'A refreshed plan could not be made'}: ${escapeMrkdwn(event.error)}`);
+      return note(
+        `:x: ${event.why === 'retry' ? 'The retry could not be planned' : 'A refreshed plan could not be made'}: ${escapeMrkdwn(event.error)}`,
+      );
     case 'incident_progress':
-      return note(`:pager: PagerDuty incident ${inlineCode(event.incidentId)} was *${event.change}*${event.by ? ` by ${escapeMrkdwn(event.by)}` : ''} at ${clockTime(event.occurredAt)}.`);
+      return note(
+        `:pager: PagerDuty incident ${inlineCode(event.incidentId)} was *${event.change}*${event.by ? ` by ${escapeMrkdwn(event.by)}` : ''} at ${clockTime(event.occurredAt)}.`,
+      );
     case 'approval_recorded':
     case 'approved':
     case 'execution_started':
@@ -98,7 +110,8 @@ export function renderRunEventNote(event: RunEvent, run: Run, links: NoteLinks =
 }
 
 function cancelledNote(event: Extract<RunEvent, { type: 'cancelled' }>, run: Run): ThreadNote {
-  if (event.why === 'not_shown') return note(':heavy_multiplication_x: *Cancelled:* the plan could not be shown in Slack, so it was withdrawn. Nothing was executed.');
+  if (event.why === 'not_shown')
+    return note(':heavy_multiplication_x: *Cancelled:* the plan could not be shown in Slack, so it was withdrawn. Nothing was executed.');
   if (event.was === 'awaiting_approval' || event.was === 'planned') {
     return note(`:heavy_multiplication_x: *Withdrawn* by ${actorText(event.actor)}. Nothing was executed.`);
   }
@@ -126,9 +139,12 @@ function placesSection(title: string, places: readonly ComponentPlace[]): string
 
 function failureCause(cause: Extract<RunEvent, { type: 'failed' }>['cause']): string {
   switch (cause) {
-    case 'step_failed': return 'a step failed (see above)';
-    case 'verification_failed': return 'verification failed (the report follows)';
-    case 'internal_error': return 'the bot hit an error';
+    case 'step_failed':
+      return 'a step failed (see above)';
+    case 'verification_failed':
+      return 'verification failed (the report follows)';
+    case 'internal_error':
+      return 'the bot hit an error';
   }
 }
 
@@ -142,5 +158,9 @@ function note(lines: string | Array<string | undefined>, fallback?: string): Thr
 
 /** Notifications show `text`: mentions stay (they notify), emoji codes and bold marks go. */
 function plainFallback(mrkdwn: string): string {
-  return mrkdwn.split('\n')[0]!.replace(/(^|\s):[a-z_+-]+:\s*/g, '$1').replace(/\*([^*\n]+)\*/g, '$1').trim();
+  return mrkdwn
+    .split('\n')[0]!
+    .replace(/(^|\s):[a-z_+-]+:\s*/g, '$1')
+    .replace(/\*([^*\n]+)\*/g, '$1')
+    .trim();
 }

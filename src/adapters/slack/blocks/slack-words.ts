@@ -12,11 +12,16 @@ export function actorText(actor: Actor): string {
   if (actor.kind === 'slack_user' && SLACK_ID.test(actor.id)) return `<@${actor.id}>`;
   const who = escapeMrkdwn(actor.name ?? actor.id);
   switch (actor.kind) {
-    case 'api': return `${who} (API)`;
-    case 'cli': return `${who} (CLI)`;
-    case 'pagerduty': return `PagerDuty (${who})`;
-    case 'system': return 'the bot';
-    default: return who;
+    case 'api':
+      return `${who} (API)`;
+    case 'cli':
+      return `${who} (CLI)`;
+    case 'pagerduty':
+      return `PagerDuty (${who})`;
+    case 'system':
+      return 'the bot';
+    default:
+      return who;
   }
 }
 

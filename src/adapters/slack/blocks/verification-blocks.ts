@@ -38,7 +38,13 @@ function build(run: Run): Block[] {
   const failed = all.filter((c) => c.phase === 'failed').length;
   const complete = v.rollout.filter((c) => c.phase === 'passed').length;
   // "Verified" means checked: a run that checked nothing never gets the green header.
-  const verdict = v.notVerified ? (v.outcome === 'passed' ? '⚪ Verification: not verified' : '❌ Verification failed: not verified') : v.outcome === 'passed' ? '✅ Verification passed' : '❌ Verification failed';
+  const verdict = v.notVerified
+    ? v.outcome === 'passed'
+      ? '⚪ Verification: not verified'
+      : '❌ Verification failed: not verified'
+    : v.outcome === 'passed'
+      ? '✅ Verification passed'
+      : '❌ Verification failed';
   const blocks: Block[] = [
     header(`${verdict}: ${title}`),
     fields([
@@ -48,11 +54,20 @@ function build(run: Run): Block[] {
       ['Duration', v.durationMs === undefined ? 'unknown' : formatDuration(v.durationMs)],
     ]),
   ];
-  if (v.notVerified) blocks.push(section(`*${escapeMrkdwn(v.notVerified[0]!.toUpperCase() + v.notVerified.slice(1))}.* Nothing proves the service works on \`${escapeMrkdwn(run.plan.toVersion)}\`: check it by hand, and add checks under \`verification\` in the catalog.`));
-  if (v.rollout.length > 0) blocks.push(...fitSections('*Rollout*', cut.take(v.rollout, MAX_CHECKS, 'rollout check(s)').map(checkLine), 2, cut, 'rollout check(s)'));
-  if (v.checks.length > 0) blocks.push(...fitSections('*Health checks*', cut.take(v.checks, MAX_CHECKS, 'check(s)').map(checkLine), 2, cut, 'check(s)'));
+  if (v.notVerified)
+    blocks.push(
+      section(
+        `*${escapeMrkdwn(v.notVerified[0]!.toUpperCase() + v.notVerified.slice(1))}.* Nothing proves the service works on \`${escapeMrkdwn(run.plan.toVersion)}\`: check it by hand, and add checks under \`verification\` in the catalog.`,
+      ),
+    );
+  if (v.rollout.length > 0)
+    blocks.push(...fitSections('*Rollout*', cut.take(v.rollout, MAX_CHECKS, 'rollout check(s)').map(checkLine), 2, cut, 'rollout check(s)'));
+  if (v.checks.length > 0)
+    blocks.push(...fitSections('*Health checks*', cut.take(v.checks, MAX_CHECKS, 'check(s)').map(checkLine), 2, cut, 'check(s)'));
   if (v.notChecked.length > 0) {
-    const lines = cut.take(v.notChecked, MAX_CHECKS, 'unchecked item(s)').map((n) => `${ICON.skipped} *${escapeMrkdwn(n.name)}*: ${escapeMrkdwn(n.why)}`);
+    const lines = cut
+      .take(v.notChecked, MAX_CHECKS, 'unchecked item(s)')
+      .map((n) => `${ICON.skipped} *${escapeMrkdwn(n.name)}*: ${escapeMrkdwn(n.why)}`);
     blocks.push(...fitSections('*Not checked*', lines, 1, cut, 'unchecked item(s)'));
   }
   blocks.push(...timingBlocks(timeline, v.notVerified !== undefined));
@@ -65,14 +80,20 @@ function build(run: Run): Block[] {
 function timingBlocks(t: RunTimeline, unchecked = false): Block[] {
   const phases = t.phases.filter((p) => p.ms !== undefined).map((p) => `${p.name} ${formatDuration(p.ms as number)}`);
   const spans: string[] = [];
-  if (t.timeToDetectMs !== undefined) spans.push(`time to detect ${formatDuration(t.timeToDetectMs)} (deployed → ${t.detectedBy === 'incident' ? 'incident' : 'request'})`);
-  if (t.timeToRecoverMs !== undefined) spans.push(`time to recover ${formatDuration(t.timeToRecoverMs)} (deployed → ${unchecked ? 'rolled back, not verified' : 'verified'})`);
+  if (t.timeToDetectMs !== undefined)
+    spans.push(`time to detect ${formatDuration(t.timeToDetectMs)} (deployed → ${t.detectedBy === 'incident' ? 'incident' : 'request'})`);
+  if (t.timeToRecoverMs !== undefined)
+    spans.push(`time to recover ${formatDuration(t.timeToRecoverMs)} (deployed → ${unchecked ? 'rolled back, not verified' : 'verified'})`);
   if (phases.length === 0 && spans.length === 0) return [];
   return [section(['*Timing*', phases.join(' · '), spans.join(' · ')].filter(Boolean).join('\n'))];
 }
 
 export function verificationFallbackText(run: Run): string {
   const v = summariseVerification(run);
-  const outcome = v.notVerified ? `${v.outcome === 'passed' ? 'succeeded' : 'failed'}, ${v.notVerified}` : v.outcome === 'not_run' ? 'not run' : v.outcome;
+  const outcome = v.notVerified
+    ? `${v.outcome === 'passed' ? 'succeeded' : 'failed'}, ${v.notVerified}`
+    : v.outcome === 'not_run'
+      ? 'not run'
+      : v.outcome;
   return scrubSecrets(`Verification ${outcome} for ${run.plan.service} ${run.plan.toVersion}`);
 }

@@ -88,7 +88,8 @@ async function openRejectModal(client: AllMiddlewareArgs['client'], triggerId: s
   } catch (error) {
     const code = (error as { data?: { error?: string } }).data?.error;
     if (code === 'exchanged_trigger_id') return tell(respond, 'The reject dialog is already open.');
-    if (code === 'expired_trigger_id') return tell(respond, 'Slack took too long to open the reject dialog: click Reject again. Nothing was changed.');
+    if (code === 'expired_trigger_id')
+      return tell(respond, 'Slack took too long to open the reject dialog: click Reject again. Nothing was changed.');
     throw error;
   }
 }

@@ -23,7 +23,14 @@ export function registerRollbackCommand(app: App, deps: UseCaseDeps, newErrorId:
       throw error;
     }
     if (request.kind === 'help') return ack({ response_type: 'ephemeral', text: USAGE });
-    await ack(request.kind === 'rollback' ? { response_type: 'ephemeral', text: `Building a rollback plan for \`${request.failedDeploymentId ?? `the newest deployment of ${request.service}`}\`…` } : undefined);
+    await ack(
+      request.kind === 'rollback'
+        ? {
+            response_type: 'ephemeral',
+            text: `Building a rollback plan for \`${request.failedDeploymentId ?? `the newest deployment of ${request.service}`}\`…`,
+          }
+        : undefined,
+    );
     // Let the requests already waiting on the sockets be acked before this one's work starts.
     await new Promise((resolve) => setImmediate(resolve));
     try {
