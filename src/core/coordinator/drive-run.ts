@@ -99,7 +99,7 @@ async function resumeExecuting(w: RunWriter, orphan: Run, service: Service, stop
         ['executing'],
         'interrupted',
         'interrupted',
-        `the previous owner stopped mid-execution and the cluster moved: ${verdict.found.join('; ')}`,
+        `the previous owner stopped mid-execution and it cannot safely continue: ${verdict.found.join('; ')}`,
       ))
     )
       return 'finished';
