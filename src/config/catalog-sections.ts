@@ -2,6 +2,7 @@
 // verification, approvals) and the field types they share: one zod schema each. catalog.ts puts
 // them together into a service and the catalog, and loads the file.
 import { z } from 'zod';
+import { DATABASE_PLACEHOLDERS, unknownPlaceholders } from '../adapters/command/argv-template.js';
 import { ID_PATTERN } from '../core/command.js';
 
 export const name = z.string().regex(ID_PATTERN, { error: 'must be 1–128 characters of letters, digits and . _ @ / : + -' });
@@ -163,12 +164,12 @@ export const detectionSchema = z.strictObject({
     .min(1, { error: 'must list at least one query' }),
 });
 
-const DATABASE_PLACEHOLDERS = new Set(['service', 'version', 'environment', 'runId', 'migration']);
+// The same placeholder list and scan the database step runner expands with, so a typo fails at start.
 const databaseArgv = z
   .array(z.string().min(1))
   .min(1, { error: 'must be an argument array such as ["./db.sh", "backup", "{service}"]' })
-  .refine((argv) => argv.every((arg) => [...arg.matchAll(/\{(\w+)\}/g)].every((m) => DATABASE_PLACEHOLDERS.has(m[1]!))), {
-    error: 'uses an unknown placeholder (known: {service}, {version}, {environment}, {runId}, {migration})',
+  .refine((argv) => unknownPlaceholders(argv, DATABASE_PLACEHOLDERS).length === 0, {
+    error: `uses an unknown placeholder (known: ${DATABASE_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')})`,
   });
 export const databaseSchema = z.strictObject({
   backup: databaseArgv.refine((argv) => !argv.some((arg) => arg.includes('{migration}')), {
