@@ -12,6 +12,7 @@ import type { Row } from '../report.js';
 import { planPosted, planSettled } from '../slack-clock.js';
 import { summarize } from '../stats.js';
 import { appsClient } from './rollback-cycle.js';
+import { recordShopDeployment } from './shop-deployment.js';
 
 const NS = 'gradual';
 const GOOD = 'v1.1.0';
@@ -64,20 +65,8 @@ export async function benchGradual(
         { name, namespace: NS, body: { spec: { replicas } } },
         setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
       );
-    const record = async (id: string, version: string, side: string, status: string, minutes: number) => {
-      const answer = await world.api('POST', '/api/v1/deployments', {
-        id,
-        service: 'shop',
-        environment: 'production',
-        version,
-        status,
-        createdAt: new Date(Date.parse('2026-11-21T00:00:00Z') + minutes * 60_000).toISOString(),
-        createdBy: 'bench',
-        components: { [`shop-${side}`]: { image: IMAGE('shop', version), replicas: REPLICAS } },
-        migrations: [],
-      });
-      if (answer.status !== 201) throw new Error(`recording ${id}: ${answer.status}`);
-    };
+    const record = (id: string, version: string, side: string, status: string, minutes: number) =>
+      recordShopDeployment(world, { id, version, side, status, minutes, replicas: REPLICAS });
     await record('shop-good', GOOD, 'blue', 'succeeded', 0);
 
     const shifted: number[] = [];
