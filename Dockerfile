@@ -1,10 +1,11 @@
 # syntax=docker/dockerfile:1
 # smartspec-rollback: build with `docker build -t smartspec-rollback .`
-# Every stage uses the same Debian-based Node image, so the better-sqlite3 binary compiled in the
-# deps stage links against the same glibc and Node ABI as the runtime stage that loads it.
+# Every stage uses the same Debian-based Node image. On it (Node 22.14 and later, Node-API 10) the bot
+# loads better-sqlite3 13, which ships a prebuilt Node-API binary: the runtime's node_modules holds no
+# compiled code. The optional better-sqlite3-node20 (12.x, for Node 20 only) is left out there.
 ARG NODE_IMAGE=node:22-bookworm-slim
 
-# --- toolchain: what node-gyp needs to compile better-sqlite3 ---------------------------------
+# --- toolchain: what node-gyp needs to compile the optional 12.x in the build stage's full install ---
 FROM ${NODE_IMAGE} AS toolchain
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
@@ -12,10 +13,10 @@ RUN apt-get update \
 WORKDIR /app
 COPY package.json package-lock.json ./
 
-# --- prod-deps: production dependencies only, native module compiled ---------------------------
+# --- prod-deps: production dependencies only; no optional ones (the Node 20 driver, pg-cloudflare) ---
 FROM toolchain AS prod-deps
 RUN --mount=type=cache,target=/root/.npm \
-    npm ci --omit=dev --no-audit --no-fund
+    npm ci --omit=dev --omit=optional --no-audit --no-fund
 
 # --- build: all dependencies, src/ → one bundle per entry in dist/ (in parallel with prod-deps) ---
 FROM toolchain AS build

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 
 /** Loaded from node_modules at run time: native addons, and pg's optional native binding. */
-export const EXTERNAL_PACKAGES = ['better-sqlite3', 'pg-native'];
+export const EXTERNAL_PACKAGES = ['better-sqlite3', 'better-sqlite3-node20', 'pg-native'];
 
 export const ENTRY_POINTS = { main: 'src/main.ts', cli: 'src/cli.ts' } as const;
 

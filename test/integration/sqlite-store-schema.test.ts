@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
+import { Sqlite } from '../../src/adapters/sqlite/driver.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate, SchemaTooNewError } from '../../src/adapters/sqlite/migrate.js';
 import { initialSchema } from '../../src/adapters/sqlite/migrations/001-initial.js';
@@ -19,8 +20,8 @@ function open(path = file, opts?: { busyTimeoutMs?: number }): SqliteStore {
   return store;
 }
 
-function raw(path = file): Database.Database {
-  const db = new Database(path);
+function raw(path = file): Database {
+  const db = new Sqlite(path);
   cleanups.push(() => db.close());
   return db;
 }

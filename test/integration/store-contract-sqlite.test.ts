@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { Sqlite } from '../../src/adapters/sqlite/driver.js';
 import { afterEach, beforeEach } from 'vitest';
 import { SqliteStore } from '../../src/adapters/sqlite/sqlite-store.js';
 import { describeStoreContract } from '../support/store-contract/store-contract.js';
@@ -28,7 +28,7 @@ describeStoreContract('SQLite', {
     return store;
   },
   exec: async (sql) => {
-    const db = new Database(file);
+    const db = new Sqlite(file);
     try {
       db.exec(sql);
     } finally {

@@ -1,6 +1,6 @@
 // Reads the bot's SQLite file from outside the bot, read-only, as an operator with the sqlite3 shell
 // would: WAL lets a reader see the last commit while the bot (or a killed bot's leftovers) holds it.
-import Database from 'better-sqlite3';
+import { Sqlite } from '../../src/adapters/sqlite/driver.js';
 
 export interface RunRow {
   id: string;
@@ -13,7 +13,7 @@ export interface RunRow {
 }
 
 export function peekRuns(databasePath: string): RunRow[] {
-  const db = new Database(databasePath, { readonly: true, fileMustExist: true });
+  const db = new Sqlite(databasePath, { readonly: true, fileMustExist: true });
   try {
     const runs = db.prepare('SELECT id, status, service, message_ts AS messageTs FROM runs ORDER BY created_at, id').all() as Array<
       Omit<RunRow, 'timeline' | 'approvals' | 'steps'>

@@ -2,7 +2,7 @@
 // apply it: hold the write lock (a backup, an operator's sqlite3 shell), or grow the write-ahead log
 // past the size the bot may write (with the bot under a file-size limit, the disk is then "full" for it).
 import { statSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import { Sqlite } from '../../src/adapters/sqlite/driver.js';
 
 export interface WriteLock {
   release(): void;
@@ -10,7 +10,7 @@ export interface WriteLock {
 
 /** BEGIN IMMEDIATE on another connection: readers go on, every writer waits for busy_timeout, then fails. */
 export function holdWriteLock(databasePath: string): WriteLock {
-  const db = new Database(databasePath);
+  const db = new Sqlite(databasePath);
   db.pragma('busy_timeout = 5000');
   db.exec('BEGIN IMMEDIATE');
   return {
@@ -28,7 +28,7 @@ export function holdWriteLock(databasePath: string): WriteLock {
  * later write of the bot lands past its limit and fails, as on a full disk.
  */
 export function fillWal(databasePath: string, bytes: number): number {
-  const db = new Database(databasePath);
+  const db = new Sqlite(databasePath);
   try {
     db.pragma('busy_timeout = 5000');
     db.pragma('wal_autocheckpoint = 0');
@@ -44,7 +44,7 @@ export function fillWal(databasePath: string, bytes: number): number {
 
 /** What freeing disk space does for the bot: the log copied into the database and truncated to zero. */
 export function freeWal(databasePath: string): void {
-  const db = new Database(databasePath);
+  const db = new Sqlite(databasePath);
   try {
     db.pragma('busy_timeout = 5000');
     db.pragma('wal_checkpoint(TRUNCATE)');

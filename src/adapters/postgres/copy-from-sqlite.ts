@@ -4,8 +4,9 @@
 // (the migrations mirror each other), so the copy is driven by the column lists themselves. It is
 // one transaction: a failure leaves the target empty, and a target that already holds data is
 // refused rather than merged into.
-import Database from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import pg from 'pg';
+import { Sqlite } from '../sqlite/driver.js';
 import { readSchemaVersion as readSqliteVersion } from '../sqlite/migrate.js';
 import { SqliteStore } from '../sqlite/sqlite-store.js';
 import { describeDatabase } from './create-pool.js';
@@ -34,7 +35,7 @@ export async function copySqliteToPostgres(sqliteFile: string, postgresUrl: stri
   await SqliteStore.open(sqliteFile).close();
   await (await PostgresStore.open(postgresUrl)).close();
 
-  const source = new Database(sqliteFile, { readonly: true, fileMustExist: true });
+  const source = new Sqlite(sqliteFile, { readonly: true, fileMustExist: true });
   const target = new pg.Client({ connectionString: postgresUrl });
   await target.connect();
   try {
@@ -68,7 +69,7 @@ export async function copySqliteToPostgres(sqliteFile: string, postgresUrl: stri
   }
 }
 
-async function copyTable(source: Database.Database, target: pg.Client, table: CopiedTable): Promise<void> {
+async function copyTable(source: Database, target: pg.Client, table: CopiedTable): Promise<void> {
   const columns = await copiedColumns(source, target, table);
   const jsonColumns = new Set(
     (
@@ -104,7 +105,7 @@ async function copyTable(source: Database.Database, target: pg.Client, table: Co
 }
 
 /** The table's columns, which must be the same on both sides (bar PostgreSQL's own insertion counter). */
-async function copiedColumns(source: Database.Database, target: pg.Client, table: CopiedTable): Promise<string[]> {
+async function copiedColumns(source: Database, target: pg.Client, table: CopiedTable): Promise<string[]> {
   const sqliteColumns = source.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[];
   const postgresColumns = (
     await target.query<{ name: string }>(
@@ -129,7 +130,7 @@ async function countAll(count: (table: CopiedTable) => Promise<number>): Promise
   return result;
 }
 
-function countSqlite(db: Database.Database, table: CopiedTable): number {
+function countSqlite(db: Database, table: CopiedTable): number {
   return Number(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get());
 }
 

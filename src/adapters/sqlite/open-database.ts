@@ -1,7 +1,8 @@
 // One configured connection. The pragmas are per connection (WAL is also persisted in the file).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
+import { Sqlite } from './driver.js';
 
 export interface OpenOptions {
   /** How long a write waits for another connection's write lock before failing with SQLITE_BUSY. */
@@ -10,9 +11,9 @@ export interface OpenOptions {
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
-export function openDatabase(path: string, opts: OpenOptions = {}): Database.Database {
+export function openDatabase(path: string, opts: OpenOptions = {}): Database {
   if (!isInMemory(path)) mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+  const db = new Sqlite(path);
   try {
     // busy_timeout first: switching to WAL needs a lock another process may briefly hold.
     db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS))}`);
