@@ -20,12 +20,13 @@ import type { Metrics } from './adapters/metrics/metrics.js';
 import { metricsRoutes } from './adapters/metrics/metrics-routes.js';
 import { pagerDutyWebhookRoutes } from './adapters/pagerduty/webhook-route.js';
 import { registerDecisionActions } from './adapters/slack/listeners/decision-actions.js';
-import { registerRollbackCommand } from './adapters/slack/listeners/rollback-command.js';
+import { acknowledgeCommand, registerRollbackCommand, SLASH_COMMAND } from './adapters/slack/listeners/rollback-command.js';
 import { registerRunControlActions } from './adapters/slack/listeners/run-control-actions.js';
 import { registerUnknownActions } from './adapters/slack/listeners/unknown-actions.js';
 import { SlackApproverDirectory } from './adapters/slack/slack-approver-directory.js';
 import { SlackChatSurface } from './adapters/slack/slack-chat-surface.js';
 import { SlackThreadNotes } from './adapters/slack/slack-thread-notes.js';
+import { slashCommandPreAck } from './adapters/slack/slash-command-pre-ack.js';
 
 export interface AppConfig {
   botToken: string;
@@ -103,7 +104,17 @@ export function buildApp(
     ...pagerDutyWebhookRoutes({ secret: config.pagerDutyWebhookSecret, logger: core.logger, handle: (event) => onIncidentEvent(useCases(), event) }),
     ...(observability.routes ?? []),
   ]);
-  const server = new RouteServer(routes, receiver.requestListener ? { path: '/slack/events', listener: receiver.requestListener } : undefined);
+  const slackListener = receiver.requestListener
+    ? slashCommandPreAck({
+        signingSecret: config.signingSecret,
+        command: SLASH_COMMAND,
+        answerFor: (text) => acknowledgeCommand(text).answer,
+        processEvent: (event) => app.processEvent(event),
+        bolt: receiver.requestListener,
+        logger: core.logger,
+      })
+    : undefined;
+  const server = new RouteServer(routes, slackListener ? { path: '/slack/events', listener: slackListener } : undefined);
   return {
     app,
     deps,

@@ -6,7 +6,11 @@ export function boltLogger(pino: PinoLogger): BoltLogger {
   const log = pino.child({ component: 'bolt' });
   const join = (msgs: unknown[]) => msgs.map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
   return {
-    debug: (...msgs) => log.debug(join(msgs)),
+    // Bolt logs at debug several times per request (acks with their bodies): at info and above, skip
+    // the joining and JSON.stringify rather than build lines that are then dropped.
+    debug: (...msgs) => {
+      if (log.isLevelEnabled('debug')) log.debug(join(msgs));
+    },
     info: (...msgs) => log.info(join(msgs)),
     warn: (...msgs) => log.warn(join(msgs)),
     error: (...msgs) => log.error(join(msgs)),

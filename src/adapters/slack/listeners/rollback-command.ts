@@ -1,6 +1,6 @@
 // `/smartspec_rollback …`: ack at once (Slack waits 3 s at most), then plan and answer.
 import type { App, RespondFn } from '@slack/bolt';
-import { parseCommand, USAGE } from '../../../core/command.js';
+import { parseCommand, USAGE, type CommandRequest } from '../../../core/command.js';
 import { UserError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/ports.js';
 import type { UseCaseDeps } from '../../../core/use-cases/deps.js';
@@ -15,22 +15,11 @@ export const SLASH_COMMAND = '/smartspec_rollback';
 /** `planning`: where plans wait for a slot after their ack (one per app, so duplicates meet there). */
 export function registerRollbackCommand(app: App, deps: UseCaseDeps, newErrorId: () => string, planning = new PlanningQueue()): void {
   app.command(SLASH_COMMAND, async ({ command, ack, respond }) => {
-    let request;
-    try {
-      request = parseCommand(command.text);
-    } catch (error) {
-      if (error instanceof UserError) return ack({ response_type: 'ephemeral', text: userErrorText(error) });
-      throw error;
-    }
-    if (request.kind === 'help') return ack({ response_type: 'ephemeral', text: USAGE });
-    await ack(
-      request.kind === 'rollback'
-        ? {
-            response_type: 'ephemeral',
-            text: `Building a rollback plan for \`${request.failedDeploymentId ?? `the newest deployment of ${request.service}`}\`…`,
-          }
-        : undefined,
-    );
+    // Over HTTP the command was acked already, with this same answer, the moment its signature
+    // checked out (slash-command-pre-ack.ts): there `ack` does nothing. Socket Mode acks here.
+    const { answer, request } = acknowledgeCommand(command.text);
+    await ack(answer);
+    if (!request) return;
     // Let the requests already waiting on the sockets be acked before this one's work starts.
     await new Promise((resolve) => setImmediate(resolve));
     try {
@@ -47,6 +36,31 @@ export function registerRollbackCommand(app: App, deps: UseCaseDeps, newErrorId:
       await reply(respond, explain(error, deps.logger, newErrorId));
     }
   });
+}
+
+export interface CommandAck {
+  /** The ack's body: an ephemeral message, or none (an empty 200). */
+  answer: { response_type: 'ephemeral'; text: string } | undefined;
+  /** The work to do after the ack; none when the ack was the whole answer (usage, help). */
+  request?: Exclude<CommandRequest, { kind: 'help' }>;
+}
+
+/**
+ * What `/smartspec_rollback <text>` is acked with, decided from the text alone (no I/O), so it can be
+ * sent before anything else happens. A UserError from parsing is answered in the ack.
+ */
+export function acknowledgeCommand(text: string): CommandAck {
+  let request: CommandRequest;
+  try {
+    request = parseCommand(text);
+  } catch (error) {
+    if (error instanceof UserError) return { answer: { response_type: 'ephemeral', text: userErrorText(error) } };
+    throw error;
+  }
+  if (request.kind === 'help') return { answer: { response_type: 'ephemeral', text: USAGE } };
+  if (request.kind !== 'rollback') return { answer: undefined, request };
+  const what = request.failedDeploymentId ?? `the newest deployment of ${request.service}`;
+  return { answer: { response_type: 'ephemeral', text: `Building a rollback plan for \`${what}\`…` }, request };
 }
 
 /** A duplicate of a request being planned: where that plan is, instead of a second plan. */

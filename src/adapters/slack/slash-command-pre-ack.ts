@@ -1,0 +1,78 @@
+// In HTTP mode our slash command is acked the moment its signature checks out, before Bolt runs
+// its middleware and listeners: in a burst (an incident channel where everyone types the command at
+// once) each ack then costs only reading, verifying and parsing its own request, not Bolt's whole
+// dispatch of every request that arrived before it. Bolt still handles the command right after, with
+// an ack that does nothing; every other request (buttons, modals, events, url_verification,
+// ssl_check, a request that fails verification) goes to Bolt's HTTPReceiver untouched, which reuses
+// the body read here and verifies it again.
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { HTTPModuleFunctions, type ReceiverEvent } from '@slack/bolt';
+import { z } from 'zod';
+import type { Logger } from '../../core/ports.js';
+
+export interface SlashCommandPreAckOptions {
+  signingSecret: string;
+  /** The command answered here (`/smartspec_rollback`); other commands go to Bolt. */
+  command: string;
+  /** The ack body for the command's text: the same function the listener acks with. */
+  answerFor: (text: string) => object | undefined;
+  /** Bolt's App.processEvent: the command's listener runs there after the ack. */
+  processEvent: (event: ReceiverEvent) => Promise<void>;
+  /** Bolt's HTTPReceiver request listener: everything that is not our verified command. */
+  bolt: RequestListener;
+  logger: Logger;
+}
+
+const slashCommand = z.object({ command: z.string(), text: z.string().default('') });
+
+export function slashCommandPreAck(options: SlashCommandPreAckOptions): RequestListener {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.headers['content-type'] !== 'application/x-www-form-urlencoded') return options.bolt(req, res);
+    let body: unknown;
+    try {
+      const buffered = await HTTPModuleFunctions.parseAndVerifyHTTPRequest(
+        { enabled: true, signingSecret: options.signingSecret, bodyLimit: HTTPModuleFunctions.defaultBodyLimit },
+        req,
+      );
+      body = HTTPModuleFunctions.parseHTTPRequestBody(buffered);
+    } catch (error) {
+      if (!HTTPModuleFunctions.isBufferedIncomingMessage(req)) return refuseUnread(res, error, options.logger);
+      return options.bolt(req, res); // read but not verified or not parsed: Bolt says so, exactly as always
+    }
+    const parsed = slashCommand.safeParse(body);
+    if (!parsed.success || parsed.data.command !== options.command) return options.bolt(req, res);
+    let answer: object | undefined;
+    try {
+      answer = options.answerFor(parsed.data.text);
+    } catch {
+      return options.bolt(req, res); // the listener meets the same error, and Bolt reports it
+    }
+    HTTPModuleFunctions.buildContentResponse(res, answer);
+    // After the acks of the requests already read: this command's own work starts behind them.
+    setImmediate(() => {
+      options
+        .processEvent({
+          body: body as Record<string, unknown>,
+          ack: alreadyAcked,
+          retryNum: HTTPModuleFunctions.extractRetryNumFromHTTPRequest(req),
+          retryReason: HTTPModuleFunctions.extractRetryReasonFromHTTPRequest(req),
+        })
+        .catch((error: unknown) => options.logger.error({ err: error }, 'a slash command failed after its ack'));
+    });
+  };
+  return (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      options.logger.error({ err: error }, 'a Slack request could not be handled');
+      if (!res.headersSent) HTTPModuleFunctions.buildNoBodyResponse(res, 500);
+    });
+  };
+}
+
+async function alreadyAcked(): Promise<void> {}
+
+/** The body could not even be read (too large, connection cut): answered as Bolt answers it. */
+function refuseUnread(res: ServerResponse, error: unknown, logger: Logger): void {
+  const tooLarge = HTTPModuleFunctions.isRawBodyError(error) && (error.type === 'entity.too.large' || error.statusCode === 413);
+  logger.warn({ reason: error instanceof Error ? error.message : String(error) }, 'a Slack request body could not be read');
+  HTTPModuleFunctions.buildNoBodyResponse(res, tooLarge ? 413 : 401);
+}
