@@ -30,6 +30,12 @@ export class ProviderRouter implements DeployProvider {
     return this.providers[service.target.kind];
   }
 
+  /** The service's provider for one execution (database steps keep their runner). */
+  forExecution(service: Service): DeployProvider {
+    const execution = this.for(service).forExecution?.(service);
+    return execution ? new ProviderRouter({ ...this.providers, [service.target.kind]: execution }, this.database, this.access) : this;
+  }
+
   currentState(service: Service, signal: AbortSignal): Promise<DeployState> {
     return this.for(service).currentState(service, signal);
   }

@@ -128,6 +128,12 @@ export interface DeployProvider {
    * data, Secrets only as hashes), for the record. Undefined: nothing to snapshot (not configured, not running).
    */
   snapshotConfig?(service: Service, deployment: Deployment, signal: AbortSignal): Promise<ConfigSnapshot | undefined>;
+  /**
+   * A provider for one execution of `service`, made after its approval: its drift re-read, its evidence
+   * and its first write may share reads of the same objects (Kubernetes: the first PATCH carries the
+   * drift-checked resourceVersion). Absent: the execution uses this provider itself.
+   */
+  forExecution?(service: Service): DeployProvider;
 }
 
 /** One permission the bot needs, as the target system answered. */

@@ -11,9 +11,14 @@ export interface WarningEvents {
   omitted: number;
 }
 
-export async function warningEvents(clients: ClusterClients, namespace: string, objects: Set<string>): Promise<WarningEvents> {
-  const list = await clients.core.listNamespacedEvent({ namespace, fieldSelector: 'type=Warning' });
-  const relevant = list.items
+/** The namespace's warning events: needs no other read, so it can be made alongside them. */
+export async function readWarningEvents(clients: ClusterClients, namespace: string): Promise<CoreV1Event[]> {
+  return (await clients.core.listNamespacedEvent({ namespace, fieldSelector: 'type=Warning' })).items;
+}
+
+/** Those of `events` about `objects` ("Kind/name"). */
+export function relevantWarnings(events: CoreV1Event[], objects: Set<string>): WarningEvents {
+  const relevant = events
     .filter((e: CoreV1Event) => objects.has(`${e.involvedObject.kind ?? ''}/${e.involvedObject.name ?? ''}`))
     // Most repeated first; then by object, reason and message so equal counts keep a stable order.
     .map((e) => ({

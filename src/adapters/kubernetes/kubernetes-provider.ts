@@ -8,7 +8,8 @@ import { readConfigState, snapshotConfig } from './config-state.js';
 import { dryRunGradualStep, executeGradualStep } from './gradual-shift-step.js';
 import { discoverDeployments } from './history-discovery.js';
 import { readRouteWeights } from './http-route.js';
-import type { KubeClients } from './kube-clients.js';
+import { type DeploymentReads, directReads, SharedReads } from './execution-reads.js';
+import type { ClusterClients, KubeClients } from './kube-clients.js';
 import { describeKubeError } from './kube-retry.js';
 import { readServiceState } from './kubernetes-state.js';
 import { verifySteps } from './kubernetes-verify.js';
@@ -23,12 +24,23 @@ export class KubernetesProvider implements DeployProvider {
   constructor(
     private readonly clients: KubeClients,
     private readonly clock: Clock,
+    /** Set in a provider made by forExecution: the reads that execution shares until its first write. */
+    private readonly shared?: SharedReads,
   ) {}
+
+  /**
+   * A provider for one execution of `service`: its drift re-read, the evidence of the failed pods and its
+   * first write share one read of each Deployment and its ReplicaSets (execution-reads.ts says why that
+   * is safe); every read after the first write goes to the API server again.
+   */
+  forExecution(service: Service): DeployProvider {
+    return new KubernetesProvider(this.clients, this.clock, new SharedReads(this.clients.for(kubernetesTarget(service).context)));
+  }
 
   async currentState(service: Service, signal: AbortSignal): Promise<DeployState> {
     const target = kubernetesTarget(service);
     const clients = this.clients.for(target.context);
-    const state = await untilAborted(readServiceState(clients, target), signal);
+    const state = await untilAborted(readServiceState(clients, target, this.readsFor(clients)), signal);
     const route = target.gradual?.httpRoute;
     if (route) state.routeWeights = await untilAborted(readRouteWeights(clients, target.namespace, route, target.deployments, signal), signal);
     if (target.configSnapshot) state.config = await untilAborted(readConfigState(clients, target, signal), signal);
@@ -56,10 +68,13 @@ export class KubernetesProvider implements DeployProvider {
       detail,
     });
     const elapsed = () => ((this.clock.now().getTime() - startedAt.getTime()) / 1000).toFixed(1);
+    // Only a Deployment's PATCH reuses what was read (take); any other first write just ends the sharing.
+    if (step.kind !== 'rollout_undo') this.shared?.close();
     try {
       switch (step.kind) {
         case 'rollout_undo': {
-          await applyRollbackTemplate(clients, run, step, target.namespace, signal);
+          const read = await this.shared?.take(target.namespace, step.component);
+          await applyRollbackTemplate(clients, run, step, target.namespace, signal, false, read);
           const outcome = await waitForRollout(clients, target.namespace, step.component, signal);
           return outcome.state.phase === 'complete'
             ? finish(
@@ -167,9 +182,15 @@ export class KubernetesProvider implements DeployProvider {
         signal,
         evidenceTargets(run),
         all ? target.workloads : workloads,
+        this.readsFor(this.clients.for(target.context)),
       ),
       signal,
     );
+  }
+
+  /** The shared reads while this execution has not written yet; direct reads otherwise (or outside an execution). */
+  private readsFor(clients: ClusterClients): DeploymentReads {
+    return this.shared?.clients === clients ? this.shared : directReads(clients);
   }
 
   async discoverHistory(service: Service, signal: AbortSignal): Promise<Deployment[]> {

@@ -3,10 +3,11 @@
 // the rollback deletes those very pods (and a later revision may push the failed ReplicaSet out).
 import type { V1Pod } from '@kubernetes/client-node';
 import type { ComponentDiff, Evidence, PodEvidence } from '../../core/evidence.js';
-import { warningEvents } from './event-evidence.js';
+import { readWarningEvents, relevantWarnings } from './event-evidence.js';
 import type { ClusterClients } from './kube-clients.js';
 import { crashLogs } from './log-evidence.js';
-import { ownedReplicaSets, selectorOf } from './replica-set-history.js';
+import { type DeploymentReads, directReads } from './execution-reads.js';
+import { selectorOf } from './replica-set-history.js';
 import { templateImages } from './rollout-status.js';
 import { diffReplicaSets, pickReplicaSets, type EvidenceTargets } from './template-diff.js';
 import type { WorkloadRef } from '../../core/service.js';
@@ -26,15 +27,16 @@ export async function collectEvidence(
   targets: EvidenceTargets = {},
   /** StatefulSets, DaemonSets and Argo Rollouts: their failed pods and warnings (no template diff). */
   workloads: WorkloadRef[] = [],
+  /** How Deployments and their ReplicaSets are read (one execution shares them with its drift re-read: execution-reads.ts). */
+  reads: DeploymentReads = directReads(clients),
 ): Promise<Evidence> {
   const pods: PodEvidence[] = [];
   const rawPods: V1Pod[] = [];
   const objects = new Set<string>();
   const diffs: ComponentDiff[] = [];
   let omittedPods = 0;
-  const addFailedPods = async (labelSelector: string, component: string): Promise<void> => {
-    const list = await clients.core.listNamespacedPod({ namespace, labelSelector });
-    const failedPods = list.items
+  const addFailedPods = (list: V1Pod[], component: string): void => {
+    const failedPods = list
       .filter((pod) => (pod.spec?.containers ?? []).some((c) => failedImages.includes(c.image ?? '')))
       .sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
     for (const pod of failedPods) {
@@ -47,33 +49,45 @@ export async function collectEvidence(
       pods.push(describePod(pod, component, failedImages));
     }
   };
-  for (const component of components) {
-    if (signal.aborted) break;
-    const d = await clients.apps.readNamespacedDeployment({ name: component, namespace });
+  const podsOf = async (labelSelector: string) => (await clients.core.listNamespacedPod({ namespace, labelSelector })).items;
+  // Every component's reads at once (its history and its pods each need only the Deployment); put together in order.
+  // The warning events need no other read: listed alongside, filtered once the objects are known.
+  const [events, read] = await Promise.all([
+    readWarningEvents(clients, namespace),
+    Promise.all(
+      components.map(async (component) => {
+        const d = await reads.deployment(namespace, component);
+        const [replicaSets, podList] = await Promise.all([reads.replicaSets(d), podsOf(selectorOf(d))]);
+        return { component, replicaSets, podList };
+      }),
+    ),
+  ]);
+  for (const { component, replicaSets, podList } of read) {
     objects.add(`Deployment/${component}`);
-    const replicaSets = await ownedReplicaSets(clients, d);
     for (const rs of replicaSets) {
       if (templateImages(rs).some((i) => failedImages.includes(i))) objects.add(`ReplicaSet/${rs.metadata?.name ?? ''}`);
     }
     const picked = pickReplicaSets(replicaSets, failedImages, targets[component]);
     if (picked.failed && picked.target) diffs.push(diffReplicaSets(component, picked.target, picked.failed));
-    await addFailedPods(selectorOf(d), component);
+    addFailedPods(podList, component);
   }
   for (const workload of workloads) {
     if (signal.aborted) break;
     const obj = await readWorkload(clients, workload.kind, namespace, workload.name);
     objects.add(`${workload.kind}/${workload.name}`);
-    await addFailedPods(
-      Object.entries(obj.spec?.selector?.matchLabels ?? {})
-        .map(([k, v]) => `${k}=${v}`)
-        .join(','),
+    addFailedPods(
+      await podsOf(
+        Object.entries(obj.spec?.selector?.matchLabels ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(','),
+      ),
       workload.name,
     );
   }
-  const events = await warningEvents(clients, namespace, objects);
+  const warnings = relevantWarnings(events, objects);
   const logs = await crashLogs(clients, namespace, rawPods, pods, signal);
-  const evidence: Evidence = { failedImages, pods, warnings: events.warnings, logs, diff: { components: diffs } };
-  if (omittedPods > 0 || events.omitted > 0) evidence.omitted = { pods: omittedPods, warnings: events.omitted };
+  const evidence: Evidence = { failedImages, pods, warnings: warnings.warnings, logs, diff: { components: diffs } };
+  if (omittedPods > 0 || warnings.omitted > 0) evidence.omitted = { pods: omittedPods, warnings: warnings.omitted };
   return evidence;
 }
 

@@ -1,8 +1,9 @@
 // Rolls one Deployment back: copy the pod template of the ReplicaSet that ran the target image back
 // into the Deployment (what `kubectl rollout undo --to-revision` does, as apps/v1 has no rollback
 // endpoint); when that ReplicaSet is gone, set the recorded images instead.
-import { ApiException, PatchStrategy, setHeaderOptions, type V1Deployment, type V1PodTemplateSpec } from '@kubernetes/client-node';
+import { ApiException, PatchStrategy, setHeaderOptions, type V1Deployment, type V1PodTemplateSpec, type V1ReplicaSet } from '@kubernetes/client-node';
 import type { Run, Step } from '../../core/model.js';
+import type { ReadDeployment } from './execution-reads.js';
 import type { ClusterClients } from './kube-clients.js';
 import { withRetry } from './kube-retry.js';
 import { ownedReplicaSets } from './replica-set-history.js';
@@ -13,7 +14,12 @@ const MAX_CONFLICT_RETRIES = 3;
 
 type UndoStep = Extract<Step, { kind: 'rollout_undo' }>;
 
-/** Applies the template (or, with dryRun, has the API server validate it). Idempotent per run. */
+/**
+ * Applies the template (or, with dryRun, has the API server validate it). Idempotent per run.
+ * `read`: the Deployment and its ReplicaSets as this execution has just read them (its drift re-read),
+ * used for the first attempt instead of reading again; the PATCH's resourceVersion precondition makes
+ * the API server refuse it if the Deployment changed since, and the next attempt reads afresh.
+ */
 export async function applyRollbackTemplate(
   clients: ClusterClients,
   run: Run,
@@ -21,11 +27,13 @@ export async function applyRollbackTemplate(
   namespace: string,
   signal: AbortSignal,
   dryRun = false,
+  read?: ReadDeployment,
 ): Promise<'applied' | 'already'> {
   for (let attempt = 0; ; attempt++) {
-    const d = await withRetry(() => clients.apps.readNamespacedDeployment({ name: step.component, namespace }), signal);
+    const reused = attempt === 0 && read?.deployment.metadata?.name === step.component ? read : undefined;
+    const d = reused?.deployment ?? (await withRetry(() => clients.apps.readNamespacedDeployment({ name: step.component, namespace }), signal));
     if (!dryRun && d.metadata?.annotations?.[RUN_ANNOTATION] === run.id && templateImages(d).includes(step.target.image)) return 'already';
-    const template = await targetTemplate(clients, d, step, signal);
+    const template = targetTemplate(d, step, reused?.replicaSets ?? (await withRetry(() => ownedReplicaSets(clients, d), signal)));
     const patch = {
       metadata: {
         // A precondition: if anyone changed the Deployment since we read it, the API answers 409.
@@ -54,8 +62,7 @@ export async function applyRollbackTemplate(
   }
 }
 
-async function targetTemplate(clients: ClusterClients, d: V1Deployment, step: UndoStep, signal: AbortSignal): Promise<V1PodTemplateSpec> {
-  const replicaSets = await withRetry(() => ownedReplicaSets(clients, d), signal);
+function targetTemplate(d: V1Deployment, step: UndoStep, replicaSets: V1ReplicaSet[]): V1PodTemplateSpec {
   const match =
     replicaSets.find((rs) => revisionOf(rs) === step.target.revision && templateImages(rs).includes(step.target.image)) ??
     replicaSets.find((rs) => templateImages(rs).includes(step.target.image));

@@ -5,6 +5,7 @@ import { LeaseLostError } from '../errors.js';
 import { fingerprintState, describeDrift } from '../fingerprint.js';
 import { analyseRootCause } from '../rca.js';
 import type { Actor, Evidence, Run, StepResult } from '../model.js';
+import type { DeployProvider } from '../ports.js';
 import type { Service } from '../service.js';
 import { SYSTEM, type UseCaseDeps } from '../use-cases/deps.js';
 import { placeComponents, judgeResume, targetImages } from './component-places.js';
@@ -55,12 +56,14 @@ async function startApproved(w: RunWriter, approved: Run, service: Service, stop
     return 'finished';
   }
   // The failed pods' evidence is read alongside the drift re-read (both only read, both before the
-  // first write, which replaces those pods); a drifted run drops it.
-  const collecting = collectEvidence(deps, approved, service).catch((error: unknown) => {
+  // first write, which replaces those pods); a drifted run drops it. Both, and the first write, go
+  // through one provider for this execution, which may share what they read (made now: after the approval).
+  const cluster = deps.provider.forExecution?.(service) ?? deps.provider;
+  const collecting = collectEvidence(deps, approved, service, cluster).catch((error: unknown) => {
     deps.logger.warn({ err: error, runId: approved.id }, 'collecting evidence failed');
     return undefined;
   });
-  const { state, error } = await readState(deps, service, approved.id);
+  const { state, error } = await readState(deps, service, approved.id, cluster);
   if (!state || fingerprintState(state) !== approved.plan.fingerprint) {
     await collecting;
     const changes = state
@@ -81,7 +84,7 @@ async function startApproved(w: RunWriter, approved: Run, service: Service, stop
   await w.emit({ type: 'execution_started', components: run.plan.components, steps: run.plan.steps.map(stepRef) }, run);
   const evidence = await collecting;
   if (!evidence) await w.note('evidence_failed', 'evidence of the failed version could not be collected');
-  return runSteps(w, run, service, evidence, stop);
+  return runSteps(w, run, service, evidence, stop, cluster);
 }
 
 async function resumeExecuting(w: RunWriter, orphan: Run, service: Service, stop: AbortSignal): Promise<DriveEnd> {
@@ -123,7 +126,14 @@ async function resumeExecuting(w: RunWriter, orphan: Run, service: Service, stop
 }
 
 /** The steps not yet done, in order; then verification. Stops between steps when asked to. */
-async function runSteps(w: RunWriter, run: Run, service: Service, evidence: Evidence | undefined, stop: AbortSignal): Promise<DriveEnd> {
+async function runSteps(
+  w: RunWriter,
+  run: Run,
+  service: Service,
+  evidence: Evidence | undefined,
+  stop: AbortSignal,
+  cluster: DeployProvider = w.deps.provider,
+): Promise<DriveEnd> {
   const { deps } = w;
   const of = run.plan.steps.length;
   for (const step of run.plan.steps) {
@@ -143,7 +153,7 @@ async function runSteps(w: RunWriter, run: Run, service: Service, evidence: Evid
     // Awaited before anything else is recorded or told, so events keep their order.
     const announced = w.emit({ type: 'step_started', step: stepRef(step), of });
     announced.catch(() => undefined); // its failure is rethrown below, once the step has returned
-    const result = await executeStep(deps, run, step, service, startedAt, stop);
+    const result = await executeStep(deps, run, step, service, startedAt, stop, cluster);
     await announced;
     if (stop.aborted) return 'left'; // cut short by a stop: not a failed step, the next owner judges it
     await w.step(result);

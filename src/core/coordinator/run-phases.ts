@@ -3,6 +3,7 @@
 import { releaseDiff } from '../report/release-diff.js';
 import type { DeployState, Evidence, Run, Step, StepResult, Verification } from '../model.js';
 import type { Service } from '../service.js';
+import type { DeployProvider } from '../ports.js';
 import type { UseCaseDeps } from '../use-cases/deps.js';
 import { judgeVerification } from '../verification-verdict.js';
 
@@ -12,11 +13,16 @@ const STATE_READ_TIMEOUT_MS = 15_000;
 const STEP_TIMEOUT_MS = 15 * 60_000;
 
 /** The failed version's pods, events and logs — read before the first step, because the rollback replaces them. */
-export async function collectEvidence(deps: UseCaseDeps, run: Run, service: Service): Promise<Evidence | undefined> {
+export async function collectEvidence(
+  deps: UseCaseDeps,
+  run: Run,
+  service: Service,
+  provider: DeployProvider = deps.provider,
+): Promise<Evidence | undefined> {
   const failed = await deps.store.getDeployment(run.plan.failedDeploymentId);
   const failedImages = failed ? Object.values(failed.components).map((c) => c.image) : [];
   try {
-    return await deps.provider.evidence(run, service, failedImages, AbortSignal.timeout(EVIDENCE_TIMEOUT_MS));
+    return await provider.evidence(run, service, failedImages, AbortSignal.timeout(EVIDENCE_TIMEOUT_MS));
   } catch (error) {
     deps.logger.warn({ err: error, runId: run.id }, 'collecting evidence failed');
     return undefined;
@@ -52,9 +58,10 @@ export async function executeStep(
   service: Service,
   startedAt: string,
   signal: AbortSignal,
+  provider: DeployProvider = deps.provider,
 ): Promise<StepResult> {
   try {
-    return await deps.provider.execute(run, step, service, AbortSignal.any([signal, AbortSignal.timeout(STEP_TIMEOUT_MS)]));
+    return await provider.execute(run, step, service, AbortSignal.any([signal, AbortSignal.timeout(STEP_TIMEOUT_MS)]));
   } catch (error) {
     deps.logger.warn({ err: error, runId: run.id, step: step.index }, 'step failed');
     const message = error instanceof Error ? error.message : String(error);
@@ -76,9 +83,14 @@ export async function verify(deps: UseCaseDeps, run: Run, service: Service, stop
 }
 
 /** The cluster now, or undefined (logged) when it cannot be read. */
-export async function readState(deps: UseCaseDeps, service: Service, runId: string): Promise<{ state?: DeployState; error?: string }> {
+export async function readState(
+  deps: UseCaseDeps,
+  service: Service,
+  runId: string,
+  provider: DeployProvider = deps.provider,
+): Promise<{ state?: DeployState; error?: string }> {
   try {
-    return { state: await deps.provider.currentState(service, AbortSignal.timeout(STATE_READ_TIMEOUT_MS)) };
+    return { state: await provider.currentState(service, AbortSignal.timeout(STATE_READ_TIMEOUT_MS)) };
   } catch (error) {
     deps.logger.warn({ err: error, runId }, 'reading the cluster failed');
     return { error: error instanceof Error ? error.message.slice(0, 200) : 'error' };
