@@ -289,7 +289,7 @@ export async function makeWorld(service: Service = makeService()): Promise<World
     coordinator(owner = 'replica-a') {
       const c = new RunCoordinator(deps, { owner, leaseMs: LEASE_MS, pollMs: 1_000 });
       coordinators.push(c);
-      deps.nudge = () => c.nudge();
+      deps.nudge = (runId) => c.nudge(runId);
       return c;
     },
     async createRun(overrides = {}) {

@@ -27,6 +27,10 @@ export interface CoordinatorOptions {
 export class RunCoordinator {
   readonly periodic: PeriodicWork;
   private readonly driving = new Map<string, Promise<void>>();
+  /** Runs whose claim is in flight (between the check and the store's answer). */
+  private readonly claiming = new Set<string>();
+  /** Direct claims of runs approved here (nudge with a run id), until they have started their drive. */
+  private readonly direct = new Set<Promise<void>>();
   private readonly shutdown = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
@@ -57,10 +61,28 @@ export class RunCoordinator {
     loop();
   }
 
-  /** Something was recorded that a run may act on: look now rather than at the next poll. */
-  nudge(): void {
+  /**
+   * Something was recorded that a run may act on: look now rather than at the next poll. `runId`: the
+   * run that was just approved in this process — claimed directly (the claim is the same
+   * compare-and-set, so another replica still cannot drive it too) instead of after a query for
+   * every claimable run; when that claim is not won here, a full pass looks as before.
+   */
+  nudge(runId?: string): void {
     if (this.shutdown.signal.aborted) return;
-    void this.tick();
+    if (runId === undefined) {
+      void this.tick();
+      return;
+    }
+    const direct = this.claimDirectly(runId).then(
+      (claimed) => (claimed ? undefined : this.tick()),
+      (error: unknown) => {
+        this.deps.logger.warn({ err: error, runId }, 'claiming the approved run failed; a full pass looks again');
+        return this.tick();
+      },
+    );
+    // Tracked like a pass, so idle() and stop() wait for it.
+    this.direct.add(direct);
+    void direct.finally(() => this.direct.delete(direct));
   }
 
   /** One reconciliation. Concurrent calls coalesce into at most one more pass. Never throws. */
@@ -86,8 +108,8 @@ export class RunCoordinator {
 
   /** Resolves when every drive started so far has ended (tests; shutdown). */
   async idle(): Promise<void> {
-    while (this.driving.size > 0 || this.ticking) {
-      await Promise.allSettled([...this.driving.values(), this.ticking]);
+    while (this.driving.size > 0 || this.ticking || this.direct.size > 0) {
+      await Promise.allSettled([...this.driving.values(), this.ticking, ...this.direct]);
     }
   }
 
@@ -125,19 +147,42 @@ export class RunCoordinator {
     const candidates = await this.deps.store.claimableRuns(now, DRIVABLE_STATUSES);
     for (const candidate of candidates) {
       if (this.shutdown.signal.aborted) return;
-      if (this.driving.size >= (this.options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT)) return; // the next free slot looks again
-      if (this.driving.has(candidate.id)) continue;
-      const lease = await this.deps.store.claimRun(candidate.id, this.options.owner, this.deps.clock.now().toISOString(), this.options.leaseMs);
-      if (!lease) continue; // another replica was quicker
-      const held = new HeldLease(lease, { store: this.deps.store, clock: this.deps.clock, logger: this.deps.logger, leaseMs: this.options.leaseMs });
-      held.startRenewing();
-      const scope = this.options.scope ?? ((_runId, work) => work());
-      const drive = scope(candidate.id, () => this.drive(held, candidate.id)).finally(() => {
-        this.driving.delete(candidate.id);
-        this.nudge(); // a slot is free: a run waiting for one starts now rather than at the next poll
-      });
-      this.driving.set(candidate.id, drive);
+      if (!this.hasFreeSlot()) return; // the next free slot looks again
+      await this.claim(candidate.id);
     }
+  }
+
+  /** A run approved here: claimed at once unless every slot is taken (then runs waiting longer go first). */
+  private async claimDirectly(runId: string): Promise<boolean> {
+    if (this.shutdown.signal.aborted || !this.hasFreeSlot()) return false;
+    return this.claim(runId);
+  }
+
+  private hasFreeSlot(): boolean {
+    return this.driving.size + this.claiming.size < (this.options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
+  }
+
+  /** Claims the run and drives it in the background; false when it is driven here already or another owner holds it. */
+  private async claim(runId: string): Promise<boolean> {
+    if (this.driving.has(runId) || this.claiming.has(runId)) return this.driving.has(runId);
+    // Reserved before the await: a direct claim and a pass at the same moment must not both drive it here.
+    this.claiming.add(runId);
+    let lease: Awaited<ReturnType<typeof this.deps.store.claimRun>>;
+    try {
+      lease = await this.deps.store.claimRun(runId, this.options.owner, this.deps.clock.now().toISOString(), this.options.leaseMs);
+    } finally {
+      this.claiming.delete(runId);
+    }
+    if (!lease) return false; // another replica was quicker
+    const held = new HeldLease(lease, { store: this.deps.store, clock: this.deps.clock, logger: this.deps.logger, leaseMs: this.options.leaseMs });
+    held.startRenewing();
+    const scope = this.options.scope ?? ((_runId, work) => work());
+    const drive = scope(runId, () => this.drive(held, runId)).finally(() => {
+      this.driving.delete(runId);
+      this.nudge(); // a slot is free: a run waiting for one starts now rather than at the next poll
+    });
+    this.driving.set(runId, drive);
+    return true;
   }
 
   private async drive(held: HeldLease, runId: string): Promise<void> {

@@ -49,7 +49,7 @@ export async function approveAutomatically(deps: UseCaseDeps, runId: string, act
   const won = await deps.store.transition(runId, ['awaiting_approval'], 'approved', timelineEvent(deps, runId, actor, 'approved', 'auto-approved'));
   if (!won) return false;
   await publish(deps, { type: 'approved', runId, at: deps.clock.now().toISOString(), actor, approvals: [], automatic: true });
-  deps.nudge?.();
+  deps.nudge?.(runId);
   return true;
 }
 
@@ -73,7 +73,7 @@ async function settleApprovals(deps: UseCaseDeps, runId: string, actor: Actor): 
     approvals: counting.map((a) => a.userId),
     automatic: false,
   });
-  deps.nudge?.();
+  deps.nudge?.(runId);
   return { kind: 'approved' };
 }
 

@@ -32,8 +32,9 @@ export interface UseCaseDeps {
   /**
    * Tells this process's coordinator that a run has something to do now (approved, cancel asked),
    * so it acts at once instead of at its next poll. Entry points only record intent, then nudge.
+   * `runId`: the run just approved here, which the coordinator may claim directly.
    */
-  nudge?(): void;
+  nudge?(runId?: string): void;
   /**
    * Adds ids learnt along the way (the run id once the run exists, the incident) to the log context
    * of the work in progress — an API call, a webhook — so every later log line carries them.
