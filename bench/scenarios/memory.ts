@@ -10,6 +10,7 @@ import type { Row } from '../report.js';
 import { median, summarize } from '../stats.js';
 import { appsClient, rollbackCycle } from './rollback-cycle.js';
 import { heapSnapshot } from '../heap-snapshot.js';
+import { describeBreakdown, memoryBreakdown, type MemoryBreakdown } from '../memory-breakdown.js';
 
 export interface MemoryOptions {
   rollbacks: number;
@@ -60,6 +61,7 @@ export async function benchMemory(entry: string, o: MemoryOptions, log: (line: s
   });
   const clock = new ClusterClock(world.k8s);
   const samples: Array<{ count: number; rss: number }> = [];
+  let breakdown: MemoryBreakdown | undefined;
   const started = performance.now();
   try {
     seedServices(world.k8s, fixtures);
@@ -127,6 +129,7 @@ export async function benchMemory(entry: string, o: MemoryOptions, log: (line: s
       }
     };
     await Promise.all(Array.from({ length: o.concurrency }, (_, w) => worker(w)));
+    breakdown = await memoryBreakdown(bot.pid, `${bot.url}/metrics`);
   } finally {
     clock.close();
     await world.close();
@@ -153,7 +156,12 @@ export async function benchMemory(entry: string, o: MemoryOptions, log: (line: s
       summary: { n: count, p50: end, p99: NaN, max: peak },
       target: targeted ? '< 150 MB' : '',
       verdict: targeted ? (end < 150 ? 'met' : 'missed') : '',
-      note: `p50 = median of the last ${WINDOW} samples; max = peak; ${o.concurrency} at a time${stoppedEarly}${settingsNote}`,
+      note: [
+        `p50 = median of the last ${WINDOW} samples; max = peak; ${o.concurrency} at a time${stoppedEarly}${settingsNote}`,
+        describeBreakdown(breakdown),
+      ]
+        .filter(Boolean)
+        .join('; '),
       samples: samples.map((x) => x.rss / MB),
     },
     {

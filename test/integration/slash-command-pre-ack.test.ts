@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver } from '@slack/bolt';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { signSlackRequest } from '../../sandbox/slack/slack-request-signer.js';
+import { signSlackRequest, type SlackSignedHeaders } from '../../sandbox/slack/slack-request-signer.js';
 import { acknowledgeCommand, SLASH_COMMAND } from '../../src/adapters/slack/listeners/rollback-command.js';
 import { slashCommandPreAck } from '../../src/adapters/slack/slash-command-pre-ack.js';
 import { USAGE } from '../../src/core/command.js';
@@ -107,8 +107,8 @@ function commandBody(command: string, text: string): string {
   }).toString();
 }
 
-async function post(body: string, headers: Record<string, string> = signSlackRequest(SECRET, body)): Promise<{ status: number; text: string }> {
-  const response = await fetch(world.url, { method: 'POST', headers, body });
+async function post(body: string, headers: SlackSignedHeaders = signSlackRequest(SECRET, body)): Promise<{ status: number; text: string }> {
+  const response = await fetch(world.url, { method: 'POST', headers: { ...headers }, body });
   return { status: response.status, text: await response.text() };
 }
 
