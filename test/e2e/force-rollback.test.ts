@@ -126,6 +126,7 @@ describe('--force', () => {
     await start();
     const created = await h.api('POST', '/api/v1/rollbacks', { failedDeploymentId: 'deploy-12345', force: true, reason: 'x' });
     expect(created.status).toBe(400);
+    expect(JSON.stringify(created.json)).toMatch(/force.*is for people in Slack, never for automation/);
     expect(planMessages(h)).toHaveLength(0);
   });
 });

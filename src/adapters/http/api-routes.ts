@@ -40,6 +40,10 @@ const rollbackRequestSchema = z
     dryRun: z.boolean().default(false),
     reason: z.string().min(1).max(500).optional(),
     strategy: z.enum(['gradual', 'instant'], { error: 'must be gradual or instant (blue-green services only)' }).optional(),
+    // Named rather than left to "unrecognized key": a caller reaching for it is told why, and what instead.
+    force: z
+      .never({ error: 'is for people in Slack, never for automation: ask without it, or have an on-call engineer force it in Slack' })
+      .optional(),
   })
   .refine((b) => (b.failedDeploymentId === undefined) !== (b.service === undefined), {
     error: 'give exactly one of failedDeploymentId and service',
