@@ -75,10 +75,11 @@ async function startApproved(w: RunWriter, approved: Run, service: Service, stop
     await replan(deps, cancelled, 'drift', approved.requestedBy);
     return 'finished';
   }
-  await w.held.confirm();
+  // Fenced: refused when another owner has claimed the run since (then it is theirs to drive). The
+  // lease itself is confirmed before the first cluster write (runSteps).
   if (!(await w.move(['approved'], 'executing', 'executing', 'execution started'))) {
     await collecting;
-    return 'finished'; // cancelled meanwhile
+    return 'finished'; // cancelled meanwhile, or claimed by another owner
   }
   const run = await w.run();
   await w.emit({ type: 'execution_started', components: run.plan.components, steps: run.plan.steps.map(stepRef) }, run);
@@ -139,19 +140,20 @@ async function runSteps(
   for (const step of run.plan.steps) {
     if (isDone(run, step.index)) continue;
     if (stop.aborted) return 'left';
-    const cancel = await cancelRequest(w);
+    // The last check before the cluster write, and whether someone asked to stop: both only ask the
+    // store, so at once (a renewal that turns out unneeded because of a stop costs nothing).
+    const [cancel] = await Promise.all([cancelRequest(w), w.held.confirm()]);
     if (cancel) {
       await cancelExecuting(w, service, cancel);
       return 'finished';
     }
-    await w.held.confirm(); // the last check before the cluster write
     const startedAt = w.now();
-    // One after the other: two fenced writes of one run at once contend for its row (PostgreSQL).
+    // The step is recorded as running (fenced: it also proves the lease is still ours) before its write.
     await w.step({ index: step.index, status: 'running', startedAt, detail: step.description });
-    await w.note('step_started', `step ${step.index}: ${step.description}`);
-    // Announced while the step runs: the write does not wait for the read of the run the event carries.
-    // Awaited before anything else is recorded or told, so events keep their order.
-    const announced = w.emit({ type: 'step_started', step: stepRef(step), of });
+    // The audit line and the announcement go alongside the write, which waits for neither; both are
+    // awaited before anything else is recorded or told, so the timeline and the events keep their order.
+    const noted = w.note('step_started', `step ${step.index}: ${step.description}`);
+    const announced = noted.then(() => w.emit({ type: 'step_started', step: stepRef(step), of }));
     announced.catch(() => undefined); // its failure is rethrown below, once the step has returned
     const result = await executeStep(deps, run, step, service, startedAt, stop, cluster);
     await announced;
