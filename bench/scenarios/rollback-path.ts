@@ -28,8 +28,10 @@ export async function benchRollbackPath(entry: string, o: RollbackPathOptions, l
     ...(o.databaseUrl ? { env: { DATABASE_URL: o.databaseUrl } } : {}),
   });
   const clock = new ClusterClock(world.k8s);
+  // BENCH_BOT_NODE_FLAGS (say `--cpu-prof --cpu-prof-dir=/tmp/prof`) go to the bot's node, to profile what is measured.
+  const nodeFlags = process.env['BENCH_BOT_NODE_FLAGS']?.split(' ').filter(Boolean) ?? [];
   try {
-    await world.start({ entry });
+    await world.start({ entry, nodeFlags });
     await world.recordStandardHistory();
     const apps = appsClient(world.k8s);
     const toWrite: number[] = [];
@@ -101,6 +103,8 @@ export async function benchRollbackPath(entry: string, o: RollbackPathOptions, l
     return o.store ? rows.map((r) => ({ ...r, id: `${r.id}-${o.store}`, metric: `${r.metric} (${o.store})` })) : rows;
   } finally {
     clock.close();
+    // A profile is written at a clean exit only (close() SIGKILLs).
+    if (nodeFlags.includes('--cpu-prof')) await world.kill('SIGTERM');
     await world.close();
   }
 }
