@@ -48,7 +48,8 @@ const settings = {
         planSamples: 50,
         ackRounds: { 1: 50, 50: 6, 200: 3, 500: 2 },
       },
-  rollback: { cycles: quick ? 3 : 20, podStartMs: 200, tickMs: 10 },
+  // readingMs: the approver reads the plan for a second before clicking (rollback-cycle.ts says why).
+  rollback: { cycles: quick ? 3 : 20, podStartMs: 200, tickMs: 10, readingMs: 1_000 },
   blueGreen: { cycles: quick ? 3 : 20, podStartMs: 200, tickMs: 10 },
   gradual: { cycles: quick ? 3 : 10, podStartMs: 200, tickMs: 10 },
   kubectl: { pairs: quick ? 2 : 10, replicas: 3, podStartMs: 200, tickMs: 10 },

@@ -48,7 +48,19 @@ export function appsClient(k8s: KubernetesEmulator): AppsV1Api {
   return kc.makeApiClient(AppsV1Api);
 }
 
-export async function rollbackCycle(world: ProcessWorld, clock: ClusterClock, apps: AppsV1Api, t: CycleTarget, index: number): Promise<CycleTimings> {
+/**
+ * `readingMs`: how long the approver looks at the plan before clicking. A person needs seconds; a
+ * click within a millisecond of the plan lands while the bot is still finishing the command (recording
+ * where the plan was posted, answering the asker), which no approver ever sees.
+ */
+export async function rollbackCycle(
+  world: ProcessWorld,
+  clock: ClusterClock,
+  apps: AppsV1Api,
+  t: CycleTarget,
+  index: number,
+  readingMs = 0,
+): Promise<CycleTimings> {
   await redeployFailed(world.k8s, apps, t);
   const id = `${t.service}-bench-${index}`;
   const recorded = await world.api('POST', '/api/v1/deployments', {
@@ -72,6 +84,7 @@ export async function rollbackCycle(world: ProcessWorld, clock: ClusterClock, ap
   if (!runId) throw new Error(`no run id in the plan for ${id}`);
   if (!JSON.stringify(message.blocks).includes('rollback_approve')) throw new Error(`the plan for ${id} cannot be approved: ${message.text}`);
 
+  if (readingMs > 0) await new Promise((resolve) => setTimeout(resolve, readingMs));
   const settled = planSettled(world.slack, plan.ts);
   const clickAt = performance.now();
   await world.slack.clickButton({
