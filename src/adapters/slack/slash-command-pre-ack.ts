@@ -9,6 +9,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { HTTPModuleFunctions, type ReceiverEvent } from '@slack/bolt';
 import { z } from 'zod';
 import type { Logger } from '../../core/ports.js';
+import { AcksFirst } from './acks-first.js';
 
 export interface SlashCommandPreAckOptions {
   signingSecret: string;
@@ -21,12 +22,16 @@ export interface SlashCommandPreAckOptions {
   /** Bolt's HTTPReceiver request listener: everything that is not our verified command. */
   bolt: RequestListener;
   logger: Logger;
+  /** Holds each command's work until a burst of requests has been acked (acks-first.ts). */
+  acksFirst?: AcksFirst;
 }
 
 const slashCommand = z.object({ command: z.string(), text: z.string().default('') });
 
 export function slashCommandPreAck(options: SlashCommandPreAckOptions): RequestListener {
+  const acksFirst = options.acksFirst ?? new AcksFirst();
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    acksFirst.arrived(); // any Slack request: a click's ack must not wait behind a plan either
     if (req.headers['content-type'] !== 'application/x-www-form-urlencoded') return options.bolt(req, res);
     let body: unknown;
     try {
@@ -48,8 +53,8 @@ export function slashCommandPreAck(options: SlashCommandPreAckOptions): RequestL
       return options.bolt(req, res); // the listener meets the same error, and Bolt reports it
     }
     HTTPModuleFunctions.buildContentResponse(res, answer);
-    // After the acks of the requests already read: this command's own work starts behind them.
-    setImmediate(() => {
+    // After the acks of the requests arriving with it: this command's own work starts behind them.
+    acksFirst.afterAcks(() => {
       options
         .processEvent({
           body: body as Record<string, unknown>,
