@@ -50,6 +50,9 @@ export interface BuiltApp {
   stop(): Promise<void>;
 }
 
+// How long a stop waits for acked commands still being planned: well inside a kubelet's 30 s grace.
+const COMMAND_DRAIN_MS = 10_000;
+
 // An incident tool must not sit in Slack's default 30-minute retry schedule: fail fast, say so, move on.
 const SLACK_RETRY: webApi.RetryOptions = { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 2_000 };
 
@@ -104,7 +107,7 @@ export function buildApp(
     ...pagerDutyWebhookRoutes({ secret: config.pagerDutyWebhookSecret, logger: core.logger, handle: (event) => onIncidentEvent(useCases(), event) }),
     ...(observability.routes ?? []),
   ]);
-  const slackListener = receiver.requestListener
+  const preAck = receiver.requestListener
     ? slashCommandPreAck({
         signingSecret: config.signingSecret,
         command: SLASH_COMMAND,
@@ -114,7 +117,7 @@ export function buildApp(
         logger: core.logger,
       })
     : undefined;
-  const server = new RouteServer(routes, slackListener ? { path: '/slack/events', listener: slackListener } : undefined);
+  const server = new RouteServer(routes, preAck ? { path: '/slack/events', listener: preAck.listener } : undefined);
   return {
     app,
     deps,
@@ -125,6 +128,8 @@ export function buildApp(
     },
     stop: async () => {
       await server.close();
+      // Commands acked but not yet answered finish first (bounded): their askers were told a plan is coming.
+      await preAck?.drain(COMMAND_DRAIN_MS);
       if (config.appToken) await app.stop();
     },
   };

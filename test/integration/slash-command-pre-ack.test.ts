@@ -17,6 +17,8 @@ interface World {
   /** Command texts and action ids Bolt's listeners saw, in order. */
   seen: string[];
   warnings: string[];
+  /** The front's drain: resolves once every acked command has been handled (bounded). */
+  drain(graceMs: number): Promise<void>;
   /** Holds every request in Bolt's global middleware until released. */
   hold(): () => void;
   close(): Promise<void>;
@@ -59,7 +61,7 @@ async function startWorld(): Promise<World> {
     await ack();
     seen.push('some_button');
   });
-  const listener = slashCommandPreAck({
+  const front = slashCommandPreAck({
     signingSecret: SECRET,
     command: SLASH_COMMAND,
     answerFor: (text) => acknowledgeCommand(text).answer,
@@ -67,13 +69,14 @@ async function startWorld(): Promise<World> {
     bolt: receiver.requestListener,
     logger,
   });
-  const server: Server = createServer(listener);
+  const server: Server = createServer(front.listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/slack/events`,
     seen,
     warnings,
+    drain: (graceMs) => front.drain(graceMs),
     hold() {
       let release!: () => void;
       gate = new Promise((resolve) => {
@@ -122,6 +125,17 @@ describe('acking /smartspec_rollback before Bolt dispatches it', () => {
     expect(world.seen).toEqual([]); // Bolt is still held: the ack came from the front
     release();
     await vi.waitFor(() => expect(world.seen).toEqual([text]), { timeout: 10_000 });
+  });
+
+  it('drains: a stop waits until every acked command has been handled', async () => {
+    const release = world.hold();
+    const text = '--failed-deployment-id deploy-drained';
+    expect((await post(commandBody(SLASH_COMMAND, text))).status).toBe(200);
+    const drained = world.drain(10_000);
+    // Bolt is let go only after the drain has started waiting (a later macrotask).
+    setTimeout(release, 50);
+    await drained;
+    expect(world.seen).toEqual([text]); // the listener had finished when the drain resolved
   });
 
   it('answers help and a malformed command in the ack, as the listener would', async () => {

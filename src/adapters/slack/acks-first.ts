@@ -42,6 +42,15 @@ export class AcksFirst {
     return this.waiting.length;
   }
 
+  /** Starts all waiting work now (shutdown: nothing acked is left unstarted). */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const work = this.waiting;
+    this.waiting = [];
+    for (const run of work) run();
+  }
+
   private schedule(): void {
     if (this.timer) return;
     const due = Math.min(this.lastArrival + this.options.quietMs, this.firstWaitingSince + this.options.maxWaitMs);
@@ -56,8 +65,6 @@ export class AcksFirst {
       this.schedule();
       return;
     }
-    const work = this.waiting;
-    this.waiting = [];
-    for (const run of work) run();
+    this.flush();
   }
 }

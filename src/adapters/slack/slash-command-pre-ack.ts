@@ -28,8 +28,18 @@ export interface SlashCommandPreAckOptions {
 
 const slashCommand = z.object({ command: z.string(), text: z.string().default('') });
 
-export function slashCommandPreAck(options: SlashCommandPreAckOptions): RequestListener {
+export interface SlashCommandPreAck {
+  listener: RequestListener;
+  /**
+   * Waits (bounded) until every command acked here has been handled: its plan posted or its answer
+   * sent. A command Slack was told "Building a rollback plan…" must not be dropped by a SIGTERM.
+   */
+  drain(graceMs: number): Promise<void>;
+}
+
+export function slashCommandPreAck(options: SlashCommandPreAckOptions): SlashCommandPreAck {
   const acksFirst = options.acksFirst ?? new AcksFirst();
+  const handling = new Set<Promise<void>>();
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     acksFirst.arrived(); // any Slack request: a click's ack must not wait behind a plan either
     if (req.headers['content-type'] !== 'application/x-www-form-urlencoded') return options.bolt(req, res);
@@ -54,7 +64,10 @@ export function slashCommandPreAck(options: SlashCommandPreAckOptions): RequestL
     }
     HTTPModuleFunctions.buildContentResponse(res, answer);
     // After the acks of the requests arriving with it: this command's own work starts behind them.
-    acksFirst.afterAcks(() => {
+    let started!: () => void;
+    const handled = new Promise<void>((resolve) => {
+      started = resolve;
+    }).then(() =>
       options
         .processEvent({
           body: body as Record<string, unknown>,
@@ -62,14 +75,28 @@ export function slashCommandPreAck(options: SlashCommandPreAckOptions): RequestL
           retryNum: HTTPModuleFunctions.extractRetryNumFromHTTPRequest(req),
           retryReason: HTTPModuleFunctions.extractRetryReasonFromHTTPRequest(req),
         })
-        .catch((error: unknown) => options.logger.error({ err: error }, 'a slash command failed after its ack'));
-    });
+        .catch((error: unknown) => options.logger.error({ err: error }, 'a slash command failed after its ack')),
+    );
+    handling.add(handled);
+    void handled.finally(() => handling.delete(handled));
+    acksFirst.afterAcks(started);
   };
-  return (req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      options.logger.error({ err: error }, 'a Slack request could not be handled');
-      if (!res.headersSent) HTTPModuleFunctions.buildNoBodyResponse(res, 500);
-    });
+  return {
+    listener: (req, res) => {
+      handle(req, res).catch((error: unknown) => {
+        options.logger.error({ err: error }, 'a Slack request could not be handled');
+        if (!res.headersSent) HTTPModuleFunctions.buildNoBodyResponse(res, 500);
+      });
+    },
+    async drain(graceMs) {
+      acksFirst.flush();
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      });
+      await Promise.race([Promise.allSettled([...handling]), late]);
+      clearTimeout(timer);
+    },
   };
 }
 
