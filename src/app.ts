@@ -50,8 +50,10 @@ export interface BuiltApp {
   stop(): Promise<void>;
 }
 
-// How long a stop waits for acked commands still being planned: well inside a kubelet's 30 s grace.
-const COMMAND_DRAIN_MS = 10_000;
+// How long a stop waits for acked commands still being planned. With the server's own 5 s, the
+// coordinator's 5 s and the event deliveries' 5 s (bot.ts) a stop stays under 23 s: inside the
+// 30 s the Deployment gives it (terminationGracePeriodSeconds).
+const COMMAND_DRAIN_MS = 8_000;
 
 // An incident tool must not sit in Slack's default 30-minute retry schedule: fail fast, say so, move on.
 const SLACK_RETRY: webApi.RetryOptions = { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 2_000 };
