@@ -38,6 +38,7 @@ import { RunCoordinator } from './core/coordinator/run-coordinator.js';
 import { addCorrelation, withCorrelation } from './adapters/logging/correlation.js';
 import { AlertmanagerHttpClient } from './adapters/alertmanager/alertmanager-client.js';
 import { PrometheusHttpQuerier } from './adapters/prometheus/prometheus-querier.js';
+import type { PeerCredentials } from './adapters/peer-auth/peer-credentials.js';
 import { SilenceKeeper } from './core/silences/silence-keeper.js';
 import { silenceSweepJob } from './core/silences/silence-sweep-job.js';
 
@@ -63,6 +64,8 @@ export interface BotOptions extends Omit<AppConfig, 'pagerDutyWebhookSecret'> {
   helm?: { binary?: string; env?: Record<string, string> };
   /** GITHUB_TOKEN and GITHUB_API_URL: follow-up issues for services with `followUp.github`. */
   github?: { token: string; apiUrl?: string };
+  /** What the bot presents to Prometheus and Alertmanager, by URL: the catalog's `auth`, resolved at start. */
+  peerCredentials?: PeerCredentials;
 }
 
 export interface PagerDutyOptions {
@@ -132,11 +135,13 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       )
     : undefined;
   const kubeClients = new KubeClients(options.kubeConfig);
+  const credentials = options.peerCredentials ? { credentials: options.peerCredentials } : {};
+  const prometheus = new PrometheusHttpQuerier(credentials);
   const readiness = [databaseCheck(store), ...clusterChecks(kubeClients, catalogContexts(options.catalog, kubeClients))];
   // Each provider is counted under its own kind, so a Helm failure is not reported as Kubernetes.
   const provider = new ProviderRouter(
     {
-      kubernetes: instrumentProvider(new KubernetesProvider(kubeClients, clock), metrics, 'kubernetes'),
+      kubernetes: instrumentProvider(new KubernetesProvider(kubeClients, clock, undefined, prometheus), metrics, 'kubernetes'),
       helm: instrumentProvider(
         new HelmProvider({
           clock,
@@ -161,7 +166,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     {
       store,
       provider,
-      health: new ServiceHealthChecker(),
+      health: new ServiceHealthChecker(prometheus),
       clock,
       logger,
       catalog: options.catalog,
@@ -170,7 +175,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       events,
       correlate: addCorrelation,
       ...(incidents ? { incidents } : {}),
-      prometheus: instrumentPrometheus(new PrometheusHttpQuerier(), metrics),
+      prometheus: instrumentPrometheus(prometheus, metrics),
     },
     logger,
     { metrics, readiness, routes: rehearsalRoutes({ rehearsal, catalog: options.catalog, logger, apiToken: options.apiToken, newErrorId }) },
@@ -183,7 +188,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     catalog: options.catalog,
     clock,
     logger,
-    alertmanager: instrumentAlertmanager(new AlertmanagerHttpClient(), metrics),
+    alertmanager: instrumentAlertmanager(new AlertmanagerHttpClient(credentials), metrics),
     runLink: (run) => built.deps.chat.permalink(run),
     tell: (run, text) => built.deps.chat.postThreadNote(run, text),
   });

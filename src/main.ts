@@ -4,11 +4,14 @@ import { startBot, type RunningBot } from './bot.js';
 import { loadCatalog } from './config/catalog.js';
 import { ConfigError } from './config/config-error.js';
 import { parseEnv } from './config/env.js';
+import { resolvePeerCredentials } from './config/peer-credentials.js';
 import { createLogger } from './adapters/logging/create-logger.js';
 
 async function main(): Promise<void> {
   const env = parseEnv(process.env);
   const catalog = loadCatalog(env.SMARTSPEC_CONFIG);
+  // The catalog's `auth` blocks name variables; a missing one stops the start (exit 2), before anything listens.
+  const peerCredentials = resolvePeerCredentials(catalog.peerAuth, process.env, env.SMARTSPEC_CONFIG);
   const logger = createLogger(env.LOG_LEVEL);
   // Legal but probably a mistake, e.g. a service whose rollbacks would check nothing: say so once, at start.
   for (const warning of catalog.warnings ?? []) logger.warn({ catalog: env.SMARTSPEC_CONFIG }, warning);
@@ -70,6 +73,7 @@ async function main(): Promise<void> {
       ...(env.PAGERDUTY_EVENTS_URL ? { eventsUrl: env.PAGERDUTY_EVENTS_URL } : {}),
       appUrl: env.PAGERDUTY_APP_URL,
     },
+    peerCredentials,
     ...(env.GITHUB_TOKEN ? { github: { token: env.GITHUB_TOKEN, apiUrl: env.GITHUB_API_URL } } : {}),
   });
   if (stopping) stopAndExit(bot);

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { admitted, type RequiredAuth } from '../peer-auth/required-auth.js';
 import { type WaitForValue, waitForChange } from '../slack/wait-for-change.js';
 import {
   parseFilter,
@@ -51,6 +52,8 @@ export interface FakeAlertmanager {
 
 export interface StartFakeAlertmanagerOptions {
   now?: () => Date;
+  /** Refuse requests without these credentials (401), like an Alertmanager behind basic auth or a token proxy. */
+  requireAuth?: RequiredAuth;
 }
 
 export async function startFakeAlertmanager(options: StartFakeAlertmanagerOptions = {}): Promise<FakeAlertmanager> {
@@ -169,6 +172,11 @@ export async function startFakeAlertmanager(options: StartFakeAlertmanagerOption
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (!admitted(options.requireAuth, req, res)) {
+      requests.push({ method: req.method ?? 'GET', path: url.pathname, status: 401 });
+      events.emit('change');
+      return;
+    }
     const answer: Promise<Refusal> = takeFailure(req.method ?? 'GET')
       ? Promise.resolve({ status: 503, body: 'Alertmanager is restarting' })
       : route(req, url);

@@ -4,6 +4,7 @@
 // test/integration/prometheus-contract.test.ts.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { admitted, type RequiredAuth } from '../peer-auth/required-auth.js';
 
 export interface FakeSeries {
   labels: Record<string, string>;
@@ -20,12 +21,18 @@ export interface FakePrometheus {
   close(): Promise<void>;
 }
 
-export async function startFakePrometheus(): Promise<FakePrometheus> {
+export interface StartFakePrometheusOptions {
+  /** Refuse requests without these credentials (401), like a Prometheus behind basic auth or a token proxy. */
+  requireAuth?: RequiredAuth;
+}
+
+export async function startFakePrometheus(options: StartFakePrometheusOptions = {}): Promise<FakePrometheus> {
   const sequences = new Map<string, number[]>();
   const labelled = new Map<string, { series: FakeSeries[]; since: number }>();
   const calls = new Map<string, number>();
   const queries: string[] = [];
   const server: Server = createServer((req, res) => {
+    if (!admitted(options.requireAuth, req, res)) return;
     const url = new URL(req.url ?? '/', 'http://localhost');
     const query = url.searchParams.get('query') ?? '';
     const timeParam = url.searchParams.get('time');

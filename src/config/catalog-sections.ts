@@ -117,6 +117,42 @@ function peerUrl(example: string) {
     });
 }
 
+/** An environment variable's name: the catalog names where a secret is, never the secret itself. */
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, {
+  error: 'must be the name of an environment variable such as PROMETHEUS_TOKEN (A–Z, 0–9 and _), never the secret itself',
+});
+
+/**
+ * How the bot authenticates to a monitoring peer (Prometheus, Alertmanager): a bearer token or basic
+ * auth, each read from an environment variable at start (peer-credentials.ts), never from the catalog.
+ */
+export const peerAuthSchema = z
+  .strictObject({
+    bearerTokenEnv: envName.optional(),
+    username: z
+      .string()
+      .min(1)
+      .max(256)
+      .regex(/^[^:\s]+$/, { error: 'must be a user name without a colon or spaces (basic auth puts a colon after it)' })
+      .optional(),
+    passwordEnv: envName.optional(),
+  })
+  .superRefine((a, ctx) => {
+    const basic = a.username !== undefined || a.passwordEnv !== undefined;
+    if (a.bearerTokenEnv !== undefined && basic)
+      ctx.addIssue({ code: 'custom', path: [], message: 'must be either { bearerTokenEnv } or { username, passwordEnv }, not both' });
+    else if (a.bearerTokenEnv === undefined && !basic)
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: 'must be { bearerTokenEnv: PROMETHEUS_TOKEN } or { username: smartspec, passwordEnv: ALERTMANAGER_PASSWORD }',
+      });
+    else if (a.username !== undefined && a.passwordEnv === undefined)
+      ctx.addIssue({ code: 'custom', path: ['passwordEnv'], message: 'is required with username: the environment variable that holds the password' });
+    else if (a.passwordEnv !== undefined && a.username === undefined)
+      ctx.addIssue({ code: 'custom', path: ['username'], message: 'is required with passwordEnv: basic auth needs a user name' });
+  });
+
 const silenceMatcherSchema = z
   .strictObject({
     name: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { error: 'must be a Prometheus label name such as service' }),
@@ -129,6 +165,7 @@ const silenceMatcherSchema = z
 export const alertmanagerSchema = z
   .strictObject({
     url: peerUrl('http://alertmanager.monitoring:9093'),
+    auth: peerAuthSchema.optional(),
     matchers: z.array(silenceMatcherSchema).min(1, { error: 'must list at least one matcher, e.g. [{ name: service, value: checkout }]' }),
     maxMinutes: z
       .number()
@@ -146,6 +183,7 @@ export const alertmanagerSchema = z
 
 export const detectionSchema = z.strictObject({
   url: peerUrl('http://prometheus.monitoring:9090'),
+  auth: peerAuthSchema.optional(),
   versionLabel: labelKey.optional(),
   queries: z
     .array(
@@ -195,6 +233,7 @@ export const verificationSchema = z.strictObject({
         .strictObject({
           name: z.string().min(1).max(100),
           url: z.url({ error: 'must be the Prometheus base URL, e.g. http://prometheus.monitoring:9090' }),
+          auth: peerAuthSchema.optional(),
           query: z.string().min(1).max(2000),
           max: z.number().optional(),
           min: z.number().optional(),

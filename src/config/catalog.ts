@@ -18,6 +18,12 @@ import {
   verificationSchema,
 } from './catalog-sections.js';
 import { ConfigError, formatIssues } from './config-error.js';
+import { type PeerAuthUse, peerAuthUsesOf, withoutAuth } from './peer-credentials.js';
+
+/** The catalog plus its peers' `auth` blocks, which main.ts resolves from the environment (peer-credentials.ts). */
+export interface LoadedCatalog extends Catalog {
+  peerAuth: PeerAuthUse[];
+}
 
 const serviceSchema = z
   .strictObject({
@@ -134,7 +140,7 @@ export const catalogSchema = z
     });
   });
 
-export function parseCatalog(text: string, source: string): Catalog {
+export function parseCatalog(text: string, source: string): LoadedCatalog {
   let raw: unknown;
   try {
     raw = parseYaml(text);
@@ -144,21 +150,24 @@ export function parseCatalog(text: string, source: string): Catalog {
   const result = catalogSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(formatIssues(source, result.error));
   const services = new Map<string, Service>();
+  const peerAuth: PeerAuthUse[] = [];
   for (const [serviceName, svc] of Object.entries(result.data.services)) {
+    peerAuth.push(...peerAuthUsesOf(serviceName, svc));
     services.set(serviceName, {
       name: serviceName,
       environment: svc.environment,
       ...(svc.channel ? { channel: svc.channel } : {}),
       target: targetOf(svc),
-      verification: svc.verification,
+      // `auth` names environment variables: it stays here, out of plans, API views and logs.
+      verification: { ...svc.verification, prometheus: svc.verification.prometheus.map(withoutAuth) },
       approvals: svc.approvals,
       planExpiryMinutes: svc.planExpiryMinutes,
       historyKeep: svc.history.keep,
       preserveDataMigrations: svc.preserveDataMigrations,
       reasonRequired: result.data.requireReasonIn.includes(svc.environment),
       ...(svc.pagerduty ? { pagerduty: svc.pagerduty } : {}),
-      ...(svc.alertmanager ? { alertmanager: svc.alertmanager } : {}),
-      ...(svc.detection ? { detection: svc.detection } : {}),
+      ...(svc.alertmanager ? { alertmanager: withoutAuth(svc.alertmanager) } : {}),
+      ...(svc.detection ? { detection: withoutAuth(svc.detection) } : {}),
       ...(svc.database ? { database: svc.database } : {}),
       ...(svc.runbook ? { runbook: svc.runbook } : {}),
       ...(svc.followUp?.github ? { followUp: { github: svc.followUp.github } } : {}),
@@ -169,7 +178,7 @@ export function parseCatalog(text: string, source: string): Catalog {
   const names = apiTokens.map((t) => t.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate) throw new ConfigError(`${source}: apiTokens: the name ${duplicate} is used twice; the audit names tokens, so each needs its own`);
-  return { services, apiTokens, warnings: uncheckedServiceWarnings(services.values()) };
+  return { services, apiTokens, warnings: uncheckedServiceWarnings(services.values()), peerAuth };
 }
 
 /** `apiTokensFile`: the tokens kept apart from the catalog (e.g. a mounted Secret), relative to the catalog. */
@@ -193,7 +202,7 @@ function readApiTokensFile(file: string | undefined, source: string) {
   return parsed.data.apiTokens;
 }
 
-export function loadCatalog(path: string): Catalog {
+export function loadCatalog(path: string): LoadedCatalog {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

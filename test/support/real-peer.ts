@@ -23,6 +23,8 @@ export interface RealPeerOptions {
   args(dir: string, port: number): string[];
   /** Path that answers 200 once the server is ready, e.g. /-/ready. */
   readyPath: string;
+  /** Headers for the readiness request, e.g. the Authorization of a peer started behind basic auth. */
+  readyHeaders?: Record<string, string>;
   readyTimeoutMs?: number;
 }
 
@@ -83,7 +85,7 @@ export async function startRealPeer(options: RealPeerOptions): Promise<RealPeer>
       await stop();
       throw new Error(`${options.binary} exited before it was ready:\n${output}`);
     }
-    const ready = await fetch(`${url}${options.readyPath}`, { signal: AbortSignal.timeout(1_000) }).then(
+    const ready = await fetch(`${url}${options.readyPath}`, { headers: options.readyHeaders ?? {}, signal: AbortSignal.timeout(1_000) }).then(
       (r) => r.ok,
       () => false,
     );

@@ -2,6 +2,7 @@
 // or a different API version is an error that says what came back, not a silence that "worked".
 import { z } from 'zod';
 import type { AlertmanagerClient, NewSilence, Silence } from '../../core/silences/alert-silences.js';
+import { type PeerCredentials, refusedCredentialsMessage } from '../peer-auth/peer-credentials.js';
 
 const matcherSchema = z.object({
   name: z.string(),
@@ -31,7 +32,14 @@ export class AlertmanagerError extends Error {
   }
 }
 
+export interface AlertmanagerClientOptions {
+  /** Each Alertmanager's Authorization header, by base URL (the catalog's `auth`); none means no header. */
+  credentials?: PeerCredentials;
+}
+
 export class AlertmanagerHttpClient implements AlertmanagerClient {
+  constructor(private readonly options: AlertmanagerClientOptions = {}) {}
+
   async createSilence(url: string, silence: NewSilence, signal: AbortSignal): Promise<string> {
     const body = await this.call(url, 'POST', 'api/v2/silences', signal, silence);
     const created = createdSchema.safeParse(body.json);
@@ -69,18 +77,28 @@ export class AlertmanagerHttpClient implements AlertmanagerClient {
 
   private async call(base: string, method: string, path: string, signal: AbortSignal, payload?: unknown): Promise<{ json: unknown; text: string }> {
     const url = new URL(path, base.endsWith('/') ? base : `${base}/`);
+    const credential = this.options.credentials?.for(base);
     let response: Response;
     try {
       response = await fetch(url, {
         method,
         signal,
-        headers: { accept: 'application/json', ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          accept: 'application/json',
+          ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(credential ? { authorization: credential.authorization } : {}),
+        },
         ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
       });
     } catch (error) {
       const cause =
         error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
       throw new AlertmanagerError(`Alertmanager at ${base} did not answer ${method} /${path}: ${cause}`);
+    }
+    // A refusal like any other (the keeper's semantics hold: a silence that could not be made never stops a run).
+    if (response.status === 401 || response.status === 403) {
+      await response.body?.cancel();
+      throw new AlertmanagerError(refusedCredentialsMessage('Alertmanager', base, response.status, credential), response.status);
     }
     const text = await response.text();
     let json: unknown;

@@ -1,6 +1,7 @@
 // One step of a gradual rollback: move traffic to `percent` on the target side, then gate on readiness,
 // the service's HTTP checks and its Prometheus queries. A failed gate puts the previous split back
 // and fails the step, naming the step and the check, so the run stops there.
+import type { InstantQuerier } from '../../core/detection.js';
 import type { GradualSplit, Step, VerificationCheck } from '../../core/model.js';
 import type { VerificationSpec } from '../../core/service.js';
 import { abortableSleep } from '../abortable-sleep.js';
@@ -20,6 +21,7 @@ export async function executeGradualStep(
   namespace: string,
   verification: VerificationSpec,
   signal: AbortSignal,
+  prometheus?: InstantQuerier,
 ): Promise<{ ok: boolean; detail: string }> {
   const target: GradualSplit = step.via === 'replicas' ? step.replicas! : { percent: step.percent, from: 100 - step.percent, to: step.percent };
   let moved: string | undefined;
@@ -33,7 +35,14 @@ export async function executeGradualStep(
     return { ok: false, detail: restored };
   }
   if (step.pauseSeconds > 0) await abortableSleep(step.pauseSeconds * 1000, signal);
-  const failed = await gate(clients, step, namespace, verification, AbortSignal.any([signal, AbortSignal.timeout(step.gateSeconds * 1000)]));
+  const failed = await gate(
+    clients,
+    step,
+    namespace,
+    verification,
+    AbortSignal.any([signal, AbortSignal.timeout(step.gateSeconds * 1000)]),
+    prometheus,
+  );
   if (failed) return { ok: false, detail: await restore(clients, step, namespace, `the gate at ${step.percent} % failed: ${failed}`) };
   return { ok: true, detail: `${step.percent} % of traffic on ${step.to} (${describe(step, target)}); gate passed` };
 }
@@ -151,6 +160,7 @@ async function gate(
   namespace: string,
   verification: VerificationSpec,
   signal: AbortSignal,
+  prometheus: InstantQuerier | undefined,
 ): Promise<string | undefined> {
   const d = await withRetry(() => clients.apps.readNamespacedDeployment({ name: step.to, namespace }), signal);
   const desired = d.spec?.replicas ?? 1;
@@ -158,7 +168,7 @@ async function gate(
   if (ready < desired) return `readiness: ${step.to} has ${ready}/${desired} ready replicas`;
   const checks = await Promise.all([
     ...verification.http.map((h) => runHttpCheck(h, signal)),
-    ...verification.prometheus.map((p) => runPrometheusCheck(p, signal)),
+    ...verification.prometheus.map((p) => runPrometheusCheck(p, signal, prometheus)),
   ]);
   const bad = checks.find((c) => c.phase === 'failed');
   return bad ? `${bad.name}: ${bad.detail}` : undefined;

@@ -1,5 +1,6 @@
 // DeployProvider for services deployed as Kubernetes Deployments: full, partial and blue-green
 // rollbacks, each step watched to completion, server-side dry runs, history discovery.
+import type { InstantQuerier } from '../../core/detection.js';
 import type { ConfigSnapshot, Deployment, DeployState, Evidence, Run, Step, StepResult, Verification } from '../../core/model.js';
 import type { Clock, DeployProvider } from '../../core/ports.js';
 import type { KubernetesTarget, Service } from '../../core/service.js';
@@ -26,6 +27,8 @@ export class KubernetesProvider implements DeployProvider {
     private readonly clock: Clock,
     /** Set in a provider made by forExecution: the reads that execution shares until its first write. */
     private readonly shared?: SharedReads,
+    /** The Prometheus querier (with the peers' credentials) that gradual steps gate on. */
+    private readonly prometheus?: InstantQuerier,
   ) {}
 
   /**
@@ -34,7 +37,7 @@ export class KubernetesProvider implements DeployProvider {
    * is safe); every read after the first write goes to the API server again.
    */
   forExecution(service: Service): DeployProvider {
-    return new KubernetesProvider(this.clients, this.clock, new SharedReads(this.clients.for(kubernetesTarget(service).context)));
+    return new KubernetesProvider(this.clients, this.clock, new SharedReads(this.clients.for(kubernetesTarget(service).context)), this.prometheus);
   }
 
   async currentState(service: Service, signal: AbortSignal): Promise<DeployState> {
@@ -92,7 +95,7 @@ export class KubernetesProvider implements DeployProvider {
             : finish(false, `${step.component} did not become ready: ${outcome.state.message}`);
         }
         case 'gradual_shift': {
-          const outcome = await executeGradualStep(clients, step, target.namespace, service.verification, signal);
+          const outcome = await executeGradualStep(clients, step, target.namespace, service.verification, signal, this.prometheus);
           return finish(outcome.ok, outcome.ok ? `${outcome.detail} after ${elapsed()} s` : outcome.detail);
         }
         case 'config_restore': {

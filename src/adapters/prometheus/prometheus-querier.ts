@@ -2,6 +2,7 @@
 // parsed with zod; anything that is not a vector or scalar of numbers is an error that says so.
 import { z } from 'zod';
 import type { InstantQuerier, QueryAnswer } from '../../core/detection.js';
+import { type PeerCredentials, refusedCredentialsMessage } from '../peer-auth/peer-credentials.js';
 
 const QUERY_TIMEOUT_MS = 5_000;
 
@@ -15,19 +16,32 @@ const answerSchema = z.object({
 const sampleSchema = z.tuple([z.number(), z.string()]);
 const vectorSchema = z.array(z.object({ metric: z.record(z.string(), z.string()), value: sampleSchema }));
 
+export interface PrometheusQuerierOptions {
+  /** Each Prometheus' Authorization header, by base URL (the catalog's `auth`); none means no header. */
+  credentials?: PeerCredentials;
+}
+
 export class PrometheusHttpQuerier implements InstantQuerier {
+  constructor(private readonly options: PrometheusQuerierOptions = {}) {}
+
   async instant(url: string, query: string, at: Date, signal: AbortSignal): Promise<QueryAnswer> {
     const endpoint = new URL('api/v1/query', url.endsWith('/') ? url : `${url}/`);
     endpoint.searchParams.set('query', query);
     endpoint.searchParams.set('time', (at.getTime() / 1000).toFixed(3));
+    const credential = this.options.credentials?.for(url);
     let status: number;
     let raw: unknown;
     try {
       const response = await fetch(endpoint, {
-        headers: { accept: 'application/json' },
+        headers: { accept: 'application/json', ...(credential ? { authorization: credential.authorization } : {}) },
         signal: AbortSignal.any([signal, AbortSignal.timeout(QUERY_TIMEOUT_MS)]),
       });
       status = response.status;
+      // Refused credentials are a failed query like any other (detection says unknown), worded so the fix is plain.
+      if (status === 401 || status === 403) {
+        await response.body?.cancel();
+        return { error: refusedCredentialsMessage('Prometheus', url, status, credential) };
+      }
       raw = await response.json().catch(() => undefined);
     } catch (error) {
       const cause =
