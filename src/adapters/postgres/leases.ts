@@ -1,8 +1,9 @@
 // The coordinator's leases in PostgreSQL. A claim is one conditional UPDATE, so of two replicas
 // claiming at once exactly one wins (the second re-checks the row after the first commits). A
 // fenced write locks the run row (FOR UPDATE) and compares owner and fence before writing, in the
-// same transaction: a claim by another replica either commits before the check (the write throws
-// LeaseLostError) or waits until the write has committed.
+// same transaction (or the same statement: one-statement-writes.ts): a claim by another replica
+// either commits before the check (the write throws LeaseLostError) or waits until the write has
+// committed.
 import type pg from 'pg';
 import { z } from 'zod';
 import { LeaseLostError } from '../../core/errors.js';
@@ -57,8 +58,13 @@ export function decodeLease(raw: unknown): RunLease | undefined {
 /** Inside a write transaction: locks the run row and throws unless its owner and fence are still the lease's. */
 export async function assertFence(client: pg.ClientBase, lease: RunLease | undefined, runId: string): Promise<void> {
   if (!lease) return;
-  if (lease.runId !== runId) throw new Error(`lease for run ${lease.runId} passed with run ${runId}`);
+  assertLeaseFor(lease, runId);
   const result = await client.query(`${LEASE_SQL.leaseOf} FOR UPDATE`, [runId]);
   const current = decodeLease(result.rows[0]);
   if (!current || current.owner !== lease.owner || current.fence !== lease.fence) throw new LeaseLostError(runId, lease.fence);
+}
+
+/** A lease for another run is a bug in the caller, not a lost lease. */
+export function assertLeaseFor(lease: RunLease | undefined, runId: string): void {
+  if (lease && lease.runId !== runId) throw new Error(`lease for run ${lease.runId} passed with run ${runId}`);
 }

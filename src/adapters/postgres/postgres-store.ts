@@ -2,19 +2,32 @@
 // SqliteStore: transitions are compare-and-set (a conditional UPDATE re-checked by the server after
 // a concurrent writer commits), the per-service lock is a partial unique index, the timeline is
 // append-only by trigger, and migrations run once under an advisory lock however many replicas
-// start together. Every call is one transaction; nothing here blocks the event loop.
+// start together. Every call is one transaction — the writes on the approve → first Kubernetes write
+// path one statement each, without BEGIN/COMMIT (one-statement-writes.ts); nothing here blocks the event loop.
 import type pg from 'pg';
 import type { Approval, Deployment, MessageRef, RootCause, Run, RunStatus, StepResult, TimelineEvent, Verification } from '../../core/model.js';
 import type { CreateRunOutcome, RunFilter, RunLease, SaveDeploymentOutcome, Store } from '../../core/ports.js';
 import type { RunOutcome } from '../../core/version-history.js';
+import { LeaseLostError } from '../../core/errors.js';
 import { ACTIVE_STATUSES } from '../../core/run-machine.js';
 import { toIsoUtc } from '../sqlite/iso-utc.js';
 import { listRunsParams } from '../sqlite/list-runs-query.js';
 import { decodeOutcome } from '../sqlite/run-outcomes-query.js';
 import { decodeDeployment, decodeTimelineEvent } from '../sqlite/row-decoding.js';
 import { createPool, describeDatabase, type PoolOptions } from './create-pool.js';
-import { assertFence, decodeLease, LEASE_SQL, leaseWindow } from './leases.js';
+import { assertFence, assertLeaseFor, decodeLease, LEASE_SQL, leaseWindow } from './leases.js';
 import { migrate, readSchemaVersion } from './migrate.js';
+import { oneStatement } from './one-statement.js';
+import {
+  addApprovalStatement,
+  appendTimelineStatement,
+  approvalOutcome,
+  fencedOutcome,
+  type Statement,
+  saveStepResultStatement,
+  transitionOutcome,
+  transitionStatement,
+} from './one-statement-writes.js';
 import { POSTGRES_MIGRATIONS } from './migrations/index.js';
 import { decodeFirstRun, decodeRuns, RUN_SELECT } from './run-rows.js';
 import { insertTimeline, jsonOrNull, mustChange, requireRun, touchRun, uniqueViolation, upsertStepResult } from './statement-helpers.js';
@@ -188,39 +201,22 @@ export class PostgresStore implements Store {
   async transition(runId: string, from: readonly RunStatus[], to: RunStatus, event: TimelineEvent, lease?: RunLease): Promise<boolean> {
     assertLegal(from, to);
     assertEventFor(runId, event);
-    return this.write(async (c) => {
-      await assertFence(c, lease, runId);
-      const changed =
-        (await c.query('UPDATE runs SET status = $2, updated_at = $3 WHERE id = $1 AND status = ANY($4::text[])', [runId, to, event.at, [...from]]))
-          .rowCount === 1;
-      if (changed) await insertTimeline(c, event);
-      return changed;
-    });
+    assertLeaseFor(lease, runId);
+    const [row] = await this.run(transitionStatement(runId, from, to, event, lease));
+    const outcome = transitionOutcome.parse(row);
+    if (lease && outcome.held !== true) throw new LeaseLostError(runId, lease.fence);
+    return outcome.changed === 1;
   }
 
   async addApproval(runId: string, approval: Approval, event: TimelineEvent): Promise<boolean> {
     assertEventFor(runId, event);
-    return this.write(async (c) => {
-      // The row lock waits for a concurrent transition of the run, then re-checks its status: an
-      // approval never lands on a run that was rejected or expired in the meantime. It is the lock the
-      // UPDATE below takes anyway (FOR NO KEY UPDATE), taken first: with FOR SHARE, two approvals at
-      // once each held a share lock the other's UPDATE waited on, and PostgreSQL killed one as a deadlock.
-      const open = await c.query(`SELECT 1 FROM runs WHERE id = $1 AND status = 'awaiting_approval' FOR NO KEY UPDATE`, [runId]);
-      if (open.rowCount === 0) return false;
-      const added =
-        (
-          await c.query('INSERT INTO approvals (run_id, user_id, at) VALUES ($1, $2, $3) ON CONFLICT (run_id, user_id) DO NOTHING', [
-            runId,
-            approval.userId,
-            approval.at,
-          ])
-        ).rowCount === 1;
-      if (added) {
-        await touchRun(c, runId, event.at);
-        await insertTimeline(c, event);
-      }
-      return added;
-    });
+    // One statement (one-statement-writes.ts). Its first part locks the run row and re-checks its
+    // status, so an approval never lands on a run that was rejected or expired in the meantime. It is
+    // the lock the UPDATE of updated_at takes anyway (FOR NO KEY UPDATE), taken first: with FOR SHARE,
+    // two approvals at once each held a share lock the other's UPDATE waited on, and PostgreSQL killed
+    // one as a deadlock.
+    const [row] = await this.run(addApprovalStatement(runId, approval, event));
+    return approvalOutcome.parse(row).added === 1;
   }
 
   async setMessage(runId: string, message: MessageRef, lease?: RunLease): Promise<void> {
@@ -234,12 +230,8 @@ export class PostgresStore implements Store {
   }
 
   async saveStepResult(runId: string, result: StepResult, lease?: RunLease): Promise<void> {
-    await this.write(async (c) => {
-      await requireRun(c, runId);
-      await assertFence(c, lease, runId);
-      await upsertStepResult(c, runId, result);
-      await touchRun(c, runId, result.finishedAt ?? result.startedAt);
-    });
+    assertLeaseFor(lease, runId);
+    fencedOutcome(runId, lease, (await this.run(saveStepResultStatement(runId, result, lease)))[0]);
   }
 
   async saveVerification(runId: string, verification: Verification, lease?: RunLease): Promise<void> {
@@ -258,11 +250,8 @@ export class PostgresStore implements Store {
   }
 
   async appendTimeline(event: TimelineEvent, lease?: RunLease): Promise<void> {
-    await this.write(async (c) => {
-      await requireRun(c, event.runId);
-      await assertFence(c, lease, event.runId);
-      await insertTimeline(c, event);
-    });
+    assertLeaseFor(lease, event.runId);
+    fencedOutcome(event.runId, lease, (await this.run(appendTimelineStatement(event, lease)))[0]);
   }
 
   async timeline(runId: string): Promise<TimelineEvent[]> {
@@ -319,16 +308,18 @@ export class PostgresStore implements Store {
 
   async claimRun(runId: string, owner: string, now: string, leaseMs: number): Promise<RunLease | undefined> {
     const window = leaseWindow(now, leaseMs);
-    return this.write(async (c) => decodeLease((await c.query(LEASE_SQL.claim, [runId, owner, window.expiresAt, window.now])).rows[0]));
+    return decodeLease((await this.run({ sql: LEASE_SQL.claim, params: [runId, owner, window.expiresAt, window.now] }))[0]);
   }
 
   async renewLease(lease: RunLease, now: string, leaseMs: number): Promise<RunLease | undefined> {
     const window = leaseWindow(now, leaseMs);
-    return this.write(async (c) => decodeLease((await c.query(LEASE_SQL.renew, [lease.runId, lease.owner, lease.fence, window.expiresAt])).rows[0]));
+    // Idempotent (the same expiry for the same owner and fence): retried even if the connection broke mid-flight.
+    const renew = { sql: LEASE_SQL.renew, params: [lease.runId, lease.owner, lease.fence, window.expiresAt] };
+    return decodeLease((await this.run(renew, { idempotent: true }))[0]);
   }
 
   async releaseLease(lease: RunLease): Promise<void> {
-    await this.write((c) => c.query(LEASE_SQL.release, [lease.runId, lease.owner, lease.fence]));
+    await this.run({ sql: LEASE_SQL.release, params: [lease.runId, lease.owner, lease.fence] }, { idempotent: true });
   }
 
   async claimableRuns(now: string, statuses: readonly RunStatus[]): Promise<Run[]> {
@@ -342,7 +333,8 @@ export class PostgresStore implements Store {
 
   async claimJob(name: string, owner: string, now: string, leaseMs: number): Promise<boolean> {
     const window = leaseWindow(now, leaseMs);
-    return this.write(async (c) => (await c.query(LEASE_SQL.claimJob, [name, owner, window.expiresAt, window.now])).rowCount === 1);
+    const claim = { sql: LEASE_SQL.claimJob, params: [name, owner, window.expiresAt, window.now] };
+    return (await this.runForCount(claim)) === 1;
   }
 
   async close(): Promise<void> {
@@ -353,6 +345,15 @@ export class PostgresStore implements Store {
 
   private write<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     return inTransaction(this.pool, { retryForMs: this.retryForMs }, work);
+  }
+
+  /** A write that is one statement: no BEGIN/COMMIT, one round trip (see one-statement.ts for its failures). */
+  private async run(statement: Statement, options: { idempotent?: boolean } = {}): Promise<unknown[]> {
+    return (await oneStatement(this.pool, { retryForMs: this.retryForMs, ...options }, statement.sql, statement.params)).rows as unknown[];
+  }
+
+  private async runForCount(statement: Statement): Promise<number> {
+    return (await oneStatement(this.pool, { retryForMs: this.retryForMs }, statement.sql, statement.params)).rowCount ?? 0;
   }
 
   /** Reads are one statement each (a run and its children included): one snapshot, one round trip. */

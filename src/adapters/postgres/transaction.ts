@@ -1,4 +1,5 @@
-// Every store call is one transaction on one pooled connection. A transaction that never reached
+// A store call of several statements is one transaction on one pooled connection (a write that is
+// one statement runs on its own: one-statement.ts). A transaction that never reached
 // COMMIT is rolled back by the server when its connection breaks, so it is safe to run again: that
 // is what lets a replica ride out a PostgreSQL restart or failover without losing a write. A
 // connection that breaks *during* COMMIT leaves the outcome unknown, which is reported, not guessed.
@@ -42,7 +43,8 @@ export function isConnectionError(error: unknown): boolean {
   return /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect/i.test(error.message);
 }
 
-function isRetryable(error: unknown): boolean {
+/** Nothing was committed and running it again is safe: the server was away, or aborted the work itself. */
+export function isRetryable(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
   return isConnectionError(error) || (typeof code === 'string' && RETRY_CODES.has(code));
 }
