@@ -10,6 +10,7 @@ import { policyFromRoleManifest, type KubernetesEmulator } from '../../sandbox/k
 import { CHANNEL, IMAGE, NAMESPACE, startHarness, USERS, type Harness } from '../support/bot-harness.js';
 import { startFakePrometheus, type FakePrometheus } from '../../sandbox/prometheus/fake-prometheus.js';
 import { SYSTEM } from '../../src/core/use-cases/deps.js';
+import { PeerCredentials, bearerCredential } from '../../src/adapters/peer-auth/peer-credentials.js';
 import { eventually } from '../support/eventually.js';
 import { click, command, realClusterWrites, runIdOf, waitForPlan, waitForThread } from './flow-helpers.js';
 
@@ -333,6 +334,22 @@ describe('gradual rollback by HTTPRoute weights', () => {
     expect(weights(h.k8s)).toEqual({ 'checkout-blue': 25, 'checkout-green': 75 });
     // The failed side was never scaled down: the last step did not run.
     expect(replicas(h.k8s, 'checkout-green')).toBe(4);
+  });
+
+  it('gates on a Prometheus that takes a bearer token with the catalog credentials: passes 25 %, fails 50 % on the value', async () => {
+    const token = 'gradual-gate-token-0123456789abcdef';
+    prometheus = await startFakePrometheus({ requireAuth: { bearer: token } });
+    prometheus.set('sum(rate(http_errors_total{service="checkout"}[1m]))', [0.1, 9]);
+    const verification = `      prometheus: [{ name: error rate, url: "${prometheus.url}", auth: { bearerTokenEnv: PROMETHEUS_TOKEN }, query: 'sum(rate(http_errors_total{service="checkout"}[1m]))', max: 1, samples: 1, intervalSeconds: 0.05 }]`;
+    const gradual = '      gradual: { steps: [25, 50, 75, 100], pauseSeconds: 0, gateSeconds: 10, httpRoute: { name: checkout } }';
+    const peerCredentials = new PeerCredentials([[prometheus.url, bearerCredential(token, 'PROMETHEUS_TOKEN')]]);
+    h = await startHarness({ catalog: catalog('', gradual, verification), seedCluster: seed({ app: 'checkout' }, true), bot: { peerCredentials } });
+    await recordHistory(h);
+    await command(h, '--failed-deployment-id bg-2');
+    await click(h, await waitForPlan(h), 'rollback_approve', USERS.approver);
+    const run = await failedRun(h, runIdOf(await waitForPlan(h)));
+    expect(run.steps.map((s) => s.status)).toEqual(['done', 'failed', 'pending', 'pending', 'pending']);
+    expect(run.steps[1]!.detail).toMatch(/the gate at 50 % failed: prometheus error rate: 9 is outside ≤ 1; traffic restored to 25 %/);
   });
 
   it.each([
