@@ -12,6 +12,7 @@
 //   the statement is idempotent (running it twice leaves what running it once did: a lease renewal,
 //   a release), which is then retried as before;
 // - any other error (a constraint, a timeout): the statement was rolled back, thrown as is.
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { pgParams } from './pg-text.js';
 import { CommitOutcomeUnknownError, isConnectionError, isRetryable } from './transaction.js';
@@ -25,6 +26,7 @@ export interface StatementOptions {
 
 export async function oneStatement(pool: pg.Pool, options: StatementOptions, sql: string, params: unknown[]): Promise<pg.QueryResult> {
   const deadline = Date.now() + options.retryForMs;
+  const name = statementName(sql);
   for (let delay = 25; ; delay = Math.min(delay * 2, 1_000)) {
     let failure: unknown;
     let client: pg.PoolClient | undefined;
@@ -36,7 +38,7 @@ export async function oneStatement(pool: pg.Pool, options: StatementOptions, sql
     if (client) {
       let broken = false;
       try {
-        return await client.query(sql, pgParams(params));
+        return await client.query({ name, text: sql, values: pgParams(params) });
       } catch (error) {
         broken = isConnectionError(error);
         if (broken && !options.idempotent && !neverSent(error)) {
@@ -52,6 +54,15 @@ export async function oneStatement(pool: pg.Pool, options: StatementOptions, sql
     if (!isRetryable(failure) || Date.now() + delay > deadline) throw failure;
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
+}
+
+/**
+ * Each connection prepares a statement once and runs it again by name (node-postgres remembers which
+ * it prepared): the CTE statements are parsed and planned once per connection instead of per call.
+ * The name is the text's hash, so two different texts never share one.
+ */
+function statementName(sql: string): string {
+  return `smartspec_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
 }
 
 /** node-postgres refuses, without sending anything, a query on a client that has already closed. */
