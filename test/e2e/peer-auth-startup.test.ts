@@ -1,18 +1,11 @@
 // main.ts as a real process with a catalog whose Prometheus and Alertmanager need credentials: a
 // variable the catalog names but the environment lacks stops the start with exit 2, naming the
 // catalog key and the variable (and never a value); with the variables set the bot starts.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubernetesEmulator, type KubernetesEmulator } from '../../sandbox/kubernetes/kubernetes-emulator.js';
-import { startFakeSlack, type FakeSlack } from '../../sandbox/slack/fake-slack-web-api.js';
 import { DEFAULT_CATALOG } from '../support/bot-harness.js';
-import { PROJECT_ROOT, startBotProcess, type BotProcess } from '../support/bot-process.js';
+import { startBotProcess, type BotProcess } from '../support/bot-process.js';
 import { logTexts, scanForSecrets } from '../support/secret-scan.js';
-
-const MAIN = join(PROJECT_ROOT, 'src', 'main.ts');
+import { runMain, startStartupWorld, type StartupWorld } from '../support/startup-world.js';
 const TOKEN = 'prometheus-token-for-the-startup-test-0123';
 const PASSWORD = 'alertmanager-password-for-the-startup-test';
 const SECRETS = [
@@ -35,48 +28,18 @@ const CATALOG = DEFAULT_CATALOG.replace(
   ].join('\n'),
 );
 
-let dir: string;
-let slack: FakeSlack;
-let k8s: KubernetesEmulator;
+let world: StartupWorld;
 let baseEnv: Record<string, string>;
 let bot: BotProcess | undefined;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'smartspec-peer-auth-'));
-  slack = await startFakeSlack({ botToken: 'xoxb-start-test', signingSecret: 'start-test-secret-123' });
-  k8s = await startKubernetesEmulator();
-  writeFileSync(join(dir, 'kubeconfig'), k8s.kubeConfigYaml());
-  writeFileSync(join(dir, 'smartspec.yml'), CATALOG);
-  baseEnv = {
-    PATH: process.env['PATH'] ?? '',
-    HOME: dir,
-    SLACK_BOT_TOKEN: 'xoxb-start-test',
-    SLACK_SIGNING_SECRET: 'start-test-secret-123',
-    SLACK_API_URL: slack.apiUrl,
-    SMARTSPEC_CONFIG: join(dir, 'smartspec.yml'),
-    DATABASE_PATH: join(dir, 'data', 'bot.db'),
-    KUBECONFIG: join(dir, 'kubeconfig'),
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'debug',
-    PROMETHEUS_TOKEN: TOKEN,
-    ALERTMANAGER_PASSWORD: PASSWORD,
-  };
+  world = await startStartupWorld(CATALOG, { PROMETHEUS_TOKEN: TOKEN, ALERTMANAGER_PASSWORD: PASSWORD }, 'debug');
+  baseEnv = world.env;
 });
 afterAll(async () => {
   await bot?.kill('SIGKILL');
-  await slack.close();
-  await k8s.close();
-  rmSync(dir, { recursive: true, force: true });
+  await world.close();
 });
-
-function runMain(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', MAIN], { cwd: PROJECT_ROOT, env, timeout: 20_000 }, (error, _stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stderr });
-    });
-  });
-}
 
 describe('starting with peer authentication in the catalog', () => {
   it.each([

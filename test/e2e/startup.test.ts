@@ -1,59 +1,27 @@
 // main.ts as a real process: configuration errors exit 2 naming what is wrong; a good config serves
 // /healthz; SIGTERM stops it cleanly.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeSlack, type FakeSlack } from '../../sandbox/slack/fake-slack-web-api.js';
-import { startKubernetesEmulator, type KubernetesEmulator } from '../../sandbox/kubernetes/kubernetes-emulator.js';
 import { DEFAULT_CATALOG } from '../support/bot-harness.js';
-import { PROJECT_ROOT, startBotProcess, type BotProcess } from '../support/bot-process.js';
+import { startBotProcess, type BotProcess } from '../support/bot-process.js';
+import { runMain, startStartupWorld, type StartupWorld } from '../support/startup-world.js';
 
-const MAIN = join(PROJECT_ROOT, 'src', 'main.ts');
-let dir: string;
-let slack: FakeSlack;
-let k8s: KubernetesEmulator;
+let world: StartupWorld;
 let baseEnv: Record<string, string>;
+let dir: string;
 let bot: BotProcess | undefined;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'smartspec-start-'));
-  slack = await startFakeSlack({ botToken: 'xoxb-start-test', signingSecret: 'start-test-secret-123' });
-  k8s = await startKubernetesEmulator();
-  writeFileSync(join(dir, 'kubeconfig'), k8s.kubeConfigYaml());
-  writeFileSync(join(dir, 'smartspec.yml'), DEFAULT_CATALOG);
-  baseEnv = {
-    PATH: process.env['PATH'] ?? '',
-    HOME: dir,
-    SLACK_BOT_TOKEN: 'xoxb-start-test',
-    SLACK_SIGNING_SECRET: 'start-test-secret-123',
-    SLACK_API_URL: slack.apiUrl,
-    SMARTSPEC_CONFIG: join(dir, 'smartspec.yml'),
-    DATABASE_PATH: join(dir, 'data', 'bot.db'),
-    KUBECONFIG: join(dir, 'kubeconfig'),
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info',
-  };
+  world = await startStartupWorld(DEFAULT_CATALOG);
+  baseEnv = world.env;
+  dir = world.dir;
 });
 afterAll(async () => {
   // Also when an assertion failed before the test's own SIGTERM.
   await bot?.kill('SIGKILL');
-  await slack.close();
-  await k8s.close();
-  rmSync(dir, { recursive: true, force: true });
+  await world.close();
 });
-
-function runMain(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    // `node --import tsx`, not the tsx CLI: the CLI runs the bot in a second process, which the
-    // timeout's kill would not reach.
-    execFile(process.execPath, ['--import', 'tsx', MAIN], { cwd: PROJECT_ROOT, env, timeout: 20_000 }, (error, _stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stderr });
-    });
-  });
-}
 
 describe('starting the bot', () => {
   it.each([
