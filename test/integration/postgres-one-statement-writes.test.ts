@@ -6,7 +6,6 @@
 import pg from 'pg';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { PostgresStore } from '../../src/adapters/postgres/postgres-store.js';
-import { CommitOutcomeUnknownError } from '../../src/adapters/postgres/transaction.js';
 import { LeaseLostError } from '../../src/core/errors.js';
 import type { RunLease } from '../../src/core/ports.js';
 import { at, makeEvent, makeRun } from '../support/builders.js';
@@ -111,29 +110,37 @@ it('a fenced step result for a run that does not exist says so, whatever the lea
   await expect(store.appendTimeline(makeEvent({ runId: 'run-x' }))).rejects.toThrow('run run-x does not exist');
 });
 
-it('a move whose connection breaks mid-flight is reported as unknown, not retried; a renewal (idempotent) is retried', async () => {
+it('a move whose connection breaks before its commit (a restart, a failover) is retried on a fresh one and recorded once; so is a renewal', async () => {
   const lease = await heldRun('approved');
   await holder.query('BEGIN');
   await holder.query(`SELECT 1 FROM runs WHERE id = 'run-1' FOR UPDATE`);
 
-  const moving = store.transition('run-1', ['approved'], 'executing', makeEvent({ type: 'executing', at: at(2) }), lease).then(
-    () => 'written',
-    (error: unknown) => error,
-  );
+  const moving = store.transition('run-1', ['approved'], 'executing', makeEvent({ type: 'executing', at: at(2) }), lease);
   const [moverPid] = await waitersOnRowLock(1);
   await holder.query('SELECT pg_terminate_backend($1)', [moverPid]);
-  expect(await moving).toBeInstanceOf(CommitOutcomeUnknownError);
+  // Nothing committed before COMMIT: retried on a new connection, which waits on the row again.
+  await retriedBy(moverPid as number);
+  await holder.query('ROLLBACK');
+  expect(await moving).toBe(true);
+  expect((await store.getRun('run-1'))?.status).toBe('executing');
+  expect((await store.timeline('run-1')).map((e) => e.type)).toEqual(['requested', 'executing']);
 
+  await holder.query('BEGIN');
+  await holder.query(`SELECT 1 FROM runs WHERE id = 'run-1' FOR UPDATE`);
   const renewing = store.renewLease(lease, at(2), LEASE_MS);
   const [renewerPid] = await waitersOnRowLock(1);
   await holder.query('SELECT pg_terminate_backend($1)', [renewerPid]);
-  // Retried on a new connection, which waits on the row again until the holder lets go.
-  for (let attempt = 0; attempt < 400; attempt++) {
-    const pids = await waitersOnRowLock(1);
-    if (!pids.includes(renewerPid as number)) break;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  await retriedBy(renewerPid as number);
   await holder.query('ROLLBACK');
   expect(await renewing).toEqual({ ...lease, expiresAt: new Date(Date.parse(at(2)) + LEASE_MS).toISOString() });
-  expect((await store.getRun('run-1'))?.status).toBe('approved');
 });
+
+/** Resolves once a store session other than `endedPid` waits on the run row: the retry (bounded). */
+async function retriedBy(endedPid: number): Promise<void> {
+  for (let attempt = 0; attempt < 400; attempt++) {
+    const pids = await waitersOnRowLock(1);
+    if (!pids.includes(endedPid)) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('the write was never retried on a new connection');
+}

@@ -1,21 +1,22 @@
-// A write that is one statement runs without BEGIN/COMMIT: PostgreSQL runs a lone statement as its
-// own transaction, all or nothing, in one round trip instead of three or more.
+// A write that is one statement: the fence check, the compare-and-set and the timeline entry folded
+// into one prepared statement (one-statement-writes.ts), instead of four to six round trips.
 //
-// What a failure means is not the same as inside inTransaction, though. There, nothing commits until
-// COMMIT is sent, so any break before it is safe to retry. A lone statement commits as soon as it
-// has run, and the reply can be lost after that: once the statement was sent, a broken connection
-// (or the server terminating the session, 57P01, which can arrive after the commit and before the
-// reply) leaves the outcome unknown, exactly like a break during COMMIT. So:
-// - no connection could be had (pool.connect failed): nothing was sent, retried;
-// - the server aborted the statement (serialization failure, deadlock): nothing committed, retried;
-// - the connection broke after sending: CommitOutcomeUnknownError — never retried blindly — unless
-//   the statement is idempotent (running it twice leaves what running it once did: a lease renewal,
-//   a release), which is then retried as before;
-// - any other error (a constraint, a timeout): the statement was rolled back, thrown as is.
+// How it is sent depends on what a failure may mean:
+// - Not idempotent (a move, an approval, a claim, a timeline entry): inside BEGIN … COMMIT, as
+//   inTransaction does it. Nothing commits before COMMIT, so a connection that breaks earlier — the
+//   common case after a restart or failover, a pooled connection the server has already ended — is
+//   retried on a fresh one; only a break during COMMIT is CommitOutcomeUnknownError. Sent alone, the
+//   statement would commit as it runs, and such a break (even the server's own 57P01, which can
+//   follow a commit before its reply) would leave every write on a stale connection unknown:
+//   measured, the store could no longer ride out a PostgreSQL restart.
+// - Idempotent (a lease renewal, a release: running it twice leaves what running it once did): alone,
+//   in one round trip, and retried after any break.
+// Either way a statement the server aborted (serialization failure, deadlock) is retried, and any
+// other error (a constraint, a timeout) is thrown as is.
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { pgParams } from './pg-text.js';
-import { CommitOutcomeUnknownError, isConnectionError, isRetryable } from './transaction.js';
+import { inTransaction, isConnectionError, isRetryable } from './transaction.js';
 
 export interface StatementOptions {
   /** How long to keep retrying while the server is away (restart, failover) or aborts the statement. */
@@ -25,8 +26,11 @@ export interface StatementOptions {
 }
 
 export async function oneStatement(pool: pg.Pool, options: StatementOptions, sql: string, params: unknown[]): Promise<pg.QueryResult> {
-  const deadline = Date.now() + options.retryForMs;
   const name = statementName(sql);
+  if (!options.idempotent) {
+    return inTransaction(pool, { retryForMs: options.retryForMs }, (client) => client.query({ name, text: sql, values: pgParams(params) }));
+  }
+  const deadline = Date.now() + options.retryForMs;
   for (let delay = 25; ; delay = Math.min(delay * 2, 1_000)) {
     let failure: unknown;
     let client: pg.PoolClient | undefined;
@@ -41,11 +45,6 @@ export async function oneStatement(pool: pg.Pool, options: StatementOptions, sql
         return await client.query({ name, text: sql, values: pgParams(params) });
       } catch (error) {
         broken = isConnectionError(error);
-        if (broken && !options.idempotent && !neverSent(error)) {
-          throw new CommitOutcomeUnknownError('The database connection broke while a write was in flight; it may or may not have been recorded', {
-            cause: error,
-          });
-        }
         failure = error;
       } finally {
         client.release(broken);
@@ -63,9 +62,4 @@ export async function oneStatement(pool: pg.Pool, options: StatementOptions, sql
  */
 function statementName(sql: string): string {
   return `smartspec_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
-}
-
-/** node-postgres refuses, without sending anything, a query on a client that has already closed. */
-function neverSent(error: unknown): boolean {
-  return error instanceof Error && /not queryable/i.test(error.message);
 }
