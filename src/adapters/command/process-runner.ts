@@ -1,5 +1,6 @@
 // Runs one executable (helm, a catalog rollback script) with an argument array, never a shell, in its
 // own process group, so that a timeout or a cancel stops everything it started, grandchildren too.
+import { deadlineSignal, endedByDeadline } from '../../core/deadline-signal.js';
 import { execa } from 'execa';
 import { DEFAULT_TAIL_LIMITS, OutputTail, type TailLimits } from './output-tail.js';
 
@@ -37,8 +38,7 @@ export async function runProcess(argv: readonly string[], options: ProcessOption
   if (!file) return { end: 'spawn_failed', exitCode: undefined, signal: undefined, spawnError: 'empty command', stdout: '', tail };
   if (options.signal.aborted) return { end: 'cancelled', exitCode: undefined, signal: undefined, stdout: '', tail };
 
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const stop = AbortSignal.any([options.signal, timeout]);
+  const stop = deadlineSignal(options.timeoutMs, options.signal);
   // biome-ignore lint/correctness/useYield: an execa transform that yields nothing keeps the line out of execa's buffer (no unbounded memory); only the tail keeps it
   const collect = function* (line: unknown) {
     tail.push(String(line));
@@ -85,7 +85,7 @@ export async function runProcess(argv: readonly string[], options: ProcessOption
   // could still be alive. Return only once the group is gone, so "killed" in the report is true.
   if (groupSignalled && pid !== undefined) await awaitGroupGone(pid, options.killGraceMs);
   const end: ProcessEnd = result.isCanceled
-    ? timeout.aborted && !options.signal.aborted
+    ? endedByDeadline(stop)
       ? 'timed_out'
       : 'cancelled'
     : result.exitCode === undefined && !result.signal

@@ -1,5 +1,6 @@
 // An HTTP health check, retried until it passes or its time runs out: a pod that is Ready may still
 // need a moment behind its Service.
+import { deadlineSignal } from '../../core/deadline-signal.js';
 import type { HttpCheckSpec } from '../../core/service.js';
 import type { VerificationCheck } from '../../core/model.js';
 import { abortableSleep } from '../abortable-sleep.js';
@@ -14,7 +15,7 @@ export async function runHttpCheck(spec: HttpCheckSpec, signal: AbortSignal): Pr
   while (!signal.aborted) {
     attempts++;
     try {
-      const response = await fetch(spec.url, { signal: AbortSignal.any([signal, AbortSignal.timeout(ATTEMPT_TIMEOUT_MS)]), redirect: 'manual' });
+      const response = await fetch(spec.url, { signal: deadlineSignal(ATTEMPT_TIMEOUT_MS, signal), redirect: 'manual' });
       await response.body?.cancel();
       last = `HTTP ${response.status}`;
       if (response.status === spec.status) {

@@ -1,6 +1,7 @@
 // One step of a gradual rollback: move traffic to `percent` on the target side, then gate on readiness,
 // the service's HTTP checks and its Prometheus queries. A failed gate puts the previous split back
 // and fails the step, naming the step and the check, so the run stops there.
+import { deadlineSignal } from '../../core/deadline-signal.js';
 import type { InstantQuerier } from '../../core/detection.js';
 import type { GradualSplit, Step, VerificationCheck } from '../../core/model.js';
 import type { VerificationSpec } from '../../core/service.js';
@@ -35,14 +36,7 @@ export async function executeGradualStep(
     return { ok: false, detail: restored };
   }
   if (step.pauseSeconds > 0) await abortableSleep(step.pauseSeconds * 1000, signal);
-  const failed = await gate(
-    clients,
-    step,
-    namespace,
-    verification,
-    AbortSignal.any([signal, AbortSignal.timeout(step.gateSeconds * 1000)]),
-    prometheus,
-  );
+  const failed = await gate(clients, step, namespace, verification, deadlineSignal(step.gateSeconds * 1000, signal), prometheus);
   if (failed) return { ok: false, detail: await restore(clients, step, namespace, `the gate at ${step.percent} % failed: ${failed}`) };
   return { ok: true, detail: `${step.percent} % of traffic on ${step.to} (${describe(step, target)}); gate passed` };
 }

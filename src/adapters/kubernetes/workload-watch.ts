@@ -2,6 +2,7 @@
 // watches from the last resourceVersion. StatefulSets and DaemonSets have no progress deadline of
 // their own (`kubectl rollout status` would wait forever), so the bot keeps one: no progress for
 // `deadlineMs` fails the step. Argo Rollouts report their own (ProgressDeadlineExceeded).
+import { deadlineSignal } from '../../core/deadline-signal.js';
 import type { V1DaemonSet, V1StatefulSet } from '@kubernetes/client-node';
 import { abortableSleep } from '../abortable-sleep.js';
 import type { ClusterClients } from './kube-clients.js';
@@ -69,7 +70,7 @@ export async function waitForWorkload(
     const left = progressedAt + deadlineMs - Date.now();
     if (left <= 0) return { state: { phase: 'failed', message: `no progress for ${Math.round(deadlineMs / 1000)} s: ${state.message}` }, object };
     if (restart > 0) await abortableSleep(Math.min(100 * restart, 2_000, left), signal);
-    const window = AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, left))]);
+    const window = deadlineSignal(Math.max(1, left), signal);
     const seen = await watchOnce(clients, kind, namespace, name, object.metadata?.resourceVersion, window, (obj) => {
       if (mark.advance(obj)) progressedAt = Date.now();
       return settled(obj).phase !== 'progressing';

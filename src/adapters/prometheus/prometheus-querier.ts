@@ -1,5 +1,6 @@
 // Prometheus' instant query API (GET /api/v1/query with an evaluation time) over fetch. Answers are
 // parsed with zod; anything that is not a vector or scalar of numbers is an error that says so.
+import { deadlineSignal } from '../../core/deadline-signal.js';
 import { z } from 'zod';
 import type { InstantQuerier, QueryAnswer } from '../../core/detection.js';
 import { type PeerCredentials, refusedCredentialsMessage } from '../peer-auth/peer-credentials.js';
@@ -34,7 +35,7 @@ export class PrometheusHttpQuerier implements InstantQuerier {
     try {
       const response = await fetch(endpoint, {
         headers: { accept: 'application/json', ...(credential ? { authorization: credential.authorization } : {}) },
-        signal: AbortSignal.any([signal, AbortSignal.timeout(QUERY_TIMEOUT_MS)]),
+        signal: deadlineSignal(QUERY_TIMEOUT_MS, signal),
       });
       status = response.status;
       // Refused credentials are a failed query like any other (detection says unknown), worded so the fix is plain.

@@ -1,5 +1,6 @@
 // The pieces of an execution that talk to the cluster and the records: evidence, one step,
 // verification, the root-cause inputs. Each is bounded in time; none records anything itself.
+import { deadlineSignal } from '../deadline-signal.js';
 import { releaseDiff } from '../report/release-diff.js';
 import type { DeployState, Evidence, Run, Step, StepResult, Verification } from '../model.js';
 import type { Service } from '../service.js';
@@ -61,7 +62,7 @@ export async function executeStep(
   provider: DeployProvider = deps.provider,
 ): Promise<StepResult> {
   try {
-    return await provider.execute(run, step, service, AbortSignal.any([signal, AbortSignal.timeout(STEP_TIMEOUT_MS)]));
+    return await provider.execute(run, step, service, deadlineSignal(STEP_TIMEOUT_MS, signal));
   } catch (error) {
     deps.logger.warn({ err: error, runId: run.id, step: step.index }, 'step failed');
     const message = error instanceof Error ? error.message : String(error);
@@ -72,8 +73,7 @@ export async function executeStep(
 /** `stop` cuts it short when the process stops or the lease is lost; the caller then records nothing. */
 export async function verify(deps: UseCaseDeps, run: Run, service: Service, stop?: AbortSignal): Promise<Verification> {
   const startedAt = deps.clock.now().toISOString();
-  const timeout = AbortSignal.timeout(service.verification.timeoutSeconds * 1000);
-  const signal = stop ? AbortSignal.any([stop, timeout]) : timeout;
+  const signal = deadlineSignal(service.verification.timeoutSeconds * 1000, stop);
   const rollout = await deps.provider.verify(run, service, signal);
   const health = await deps.health.run(service.verification, { service: service.name, version: run.plan.toVersion, runId: run.id }, signal);
   const checks = [...rollout.checks, ...health];

@@ -2,6 +2,7 @@
 // (or resumes), ended when the run succeeds, fails, is cancelled or stops in any other way, and a
 // periodic sweep that ends any silence whose run is no longer active (a crash between "run ended"
 // and "silence ended", a replica that died, an Alertmanager that was down at the time).
+import { deadlineSignal } from '../deadline-signal.js';
 import type { RunEvent, RunEventSubscriber } from '../coordinator/run-events.js';
 import { TERMINAL_EVENT_TYPES } from '../coordinator/run-events.js';
 import type { Run } from '../model.js';
@@ -158,8 +159,7 @@ export class SilenceKeeper implements RunEventSubscriber {
 }
 
 function timeout(signal?: AbortSignal): AbortSignal {
-  const bound = AbortSignal.timeout(CALL_TIMEOUT_MS);
-  return signal ? AbortSignal.any([signal, bound]) : bound;
+  return deadlineSignal(CALL_TIMEOUT_MS, signal);
 }
 
 function describeMatchers(matchers: SilenceMatcher[]): string {
