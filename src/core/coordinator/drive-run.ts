@@ -150,10 +150,13 @@ async function runSteps(
     const startedAt = w.now();
     // The step is recorded as running (fenced: it also proves the lease is still ours) before its write.
     await w.step({ index: step.index, status: 'running', startedAt, detail: step.description });
-    // The audit line and the announcement go alongside the write, which waits for neither; both are
-    // awaited before anything else is recorded or told, so the timeline and the events keep their order.
-    const noted = w.note('step_started', `step ${step.index}: ${step.description}`);
-    const announced = noted.then(() => w.emit({ type: 'step_started', step: stepRef(step), of }));
+    // The audit line is recorded before the write, not alongside it: a database lost at the moment of
+    // the write (a restart, a failover) must not leave that line's commit in doubt and fail a run whose
+    // cluster write went through (test/reliability/postgres-restart.test.ts).
+    await w.note('step_started', `step ${step.index}: ${step.description}`);
+    // Announced while the step runs: the write does not wait for the read of the run the event carries.
+    // Awaited before anything else is recorded or told, so events keep their order.
+    const announced = w.emit({ type: 'step_started', step: stepRef(step), of });
     announced.catch(() => undefined); // its failure is rethrown below, once the step has returned
     const result = await executeStep(deps, run, step, service, startedAt, stop, cluster);
     await announced;
