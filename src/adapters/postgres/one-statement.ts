@@ -16,7 +16,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { pgParams } from './pg-text.js';
-import { inTransaction, isConnectionError, isRetryable } from './transaction.js';
+import { inTransaction, retrying } from './transaction.js';
 
 export interface StatementOptions {
   /** How long to keep retrying while the server is away (restart, failover) or aborts the statement. */
@@ -30,29 +30,8 @@ export async function oneStatement(pool: pg.Pool, options: StatementOptions, sql
   if (!options.idempotent) {
     return inTransaction(pool, { retryForMs: options.retryForMs }, (client) => client.query({ name, text: sql, values: pgParams(params) }));
   }
-  const deadline = Date.now() + options.retryForMs;
-  for (let delay = 25; ; delay = Math.min(delay * 2, 1_000)) {
-    let failure: unknown;
-    let client: pg.PoolClient | undefined;
-    try {
-      client = await pool.connect();
-    } catch (error) {
-      failure = error;
-    }
-    if (client) {
-      let broken = false;
-      try {
-        return await client.query({ name, text: sql, values: pgParams(params) });
-      } catch (error) {
-        broken = isConnectionError(error);
-        failure = error;
-      } finally {
-        client.release(broken);
-      }
-    }
-    if (!isRetryable(failure) || Date.now() + delay > deadline) throw failure;
-    await new Promise((resolve) => setTimeout(resolve, delay));
-  }
+  // pool.query hands a connection that broke back as broken, so the next attempt gets a fresh one.
+  return retrying(options.retryForMs, () => pool.query({ name, text: sql, values: pgParams(params) }));
 }
 
 /**
@@ -61,5 +40,13 @@ export async function oneStatement(pool: pg.Pool, options: StatementOptions, sql
  * The name is the text's hash, so two different texts never share one.
  */
 function statementName(sql: string): string {
-  return `smartspec_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `smartspec_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
 }
+
+/** The statements are a fixed set of texts: each is hashed once, not on every write. */
+const statementNames = new Map<string, string>();

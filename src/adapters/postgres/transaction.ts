@@ -49,17 +49,22 @@ export function isRetryable(error: unknown): boolean {
   return isConnectionError(error) || (typeof code === 'string' && RETRY_CODES.has(code));
 }
 
-/** One read-only statement on its own (one snapshot), retried like a transaction while the server is away. */
-export async function selectWithRetry(pool: pg.Pool, retryForMs: number, sql: string, params: unknown[]): Promise<unknown[]> {
+/** Runs `attempt` again, backing off, while it fails with what isRetryable calls safe to retry (bounded). */
+export async function retrying<T>(retryForMs: number, attempt: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + retryForMs;
   for (let delay = 25; ; delay = Math.min(delay * 2, 1_000)) {
     try {
-      return (await pool.query(sql, pgParams(params))).rows as unknown[];
+      return await attempt();
     } catch (error) {
       if (!isRetryable(error) || Date.now() + delay > deadline) throw error;
     }
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
+}
+
+/** One read-only statement on its own (one snapshot), retried like a transaction while the server is away. */
+export async function selectWithRetry(pool: pg.Pool, retryForMs: number, sql: string, params: unknown[]): Promise<unknown[]> {
+  return retrying(retryForMs, async () => (await pool.query(sql, pgParams(params))).rows as unknown[]);
 }
 
 export async function inTransaction<T>(pool: pg.Pool, options: TransactionOptions, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
