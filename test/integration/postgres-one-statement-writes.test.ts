@@ -2,7 +2,8 @@
 // BEGIN/COMMIT (src/adapters/postgres/one-statement-writes.ts). These are the edges that design
 // creates, each met with a real second session holding the run row: a fenced write that waited on
 // the row judges the row as the other writer left it (status and lease), and a write whose
-// connection breaks mid-flight is reported as unknown, never retried blindly, unless idempotent.
+// connection breaks mid-flight is retried only where that is safe (postgres-lost-replies.test.ts:
+// a write whose reply was lost after it committed).
 import pg from 'pg';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { PostgresStore } from '../../src/adapters/postgres/postgres-store.js';

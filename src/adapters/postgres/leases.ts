@@ -21,9 +21,14 @@ const leaseRow = z.object({
 });
 
 export const LEASE_SQL = {
+  // The last condition takes a run that holds exactly this claim (this owner, this expiry to the
+  // millisecond), which only this call can have written: sent again after a connection broke
+  // mid-flight, a claim that did commit is recognised (the fence grows once more) instead of being
+  // refused as someone else's.
   claim: `
     UPDATE runs SET lease_owner = $2, lease_fence = lease_fence + 1, lease_expires_at = $3
-    WHERE id = $1 AND (lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= $4)
+    WHERE id = $1 AND (lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= $4
+                       OR (lease_owner = $2 AND lease_expires_at = $3))
     RETURNING ${LEASE_COLUMNS}`,
   renew: `
     UPDATE runs SET lease_expires_at = $4

@@ -44,9 +44,11 @@ function fenceCte(p: Params, runId: string, lease: RunLease | undefined): string
     FROM runs WHERE id = ${id} FOR UPDATE)`;
 }
 
-function timelineInsert(p: Params, e: TimelineEvent, from: string): string {
-  return `INSERT INTO timeline (run_id, at, actor, type, detail)
-    SELECT ${p.add(e.runId, 'text')}, ${p.add(e.at, 'text')}, ${p.add(pgJson(e.actor), 'jsonb')}, ${p.add(e.type, 'text')}, ${p.add(e.detail, 'text')}
+/** `entryKey`: the entry's key (migration 004), by which a write whose outcome is unknown is looked up. */
+function timelineInsert(p: Params, e: TimelineEvent, entryKey: string, from: string): string {
+  return `INSERT INTO timeline (run_id, at, actor, type, detail, entry_key)
+    SELECT ${p.add(e.runId, 'text')}, ${p.add(e.at, 'text')}, ${p.add(pgJson(e.actor), 'jsonb')}, ${p.add(e.type, 'text')}, ${p.add(e.detail, 'text')},
+           ${p.add(entryKey, 'text')}
     FROM ${from}`;
 }
 
@@ -58,7 +60,14 @@ function timelineInsert(p: Params, e: TimelineEvent, from: string): string {
  * The UPDATE then finds the row by id and, if it changed since the snapshot, re-checks the locked,
  * newest version. Without a lease it is the plain compare-and-set it always was.
  */
-export function transitionStatement(runId: string, from: readonly string[], to: string, event: TimelineEvent, lease?: RunLease): Statement {
+export function transitionStatement(
+  runId: string,
+  from: readonly string[],
+  to: string,
+  event: TimelineEvent,
+  entryKey: string,
+  lease?: RunLease,
+): Statement {
   const p = new Params();
   const statuses = p.add([...from], 'text[]');
   const set = `UPDATE runs SET status = ${p.add(to, 'text')}, updated_at = ${p.add(event.at, 'text')}`;
@@ -72,7 +81,7 @@ export function transitionStatement(runId: string, from: readonly string[], to: 
     : `WITH moved AS (${set} WHERE id = ${id} AND status = ANY(${statuses}) RETURNING id)`;
   const held = lease ? '(SELECT held FROM fence)' : 'true';
   const sql = `${moved},
-  logged AS (${timelineInsert(p, event, 'moved')})
+  logged AS (${timelineInsert(p, event, entryKey, 'moved')})
   SELECT ${held} AS held, (SELECT count(*) FROM moved)::int AS changed`;
   return { sql, params: p.values };
 }
@@ -81,7 +90,7 @@ export function transitionStatement(runId: string, from: readonly string[], to: 
  * Returns `added` (1 when the approval, the run's updated_at and the event were recorded). The row
  * lock waits for a concurrent transition of the run and re-checks its status (see addApproval).
  */
-export function addApprovalStatement(runId: string, approval: Approval, event: TimelineEvent): Statement {
+export function addApprovalStatement(runId: string, approval: Approval, event: TimelineEvent, entryKey: string): Statement {
   const p = new Params();
   const id = p.add(runId, 'text');
   const sql = `WITH open AS (SELECT id FROM runs WHERE id = ${id} AND status = 'awaiting_approval' FOR NO KEY UPDATE),
@@ -90,7 +99,7 @@ export function addApprovalStatement(runId: string, approval: Approval, event: T
     ON CONFLICT (run_id, user_id) DO NOTHING
     RETURNING run_id),
   touched AS (UPDATE runs SET updated_at = greatest(updated_at, ${p.add(event.at, 'text')}) WHERE id IN (SELECT run_id FROM added)),
-  logged AS (${timelineInsert(p, event, 'added')})
+  logged AS (${timelineInsert(p, event, entryKey, 'added')})
   SELECT (SELECT count(*) FROM added)::int AS added`;
   return { sql, params: p.values };
 }
@@ -115,12 +124,15 @@ export function saveStepResultStatement(runId: string, r: StepResult, lease?: Ru
   return { sql, params: p.values };
 }
 
-/** Returns `held` (null: no such run); the event is added only when held. */
-export function appendTimelineStatement(event: TimelineEvent, lease?: RunLease): Statement {
+/**
+ * Returns `held` (null: no such run); the event is added only when held, and only once under its key,
+ * so the statement may simply be sent again when its outcome is unknown.
+ */
+export function appendTimelineStatement(event: TimelineEvent, entryKey: string, lease?: RunLease): Statement {
   const p = new Params();
   const fence = fenceCte(p, event.runId, lease);
   const sql = `WITH ${fence},
-  logged AS (${timelineInsert(p, event, 'fence WHERE held')})
+  logged AS (${timelineInsert(p, event, entryKey, 'fence WHERE held')} ON CONFLICT (entry_key) DO NOTHING)
   SELECT (SELECT held FROM fence) AS held`;
   return { sql, params: p.values };
 }

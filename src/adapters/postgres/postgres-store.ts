@@ -4,6 +4,7 @@
 // append-only by trigger, and migrations run once under an advisory lock however many replicas
 // start together. Every call is one transaction — the writes on the approve → first Kubernetes write
 // path one statement each, without BEGIN/COMMIT (one-statement-writes.ts); nothing here blocks the event loop.
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Approval, Deployment, MessageRef, RootCause, Run, RunStatus, StepResult, TimelineEvent, Verification } from '../../core/model.js';
 import type { CreateRunOutcome, RunFilter, RunLease, SaveDeploymentOutcome, Store } from '../../core/ports.js';
@@ -17,7 +18,7 @@ import { decodeDeployment, decodeTimelineEvent } from '../sqlite/row-decoding.js
 import { createPool, describeDatabase, type PoolOptions } from './create-pool.js';
 import { assertFence, assertLeaseFor, decodeLease, LEASE_SQL, leaseWindow } from './leases.js';
 import { migrate, readSchemaVersion } from './migrate.js';
-import { oneStatement } from './one-statement.js';
+import { type AfterBreak, oneStatement } from './one-statement.js';
 import {
   addApprovalStatement,
   appendTimelineStatement,
@@ -202,7 +203,13 @@ export class PostgresStore implements Store {
     assertLegal(from, to);
     assertEventFor(runId, event);
     assertLeaseFor(lease, runId);
-    const [row] = await this.run(transitionStatement(runId, from, to, event, lease));
+    const entryKey = randomUUID();
+    const [row] = await this.run(transitionStatement(runId, from, to, event, entryKey, lease), {
+      kind: 'ask',
+      runId,
+      entryKey,
+      applied: { held: true, changed: 1 },
+    });
     const outcome = transitionOutcome.parse(row);
     if (lease && outcome.held !== true) throw new LeaseLostError(runId, lease.fence);
     return outcome.changed === 1;
@@ -215,7 +222,8 @@ export class PostgresStore implements Store {
     // the lock the UPDATE of updated_at takes anyway (FOR NO KEY UPDATE), taken first: with FOR SHARE,
     // two approvals at once each held a share lock the other's UPDATE waited on, and PostgreSQL killed
     // one as a deadlock.
-    const [row] = await this.run(addApprovalStatement(runId, approval, event));
+    const entryKey = randomUUID();
+    const [row] = await this.run(addApprovalStatement(runId, approval, event, entryKey), { kind: 'ask', runId, entryKey, applied: { added: 1 } });
     return approvalOutcome.parse(row).added === 1;
   }
 
@@ -231,7 +239,8 @@ export class PostgresStore implements Store {
 
   async saveStepResult(runId: string, result: StepResult, lease?: RunLease): Promise<void> {
     assertLeaseFor(lease, runId);
-    fencedOutcome(runId, lease, (await this.run(saveStepResultStatement(runId, result, lease)))[0]);
+    // An upsert of the same values: sent again as it is when its outcome is unknown.
+    fencedOutcome(runId, lease, (await this.run(saveStepResultStatement(runId, result, lease), { kind: 'run-again' }))[0]);
   }
 
   async saveVerification(runId: string, verification: Verification, lease?: RunLease): Promise<void> {
@@ -251,7 +260,8 @@ export class PostgresStore implements Store {
 
   async appendTimeline(event: TimelineEvent, lease?: RunLease): Promise<void> {
     assertLeaseFor(lease, event.runId);
-    fencedOutcome(event.runId, lease, (await this.run(appendTimelineStatement(event, lease)))[0]);
+    const statement = appendTimelineStatement(event, randomUUID(), lease);
+    fencedOutcome(event.runId, lease, (await this.run(statement, { kind: 'run-again' }))[0]);
   }
 
   async timeline(runId: string): Promise<TimelineEvent[]> {
@@ -308,18 +318,20 @@ export class PostgresStore implements Store {
 
   async claimRun(runId: string, owner: string, now: string, leaseMs: number): Promise<RunLease | undefined> {
     const window = leaseWindow(now, leaseMs);
-    return decodeLease((await this.run({ sql: LEASE_SQL.claim, params: [runId, owner, window.expiresAt, window.now] }))[0]);
+    // Sent again when its outcome is unknown: the claim also takes a run that holds exactly this claim (same owner and expiry).
+    const claim = { sql: LEASE_SQL.claim, params: [runId, owner, window.expiresAt, window.now] };
+    return decodeLease((await this.run(claim, { kind: 'run-again' }))[0]);
   }
 
   async renewLease(lease: RunLease, now: string, leaseMs: number): Promise<RunLease | undefined> {
     const window = leaseWindow(now, leaseMs);
     // Idempotent (the same expiry for the same owner and fence): retried even if the connection broke mid-flight.
     const renew = { sql: LEASE_SQL.renew, params: [lease.runId, lease.owner, lease.fence, window.expiresAt] };
-    return decodeLease((await this.run(renew, { idempotent: true }))[0]);
+    return decodeLease((await this.run(renew, { kind: 'run-again' }))[0]);
   }
 
   async releaseLease(lease: RunLease): Promise<void> {
-    await this.run({ sql: LEASE_SQL.release, params: [lease.runId, lease.owner, lease.fence] }, { idempotent: true });
+    await this.run({ sql: LEASE_SQL.release, params: [lease.runId, lease.owner, lease.fence] }, { kind: 'run-again' });
   }
 
   async claimableRuns(now: string, statuses: readonly RunStatus[]): Promise<Run[]> {
@@ -347,13 +359,14 @@ export class PostgresStore implements Store {
     return inTransaction(this.pool, { retryForMs: this.retryForMs }, work);
   }
 
-  /** A write that is one statement: no BEGIN/COMMIT, one round trip (see one-statement.ts for its failures). */
-  private async run(statement: Statement, options: { idempotent?: boolean } = {}): Promise<unknown[]> {
-    return (await oneStatement(this.pool, { retryForMs: this.retryForMs, ...options }, statement.sql, statement.params)).rows as unknown[];
+  /** A write that is one statement, one round trip; `afterBreak`: what a break mid-flight takes (one-statement.ts). */
+  private async run(statement: Statement, afterBreak: AfterBreak): Promise<unknown[]> {
+    return (await oneStatement(this.pool, { retryForMs: this.retryForMs, afterBreak }, statement.sql, statement.params)).rows;
   }
 
   private async runForCount(statement: Statement): Promise<number> {
-    return (await oneStatement(this.pool, { retryForMs: this.retryForMs }, statement.sql, statement.params)).rowCount ?? 0;
+    const options = { retryForMs: this.retryForMs, afterBreak: { kind: 'transaction' } as const };
+    return (await oneStatement(this.pool, options, statement.sql, statement.params)).rowCount ?? 0;
   }
 
   /** Reads are one statement each (a run and its children included): one snapshot, one round trip. */
