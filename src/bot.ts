@@ -217,7 +217,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   coordinator.register(reshowJob(built.deps, owner, leaseMs));
   coordinator.register(silenceSweepJob(silences, options.silenceSweepMs));
   for (const job of rehearsalJobs(rehearsal)) coordinator.register(job);
-  built.deps.nudge = (runId) => coordinator.nudge(runId);
+  built.deps.nudge = (runId, approved) => coordinator.nudge(runId, approved);
   const url = await built.start(options.port, options.host);
   // Runs left approved, executing or verifying by a process that stopped are claimed here (at once
   // when it released them, after their lease expires when it was killed) and resumed or reported.

@@ -45,9 +45,10 @@ export interface Store {
   getRun(id: string): Promise<Run | undefined>;
   /**
    * Compare-and-set: moves the run to `to` only if its status is one of `from`, and appends the
-   * event in the same transaction. A second click, a retry or a second replica gets `false`.
+   * event in the same transaction. Answers with the run as that write stored it, so the caller need
+   * not read it again; a second click, a retry or a second replica gets undefined.
    */
-  transition(runId: string, from: readonly RunStatus[], to: RunStatus, event: TimelineEvent, lease?: RunLease): Promise<boolean>;
+  transition(runId: string, from: readonly RunStatus[], to: RunStatus, event: TimelineEvent, lease?: RunLease): Promise<Run | undefined>;
   /** Records an approval once per user; false when this user had already approved. */
   addApproval(runId: string, approval: Approval, event: TimelineEvent): Promise<boolean>;
   setMessage(runId: string, message: MessageRef, lease?: RunLease): Promise<void>;
@@ -74,7 +75,7 @@ export interface Store {
    * `now`): owner ← `owner`, fence ← fence + 1, expiry ← now + leaseMs. Undefined when someone else
    * holds it, or the run does not exist. Claiming does not look at the status: the caller decides.
    */
-  claimRun(runId: string, owner: string, now: string, leaseMs: number): Promise<RunLease | undefined>;
+  claimRun(runId: string, owner: string, now: string, leaseMs: number): Promise<ClaimedLease | undefined>;
   /** Extends the lease if it is still this one (same owner and fence); undefined means it was lost. */
   renewLease(lease: RunLease, now: string, leaseMs: number): Promise<RunLease | undefined>;
   /** Gives the run up (owner and expiry cleared; the fence stays, it only ever grows). No-op if lost. */
@@ -104,6 +105,11 @@ export interface RunLease {
   fence: number;
   /** ISO 8601 UTC. */
   expiresAt: string;
+}
+
+/** A lease just claimed, and whether it was taken over from another owner whose lease had expired. */
+export interface ClaimedLease extends RunLease {
+  takenOver: boolean;
 }
 
 export interface DeployProvider {

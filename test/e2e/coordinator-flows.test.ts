@@ -89,8 +89,8 @@ describe('resume', () => {
     // Through the Store port, on whichever store the harness runs (SQLite, or PostgreSQL with SMARTSPEC_TEST_STORE=postgres).
     const store = await h.openStore();
     const event = (type: string) => ({ runId, at: new Date().toISOString(), actor: SYSTEM, type, detail: type });
-    expect(await store.transition(runId, ['awaiting_approval'], 'approved', event('approved'))).toBe(true);
-    expect(await store.transition(runId, ['approved'], 'executing', event('executing'))).toBe(true);
+    expect(await store.transition(runId, ['awaiting_approval'], 'approved', event('approved'))).toMatchObject({ status: 'approved' });
+    expect(await store.transition(runId, ['approved'], 'executing', event('executing'))).toMatchObject({ status: 'executing' });
     await store.close();
 
     await h.restartBot();

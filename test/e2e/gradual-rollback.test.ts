@@ -235,8 +235,8 @@ describe('gradual rollback by replica ratio', () => {
     // What a process that died after step 1 leaves: the run executing, step 1 done, the cluster at 25 %.
     const store = await h.openStore();
     const event = (type: string) => ({ runId, at: new Date().toISOString(), actor: SYSTEM, type, detail: type });
-    expect(await store.transition(runId, ['awaiting_approval'], 'approved', event('approved'))).toBe(true);
-    expect(await store.transition(runId, ['approved'], 'executing', event('executing'))).toBe(true);
+    expect(await store.transition(runId, ['awaiting_approval'], 'approved', event('approved'))).toMatchObject({ status: 'approved' });
+    expect(await store.transition(runId, ['approved'], 'executing', event('executing'))).toMatchObject({ status: 'executing' });
     await store.saveStepResult(runId, {
       index: 1,
       status: 'done',

@@ -27,8 +27,8 @@ it('stops an orphaned executing run as interrupted when the cluster moved, says 
   // Through the Store port, on whichever store the harness runs (SQLite, or PostgreSQL with SMARTSPEC_TEST_STORE=postgres).
   const store = await h.openStore();
   const event = (type: string) => ({ runId, at: new Date().toISOString(), actor: SYSTEM, type, detail: type });
-  expect(await store.transition(runId, ['awaiting_approval'], 'approved', event('approved'))).toBe(true);
-  expect(await store.transition(runId, ['approved'], 'executing', event('executing'))).toBe(true);
+  expect(await store.transition(runId, ['awaiting_approval'], 'approved', event('approved'))).toMatchObject({ status: 'approved' });
+  expect(await store.transition(runId, ['approved'], 'executing', event('executing'))).toMatchObject({ status: 'executing' });
   await store.saveStepResult(runId, {
     index: 1,
     status: 'done',

@@ -53,27 +53,31 @@ it('an approval whose reply was lost is recognised as recorded, not refused as a
 
 it('a move whose reply was lost reports that it moved, once, with or without a lease', async () => {
   await store.createRun(makeRun(), makeEvent());
-  expect(await withLostReply(() => store.transition('run-1', ['awaiting_approval'], 'approved', makeEvent({ type: 'approved', at: at(2) })))).toBe(
-    true,
+  const approved = await withLostReply(() =>
+    store.transition('run-1', ['awaiting_approval'], 'approved', makeEvent({ type: 'approved', at: at(2) })),
   );
+  expect(approved).toMatchObject({ id: 'run-1', status: 'approved' });
   const lease = await store.claimRun('run-1', 'replica-a', at(2), LEASE_MS);
   if (!lease) throw new Error('the approved run could not be claimed');
-  expect(await withLostReply(() => store.transition('run-1', ['approved'], 'executing', makeEvent({ type: 'executing', at: at(3) }), lease))).toBe(
-    true,
+  const executing = await withLostReply(() =>
+    store.transition('run-1', ['approved'], 'executing', makeEvent({ type: 'executing', at: at(3) }), lease),
   );
+  expect(executing).toMatchObject({ id: 'run-1', status: 'executing' });
   expect((await store.getRun('run-1'))?.status).toBe('executing');
   expect((await store.timeline('run-1')).map((e) => e.type)).toEqual(['requested', 'approved', 'executing']);
   // And a move that did not match still says so.
-  expect(await store.transition('run-1', ['approved'], 'cancelled', makeEvent({ type: 'cancelled', at: at(4) }), lease)).toBe(false);
+  expect(await store.transition('run-1', ['approved'], 'cancelled', makeEvent({ type: 'cancelled', at: at(4) }), lease)).toBeUndefined();
 });
 
 it('a claim whose reply was lost is this replica’s claim, and its fenced writes go through', async () => {
   await store.createRun(makeRun({ status: 'approved' }), makeEvent());
   const lease = await withLostReply(() => store.claimRun('run-1', 'replica-a', at(2), LEASE_MS));
-  expect(lease).toMatchObject({ runId: 'run-1', owner: 'replica-a', expiresAt: new Date(Date.parse(at(2)) + LEASE_MS).toISOString() });
+  expect(lease).toMatchObject({ runId: 'run-1', owner: 'replica-a', expiresAt: new Date(Date.parse(at(2)) + LEASE_MS).toISOString(), takenOver: false });
   if (!lease) throw new Error('unreachable');
-  expect(await store.runLease('run-1')).toEqual(lease);
-  expect(await store.transition('run-1', ['approved'], 'executing', makeEvent({ type: 'executing', at: at(3) }), lease)).toBe(true);
+  expect(await store.runLease('run-1')).toEqual({ runId: 'run-1', owner: 'replica-a', fence: lease.fence, expiresAt: lease.expiresAt });
+  expect(await store.transition('run-1', ['approved'], 'executing', makeEvent({ type: 'executing', at: at(3) }), lease)).toMatchObject({
+    status: 'executing',
+  });
   // Another replica still cannot take it while the lease is live.
   expect(await store.claimRun('run-1', 'replica-b', new Date(Date.parse(at(2)) + 1_000).toISOString(), LEASE_MS)).toBeUndefined();
 });

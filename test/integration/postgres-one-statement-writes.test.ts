@@ -62,7 +62,7 @@ it('a fenced move that waited on the run row compares the status the other write
   const moving = store.transition('run-1', ['executing'], 'verifying', makeEvent({ type: 'verifying', at: at(3) }), lease);
   await waitersOnRowLock(1);
   await holder.query('COMMIT');
-  expect(await moving).toBe(true);
+  expect(await moving).toMatchObject({ status: 'verifying' });
   expect((await store.getRun('run-1'))?.status).toBe('verifying');
   expect((await store.timeline('run-1')).map((e) => e.type)).toEqual(['requested', 'verifying']);
 });
@@ -122,7 +122,7 @@ it('a move whose connection breaks before its commit (a restart, a failover) is 
   // Nothing committed before COMMIT: retried on a new connection, which waits on the row again.
   await retriedBy(moverPid as number);
   await holder.query('ROLLBACK');
-  expect(await moving).toBe(true);
+  expect(await moving).toMatchObject({ status: 'executing' });
   expect((await store.getRun('run-1'))?.status).toBe('executing');
   expect((await store.timeline('run-1')).map((e) => e.type)).toEqual(['requested', 'executing']);
 
@@ -133,7 +133,8 @@ it('a move whose connection breaks before its commit (a restart, a failover) is 
   await holder.query('SELECT pg_terminate_backend($1)', [renewerPid]);
   await retriedBy(renewerPid as number);
   await holder.query('ROLLBACK');
-  expect(await renewing).toEqual({ ...lease, expiresAt: new Date(Date.parse(at(2)) + LEASE_MS).toISOString() });
+  const { runId, owner, fence } = lease;
+  expect(await renewing).toEqual({ runId, owner, fence, expiresAt: new Date(Date.parse(at(2)) + LEASE_MS).toISOString() });
 });
 
 /** Resolves once a store session other than `endedPid` waits on the run row: the retry (bounded). */

@@ -101,7 +101,7 @@ describe('connections', () => {
        WHERE datname = current_database() AND application_name = 'smartspec-rollback') AS t`,
     );
     expect(ended.rows[0].n).toBeGreaterThan(0);
-    expect(await store.transition('run-1', ['awaiting_approval'], 'approved', makeEvent({ type: 'approved' }))).toBe(true);
+    expect(await store.transition('run-1', ['awaiting_approval'], 'approved', makeEvent({ type: 'approved' }))).toMatchObject({ status: 'approved' });
     expect((await store.timeline('run-1')).map((e) => e.type)).toEqual(['requested', 'approved']);
   });
 

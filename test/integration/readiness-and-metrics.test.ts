@@ -250,8 +250,8 @@ describe('GET /metrics', () => {
     const ev = (runId: string, type: string, seconds: number) => makeEvent({ runId, type, at: at(seconds), detail: type });
     const ok = makeRun({ id: 'rb-metrics-ok', createdAt: T0, updatedAt: T0 });
     expect(await runs.createRun(ok, ev(ok.id, 'requested', 0))).toBe('created');
-    expect(await runs.transition(ok.id, ['awaiting_approval'], 'approved', ev(ok.id, 'approved', 42))).toBe(true);
-    expect(await runs.transition(ok.id, ['awaiting_approval'], 'approved', ev(ok.id, 'approved', 43))).toBe(false); // a second click
+    expect(await runs.transition(ok.id, ['awaiting_approval'], 'approved', ev(ok.id, 'approved', 42))).toMatchObject({ status: 'approved' });
+    expect(await runs.transition(ok.id, ['awaiting_approval'], 'approved', ev(ok.id, 'approved', 43))).toBeUndefined(); // a second click
     await runs.transition(ok.id, ['approved'], 'executing', ev(ok.id, 'executing', 45));
     await runs.transition(ok.id, ['executing'], 'verifying', ev(ok.id, 'verifying', 75));
     await runs.transition(ok.id, ['verifying'], 'succeeded', ev(ok.id, 'succeeded', 85));

@@ -84,7 +84,7 @@ describe('opening', () => {
     other.exec('BEGIN IMMEDIATE');
     await expect(store.transition('run-1', ['awaiting_approval'], 'approved', makeEvent())).rejects.toThrow(/database is locked/);
     other.exec('ROLLBACK');
-    expect(await store.transition('run-1', ['awaiting_approval'], 'approved', makeEvent())).toBe(true);
+    expect(await store.transition('run-1', ['awaiting_approval'], 'approved', makeEvent())).toMatchObject({ status: 'approved' });
   });
 });
 

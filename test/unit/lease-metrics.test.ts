@@ -56,7 +56,9 @@ describe('lease metrics', () => {
 
     // The current owner's writes and renewals count nothing.
     expect(await store.renewLease(second!, time(22), 15_000)).toMatchObject({ fence: 2 });
-    expect(await store.transition('run-1', ['approved'], 'executing', makeEvent({ type: 'executing' }), second!)).toBe(true);
+    expect(await store.transition('run-1', ['approved'], 'executing', makeEvent({ type: 'executing' }), second!)).toMatchObject({
+      status: 'executing',
+    });
     expect(await value('smartspec_lease_losses_total', 'at="write"')).toBe(2);
   });
 

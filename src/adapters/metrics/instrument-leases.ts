@@ -18,11 +18,9 @@ export function instrumentLeases<S extends Store>(store: S, metrics: LeaseMetric
   };
 
   const claimRun: Store['claimRun'] = async (runId, owner, now, leaseMs) => {
-    // Who held it before: a run another replica held (and let expire) is a takeover. One extra read
-    // per claim; claims happen once per run per replica, not per step.
-    const previous = await store.runLease(runId).catch(() => undefined);
+    // A run another replica held (and let expire) is a takeover: the claim itself says so.
     const lease = await store.claimRun(runId, owner, now, leaseMs);
-    if (lease) count(() => metrics.claimed(previous && previous.owner !== owner ? 'takeover' : 'fresh'));
+    if (lease) count(() => metrics.claimed(lease.takenOver ? 'takeover' : 'fresh'));
     return lease;
   };
 

@@ -1,6 +1,6 @@
 // Run metrics read off the one place every status change goes through: Store.transition. Only a
 // transition that won its compare-and-set is counted, so a double click or a Slack retry counts once.
-import type { RunStatus, TimelineEvent } from '../../core/model.js';
+import type { Run, RunStatus, TimelineEvent } from '../../core/model.js';
 import type { Store } from '../../core/ports.js';
 import { isTerminal } from '../../core/run-machine.js';
 import { instrumentLeases } from './instrument-leases.js';
@@ -20,8 +20,8 @@ interface PhaseTimes {
  */
 export function instrumentStore<S extends Store>(store: S, metrics: Metrics): S {
   // Executing and verifying never survive a restart (such runs become interrupted), so memory is
-  // enough for their start times; the approval wait reads the run's creation from the store instead,
-  // because a plan may be approved by the next process.
+  // enough for their start times; the approval wait takes the run's creation from the run the
+  // transition stored, because a plan may be approved by the next process.
   const phases = new Map<string, PhaseTimes>();
 
   const track = (runId: string, update: PhaseTimes) => {
@@ -35,12 +35,12 @@ export function instrumentStore<S extends Store>(store: S, metrics: Metrics): S 
     }
   };
 
-  const observe = async (runId: string, to: RunStatus, event: TimelineEvent) => {
+  const observe = (run: Run, to: RunStatus, event: TimelineEvent) => {
+    const runId = run.id;
     const at = Date.parse(event.at);
     const times = phases.get(runId) ?? {};
     if (to === 'approved') {
-      const run = await store.getRun(runId);
-      if (run) metrics.approvalWaited((at - Date.parse(run.createdAt)) / 1000);
+      metrics.approvalWaited((at - Date.parse(run.createdAt)) / 1000);
     } else if (to === 'executing') {
       track(runId, { executingAt: at });
     } else if (to === 'verifying') {
@@ -62,7 +62,7 @@ export function instrumentStore<S extends Store>(store: S, metrics: Metrics): S 
     const won = await store.transition(runId, from, to, event, lease);
     if (won) {
       try {
-        await observe(runId, to, event);
+        observe(won, to, event);
       } catch {
         // A metric that cannot be observed must never fail the state change that already happened.
       }

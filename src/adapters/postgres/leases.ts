@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import { z } from 'zod';
 import { LeaseLostError } from '../../core/errors.js';
-import type { RunLease } from '../../core/ports.js';
+import type { ClaimedLease, RunLease } from '../../core/ports.js';
 import { toIsoUtc } from '../sqlite/iso-utc.js';
 import { RUN_SELECT } from './run-rows.js';
 
@@ -25,11 +25,15 @@ export const LEASE_SQL = {
   // millisecond), which only this call can have written: sent again after a connection broke
   // mid-flight, a claim that did commit is recognised (the fence grows once more) instead of being
   // refused as someone else's.
+  // `before` is who held it (the newest version, after any concurrent claim committed; joined, so it
+  // is read before the UPDATE): a takeover or not.
   claim: `
+    WITH before AS (SELECT CASE WHEN lease_expires_at IS NOT NULL THEN lease_owner END AS owner FROM runs WHERE id = $1 FOR UPDATE)
     UPDATE runs SET lease_owner = $2, lease_fence = lease_fence + 1, lease_expires_at = $3
+    FROM before
     WHERE id = $1 AND (lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= $4
                        OR (lease_owner = $2 AND lease_expires_at = $3))
-    RETURNING ${LEASE_COLUMNS}`,
+    RETURNING ${LEASE_COLUMNS.split(', ').map((c) => `runs.${c}`).join(', ')}, before.owner AS previous_owner`,
   renew: `
     UPDATE runs SET lease_expires_at = $4
     WHERE id = $1 AND lease_owner = $2 AND lease_fence = $3
@@ -58,6 +62,16 @@ export function decodeLease(raw: unknown): RunLease | undefined {
   const row = leaseRow.parse(raw);
   if (row.lease_owner === null || row.lease_expires_at === null) return undefined;
   return { runId: row.id, owner: row.lease_owner, fence: row.lease_fence, expiresAt: row.lease_expires_at };
+}
+
+const previousOwner = z.object({ previous_owner: z.string().nullable() });
+
+/** A claim's row as the lease it took; a takeover when another owner held it before (its lease expired). */
+export function decodeClaim(raw: unknown, owner: string): ClaimedLease | undefined {
+  const lease = decodeLease(raw);
+  if (!lease) return undefined;
+  const before = previousOwner.parse(raw).previous_owner;
+  return { ...lease, takenOver: before !== null && before !== owner };
 }
 
 /** Inside a write transaction: locks the run row and throws unless its owner and fence are still the lease's. */

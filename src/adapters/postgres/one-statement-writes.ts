@@ -16,6 +16,7 @@ import { LeaseLostError } from '../../core/errors.js';
 import type { Approval, StepResult, TimelineEvent } from '../../core/model.js';
 import type { RunLease } from '../../core/ports.js';
 import { pgJson } from './pg-text.js';
+import { runChildren } from './run-rows.js';
 
 /** A statement and its parameters, each parameter typed where it is used ($n::type). */
 export interface Statement {
@@ -59,6 +60,11 @@ function timelineInsert(p: Params, e: TimelineEvent, entryKey: string, from: str
  * after the lock, with a new snapshot) saw it — not this statement's snapshot, taken before the wait.
  * The UPDATE then finds the row by id and, if it changed since the snapshot, re-checks the locked,
  * newest version. Without a lease it is the plain compare-and-set it always was.
+ *
+ * When it moved, the row also carries the run as stored (runs.* as the UPDATE left it, and its
+ * children as decodeRuns reads them), so the caller need not read it again. The children are as of
+ * the statement's snapshot: a move never writes them, and on the execution path only the lease's
+ * holder does.
  */
 export function transitionStatement(
   runId: string,
@@ -77,12 +83,13 @@ export function transitionStatement(
     SELECT status, coalesce(lease_owner = ${p.add(lease.owner, 'text')} AND lease_expires_at IS NOT NULL
                             AND lease_fence = ${p.add(lease.fence, 'bigint')}, false) AS held
     FROM runs WHERE id = ${id} FOR UPDATE),
-  moved AS (${set} WHERE id = ${id} AND EXISTS (SELECT 1 FROM fence WHERE held AND fence.status = ANY(${statuses})) RETURNING id)`
-    : `WITH moved AS (${set} WHERE id = ${id} AND status = ANY(${statuses}) RETURNING id)`;
+  moved AS (${set} WHERE id = ${id} AND EXISTS (SELECT 1 FROM fence WHERE held AND fence.status = ANY(${statuses})) RETURNING *)`
+    : `WITH moved AS (${set} WHERE id = ${id} AND status = ANY(${statuses}) RETURNING *)`;
   const held = lease ? '(SELECT held FROM fence)' : 'true';
   const sql = `${moved},
   logged AS (${timelineInsert(p, event, entryKey, 'moved')})
-  SELECT ${held} AS held, (SELECT count(*) FROM moved)::int AS changed`;
+  SELECT ${held} AS held, (SELECT count(*) FROM moved)::int AS changed, moved.*, ${runChildren('moved')}
+  FROM (SELECT 1) AS one LEFT JOIN moved ON true`;
   return { sql, params: p.values };
 }
 
@@ -137,7 +144,7 @@ export function appendTimelineStatement(event: TimelineEvent, entryKey: string, 
   return { sql, params: p.values };
 }
 
-export const transitionOutcome = z.object({ held: z.boolean().nullable(), changed: z.number().int() });
+export const transitionOutcome = z.object({ held: z.boolean().nullable(), changed: z.number().int(), recovered: z.literal(true).optional() });
 export const approvalOutcome = z.object({ added: z.number().int() });
 const fencedRow = z.object({ held: z.boolean().nullable() });
 

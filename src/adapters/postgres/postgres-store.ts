@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Approval, Deployment, MessageRef, RootCause, Run, RunStatus, StepResult, TimelineEvent, Verification } from '../../core/model.js';
-import type { CreateRunOutcome, RunFilter, RunLease, SaveDeploymentOutcome, Store } from '../../core/ports.js';
+import type { ClaimedLease, CreateRunOutcome, RunFilter, RunLease, SaveDeploymentOutcome, Store } from '../../core/ports.js';
 import type { RunOutcome } from '../../core/version-history.js';
 import { LeaseLostError } from '../../core/errors.js';
 import { ACTIVE_STATUSES } from '../../core/run-machine.js';
@@ -16,7 +16,7 @@ import { listRunsParams } from '../sqlite/list-runs-query.js';
 import { decodeOutcome } from '../sqlite/run-outcomes-query.js';
 import { decodeDeployment, decodeTimelineEvent } from '../sqlite/row-decoding.js';
 import { createPool, describeDatabase, type PoolOptions } from './create-pool.js';
-import { assertFence, assertLeaseFor, decodeLease, LEASE_SQL, leaseWindow } from './leases.js';
+import { assertFence, assertLeaseFor, decodeClaim, decodeLease, LEASE_SQL, leaseWindow } from './leases.js';
 import { migrate, readSchemaVersion } from './migrate.js';
 import { type AfterBreak, oneStatement } from './one-statement.js';
 import {
@@ -199,7 +199,7 @@ export class PostgresStore implements Store {
     return decodeFirstRun(await this.select(`${RUN_SELECT} WHERE runs.id = $1`, [id]));
   }
 
-  async transition(runId: string, from: readonly RunStatus[], to: RunStatus, event: TimelineEvent, lease?: RunLease): Promise<boolean> {
+  async transition(runId: string, from: readonly RunStatus[], to: RunStatus, event: TimelineEvent, lease?: RunLease): Promise<Run | undefined> {
     assertLegal(from, to);
     assertEventFor(runId, event);
     assertLeaseFor(lease, runId);
@@ -208,11 +208,13 @@ export class PostgresStore implements Store {
       kind: 'ask',
       runId,
       entryKey,
-      applied: { held: true, changed: 1 },
+      applied: { held: true, changed: 1, recovered: true },
     });
     const outcome = transitionOutcome.parse(row);
     if (lease && outcome.held !== true) throw new LeaseLostError(runId, lease.fence);
-    return outcome.changed === 1;
+    if (outcome.changed !== 1) return undefined;
+    // A move recognised after its reply was lost carries no row: read the run as it is now.
+    return outcome.recovered ? this.getRun(runId) : decodeFirstRun([row]);
   }
 
   async addApproval(runId: string, approval: Approval, event: TimelineEvent): Promise<boolean> {
@@ -316,11 +318,11 @@ export class PostgresStore implements Store {
     );
   }
 
-  async claimRun(runId: string, owner: string, now: string, leaseMs: number): Promise<RunLease | undefined> {
+  async claimRun(runId: string, owner: string, now: string, leaseMs: number): Promise<ClaimedLease | undefined> {
     const window = leaseWindow(now, leaseMs);
     // Sent again when its outcome is unknown: the claim also takes a run that holds exactly this claim (same owner and expiry).
     const claim = { sql: LEASE_SQL.claim, params: [runId, owner, window.expiresAt, window.now] };
-    return decodeLease((await this.run(claim, { kind: 'run-again' }))[0]);
+    return decodeClaim((await this.run(claim, { kind: 'run-again' }))[0], owner);
   }
 
   async renewLease(lease: RunLease, now: string, leaseMs: number): Promise<RunLease | undefined> {

@@ -4,7 +4,7 @@
 // mid-transaction with SQLITE_BUSY when a read would have to be upgraded to a write.
 import type { Database } from 'better-sqlite3';
 import type { Approval, Deployment, MessageRef, RootCause, Run, RunStatus, StepResult, TimelineEvent, Verification } from '../../core/model.js';
-import type { CreateRunOutcome, RunFilter, RunLease, SaveDeploymentOutcome, Store } from '../../core/ports.js';
+import type { ClaimedLease, CreateRunOutcome, RunFilter, RunLease, SaveDeploymentOutcome, Store } from '../../core/ports.js';
 import type { RunOutcome } from '../../core/version-history.js';
 import { ACTIVE_STATUSES, canTransition } from '../../core/run-machine.js';
 import { canonicalJson } from './canonical-json.js';
@@ -152,14 +152,15 @@ export class SqliteStore implements Store {
     return this.read(() => this.loadRun(this.sql.getRun.get(id)));
   }
 
-  async transition(runId: string, from: readonly RunStatus[], to: RunStatus, event: TimelineEvent, lease?: RunLease): Promise<boolean> {
+  async transition(runId: string, from: readonly RunStatus[], to: RunStatus, event: TimelineEvent, lease?: RunLease): Promise<Run | undefined> {
     assertLegal(from, to);
     assertEventFor(runId, event);
     return this.write(() => {
       assertFence(this.leases, lease, runId);
       const changed = this.sql.transition.run({ runId, to, at: event.at, from: JSON.stringify(from) }).changes === 1;
-      if (changed) this.insertTimeline(event);
-      return changed;
+      if (!changed) return undefined;
+      this.insertTimeline(event);
+      return this.loadRun(this.sql.getRun.get(runId));
     });
   }
 
@@ -233,9 +234,13 @@ export class SqliteStore implements Store {
     return this.read(() => this.runOutcomesStatement.all({ service, environment, limit: Math.max(0, Math.trunc(limit)) }).map(decodeOutcome));
   }
 
-  async claimRun(runId: string, owner: string, now: string, leaseMs: number): Promise<RunLease | undefined> {
+  async claimRun(runId: string, owner: string, now: string, leaseMs: number): Promise<ClaimedLease | undefined> {
     const window = leaseWindow(now, leaseMs);
-    return this.write(() => decodeLease(this.leases.claim.get({ runId, owner, ...window })));
+    return this.write(() => {
+      const before = decodeLease(this.leases.leaseOf.get(runId));
+      const lease = decodeLease(this.leases.claim.get({ runId, owner, ...window }));
+      return lease && { ...lease, takenOver: before !== undefined && before.owner !== owner };
+    });
   }
 
   async renewLease(lease: RunLease, now: string, leaseMs: number): Promise<RunLease | undefined> {

@@ -69,19 +69,19 @@ async function startApproved(w: RunWriter, approved: Run, service: Service, stop
     const changes = state
       ? describeDrift(approved.plan.observed, state)
       : [`the cluster could not be read to confirm the plan still holds (${error ?? 'error'})`];
-    if (!(await w.move(['approved'], 'cancelled', 'drift', `not executed: ${changes.join('; ')}`))) return 'finished';
-    const cancelled = await w.run();
+    const cancelled = await w.move(['approved'], 'cancelled', 'drift', `not executed: ${changes.join('; ')}`);
+    if (!cancelled) return 'finished';
     await w.emit({ type: 'drifted', changes }, cancelled);
     await replan(deps, cancelled, 'drift', approved.requestedBy);
     return 'finished';
   }
   // Fenced: refused when another owner has claimed the run since (then it is theirs to drive). The
   // lease itself is confirmed before the first cluster write (runSteps).
-  if (!(await w.move(['approved'], 'executing', 'executing', 'execution started'))) {
+  const run = await w.move(['approved'], 'executing', 'executing', 'execution started');
+  if (!run) {
     await collecting;
     return 'finished'; // cancelled meanwhile, or claimed by another owner
   }
-  const run = await w.run();
   await w.emit({ type: 'execution_started', components: run.plan.components, steps: run.plan.steps.map(stepRef) }, run);
   const evidence = await collecting;
   if (!evidence) await w.note('evidence_failed', 'evidence of the failed version could not be collected');
@@ -182,8 +182,8 @@ async function runSteps(
 async function verifyAndFinish(w: RunWriter, service: Service, evidence: Evidence | undefined, stop: AbortSignal): Promise<DriveEnd> {
   const { deps } = w;
   const moved = await w.move(['executing'], 'verifying', 'verifying', 'verification started');
-  if (!moved && (await w.run()).status !== 'verifying') return 'finished';
-  const run = await w.run();
+  const run = moved ?? (await w.run());
+  if (run.status !== 'verifying') return 'finished';
   if (moved) await w.emit({ type: 'verifying' }, run);
   const verification = await verify(deps, run, service, stop);
   if (stop.aborted) return 'left'; // cut short by a stop: the next owner verifies again
@@ -292,7 +292,8 @@ async function failOnInternalError(w: RunWriter, claimed: Run, error: unknown): 
     components: [],
   };
   try {
-    if (await w.move(['executing', 'verifying'], 'failed', 'failed', `internal error ${errorId}`)) await deps.events.publish(event, await w.run());
+    const failed = await w.move(['executing', 'verifying'], 'failed', 'failed', `internal error ${errorId}`);
+    if (failed) await deps.events.publish(event, failed);
   } catch (storeError) {
     // The store itself failed (disk full, locked): the people waiting must still learn that the bot lost track.
     deps.logger.error(

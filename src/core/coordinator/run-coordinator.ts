@@ -2,6 +2,7 @@
 // work that is due (once across replicas), then claims every run that needs moving and nobody holds
 // (approved, or left executing/verifying by an owner that stopped) and drives each in the background
 // under a renewed lease. Entry points only record intent and nudge it.
+import type { Run } from '../model.js';
 import type { UseCaseDeps } from '../use-cases/deps.js';
 import { driveRun } from './drive-run.js';
 import { HeldLease } from './held-lease.js';
@@ -65,15 +66,16 @@ export class RunCoordinator {
    * Something was recorded that a run may act on: look now rather than at the next poll. `runId`: the
    * run that was just approved in this process — claimed directly (the claim is the same
    * compare-and-set, so another replica still cannot drive it too) instead of after a query for
-   * every claimable run; when that claim is not won here, a full pass looks as before.
+   * every claimable run; when that claim is not won here, a full pass looks as before. `approved`:
+   * that run as its approval stored it.
    */
-  nudge(runId?: string): void {
+  nudge(runId?: string, approved?: Run): void {
     if (this.shutdown.signal.aborted) return;
     if (runId === undefined) {
       void this.tick();
       return;
     }
-    const direct = this.claimDirectly(runId).then(
+    const direct = this.claimDirectly(runId, approved).then(
       (claimed) => (claimed ? undefined : this.tick()),
       (error: unknown) => {
         this.deps.logger.warn({ err: error, runId }, 'claiming the approved run failed; a full pass looks again');
@@ -153,17 +155,20 @@ export class RunCoordinator {
   }
 
   /** A run approved here: claimed at once unless every slot is taken (then runs waiting longer go first). */
-  private async claimDirectly(runId: string): Promise<boolean> {
+  private async claimDirectly(runId: string, approved?: Run): Promise<boolean> {
     if (this.shutdown.signal.aborted || !this.hasFreeSlot()) return false;
-    return this.claim(runId);
+    return this.claim(runId, approved);
   }
 
   private hasFreeSlot(): boolean {
     return this.driving.size + this.claiming.size < (this.options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
   }
 
-  /** Claims the run and drives it in the background; false when it is driven here already or another owner holds it. */
-  private async claim(runId: string): Promise<boolean> {
+  /**
+   * Claims the run and drives it in the background; false when it is driven here already or another
+   * owner holds it. `approved`: the run as its approval stored it (a direct claim).
+   */
+  private async claim(runId: string, approved?: Run): Promise<boolean> {
     if (this.driving.has(runId) || this.claiming.has(runId)) return this.driving.has(runId);
     // Reserved before the await: a direct claim and a pass at the same moment must not both drive it here.
     this.claiming.add(runId);
@@ -177,7 +182,10 @@ export class RunCoordinator {
     const held = new HeldLease(lease, { store: this.deps.store, clock: this.deps.clock, logger: this.deps.logger, leaseMs: this.options.leaseMs });
     held.startRenewing();
     const scope = this.options.scope ?? ((_runId, work) => work());
-    const drive = scope(runId, () => this.drive(held, runId)).finally(() => {
+    // The first claim ever (fence 1) of a run read after its approval: no owner has recorded anything
+    // since, and whatever a non-owner did meanwhile (a cancel) fails the drive's first compare-and-set.
+    const known = approved && lease.fence === 1 ? approved : undefined;
+    const drive = scope(runId, () => this.drive(held, runId, known)).finally(() => {
       this.driving.delete(runId);
       this.nudge(); // a slot is free: a run waiting for one starts now rather than at the next poll
     });
@@ -185,10 +193,10 @@ export class RunCoordinator {
     return true;
   }
 
-  private async drive(held: HeldLease, runId: string): Promise<void> {
+  private async drive(held: HeldLease, runId: string, known?: Run): Promise<void> {
     try {
       // Read after the claim: what the previous owner recorded up to its last fenced write.
-      const run = await this.deps.store.getRun(runId);
+      const run = known ?? (await this.deps.store.getRun(runId));
       if (!run || !(DRIVABLE_STATUSES as readonly string[]).includes(run.status)) return;
       this.deps.logger.info({ runId, status: run.status, fence: held.current.fence }, 'driving run');
       const end = await driveRun(this.deps, held, run, this.shutdown.signal);

@@ -19,8 +19,8 @@ export class RunWriter {
     return this.deps.clock.now().toISOString();
   }
 
-  /** Compare-and-set of the status with its audit entry; false when the run was elsewhere. */
-  move(from: RunStatus[], to: RunStatus, type: string, detail: string, actor: Actor = SYSTEM): Promise<boolean> {
+  /** Compare-and-set of the status with its audit entry: the run as stored after it; undefined when the run was elsewhere. */
+  move(from: RunStatus[], to: RunStatus, type: string, detail: string, actor: Actor = SYSTEM): Promise<Run | undefined> {
     return this.deps.store.transition(this.runId, from, to, timelineEvent(this.deps, this.runId, actor, type, detail), this.held.current);
   }
 

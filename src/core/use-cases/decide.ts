@@ -48,8 +48,8 @@ export async function approveAutomatically(deps: UseCaseDeps, runId: string, act
   if (await withheldFromAutomation(deps, runId, actor)) return false;
   const won = await deps.store.transition(runId, ['awaiting_approval'], 'approved', timelineEvent(deps, runId, actor, 'approved', 'auto-approved'));
   if (!won) return false;
-  await publish(deps, { type: 'approved', runId, at: deps.clock.now().toISOString(), actor, approvals: [], automatic: true });
-  deps.nudge?.(runId);
+  await publish(deps, { type: 'approved', runId, at: deps.clock.now().toISOString(), actor, approvals: [], automatic: true }, won);
+  deps.nudge?.(runId, won);
   return true;
 }
 
@@ -65,15 +65,12 @@ async function settleApprovals(deps: UseCaseDeps, runId: string, actor: Actor): 
   const detail = `approvals: ${run.approvals.map((a) => a.userId).join(', ')}`;
   const won = await deps.store.transition(run.id, ['awaiting_approval'], 'approved', timelineEvent(deps, run.id, actor, 'approved', detail));
   if (!won) return { kind: 'recorded', message: 'Approval recorded; the plan had already been decided.' };
-  await publish(deps, {
-    type: 'approved',
-    runId,
-    at: deps.clock.now().toISOString(),
-    actor,
-    approvals: counting.map((a) => a.userId),
-    automatic: false,
-  });
-  deps.nudge?.(runId);
+  await publish(
+    deps,
+    { type: 'approved', runId, at: deps.clock.now().toISOString(), actor, approvals: counting.map((a) => a.userId), automatic: false },
+    won,
+  );
+  deps.nudge?.(runId, won);
   return { kind: 'approved' };
 }
 
@@ -104,9 +101,11 @@ export async function rejectRun(deps: UseCaseDeps, runId: string, actor: Actor, 
   if (refusal) return refusal;
   const detail = reason ? `rejected: ${reason}` : 'rejected';
   const won = await deps.store.transition(runId, ['awaiting_approval'], 'rejected', timelineEvent(deps, runId, actor, 'rejected', detail));
-  const updated = await deps.store.getRun(runId);
-  if (!won) return (updated && (await refusalForClosedRun(deps, updated, actor))) ?? { kind: 'refused', message: 'The plan was decided meanwhile.' };
-  await publish(deps, { type: 'rejected', runId, at: deps.clock.now().toISOString(), actor, ...(reason ? { reason } : {}) });
+  if (!won) {
+    const updated = await deps.store.getRun(runId);
+    return (updated && (await refusalForClosedRun(deps, updated, actor))) ?? { kind: 'refused', message: 'The plan was decided meanwhile.' };
+  }
+  await publish(deps, { type: 'rejected', runId, at: deps.clock.now().toISOString(), actor, ...(reason ? { reason } : {}) }, won);
   return { kind: 'rejected' };
 }
 
@@ -120,7 +119,7 @@ async function refusalForClosedRun(deps: UseCaseDeps, run: Run, actor: Actor): P
       'expired',
       timelineEvent(deps, run.id, actor, 'expired', `plan expired at ${run.plan.expiresAt}`),
     );
-    if (expired) await publish(deps, { type: 'expired', runId: run.id, at: deps.clock.now().toISOString(), expiresAt: run.plan.expiresAt });
+    if (expired) await publish(deps, { type: 'expired', runId: run.id, at: deps.clock.now().toISOString(), expiresAt: run.plan.expiresAt }, expired);
     return {
       kind: 'refused',
       message: `This plan expired at ${run.plan.expiresAt}; the cluster may have changed since. Run the command again for a fresh plan.`,

@@ -1,5 +1,5 @@
 // Everything a use case may touch, injected by the composition root (or by a test's fakes).
-import type { Actor, TimelineEvent, VerificationCheck } from '../model.js';
+import type { Actor, Run, TimelineEvent, VerificationCheck } from '../model.js';
 import type { ChatSurface, Clock, DeployProvider, IncidentService, Logger, Store } from '../ports.js';
 import type { Catalog, VerificationSpec } from '../service.js';
 import type { InstantQuerier } from '../detection.js';
@@ -32,9 +32,10 @@ export interface UseCaseDeps {
   /**
    * Tells this process's coordinator that a run has something to do now (approved, cancel asked),
    * so it acts at once instead of at its next poll. Entry points only record intent, then nudge.
-   * `runId`: the run just approved here, which the coordinator may claim directly.
+   * `runId`: the run just approved here, which the coordinator may claim directly; `approved`: that
+   * run as the approval stored it, so a drive that is its first need not read it again.
    */
-  nudge?(runId?: string): void;
+  nudge?(runId?: string, approved?: Run): void;
   /**
    * Adds ids learnt along the way (the run id once the run exists, the incident) to the log context
    * of the work in progress — an API call, a webhook — so every later log line carries them.
@@ -58,8 +59,11 @@ export function actorLabel(actor: Actor): string {
   return `${actor.name ?? actor.id} (${actor.kind})`;
 }
 
-/** Publishes an event with the run as stored now; an event for a run that vanished is dropped. */
-export async function publish(deps: Pick<UseCaseDeps, 'store' | 'events'>, event: RunEvent): Promise<void> {
-  const run = await deps.store.getRun(event.runId);
+/**
+ * Publishes an event with the run as stored now: `stored` when the caller holds the run as the write
+ * this event reports stored it (a transition's answer), else read; an event for a run that vanished is dropped.
+ */
+export async function publish(deps: Pick<UseCaseDeps, 'store' | 'events'>, event: RunEvent, stored?: Run): Promise<void> {
+  const run = stored ?? (await deps.store.getRun(event.runId));
   if (run) await deps.events.publish(event, run);
 }

@@ -23,17 +23,19 @@ export function describeLeaseContract(name: string, open: () => Promise<Store>):
     it('claims an unheld run with fence 1 and refuses a second claim while the lease lives', async () => {
       const store = await withRun();
       const lease = await store.claimRun('run-1', 'replica-a', time(1), LEASE_MS);
-      expect(lease).toEqual({ runId: 'run-1', owner: 'replica-a', fence: 1, expiresAt: time(1, 15) });
+      expect(lease).toEqual({ runId: 'run-1', owner: 'replica-a', fence: 1, expiresAt: time(1, 15), takenOver: false });
       expect(await store.claimRun('run-1', 'replica-b', time(1, 14), LEASE_MS)).toBeUndefined();
       expect(await store.claimRun('run-1', 'replica-a', time(1, 14), LEASE_MS)).toBeUndefined();
-      expect(await store.runLease('run-1')).toEqual(lease);
+      expect(await store.runLease('run-1')).toEqual({ runId: 'run-1', owner: 'replica-a', fence: 1, expiresAt: time(1, 15) });
     });
 
-    it('lets another owner claim an expired lease, with a higher fence', async () => {
+    it('lets another owner claim an expired lease, with a higher fence, and says it was taken over', async () => {
       const store = await withRun();
       await store.claimRun('run-1', 'replica-a', time(1), LEASE_MS);
       const taken = await store.claimRun('run-1', 'replica-b', time(1, 15), LEASE_MS);
-      expect(taken).toEqual({ runId: 'run-1', owner: 'replica-b', fence: 2, expiresAt: time(1, 30) });
+      expect(taken).toEqual({ runId: 'run-1', owner: 'replica-b', fence: 2, expiresAt: time(1, 30), takenOver: true });
+      // The same owner claiming its own expired lease again takes nothing over.
+      expect(await store.claimRun('run-1', 'replica-b', time(1, 30), LEASE_MS)).toMatchObject({ fence: 3, takenOver: false });
     });
 
     it('renews a held lease, and says lost once another owner claimed it', async () => {
@@ -55,7 +57,8 @@ export function describeLeaseContract(name: string, open: () => Promise<Store>):
       await store.releaseLease(lease!);
       expect(await store.runLease('run-1')).toBeUndefined();
       expect((await store.claimableRuns(time(1, 1), ['approved'])).map((r) => r.id)).toEqual(['run-1']);
-      expect((await store.claimRun('run-1', 'replica-b', time(1, 1), LEASE_MS))?.fence).toBe(2);
+      // A released run is claimed afresh, not taken over.
+      expect(await store.claimRun('run-1', 'replica-b', time(1, 1), LEASE_MS)).toMatchObject({ fence: 2, takenOver: false });
       // Releasing a lease that was lost changes nothing.
       await store.releaseLease(lease!);
       expect((await store.runLease('run-1'))?.owner).toBe('replica-b');
@@ -89,7 +92,9 @@ export function describeLeaseContract(name: string, open: () => Promise<Store>):
 
     it('commits writes that carry the current lease', async () => {
       const { store, fresh } = await staleAndFresh();
-      expect(await store.transition('run-1', ['approved'], 'executing', makeEvent({ type: 'executing', at: time(2, 1) }), fresh)).toBe(true);
+      expect(await store.transition('run-1', ['approved'], 'executing', makeEvent({ type: 'executing', at: time(2, 1) }), fresh)).toMatchObject({
+        status: 'executing',
+      });
       await store.saveStepResult('run-1', { index: 1, status: 'running', startedAt: time(2, 2), detail: 'step 1' }, fresh);
       await store.appendTimeline(makeEvent({ type: 'step_started', at: time(2, 2) }), fresh);
       await store.setMessage('run-1', { channel: 'C1', ts: '1.2' }, fresh);
@@ -134,13 +139,15 @@ export function describeLeaseContract(name: string, open: () => Promise<Store>):
 
     it('still answers false for a fenced transition whose status does not match', async () => {
       const { store, fresh } = await staleAndFresh();
-      expect(await store.transition('run-1', ['executing'], 'verifying', makeEvent({ type: 'verifying' }), fresh)).toBe(false);
+      expect(await store.transition('run-1', ['executing'], 'verifying', makeEvent({ type: 'verifying' }), fresh)).toBeUndefined();
     });
 
     it('lets entry points write without a lease (intent: approvals, cancel) while a run is held', async () => {
       const store = await withRun('awaiting_approval');
       await store.claimRun('run-1', 'replica-a', time(1), LEASE_MS);
-      expect(await store.transition('run-1', ['awaiting_approval'], 'cancelled', makeEvent({ type: 'cancelled' }))).toBe(true);
+      expect(await store.transition('run-1', ['awaiting_approval'], 'cancelled', makeEvent({ type: 'cancelled' }))).toMatchObject({
+        status: 'cancelled',
+      });
     });
   });
 

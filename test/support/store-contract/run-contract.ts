@@ -101,25 +101,36 @@ export function describeRunContract(name: string, h: StoreHarness): void {
       const store = await h.open();
       await store.createRun(makeRun(), makeEvent());
       const approved = makeEvent({ type: 'approved', at: at(2) });
-      expect(await store.transition('run-1', ['awaiting_approval'], 'approved', approved)).toBe(true);
-      expect(await store.transition('run-1', ['awaiting_approval'], 'approved', approved)).toBe(false);
-      expect(await store.transition('run-1', ['awaiting_approval'], 'rejected', makeEvent({ type: 'rejected' }))).toBe(false);
+      expect(await store.transition('run-1', ['awaiting_approval'], 'approved', approved)).toMatchObject({ status: 'approved' });
+      expect(await store.transition('run-1', ['awaiting_approval'], 'approved', approved)).toBeUndefined();
+      expect(await store.transition('run-1', ['awaiting_approval'], 'rejected', makeEvent({ type: 'rejected' }))).toBeUndefined();
       const run = await store.getRun('run-1');
       expect(run?.status).toBe('approved');
       expect(run?.updatedAt).toBe(at(2));
       expect((await store.timeline('run-1')).map((e) => e.type)).toEqual(['requested', 'approved']);
     });
 
+    it('answers with the run as it stored it, approvals and step results included', async () => {
+      const store = await h.open();
+      await store.createRun(makeRun(), makeEvent());
+      await store.addApproval('run-1', { userId: 'U0BOB', at: at(2) }, makeEvent({ type: 'approval', at: at(2) }));
+      const approved = await store.transition('run-1', ['awaiting_approval'], 'approved', makeEvent({ type: 'approved', at: at(3) }));
+      expect(approved).toEqual(await store.getRun('run-1'));
+      expect(approved).toMatchObject({ status: 'approved', updatedAt: at(3), approvals: [{ userId: 'U0BOB', at: at(2) }] });
+    });
+
     it('accepts any of several sources', async () => {
       const store = await h.open();
       await store.createRun(makeRun({ status: 'verifying' }), makeEvent());
-      expect(await store.transition('run-1', ['executing', 'verifying'], 'failed', makeEvent({ type: 'failed' }))).toBe(true);
+      expect(await store.transition('run-1', ['executing', 'verifying'], 'failed', makeEvent({ type: 'failed' }))).toMatchObject({
+        status: 'failed',
+      });
       expect((await store.getRun('run-1'))?.status).toBe('failed');
     });
 
     it('returns false for a run that does not exist', async () => {
       const store = await h.open();
-      expect(await store.transition('nope', ['awaiting_approval'], 'approved', makeEvent({ runId: 'nope' }))).toBe(false);
+      expect(await store.transition('nope', ['awaiting_approval'], 'approved', makeEvent({ runId: 'nope' }))).toBeUndefined();
     });
 
     it('lets exactly one of 20 concurrent callers win', async () => {
