@@ -72,7 +72,12 @@ it('a move whose reply was lost reports that it moved, once, with or without a l
 it('a claim whose reply was lost is this replica’s claim, and its fenced writes go through', async () => {
   await store.createRun(makeRun({ status: 'approved' }), makeEvent());
   const lease = await withLostReply(() => store.claimRun('run-1', 'replica-a', at(2), LEASE_MS));
-  expect(lease).toMatchObject({ runId: 'run-1', owner: 'replica-a', expiresAt: new Date(Date.parse(at(2)) + LEASE_MS).toISOString(), takenOver: false });
+  expect(lease).toMatchObject({
+    runId: 'run-1',
+    owner: 'replica-a',
+    expiresAt: new Date(Date.parse(at(2)) + LEASE_MS).toISOString(),
+    takenOver: false,
+  });
   if (!lease) throw new Error('unreachable');
   expect(await store.runLease('run-1')).toEqual({ runId: 'run-1', owner: 'replica-a', fence: lease.fence, expiresAt: lease.expiresAt });
   expect(await store.transition('run-1', ['approved'], 'executing', makeEvent({ type: 'executing', at: at(3) }), lease)).toMatchObject({
@@ -86,8 +91,9 @@ it('a timeline entry and a step result whose replies were lost are each recorded
   await store.createRun(makeRun({ status: 'approved' }), makeEvent());
   const lease = await store.claimRun('run-1', 'replica-a', at(2), LEASE_MS);
   if (!lease) throw new Error('the approved run could not be claimed');
-  await withLostReply(() => store.appendTimeline(makeEvent({ type: 'step_started', at: at(3) }), lease));
-  await withLostReply(() => store.saveStepResult('run-1', { index: 1, status: 'running', startedAt: at(3), detail: 'undo checkout-api' }, lease));
-  expect((await store.timeline('run-1')).map((e) => e.type)).toEqual(['requested', 'step_started']);
+  await withLostReply(() => store.appendTimeline(makeEvent({ type: 'evidence_failed', at: at(3) }), lease));
+  const running = { index: 1, status: 'running' as const, startedAt: at(3), detail: 'undo checkout-api' };
+  await withLostReply(() => store.saveStepResult('run-1', running, lease, makeEvent({ type: 'step_started', at: at(3) })));
+  expect((await store.timeline('run-1')).map((e) => e.type)).toEqual(['requested', 'evidence_failed', 'step_started']);
   expect((await store.getRun('run-1'))?.stepResults).toEqual([{ index: 1, status: 'running', startedAt: at(3), detail: 'undo checkout-api' }]);
 });

@@ -33,7 +33,7 @@ export const LEASE_SQL = {
     FROM before
     WHERE id = $1 AND (lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= $4
                        OR (lease_owner = $2 AND lease_expires_at = $3))
-    RETURNING ${LEASE_COLUMNS.split(', ').map((c) => `runs.${c}`).join(', ')}, before.owner AS previous_owner`,
+    RETURNING runs.id, runs.lease_owner, runs.lease_fence, runs.lease_expires_at, before.owner AS previous_owner`,
   renew: `
     UPDATE runs SET lease_expires_at = $4
     WHERE id = $1 AND lease_owner = $2 AND lease_fence = $3

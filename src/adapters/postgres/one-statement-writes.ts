@@ -111,8 +111,11 @@ export function addApprovalStatement(runId: string, approval: Approval, event: T
   return { sql, params: p.values };
 }
 
-/** Returns `held` (null: no such run); the result is written (and the run touched) only when held. */
-export function saveStepResultStatement(runId: string, r: StepResult, lease?: RunLease): Statement {
+/**
+ * Returns `held` (null: no such run); the result is written (and the run touched) only when held,
+ * with `event` (its audit line) if given, once under its key: sent twice, it leaves what once did.
+ */
+export function saveStepResultStatement(runId: string, r: StepResult, lease?: RunLease, event?: { entry: TimelineEvent; key: string }): Statement {
   const p = new Params();
   const fence = fenceCte(p, runId, lease);
   const sql = `WITH ${fence},
@@ -126,7 +129,12 @@ export function saveStepResultStatement(runId: string, r: StepResult, lease?: Ru
     RETURNING run_id),
   touched AS (
     UPDATE runs SET updated_at = greatest(updated_at, ${p.add(r.finishedAt ?? r.startedAt, 'text')})
-    WHERE id IN (SELECT run_id FROM saved))
+    WHERE id IN (SELECT run_id FROM saved))${
+      event
+        ? `,
+  logged AS (${timelineInsert(p, event.entry, event.key, 'fence WHERE held')} ON CONFLICT (entry_key) DO NOTHING)`
+        : ''
+    }
   SELECT (SELECT held FROM fence) AS held`;
   return { sql, params: p.values };
 }

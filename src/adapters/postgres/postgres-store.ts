@@ -239,10 +239,12 @@ export class PostgresStore implements Store {
     });
   }
 
-  async saveStepResult(runId: string, result: StepResult, lease?: RunLease): Promise<void> {
+  async saveStepResult(runId: string, result: StepResult, lease?: RunLease, event?: TimelineEvent): Promise<void> {
     assertLeaseFor(lease, runId);
-    // An upsert of the same values: sent again as it is when its outcome is unknown.
-    fencedOutcome(runId, lease, (await this.run(saveStepResultStatement(runId, result, lease), { kind: 'run-again' }))[0]);
+    if (event) assertEventFor(runId, event);
+    // An upsert of the same values, and the audit line once under its key: sent again as it is when its outcome is unknown.
+    const statement = saveStepResultStatement(runId, result, lease, event && { entry: event, key: randomUUID() });
+    fencedOutcome(runId, lease, (await this.run(statement, { kind: 'run-again' }))[0]);
   }
 
   async saveVerification(runId: string, verification: Verification, lease?: RunLease): Promise<void> {

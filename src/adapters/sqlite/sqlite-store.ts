@@ -182,12 +182,14 @@ export class SqliteStore implements Store {
     );
   }
 
-  async saveStepResult(runId: string, result: StepResult, lease?: RunLease): Promise<void> {
+  async saveStepResult(runId: string, result: StepResult, lease?: RunLease, event?: TimelineEvent): Promise<void> {
+    if (event) assertEventFor(runId, event);
     await this.write(() => {
       this.requireRun(runId);
       assertFence(this.leases, lease, runId);
       this.upsertStepResult(runId, result);
       this.sql.touchRun.run({ runId, at: result.finishedAt ?? result.startedAt });
+      if (event) this.insertTimeline(event);
     });
   }
 

@@ -148,12 +148,12 @@ async function runSteps(
       return 'finished';
     }
     const startedAt = w.now();
-    // The step is recorded as running (fenced: it also proves the lease is still ours) before its write.
-    await w.step({ index: step.index, status: 'running', startedAt, detail: step.description });
-    // The audit line is recorded before the write, not alongside it: a database lost at the moment of
-    // the write (a restart, a failover) must not leave that line's commit in doubt and fail a run whose
-    // cluster write went through (test/reliability/postgres-restart.test.ts).
-    await w.note('step_started', `step ${step.index}: ${step.description}`);
+    // The step is recorded as running (fenced: it also proves the lease is still ours) before its
+    // write, with its audit line: before the cluster write, not alongside it, so a database lost at
+    // the moment of the write (a restart, a failover) cannot leave that line's commit in doubt and
+    // fail a run whose cluster write went through (test/reliability/postgres-restart.test.ts).
+    const running = { index: step.index, status: 'running' as const, startedAt, detail: step.description };
+    await w.step(running, { type: 'step_started', detail: `step ${step.index}: ${step.description}` });
     // Announced while the step runs: the write does not wait for the read of the run the event carries.
     // Awaited before anything else is recorded or told, so events keep their order.
     const announced = w.emit({ type: 'step_started', step: stepRef(step), of });
@@ -161,8 +161,7 @@ async function runSteps(
     const result = await executeStep(deps, run, step, service, startedAt, stop, cluster);
     await announced;
     if (stop.aborted) return 'left'; // cut short by a stop: not a failed step, the next owner judges it
-    await w.step(result);
-    await w.note(result.status === 'done' ? 'step_done' : 'step_failed', `step ${step.index}: ${result.detail}`);
+    await w.step(result, { type: result.status === 'done' ? 'step_done' : 'step_failed', detail: `step ${step.index}: ${result.detail}` });
     if (result.status !== 'done') {
       await failStep(w, run, service, step.index, result, evidence);
       return 'finished';

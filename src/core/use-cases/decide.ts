@@ -33,10 +33,16 @@ export async function approveRun(deps: UseCaseDeps, runId: string, actor: Actor,
     await deps.store.appendTimeline(timelineEvent(deps, run.id, actor, 'refused', `approval refused: ${verdict.reason}`));
     return { kind: 'refused', message: verdict.reason };
   }
-  const at = deps.clock.now().toISOString();
-  const added = await deps.store.addApproval(run.id, { userId: actor.id, at }, timelineEvent(deps, run.id, actor, 'approval', 'approved the plan'));
+  const approval = { userId: actor.id, at: deps.clock.now().toISOString() };
+  const added = await deps.store.addApproval(run.id, approval, timelineEvent(deps, run.id, actor, 'approval', 'approved the plan'));
   if (!added) return { kind: 'refused', message: 'You have already approved this rollback.' };
-  return settleApprovals(deps, run.id, actor);
+  // Approvals are only ever added while the plan waits: if the ones read above and this one are
+  // enough, they are enough now, and the run is not read again. Otherwise one may have arrived
+  // meanwhile (two approvers at once), so the stored ones are counted.
+  const known = { ...run, approvals: [...run.approvals, approval] };
+  const current = missingApprovals(known) <= 0 ? known : await deps.store.getRun(run.id);
+  if (!current) return { kind: 'refused', message: `There is no rollback run ${run.id}.` };
+  return settleApprovals(deps, current, actor);
 }
 
 /**
@@ -53,11 +59,11 @@ export async function approveAutomatically(deps: UseCaseDeps, runId: string, act
   return true;
 }
 
-async function settleApprovals(deps: UseCaseDeps, runId: string, actor: Actor): Promise<DecisionOutcome> {
-  const run = await deps.store.getRun(runId);
-  if (!run) return { kind: 'refused', message: `There is no rollback run ${runId}.` };
+/** `run`: with this actor's approval among its approvals. */
+async function settleApprovals(deps: UseCaseDeps, run: Run, actor: Actor): Promise<DecisionOutcome> {
+  const runId = run.id;
   const counting = countingApprovals(run);
-  const missing = run.plan.requiredApprovals - counting.length;
+  const missing = missingApprovals(run);
   if (missing > 0) {
     await publish(deps, { type: 'approval_recorded', runId, at: deps.clock.now().toISOString(), actor, missing });
     return { kind: 'recorded', message: `Approval recorded. ${missing} more approval(s) needed.` };
@@ -77,6 +83,10 @@ async function settleApprovals(deps: UseCaseDeps, runId: string, actor: Actor): 
 /** High-risk plans never count the requester, even where self-approval is allowed. */
 function countingApprovals(run: Run): Run['approvals'] {
   return run.approvals.filter((a) => !(a.userId === run.requestedBy.id && isHighRisk(run.plan.risk)));
+}
+
+function missingApprovals(run: Run): number {
+  return run.plan.requiredApprovals - countingApprovals(run).length;
 }
 
 /** Whether `actor` may reject the run now; undefined when they may. Used before asking for a reason. */

@@ -76,6 +76,21 @@ export function describeRunContract(name: string, h: StoreHarness): void {
       expect(run).toEqual({ ...full, status: 'awaiting_approval', approvals: [] });
     });
 
+    it('records a step result and its audit line in one write, and neither for a run that does not exist', async () => {
+      const store = await h.open();
+      await store.createRun(makeRun(), makeEvent());
+      const running = { index: 1, status: 'running' as const, startedAt: at(5), detail: 'undo checkout-api' };
+      await store.saveStepResult('run-1', running, undefined, makeEvent({ type: 'step_started', at: at(5), detail: 'step 1' }));
+      expect((await store.getRun('run-1'))?.stepResults).toEqual([running]);
+      expect((await store.timeline('run-1')).map((e) => [e.type, e.detail])).toEqual([
+        ['requested', makeEvent().detail],
+        ['step_started', 'step 1'],
+      ]);
+      await expect(store.saveStepResult('run-1', running, undefined, makeEvent({ runId: 'run-2' }))).rejects.toThrow();
+      await expect(store.saveStepResult('nope', running, undefined, makeEvent({ runId: 'nope' }))).rejects.toThrow(/run nope does not exist/);
+      expect(await store.timeline('nope')).toEqual([]);
+    });
+
     it('throws instead of losing a write to a run that does not exist', async () => {
       const store = await h.open();
       await expect(store.setMessage('nope', { channel: 'C', ts: '1' })).rejects.toThrow(/run nope does not exist/);
