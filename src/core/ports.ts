@@ -52,8 +52,8 @@ export interface Store {
   /** Records an approval once per user; false when this user had already approved. */
   addApproval(runId: string, approval: Approval, event: TimelineEvent): Promise<boolean>;
   setMessage(runId: string, message: MessageRef, lease?: RunLease): Promise<void>;
-  /** Upserts the step's result by index; `event`, its audit line, is recorded in the same write. */
-  saveStepResult(runId: string, result: StepResult, lease?: RunLease, event?: TimelineEvent): Promise<void>;
+  /** Upserts the step's result by index; `event`, its audit line, is recorded in the same write. Answers with the run as stored. */
+  saveStepResult(runId: string, result: StepResult, lease?: RunLease, event?: TimelineEvent): Promise<Run>;
   saveVerification(runId: string, verification: Verification, lease?: RunLease): Promise<void>;
   saveRootCause(runId: string, rootCause: NonNullable<Run['rootCause']>, lease?: RunLease): Promise<void>;
   appendTimeline(event: TimelineEvent, lease?: RunLease): Promise<void>;

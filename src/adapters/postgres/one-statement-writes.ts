@@ -114,6 +114,9 @@ export function addApprovalStatement(runId: string, approval: Approval, event: T
 /**
  * Returns `held` (null: no such run); the result is written (and the run touched) only when held,
  * with `event` (its audit line) if given, once under its key: sent twice, it leaves what once did.
+ * When written, the row also carries the run as stored: runs.* as the UPDATE left it, and its step
+ * results as the statement's snapshot had them with this one put in (a statement does not see its
+ * own writes; only the lease's holder writes step results).
  */
 export function saveStepResultStatement(runId: string, r: StepResult, lease?: RunLease, event?: { entry: TimelineEvent; key: string }): Statement {
   const p = new Params();
@@ -126,18 +129,25 @@ export function saveStepResultStatement(runId: string, r: StepResult, lease?: Ru
     FROM fence WHERE held
     ON CONFLICT (run_id, idx) DO UPDATE SET
       status = excluded.status, started_at = excluded.started_at, finished_at = excluded.finished_at, detail = excluded.detail
-    RETURNING run_id),
+    RETURNING run_id, idx, status, started_at, finished_at, detail),
   touched AS (
     UPDATE runs SET updated_at = greatest(updated_at, ${p.add(r.finishedAt ?? r.startedAt, 'text')})
-    WHERE id IN (SELECT run_id FROM saved))${
+    WHERE id IN (SELECT run_id FROM saved) RETURNING *)${
       event
         ? `,
   logged AS (${timelineInsert(p, event.entry, event.key, 'fence WHERE held')} ON CONFLICT (entry_key) DO NOTHING)`
         : ''
     }
-  SELECT (SELECT held FROM fence) AS held`;
+  SELECT (SELECT held FROM fence) AS held, touched.*, ${runChildren('touched', STEPS_WITH_SAVED)}
+  FROM (SELECT 1) AS one LEFT JOIN touched ON true`;
   return { sql, params: p.values };
 }
+
+/** The run's step results with the one just saved in place of the snapshot's (see saveStepResultStatement). */
+const STEPS_WITH_SAVED = `(
+    SELECT idx, status, started_at, finished_at, detail FROM step_results
+    WHERE run_id = touched.id AND idx NOT IN (SELECT idx FROM saved)
+    UNION ALL SELECT idx, status, started_at, finished_at, detail FROM saved) s`;
 
 /**
  * Returns `held` (null: no such run); the event is added only when held, and only once under its key,

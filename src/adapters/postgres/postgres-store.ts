@@ -239,12 +239,16 @@ export class PostgresStore implements Store {
     });
   }
 
-  async saveStepResult(runId: string, result: StepResult, lease?: RunLease, event?: TimelineEvent): Promise<void> {
+  async saveStepResult(runId: string, result: StepResult, lease?: RunLease, event?: TimelineEvent): Promise<Run> {
     assertLeaseFor(lease, runId);
     if (event) assertEventFor(runId, event);
     // An upsert of the same values, and the audit line once under its key: sent again as it is when its outcome is unknown.
     const statement = saveStepResultStatement(runId, result, lease, event && { entry: event, key: randomUUID() });
-    fencedOutcome(runId, lease, (await this.run(statement, { kind: 'run-again' }))[0]);
+    const [row] = await this.run(statement, { kind: 'run-again' });
+    fencedOutcome(runId, lease, row);
+    const stored = decodeFirstRun([row]);
+    if (!stored) throw new Error(`run ${runId}: the step result was written but the run did not come back`);
+    return stored;
   }
 
   async saveVerification(runId: string, verification: Verification, lease?: RunLease): Promise<void> {

@@ -6,13 +6,16 @@ import { z } from 'zod';
 import type { Run } from '../../core/model.js';
 import { CorruptRowError, decodeRun, decodeRunRow } from '../sqlite/row-decoding.js';
 
-/** A run row's children, as the two JSON columns decodeRuns reads, for the row named `alias`. */
-export function runChildren(alias: string): string {
+/**
+ * A run row's children, as the two JSON columns decodeRuns reads, for the row named `alias`.
+ * `steps`: where its step results come from (a subquery named s), when not the table as it is.
+ */
+export function runChildren(alias: string, steps = `step_results s WHERE s.run_id = ${alias}.id`): string {
   return `(SELECT coalesce(json_agg(json_build_object('user_id', a.user_id, 'at', a.at) ORDER BY a.at, a.seq), '[]')
        FROM approvals a WHERE a.run_id = ${alias}.id) AS approvals_json,
     (SELECT coalesce(json_agg(json_build_object('idx', s.idx, 'status', s.status, 'started_at', s.started_at,
                                                 'finished_at', s.finished_at, 'detail', s.detail) ORDER BY s.idx), '[]')
-       FROM step_results s WHERE s.run_id = ${alias}.id) AS steps_json`;
+       FROM ${steps}) AS steps_json`;
 }
 
 /** `SELECT` this, then `WHERE …` on the runs table. */

@@ -182,14 +182,15 @@ export class SqliteStore implements Store {
     );
   }
 
-  async saveStepResult(runId: string, result: StepResult, lease?: RunLease, event?: TimelineEvent): Promise<void> {
+  async saveStepResult(runId: string, result: StepResult, lease?: RunLease, event?: TimelineEvent): Promise<Run> {
     if (event) assertEventFor(runId, event);
-    await this.write(() => {
+    return this.write(() => {
       this.requireRun(runId);
       assertFence(this.leases, lease, runId);
       this.upsertStepResult(runId, result);
       this.sql.touchRun.run({ runId, at: result.finishedAt ?? result.startedAt });
       if (event) this.insertTimeline(event);
+      return this.mustLoadRun(this.sql.getRun.get(runId));
     });
   }
 

@@ -153,20 +153,23 @@ async function runSteps(
     // the moment of the write (a restart, a failover) cannot leave that line's commit in doubt and
     // fail a run whose cluster write went through (test/reliability/postgres-restart.test.ts).
     const running = { index: step.index, status: 'running' as const, startedAt, detail: step.description };
-    await w.step(running, { type: 'step_started', detail: `step ${step.index}: ${step.description}` });
-    // Announced while the step runs: the write does not wait for the read of the run the event carries.
-    // Awaited before anything else is recorded or told, so events keep their order.
-    const announced = w.emit({ type: 'step_started', step: stepRef(step), of });
+    const started = await w.step(running, { type: 'step_started', detail: `step ${step.index}: ${step.description}` });
+    // Announced while the step runs (the write does not wait for the subscribers that hold the run);
+    // awaited before anything else is recorded or told, so events keep their order.
+    const announced = w.emit({ type: 'step_started', step: stepRef(step), of }, started);
     announced.catch(() => undefined); // its failure is rethrown below, once the step has returned
     const result = await executeStep(deps, run, step, service, startedAt, stop, cluster);
     await announced;
     if (stop.aborted) return 'left'; // cut short by a stop: not a failed step, the next owner judges it
-    await w.step(result, { type: result.status === 'done' ? 'step_done' : 'step_failed', detail: `step ${step.index}: ${result.detail}` });
+    const ended = await w.step(result, {
+      type: result.status === 'done' ? 'step_done' : 'step_failed',
+      detail: `step ${step.index}: ${result.detail}`,
+    });
     if (result.status !== 'done') {
       await failStep(w, run, service, step.index, result, evidence);
       return 'finished';
     }
-    await w.emit({ type: 'step_done', step: stepRef(step), of, detail: result.detail });
+    await w.emit({ type: 'step_done', step: stepRef(step), of, detail: result.detail }, ended);
   }
   if (stop.aborted) return 'left';
   // Asked to stop during the last step: honour it rather than verify (people were told it stops).

@@ -28,8 +28,8 @@ export class RunWriter {
     return this.deps.store.appendTimeline(timelineEvent(this.deps, this.runId, actor, type, detail), this.held.current);
   }
 
-  /** The step's result, and with it (one write) its audit line when `note` is given. */
-  step(result: StepResult, note?: { type: string; detail: string }): Promise<void> {
+  /** The step's result, and with it (one write) its audit line when `note` is given: the run as stored after it. */
+  step(result: StepResult, note?: { type: string; detail: string }): Promise<Run> {
     const event = note && timelineEvent(this.deps, this.runId, SYSTEM, note.type, note.detail);
     return this.deps.store.saveStepResult(this.runId, result, this.held.current, event);
   }

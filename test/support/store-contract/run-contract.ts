@@ -80,8 +80,17 @@ export function describeRunContract(name: string, h: StoreHarness): void {
       const store = await h.open();
       await store.createRun(makeRun(), makeEvent());
       const running = { index: 1, status: 'running' as const, startedAt: at(5), detail: 'undo checkout-api' };
-      await store.saveStepResult('run-1', running, undefined, makeEvent({ type: 'step_started', at: at(5), detail: 'step 1' }));
+      const stored = await store.saveStepResult('run-1', running, undefined, makeEvent({ type: 'step_started', at: at(5), detail: 'step 1' }));
       expect((await store.getRun('run-1'))?.stepResults).toEqual([running]);
+      // It answers with the run as stored: every step result, this one replacing its earlier state.
+      expect(stored).toEqual(await store.getRun('run-1'));
+      await store.saveStepResult('run-1', { index: 2, status: 'running', startedAt: at(6), detail: 'undo checkout-worker' });
+      const done = { ...running, status: 'done' as const, finishedAt: at(7), detail: 'rolled out' };
+      expect(await store.saveStepResult('run-1', done)).toEqual(await store.getRun('run-1'));
+      expect((await store.getRun('run-1'))?.stepResults.map((r) => [r.index, r.status])).toEqual([
+        [1, 'done'],
+        [2, 'running'],
+      ]);
       expect((await store.timeline('run-1')).map((e) => [e.type, e.detail])).toEqual([
         ['requested', makeEvent().detail],
         ['step_started', 'step 1'],
