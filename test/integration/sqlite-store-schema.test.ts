@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
@@ -49,6 +49,17 @@ describe('opening', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
     expect(tables).toEqual(['approvals', 'deployments', 'job_leases', 'runs', 'step_results', 'timeline', 'webhook_events']);
+  });
+
+  it('copies the log back into the file every 100 pages, so no single commit waits for a long checkpoint', async () => {
+    const store = open();
+    // About 600 pages of records, each commit small: with SQLite's default (1,000 pages) the log
+    // would hold them all; checkpointed every 100 pages it stays near 100 pages long.
+    const createdBy = 'c'.repeat(2_000);
+    for (let i = 0; i < 1_200; i++) await store.saveDeployment(makeDeployment({ id: `deploy-${i}`, createdBy }));
+    const pageSize = raw().pragma('page_size', { simple: true }) as number;
+    expect(statSync(`${file}-wal`).size).toBeLessThan(250 * (pageSize + 24));
+    expect(statSync(file).size).toBeGreaterThan(500 * pageSize);
   });
 
   it('re-opening is a no-op that keeps the data', async () => {
