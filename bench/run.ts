@@ -62,7 +62,8 @@ const settings = {
     services: 8,
     concurrency: 4,
   },
-  // NODE_OPTIONS and the like as the Dockerfile and deploy/kubernetes set them: the memory target's row runs with exactly these.
+  // NODE_OPTIONS and the like as the Dockerfile and deploy/kubernetes set them. Every scenario runs the bot with
+  // exactly these, as production does; only the second memory row leaves them out, to show what they do.
   imageRuntime: defaultRuntimeEnv(PROJECT_ROOT),
 };
 
@@ -76,15 +77,18 @@ async function main(): Promise<void> {
   log(`building the bot (the production bundle, scripts/bundle.ts)…`);
   const entry = await buildBot();
   const scenarios: Array<[string, () => Promise<Row[]>]> = [
-    ['planning', () => benchPlanning(entry, settings.planning, log)],
+    ['planning', () => benchPlanning(entry, { ...settings.planning, env: settings.imageRuntime }, log)],
     // Command → plan again with the same store on PostgreSQL (DATABASE_URL), next to the SQLite rows.
     [
       'planning-postgres',
-      () => onPostgres((databaseUrl) => benchPlanning(entry, { ...settings.planning, ackRounds: {}, databaseUrl, store: 'PostgreSQL' }, log)),
+      () =>
+        onPostgres((databaseUrl) =>
+          benchPlanning(entry, { ...settings.planning, env: settings.imageRuntime, ackRounds: {}, databaseUrl, store: 'PostgreSQL' }, log),
+        ),
     ],
-    ['rollback', () => benchRollbackPath(entry, settings.rollback, log)],
-    ['blue-green', () => benchBlueGreen(entry, settings.blueGreen, log)],
-    ['gradual', () => benchGradual(entry, settings.gradual, log)],
+    ['rollback', () => benchRollbackPath(entry, { ...settings.rollback, env: settings.imageRuntime }, log)],
+    ['blue-green', () => benchBlueGreen(entry, { ...settings.blueGreen, env: settings.imageRuntime }, log)],
+    ['gradual', () => benchGradual(entry, { ...settings.gradual, env: settings.imageRuntime }, log)],
     ['kubectl', () => benchKubectlCompare(settings.kubectl, log)],
     ['memory', () => benchMemory(entry, { ...settings.memory, env: settings.imageRuntime, label: 'image defaults', measuresTarget: true }, log)],
     // The same without them (plain `node dist/main.mjs` on this 24 GiB machine): V8 then sizes its heap to
@@ -93,9 +97,9 @@ async function main(): Promise<void> {
     ['startup', () => benchStartup(entry, { ...settings.startup, env: settings.imageRuntime }, log)],
     // The execution path again, on PostgreSQL (DATABASE_URL), next to the SQLite rows above.
     ['postgres', () => rollbackOnPostgres(entry)],
-    ['takeover', () => benchTakeover(entry, settings.takeover, log)],
+    ['takeover', () => benchTakeover(entry, { ...settings.takeover, env: settings.imageRuntime }, log)],
     // Rollbacks per second: one bot on SQLite, 1 and 3 replicas on PostgreSQL.
-    ['throughput', () => benchThroughput(entry, settings.throughput, log)],
+    ['throughput', () => benchThroughput(entry, { ...settings.throughput, env: settings.imageRuntime }, log)],
   ];
   const rows: Row[] = [];
   for (const [name, scenario] of scenarios) {
@@ -116,7 +120,9 @@ async function main(): Promise<void> {
 }
 
 function rollbackOnPostgres(entry: string): Promise<Row[]> {
-  return onPostgres((databaseUrl) => benchRollbackPath(entry, { ...settings.rollback, databaseUrl, store: 'PostgreSQL' }, log));
+  return onPostgres((databaseUrl) =>
+    benchRollbackPath(entry, { ...settings.rollback, env: settings.imageRuntime, databaseUrl, store: 'PostgreSQL' }, log),
+  );
 }
 
 /** A fresh database on the benchmark's PostgreSQL server for one scenario, dropped after it. */

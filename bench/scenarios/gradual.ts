@@ -39,10 +39,10 @@ services:
 
 export async function benchGradual(
   entry: string,
-  o: { cycles: number; podStartMs: number; tickMs: number },
+  o: { cycles: number; podStartMs: number; tickMs: number; env?: Record<string, string> },
   log: (line: string) => void,
 ): Promise<Row[]> {
-  const world = await startProcessWorld({ catalog: CATALOG, tickMs: o.tickMs, podStartMs: o.podStartMs, logLevel: 'info' });
+  const world = await startProcessWorld({ catalog: CATALOG, tickMs: o.tickMs, podStartMs: o.podStartMs, logLevel: 'info', env: { ...o.env } });
   try {
     for (const [side, version, replicas] of [
       ['blue', GOOD, 0],

@@ -24,6 +24,8 @@ export interface PlanningOptions {
   /** DATABASE_URL for the bot (the same figures on PostgreSQL); rows then carry `store` in their id and metric. */
   databaseUrl?: string;
   store?: string;
+  /** The bot's runtime settings (NODE_OPTIONS, MALLOC_ARENA_MAX…): the image's, so the figures are production's. */
+  env?: Record<string, string>;
 }
 
 export async function benchPlanning(entry: string, o: PlanningOptions, log: (line: string) => void): Promise<Row[]> {
@@ -41,7 +43,7 @@ export async function benchPlanning(entry: string, o: PlanningOptions, log: (lin
   const catalogYaml = servicesCatalog(fixtures);
   // BENCH_BOT_NODE_FLAGS (say `--cpu-prof --cpu-prof-dir=/tmp/prof`) go to the bot's node, to profile what is measured.
   const nodeFlags = process.env['BENCH_BOT_NODE_FLAGS']?.split(' ').filter(Boolean) ?? [];
-  const env: Record<string, string> = o.databaseUrl ? { DATABASE_URL: o.databaseUrl } : {};
+  const env: Record<string, string> = { ...o.env, ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl } : {}) };
   const world = await startProcessWorld({ catalog: catalogYaml, tickMs: 25, podStartMs: 100, logLevel: 'info', env });
   try {
     seedServices(world.k8s, fixtures.slice(0, o.clusterServices));

@@ -17,6 +17,8 @@ export interface RollbackPathOptions {
   tickMs: number;
   /** The approver's time to read the plan before clicking (rollback-cycle.ts). */
   readingMs: number;
+  /** The bot's runtime settings (NODE_OPTIONS, MALLOC_ARENA_MAX…): the image's, so the figures are production's. */
+  env?: Record<string, string>;
 }
 
 export async function benchRollbackPath(entry: string, o: RollbackPathOptions, log: (line: string) => void): Promise<Row[]> {
@@ -27,7 +29,7 @@ export async function benchRollbackPath(entry: string, o: RollbackPathOptions, l
     tickMs: o.tickMs,
     podStartMs: o.podStartMs,
     logLevel: 'info',
-    ...(o.databaseUrl ? { env: { DATABASE_URL: o.databaseUrl } } : {}),
+    env: { ...o.env, ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl } : {}) },
   });
   const clock = new ClusterClock(world.k8s);
   // BENCH_BOT_NODE_FLAGS (say `--cpu-prof --cpu-prof-dir=/tmp/prof`) go to the bot's node, to profile what is measured.

@@ -16,6 +16,8 @@ export interface TakeoverOptions {
   leaseSeconds: number[];
   podStartMs: number;
   tickMs: number;
+  /** The bot's runtime settings (NODE_OPTIONS, MALLOC_ARENA_MAX…): the image's, so the figures are production's. */
+  env?: Record<string, string>;
 }
 
 export async function benchTakeover(entry: string, o: TakeoverOptions, log: (line: string) => void): Promise<Row[]> {
@@ -38,6 +40,7 @@ export async function benchTakeover(entry: string, o: TakeoverOptions, log: (lin
         adminUrl: postgres.adminUrl,
         entry,
         logLevel: 'info',
+        env: { ...o.env },
       });
       try {
         seedServices(rw.world.k8s, services);

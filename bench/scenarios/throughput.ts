@@ -19,6 +19,8 @@ export interface ThroughputOptions {
   rounds: number;
   podStartMs: number;
   tickMs: number;
+  /** The bot's runtime settings (NODE_OPTIONS, MALLOC_ARENA_MAX…): the image's, so the figures are production's. */
+  env?: Record<string, string>;
 }
 
 type Api = ProcessWorld['api'];
@@ -50,7 +52,7 @@ export async function benchThroughput(entry: string, o: ThroughputOptions, log: 
         versions: ['v1.0.0', 'v1.1.0'],
         replicas: 2,
       }));
-      const world = { catalog: servicesCatalog(services), podStartMs: o.podStartMs, tickMs: o.tickMs, logLevel: 'info' };
+      const world = { catalog: servicesCatalog(services), podStartMs: o.podStartMs, tickMs: o.tickMs, logLevel: 'info', env: { ...o.env } };
       const measure = (w: ProcessWorld, api: Api) => rounds(w, api, services, o, log);
       const rates =
         setup.store === 'SQLite' ? await onSqlite(entry, world, measure) : await onPostgres(entry, postgres.adminUrl, setup.replicas, world, measure);
