@@ -67,6 +67,11 @@ const settings = {
   imageRuntime: defaultRuntimeEnv(PROJECT_ROOT),
 };
 
+/** A scenario's options with the bot run as the image and the manifests run it (settings.imageRuntime). */
+function asShipped<T extends object>(options: T): T & { env: Record<string, string> } {
+  return { ...options, env: settings.imageRuntime };
+}
+
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
@@ -77,29 +82,27 @@ async function main(): Promise<void> {
   log(`building the bot (the production bundle, scripts/bundle.ts)…`);
   const entry = await buildBot();
   const scenarios: Array<[string, () => Promise<Row[]>]> = [
-    ['planning', () => benchPlanning(entry, { ...settings.planning, env: settings.imageRuntime }, log)],
+    ['planning', () => benchPlanning(entry, asShipped(settings.planning), log)],
     // Command → plan again with the same store on PostgreSQL (DATABASE_URL), next to the SQLite rows.
     [
       'planning-postgres',
       () =>
-        onPostgres((databaseUrl) =>
-          benchPlanning(entry, { ...settings.planning, env: settings.imageRuntime, ackRounds: {}, databaseUrl, store: 'PostgreSQL' }, log),
-        ),
+        onPostgres((databaseUrl) => benchPlanning(entry, asShipped({ ...settings.planning, ackRounds: {}, databaseUrl, store: 'PostgreSQL' }), log)),
     ],
-    ['rollback', () => benchRollbackPath(entry, { ...settings.rollback, env: settings.imageRuntime }, log)],
-    ['blue-green', () => benchBlueGreen(entry, { ...settings.blueGreen, env: settings.imageRuntime }, log)],
-    ['gradual', () => benchGradual(entry, { ...settings.gradual, env: settings.imageRuntime }, log)],
+    ['rollback', () => benchRollbackPath(entry, asShipped(settings.rollback), log)],
+    ['blue-green', () => benchBlueGreen(entry, asShipped(settings.blueGreen), log)],
+    ['gradual', () => benchGradual(entry, asShipped(settings.gradual), log)],
     ['kubectl', () => benchKubectlCompare(settings.kubectl, log)],
-    ['memory', () => benchMemory(entry, { ...settings.memory, env: settings.imageRuntime, label: 'image defaults', measuresTarget: true }, log)],
+    ['memory', () => benchMemory(entry, asShipped({ ...settings.memory, label: 'image defaults', measuresTarget: true }), log)],
     // The same without them (plain `node dist/main.mjs` on this 24 GiB machine): V8 then sizes its heap to
     // the machine, not to the live objects — the difference is the heap settings' doing.
     ['memory', () => benchMemory(entry, { ...settings.memory, label: 'no heap settings' }, log)],
-    ['startup', () => benchStartup(entry, { ...settings.startup, env: settings.imageRuntime }, log)],
+    ['startup', () => benchStartup(entry, asShipped(settings.startup), log)],
     // The execution path again, on PostgreSQL (DATABASE_URL), next to the SQLite rows above.
     ['postgres', () => rollbackOnPostgres(entry)],
-    ['takeover', () => benchTakeover(entry, { ...settings.takeover, env: settings.imageRuntime }, log)],
+    ['takeover', () => benchTakeover(entry, asShipped(settings.takeover), log)],
     // Rollbacks per second: one bot on SQLite, 1 and 3 replicas on PostgreSQL.
-    ['throughput', () => benchThroughput(entry, { ...settings.throughput, env: settings.imageRuntime }, log)],
+    ['throughput', () => benchThroughput(entry, asShipped(settings.throughput), log)],
   ];
   const rows: Row[] = [];
   for (const [name, scenario] of scenarios) {
@@ -120,9 +123,7 @@ async function main(): Promise<void> {
 }
 
 function rollbackOnPostgres(entry: string): Promise<Row[]> {
-  return onPostgres((databaseUrl) =>
-    benchRollbackPath(entry, { ...settings.rollback, env: settings.imageRuntime, databaseUrl, store: 'PostgreSQL' }, log),
-  );
+  return onPostgres((databaseUrl) => benchRollbackPath(entry, asShipped({ ...settings.rollback, databaseUrl, store: 'PostgreSQL' }), log));
 }
 
 /** A fresh database on the benchmark's PostgreSQL server for one scenario, dropped after it. */
