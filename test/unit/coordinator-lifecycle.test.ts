@@ -105,6 +105,32 @@ describe('an approved run', () => {
     expect((await world.store.getDeployment('deploy-12345'))?.status).toBe('failed');
   });
 
+  // Whoever sees a run final (the report route, a poller, a replica taking over) sees its cause:
+  // the root cause is stored before the last move, never after it.
+  it.each([
+    ['succeeded', () => {}],
+    ['failed', () => world.cluster.fail(2, 'deployments.apps "checkout-worker" is forbidden')],
+    [
+      'failed',
+      () => {
+        world.cluster.verification = 'Failed';
+      },
+    ],
+  ] as const)('is %s only once its root cause is stored', async (final, arrange) => {
+    arrange();
+    const seenAtFinalMove: Array<{ to: string; rootCause: boolean }> = [];
+    const transition = world.store.transition.bind(world.store);
+    world.store.transition = async (runId, from, to, ...rest) => {
+      if (to === 'succeeded' || to === 'failed') seenAtFinalMove.push({ to, rootCause: Boolean((await world.store.getRun(runId))?.rootCause) });
+      return transition(runId, from, to, ...rest);
+    };
+    const coordinator = world.coordinator();
+    const runId = await approved();
+    await world.settle(coordinator);
+    expect((await world.store.getRun(runId))?.status).toBe(final);
+    expect(seenAtFinalMove).toEqual([{ to: final, rootCause: true }]);
+  });
+
   it('drifted: executes nothing, ends the run and reports what changed', async () => {
     const coordinator = world.coordinator();
     const runId = await approved();

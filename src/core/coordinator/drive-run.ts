@@ -193,10 +193,12 @@ async function verifyAndFinish(w: RunWriter, service: Service, evidence: Evidenc
   const failed = verification.checks.filter((c) => c.phase === 'failed').length;
   await w.emit({ type: 'verified', phase: verification.phase, passed: verification.checks.filter((c) => c.phase === 'passed').length, failed });
   const ok = verification.phase === 'Succeeded';
+  // The root cause is stored before the run is final: whoever sees it final (a reader, the report)
+  // sees its cause too, and a replica that dies before the move leaves a run the next owner resumes.
+  await w.rootCause(analyseRootCause(await completeEvidence(deps, run, evidence)));
   if (!(await w.move(['verifying'], ok ? 'succeeded' : 'failed', ok ? 'succeeded' : 'failed', ok ? 'verification passed' : 'verification failed')))
     return 'finished';
   if (ok) await deps.store.markRolledBack(run.plan.failedDeploymentId, run.id);
-  await w.rootCause(analyseRootCause(await completeEvidence(deps, run, evidence)));
   // Both events report the same writes: one read of the run serves both.
   const reported = await w.run();
   await w.emit({ type: 'reports_ready', verification: true, rootCause: true }, reported);
@@ -219,8 +221,9 @@ async function failStep(w: RunWriter, run: Run, service: Service, index: number,
   const of = run.plan.steps.length;
   const notDone = run.plan.steps.filter((s) => s.index > index).map(stepRef);
   if (step) await w.emit({ type: 'step_failed', step: stepRef(step), of, error: result.detail, notDone });
-  if (!(await w.move(['executing'], 'failed', 'failed', `step ${index} failed: ${result.detail}`))) return;
+  // Stored before the run is final, as in verifyAndFinish.
   await w.rootCause(analyseRootCause(await completeEvidence(w.deps, run, evidence)));
+  if (!(await w.move(['executing'], 'failed', 'failed', `step ${index} failed: ${result.detail}`))) return;
   await w.emit({ type: 'reports_ready', verification: false, rootCause: true });
   await w.emit({
     type: 'failed',
