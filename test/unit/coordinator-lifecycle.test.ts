@@ -106,7 +106,7 @@ describe('an approved run', () => {
   });
 
   // Whoever sees a run final (the report route, a poller, a replica taking over) sees its cause:
-  // the root cause is stored before the last move, never after it.
+  // the root cause (and the failed deployment's rollback mark) is stored before the last move, never after it.
   it.each([
     ['succeeded', () => {}],
     ['failed', () => world.cluster.fail(2, 'deployments.apps "checkout-worker" is forbidden')],
@@ -116,19 +116,25 @@ describe('an approved run', () => {
         world.cluster.verification = 'Failed';
       },
     ],
-  ] as const)('is %s only once its root cause is stored', async (final, arrange) => {
+  ] as const)('is %s only once its root cause, and a rolled-back deployment its mark, is stored', async (final, arrange) => {
     arrange();
-    const seenAtFinalMove: Array<{ to: string; rootCause: boolean }> = [];
+    const seenAtFinalMove: Array<{ to: string; rootCause: boolean; deployment: string }> = [];
     const transition = world.store.transition.bind(world.store);
     world.store.transition = async (runId, from, to, ...rest) => {
-      if (to === 'succeeded' || to === 'failed') seenAtFinalMove.push({ to, rootCause: Boolean((await world.store.getRun(runId))?.rootCause) });
+      if (to === 'succeeded' || to === 'failed')
+        seenAtFinalMove.push({
+          to,
+          rootCause: Boolean((await world.store.getRun(runId))?.rootCause),
+          deployment: (await world.store.getDeployment('deploy-12345'))?.status ?? '',
+        });
       return transition(runId, from, to, ...rest);
     };
     const coordinator = world.coordinator();
     const runId = await approved();
     await world.settle(coordinator);
     expect((await world.store.getRun(runId))?.status).toBe(final);
-    expect(seenAtFinalMove).toEqual([{ to: final, rootCause: true }]);
+    // A rolled-back deployment is marked before the run says succeeded; a failed rollback leaves it failed.
+    expect(seenAtFinalMove).toEqual([{ to: final, rootCause: true, deployment: final === 'succeeded' ? 'rolled_back' : 'failed' }]);
   });
 
   it('drifted: executes nothing, ends the run and reports what changed', async () => {

@@ -193,12 +193,13 @@ async function verifyAndFinish(w: RunWriter, service: Service, evidence: Evidenc
   const failed = verification.checks.filter((c) => c.phase === 'failed').length;
   await w.emit({ type: 'verified', phase: verification.phase, passed: verification.checks.filter((c) => c.phase === 'passed').length, failed });
   const ok = verification.phase === 'Succeeded';
-  // The root cause is stored before the run is final: whoever sees it final (a reader, the report)
-  // sees its cause too, and a replica that dies before the move leaves a run the next owner resumes.
+  // The root cause and the failed deployment's mark are stored before the run is final: whoever sees
+  // it final (a reader, the report, the next plan for the service) sees them too, and a replica that
+  // dies before the move leaves a run the next owner resumes instead of a final run missing them.
   await w.rootCause(analyseRootCause(await completeEvidence(deps, run, evidence)));
+  if (ok) await deps.store.markRolledBack(run.plan.failedDeploymentId, run.id);
   if (!(await w.move(['verifying'], ok ? 'succeeded' : 'failed', ok ? 'succeeded' : 'failed', ok ? 'verification passed' : 'verification failed')))
     return 'finished';
-  if (ok) await deps.store.markRolledBack(run.plan.failedDeploymentId, run.id);
   // Both events report the same writes: one read of the run serves both.
   const reported = await w.run();
   await w.emit({ type: 'reports_ready', verification: true, rootCause: true }, reported);
