@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate, SchemaTooNewError } from '../../src/adapters/sqlite/migrate.js';
 import { initialSchema } from '../../src/adapters/sqlite/migrations/001-initial.js';
 import { SCHEMA_MIGRATIONS } from '../../src/adapters/sqlite/migrations/index.js';
+import { openDatabase, PAGE_CACHE_KIB } from '../../src/adapters/sqlite/open-database.js';
 import { SqliteStore } from '../../src/adapters/sqlite/sqlite-store.js';
 import { makeDeployment, makeEvent, makeRun } from '../support/builders.js';
 
@@ -60,6 +61,13 @@ describe('opening', () => {
     const pageSize = raw().pragma('page_size', { simple: true }) as number;
     expect(statSync(`${file}-wal`).size).toBeLessThan(250 * (pageSize + 24));
     expect(statSync(file).size).toBeGreaterThan(500 * pageSize);
+  });
+
+  it("caps SQLite's page cache at 4 MiB instead of better-sqlite3's 16 MB, so the bot's memory does not creep with the database", () => {
+    const db = openDatabase(file);
+    cleanups.push(() => db.close());
+    expect(db.pragma('cache_size', { simple: true })).toBe(-PAGE_CACHE_KIB);
+    expect(PAGE_CACHE_KIB).toBe(4096);
   });
 
   it('re-opening is a no-op that keeps the data', async () => {

@@ -11,6 +11,14 @@ export interface OpenOptions {
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 export const WAL_CHECKPOINT_PAGES = 100;
+/**
+ * SQLite's page cache per connection, in KiB. better-sqlite3 builds SQLite with 16 MB
+ * (SQLITE_DEFAULT_CACHE_SIZE=-16000): the bot's resident memory then creeps up by that much as the
+ * database grows (measured: +6.6 MB of native heap over 1,000 rollbacks, still filling at 1,500),
+ * which a pod sized to its heap pays for. The store's reads are index lookups on a few pages; what
+ * the cache does not hold comes from the kernel's file cache.
+ */
+export const PAGE_CACHE_KIB = 4096;
 
 export function openDatabase(path: string, opts: OpenOptions = {}): Database {
   if (!isInMemory(path)) mkdirSync(dirname(path), { recursive: true });
@@ -28,6 +36,7 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Database {
     // total work is the same, but no click waits 20 ms for it.
     db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
     db.pragma('foreign_keys = ON');
+    db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
     return db;
   } catch (error) {
     db.close();
