@@ -21,8 +21,9 @@ import { benchTakeover } from './scenarios/takeover.js';
 import { benchThroughput } from './scenarios/throughput.js';
 import { benchPostgres } from './postgres-server.js';
 import { createTestDatabase } from '../test/support/postgres-database.js';
-import { defaultRuntimeEnv } from '../test/support/image-defaults.js';
+import { shippedRuntime } from '../test/support/image-defaults.js';
 import { PROJECT_ROOT } from '../test/support/bot-process.js';
+import type { BotRuntime } from './bot-runtime.js';
 
 const quick = process.env['BENCH_QUICK'] === '1';
 const onlyArg = process.argv.indexOf('--only');
@@ -62,14 +63,15 @@ const settings = {
     services: 8,
     concurrency: 4,
   },
-  // NODE_OPTIONS and the like as the Dockerfile and deploy/kubernetes set them. Every scenario runs the bot with
-  // exactly these, as production does; only the second memory row leaves them out, to show what they do.
-  imageRuntime: defaultRuntimeEnv(PROJECT_ROOT),
+  // NODE_OPTIONS and the like as the Dockerfile and deploy/kubernetes set them, and the Node flags of the image's
+  // CMD. Every scenario runs the bot with exactly these, as production does; only the second memory row leaves
+  // them out, to show what they do.
+  imageRuntime: shippedRuntime(PROJECT_ROOT),
 };
 
 /** A scenario's options with the bot run as the image and the manifests run it (settings.imageRuntime). */
-function asShipped<T extends object>(options: T): T & { env: Record<string, string> } {
-  return { ...options, env: settings.imageRuntime };
+function asShipped<T extends object>(options: T): T & Required<BotRuntime> {
+  return { ...options, ...settings.imageRuntime };
 }
 
 function log(line: string): void {
@@ -95,7 +97,7 @@ async function main(): Promise<void> {
     ['kubectl', () => benchKubectlCompare(settings.kubectl, log)],
     ['memory', () => benchMemory(entry, asShipped({ ...settings.memory, label: 'image defaults', measuresTarget: true }), log)],
     // The same without them (plain `node dist/main.mjs` on this 24 GiB machine): V8 then sizes its heap to
-    // the machine, not to the live objects — the difference is the heap settings' doing.
+    // the machine, not to the live objects, and compiles undici's WebAssembly twice — the difference is the settings' doing.
     ['memory', () => benchMemory(entry, { ...settings.memory, label: 'no heap settings' }, log)],
     ['startup', () => benchStartup(entry, asShipped(settings.startup), log)],
     // The execution path again, on PostgreSQL (DATABASE_URL), next to the SQLite rows above.

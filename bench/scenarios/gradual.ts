@@ -13,6 +13,7 @@ import { planPosted, planSettled } from '../slack-clock.js';
 import { summarize } from '../stats.js';
 import { appsClient } from './rollback-cycle.js';
 import { recordShopDeployment } from './shop-deployment.js';
+import type { BotRuntime } from '../bot-runtime.js';
 
 const NS = 'gradual';
 const GOOD = 'v1.1.0';
@@ -39,10 +40,17 @@ services:
 
 export async function benchGradual(
   entry: string,
-  o: { cycles: number; podStartMs: number; tickMs: number; env?: Record<string, string> },
+  o: { cycles: number; podStartMs: number; tickMs: number } & BotRuntime,
   log: (line: string) => void,
 ): Promise<Row[]> {
-  const world = await startProcessWorld({ catalog: CATALOG, tickMs: o.tickMs, podStartMs: o.podStartMs, logLevel: 'info', env: { ...o.env } });
+  const world = await startProcessWorld({
+    catalog: CATALOG,
+    tickMs: o.tickMs,
+    podStartMs: o.podStartMs,
+    logLevel: 'info',
+    env: { ...o.env },
+    nodeFlags: o.nodeFlags,
+  });
   try {
     for (const [side, version, replicas] of [
       ['blue', GOOD, 0],

@@ -11,8 +11,9 @@ import { median, summarize } from '../stats.js';
 import { appsClient, rollbackCycle } from './rollback-cycle.js';
 import { heapSnapshot } from '../heap-snapshot.js';
 import { describeBreakdown, memoryBreakdown, type MemoryBreakdown } from '../memory-breakdown.js';
+import { type BotRuntime, describeRuntime } from '../bot-runtime.js';
 
-export interface MemoryOptions {
+export interface MemoryOptions extends BotRuntime {
   rollbacks: number;
   /** Stop early (and say so) when this much time has passed. */
   maxMinutes: number;
@@ -24,8 +25,6 @@ export interface MemoryOptions {
   heapSnapshots?: { at: number[]; dir: string };
   /** More NODE_OPTIONS for the bot (heap profiling with other heap settings). */
   nodeOptions?: string;
-  /** Runtime environment for the bot (NODE_OPTIONS, MALLOC_ARENA_MAX…): the image's defaults, say. */
-  env?: Record<string, string>;
   /** Said in the rows' names, e.g. "image defaults". */
   label?: string;
   /** These rows carry the issue's target (the settings the image and the manifests ship). */
@@ -58,6 +57,7 @@ export async function benchMemory(entry: string, o: MemoryOptions, log: (line: s
     podStartMs: 5,
     logLevel: 'info',
     env: { ...o.env, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) },
+    nodeFlags: o.nodeFlags,
   });
   const clock = new ClusterClock(world.k8s);
   const samples: Array<{ count: number; rss: number }> = [];
@@ -146,7 +146,8 @@ export async function benchMemory(entry: string, o: MemoryOptions, log: (line: s
   const suffix = o.label ? `-${o.label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}` : o.heapLimitMb ? `-heap${o.heapLimitMb}` : '';
   // The issue's target is for the settings the image and the manifests ship; other runs are for comparison.
   const targeted = o.measuresTarget ?? false;
-  const settingsNote = o.env?.['NODE_OPTIONS'] ? `; NODE_OPTIONS=${o.env['NODE_OPTIONS']}` : '';
+  const settings = describeRuntime(o);
+  const settingsNote = settings ? `; ${settings}` : '';
   log(`  ${count} rollbacks in ${minutes.toFixed(1)} min${stoppedEarly}${how}`);
   return [
     {

@@ -9,10 +9,11 @@ import { sendCommand } from '../../test/support/slack-flow.js';
 import type { Row } from '../report.js';
 import { summarize } from '../stats.js';
 import { deploymentIdOf, seedStore, versionOf } from './store-seed.js';
+import type { BotRuntime } from '../bot-runtime.js';
 
 const ACK_GIVEN_UP_MS = 10_000;
 
-export interface PlanningOptions {
+export interface PlanningOptions extends BotRuntime {
   services: number;
   deploymentsPerService: number;
   runsPerService: number;
@@ -24,8 +25,6 @@ export interface PlanningOptions {
   /** DATABASE_URL for the bot (the same figures on PostgreSQL); rows then carry `store` in their id and metric. */
   databaseUrl?: string;
   store?: string;
-  /** The bot's runtime settings (NODE_OPTIONS, MALLOC_ARENA_MAX…): the image's, so the figures are production's. */
-  env?: Record<string, string>;
 }
 
 export async function benchPlanning(entry: string, o: PlanningOptions, log: (line: string) => void): Promise<Row[]> {
@@ -44,7 +43,7 @@ export async function benchPlanning(entry: string, o: PlanningOptions, log: (lin
   // BENCH_BOT_NODE_FLAGS (say `--cpu-prof --cpu-prof-dir=/tmp/prof`) go to the bot's node, to profile what is measured.
   const nodeFlags = process.env['BENCH_BOT_NODE_FLAGS']?.split(' ').filter(Boolean) ?? [];
   const env: Record<string, string> = { ...o.env, ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl } : {}) };
-  const world = await startProcessWorld({ catalog: catalogYaml, tickMs: 25, podStartMs: 100, logLevel: 'info', env });
+  const world = await startProcessWorld({ catalog: catalogYaml, tickMs: 25, podStartMs: 100, logLevel: 'info', env, nodeFlags: o.nodeFlags });
   try {
     seedServices(world.k8s, fixtures.slice(0, o.clusterServices));
     const seeded = await seedStore(

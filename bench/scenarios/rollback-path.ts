@@ -7,8 +7,9 @@ import { ClusterClock } from '../cluster-clock.js';
 import type { Row } from '../report.js';
 import { summarize } from '../stats.js';
 import { appsClient, rollbackCycle } from './rollback-cycle.js';
+import type { BotRuntime } from '../bot-runtime.js';
 
-export interface RollbackPathOptions {
+export interface RollbackPathOptions extends BotRuntime {
   cycles: number;
   /** DATABASE_URL for the bot (the same path on PostgreSQL); rows then carry `store` in their id and metric. */
   databaseUrl?: string;
@@ -17,8 +18,6 @@ export interface RollbackPathOptions {
   tickMs: number;
   /** The approver's time to read the plan before clicking (rollback-cycle.ts). */
   readingMs: number;
-  /** The bot's runtime settings (NODE_OPTIONS, MALLOC_ARENA_MAX…): the image's, so the figures are production's. */
-  env?: Record<string, string>;
 }
 
 export async function benchRollbackPath(entry: string, o: RollbackPathOptions, log: (line: string) => void): Promise<Row[]> {
@@ -30,6 +29,7 @@ export async function benchRollbackPath(entry: string, o: RollbackPathOptions, l
     podStartMs: o.podStartMs,
     logLevel: 'info',
     env: { ...o.env, ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl } : {}) },
+    nodeFlags: o.nodeFlags,
   });
   const clock = new ClusterClock(world.k8s);
   // BENCH_BOT_NODE_FLAGS (say `--cpu-prof --cpu-prof-dir=/tmp/prof`) go to the bot's node, to profile what is measured.

@@ -6,11 +6,10 @@ import { PROJECT_ROOT } from '../../test/support/bot-process.js';
 import { startProcessWorld } from '../../test/support/process-world.js';
 import type { Row } from '../report.js';
 import { summarize } from '../stats.js';
+import type { BotRuntime } from '../bot-runtime.js';
 
-export interface StartupOptions {
+export interface StartupOptions extends BotRuntime {
   starts: number;
-  /** Runtime environment for the bot (NODE_OPTIONS…): the image's defaults, as production starts it. */
-  env?: Record<string, string>;
 }
 
 export async function benchStartup(entry: string, o: StartupOptions, log: (line: string) => void): Promise<Row[]> {
@@ -21,7 +20,7 @@ export async function benchStartup(entry: string, o: StartupOptions, log: (line:
     for (let i = 0; i < o.starts; i++) {
       const port = await freePort();
       const t0 = performance.now();
-      const child = spawn(process.execPath, [entry], {
+      const child = spawn(process.execPath, [...(o.nodeFlags ?? []), entry], {
         cwd: PROJECT_ROOT,
         env: { ...world.env, ...o.env, PORT: String(port) },
         stdio: ['ignore', 'ignore', 'pipe'],
@@ -52,7 +51,7 @@ export async function benchStartup(entry: string, o: StartupOptions, log: (line:
       summary: h,
       target: 'p50 < 0.5 s',
       verdict: h.p50 < 500 ? 'met' : 'missed',
-      note: `node <bundle>/main.mjs, as npm start${o.env?.['NODE_OPTIONS'] ? `; NODE_OPTIONS=${o.env['NODE_OPTIONS']}` : ''}`,
+      note: `node ${[...(o.nodeFlags ?? []), '<bundle>/main.mjs'].join(' ')}, as npm start${o.env?.['NODE_OPTIONS'] ? `; NODE_OPTIONS=${o.env['NODE_OPTIONS']}` : ''}`,
       samples: healthz,
     },
     {

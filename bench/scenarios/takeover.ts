@@ -10,14 +10,13 @@ import { clickDecision, runIdOf, sendCommand, waitForPlanFor } from '../../test/
 import { benchPostgres } from '../postgres-server.js';
 import type { Row } from '../report.js';
 import { summarize } from '../stats.js';
+import type { BotRuntime } from '../bot-runtime.js';
 
-export interface TakeoverOptions {
+export interface TakeoverOptions extends BotRuntime {
   cycles: number;
   leaseSeconds: number[];
   podStartMs: number;
   tickMs: number;
-  /** The bot's runtime settings (NODE_OPTIONS, MALLOC_ARENA_MAX…): the image's, so the figures are production's. */
-  env?: Record<string, string>;
 }
 
 export async function benchTakeover(entry: string, o: TakeoverOptions, log: (line: string) => void): Promise<Row[]> {
@@ -41,6 +40,7 @@ export async function benchTakeover(entry: string, o: TakeoverOptions, log: (lin
         entry,
         logLevel: 'info',
         env: { ...o.env },
+        nodeFlags: o.nodeFlags,
       });
       try {
         seedServices(rw.world.k8s, services);

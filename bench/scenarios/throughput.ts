@@ -13,14 +13,13 @@ import type { FakeSlackMessage } from '../../sandbox/slack/fake-slack-types.js';
 import { benchPostgres } from '../postgres-server.js';
 import type { Row } from '../report.js';
 import { summarize } from '../stats.js';
+import type { BotRuntime } from '../bot-runtime.js';
 
-export interface ThroughputOptions {
+export interface ThroughputOptions extends BotRuntime {
   batch: number;
   rounds: number;
   podStartMs: number;
   tickMs: number;
-  /** The bot's runtime settings (NODE_OPTIONS, MALLOC_ARENA_MAX…): the image's, so the figures are production's. */
-  env?: Record<string, string>;
 }
 
 type Api = ProcessWorld['api'];
@@ -52,7 +51,14 @@ export async function benchThroughput(entry: string, o: ThroughputOptions, log: 
         versions: ['v1.0.0', 'v1.1.0'],
         replicas: 2,
       }));
-      const world = { catalog: servicesCatalog(services), podStartMs: o.podStartMs, tickMs: o.tickMs, logLevel: 'info', env: { ...o.env } };
+      const world = {
+        catalog: servicesCatalog(services),
+        podStartMs: o.podStartMs,
+        tickMs: o.tickMs,
+        logLevel: 'info',
+        env: { ...o.env },
+        nodeFlags: o.nodeFlags,
+      };
       const measure = (w: ProcessWorld, api: Api) => rounds(w, api, services, o, log);
       const rates =
         setup.store === 'SQLite' ? await onSqlite(entry, world, measure) : await onPostgres(entry, postgres.adminUrl, setup.replicas, world, measure);

@@ -1,11 +1,19 @@
 // The heap settings the bot ships with: the image and the Kubernetes manifests (base and HA overlay)
-// give Node the same NODE_OPTIONS, the container's memory limit leaves room around that heap, and the
-// benchmark's memory row runs with exactly these (test/support/image-defaults.ts reads them for it).
-import { execFileSync } from 'node:child_process';
+// give Node the same NODE_OPTIONS, the image's CMD and `npm start` the same Node flags, the container's
+// memory limit leaves room around that heap, and the benchmark runs the bot with exactly these
+// (test/support/image-defaults.ts reads them for it).
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { defaultRuntimeEnv, dockerfileRuntimeEnv, manifestEnv } from '../support/image-defaults.js';
+import {
+  defaultRuntimeEnv,
+  dockerfileNodeFlags,
+  dockerfileRuntimeEnv,
+  manifestEnv,
+  shippedRuntime,
+  startScriptNodeFlags,
+} from '../support/image-defaults.js';
 import { PROJECT_ROOT } from '../support/bot-process.js';
 import { describeWithTool } from '../support/required-tool.js';
 
@@ -66,6 +74,33 @@ describe('the heap settings of the image and the manifests', () => {
   });
 });
 
+describe('the Node flags of the image and npm start', () => {
+  const flags = dockerfileNodeFlags(PROJECT_ROOT);
+
+  it("compile undici's WebAssembly HTTP parser with V8's baseline compiler only (its optimizing pass is a ~37 MB native burst)", () => {
+    expect(flags).toContain('--liftoff-only');
+  });
+
+  it('are the same for `npm start` as for the image, and what the benchmark runs the bot with', () => {
+    expect(startScriptNodeFlags(PROJECT_ROOT)).toEqual(flags);
+    expect(shippedRuntime(PROJECT_ROOT).nodeFlags).toEqual(flags);
+  });
+
+  it('are accepted by this Node (an unknown V8 flag stops node before the bot starts)', () => {
+    const run = spawnSync(process.execPath, [...flags, '-e', 'process.exit(0)'], { encoding: 'utf8', timeout: 20_000 });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+
+  it("are not replaced by the Deployment: its bot container runs the image's CMD", () => {
+    const container = botContainer(
+      parseAllDocuments(readFileSync(`${PROJECT_ROOT}/deploy/kubernetes/base/deployment.yaml`, 'utf8')).map((d) => d.toJS() as Manifest),
+    );
+    expect(container['command']).toBeUndefined();
+    expect(container['args']).toBeUndefined();
+  });
+});
+
 describeWithTool({ command: 'kubectl', debianPackage: 'kubernetes-client' }, 'the heap settings as kustomize renders them', (kubectlPath) => {
   const render = (dir: string) =>
     parseAllDocuments(execFileSync(kubectlPath, ['kustomize', dir], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 20_000 })).map(
@@ -79,5 +114,7 @@ describeWithTool({ command: 'kubectl', debianPackage: 'kubernetes-client' }, 'th
     expect(options(base)).toBe(dockerfileRuntimeEnv(PROJECT_ROOT)['NODE_OPTIONS']);
     expect(options(ha)).toBe(options(base));
     expect(ha['resources']).toEqual(base['resources']);
+    // Neither replaces the image's CMD, which carries the Node flags.
+    for (const c of [base, ha]) expect([c['command'], c['args']]).toEqual([undefined, undefined]);
   });
 });

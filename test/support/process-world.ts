@@ -35,6 +35,8 @@ export interface ProcessWorldOptions {
   logLevel?: string;
   /** More environment for the bot (NODE_OPTIONS, say). */
   env?: Record<string, string>;
+  /** Node flags for every bot process of this world (the image's CMD gives `--liftoff-only`); a start may add more. */
+  nodeFlags?: string[];
   /** Slack over Socket Mode (SLACK_APP_TOKEN): each bot process opens its own connection, and envelopes are spread across them. */
   socketMode?: boolean;
 }
@@ -48,6 +50,8 @@ export interface ProcessWorld {
   readonly socketMode: FakeSocketMode | undefined;
   readonly databasePath: string;
   readonly env: Record<string, string>;
+  /** The Node flags every bot process of this world starts with. */
+  readonly nodeFlags: string[];
   /** The running bot; undefined before start and after a kill. */
   readonly bot: BotProcess | undefined;
   /** Every line every bot process of this world wrote, across restarts. */
@@ -134,13 +138,14 @@ export async function startProcessWorld(options: ProcessWorldOptions = {}): Prom
     socketMode,
     databasePath,
     env,
+    nodeFlags: options.nodeFlags ?? [],
     get bot() {
       return bot;
     },
     allLines: () => [...earlierLines, ...(bot ? bot.lines.slice(seen) : [])],
     async start(startOptions = {}) {
       drain();
-      bot = await startBotProcess({ ...startOptions, env });
+      bot = await startBotProcess({ ...startOptions, nodeFlags: [...(options.nodeFlags ?? []), ...(startOptions.nodeFlags ?? [])], env });
       seen = 0;
       slack.setAppUrl(bot.url);
       return bot;

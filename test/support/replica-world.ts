@@ -43,7 +43,7 @@ export async function startReplicaWorld(count: number, options: ReplicaWorldOpti
   });
   // Started together, as a rollout does: they race to migrate the empty database.
   const first = world.start({ entry: bundle.entry });
-  const others = Array.from({ length: count - 1 }, () => startBotProcess({ entry: bundle.entry, env: world.env }));
+  const others = Array.from({ length: count - 1 }, () => startBotProcess({ entry: bundle.entry, env: world.env, nodeFlags: world.nodeFlags }));
   const replicas = await Promise.all([first, ...others]);
   const proxy = await startRoundRobinProxy(replicas.map((r) => r.url));
   world.slack.setAppUrl(proxy.url);
@@ -56,7 +56,7 @@ export async function startReplicaWorld(count: number, options: ReplicaWorldOpti
     replicas,
     store,
     async addReplica() {
-      const replica = await startBotProcess({ entry: bundle.entry, env: world.env });
+      const replica = await startBotProcess({ entry: bundle.entry, env: world.env, nodeFlags: world.nodeFlags });
       replicas.push(replica);
       proxy.backends.push(replica.url);
       return replica;
