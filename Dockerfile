@@ -35,8 +35,9 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 # The heap sized to the bot, not to the node: unbounded, V8 grows its heap with the machine's memory
 # (~400 MB RSS after 1,000 rollbacks on a 24 GiB host) although the live objects stay near 40 MB.
-# 64 MB of old generation and 1 MB semi-spaces keep RSS flat near 130 MB (docs/BENCHMARKS.md);
-# two malloc arenas instead of one per thread keep native fragmentation down. The Kubernetes
+# 64 MB of old generation and 1 MB semi-spaces, with --liftoff-only below, keep RSS flat near
+# 125 MB (docs/BENCHMARKS.md); two malloc arenas instead of one per thread keep native
+# fragmentation down. The Kubernetes
 # manifests set the same values beside the container's memory limit: change them together.
 ENV NODE_ENV=production \
     NODE_OPTIONS="--max-old-space-size=64 --max-semi-space-size=1" \
