@@ -14,3 +14,8 @@ export function describeRuntime(o: BotRuntime): string {
   const parts = [o.nodeFlags?.length ? `node ${o.nodeFlags.join(' ')}` : '', o.env?.['NODE_OPTIONS'] ? `NODE_OPTIONS=${o.env['NODE_OPTIONS']}` : ''];
   return parts.filter(Boolean).join('; ');
 }
+
+/** The runtime part of a scenario's options, to hand to a process or replica world as it is. */
+export function botRuntime(o: BotRuntime): Required<BotRuntime> {
+  return { env: { ...o.env }, nodeFlags: [...(o.nodeFlags ?? [])] };
+}

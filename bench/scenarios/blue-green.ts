@@ -5,7 +5,6 @@ import { CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kuberne
 import type { Service as KubeService } from '../../sandbox/kubernetes/kubernetes-emulator.js';
 import { CHANNEL, IMAGE, USERS } from '../../test/support/bot-harness.js';
 import { APPROVERS } from '../../test/support/multi-service.js';
-import { startProcessWorld } from '../../test/support/process-world.js';
 import { sendCommand } from '../../test/support/slack-flow.js';
 import type { Row } from '../report.js';
 import { planPosted, planSettled } from '../slack-clock.js';
@@ -13,6 +12,7 @@ import { summarize } from '../stats.js';
 import { appsClient } from './rollback-cycle.js';
 import { recordShopDeployment } from './shop-deployment.js';
 import type { BotRuntime } from '../bot-runtime.js';
+import { type ClusterTiming, startScenarioWorld } from './scenario-world.js';
 
 const NS = 'bg';
 const GOOD = 'v1.1.0';
@@ -36,19 +36,8 @@ services:
       required: 1
 `;
 
-export async function benchBlueGreen(
-  entry: string,
-  o: { cycles: number; podStartMs: number; tickMs: number } & BotRuntime,
-  log: (line: string) => void,
-): Promise<Row[]> {
-  const world = await startProcessWorld({
-    catalog: CATALOG,
-    tickMs: o.tickMs,
-    podStartMs: o.podStartMs,
-    logLevel: 'info',
-    env: { ...o.env },
-    nodeFlags: o.nodeFlags,
-  });
+export async function benchBlueGreen(entry: string, o: { cycles: number } & ClusterTiming & BotRuntime, log: (line: string) => void): Promise<Row[]> {
+  const world = await startScenarioWorld(CATALOG, o);
   try {
     for (const [side, version] of [
       ['blue', GOOD],

@@ -6,7 +6,6 @@ import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { Deployment } from '../../sandbox/kubernetes/kubernetes-emulator.js';
 import { CHANNEL, IMAGE, USERS } from '../../test/support/bot-harness.js';
 import { APPROVERS } from '../../test/support/multi-service.js';
-import { startProcessWorld } from '../../test/support/process-world.js';
 import { sendCommand } from '../../test/support/slack-flow.js';
 import type { Row } from '../report.js';
 import { planPosted, planSettled } from '../slack-clock.js';
@@ -14,6 +13,7 @@ import { summarize } from '../stats.js';
 import { appsClient } from './rollback-cycle.js';
 import { recordShopDeployment } from './shop-deployment.js';
 import type { BotRuntime } from '../bot-runtime.js';
+import { type ClusterTiming, startScenarioWorld } from './scenario-world.js';
 
 const NS = 'gradual';
 const GOOD = 'v1.1.0';
@@ -38,19 +38,8 @@ services:
       required: 1
 `;
 
-export async function benchGradual(
-  entry: string,
-  o: { cycles: number; podStartMs: number; tickMs: number } & BotRuntime,
-  log: (line: string) => void,
-): Promise<Row[]> {
-  const world = await startProcessWorld({
-    catalog: CATALOG,
-    tickMs: o.tickMs,
-    podStartMs: o.podStartMs,
-    logLevel: 'info',
-    env: { ...o.env },
-    nodeFlags: o.nodeFlags,
-  });
+export async function benchGradual(entry: string, o: { cycles: number } & ClusterTiming & BotRuntime, log: (line: string) => void): Promise<Row[]> {
+  const world = await startScenarioWorld(CATALOG, o);
   try {
     for (const [side, version, replicas] of [
       ['blue', GOOD, 0],

@@ -10,7 +10,7 @@ import { clickDecision, runIdOf, sendCommand, waitForPlanFor } from '../../test/
 import { benchPostgres } from '../postgres-server.js';
 import type { Row } from '../report.js';
 import { summarize } from '../stats.js';
-import type { BotRuntime } from '../bot-runtime.js';
+import { type BotRuntime, botRuntime } from '../bot-runtime.js';
 
 export interface TakeoverOptions extends BotRuntime {
   cycles: number;
@@ -39,8 +39,7 @@ export async function benchTakeover(entry: string, o: TakeoverOptions, log: (lin
         adminUrl: postgres.adminUrl,
         entry,
         logLevel: 'info',
-        env: { ...o.env },
-        nodeFlags: o.nodeFlags,
+        ...botRuntime(o),
       });
       try {
         seedServices(rw.world.k8s, services);

@@ -13,7 +13,7 @@ import type { FakeSlackMessage } from '../../sandbox/slack/fake-slack-types.js';
 import { benchPostgres } from '../postgres-server.js';
 import type { Row } from '../report.js';
 import { summarize } from '../stats.js';
-import type { BotRuntime } from '../bot-runtime.js';
+import { type BotRuntime, botRuntime } from '../bot-runtime.js';
 
 export interface ThroughputOptions extends BotRuntime {
   batch: number;
@@ -56,8 +56,7 @@ export async function benchThroughput(entry: string, o: ThroughputOptions, log: 
         podStartMs: o.podStartMs,
         tickMs: o.tickMs,
         logLevel: 'info',
-        env: { ...o.env },
-        nodeFlags: o.nodeFlags,
+        ...botRuntime(o),
       };
       const measure = (w: ProcessWorld, api: Api) => rounds(w, api, services, o, log);
       const rates =
