@@ -6,7 +6,7 @@ import { PROJECT_ROOT } from '../../test/support/bot-process.js';
 import { startProcessWorld } from '../../test/support/process-world.js';
 import type { Row } from '../report.js';
 import { summarize } from '../stats.js';
-import type { BotRuntime } from '../bot-runtime.js';
+import { type BotRuntime, describeRuntime } from '../bot-runtime.js';
 
 export interface StartupOptions extends BotRuntime {
   starts: number;
@@ -51,7 +51,7 @@ export async function benchStartup(entry: string, o: StartupOptions, log: (line:
       summary: h,
       target: 'p50 < 0.5 s',
       verdict: h.p50 < 500 ? 'met' : 'missed',
-      note: `node ${[...(o.nodeFlags ?? []), '<bundle>/main.mjs'].join(' ')}, as npm start${o.env?.['NODE_OPTIONS'] ? `; NODE_OPTIONS=${o.env['NODE_OPTIONS']}` : ''}`,
+      note: ['<bundle>/main.mjs, as npm start runs it', describeRuntime(o)].filter(Boolean).join('; '),
       samples: healthz,
     },
     {

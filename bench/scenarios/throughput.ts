@@ -13,7 +13,8 @@ import type { FakeSlackMessage } from '../../sandbox/slack/fake-slack-types.js';
 import { benchPostgres } from '../postgres-server.js';
 import type { Row } from '../report.js';
 import { summarize } from '../stats.js';
-import { type BotRuntime, botRuntime } from '../bot-runtime.js';
+import type { BotRuntime } from '../bot-runtime.js';
+import { scenarioWorldOptions } from './scenario-world.js';
 
 export interface ThroughputOptions extends BotRuntime {
   batch: number;
@@ -51,13 +52,7 @@ export async function benchThroughput(entry: string, o: ThroughputOptions, log: 
         versions: ['v1.0.0', 'v1.1.0'],
         replicas: 2,
       }));
-      const world = {
-        catalog: servicesCatalog(services),
-        podStartMs: o.podStartMs,
-        tickMs: o.tickMs,
-        logLevel: 'info',
-        ...botRuntime(o),
-      };
+      const world = scenarioWorldOptions(servicesCatalog(services), o);
       const measure = (w: ProcessWorld, api: Api) => rounds(w, api, services, o, log);
       const rates =
         setup.store === 'SQLite' ? await onSqlite(entry, world, measure) : await onPostgres(entry, postgres.adminUrl, setup.replicas, world, measure);

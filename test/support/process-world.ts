@@ -130,6 +130,7 @@ export async function startProcessWorld(options: ProcessWorldOptions = {}): Prom
     earlierLines.push(...bot.lines.slice(seen));
     seen = bot.lines.length;
   };
+  const nodeFlags = options.nodeFlags ?? [];
   const world: ProcessWorld = {
     dir,
     slack,
@@ -138,14 +139,14 @@ export async function startProcessWorld(options: ProcessWorldOptions = {}): Prom
     socketMode,
     databasePath,
     env,
-    nodeFlags: options.nodeFlags ?? [],
+    nodeFlags,
     get bot() {
       return bot;
     },
     allLines: () => [...earlierLines, ...(bot ? bot.lines.slice(seen) : [])],
     async start(startOptions = {}) {
       drain();
-      bot = await startBotProcess({ ...startOptions, nodeFlags: [...(options.nodeFlags ?? []), ...(startOptions.nodeFlags ?? [])], env });
+      bot = await startBotProcess({ ...startOptions, nodeFlags: [...nodeFlags, ...(startOptions.nodeFlags ?? [])], env });
       seen = 0;
       slack.setAppUrl(bot.url);
       return bot;
